@@ -1,0 +1,215 @@
+"""Domain objects: small frozen dataclasses that check their own invariants.
+
+Offsets are Unicode code points, 0-based, end-exclusive, over the stored (normalised)
+article text, so ``article.text[span.start:span.end]`` is the span's text. The same
+invariants are SQL CHECKs and triggers in ``storage.schema``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped")
+
+# Label kinds: an "entity" label tags things that fill roles (ACTOR, LOCATION);
+# a "trigger" label (EVENT) tags the word that anchors an event frame.
+LABEL_KINDS: tuple[str, ...] = ("entity", "trigger")
+
+
+class AnnotatorError(Exception):
+    """Base class for errors a user can cause; the message is meant for them."""
+
+
+class InputError(AnnotatorError):
+    """Bad input in a file: the message names the file and, where known, the line."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class SchemeError(AnnotatorError):
+    """An edit that the label scheme does not allow (wrong label for a role, unknown label…)."""
+
+
+class DuplicateSpanError(SchemeError):
+    """A span with the same start, end and label already exists in the article."""
+
+
+class LabelInUseError(SchemeError):
+    """A label still has spans; deleting it needs an explicit cascade."""
+
+    def __init__(self, label: str, span_count: int) -> None:
+        self.label = label
+        self.span_count = span_count
+        super().__init__(
+            f"label {label!r} still has {span_count} span(s); delete with cascade to remove them"
+        )
+
+
+class DuplicateArticleError(AnnotatorError):
+    """An article with the same text is already in the project."""
+
+    def __init__(self, existing_id: int) -> None:
+        self.existing_id = existing_id
+        super().__init__(f"the same text is already in the project as article {existing_id}")
+
+
+class ProjectInUseError(AnnotatorError):
+    """Another process holds the write lock on the project longer than we are willing to wait."""
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    colour: str  # "#rrggbb"
+    key: str | None = None  # one-key shortcut, e.g. "1"
+    description: str = ""
+    kind: str = "entity"
+
+    def __post_init__(self) -> None:
+        if not self.name or self.name != self.name.strip():
+            raise SchemeError(f"label name {self.name!r} must be non-empty without surrounding spaces")
+        if not (len(self.colour) == 7 and self.colour.startswith("#")):
+            raise SchemeError(f"label colour {self.colour!r} must look like #rrggbb")
+        int(self.colour[1:], 16)
+        if self.key is not None and len(self.key) != 1:
+            raise SchemeError(f"label key {self.key!r} must be a single character")
+        if self.kind not in LABEL_KINDS:
+            raise SchemeError(f"label kind {self.kind!r} must be one of {LABEL_KINDS}")
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Role:
+    """An event role: which labels may fill it and how many spans it takes.
+
+    ``max_count`` None means any number; ``min_count`` 1 makes the role required
+    (a frame without it is flagged as incomplete, never refused).
+    """
+
+    name: str
+    labels: tuple[str, ...]
+    max_count: int | None = None
+    min_count: int = 0
+    description: str = ""
+
+    def accepts(self, label: str) -> bool:
+        return label in self.labels
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """An event attribute. ``choices`` None means free text checked by ``kind`` (e.g. "date")."""
+
+    name: str
+    kind: str = "choice"  # "choice" | "date"
+    choices: tuple[str, ...] | None = None
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    labels: tuple[Label, ...]
+    event_types: tuple[EventType, ...]
+    roles: tuple[Role, ...]
+    attributes: tuple[Attribute, ...]
+
+    def label(self, name: str) -> Label:
+        for label in self.labels:
+            if label.name == name:
+                return label
+        raise SchemeError(f"unknown label {name!r}")
+
+    def role(self, name: str) -> Role:
+        for role in self.roles:
+            if role.name == name:
+                return role
+        raise SchemeError(f"unknown role {name!r}")
+
+    @property
+    def trigger_labels(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels if label.kind == "trigger")
+
+
+@dataclass(frozen=True)
+class Article:
+    id: int
+    text: str
+    title: str
+    date: str | None
+    source: str | None
+    status: str
+    content_hash: str
+    created: str
+    updated: str
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status {self.status!r} must be one of {STATUSES}")
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What the article list shows, without loading the text."""
+
+    id: int
+    title: str
+    date: str | None
+    status: str
+    span_count: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Span:
+    id: int
+    article_id: int
+    start: int
+    end: int
+    label: str
+    annotator: str | None = None
+    created: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end):
+            raise ValueError(f"span offsets must satisfy 0 <= start < end, got {self.start}..{self.end}")
+
+
+@dataclass(frozen=True)
+class Argument:
+    role: str
+    span_id: int
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    article_id: int
+    trigger_id: int
+    type: str | None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    arguments: tuple[Argument, ...] = ()
+    annotator: str | None = None
+    created: str | None = None
+
+    def fillers(self, role: str) -> tuple[int, ...]:
+        return tuple(a.span_id for a in self.arguments if a.role == role)
+
+
+@dataclass(frozen=True)
+class RemovedSpan:
+    """Everything that removing a span took with it, so undo can put it all back with the same ids."""
+
+    span: Span
+    triggered_events: tuple[Event, ...]  # events whose trigger this span was
+    filled: tuple[tuple[int, Argument], ...]  # (event id, argument) the span filled in other events

@@ -1,0 +1,515 @@
+"""The project store: one SQLite file holding articles, the label scheme, spans and event frames.
+
+Every method that changes something runs in one ``db.atomic()`` transaction and returns only
+after COMMIT, with WAL and ``synchronous=FULL``: an edit the store acknowledged survives a
+crash of the application and of the machine. The window never writes SQL; it calls these.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from sqlite_utils import Database
+
+import resources
+from storage import schema
+from storage import scheme as scheme_store
+from storage.model import (
+    STATUSES,
+    Argument,
+    Article,
+    ArticleSummary,
+    Attribute,
+    DuplicateArticleError,
+    DuplicateSpanError,
+    Event,
+    EventType,
+    Label,
+    ProjectInUseError,
+    RemovedSpan,
+    Role,
+    Scheme,
+    SchemeError,
+    Span,
+)
+from storage.text import content_hash
+
+BUSY_TIMEOUT_MS = 5000
+
+_ARTICLE_COLUMNS = "id, text, title, date, source, status, content_hash, created, updated"
+_SPAN_COLUMNS = 'id, article_id, start, "end", label, annotator, created'
+
+
+def now() -> str:
+    """A UTC timestamp, second precision, ISO 8601."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Project:
+    """An open project file. Create with :meth:`open`; close with :meth:`close` (or ``with``)."""
+
+    def __init__(self, db: Database, path: Path | None = None) -> None:
+        self.db = db
+        self.path = path
+        self._configure()
+        schema.apply(db)
+        if not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
+            with self.db.atomic():
+                scheme_store.seed(db, resources.default_scheme())
+        self._scheme: Scheme | None = None
+        self._data_version = self._read_data_version()
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Project":
+        """Open (creating if needed) the project file at ``path``."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return cls(Database(path), path)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ProjectInUseError(f"{path} is in use by another program: {exc}") from exc
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _configure(self) -> None:
+        # WAL: readers never block the writer; FULL: survive OS crash and power loss too.
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not self.db.memory:
+            self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = FULL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One atomic write: committed on exit, rolled back on any exception."""
+        try:
+            with self.db.atomic():
+                yield self.db
+        except sqlite3.OperationalError as exc:
+            self._scheme = None
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ProjectInUseError(
+                    f"{self.path}: another program is writing to this project; try again ({exc})"
+                ) from exc
+            raise
+        except BaseException:
+            self._scheme = None  # a rolled-back scheme edit must not linger in the cache
+            raise
+
+    # -- change detection (another window or process wrote to the file) -----------------------
+
+    def _read_data_version(self) -> int:
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another connection committed a change since the last call."""
+        version = self._read_data_version()
+        changed = version != self._data_version
+        self._data_version = version
+        if changed:
+            self._scheme = None
+        return changed
+
+    # -- scheme ----------------------------------------------------------------------------
+
+    @property
+    def scheme(self) -> Scheme:
+        if self._scheme is None:
+            self._scheme = scheme_store.load(self.db)
+        return self._scheme
+
+    def _scheme_edit(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        with self.transaction():
+            result = fn(self.db, *args, **kwargs)
+        self._scheme = None
+        return result
+
+    def add_label(self, label: Label) -> None:
+        self._scheme_edit(scheme_store.add_label, label)
+
+    def rename_label(self, old: str, new: str) -> None:
+        self._scheme_edit(scheme_store.rename_label, old, new)
+
+    def update_label(self, name: str, **changes: Any) -> None:
+        """Keyword arguments ``colour``, ``key`` (None clears), ``description``."""
+        self._scheme_edit(scheme_store.update_label, name, **changes)
+
+    def delete_label(self, name: str, *, cascade: bool = False) -> int:
+        """Delete a label; with spans left this needs ``cascade=True``. Returns spans deleted."""
+        return self._scheme_edit(scheme_store.delete_label, name, cascade=cascade)
+
+    def add_event_type(self, event_type: EventType) -> None:
+        self._scheme_edit(scheme_store.add_event_type, event_type)
+
+    def add_role(self, role: Role) -> None:
+        self._scheme_edit(scheme_store.add_role, role)
+
+    def add_attribute(self, attribute: Attribute) -> None:
+        self._scheme_edit(scheme_store.add_attribute, attribute)
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def add_article(self, *, text: str, title: str, date: str | None = None,
+                    source: str | None = None, status: str = "new") -> Article:
+        """Store an article whose text is already normalised (``storage.text.normalise``)."""
+        digest = content_hash(text)
+        existing = self.article_id_by_hash(digest)
+        if existing is not None:
+            raise DuplicateArticleError(existing)
+        if status not in STATUSES:
+            raise ValueError(f"status {status!r} must be one of {STATUSES}")
+        stamp = now()
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO articles (text, length, title, date, source, status, content_hash, "
+                "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [text, len(text), title, date, source, status, digest, stamp, stamp],
+            )
+        return self.article(cursor.lastrowid)
+
+    def article_id_by_hash(self, digest: str) -> int | None:
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
+        return row[0] if row else None
+
+    def article(self, article_id: int) -> Article:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?",
+                              [article_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no article {article_id}")
+        return Article(*row)
+
+    def _article_filter(self, status: str | None, search: str | None) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if status:
+            clauses.append("status = ?")
+            params.append(status)
+        if search:
+            clauses.append("(instr(lower(title), lower(?)) > 0 OR instr(lower(text), lower(?)) > 0)")
+            params += [search, search]
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def article_count(self, *, status: str | None = None, search: str | None = None) -> int:
+        where, params = self._article_filter(status, search)
+        return self.db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0]
+
+    def article_summaries(self, *, status: str | None = None, search: str | None = None,
+                          offset: int = 0, limit: int = -1) -> list[ArticleSummary]:
+        """A page of the article list, in id order, without loading texts."""
+        where, params = self._article_filter(status, search)
+        rows = self.db.execute(
+            "SELECT id, title, date, status, "
+            "(SELECT count(*) FROM spans WHERE spans.article_id = articles.id), length "
+            f"FROM articles{where} ORDER BY id LIMIT ? OFFSET ?",
+            params + [limit, offset],
+        )
+        return [ArticleSummary(*row) for row in rows]
+
+    def article_ids(self, *, status: str | None = None) -> list[int]:
+        where, params = self._article_filter(status, None)
+        return [r[0] for r in self.db.execute(f"SELECT id FROM articles{where} ORDER BY id", params)]
+
+    def set_status(self, article_id: int, status: str) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"status {status!r} must be one of {STATUSES}")
+        with self.transaction():
+            self.db.execute("UPDATE articles SET status = ?, updated = ? WHERE id = ?",
+                            [status, now(), article_id])
+
+    def next_unfinished(self, after_id: int | None = None) -> int | None:
+        """The next article (by id, wrapping round) that is new or in progress."""
+        query = "SELECT id FROM articles WHERE status IN ('new', 'in_progress') AND id > ? ORDER BY id LIMIT 1"
+        row = self.db.execute(query, [after_id if after_id is not None else -1]).fetchone()
+        if row is None and after_id is not None:
+            row = self.db.execute(query, [-1]).fetchone()
+            if row is not None and row[0] == after_id:
+                return None
+        return row[0] if row else None
+
+    def _touch(self, article_id: int) -> None:
+        self.db.execute("UPDATE articles SET updated = ? WHERE id = ?", [now(), article_id])
+
+    # -- spans -------------------------------------------------------------------------------
+
+    def span(self, span_id: int) -> Span:
+        row = self.db.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no span {span_id}")
+        return Span(*row)
+
+    def spans(self, article_id: int) -> list[Span]:
+        rows = self.db.execute(
+            f'SELECT {_SPAN_COLUMNS} FROM spans WHERE article_id = ? ORDER BY start, "end" DESC, id',
+            [article_id],
+        )
+        return [Span(*row) for row in rows]
+
+    def add_span(self, article_id: int, start: int, end: int, label: str, *,
+                 annotator: str | None = None, span_id: int | None = None,
+                 created: str | None = None) -> Span:
+        """Tag ``text[start:end]`` with ``label``. Refuses bad offsets, unknown labels, duplicates."""
+        self.scheme.label(label)
+        length = self._article_length(article_id)
+        if not (0 <= start < end <= length):
+            raise SchemeError(
+                f"span {start}..{end} is outside article {article_id} (0..{length})")
+        with self.transaction():
+            try:
+                cursor = self.db.execute(
+                    f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [span_id, article_id, start, end, label, annotator, created or now()],
+                )
+            except sqlite3.IntegrityError as exc:
+                if "UNIQUE" in str(exc):
+                    raise DuplicateSpanError(
+                        f"{start}..{end} is already tagged {label}") from exc
+                raise
+            self._touch(article_id)
+        return self.span(cursor.lastrowid)
+
+    def _article_length(self, article_id: int) -> int:
+        row = self.db.execute("SELECT length FROM articles WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no article {article_id}")
+        return row[0]
+
+    def change_span_label(self, span_id: int, label: str) -> Span:
+        """Relabel a span, unless an event frame depends on the old label."""
+        span = self.span(span_id)
+        new_label = self.scheme.label(label)
+        if label == span.label:
+            return span
+        if new_label.kind != "trigger" and self._events_triggered_by(span_id):
+            raise SchemeError(
+                f"span {span_id} is the trigger of an event; delete the event before relabelling it")
+        for (role,) in self.db.execute("SELECT DISTINCT role FROM arguments WHERE span_id = ?",
+                                       [span_id]).fetchall():
+            if not self.scheme.role(role).accepts(label):
+                raise SchemeError(
+                    f"span {span_id} fills the role {role!r}, which does not accept {label}")
+        with self.transaction():
+            try:
+                self.db.execute("UPDATE spans SET label = ? WHERE id = ?", [label, span_id])
+            except sqlite3.IntegrityError as exc:
+                raise DuplicateSpanError(
+                    f"{span.start}..{span.end} is already tagged {label}") from exc
+            self._touch(span.article_id)
+        return self.span(span_id)
+
+    def remove_span(self, span_id: int) -> RemovedSpan:
+        """Delete a span and what hangs on it (events it triggers, arguments it fills)."""
+        span = self.span(span_id)
+        triggered = tuple(self.event(eid) for eid in self._events_triggered_by(span_id))
+        filled = tuple(
+            (event_id, Argument(role, span_id))
+            for event_id, role in self.db.execute(
+                "SELECT event_id, role FROM arguments WHERE span_id = ? ORDER BY event_id, role",
+                [span_id])
+            if event_id not in {e.id for e in triggered}
+        )
+        with self.transaction():
+            # ON DELETE CASCADE removes the events and the arguments in the same transaction.
+            self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+            self._touch(span.article_id)
+        return RemovedSpan(span=span, triggered_events=triggered, filled=filled)
+
+    def restore_span(self, removed: RemovedSpan) -> Span:
+        """Undo :meth:`remove_span`: the span, its events and arguments come back with their ids."""
+        span = removed.span
+        with self.transaction():
+            self.add_span(span.article_id, span.start, span.end, span.label,
+                          annotator=span.annotator, span_id=span.id, created=span.created)
+            for event in removed.triggered_events:
+                self.restore_event(event)
+            for event_id, argument in removed.filled:
+                self._insert_argument(event_id, argument)
+        return self.span(span.id)
+
+    # -- events ------------------------------------------------------------------------------
+
+    def _events_triggered_by(self, span_id: int) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM events WHERE trigger_id = ? ORDER BY id", [span_id])]
+
+    def events_for_trigger(self, span_id: int) -> list[Event]:
+        return [self.event(eid) for eid in self._events_triggered_by(span_id)]
+
+    def event(self, event_id: int) -> Event:
+        row = self.db.execute(
+            "SELECT id, article_id, trigger_id, type, attributes, annotator, created "
+            "FROM events WHERE id = ?", [event_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no event {event_id}")
+        return self._event_from_row(row, self._arguments_of([event_id]).get(event_id, ()))
+
+    def events(self, article_id: int) -> list[Event]:
+        rows = self.db.execute(
+            "SELECT events.id, events.article_id, trigger_id, type, attributes, events.annotator, "
+            "events.created FROM events JOIN spans ON spans.id = trigger_id "
+            "WHERE events.article_id = ? ORDER BY spans.start, events.id", [article_id]).fetchall()
+        arguments = self._arguments_of([r[0] for r in rows])
+        return [self._event_from_row(r, arguments.get(r[0], ())) for r in rows]
+
+    def _arguments_of(self, event_ids: list[int]) -> dict[int, tuple[Argument, ...]]:
+        result: dict[int, list[Argument]] = {}
+        for chunk_start in range(0, len(event_ids), 500):
+            chunk = event_ids[chunk_start:chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for event_id, role, span_id in self.db.execute(
+                # Scheme order of roles, then text order: stable across remove/restore.
+                "SELECT event_id, role, span_id FROM arguments "
+                "JOIN roles ON roles.name = role JOIN spans ON spans.id = span_id "
+                f"WHERE event_id IN ({marks}) "
+                'ORDER BY event_id, roles.position, spans.start, spans."end", span_id', chunk):
+                result.setdefault(event_id, []).append(Argument(role, span_id))
+        return {k: tuple(v) for k, v in result.items()}
+
+    @staticmethod
+    def _event_from_row(row: tuple, arguments: tuple[Argument, ...]) -> Event:
+        return Event(id=row[0], article_id=row[1], trigger_id=row[2], type=row[3],
+                     attributes=json.loads(row[4]), arguments=arguments, annotator=row[5],
+                     created=row[6])
+
+    def default_attributes(self, article_id: int) -> dict[str, Any]:
+        """Attribute values a new frame starts with; the date is the article's date."""
+        values: dict[str, Any] = {}
+        for attribute in self.scheme.attributes:
+            if attribute.kind == "date":
+                date = self.article(article_id).date
+                if date:
+                    values[attribute.name] = date
+            elif attribute.default is not None:
+                values[attribute.name] = attribute.default
+        return values
+
+    def _check_attribute(self, name: str, value: Any) -> None:
+        attribute = next((a for a in self.scheme.attributes if a.name == name), None)
+        if attribute is None:
+            raise SchemeError(f"unknown event attribute {name!r}")
+        if value is None:
+            return
+        if attribute.choices is not None and value not in attribute.choices:
+            raise SchemeError(f"{name} must be one of {', '.join(attribute.choices)}, not {value!r}")
+        if attribute.kind == "date":
+            try:
+                _dt.date.fromisoformat(str(value))
+            except ValueError as exc:
+                raise SchemeError(f"{name} must be an ISO date (YYYY-MM-DD), not {value!r}") from exc
+
+    def _check_type(self, event_type: str | None) -> None:
+        if event_type is not None and event_type not in {t.name for t in self.scheme.event_types}:
+            raise SchemeError(f"unknown event type {event_type!r}")
+
+    def add_event(self, trigger_id: int, *, type: str | None = None,
+                  attributes: Mapping[str, Any] | None = None, annotator: str | None = None,
+                  event_id: int | None = None, created: str | None = None) -> Event:
+        """Make an event frame on a trigger span (a span whose label is of kind ``trigger``)."""
+        trigger = self.span(trigger_id)
+        if self.scheme.label(trigger.label).kind != "trigger":
+            raise SchemeError(f"an event needs a trigger span labelled "
+                              f"{'/'.join(self.scheme.trigger_labels)}, not {trigger.label}")
+        self._check_type(type)
+        values = self.default_attributes(trigger.article_id) if attributes is None else dict(attributes)
+        for name, value in values.items():
+            self._check_attribute(name, value)
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [event_id, trigger.article_id, trigger_id, type, json.dumps(values, sort_keys=True),
+                 annotator, created or now()])
+            self._touch(trigger.article_id)
+        return self.event(cursor.lastrowid)
+
+    def set_event_type(self, event_id: int, event_type: str | None) -> Event:
+        self._check_type(event_type)
+        with self.transaction():
+            self.db.execute("UPDATE events SET type = ? WHERE id = ?", [event_type, event_id])
+        return self.event(event_id)
+
+    def set_event_attribute(self, event_id: int, name: str, value: Any) -> Event:
+        """Set one attribute; ``None`` removes it."""
+        self._check_attribute(name, value)
+        values = dict(self.event(event_id).attributes)
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = value
+        with self.transaction():
+            self.db.execute("UPDATE events SET attributes = ? WHERE id = ?",
+                            [json.dumps(values, sort_keys=True), event_id])
+        return self.event(event_id)
+
+    def check_argument(self, event_id: int, role: str, span_id: int) -> None:
+        """Raise SchemeError when ``span_id`` may not fill ``role`` in the event."""
+        event = self.event(event_id)
+        span = self.span(span_id)
+        spec = self.scheme.role(role)
+        if span.article_id != event.article_id:
+            raise SchemeError("an argument must be a span of the same article")
+        if span_id == event.trigger_id:
+            raise SchemeError("an event's trigger cannot also be its argument")
+        if not spec.accepts(span.label):
+            raise SchemeError(f"role {role!r} takes {'/'.join(spec.labels) or 'no label'}, not {span.label}")
+        filled = event.fillers(role)
+        if span_id in filled:
+            raise SchemeError(f"that span already fills {role!r}")
+        if spec.max_count is not None and len(filled) >= spec.max_count:
+            raise SchemeError(f"role {role!r} takes at most {spec.max_count} span(s)")
+
+    def add_argument(self, event_id: int, role: str, span_id: int) -> Event:
+        self.check_argument(event_id, role, span_id)
+        with self.transaction():
+            self._insert_argument(event_id, Argument(role, span_id))
+        return self.event(event_id)
+
+    def _insert_argument(self, event_id: int, argument: Argument) -> None:
+        self.db.execute("INSERT INTO arguments (event_id, role, span_id) VALUES (?, ?, ?)",
+                        [event_id, argument.role, argument.span_id])
+
+    def remove_argument(self, event_id: int, role: str, span_id: int) -> Event:
+        with self.transaction():
+            cursor = self.db.execute(
+                "DELETE FROM arguments WHERE event_id = ? AND role = ? AND span_id = ?",
+                [event_id, role, span_id])
+            if cursor.rowcount == 0:
+                raise SchemeError(f"span {span_id} does not fill {role!r} in event {event_id}")
+        return self.event(event_id)
+
+    def remove_event(self, event_id: int) -> Event:
+        """Delete an event frame (its trigger span stays). Returns it whole, for undo."""
+        event = self.event(event_id)
+        with self.transaction():
+            self.db.execute("DELETE FROM events WHERE id = ?", [event_id])
+        return event
+
+    def restore_event(self, event: Event) -> Event:
+        """Put back an event returned by :meth:`remove_event`, with the same id and arguments."""
+        with self.transaction():
+            self.add_event(event.trigger_id, type=event.type, attributes=event.attributes,
+                           annotator=event.annotator, event_id=event.id, created=event.created)
+            for argument in event.arguments:
+                self._insert_argument(event.id, argument)
+        return self.event(event.id)

@@ -1,0 +1,125 @@
+"""The project file's schema, as numbered sqlite-utils migrations.
+
+Invariants live in SQL as well as in Python (``storage.model``), so a script that writes
+to the file directly cannot store a span outside its article's text either.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("event_annotator")
+
+_STATUS_CHECK = "status IN ('new', 'in_progress', 'done', 'skipped')"
+
+
+@migrations(name="0001_initial")
+def _initial(db: Database) -> None:
+    _run_script(db, f"""
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY CHECK (length(name) > 0 AND name = trim(name)),
+            colour TEXT NOT NULL CHECK (colour GLOB '#[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]'),
+            key TEXT UNIQUE CHECK (key IS NULL OR length(key) = 1),
+            description TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT 'entity' CHECK (kind IN ('entity', 'trigger')),
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE event_types (
+            name TEXT PRIMARY KEY CHECK (length(name) > 0),
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE roles (
+            name TEXT PRIMARY KEY CHECK (length(name) > 0),
+            max_count INTEGER CHECK (max_count IS NULL OR max_count > 0),
+            min_count INTEGER NOT NULL DEFAULT 0 CHECK (min_count >= 0),
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE role_labels (
+            role TEXT NOT NULL REFERENCES roles(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            PRIMARY KEY (role, label)
+        );
+        CREATE TABLE attributes (
+            name TEXT PRIMARY KEY CHECK (length(name) > 0),
+            kind TEXT NOT NULL DEFAULT 'choice' CHECK (kind IN ('choice', 'date', 'text')),
+            choices TEXT,
+            default_value TEXT,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            length INTEGER NOT NULL CHECK (length = length(text) AND length > 0),
+            title TEXT NOT NULL,
+            date TEXT CHECK (date IS NULL OR date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            source TEXT,
+            status TEXT NOT NULL DEFAULT 'new' CHECK ({_STATUS_CHECK}),
+            content_hash TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX articles_status ON articles(status);
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL CHECK (start >= 0),
+            "end" INTEGER NOT NULL CHECK ("end" > start),
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+            annotator TEXT,
+            created TEXT NOT NULL,
+            UNIQUE (article_id, start, "end", label)
+        );
+        -- A CHECK cannot look at another table: the end bound is a trigger over the stored length.
+        CREATE TRIGGER spans_within_text_insert BEFORE INSERT ON spans
+        WHEN NEW."end" > (SELECT length FROM articles WHERE id = NEW.article_id)
+        BEGIN SELECT RAISE(ABORT, 'span end is past the end of the article text'); END;
+        CREATE TRIGGER spans_within_text_update BEFORE UPDATE OF start, "end", article_id ON spans
+        WHEN NEW."end" > (SELECT length FROM articles WHERE id = NEW.article_id)
+        BEGIN SELECT RAISE(ABORT, 'span end is past the end of the article text'); END;
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            trigger_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            type TEXT REFERENCES event_types(name) ON UPDATE CASCADE,
+            attributes TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(attributes)),
+            annotator TEXT,
+            created TEXT NOT NULL
+        );
+        CREATE INDEX events_article ON events(article_id);
+        CREATE INDEX events_trigger ON events(trigger_id);
+        CREATE TABLE arguments (
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            role TEXT NOT NULL REFERENCES roles(name) ON UPDATE CASCADE,
+            span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            PRIMARY KEY (event_id, role, span_id)
+        );
+        CREATE INDEX arguments_span ON arguments(span_id);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        """)
+
+
+def _run_script(db: Database, script: str) -> None:
+    """Run statements one by one: ``executescript`` would COMMIT the migration's open transaction."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            db.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending!r}")
+
+
+def apply(db: Database) -> None:
+    """Bring the file's schema up to date; each migration runs in its own transaction."""
+    migrations.apply(db)

@@ -1,0 +1,180 @@
+"""The label scheme stored in a project: labels, event types, roles and attributes.
+
+Functions here take the project's ``sqlite_utils.Database`` and run inside the caller's
+transaction; ``storage.project.Project`` wraps each user-visible change in ``db.atomic()``.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Mapping
+
+from sqlite_utils import Database
+
+from storage.model import (
+    Attribute,
+    EventType,
+    Label,
+    LabelInUseError,
+    Role,
+    Scheme,
+    SchemeError,
+)
+
+
+def load(db: Database) -> Scheme:
+    labels = tuple(
+        Label(name=r[0], colour=r[1], key=r[2], description=r[3], kind=r[4])
+        for r in db.execute(
+            "SELECT name, colour, key, description, kind FROM labels ORDER BY position, name"
+        )
+    )
+    event_types = tuple(
+        EventType(name=r[0], description=r[1])
+        for r in db.execute("SELECT name, description FROM event_types ORDER BY position, name")
+    )
+    role_labels: dict[str, list[str]] = {}
+    for role, label in db.execute(
+        "SELECT role, label FROM role_labels JOIN labels ON labels.name = label "
+        "ORDER BY labels.position, label"
+    ):
+        role_labels.setdefault(role, []).append(label)
+    roles = tuple(
+        Role(name=r[0], labels=tuple(role_labels.get(r[0], ())), max_count=r[1], min_count=r[2],
+             description=r[3])
+        for r in db.execute(
+            "SELECT name, max_count, min_count, description FROM roles ORDER BY position, name"
+        )
+    )
+    attributes = tuple(
+        Attribute(name=r[0], kind=r[1], choices=tuple(json.loads(r[2])) if r[2] else None,
+                  default=r[3], description=r[4])
+        for r in db.execute(
+            "SELECT name, kind, choices, default_value, description FROM attributes "
+            "ORDER BY position, name"
+        )
+    )
+    return Scheme(labels=labels, event_types=event_types, roles=roles, attributes=attributes)
+
+
+def seed(db: Database, scheme: Mapping[str, Any]) -> None:
+    """Write a scheme dictionary (the shape of ``resources/scheme.json``) into an empty project."""
+    for item in scheme.get("labels", ()):
+        add_label(db, Label(name=item["name"], colour=item["colour"], key=item.get("key"),
+                            description=item.get("description", ""),
+                            kind=item.get("kind", "entity")))
+    for item in scheme.get("event_types", ()):
+        add_event_type(db, EventType(item["name"], item.get("description", "")))
+    for item in scheme.get("roles", ()):
+        add_role(db, Role(name=item["name"], labels=tuple(item.get("labels", ())),
+                          max_count=item.get("max_count"), min_count=item.get("min_count", 0),
+                          description=item.get("description", "")))
+    for item in scheme.get("attributes", ()):
+        choices = item.get("choices")
+        add_attribute(db, Attribute(name=item["name"], kind=item.get("kind", "choice"),
+                                    choices=tuple(choices) if choices else None,
+                                    default=item.get("default"),
+                                    description=item.get("description", "")))
+
+
+def _next_position(db: Database, table: str) -> int:
+    return db.execute(f"SELECT coalesce(max(position), -1) + 1 FROM {table}").fetchone()[0]
+
+
+def add_label(db: Database, label: Label) -> None:
+    if db.execute("SELECT 1 FROM labels WHERE name = ?", [label.name]).fetchone():
+        raise SchemeError(f"label {label.name!r} already exists")
+    _check_key_free(db, label.key, label.name)
+    db.execute(
+        "INSERT INTO labels (name, colour, key, description, kind, position) VALUES (?, ?, ?, ?, ?, ?)",
+        [label.name, label.colour, label.key, label.description, label.kind,
+         _next_position(db, "labels")],
+    )
+
+
+def _check_key_free(db: Database, key: str | None, owner: str) -> None:
+    if key is None:
+        return
+    row = db.execute("SELECT name FROM labels WHERE key = ? AND name != ?", [key, owner]).fetchone()
+    if row:
+        raise SchemeError(f"key {key!r} is already used by label {row[0]!r}")
+
+
+def _require_label(db: Database, name: str) -> None:
+    if not db.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone():
+        raise SchemeError(f"unknown label {name!r}")
+
+
+def rename_label(db: Database, old: str, new: str) -> None:
+    """Rename a label; spans and role definitions follow through ON UPDATE CASCADE."""
+    _require_label(db, old)
+    Label(name=new, colour="#000000")  # validates the new name
+    if old == new:
+        return
+    if db.execute("SELECT 1 FROM labels WHERE name = ?", [new]).fetchone():
+        raise SchemeError(f"label {new!r} already exists")
+    db.execute("UPDATE labels SET name = ? WHERE name = ?", [new, old])
+
+
+def update_label(db: Database, name: str, *, colour: str | None = None, key: str | None | bool = False,
+                 description: str | None = None) -> None:
+    """Change a label's colour, shortcut key (None clears it; False leaves it) or description."""
+    _require_label(db, name)
+    current = next(label for label in load(db).labels if label.name == name)
+    new = Label(name=name, colour=colour or current.colour,
+                key=current.key if key is False else key,  # type: ignore[arg-type]
+                description=current.description if description is None else description,
+                kind=current.kind)
+    _check_key_free(db, new.key, name)
+    db.execute("UPDATE labels SET colour = ?, key = ?, description = ? WHERE name = ?",
+               [new.colour, new.key, new.description, name])
+
+
+def delete_label(db: Database, name: str, *, cascade: bool = False) -> int:
+    """Delete a label. With spans left, refuse unless ``cascade``; return how many spans went."""
+    _require_label(db, name)
+    count = db.execute("SELECT count(*) FROM spans WHERE label = ?", [name]).fetchone()[0]
+    if count and not cascade:
+        raise LabelInUseError(name, count)
+    db.execute("DELETE FROM spans WHERE label = ?", [name])
+    db.execute("DELETE FROM labels WHERE name = ?", [name])
+    return count
+
+
+def add_event_type(db: Database, event_type: EventType) -> None:
+    try:
+        db.execute("INSERT INTO event_types (name, description, position) VALUES (?, ?, ?)",
+                   [event_type.name, event_type.description, _next_position(db, "event_types")])
+    except sqlite3.IntegrityError as exc:
+        raise SchemeError(f"event type {event_type.name!r} already exists") from exc
+
+
+def add_role(db: Database, role: Role) -> None:
+    try:
+        db.execute(
+            "INSERT INTO roles (name, max_count, min_count, description, position) VALUES (?, ?, ?, ?, ?)",
+            [role.name, role.max_count, role.min_count, role.description, _next_position(db, "roles")],
+        )
+    except sqlite3.IntegrityError as exc:
+        raise SchemeError(f"role {role.name!r} already exists") from exc
+    for label in role.labels:
+        _require_label(db, label)
+        db.execute("INSERT INTO role_labels (role, label) VALUES (?, ?)", [role.name, label])
+
+
+def allow_label_in_role(db: Database, role: str, label: str) -> None:
+    _require_label(db, label)
+    db.execute("INSERT OR IGNORE INTO role_labels (role, label) VALUES (?, ?)", [role, label])
+
+
+def add_attribute(db: Database, attribute: Attribute) -> None:
+    try:
+        db.execute(
+            "INSERT INTO attributes (name, kind, choices, default_value, description, position) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [attribute.name, attribute.kind,
+             json.dumps(list(attribute.choices)) if attribute.choices is not None else None,
+             attribute.default, attribute.description, _next_position(db, "attributes")],
+        )
+    except sqlite3.IntegrityError as exc:
+        raise SchemeError(f"attribute {attribute.name!r} already exists") from exc

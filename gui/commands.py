@@ -1,0 +1,207 @@
+"""One small QUndoCommand per user action, with mirror-image redo/undo (Orange Canvas style).
+
+The first execution happens in ``first()``, *before* the command is pushed: PySide swallows
+exceptions raised inside a C++-called ``redo()``, so a refused edit (duplicate span, wrong
+label for a role) must fail there, outside the stack. Re-done commands reuse the ids the
+first run got, so later commands that name those ids stay valid.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QUndoCommand
+
+from storage.model import AnnotatorError, Event, RemovedSpan, Span
+
+if TYPE_CHECKING:
+    from gui.document import AnnotationDocument
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return f"‘{text if len(text) <= limit else text[:limit - 1] + '…'}’"
+
+
+class StoreCommand(QUndoCommand):
+    """Base: ``_do``/``_undo`` talk to the store and then tell the document."""
+
+    def __init__(self, doc: "AnnotationDocument", text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self._skip_next_redo = False
+
+    def first(self) -> None:
+        """Run the edit once; raises AnnotatorError when the store refuses it."""
+        self._do()
+        self._skip_next_redo = True
+
+    def redo(self) -> None:
+        if self._skip_next_redo:  # push() calls redo() right after first() already ran
+            self._skip_next_redo = False
+            return
+        self._guarded(self._do)
+
+    def undo(self) -> None:
+        self._guarded(self._undo)
+
+    def _guarded(self, step: Any) -> None:
+        try:
+            step()
+        except (AnnotatorError, KeyError) as exc:
+            # Another window may have changed the file meanwhile; say so rather than crash.
+            self.doc.editRefused.emit(f"could not {self.text().lower()}: {exc}")
+            self.setObsolete(True)
+
+    def _do(self) -> None:
+        raise NotImplementedError
+
+    def _undo(self) -> None:
+        raise NotImplementedError
+
+
+class AddSpanCommand(StoreCommand):
+    def __init__(self, doc: "AnnotationDocument", start: int, end: int, label: str) -> None:
+        super().__init__(doc, f"Tag {_quote(doc.text[start:end])} as {label}")
+        self.article_id = doc.article.id if doc.article else -1
+        self.start, self.end, self.label = start, end, label
+        self.span: Span | None = None
+
+    def _do(self) -> None:
+        span = self.doc.project.add_span(
+            self.article_id, self.start, self.end, self.label, annotator=self.doc.annotator,
+            span_id=self.span.id if self.span else None,
+            created=self.span.created if self.span else None)
+        self.span = span
+        self.doc._span_added(span)
+        self.doc.select_span(span.id)
+
+    def _undo(self) -> None:
+        assert self.span is not None
+        self.doc.project.remove_span(self.span.id)
+        self.doc._span_removed(self.span)
+
+
+class RemoveSpanCommand(StoreCommand):
+    def __init__(self, doc: "AnnotationDocument", span_id: int) -> None:
+        span = doc.spans[span_id]
+        super().__init__(doc, f"Delete {span.label} {_quote(doc.span_text(span))}")
+        self.span_id = span_id
+        self.removed: RemovedSpan | None = None
+
+    def _do(self) -> None:
+        self.removed = self.doc.project.remove_span(self.span_id)
+        self.doc._span_removed(self.removed.span)
+
+    def _undo(self) -> None:
+        assert self.removed is not None
+        span = self.doc.project.restore_span(self.removed)
+        self.doc._span_added(span)
+        for event in self.removed.triggered_events:
+            self.doc._event_changed(self.doc.project.event(event.id))
+        for event_id, _argument in self.removed.filled:
+            self.doc._event_changed(self.doc.project.event(event_id))
+        self.doc.select_span(span.id)
+
+
+class ChangeLabelCommand(StoreCommand):
+    def __init__(self, doc: "AnnotationDocument", span_id: int, label: str) -> None:
+        span = doc.spans[span_id]
+        super().__init__(doc, f"Relabel {_quote(doc.span_text(span))} as {label}")
+        self.span_id, self.old, self.new = span_id, span.label, label
+
+    def _set(self, label: str) -> None:
+        self.doc._span_changed(self.doc.project.change_span_label(self.span_id, label))
+
+    def _do(self) -> None:
+        self._set(self.new)
+
+    def _undo(self) -> None:
+        self._set(self.old)
+
+
+class CreateEventCommand(StoreCommand):
+    def __init__(self, doc: "AnnotationDocument", trigger_id: int, event_type: str | None) -> None:
+        trigger = doc.spans[trigger_id]
+        super().__init__(doc, f"Create event on {_quote(doc.span_text(trigger))}")
+        self.trigger_id, self.event_type = trigger_id, event_type
+        self.event: Event | None = None
+
+    def _do(self) -> None:
+        if self.event is None:
+            self.event = self.doc.project.add_event(
+                self.trigger_id, type=self.event_type, annotator=self.doc.annotator)
+        else:
+            self.event = self.doc.project.restore_event(self.event)
+        self.doc._event_changed(self.event)
+        self.doc.select_event(self.event.id)
+
+    def _undo(self) -> None:
+        assert self.event is not None
+        self.event = self.doc.project.remove_event(self.event.id)
+        self.doc._event_removed(self.event.id)
+
+
+class RemoveEventCommand(StoreCommand):
+    def __init__(self, doc: "AnnotationDocument", event_id: int) -> None:
+        event = doc.events[event_id]
+        trigger = doc.spans.get(event.trigger_id)
+        super().__init__(doc, f"Delete event {_quote(doc.span_text(trigger)) if trigger else event_id}")
+        self.event = event
+
+    def _do(self) -> None:
+        self.event = self.doc.project.remove_event(self.event.id)
+        self.doc._event_removed(self.event.id)
+
+    def _undo(self) -> None:
+        event = self.doc.project.restore_event(self.event)
+        self.doc._event_changed(event)
+        self.doc.select_event(event.id)
+
+
+class SetEventTypeCommand(StoreCommand):
+    def __init__(self, doc: "AnnotationDocument", event_id: int, event_type: str | None) -> None:
+        super().__init__(doc, f"Set event type to {event_type or 'none'}")
+        self.event_id, self.old, self.new = event_id, doc.events[event_id].type, event_type
+
+    def _do(self) -> None:
+        self.doc._event_changed(self.doc.project.set_event_type(self.event_id, self.new))
+
+    def _undo(self) -> None:
+        self.doc._event_changed(self.doc.project.set_event_type(self.event_id, self.old))
+
+
+class SetAttributeCommand(StoreCommand):
+    def __init__(self, doc: "AnnotationDocument", event_id: int, name: str, value: Any) -> None:
+        super().__init__(doc, f"Set {name} to {value if value is not None else 'none'}")
+        self.event_id, self.name = event_id, name
+        self.old, self.new = doc.events[event_id].attributes.get(name), value
+
+    def _do(self) -> None:
+        self.doc._event_changed(self.doc.project.set_event_attribute(self.event_id, self.name, self.new))
+
+    def _undo(self) -> None:
+        self.doc._event_changed(self.doc.project.set_event_attribute(self.event_id, self.name, self.old))
+
+
+class AddArgumentCommand(StoreCommand):
+    def __init__(self, doc: "AnnotationDocument", event_id: int, role: str, span_id: int) -> None:
+        super().__init__(doc, f"Add {_quote(doc.span_text(doc.spans[span_id]))} as {role}")
+        self.event_id, self.role, self.span_id = event_id, role, span_id
+
+    def _do(self) -> None:
+        self.doc._event_changed(self.doc.project.add_argument(self.event_id, self.role, self.span_id))
+
+    def _undo(self) -> None:
+        self.doc._event_changed(self.doc.project.remove_argument(self.event_id, self.role, self.span_id))
+
+
+class RemoveArgumentCommand(AddArgumentCommand):
+    def __init__(self, doc: "AnnotationDocument", event_id: int, role: str, span_id: int) -> None:
+        super().__init__(doc, event_id, role, span_id)
+        self.setText(f"Remove {role} {_quote(doc.span_text(doc.spans[span_id]))}")
+
+    def _do(self) -> None:
+        super()._undo()
+
+    def _undo(self) -> None:
+        super()._do()

@@ -1,0 +1,215 @@
+"""The open article as the window sees it: one Qt object between the widgets and the store.
+
+Widgets never call the store to change anything; they call the user-level operations here
+(``tag``, ``delete_span``, ``relabel``, ``create_event``…), each of which pushes one small
+undo command (``gui.commands``). Commands call the store, which commits before returning,
+and then tell this object, which updates its cache and emits a signal; views repaint from
+the signal. So what the window shows is always what is on disk.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from storage.model import Article, Event, Span
+from storage.project import Project
+
+
+class AnnotationDocument(QObject):
+    """The current article, its spans and events, the current selection, and the undo stack."""
+
+    articleOpened = Signal(object)  # Article | None
+    spanAdded = Signal(object)  # Span
+    spanRemoved = Signal(object)  # Span
+    spanChanged = Signal(object)  # Span, after a label change
+    eventChanged = Signal(object)  # Event, after create/edit/restore
+    eventRemoved = Signal(int)  # event id
+    currentSpanChanged = Signal(object)  # Span | None
+    currentEventChanged = Signal(object)  # Event | None
+    statusChanged = Signal(int, str)  # article id, status
+    editRefused = Signal(str)  # a readable reason why an edit did not happen
+
+    def __init__(self, project: Project, *, annotator: str | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.annotator = annotator
+        self.undo_stack = QUndoStack(self)
+        self.article: Article | None = None
+        self.spans: dict[int, Span] = {}
+        self.events: dict[int, Event] = {}
+        self.current_span_id: int | None = None
+        self.current_event_id: int | None = None
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        return self.article.text if self.article else ""
+
+    def span_text(self, span: Span) -> str:
+        return self.text[span.start:span.end]
+
+    def sorted_spans(self) -> list[Span]:
+        return sorted(self.spans.values(), key=lambda s: (s.start, -s.end, s.id))
+
+    def sorted_events(self) -> list[Event]:
+        return sorted(self.events.values(),
+                      key=lambda e: (self.spans[e.trigger_id].start if e.trigger_id in self.spans else 0, e.id))
+
+    def events_with_trigger(self, span_id: int) -> list[Event]:
+        return [e for e in self.sorted_events() if e.trigger_id == span_id]
+
+    @property
+    def current_span(self) -> Span | None:
+        return self.spans.get(self.current_span_id) if self.current_span_id is not None else None
+
+    @property
+    def current_event(self) -> Event | None:
+        return self.events.get(self.current_event_id) if self.current_event_id is not None else None
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def open_article(self, article_id: int | None) -> None:
+        """Load an article (or none); the undo history belongs to one article, so it is cleared."""
+        self.undo_stack.clear()
+        self.current_span_id = None
+        self.current_event_id = None
+        if article_id is None:
+            self.article, self.spans, self.events = None, {}, {}
+        else:
+            self.article = self.project.article(article_id)
+            self.spans = {s.id: s for s in self.project.spans(article_id)}
+            self.events = {e.id: e for e in self.project.events(article_id)}
+        self.articleOpened.emit(self.article)
+        self.currentSpanChanged.emit(None)
+        self.currentEventChanged.emit(None)
+
+    def reload(self) -> None:
+        """Re-read the article after another window or process changed the file."""
+        if self.article is not None:
+            current_span, current_event = self.current_span_id, self.current_event_id
+            self.open_article(self.article.id)
+            if current_span in self.spans:
+                self.select_span(current_span)
+            if current_event in self.events:
+                self.select_event(current_event)
+
+    def select_span(self, span_id: int | None) -> None:
+        """Make a span current; selecting a trigger makes its (first) event current too."""
+        self.current_span_id = span_id if span_id in self.spans else None
+        self.currentSpanChanged.emit(self.current_span)
+        triggered = self.events_with_trigger(span_id) if span_id is not None else []
+        if triggered:
+            self.select_event(triggered[0].id)
+        elif span_id is not None and self.current_event_id is not None:
+            # Selecting an argument of the current event keeps the event selected.
+            event = self.current_event
+            if event is None or span_id not in {a.span_id for a in event.arguments}:
+                self.select_event(None)
+
+    def select_event(self, event_id: int | None) -> None:
+        self.current_event_id = event_id if event_id in self.events else None
+        self.currentEventChanged.emit(self.current_event)
+
+    def set_status(self, status: str) -> None:
+        if self.article is None:
+            return
+        self.project.set_status(self.article.id, status)
+        self.article = self.project.article(self.article.id)
+        self.statusChanged.emit(self.article.id, status)
+
+    # -- user-level edits: each pushes one undoable command --------------------------------
+
+    def _push(self, command: Any) -> bool:
+        """Run a command once and, if the store accepted it, put it on the undo stack."""
+        from storage.model import AnnotatorError
+
+        try:
+            command.first()
+        except AnnotatorError as exc:
+            self.editRefused.emit(str(exc))
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def tag(self, start: int, end: int, label: str) -> bool:
+        from gui.commands import AddSpanCommand
+
+        return self._push(AddSpanCommand(self, start, end, label))
+
+    def delete_span(self, span_id: int) -> bool:
+        from gui.commands import RemoveSpanCommand
+
+        return self._push(RemoveSpanCommand(self, span_id))
+
+    def relabel(self, span_id: int, label: str) -> bool:
+        from gui.commands import ChangeLabelCommand
+
+        return self._push(ChangeLabelCommand(self, span_id, label))
+
+    def create_event(self, trigger_id: int, event_type: str | None = None) -> bool:
+        from gui.commands import CreateEventCommand
+
+        return self._push(CreateEventCommand(self, trigger_id, event_type))
+
+    def set_event_type(self, event_id: int, event_type: str | None) -> bool:
+        from gui.commands import SetEventTypeCommand
+
+        return self._push(SetEventTypeCommand(self, event_id, event_type))
+
+    def set_event_attribute(self, event_id: int, name: str, value: Any) -> bool:
+        from gui.commands import SetAttributeCommand
+
+        return self._push(SetAttributeCommand(self, event_id, name, value))
+
+    def add_argument(self, event_id: int, role: str, span_id: int) -> bool:
+        from gui.commands import AddArgumentCommand
+
+        return self._push(AddArgumentCommand(self, event_id, role, span_id))
+
+    def remove_argument(self, event_id: int, role: str, span_id: int) -> bool:
+        from gui.commands import RemoveArgumentCommand
+
+        return self._push(RemoveArgumentCommand(self, event_id, role, span_id))
+
+    def delete_event(self, event_id: int) -> bool:
+        from gui.commands import RemoveEventCommand
+
+        return self._push(RemoveEventCommand(self, event_id))
+
+    # -- called by commands after the store committed --------------------------------------
+
+    def _span_added(self, span: Span) -> None:
+        self.spans[span.id] = span
+        self.spanAdded.emit(span)
+
+    def _span_removed(self, span: Span) -> None:
+        self.spans.pop(span.id, None)
+        dropped = [e.id for e in self.events.values() if e.trigger_id == span.id]
+        for event_id in dropped:
+            self._event_removed(event_id)
+        for event_id, event in list(self.events.items()):
+            if any(a.span_id == span.id for a in event.arguments):
+                self._event_changed(self.project.event(event_id))
+        if self.current_span_id == span.id:
+            self.select_span(None)
+        self.spanRemoved.emit(span)
+
+    def _span_changed(self, span: Span) -> None:
+        self.spans[span.id] = span
+        self.spanChanged.emit(span)
+
+    def _event_changed(self, event: Event) -> None:
+        self.events[event.id] = event
+        self.eventChanged.emit(event)
+        if event.id == self.current_event_id:
+            self.currentEventChanged.emit(event)
+
+    def _event_removed(self, event_id: int) -> None:
+        self.events.pop(event_id, None)
+        self.eventRemoved.emit(event_id)
+        if self.current_event_id == event_id:
+            self.select_event(None)

@@ -1,0 +1,215 @@
+"""Article text on its way in: bytes → str, one newline convention, header parsing, hashing.
+
+Every offset the project stores is a code point into the text this module produces, so the
+text must be exactly what the editor shows. Qt silently rewrites some characters on
+``setPlainText`` (CRLF, lone CR, U+2028/U+2029, a leading BOM — see QT-NOTES.md "Positions");
+``normalise`` makes those rewrites ourselves, once, on import, so the stored string and the
+widget's string agree and offsets never drift. Pure Python: no Qt here.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass
+
+from storage.model import InputError
+
+BOM = "\ufeff"
+LINE_SEPARATOR = "\u2028"
+PARAGRAPH_SEPARATOR = "\u2029"
+TITLE_MAX = 200
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# House format: " date YYYY-MM-DD <headline>". The leading space is what the samples have;
+# files edited by hand often lose it, so any leading spaces or tabs are accepted.
+_HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(.*))?", re.IGNORECASE)
+_LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+@dataclass(frozen=True)
+class NormaliseReport:
+    """What ``normalise`` changed, so an import can tell the user instead of changing text silently."""
+
+    crlf: int = 0
+    cr: int = 0
+    line_separators: int = 0
+    paragraph_separators: int = 0
+    bom: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """True if the normalised text differs from the input."""
+        return bool(self.crlf or self.cr or self.line_separators or self.paragraph_separators or self.bom)
+
+    def describe(self) -> str:
+        """A short human summary, e.g. "3 CRLF line ends → \\n; leading BOM dropped"; "" if nothing changed."""
+        parts = [
+            _count(self.crlf, "CRLF line end", "CRLF line ends") + r" → \n",
+            _count(self.cr, "lone CR", "lone CRs") + r" → \n",
+            _count(self.line_separators, "line separator (U+2028)", "line separators (U+2028)") + r" → \n",
+            _count(self.paragraph_separators, "paragraph separator (U+2029)", "paragraph separators (U+2029)")
+            + r" → \n",
+        ]
+        counts = (self.crlf, self.cr, self.line_separators, self.paragraph_separators)
+        kept = [part for part, n in zip(parts, counts) if n]
+        if self.bom:
+            kept.append("leading BOM dropped")
+        return "; ".join(kept)
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """An article split into what the list shows (title, date) and what gets annotated (text)."""
+
+    title: str
+    date: str | None
+    text: str
+
+
+def normalise(text: str) -> tuple[str, NormaliseReport]:
+    """Return ``text`` with one newline convention and no leading BOM, plus what was changed.
+
+    CRLF, lone CR, U+2028 and U+2029 all become "\\n" because Qt turns each of them into a block
+    break anyway; storing them unchanged would make code-point offsets disagree with the widget.
+    A lone surrogate cannot be shown or encoded as UTF-8, so it is an error (ValueError naming
+    its offset) rather than something to guess about.
+    """
+    bad = _LONE_SURROGATE.search(text)
+    if bad is not None:
+        raise ValueError(f"lone surrogate U+{ord(bad.group()):04X} at offset {bad.start()}")
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    crlf = text.count("\r\n")
+    text = text.replace("\r\n", "\n")
+    cr = text.count("\r")
+    text = text.replace("\r", "\n")
+    line_separators = text.count(LINE_SEPARATOR)
+    paragraph_separators = text.count(PARAGRAPH_SEPARATOR)
+    if line_separators or paragraph_separators:
+        text = text.replace(LINE_SEPARATOR, "\n").replace(PARAGRAPH_SEPARATOR, "\n")
+    report = NormaliseReport(crlf, cr, line_separators, paragraph_separators, bom)
+    return text, report
+
+
+def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
+    """Decode a file's bytes to text, or raise ``InputError`` saying what is wrong and where.
+
+    Without ``encoding`` only UTF-8 (BOM optional) and UTF-16 with a BOM are accepted: guessing
+    a legacy code page would silently garble names, so the user is told to pass ``--encoding``.
+    A leading BOM never reaches the result. Binary and empty files are refused because an
+    article with no readable text cannot be annotated.
+    """
+    if encoding is None:
+        text = _decode_detected(data, path)
+    else:
+        text = _decode_with(data, path, encoding, advice="check the --encoding value")
+    if text.startswith(BOM):
+        text = text[1:]  # codecs such as "utf-8" (unlike "utf-8-sig") keep it as a character
+    if "\x00" in text:
+        raise InputError(path, "looks like a binary file (it contains NUL characters)")
+    if not text.strip():
+        raise InputError(path, "the file is empty" if not text else "the file contains only whitespace")
+    return text
+
+
+def _decode_detected(data: bytes, path: str) -> str:
+    """UTF-16 when a BOM says so, else strict UTF-8; NUL bytes outside UTF-16 mean binary."""
+    if data.startswith(_UTF16_BOMS):
+        return _decode_with(data, path, "utf-16", advice="the file starts with a UTF-16 byte-order mark")
+    if b"\x00" in data:
+        raise InputError(
+            path,
+            "looks like a binary file (it contains NUL bytes); if it is UTF-16 without a byte-order "
+            "mark, pass --encoding utf-16-le or --encoding utf-16-be",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = _line_of(data, error.start, "utf-8")
+        raise InputError(
+            path,
+            f"not valid UTF-8 at line {line} (byte 0x{data[error.start]:02x}); pass --encoding "
+            "(e.g. --encoding cp1252) if the file uses another encoding",
+            line=line,
+        ) from None
+
+
+def _decode_with(data: bytes, path: str, encoding: str, *, advice: str) -> str:
+    """Strict decoding with a named codec; an unknown name or a bad byte is the user's to fix."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(path, f"unknown encoding {encoding!r}") from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = _line_of(data, error.start, encoding)
+        raise InputError(
+            path,
+            f"not valid {encoding} at line {line} (byte 0x{data[error.start]:02x}); {advice}",
+            line=line,
+        ) from None
+
+
+def _line_of(data: bytes, byte_offset: int, encoding: str) -> int:
+    """1-based line of a byte offset, counted in decoded text so multi-byte codecs count right."""
+    head = data[:byte_offset].decode(encoding, errors="replace")
+    return head.count("\n") + 1
+
+
+def parse_article(text: str) -> ParsedArticle:
+    """Split normalised text into title, date and the text to annotate.
+
+    With the house header (" date YYYY-MM-DD <headline>", a blank line, paragraphs) the
+    headline becomes the title *and* the first paragraph of the stored text, so it can be
+    annotated too; the "date …" prefix is dropped. Any other text is stored unchanged (offsets
+    must match the file the user sees) and its first non-empty line is the title.
+    """
+    first_line, newline, rest = text.partition("\n")
+    header = _parse_header(first_line)
+    if header is None:
+        return ParsedArticle(title=_first_line_title(text), date=None, text=text)
+    date, headline = header
+    body = rest[_LEADING_BLANK_LINES.match(rest).end():] if newline else ""
+    if not headline:
+        return ParsedArticle(title=_first_line_title(body), date=date, text=body)
+    stored = f"{headline}\n\n{body}" if body else headline
+    return ParsedArticle(title=_truncate(headline), date=date, text=stored)
+
+
+def _parse_header(line: str) -> tuple[str, str] | None:
+    """(date, headline) of a house header line, or None if the line is not one (or the date is not real)."""
+    match = _HEADER.fullmatch(line)
+    if match is None:
+        return None
+    try:
+        datetime.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+    return match.group(1), (match.group(2) or "").strip()
+
+
+def _first_line_title(text: str) -> str:
+    """The first non-empty line, stripped and truncated; "" for blank text."""
+    for line in text.split("\n"):
+        if line.strip():
+            return _truncate(line.strip())
+    return ""
+
+
+def _truncate(title: str) -> str:
+    # The title is for lists and window captions; the full line stays in the text.
+    return title[:TITLE_MAX].rstrip()
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 hex digest of the UTF-8 text; the project uses it to spot duplicate imports."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,304 @@
+"""The annotation list dock: the spans of the open article, in text order, as a table.
+
+``AnnotationListModel`` follows the document's signals row by row (one insert, remove or
+dataChanged per edit), so tagging in an article with 10,000 spans does not rebuild 10,000
+rows. Selecting a row makes that span current in the document; the window scrolls the view.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.colours import readable_text_colour, tint
+from gui.document import AnnotationDocument
+from storage.model import Article, Span
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+TEXT_LIMIT = 80  # characters of a span shown in the list; the tooltip has the whole text
+TINT = 0.35  # same idea as the view: the label colour blended into the base colour
+
+
+def _sort_key(span: Span) -> tuple[int, int, int]:
+    # The document's order (sorted_spans): by start, outer before inner, then id.
+    return (span.start, -span.end, span.id)
+
+
+class AnnotationListModel(QAbstractTableModel):
+    """Rows of (text, label, "start–end") for the document's spans, sorted by position."""
+
+    COLUMNS = ("Text", "Label", "Position")
+    TEXT, LABEL, POSITION = range(3)
+    SpanIdRole = Qt.ItemDataRole.UserRole
+
+    def __init__(self, document: AnnotationDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._spans: list[Span] = []
+        self._keys: list[tuple[int, int, int]] = []
+        self._backgrounds: dict[str, QColor] = {}
+        self._foregrounds: dict[str, QColor] = {}
+        document.articleOpened.connect(self._reset)
+        document.spanAdded.connect(self._insert)
+        document.spanRemoved.connect(self._remove)
+        document.spanChanged.connect(self._change)
+        self._reset(document.article)
+
+    def set_colours(self, colours: Mapping[str, QColor], base: QColor) -> None:
+        """Tint the label column in each label's colour, blended into the palette's base."""
+        self._backgrounds = {name: tint(colour, TINT, base) for name, colour in colours.items()}
+        self._foregrounds = {name: readable_text_colour(bg) for name, bg in self._backgrounds.items()}
+        if self._spans:
+            self.dataChanged.emit(self.index(0, self.LABEL), self.index(len(self._spans) - 1, self.LABEL))
+
+    # -- following the document ------------------------------------------------------------
+
+    def _reset(self, _article: Article | None = None) -> None:
+        self.beginResetModel()
+        self._spans = self.document.sorted_spans()
+        self._keys = [_sort_key(s) for s in self._spans]
+        self.endResetModel()
+
+    def _insert(self, span: Span) -> None:
+        key = _sort_key(span)
+        row = bisect_left(self._keys, key)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._spans.insert(row, span)
+        self._keys.insert(row, key)
+        self.endInsertRows()
+
+    def _remove(self, span: Span) -> None:
+        row = self._row_of_span(span)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._spans[row]
+        del self._keys[row]
+        self.endRemoveRows()
+
+    def _change(self, span: Span) -> None:
+        row = self._row_of_span(span)
+        if row is None:
+            return
+        self._spans[row] = span
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def row_of(self, span_id: int) -> int | None:
+        """The row of a span of the open article, or None."""
+        span = self.document.spans.get(span_id)
+        return self._row_of_span(span) if span is not None else None
+
+    def _row_of_span(self, span: Span) -> int | None:
+        # Start, end and id never change for a span, so its sort key finds its row.
+        row = bisect_left(self._keys, _sort_key(span))
+        if row < len(self._spans) and self._spans[row].id == span.id:
+            return row
+        return None
+
+    def span_at(self, row: int) -> Span:
+        # Not "span": that name would override QAbstractItemModel.span(index), which Qt calls.
+        return self._spans[row]
+
+    # -- Qt model interface ----------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        span = self._spans[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.TEXT:
+                text = " ".join(self.document.span_text(span).split())
+                return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT - 1] + "…"
+            if column == self.LABEL:
+                return span.label
+            return f"{span.start}–{span.end}"
+        if role == Qt.ItemDataRole.EditRole and column == self.LABEL:
+            return span.label
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.TEXT:
+            return self.document.span_text(span)
+        if role == Qt.ItemDataRole.BackgroundRole and column == self.LABEL:
+            return self._backgrounds.get(span.label)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.LABEL:
+            return self._foregrounds.get(span.label)
+        if role == self.SpanIdRole:
+            return span.id
+        return None
+
+    def setData(self, index: AnyIndex, value: Any,  # noqa: N802 - Qt override
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Relabel through the document (undoable); the document's signal repaints the row."""
+        if not index.isValid() or index.column() != self.LABEL or role != Qt.ItemDataRole.EditRole:
+            return False
+        span = self._spans[index.row()]
+        if value == span.label:
+            return True
+        return self.document.relabel(span.id, str(value))
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == self.LABEL:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.COLUMNS)):
+            return self.COLUMNS[section]
+        return None
+
+
+def add_span_actions(menu: QMenu, document: AnnotationDocument, span: Span) -> None:
+    """Add "Change label to ▸ …" and "Delete" for ``span`` to ``menu`` (the list and the view use it)."""
+    change = menu.addMenu("Change label to")
+    for label in document.project.scheme.labels:
+        action = change.addAction(label.name)
+        action.setEnabled(label.name != span.label)
+        action.triggered.connect(lambda _c=False, name=label.name: document.relabel(span.id, name))
+    delete = menu.addAction(f"Delete {span.label}")
+    delete.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+    delete.triggered.connect(lambda: document.delete_span(span.id))
+
+
+class LabelDelegate(QStyledItemDelegate):
+    """Edits the label column with a combo box of the scheme's labels."""
+
+    def __init__(self, document: AnnotationDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt override
+                     index: AnyIndex) -> QWidget:
+        combo = QComboBox(parent)
+        combo.addItems([label.name for label in self.document.project.scheme.labels])
+        # One pick is one edit: commit as soon as the user chooses, like a menu.
+        combo.activated.connect(lambda _i: self.commitData.emit(combo))
+        combo.activated.connect(lambda _i: self.closeEditor.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:  # noqa: N802 - Qt override
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,  # noqa: N802 - Qt override
+                     index: AnyIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+
+
+class _SpanTable(QTableView):
+    """A table whose Delete/Backspace delete the current span (a dock has no shortcut of its own)."""
+
+    deleteRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != self.State.EditingState:
+            self.deleteRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class AnnotationList(QWidget):
+    """The dock's contents: the span table, kept in step with the document's current span."""
+
+    def __init__(self, document: AnnotationDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.model = AnnotationListModel(document, self)
+        self._syncing = False
+        self.table = self._create_table()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table)
+        document.currentSpanChanged.connect(self._show_current)
+
+    def _create_table(self) -> QTableView:
+        table = _SpanTable(self)
+        table.setModel(self.model)
+        table.setItemDelegateForColumn(AnnotationListModel.LABEL, LabelDelegate(self.document, table))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                              | QAbstractItemView.EditTrigger.EditKeyPressed)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(AnnotationListModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        width = table.fontMetrics().horizontalAdvance
+        header.resizeSection(AnnotationListModel.LABEL, width("LOCATION") + 24)
+        header.resizeSection(AnnotationListModel.POSITION, width("000000–000000") + 12)
+        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        table.deleteRequested.connect(self.delete_current)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+        return table
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and not self._syncing:
+            self.document.select_span(self.model.span_at(current.row()).id)
+
+    def _show_current(self, span: Span | None) -> None:
+        row = self.model.row_of(span.id) if span is not None else None
+        self._syncing = True  # following the document: do not echo back to it
+        try:
+            if row is None:
+                self.table.selectionModel().clear()
+            else:
+                index = self.model.index(row, AnnotationListModel.TEXT)
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.scrollTo(index)
+        finally:
+            self._syncing = False
+
+    def delete_current(self) -> None:
+        """Delete the span of the selected row (undoable)."""
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.document.delete_span(self.model.span_at(index.row()).id)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        add_span_actions(menu, self.document, self.model.span_at(index.row()))
+        menu.popup(self.table.viewport().mapToGlobal(pos))

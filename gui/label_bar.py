@@ -1,0 +1,162 @@
+"""Applying labels: the label bar (one coloured button per label, "1 ACTOR"), the label keys,
+and ``SpanEditor``, which turns keys, clicks and the view's context menu into document edits.
+
+The buttons and the one-key shortcuts are the same ``QAction``s, added to the window as well
+as to the bar, so the keys keep working when the user hides the toolbar. Alt+key tags the
+exact characters selected instead of snapping to words.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
+
+from gui.annotation_list import add_span_actions
+from gui.article_view import ArticleView, snap_selection
+from gui.colours import readable_text_colour
+from gui.document import AnnotationDocument
+from storage.model import Label
+
+
+def label_button_style(colour: QColor | str) -> str:
+    """A stylesheet for a button filled with a label's colour and black or white text.
+
+    The fill is the label's own colour (not a tint) so the bar doubles as the legend;
+    ``readable_text_colour`` keeps the text at WCAG AA contrast on it in light and dark themes.
+    """
+    fill = QColor(colour)
+    text = readable_text_colour(fill).name()
+    pressed = fill.darker(125).name()
+    return (
+        f"QToolButton {{ background-color: {fill.name()}; color: {text}; border: 1px solid {pressed};"
+        " border-radius: 4px; padding: 3px 10px; font-weight: bold; }"
+        f" QToolButton:pressed {{ background-color: {pressed}; }}"
+    )
+
+
+class LabelBar(QToolBar):
+    """A toolbar of label buttons; ``labelTriggered(name, precise)`` when a button or key is used."""
+
+    labelTriggered = Signal(str, bool)
+
+    def __init__(self, host: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__("Labels", parent)
+        self.setObjectName("label_bar")  # saveState() needs a name to restore the toolbar
+        self.host = host
+        self.label_actions: dict[str, QAction] = {}
+        self._precise_actions: list[QAction] = []
+        self.addWidget(QLabel(" Tag selection as: ", self))
+
+    def set_labels(self, labels: Sequence[Label]) -> None:
+        """Rebuild buttons and shortcuts from the scheme's labels (after the scheme changed)."""
+        for action in [*self.label_actions.values(), *self._precise_actions]:
+            self.host.removeAction(action)
+            self.removeAction(action)
+            action.deleteLater()
+        self.label_actions, self._precise_actions = {}, []
+        for label in labels:
+            self._add_label(label)
+
+    def _add_label(self, label: Label) -> None:
+        text = f"{label.key} {label.name}" if label.key else label.name
+        action = QAction(text, self)
+        tip = f"Tag the selection as {label.name}"
+        if label.key:
+            action.setShortcut(QKeySequence(label.key))
+            tip += f" (key {label.key}; Alt+{label.key} keeps the exact characters)"
+        if label.description:
+            tip += f"\n{label.description}"
+        action.setToolTip(tip)
+        action.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(name, False))
+        self.addAction(action)
+        self.host.addAction(action)
+        button = self.widgetForAction(action)
+        if isinstance(button, QToolButton):
+            button.setStyleSheet(label_button_style(label.colour))
+            # Clicking must not take focus from the view, or its selection would look inactive.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.label_actions[label.name] = action
+        if label.key:
+            precise = QAction(f"Tag exactly as {label.name}", self)
+            precise.setShortcut(QKeySequence(f"Alt+{label.key}"))
+            precise.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(name, True))
+            self.host.addAction(precise)
+            self._precise_actions.append(precise)
+
+
+class SpanEditor(QObject):
+    """Turns label keys, Delete, clicks and the context menu in the article view into document edits.
+
+    A label key tags the view's selection (snapped to words unless ``precise``); with nothing
+    selected it relabels the current (clicked) span. A click on plain text forgets the current
+    span, so a later key cannot relabel a span the user is no longer looking at.
+    """
+
+    def __init__(self, view: ArticleView, document: Callable[[], AnnotationDocument], *,
+                 precise: QAction, refuse: Callable[[str], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.view, self._document = view, document  # a getter: opening a project replaces the document
+        self.precise_action, self.refuse = precise, refuse
+        view.viewport().installEventFilter(self)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._context_menu)
+        view.spanClicked.connect(lambda span_id: self.document.select_span(span_id))
+
+    @property
+    def document(self) -> AnnotationDocument:
+        return self._document()
+
+    def apply_label(self, label: str, *, precise: bool = False) -> None:
+        """Tag the selection with ``label``, or relabel the current span when nothing is selected."""
+        selected = self.view.selection_range()
+        current = self.document.current_span
+        if self.document.article is None:
+            self.refuse("Open an article first")
+        elif selected is not None:
+            exact = precise or self.precise_action.isChecked()
+            snapped = snap_selection(self.document.text, *selected, precise=exact)
+            if snapped is None:
+                self.refuse("The selection holds only spaces and punctuation: nothing to tag")
+            else:
+                self.document.tag(*snapped, label)
+        elif current is not None:
+            if current.label != label:
+                self.document.relabel(current.id, label)
+        else:
+            self.refuse("Select some text to tag it, or click a span to change its label")
+
+    def delete_current(self) -> None:
+        span = self.document.current_span
+        if span is None:
+            self.refuse("Click a span to delete it")
+        else:
+            self.document.delete_span(span.id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # The event type first: Qt also calls filters while widgets are being destroyed, when
+        # touching Python attributes can fail, and an exception there crashes PySide.
+        if event.type() != QEvent.Type.MouseButtonPress or not isinstance(event, QMouseEvent):
+            return False
+        if event.button() == Qt.MouseButton.LeftButton and watched is self.view.viewport():
+            cp = self.view.code_point_at(event.position().toPoint())
+            if cp is None or not self.view.spans_at(cp):
+                self.document.select_span(None)
+        return False
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self.view)
+        if self.view.selection_range() is not None:
+            for label in self.document.project.scheme.labels:
+                action = menu.addAction(f"Tag as {label.name}")
+                action.triggered.connect(lambda _c=False, name=label.name: self.apply_label(name))
+        cp = self.view.code_point_at(pos)
+        under = self.view.spans_at(cp) if cp is not None else []
+        span = self.document.spans.get(under[0].id) if under else None
+        if span is not None:
+            self.document.select_span(span.id)  # the menu's actions apply to the span it names
+            menu.addSeparator()
+            add_span_actions(menu, self.document, span)
+        if not menu.isEmpty():
+            menu.popup(self.view.viewport().mapToGlobal(pos))

@@ -1,0 +1,504 @@
+"""The main window: article list | headline, find bar and article view | annotation list.
+
+The window wires widgets to the ``AnnotationDocument`` and never changes data itself: a label
+key becomes ``document.tag``/``relabel``, Delete becomes ``document.delete_span``, and the
+widgets repaint from the document's signals. Reading goes through the ``Project`` store.
+
+Keys: see ``KEYS_HELP`` (also shown by Help ▸ Keyboard shortcuts).
+
+Opening a ``new`` article marks it ``in_progress`` (as INCEpTION does): the list then shows
+which articles someone has started.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QEvent, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+    QPalette,
+    QUndoGroup,
+)
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+
+from gui.annotation_list import AnnotationList
+from gui.article_list import STATUS_NAMES, ArticleList
+from gui.article_view import ArticleView
+from gui.document import AnnotationDocument
+from gui.find_bar import FindBar
+from gui.label_bar import LabelBar, SpanEditor
+from storage.model import Article, Scheme, Span
+from storage.project import Project
+
+if TYPE_CHECKING:
+    from gui.file_actions import FileActions
+
+APP_TITLE = "Event Annotator"
+RECENT_KEY = "recent_projects"
+RECENT_MAX = 10
+POLL_INTERVAL_MS = 2000
+KEYS_HELP = """\
+Label key (1, 2, 3…)\tTag the selection, snapped to whole words
+Alt+label key\tTag exactly the selected characters
+Label key, no selection\tChange the label of the clicked span
+Delete / Backspace\tDelete the clicked span
+Esc\tForget the clicked span
+Ctrl+F, Enter, Esc\tFind, next match, back to the text (match stays selected)
+Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y\tUndo / redo
+Ctrl+Return\tMark done and open the next unfinished article
+Ctrl+K\tSkip and open the next unfinished article
+Ctrl+U\tNext unfinished article
+Alt+Right / Alt+Left\tNext / previous article in the list (also Ctrl+PgDown / Ctrl+PgUp)
+Ctrl+= / Ctrl+- / Ctrl+0\tZoom in / out / reset
+F5\tReload changes made by another window or program"""
+MESSAGE_MS = 6000
+
+
+def read_recent_projects(settings: QSettings) -> list[str]:
+    """The recent project paths, most recent first (an INI file returns one entry as a bare str)."""
+    value = settings.value(RECENT_KEY, [])
+    return [value] if isinstance(value, str) else [str(v) for v in value or []]
+
+
+class MainWindow(QMainWindow):
+    """One project, one open article. See the module docstring for keys and behaviour."""
+
+    def __init__(self, project: Project, *, settings: QSettings, annotator: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.settings = settings
+        self.annotator = annotator
+        self.file_actions: FileActions | None = None  # set by FileActions; drops import through it
+        # Issue 4 hook: asked before "Mark done" (e.g. to confirm incomplete event frames).
+        self.confirm_done: Callable[[], bool] | None = None
+        self.undo_group = QUndoGroup(self)
+        self._shown_scheme: Scheme | None = None
+        self._create_central()
+        self._create_actions()
+        self.span_editor = SpanEditor(self.view, lambda: self.document, precise=self.precise_action,
+                                      refuse=self.refused, parent=self)
+        self._create_docks()
+        self._create_menus()
+        self._create_status_bar()
+        self._restore_settings()
+        self._bind(project)
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_INTERVAL_MS)
+        self.poll_timer.timeout.connect(self.poll_external_changes)
+        self.poll_timer.start()
+        self.setAcceptDrops(True)
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _create_central(self) -> None:
+        self.view = ArticleView(self)
+        self.headline = QLabel(self)
+        self.meta = QLabel(self)
+        for label in (self.headline, self.meta):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # article-derived text is never markup
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.find_bar = FindBar(self.view, self)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+        self.label_bar = LabelBar(self, self)
+        self.label_bar.labelTriggered.connect(
+            lambda name, precise: self.span_editor.apply_label(name, precise=precise))
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
+
+    def _action(self, text: str, slot: Callable[[], object], *keys: QKeySequence | str,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setToolTip(tip or text)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # shortcuts work even if the action's menu or toolbar is hidden
+        return action
+
+    def _create_actions(self) -> None:
+        self.undo_action = self.undo_group.createUndoAction(self, "Undo")
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.find_action = self._action("&Find…", self.find_bar.open, QKeySequence.StandardKey.Find)
+        self.find_next_action = self._action("Find &next", self.find_bar.find_next, "F3", "Ctrl+G")
+        self.delete_action = self._action("&Delete span", lambda: self.span_editor.delete_current(), "Delete", "Backspace",
+                                          tip="Delete the current (clicked) span")
+        self.deselect_action = self._action("Forget current span", lambda: self.document.select_span(None),
+                                            "Escape")
+        # Esc only in the view: the find bar and the list filters use Esc themselves.
+        self.deselect_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.view.addAction(self.deselect_action)
+        self.zoom_in_action = self._action("Zoom &in", lambda: self._zoom(1), "Ctrl+=", "Ctrl++")
+        self.zoom_out_action = self._action("Zoom &out", lambda: self._zoom(-1), "Ctrl+-")
+        self.zoom_reset_action = self._action("&Reset zoom", lambda: self._zoom(0), "Ctrl+0")
+        self.precise_action = QAction("Character-&precise selection", self, checkable=True)
+        self.precise_action.setToolTip("Tag exactly the selected characters instead of whole words")
+        self.precise_action.toggled.connect(lambda on: self.settings.setValue("precise_selection", on))
+        self.done_action = self._action("Mark &done and next", self.mark_done, "Ctrl+Return", "Ctrl+Enter")
+        self.skip_action = self._action("&Skip and next", self.skip, "Ctrl+K")
+        self.reopen_action = self._action("Back to &in progress",
+                                          lambda: self.document.set_status("in_progress"))
+        self.next_action = self._action("&Next article", lambda: self.step_article(1),
+                                        "Alt+Right", "Ctrl+PgDown")
+        self.previous_action = self._action("&Previous article", lambda: self.step_article(-1),
+                                            "Alt+Left", "Ctrl+PgUp")
+        self.next_unfinished_action = self._action("Next &unfinished", self.open_next_unfinished, "Ctrl+U")
+        self.poll_action = self._action("&Reload changes from disk", self.poll_external_changes, "F5")
+        self.stats_action = self._action("&Statistics…", self._show_statistics)
+        self.keys_action = self._action("&Keyboard shortcuts", self._show_keys, "F1")
+        self.about_action = self._action("&About", self._show_about)
+
+    def _create_docks(self) -> None:
+        self.article_dock = QDockWidget("Articles", self)
+        self.article_dock.setObjectName("article_dock")
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.article_dock)
+        self.annotation_dock = QDockWidget("Annotations", self)
+        self.annotation_dock.setObjectName("annotation_dock")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotation_dock)
+        self.resizeDocks([self.article_dock, self.annotation_dock], [380, 340], Qt.Orientation.Horizontal)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")  # FileActions fills it
+        self.edit_menu = bar.addMenu("&Edit")
+        self.edit_menu.addActions([self.undo_action, self.redo_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addActions([self.find_action, self.find_next_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.delete_action)
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.precise_action)
+        self.view_menu.addSeparator()
+        self.view_menu.addActions([self.article_dock.toggleViewAction(),
+                                   self.annotation_dock.toggleViewAction(), self.label_bar.toggleViewAction()])
+        self.article_menu = bar.addMenu("&Article")
+        self.article_menu.addActions([self.done_action, self.skip_action, self.reopen_action])
+        self.article_menu.addSeparator()
+        self.article_menu.addActions([self.next_action, self.previous_action, self.next_unfinished_action])
+        self.project_menu = bar.addMenu("&Project")
+        self.project_menu.addActions([self.poll_action, self.stats_action])
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addActions([self.keys_action, self.about_action])
+
+    def _create_status_bar(self) -> None:
+        self.project_label, self.position_label = QLabel(self), QLabel(self)
+        self.done_label, self.spans_label = QLabel(self), QLabel(self)
+        for label in (self.project_label, self.position_label, self.done_label, self.spans_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            self.statusBar().addPermanentWidget(label)
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 900)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.view.zoom_level = int(self.settings.value("zoom", 0))
+        self.precise_action.setChecked(str(self.settings.value("precise_selection", False)).lower() == "true")
+
+    def _bind(self, project: Project) -> None:
+        """Build the document and the two lists for ``project`` and open its first article."""
+        self.project = project
+        self.document = AnnotationDocument(project, annotator=self.annotator, parent=self)
+        self.undo_group.addStack(self.document.undo_stack)
+        self.undo_group.setActiveStack(self.document.undo_stack)
+        self.article_list = ArticleList(project, self)
+        self.article_list.articleChosen.connect(self.open_article)
+        self.article_list.nextUnfinishedRequested.connect(self.open_next_unfinished)
+        self.article_dock.setWidget(self.article_list)
+        self.annotation_list = AnnotationList(self.document, self)
+        self.annotation_dock.setWidget(self.annotation_list)
+        doc = self.document
+        doc.articleOpened.connect(self._article_opened)
+        doc.spanAdded.connect(self._span_added)
+        doc.spanRemoved.connect(self._span_removed)
+        doc.spanChanged.connect(self.view.update_span)
+        doc.currentSpanChanged.connect(self._current_span_changed)
+        doc.statusChanged.connect(self._status_changed)
+        doc.editRefused.connect(self.refused)
+        self._remember_project()
+        self.reload_scheme()
+        self.setWindowTitle(f"{project.path.stem} — {APP_TITLE}" if project.path else APP_TITLE)
+        self.project_label.setText(project.path.stem if project.path else "")
+        self._update_done_count()
+        last = self.settings.value(self._last_article_key())
+        start = int(last) if last is not None and project.article_count() else None
+        try:
+            if start is not None:
+                project.article(start)
+        except KeyError:
+            start = None
+        self.open_article(start if start is not None else self._first_article())
+
+    def _first_article(self) -> int | None:
+        unfinished = self.project.next_unfinished()
+        if unfinished is not None:
+            return unfinished
+        return self.article_list.model.article_id(0) if self.article_list.model.rowCount() else None
+
+    # -- public API --------------------------------------------------------------------------
+
+    def open_project(self, path: Path) -> None:
+        """Close the current project and show the one at ``path`` (raises if it cannot be opened)."""
+        new = Project.open(path)  # first, so a bad file leaves the current project open
+        self._save_last_article()
+        old_document, old_lists = self.document, (self.article_list, self.annotation_list)
+        self.undo_group.removeStack(old_document.undo_stack)
+        self.project.close()
+        self._bind(new)
+        for widget in old_lists:
+            widget.deleteLater()
+        old_document.deleteLater()
+
+    def reload_scheme(self) -> None:
+        """Rebuild label buttons, keys and colours from the project's scheme (after it changed)."""
+        scheme = self.project.scheme
+        self._shown_scheme = scheme
+        self.label_bar.set_labels(scheme.labels)
+        self._apply_colours()
+
+    def refresh_articles(self) -> None:
+        """Re-read the article list from the store, keeping the selected article."""
+        self.article_list.refresh()
+        self._update_position()
+        self._update_done_count()
+
+    def open_article(self, article_id: int | None) -> None:
+        """Show an article (None: nothing); a ``new`` one becomes ``in_progress``."""
+        self.document.open_article(article_id)
+        article = self.document.article
+        if article is not None and article.status == "new":
+            self.document.set_status("in_progress")
+
+    def refused(self, message: str) -> None:
+        """Tell the user why an edit did not happen, in the status bar (never a modal dialog)."""
+        self.statusBar().showMessage(message, MESSAGE_MS)
+
+    def mark_done(self) -> None:
+        """Mark the article done (after the ``confirm_done`` hook agrees) and open the next unfinished."""
+        if self.document.article is None or (self.confirm_done is not None and not self.confirm_done()):
+            return
+        self.document.set_status("done")
+        self.open_next_unfinished()
+
+    def skip(self) -> None:
+        if self.document.article is not None:
+            self.document.set_status("skipped")
+            self.open_next_unfinished()
+
+    def open_next_unfinished(self) -> None:
+        article = self.document.article
+        found = self.project.next_unfinished(article.id if article else None)
+        if found is None:
+            self.statusBar().showMessage("No unfinished articles left", MESSAGE_MS)
+        else:
+            self.open_article(found)
+
+    def step_article(self, step: int) -> None:
+        """Open the article ``step`` rows down (or up) the article list as filtered."""
+        article = self.document.article
+        found = self.article_list.neighbour(article.id if article else None, step)
+        if found is None:
+            self.statusBar().showMessage("No more articles in the list", MESSAGE_MS)
+        else:
+            self.open_article(found)
+
+    def poll_external_changes(self) -> bool:
+        """Pick up what another window or process wrote to the project; True if anything had changed."""
+        if not self.project.changed_elsewhere():
+            return False
+        if self.project.scheme != self._shown_scheme:
+            self.reload_scheme()
+        article = self.document.article
+        if article is not None and self._changed_on_disk(article):
+            scroll = self.view.verticalScrollBar().value()
+            try:
+                self.document.reload()
+            except KeyError:  # the article was deleted elsewhere
+                self.open_article(None)
+            self.view.verticalScrollBar().setValue(scroll)
+        self.refresh_articles()
+        self.statusBar().showMessage("Another window or program changed this project; updated", MESSAGE_MS)
+        return True
+
+    def _changed_on_disk(self, article: Article) -> bool:
+        # Reloading clears the undo history, so only do it when this article really changed.
+        try:
+            stored = self.project.article(article.id)
+        except KeyError:
+            return True
+        return (stored.status != article.status
+                or {s.id: s for s in self.project.spans(article.id)} != self.document.spans
+                or {e.id: e for e in self.project.events(article.id)} != self.document.events)
+
+    # -- document → widgets ------------------------------------------------------------------
+
+    def _colours(self) -> dict[str, QColor]:
+        return {label.name: QColor(label.colour) for label in self.project.scheme.labels}
+
+    def _apply_colours(self) -> None:
+        colours = self._colours()
+        self.view.set_colours(colours)
+        self.annotation_list.model.set_colours(colours, self.palette().color(QPalette.ColorRole.Base))
+
+    def _article_opened(self, article: Article | None) -> None:
+        spans = self.document.spans.values()
+        self.view.set_article(article.text if article else "", spans, self._colours())
+        if article is None:
+            self.headline.setText("No article open")
+            self.meta.setText("Import articles with File ▸ Import… or drop .txt files on this window.")
+        else:
+            self.headline.setText(article.title or f"Article {article.id}")
+            self._update_meta()
+            self.settings.setValue(self._last_article_key(), article.id)
+        self.article_list.select_article(article.id if article else None)
+        self._update_position()
+        self._update_span_count()
+
+    def _update_meta(self) -> None:
+        article = self.document.article
+        if article is not None:
+            parts = [article.date or "no date", STATUS_NAMES.get(article.status, article.status)]
+            parts += [article.source] if article.source else []
+            self.meta.setText(" · ".join(parts))
+
+    def _span_added(self, span: Span) -> None:
+        self.view.add_span(span)
+        self._update_span_count()
+
+    def _span_removed(self, span: Span) -> None:
+        if self.view.span(span.id) is not None:
+            self.view.remove_span(span.id)
+        self._update_span_count()
+
+    def _current_span_changed(self, span: Span | None) -> None:
+        self.view.set_current_span(span.id if span else None)
+        if span is not None:
+            # Caret to the span's end, no selection: scrolls it into view, and the next label
+            # key relabels this span instead of tagging a stale selection.
+            self.view.select_range(span.end, span.end)
+
+    def _status_changed(self, article_id: int, status: str) -> None:
+        self.article_list.model.update_article(article_id, status=status)
+        self._update_meta()
+        self._update_done_count()
+
+    def _update_span_count(self) -> None:
+        article, count = self.document.article, len(self.document.spans)
+        self.spans_label.setText(f"{count} span{'s' if count != 1 else ''}")
+        if article is not None:
+            self.article_list.model.update_article(article.id, span_count=count)
+
+    def _update_position(self) -> None:
+        article, model = self.document.article, self.article_list.model
+        row = model.row_of(article.id) if article else None
+        self.position_label.setText(
+            f"Article {row + 1 if row is not None else '–'} of {model.total}")
+
+    def _update_done_count(self) -> None:
+        self.done_label.setText(f"{self.project.article_count(status='done')} done")
+
+    # -- user input --------------------------------------------------------------------------
+
+    def _zoom(self, step: int) -> None:
+        self.view.zoom_level = self.view.zoom_level + step if step else 0
+        self.settings.setValue("zoom", self.view.zoom_level)
+
+    def _dropped_paths(self, mime: QMimeData) -> list[Path]:
+        return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if self._dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt override
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = self._dropped_paths(event.mimeData())
+        if paths and self.file_actions is not None:
+            event.acceptProposedAction()
+            self.file_actions.import_paths(paths)
+        else:
+            event.ignore()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "annotation_list"):
+            self._apply_colours()  # list tints are blended into the (now light or dark) base
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self._save_last_article()
+        self.settings.sync()
+        self.poll_timer.stop()
+        self.project.close()  # the window owns the project it was given or opened
+        super().closeEvent(event)
+
+    # -- settings helpers ----------------------------------------------------------------------
+
+    def _last_article_key(self) -> str:
+        # One entry per project file; a hash keeps the path's slashes out of the INI key.
+        digest = hashlib.sha1(str(self.project.path).encode("utf-8")).hexdigest()[:16]
+        return f"last_article/{digest}"
+
+    def _save_last_article(self) -> None:
+        if self.document.article is not None:
+            self.settings.setValue(self._last_article_key(), self.document.article.id)
+
+    def _remember_project(self) -> None:
+        if self.project.path is None:
+            return
+        path = str(self.project.path.resolve())
+        recent = [p for p in read_recent_projects(self.settings) if p != path]
+        self.settings.setValue(RECENT_KEY, [path, *recent][:RECENT_MAX])
+
+    # -- help ----------------------------------------------------------------------------------
+
+    def _info(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): the window stays usable and tests are never blocked
+
+    def _show_keys(self) -> None:
+        labels = [f"{label.key}\t{label.name}" for label in self.project.scheme.labels if label.key]
+        self._info("Keyboard shortcuts", "\n".join(labels) + "\n\n" + KEYS_HELP)
+
+    def _show_statistics(self) -> None:
+        from storage.stats import format_stats, project_stats
+
+        self._info("Project statistics", format_stats(project_stats(self.project)))
+
+    def _show_about(self) -> None:
+        self._info(f"About {APP_TITLE}", f"{APP_TITLE}: tag actors, locations and events in news "
+                   "articles and export training data.")

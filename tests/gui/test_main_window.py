@@ -1,0 +1,382 @@
+"""MainWindow driven like a user drives it (mouse drags, Shift+arrows, find, label keys, Delete,
+undo/redo, Ctrl+Return), each step checked in the SQLite file through a separate connection."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QComboBox
+
+from gui.main_window import MainWindow, read_recent_projects
+from storage.project import Project
+from storage.text import normalise, parse_article
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SAMPLE = SHARED / "samples" / "000_be5ca420abf9a110.txt"
+SECOND = "Second article.\n\nTroops entered Homs on Monday."
+
+
+def add_sample(project: Project) -> int:
+    parsed = parse_article(normalise(SAMPLE.read_text(encoding="utf-8"))[0])
+    return project.add_article(text=parsed.text, title=parsed.title, date=parsed.date).id
+
+
+def stored_spans(path: Path) -> list[tuple[int, int, int, str]]:
+    """(article id, start, end, label) straight from the file, not through the window's connection."""
+    with sqlite3.connect(path) as db:
+        return db.execute('SELECT article_id, start, "end", label FROM spans ORDER BY start').fetchall()
+
+
+def stored_status(path: Path, article_id: int) -> str:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT status FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+
+
+def make_window(qtbot, path: Path, settings_path: Path) -> MainWindow:
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    window = MainWindow(Project.open(path), settings=settings, annotator="tester")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    # Label keys are window shortcuts: they only fire in the active window.
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.view.setFocus()
+    return window
+
+
+@pytest.fixture
+def project_path(tmp_path) -> Path:
+    path = tmp_path / "news.annotator.sqlite"
+    with Project.open(path) as project:
+        add_sample(project)
+        project.add_article(text=SECOND, title="Second article.", date="2024-12-09")
+    return path
+
+
+@pytest.fixture
+def window(qtbot, project_path, tmp_path) -> MainWindow:
+    return make_window(qtbot, project_path, tmp_path / "s.ini")
+
+
+def at(window: MainWindow, word: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = window.document.text.index(word, start + 1)
+    return start, start + len(word)
+
+
+def caret_point(window: MainWindow, cp: int, dx: int = 0) -> QPoint:
+    """Viewport point of the caret before code point ``cp`` (the sample has no astral characters)."""
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(cp)
+    rect = window.view.cursorRect(cursor)
+    return QPoint(rect.center().x() + dx, rect.center().y())
+
+
+def press(qtbot, window: MainWindow, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(window.view, key, modifier)
+
+
+def tag_by_keys(qtbot, window: MainWindow, word: str, key: Qt.Key) -> None:
+    start, end = at(window, word)
+    window.view.select_range(start, end)
+    with qtbot.waitSignal(window.document.spanAdded):
+        press(qtbot, window, key)
+
+
+def click_span(qtbot, window: MainWindow, word: str) -> None:
+    start, end = at(window, word)
+    window.view.select_range(start, start)  # scrolls it into view
+    with qtbot.waitSignal(window.document.currentSpanChanged):
+        qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=caret_point(window, (start + end) // 2, 1))
+
+
+def test_window_contract_menus_title_and_new_article_marked_in_progress(window, project_path):
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles == ["File", "Edit", "View", "Article", "Project", "Help"]
+    assert window.file_menu.isEmpty()
+    assert window.windowTitle() == "news.annotator — Event Annotator"
+    article = window.document.article
+    assert article.title.startswith("Events suggest") and window.headline.text() == article.title
+    assert window.headline.textFormat() == Qt.TextFormat.PlainText
+    assert stored_status(project_path, article.id) == "in_progress"
+    assert window.position_label.text() == "Article 1 of 2"
+    assert read_recent_projects(window.settings) == [str(project_path.resolve())]
+
+
+def test_mouse_drag_then_key_tags_an_actor_and_undo_redo_reach_the_file(qtbot, window, project_path):
+    start, end = at(window, "Mohammed Ghazi Jalali")
+    viewport = window.view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=caret_point(window, start, 1))
+    qtbot.mouseMove(viewport, caret_point(window, end - 3))
+    qtbot.mouseMove(viewport, caret_point(window, end, -1))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=caret_point(window, end, -1))
+    assert window.view.selection_range() is not None
+    with qtbot.waitSignal(window.document.spanAdded):
+        press(qtbot, window, Qt.Key.Key_1)
+    article_id = window.document.article.id
+    assert stored_spans(project_path) == [(article_id, start, end, "ACTOR")]
+    assert window.undo_action.text() == "Undo Tag ‘Mohammed Ghazi Jalali’ as ACTOR"
+    assert window.view.selection_range() is None  # the next key relabels instead of re-tagging
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored_spans(project_path) == []
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert stored_spans(project_path) == [(article_id, start, end, "ACTOR")]
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert len(stored_spans(project_path)) == 1
+    assert window.spans_label.text() == "1 span"
+    assert window.article_list.model.summary(0).span_count == 1
+
+
+def test_shift_arrows_select_and_key_tags_a_location(qtbot, window, project_path):
+    start, end = at(window, "Damascus")
+    window.view.select_range(start, start)
+    for _ in range(end - start):
+        press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    with qtbot.waitSignal(window.document.spanAdded) as added:
+        press(qtbot, window, Qt.Key.Key_2)
+    assert (added.args[0].start, added.args[0].end, added.args[0].label) == (start, end, "LOCATION")
+    assert stored_spans(project_path)[0][1:] == (start, end, "LOCATION")
+
+
+def test_find_escape_then_key_tags_without_the_mouse(qtbot, window, project_path):
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible() and window.find_bar.edit.hasFocus()
+    qtbot.keyClicks(window.find_bar.edit, "DAMASCUS")
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)
+    assert window.view.selection_range() == at(window, "Damascus")
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)  # next match
+    assert window.view.selection_range() == at(window, "Damascus", 1)
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible() and window.view.hasFocus()
+    with qtbot.waitSignal(window.document.spanAdded):
+        press(qtbot, window, Qt.Key.Key_2)
+    assert stored_spans(project_path)[0][1:] == (*at(window, "Damascus", 1), "LOCATION")
+
+
+def test_key_on_clicked_span_relabels_and_delete_key_deletes(qtbot, window, project_path):
+    tag_by_keys(qtbot, window, "Jalali", Qt.Key.Key_2)
+    window.view.select_range(0, 0)
+    window.document.select_span(None)
+    click_span(qtbot, window, "Jalali")
+    assert window.document.current_span.label == "LOCATION"
+    with qtbot.waitSignal(window.document.spanChanged):
+        press(qtbot, window, Qt.Key.Key_1)
+    assert stored_spans(project_path)[0][3] == "ACTOR"
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored_spans(project_path)[0][3] == "LOCATION"
+    press(qtbot, window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert stored_spans(project_path)[0][3] == "ACTOR"
+    with qtbot.waitSignal(window.document.spanRemoved):
+        press(qtbot, window, Qt.Key.Key_Delete)
+    assert stored_spans(project_path) == []
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored_spans(project_path)[0][3] == "ACTOR"
+    assert window.view.span(window.document.sorted_spans()[0].id) is not None
+
+
+def test_click_on_plain_text_forgets_the_current_span(qtbot, window, project_path):
+    tag_by_keys(qtbot, window, "Jalali", Qt.Key.Key_1)
+    assert window.document.current_span is not None
+    start, _ = at(window, "government")
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=caret_point(window, start + 2))
+    assert window.document.current_span is None
+    press(qtbot, window, Qt.Key.Key_2)
+    assert "Select some text" in window.statusBar().currentMessage()
+    assert stored_spans(project_path)[0][3] == "ACTOR"
+
+
+def test_snapping_trims_punctuation_and_alt_keeps_exact_characters(qtbot, window, project_path):
+    start, end = at(window, "Damascus.")
+    window.view.select_range(start - 1, end)  # " Damascus."
+    with qtbot.waitSignal(window.document.spanAdded):
+        press(qtbot, window, Qt.Key.Key_2)
+    assert stored_spans(project_path)[0][1:3] == (start, end - 1)
+    window.view.select_range(start, end)
+    with qtbot.waitSignal(window.document.spanAdded):
+        press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert (start, end, "LOCATION") in [row[1:] for row in stored_spans(project_path)]
+
+
+def test_precise_toggle_is_persisted(qtbot, window, project_path, tmp_path):
+    window.precise_action.trigger()
+    start, end = at(window, "Damascus.")
+    window.view.select_range(start, end)
+    with qtbot.waitSignal(window.document.spanAdded):
+        press(qtbot, window, Qt.Key.Key_2)
+    assert stored_spans(project_path)[0][1:3] == (start, end)
+    window.close()
+    again = make_window(qtbot, project_path, tmp_path / "s.ini")
+    assert again.precise_action.isChecked()
+
+
+def test_duplicate_tag_is_refused_in_the_status_bar(qtbot, window, project_path):
+    tag_by_keys(qtbot, window, "Jalali", Qt.Key.Key_1)
+    window.view.select_range(*at(window, "Jalali"))
+    press(qtbot, window, Qt.Key.Key_1)
+    assert "already tagged" in window.statusBar().currentMessage()
+    assert len(stored_spans(project_path)) == 1
+
+
+def test_ctrl_return_marks_done_and_opens_the_next_unfinished(qtbot, window, project_path):
+    first = window.document.article.id
+    asked = []
+    window.confirm_done = lambda: asked.append(True) or True
+    with qtbot.waitSignal(window.document.articleOpened):
+        press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert asked == [True]
+    assert stored_status(project_path, first) == "done"
+    second = window.document.article
+    assert second.id != first and stored_status(project_path, second.id) == "in_progress"
+    assert window.article_list.current_article_id() == second.id
+    assert window.article_list.model.summary(0).status == "done"
+    assert window.done_label.text() == "1 done"
+    window.confirm_done = lambda: False
+    press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert stored_status(project_path, second.id) == "in_progress"
+
+
+def test_next_and_previous_article_keys(qtbot, window):
+    first = window.document.article.id
+    press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.document.article.id != first
+    assert window.position_label.text() == "Article 2 of 2"
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.document.article.id == first
+
+
+def test_spans_come_back_painted_in_a_new_window(qtbot, window, project_path, tmp_path):
+    for word, key in (("Jalali", Qt.Key.Key_1), ("Damascus", Qt.Key.Key_2), ("entered", Qt.Key.Key_3)):
+        tag_by_keys(qtbot, window, word, key)
+    press(qtbot, window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    zoom, stored = window.view.zoom_level, stored_spans(project_path)
+    window.close()
+    again = make_window(qtbot, project_path, tmp_path / "s.ini")
+    assert again.view.zoom_level == zoom
+    shown = [(s.start, s.end, s.label) for s in again.document.sorted_spans()]
+    assert shown == [row[1:] for row in stored]
+    assert all(again.view.span(s.id) is not None for s in again.document.sorted_spans())
+    assert again.annotation_list.model.rowCount() == 3
+    start, end = at(again, "Jalali")
+    block = again.view.document().findBlock(start)
+    again.view.grab()  # blocks are formatted once painted
+    painted = {(r.start + block.position(), r.length) for r in block.layout().formats()}
+    assert any(s <= start and s + n >= end for s, n in painted)
+
+
+def test_offsets_after_emoji_and_in_arabic_slice_the_right_text(qtbot, tmp_path):
+    text = "Leaders 👍🏽 met 😀 in Damascus. وقال الرئيس في دمشق اليوم"
+    path = tmp_path / "u.sqlite"
+    with Project.open(path) as project:
+        project.add_article(text=text, title="emoji", date=None)
+    window = make_window(qtbot, path, tmp_path / "s.ini")
+    for word, key in (("Damascus", Qt.Key.Key_2), ("دمشق", Qt.Key.Key_2), ("الرئيس", Qt.Key.Key_1)):
+        tag_by_keys(qtbot, window, word, key)
+    # And a keyboard selection after the emoji: Shift+Right moves by whole characters.
+    start = text.index("met")
+    window.view.select_range(start, start)
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    with qtbot.waitSignal(window.document.spanAdded):
+        press(qtbot, window, Qt.Key.Key_3)
+    assert sorted(text[s:e] for _a, s, e, _l in stored_spans(path)) == sorted(
+        ["Damascus", "دمشق", "الرئيس", "met"])
+
+
+def test_annotation_list_relabels_and_deletes(qtbot, window, project_path):
+    tag_by_keys(qtbot, window, "Jalali", Qt.Key.Key_1)
+    tag_by_keys(qtbot, window, "Damascus", Qt.Key.Key_2)
+    table = window.annotation_list.table
+    model = window.annotation_list.model
+    row = [model.span_at(r).label for r in range(model.rowCount())].index("LOCATION")
+    index = model.index(row, model.LABEL)
+    table.scrollTo(index)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    assert window.document.current_span.label == "LOCATION"
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    qtbot.waitUntil(lambda: table.viewport().findChild(QComboBox) is not None)
+    combo = table.viewport().findChild(QComboBox)
+    with qtbot.waitSignal(window.document.spanChanged):
+        combo.setCurrentText("ACTOR")
+        combo.activated.emit(combo.currentIndex())
+    assert [row[3] for row in stored_spans(project_path)] == ["ACTOR", "ACTOR"]
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sorted(row[3] for row in stored_spans(project_path)) == ["ACTOR", "LOCATION"]
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    with qtbot.waitSignal(window.document.spanRemoved):
+        qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert [row[3] for row in stored_spans(project_path)] == ["ACTOR"]
+    assert model.rowCount() == 1
+
+
+def test_changes_from_another_process_are_picked_up_and_both_windows_edits_land(
+        qtbot, window, project_path, tmp_path):
+    article_id = window.document.article.id
+    start, end = at(window, "Syria")
+    with Project.open(project_path) as other:
+        other.add_span(article_id, start, end, "LOCATION", annotator="someone else")
+    assert window.poll_external_changes()
+    assert [(s.start, s.end) for s in window.document.sorted_spans()] == [(start, end)]
+    assert window.annotation_list.model.rowCount() == 1
+    assert window.article_list.model.summary(0).span_count == 1
+    assert "changed" in window.statusBar().currentMessage()
+    assert not window.poll_external_changes()
+
+    second = make_window(qtbot, project_path, tmp_path / "s2.ini")
+    second.open_article(article_id)
+    second.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is second)
+    tag_by_keys(qtbot, second, "Jalali", Qt.Key.Key_1)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    tag_by_keys(qtbot, window, "Damascus", Qt.Key.Key_2)
+    assert window.poll_external_changes() and second.poll_external_changes()
+    assert len(stored_spans(project_path)) == 3
+    assert len(window.document.spans) == len(second.document.spans) == 3
+
+
+def test_open_project_rebuilds_document_lists_and_recent(qtbot, window, tmp_path, project_path):
+    other = tmp_path / "other.annotator.sqlite"
+    with Project.open(other) as project:
+        project.add_article(text="Only article here.", title="Only", date=None)
+    old_document = window.document
+    window.open_project(other)
+    assert window.document is not old_document
+    assert window.windowTitle() == "other.annotator — Event Annotator"
+    assert window.document.article.title == "Only"
+    assert window.article_list.model.rowCount() == 1
+    assert read_recent_projects(window.settings)[:2] == [str(other.resolve()), str(project_path.resolve())]
+    tag_by_keys(qtbot, window, "article", Qt.Key.Key_3)
+    assert window.undo_action.text() == "Undo Tag ‘article’ as EVENT"
+    assert stored_spans(other)[0][3] == "EVENT"
+
+
+def test_title_with_markup_is_shown_as_plain_text(qtbot, tmp_path):
+    path = tmp_path / "m.sqlite"
+    with Project.open(path) as project:
+        project.add_article(text="<b>Not bold</b> &amp; text", title="<b>Not bold</b> &amp;", date=None)
+    window = make_window(qtbot, path, tmp_path / "s.ini")
+    assert window.headline.text() == "<b>Not bold</b> &amp;"
+    assert window.headline.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_dropping_files_hands_them_to_file_actions(qtbot, window, tmp_path):
+    received: list[list[Path]] = []
+
+    class Importer:  # the hook FileActions fills in; only the hand-over is under test here
+        def import_paths(self, paths):
+            received.append(list(paths))
+
+    window.file_actions = Importer()  # type: ignore[assignment]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.txt"))])
+    event = QDropEvent(window.rect().center().toPointF(), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert received == [[tmp_path / "a.txt"]]

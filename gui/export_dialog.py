@@ -1,0 +1,178 @@
+"""The Export dialog: which format, which articles, where to, and the per-format extras.
+
+It only collects choices (``options()``); running the export is ``gui.file_actions``'s job,
+so the dialog can be filled and checked in a test without writing anything.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storage.model import STATUSES
+
+# Formats whose extras the dialog offers; other formats grey the checkboxes out.
+RELATIONS_FORMAT = "doccano"
+DOCBIN_FORMAT = "spacy"
+
+# One line per format, for the combo and the line under it; FORMATS names the formats.
+DESCRIPTIONS = {
+    "native": "Lossless JSON Lines with the label scheme; Event Annotator imports it back.",
+    "spacy": "spaCy / Prodigy JSON Lines: text, tokens and character spans per article.",
+    "doccano": "doccano JSON Lines: [start, end, label] per span, or entities and relations.",
+    "hf-bio": "Hugging Face token classification: one sentence per record, IOB2 tags.",
+    "events": "One record per event frame: type, trigger, role mentions, offsets, attributes.",
+}
+_SUFFIX = ".jsonl"  # every format is JSON Lines; a DocBin gets ".spacy"
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the user chose; ``status`` None means every article."""
+
+    format: str
+    path: Path
+    status: str | None = None
+    relations: bool = False
+    docbin: Path | None = None
+
+
+def format_descriptions() -> dict[str, str]:
+    """``{format name: one-line description}`` in ``storage.exporting.FORMATS`` order."""
+    from storage.exporting import FORMATS
+
+    return {name: DESCRIPTIONS.get(name, "") for name in FORMATS}
+
+
+class ExportDialog(QDialog):
+    """Format combo with descriptions, status filter, destination with Browse…, extras, OK/Cancel."""
+
+    def __init__(self, parent: QWidget | None = None, *, default_dir: Path | None = None,
+                 stem: str = "annotations") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.default_dir = default_dir or Path.home()
+        self.stem = stem
+        self._descriptions = format_descriptions()
+        self._proposed = ""
+        self._create_widgets()
+        self._layout()
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        self.path_edit.textChanged.connect(self._update_ok)
+        self.browse_button.clicked.connect(self._browse)
+        self._format_changed()
+
+    def _create_widgets(self) -> None:
+        self.format_combo = QComboBox()
+        for name, description in self._descriptions.items():
+            self.format_combo.addItem(name, name)
+            self.format_combo.setItemData(self.format_combo.count() - 1, description, Qt.ToolTipRole)
+        self.description_label = QLabel()
+        self.description_label.setTextFormat(Qt.PlainText)
+        self.description_label.setWordWrap(True)
+        self.status_combo = QComboBox()
+        self.status_combo.addItem("All articles", None)
+        for status in STATUSES:
+            self.status_combo.addItem(status, status)
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("file to write")
+        self.browse_button = QPushButton("Browse…")
+        self.relations_check = QCheckBox("doccano: relations (one per event argument)")
+        self.docbin_check = QCheckBox("also write spaCy DocBin (.spacy) beside the file")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        form.addRow("&Format:", self.format_combo)
+        form.addRow("", self.description_label)
+        form.addRow("&Articles:", self.status_combo)
+        destination = QHBoxLayout()
+        destination.addWidget(self.path_edit, 1)
+        destination.addWidget(self.browse_button)
+        # A row holding a layout gets no buddy from QFormLayout, so the mnemonic needs its own label.
+        destination_label = QLabel("&Destination:")
+        destination_label.setBuddy(self.path_edit)
+        form.addRow(destination_label, destination)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.relations_check)
+        layout.addWidget(self.docbin_check)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    # -- choosing ----------------------------------------------------------------------------
+
+    def set_format(self, name: str) -> None:
+        index = self.format_combo.findData(name)
+        if index < 0:
+            raise ValueError(f"unknown export format {name!r}")
+        self.format_combo.setCurrentIndex(index)
+
+    def set_status(self, status: str | None) -> None:
+        self.status_combo.setCurrentIndex(self.status_combo.findData(status))
+
+    def current_format(self) -> str:
+        return str(self.format_combo.currentData() or "")
+
+    def _format_changed(self) -> None:
+        fmt = self.current_format()
+        self.description_label.setText(self._descriptions.get(fmt, ""))
+        self.relations_check.setEnabled(fmt == RELATIONS_FORMAT)
+        self.docbin_check.setEnabled(fmt == DOCBIN_FORMAT)
+        self._propose_path()
+        self._update_ok()
+
+    def _propose_path(self) -> None:
+        """Keep the proposed file name in step with the format, unless the user typed their own."""
+        text = self.path_edit.text().strip()
+        if text and text != self._proposed:
+            return
+        self._proposed = str(self.default_dir / f"{self.stem}-{self.current_format()}{_SUFFIX}")
+        self.path_edit.setText(self._proposed)
+
+    def _update_ok(self) -> None:
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(
+            bool(self.current_format() and self.path_edit.text().strip()))
+
+    def choose_path(self, current: str) -> str:
+        """Ask for a destination file; "" if cancelled. A method so tests can replace it."""
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", current)
+        return path
+
+    def _browse(self) -> None:
+        path = self.choose_path(self.path_edit.text())
+        if path:
+            self.path_edit.setText(path)
+
+    def options(self) -> ExportOptions:
+        """The choices as they stand; extras only count when their format is chosen."""
+        fmt = self.current_format()
+        path = Path(self.path_edit.text().strip()).expanduser()
+        docbin = None
+        if fmt == DOCBIN_FORMAT and self.docbin_check.isChecked():
+            docbin = path.with_suffix(".spacy")
+        return ExportOptions(
+            format=fmt,
+            path=path,
+            status=self.status_combo.currentData(),
+            relations=fmt == RELATIONS_FORMAT and self.relations_check.isChecked(),
+            docbin=docbin,
+        )

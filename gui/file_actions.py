@@ -1,0 +1,427 @@
+"""The File menu and Project ▸ Labels…: projects, recent files, import, export.
+
+``FileActions`` owns the menu actions and the long jobs they start. Import and export run on
+a worker thread (``gui.workers``) with their own project connection, behind a window-modal
+progress dialog whose Cancel sets a flag the job polls. When a job ends the window is
+refreshed and one summary is shown. Every file picker and every message goes through a small
+method (``choose_import_files``, ``show_report``…) so a test can replace it on the instance
+instead of facing a modal dialog.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.export_dialog import ExportDialog, ExportOptions
+from gui.labels_dialog import LabelsDialog
+from gui.main_window import read_recent_projects
+from gui.workers import ProjectWorker, export_job, import_job, start_worker
+from storage.model import AnnotatorError
+
+PROJECT_SUFFIX = ".annotator.sqlite"
+PROJECT_FILTER = "Event Annotator projects (*.sqlite);;All files (*)"
+IMPORT_FILTER = "Articles (*.txt *.jsonl);;All files (*)"
+
+
+@dataclass
+class _Job:
+    """The job in progress: what it is, its worker, and what to do with its result."""
+
+    kind: str  # "Import" | "Export"
+    worker: ProjectWorker
+    on_done: Callable[[Any], None]  # shows the job's report
+
+
+class ReportDialog(QDialog):
+    """A headline and a scrollable list of lines (e.g. every file that failed and why)."""
+
+    def __init__(self, title: str, lines: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        headline = QLabel(lines[0] if lines else "")
+        headline.setTextFormat(Qt.PlainText)
+        headline.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(headline)
+        if len(lines) > 1:
+            details = QPlainTextEdit("\n".join(lines[1:]))
+            details.setReadOnly(True)
+            details.setLineWrapMode(QPlainTextEdit.WidgetWidth)  # long paths and reasons stay readable
+            layout.addWidget(details)
+            self.resize(640, 320)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+
+class FileActions(QObject):
+    """Fills ``window.file_menu`` and ``window.project_menu`` and runs imports and exports."""
+
+    jobStarted = Signal(str)  # "Import" or "Export"; ``self.job.worker`` exists, its thread not yet
+    jobFinished = Signal(str)  # "Import" or "Export", after the window was refreshed
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings: QSettings = window.settings
+        self.job: _Job | None = None
+        self.last_progress: tuple[int, int] | None = None  # (done, total) last shown
+        self._threads: list[tuple[QThread, ProjectWorker]] = []  # kept alive until each thread ends
+        window.file_actions = self
+        self._create_actions()
+        self._fill_menus()
+        self._create_progress_dialog()
+        window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # -- menus -------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _create_actions(self) -> None:
+        self.new_action = self._action("&New project…", self.new_project, QKeySequence.New,
+                                       "Create an empty project file")
+        self.open_action = self._action("&Open project…", self.open_project_dialog, QKeySequence.Open,
+                                        "Open another project file")
+        self.import_action = self._action("&Import articles…", self.import_files, "Ctrl+I",
+                                          "Import .txt articles or native .jsonl files")
+        self.import_folder_action = self._action("Import &folder…", self.import_folder, None,
+                                                 "Import every article in a folder")
+        self.export_action = self._action("&Export…", self.export, "Ctrl+E",
+                                          "Write training data in one of the export formats")
+        self.quit_action = self._action("&Quit", self.window.close, QKeySequence.Quit,
+                                        "Close the window")
+        # Ctrl+Q is not the platform Quit key on Windows; the brief promises it everywhere.
+        self.quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
+        self.quit_action.setMenuRole(QAction.QuitRole)
+        self.labels_action = self._action("&Labels…", self.show_labels, None,
+                                          "Add, rename, recolour or delete labels")
+
+    def _fill_menus(self) -> None:
+        menu: QMenu = self.window.file_menu
+        menu.addAction(self.new_action)
+        menu.addAction(self.open_action)
+        self.recent_menu = menu.addMenu("Open &recent")
+        menu.addSeparator()
+        menu.addAction(self.import_action)
+        menu.addAction(self.import_folder_action)
+        menu.addAction(self.export_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        self.window.project_menu.addAction(self.labels_action)
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        """The submenu lists the settings' "recent_projects", which the window keeps on every open."""
+        self.recent_menu.clear()
+        recent = self.recent_projects()
+        current = self._current_path()
+        for index, path in enumerate(recent, start=1):
+            # "&1" gives keyboard access; "&" in a file name would otherwise become a mnemonic.
+            text = f"&{index} {str(path).replace('&', '&&')}" if index < 10 else str(path).replace("&", "&&")
+            action = self.recent_menu.addAction(text)
+            action.setData(str(path))
+            action.setEnabled(path != current)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_project(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def recent_projects(self) -> list[Path]:
+        """Recent project files, most recent first."""
+        return [Path(p) for p in read_recent_projects(self.settings)]
+
+    def _current_path(self) -> Path | None:
+        project = getattr(self.window, "project", None)
+        path = getattr(project, "path", None)
+        return Path(path).resolve() if path is not None else None
+
+    def _start_dir(self, key: str) -> str:
+        current = self._current_path()
+        fallback = str(current.parent) if current is not None else str(Path.home())
+        return str(self.settings.value(key, fallback) or fallback)
+
+    # -- pickers and messages (replaced in tests) --------------------------------------------
+
+    def choose_new_project_path(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self.window, "New project", str(Path(self._start_dir("last_project_dir")) / f"project{PROJECT_SUFFIX}"),
+            PROJECT_FILTER, options=QFileDialog.DontConfirmOverwrite)
+        return Path(name) if name else None
+
+    def choose_project_to_open(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.window, "Open project",
+                                              self._start_dir("last_project_dir"), PROJECT_FILTER)
+        return Path(name) if name else None
+
+    def choose_import_files(self) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(self.window, "Import articles",
+                                                self._start_dir("last_import_dir"), IMPORT_FILTER)
+        return [Path(n) for n in names]
+
+    def choose_import_folder(self) -> Path | None:
+        name = QFileDialog.getExistingDirectory(self.window, "Import folder",
+                                                self._start_dir("last_import_dir"))
+        return Path(name) if name else None
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Run a dialog modally; True if accepted."""
+        return dialog.exec() == QDialog.Accepted
+
+    def show_report(self, title: str, lines: Sequence[str]) -> None:
+        """Show a job's summary: the first line as headline, the rest (failures) as a list."""
+        ReportDialog(title, list(lines), self.window).exec()
+
+    def show_error(self, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self.window)
+        box.setTextFormat(Qt.PlainText)
+        box.exec()
+
+    def _status(self, message: str) -> None:
+        status_bar = getattr(self.window, "statusBar", None)
+        if callable(status_bar):
+            status_bar().showMessage(message, 8000)
+
+    # -- projects ----------------------------------------------------------------------------
+
+    def new_project(self) -> bool:
+        path = self.choose_new_project_path()
+        if path is None:
+            return False
+        if not path.name.endswith(".sqlite"):
+            path = path.with_name(path.name + PROJECT_SUFFIX)
+        if path.exists():
+            # Never replace a file from "New": it may be someone's annotations.
+            self.show_error("New project", f"{path} already exists; use Open project… to open it.")
+            return False
+        return self.open_project(path)
+
+    def open_project_dialog(self) -> bool:
+        path = self.choose_project_to_open()
+        return self.open_project(path) if path is not None else False
+
+    def open_project(self, path: Path) -> bool:
+        """Switch the window to another project file (created if missing) and remember it."""
+        if self.job is not None:
+            self.show_error("Open project", f"Wait for the {self.job.kind.lower()} to finish first.")
+            return False
+        try:
+            self.window.open_project(Path(path))
+        except (AnnotatorError, sqlite3.DatabaseError, OSError) as exc:
+            self.show_error("Open project", f"Could not open {path}:\n{exc}")
+            return False
+        self.settings.setValue("last_project_dir", str(Path(path).resolve().parent))
+        self._rebuild_recent_menu()
+        return True
+
+    # -- labels ------------------------------------------------------------------------------
+
+    def show_labels(self) -> None:
+        """Project ▸ Labels…: every change in the dialog reaches the window at once."""
+        dialog = LabelsDialog(self.window.project, self.window)
+        dialog.schemeChanged.connect(self._scheme_changed)
+        self.exec_dialog(dialog)
+        dialog.deleteLater()
+
+    def _scheme_changed(self) -> None:
+        """A label changed: rebuild keys and colours, and re-read the article, whose spans may
+        have been renamed or deleted with their label (its undo history goes with them)."""
+        self.window.reload_scheme()
+        self.window.document.reload()
+        self.window.refresh_articles()
+
+    # -- import ------------------------------------------------------------------------------
+
+    def import_files(self) -> bool:
+        paths = self.choose_import_files()
+        if paths:
+            self.settings.setValue("last_import_dir", str(paths[0].parent))
+        return self.import_paths(paths) if paths else False
+
+    def import_folder(self) -> bool:
+        folder = self.choose_import_folder()
+        if folder is not None:
+            self.settings.setValue("last_import_dir", str(folder))
+        return self.import_paths([folder]) if folder is not None else False
+
+    def import_paths(self, paths: Iterable[Path], *, encoding: str | None = None) -> bool:
+        """Import files and folders off the GUI thread; False if nothing was started."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return False
+        label = f"Importing {paths[0].name}…" if len(paths) == 1 else f"Importing {len(paths)} items…"
+        return self._start("Import", import_job(paths, encoding=encoding), label, self._import_done)
+
+    def _import_done(self, report: Any) -> None:
+        self.window.refresh_articles()
+        # The importer ends with its totals ("imported 3 articles…; cancelled, …"): they are the
+        # headline, and the per-file lines (failures as "path:line: reason") the list below.
+        *files, total = list(report.summary_lines()) or ["import finished"]
+        self._status(total)
+        self.show_report("Import", [total, *files])
+
+    # -- export ------------------------------------------------------------------------------
+
+    def make_export_dialog(self) -> ExportDialog:
+        current = self._current_path()
+        stem = current.name.split(".")[0] if current is not None else "annotations"
+        default_dir = Path(self._start_dir("last_export_dir"))
+        return ExportDialog(self.window, default_dir=default_dir, stem=stem)
+
+    def export(self) -> bool:
+        """Ask for export options, then export off the GUI thread."""
+        dialog = self.make_export_dialog()
+        accepted = self.exec_dialog(dialog)
+        options = dialog.options()
+        dialog.deleteLater()
+        return self.export_with(options) if accepted else False
+
+    def export_with(self, options: ExportOptions) -> bool:
+        self.settings.setValue("last_export_dir", str(options.path.parent))
+        job = export_job(options.format, options.path, status=options.status,
+                         relations=options.relations, docbin=options.docbin)
+        return self._start("Export", job, f"Exporting {options.format} to {options.path.name}…",
+                           self._export_done)
+
+    def _export_done(self, report: Any) -> None:
+        line = report.summary()
+        self._status(line)
+        self.show_report("Export", [line])
+
+    # -- running jobs ------------------------------------------------------------------------
+
+    def _create_progress_dialog(self) -> None:
+        """One progress dialog, reused by every job; hidden until a job runs for a moment."""
+        dialog = QProgressDialog(self.window)
+        label = QLabel()
+        label.setTextFormat(Qt.PlainText)  # it shows file names and titles, never markup
+        dialog.setLabel(label)
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setMinimumDuration(400)  # short jobs finish without a flash of dialog
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        # The constructor starts the timer that shows the dialog: stop it until a job starts.
+        dialog.reset()
+        dialog.canceled.connect(self.cancel_job)
+        self.progress_dialog = dialog
+
+    def _start(self, kind: str, job: Any, label: str, on_done: Callable[[Any], None]) -> bool:
+        if self.job is not None:
+            self._status(f"An {self.job.kind.lower()} is running; wait for it to finish.")
+            return False
+        path = self._current_path()
+        if path is None:
+            self.show_error(kind, "This project has no file to work on.")
+            return False
+        worker = ProjectWorker(path, job)
+        worker.progressed.connect(self._progressed)
+        worker.succeeded.connect(self._succeeded)
+        worker.cancelled.connect(self._cancelled)
+        worker.failed.connect(self._failed)
+        self.job = _Job(kind, worker, on_done)
+        self.last_progress = None
+        dialog = self.progress_dialog
+        dialog.reset()
+        dialog.setWindowTitle(kind)
+        dialog.setLabelText(label)
+        dialog.setRange(0, 0)  # a busy bar until the job says how many items there are
+        dialog.setValue(0)  # starts the minimum-duration timer
+        self.jobStarted.emit(kind)
+        thread = start_worker(worker)
+        thread.finished.connect(self._thread_finished)
+        self._threads.append((thread, worker))
+        return True
+
+    def cancel_job(self) -> None:
+        """Ask the running job to stop at its next check (the Cancel button)."""
+        if self.job is not None:
+            self.job.worker.cancel()
+            self._status(f"Cancelling the {self.job.kind.lower()}…")
+
+    def _progressed(self, done: int, total: int, what: str) -> None:
+        job = self.job
+        if job is None or self.sender() is not job.worker or job.worker.is_cancelled():
+            return
+        self.last_progress = (done, total)
+        dialog = self.progress_dialog
+        dialog.setMaximum(max(total, 1))
+        dialog.setLabelText(what if len(what) <= 80 else "…" + what[-79:])
+        # Last, because on a modal dialog setValue processes events and may deliver the job's end.
+        dialog.setValue(min(done, max(total, 1)))
+
+    def _end(self) -> _Job | None:
+        job = self.job
+        if job is None or self.sender() is not job.worker:
+            return None
+        self.job = None
+        self.progress_dialog.reset()  # also stops the show timer of a job that ended quickly
+        self.progress_dialog.hide()
+        return job
+
+    def _succeeded(self, result: Any) -> None:
+        job = self._end()
+        if job is not None:
+            job.on_done(result)
+            self.jobFinished.emit(job.kind)
+
+    def _cancelled(self) -> None:
+        job = self._end()
+        if job is not None:
+            self._status(f"{job.kind} cancelled")
+            self.show_report(job.kind, [f"{job.kind} cancelled; nothing was written."])
+            self.jobFinished.emit(job.kind)
+
+    def _failed(self, message: str) -> None:
+        job = self._end()
+        if job is not None:
+            if job.kind == "Import":
+                self.window.refresh_articles()  # files before the failure may be in
+            self._status(f"{job.kind} failed")
+            self.show_report(job.kind, [f"{job.kind} failed: {message}"])
+            self.jobFinished.emit(job.kind)
+
+    def _thread_finished(self) -> None:
+        for thread, worker in list(self._threads):
+            if thread.isFinished():
+                thread.wait()
+                self._threads.remove((thread, worker))
+
+    def shutdown(self) -> None:
+        """Cancel a running job and wait for its thread: the process must not exit under it."""
+        if self.job is not None:
+            self.job.worker.cancel()
+        for thread, _worker in list(self._threads):
+            thread.quit()
+            thread.wait()
+        self._threads.clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Close and self.job is not None:
+            self.shutdown()
+        return super().eventFilter(watched, event)

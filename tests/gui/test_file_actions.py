@@ -1,0 +1,263 @@
+"""The File menu on the real window: imports and exports run off the GUI thread against the same
+project file, end with one summary, can be cancelled without leaving half a file, and drops import."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from gui.app import create_main_window
+from storage.project import Project
+
+ARTICLE_A = " date 2025-03-14 Rebels enter Velmora\n\nRebels entered the city of Velmora on Friday.\n"
+ARTICLE_B = " date 2025-03-15 Ministry condemns attack\n\nThe ministry condemned the attack in Dorvan.\n"
+ARTICLE_C = " date 2025-03-16 Protest in Dorvan\n\nProtesters gathered in Liberty Square.\n"
+
+
+@pytest.fixture
+def settings(tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    settings.setValue("annotator", "tester")
+    return settings
+
+
+@pytest.fixture
+def window(tmp_path, settings, qtbot):
+    window = create_main_window(tmp_path / "project.sqlite", settings, sample_if_new=False)
+    qtbot.addWidget(window)
+    reports = []
+    window.file_actions.show_report = lambda title, lines: reports.append((title, list(lines)))
+    window.reports = reports
+    return window
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def article_titles(project: Project) -> list[str]:
+    return [row[0] for row in project.db.execute("SELECT title FROM articles ORDER BY id")]
+
+
+def test_file_menu_has_every_action_with_its_shortcut(window):
+    fa = window.file_actions
+    texts = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
+    assert texts == ["&New project…", "&Open project…", "Open &recent", "&Import articles…",
+                     "Import &folder…", "&Export…", "&Quit"]
+    shortcuts = {a.text(): a.shortcut().toString() for a in (
+        fa.new_action, fa.open_action, fa.import_action, fa.export_action, fa.quit_action)}
+    assert shortcuts == {"&New project…": "Ctrl+N", "&Open project…": "Ctrl+O",
+                         "&Import articles…": "Ctrl+I", "&Export…": "Ctrl+E", "&Quit": "Ctrl+Q"}
+    assert fa.labels_action in window.project_menu.actions()
+
+
+def test_import_through_the_menu_reports_the_bad_file_and_keeps_the_good(window, qtbot, tmp_path):
+    good = write(tmp_path, "good.txt", ARTICLE_A)
+    bad = write(tmp_path, "bad.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    fa = window.file_actions
+    fa.choose_import_files = lambda: [good, bad]
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_action.trigger()
+    assert article_titles(window.project) == ["Rebels enter Velmora"]
+    assert fa.job is None and fa.last_progress == (2, 2)
+    assert not fa.progress_dialog.isVisible()
+    [(title, lines)] = window.reports
+    assert title == "Import"
+    assert lines[0] == "imported 1 article from 2 files; 1 file failed"  # the headline
+    assert len(lines) == 2 and lines[1].startswith(f"{bad}: ") and "binary" in lines[1], lines
+    assert window.article_list.model.total == 1  # the window was refreshed
+
+
+def test_import_folder_imports_every_article_in_it(window, qtbot, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write(folder, "a.txt", ARTICLE_A)
+    write(folder, "b.txt", ARTICLE_B)
+    fa = window.file_actions
+    fa.choose_import_folder = lambda: folder
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_folder_action.trigger()
+    assert article_titles(window.project) == ["Rebels enter Velmora", "Ministry condemns attack"]
+    assert window.reports == [("Import", ["imported 2 articles from 2 files"])]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe to pause the import")
+def test_cancel_mid_import_keeps_whole_files_only(window, qtbot, tmp_path):
+    first = write(tmp_path, "a.txt", ARTICLE_A)
+    # A named pipe: the worker blocks reading it, which holds the import right after the first
+    # file, while the test presses Cancel. Nothing is mocked; the pipe is just a slow file.
+    pipe = tmp_path / "b.txt"
+    os.mkfifo(pipe)
+    third = write(tmp_path, "c.txt", ARTICLE_C)
+    fa = window.file_actions
+    fd: list[int] = []
+
+    def worker_is_reading_the_pipe() -> bool:
+        try:
+            fd.append(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:  # ENXIO: nobody has the pipe open for reading yet
+            return False
+        return True
+
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        assert fa.import_paths([first, pipe, third])
+        qtbot.waitUntil(worker_is_reading_the_pipe, timeout=5000)
+        cancel = fa.progress_dialog.findChild(QPushButton)
+        assert cancel.text() == "Cancel"
+        cancel.click()  # as the user would; the dialog may not have shown yet, so no mouse event
+        os.write(fd[0], ARTICLE_B.encode("utf-8"))
+        os.close(fd[0])
+    # The file being read when Cancel came finishes whole; the next one is never started.
+    assert article_titles(window.project) == ["Rebels enter Velmora", "Ministry condemns attack"]
+    texts = [row[0] for row in window.project.db.execute("SELECT text FROM articles ORDER BY id")]
+    assert texts[1] == "Ministry condemns attack\n\nThe ministry condemned the attack in Dorvan.\n"
+    assert window.reports == [
+        ("Import", ["imported 2 articles from 2 files; cancelled, 1 file not imported"])]
+
+
+def test_drop_files_on_the_window_imports_them(window, qtbot, tmp_path):
+    paths = [write(tmp_path, "a.txt", ARTICLE_A), write(tmp_path, "b.txt", ARTICLE_B)]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    centre = QPointF(window.rect().center())
+    enter = QDragEnterEvent(window.rect().center(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(centre, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, drop)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: window.project.article_count() == 2 and window.file_actions.job is None,
+                    timeout=10000)
+    assert sorted(article_titles(window.project)) == ["Ministry condemns attack", "Rebels enter Velmora"]
+    qtbot.waitUntil(lambda: len(window.reports) == 1)
+
+
+def add_articles(project: Project, count: int) -> None:
+    with project.transaction():  # one commit, not one per row
+        for n in range(count):
+            article = project.add_article(text=f"Rebels entered town number {n} on Friday.",
+                                          title=f"a{n}", date="2025-03-14",
+                                          status="done" if n % 2 else "new")
+            project.add_span(article.id, 0, 6, "ACTOR", annotator="tester")
+            project.add_span(article.id, 7, 14, "EVENT", annotator="tester")
+
+
+def test_export_through_the_dialog_writes_the_file_atomically(window, qtbot, tmp_path):
+    add_articles(window.project, 3)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "train.jsonl"
+    fa = window.file_actions
+
+    def fill_and_accept(dialog):
+        dialog.set_format("spacy")
+        dialog.set_status("done")
+        dialog.path_edit.setText(str(target))
+        dialog.accept()
+        return True
+
+    fa.exec_dialog = fill_and_accept
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.export_action.trigger()
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 1  # only the "done" article
+    record = records[0]
+    assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == [(0, 6, "ACTOR"), (7, 14, "EVENT")]
+    assert record["text"][0:6] == "Rebels"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["train.jsonl"]  # no temporary file left
+    [(title, lines)] = window.reports
+    assert title == "Export" and "wrote 1 record" in lines[0]
+
+
+def test_cancelled_export_leaves_no_file(window, qtbot, tmp_path):
+    # More than one batch (200 articles), so the exporter reports progress before it is done.
+    add_articles(window.project, 260)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    fa = window.file_actions
+    from gui.export_dialog import ExportOptions
+
+    def cancel_on_first_progress(kind):
+        # Directly in the worker's thread, before its thread starts: the exporter cannot
+        # finish before the cancel lands, as it could if the cancel had to queue for the GUI.
+        worker = fa.job.worker
+        worker.progressed.connect(lambda *_: worker.cancel(), Qt.DirectConnection)
+
+    fa.jobStarted.connect(cancel_on_first_progress)
+    with qtbot.waitSignal(fa.jobFinished, timeout=20000):
+        fa.export_with(ExportOptions(format="native", path=out_dir / "all.jsonl"))
+    assert list(out_dir.iterdir()) == []
+    assert window.reports == [("Export", ["Export cancelled; nothing was written."])]
+
+
+def test_failed_export_is_reported_not_raised(window, qtbot, tmp_path):
+    fa = window.file_actions
+    from gui.export_dialog import ExportOptions
+
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.export_with(ExportOptions(format="native", path=tmp_path))  # a folder
+    [(title, [line])] = window.reports
+    assert title == "Export" and line.startswith("Export failed: ") and "folder" in line
+
+
+def test_open_and_new_project_update_the_recent_menu(window, qtbot, tmp_path, settings):
+    fa = window.file_actions
+    first = window.project.path.resolve()
+    fresh = tmp_path / "second"
+    fa.choose_new_project_path = lambda: fresh
+    assert fa.new_project()
+    second = tmp_path / "second.annotator.sqlite"
+    assert window.project.path == second and second.exists()
+    assert fa.recent_projects()[:2] == [second.resolve(), first]
+    entries = [a.data() for a in fa.recent_menu.actions()]
+    assert entries[:2] == [str(second.resolve()), str(first)]
+    assert not fa.recent_menu.actions()[0].isEnabled()  # the open project
+    fa.recent_menu.actions()[1].trigger()
+    assert window.project.path.resolve() == first
+    assert fa.recent_projects()[0] == first
+
+
+def test_new_project_never_replaces_an_existing_file(window, tmp_path):
+    fa = window.file_actions
+    errors = []
+    fa.show_error = lambda title, message: errors.append(message)
+    fa.choose_new_project_path = lambda: window.project.path
+    assert not fa.new_project()
+    assert "already exists" in errors[0]
+
+
+def test_open_project_that_is_not_a_project_shows_why(window, tmp_path):
+    fa = window.file_actions
+    errors = []
+    fa.show_error = lambda title, message: errors.append(message)
+    junk = write(tmp_path, "junk.sqlite", b"this is not a database" * 100)
+    fa.choose_project_to_open = lambda: junk
+    before = window.project.path
+    fa.open_action.trigger()
+    assert len(errors) == 1 and str(junk) in errors[0] and window.project.path == before
+
+
+def test_labels_dialog_changes_reach_the_window(window, qtbot, tmp_path):
+    window.project.add_article(text="Rebels entered Velmora.", title="t")
+    window.refresh_articles()
+    window.open_article(window.project.article_ids()[0])
+    window.document.tag(0, 6, "ACTOR")
+    fa = window.file_actions
+
+    def rename_actor(dialog):
+        dialog.ask_text = lambda *args: "PARTY"
+        dialog.select("ACTOR")
+        dialog.rename_selected()
+        return False
+
+    fa.exec_dialog = rename_actor
+    fa.labels_action.trigger()
+    assert [label.name for label in window.project.scheme.labels][0] == "PARTY"
+    assert [s.label for s in window.document.spans.values()] == ["PARTY"]

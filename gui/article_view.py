@@ -1,0 +1,415 @@
+"""The article view: the centre widget where an article is read, its spans painted, selected and clicked.
+
+Painting costs what the screen shows, never what the article holds:
+
+* ``SpanHighlighter`` (``gui.span_highlighter``) tints each character in the colour of its innermost
+  span, stronger with nesting depth, with black or white text by contrast. It reads a per-paragraph
+  ``SpanIndex`` so ``highlightBlock`` only looks at the spans of its own block, and it formats a block
+  only once the block has been on screen, so opening 1 MB with 100,000 spans costs one screenful.
+* ``ArticleView.paintEvent`` draws, for the visible blocks only, one bar per span under its text in the
+  label colour, stacked one row per nesting level: a QTextCharFormat has a single underline, and nested
+  or overlapping spans must stay distinguishable. It also outlines the current span and transient marks.
+
+Offsets in this API are code points over the text given to ``set_article``; Qt counts UTF-16 units.
+``OffsetMap`` converts at this boundary and nowhere else.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+
+from PySide6 import QtGui
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QTextBlock,
+    QTextCursor,
+    QTextLayout,
+    QTextLine,
+    QTextOption,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+
+from gui.colours import relative_luminance
+from gui.offsets import OffsetMap
+from gui.span_highlighter import SpanHighlighter
+from gui.spans import SpanIndex, SpanLike, has_right_to_left, snap_selection, stack_rows
+
+__all__ = ["ArticleView", "Mark", "SpanHighlighter", "SpanLike", "snap_selection"]
+
+Mark = tuple[int, int, QColor, str]  # start, end (code points), colour, name shown on hover, e.g. "source"
+
+
+class _Lines:
+    """The visual lines of one laid-out block, read from Qt once, to map UTF-16 ranges to x runs."""
+
+    __slots__ = ("lines", "starts", "ends", "tops", "bottoms", "bidi")
+
+    def __init__(self, layout: QTextLayout, *, bidi: bool) -> None:
+        self.lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+        self.starts = [line.textStart() for line in self.lines]
+        self.ends = [start + line.textLength() for start, line in zip(self.starts, self.lines)]
+        self.tops = [line.y() for line in self.lines]
+        self.bottoms = [line.y() + line.height() for line in self.lines]
+        self.bidi = bidi
+
+    def runs(self, start: int, end: int) -> Iterator[tuple[int, float, float]]:
+        """(line index, left x, right x) per visual piece of ``start..end``: one per line of a wrapped
+        span, and in bidi text one per directional run (a logical range need not be contiguous)."""
+        i = max(0, bisect_right(self.starts, start) - 1)
+        while i < len(self.lines) and self.starts[i] < end:
+            a, b = max(start, self.starts[i]), min(end, self.ends[i])
+            if a < b and not self.bidi:
+                # cursorToX is 8x cheaper than glyphRuns and exact where no text runs right to left.
+                xa, xb = self.lines[i].cursorToX(a)[0], self.lines[i].cursorToX(b)[0]
+                yield i, min(xa, xb), max(xa, xb)
+            elif a < b:
+                pieces = sorted((r.boundingRect().left(), r.boundingRect().right())
+                                for r in self.lines[i].glyphRuns(a, b - a))
+                merged: list[list[float]] = []
+                for left, right in pieces:  # runs split by font or format changes are one piece
+                    if merged and left <= merged[-1][1] + 0.5:
+                        merged[-1][1] = max(merged[-1][1], right)
+                    else:
+                        merged.append([left, right])
+                yield from ((i, left, right) for left, right in merged)
+            i += 1
+
+
+class ArticleView(QPlainTextEdit):
+    """Read-only article text with painted spans; selection, clicks and hover in code points.
+
+    The view shows spans; it never edits them. The window turns ``selection_range`` (snapped with
+    ``snap_selection``) into a command and calls ``add_span``/``remove_span``/``update_span`` back.
+    """
+
+    spanClicked = Signal(int)  # span id: a click without drag on a painted span, innermost wins
+    selectionRangeChanged = Signal(int, int)  # code points; start == end when nothing is selected
+
+    BASE_POINT_SIZE = 12.0
+    ZOOM_LIMITS = (-5, 20)  # point-size steps around BASE_POINT_SIZE
+    # Bars live in the font's descent (QPlainTextEdit ignores line-height): two rows fit under the
+    # baseline; deeper nesting still shows in the tint strength and the tooltip.
+    MAX_BAR_ROWS = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        # Read-only allows only mouse selection by default; keyboard-only annotators need Shift+arrows.
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setUndoRedoEnabled(False)  # the text never changes after set_article; don't keep 1 MB twice
+        self.document().setDocumentMargin(16)
+        self._zoom = 0
+        self._apply_zoom()
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._index = SpanIndex("")
+        # Underline bars per block, relative to the block; valid while the layout key is unchanged.
+        self._bars: dict[int, list[tuple[QRectF, QColor]]] = {}
+        self._bars_key: tuple[object, ...] = ()
+        self._current: int | None = None
+        self._marks: list[Mark] = []
+        self._colours: dict[str, QColor] = {}
+        self._press_pos: QPoint | None = None
+        self._highlighter = SpanHighlighter(self.document())
+        self._highlighter.set_colours({}, self.palette().color(QPalette.ColorRole.Base))
+        self.selectionChanged.connect(self._emit_selection_range)
+
+    # -- content ---------------------------------------------------------------------------
+
+    def set_article(self, text: str, spans: Iterable[SpanLike], colours: Mapping[str, QColor | str]) -> None:
+        """Show ``text`` (normalised, "\\n" line breaks) with ``spans`` tinted in ``colours`` by label."""
+        index = SpanIndex(text, spans)  # first: a bad span leaves the view as it was
+        self._text = text  # kept: the widget's own text differs (NBSP, separators) and is never read
+        self._offsets = OffsetMap(text)
+        self._index = index
+        self._bars.clear()
+        self._current, self._marks = None, []
+        self._colours = {label: QColor(colour) for label, colour in colours.items()}
+        base = self.palette().color(QPalette.ColorRole.Base)
+        self._highlighter.set_source(self._index, self._offsets, self._colours, base)
+        self.setPlainText(text)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def set_colours(self, colours: Mapping[str, QColor | str]) -> None:
+        """New label colours: every shown block is reformatted."""
+        self._colours = {label: QColor(colour) for label, colour in colours.items()}
+        self._highlighter.set_colours(self._colours, self.palette().color(QPalette.ColorRole.Base))
+        self._bars.clear()
+        self.viewport().update()
+
+    def add_span(self, span: SpanLike) -> None:
+        self._refresh(self._index.add(span))
+
+    def remove_span(self, span_id: int) -> None:
+        """Stop showing a span; KeyError if it is not shown."""
+        self._refresh(self._index.remove(span_id))
+
+    def update_span(self, span: SpanLike) -> None:
+        """Show the new version (label or range) of a span already shown, matched by id."""
+        self._refresh(self._index.replace(span))
+
+    def span(self, span_id: int) -> SpanLike | None:
+        return self._index.get(span_id)
+
+    def spans_at(self, cp: int) -> list[SpanLike]:
+        """Spans covering code point ``cp``, innermost (shortest) first."""
+        return self._index.spans_at(cp)
+
+    def _refresh(self, blocks: Iterable[int]) -> None:
+        blocks = list(blocks)
+        for n in blocks:
+            self._bars.pop(n, None)
+        self._highlighter.refresh(blocks)
+        # Bars are not formats, so repaint even if no tint changed. (For any reformatted block,
+        # QPlainTextDocumentLayout repaints the whole viewport anyway: nothing to gain by a region.)
+        self.viewport().update()
+
+    # -- transient emphasis ----------------------------------------------------------------
+
+    def set_current_span(self, span_id: int | None) -> None:
+        """Outline one span (the one being edited in the side panel), or none."""
+        self._current = span_id
+        self.viewport().update()
+
+    def set_marks(self, marks: Iterable[tuple[int, int, QColor | str, str]]) -> None:
+        """Outline a handful of ranges (e.g. an event's arguments); the name shows on hover."""
+        self._marks = [(s, e, QColor(c), name) for s, e, c, name in marks]
+        self.viewport().update()
+
+    # -- selection ---------------------------------------------------------------------------
+
+    def selection_range(self) -> tuple[int, int] | None:
+        """The selected code points (start, end), or None when nothing is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        to_cp = self._offsets.to_code_point
+        return to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd())
+
+    def snapped_selection(self, *, precise: bool = False) -> tuple[int, int] | None:
+        """``selection_range`` snapped to whole words (see ``snap_selection``)."""
+        selected = self.selection_range()
+        return None if selected is None else snap_selection(self._text, *selected, precise=precise)
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select code points ``start..end`` and scroll them into the middle of the view if hidden."""
+        if not 0 <= start <= end <= len(self._text):
+            raise ValueError(f"range {start}..{end} is outside the text (length {len(self._text)})")
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_utf16(start))
+        cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        if not self.viewport().rect().contains(self.cursorRect(cursor)):
+            self.centerCursor()
+
+    def _emit_selection_range(self) -> None:
+        cursor, to_cp = self.textCursor(), self._offsets.to_code_point
+        self.selectionRangeChanged.emit(to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd()))
+
+    # -- zoom ------------------------------------------------------------------------------
+
+    @property
+    def zoom_level(self) -> int:
+        """Font size in point steps from ``BASE_POINT_SIZE`` (0 = default)."""
+        return self._zoom
+
+    @zoom_level.setter
+    def zoom_level(self, level: int) -> None:
+        self._zoom = max(self.ZOOM_LIMITS[0], min(self.ZOOM_LIMITS[1], level))
+        self._apply_zoom()
+
+    def zoom_in(self) -> None:
+        self.zoom_level = self._zoom + 1
+
+    def zoom_out(self) -> None:
+        self.zoom_level = self._zoom - 1
+
+    def _apply_zoom(self) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(self.BASE_POINT_SIZE + self._zoom)
+        self.setFont(font)
+
+    # -- hit testing and hover ----------------------------------------------------------------
+
+    def code_point_at(self, pos: QPoint) -> int | None:
+        """The code point drawn under viewport position ``pos``, or None over margins and line ends."""
+        block = self.cursorForPosition(pos).block()
+        rect = self.blockBoundingGeometry(block).translated(self.contentOffset())
+        x, y = pos.x() - rect.left(), pos.y() - rect.top()
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            if line.y() <= y < line.y() + line.height():
+                break
+        else:
+            return None
+        if not line.naturalTextRect().left() <= x < line.naturalTextRect().right():
+            return None
+        # CursorOnCharacter: the character under x, not the nearest gap between characters.
+        offset = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
+        if offset >= block.length() - 1:
+            return None
+        return self._offsets.to_code_point(block.position() + offset)
+
+    def tooltip_text(self, cp: int) -> str:
+        """Labels of the spans under ``cp`` (innermost first), then names of the marks under it."""
+        lines = [span.label for span in self.spans_at(cp)]
+        lines += [name for start, end, _, name in self._marks if start <= cp < end]
+        return "\n".join(lines)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # Tooltip events over the text go to the viewport, so they arrive here rather than in event().
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            cp = self.code_point_at(event.pos())
+            text = self.tooltip_text(cp) if cp is not None else ""
+            if QtGui.Qt.mightBeRichText(text):  # QtGui's Qt namespace; a label like "<b>" shows as typed
+                text = QtGui.Qt.convertFromPlainText(text)
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        left = event.button() == Qt.MouseButton.LeftButton
+        self._press_pos = event.position().toPoint() if left else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseReleaseEvent(event)
+        press, self._press_pos = self._press_pos, None
+        if press is None or event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        pos = event.position().toPoint()
+        if (pos - press).manhattanLength() >= QApplication.startDragDistance():
+            return
+        cp = self.code_point_at(pos)
+        spans = self.spans_at(cp) if cp is not None else []
+        if spans:
+            self.spanClicked.emit(spans[0].id)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        # Qt's own Ctrl+wheel zoom in read-only editors would bypass zoom_level.
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta > 0:
+                self.zoom_in()
+            elif delta < 0:
+                self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # Tints are blended into the base colour; a dark palette needs new formats.
+            self._highlighter.set_colours(self._colours, self.palette().color(QPalette.ColorRole.Base))
+            self._bars.clear()
+
+    # -- painting ------------------------------------------------------------------------------
+
+    def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QRectF]]:
+        block, offset, bottom = self.firstVisibleBlock(), self.contentOffset(), self.viewport().height()
+        while block.isValid():
+            rect = self.blockBoundingGeometry(block).translated(offset)
+            if rect.top() > bottom:
+                return
+            if block.isVisible():
+                yield block, rect
+            block = block.next()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        shown = list(self._visible_blocks())
+        if shown:
+            # One block beyond the bottom so that scrolling by a line finds it formatted.
+            self._highlighter.activate(range(shown[0][0].blockNumber(), shown[-1][0].blockNumber() + 2))
+        super().paintEvent(event)
+        # Line breaks move with the width and the font (colour changes clear the cache themselves).
+        key = (self.viewport().width(), self.font().pointSizeF())
+        if key != self._bars_key:
+            self._bars.clear()
+            self._bars_key = key
+        painter = QPainter(self.viewport())
+        clip = QRectF(event.rect())
+        # Formats never change line metrics, so the geometry taken before activating still holds.
+        for block, rect in shown:
+            if rect.intersects(clip):
+                for bar, colour in self._block_bars(block):
+                    bar = bar.translated(rect.topLeft())
+                    if bar.intersects(clip):
+                        painter.fillRect(bar, colour)
+        self._paint_outlines(painter, shown)
+        painter.end()
+
+    def _block_bars(self, block: QTextBlock) -> list[tuple[QRectF, QColor]]:
+        """The underline bars of one block, relative to its top-left, computed once per layout."""
+        n, layout = block.blockNumber(), block.layout()
+        bars = self._bars.get(n)
+        if bars is not None or layout.lineCount() == 0:  # no lines: not laid out yet, nothing to cache
+            return bars or []
+        bars = self._bars[n] = []
+        lo, hi = self._index.block_range(n)
+        to_utf16 = self._offsets.to_utf16
+        base = to_utf16(lo)
+        thickness = max(2.0, round(self.fontMetrics().height() / 9))
+        # On a dark base the bar must stand out from its own (dark) tint, so it is lightened.
+        dark = relative_luminance(self.palette().color(QPalette.ColorRole.Base)) < 0.2
+        colours: dict[str, QColor] = {}
+        lines = _Lines(layout, bidi=has_right_to_left(self._text, lo, hi))
+        for span, row in stack_rows(self._index.block_spans(n)):
+            if row >= self.MAX_BAR_ROWS:
+                continue
+            colour = colours.get(span.label)
+            if colour is None:
+                colour = self._highlighter.colour(span.label)
+                colour = colours[span.label] = colour.lighter(150) if dark else colour
+            start = to_utf16(max(span.start, lo)) - base
+            for i, left, right in lines.runs(start, to_utf16(min(span.end, hi)) - base):
+                y = lines.bottoms[i] - (row + 1) * thickness
+                # One pixel in from each end keeps abutting spans of one label apart.
+                bars.append((QRectF(left + 1, y, right - left - 2, thickness), colour))
+        return bars
+
+    def _paint_outlines(self, painter: QPainter, shown: list[tuple[QTextBlock, QRectF]]) -> None:
+        outlines: list[tuple[int, int, QPen]] = []
+        for start, end, colour, _ in self._marks:
+            outlines.append((start, end, QPen(colour, 2, Qt.PenStyle.DashLine)))
+        current = self._index.get(self._current) if self._current is not None else None
+        if current is not None:
+            outlines.append((current.start, current.end, QPen(self.palette().color(QPalette.ColorRole.Text), 2)))
+        if not outlines:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        to_utf16 = self._offsets.to_utf16
+        for block, rect in shown:
+            lo, hi = self._index.block_range(block.blockNumber())
+            here = [(start, end, pen) for start, end, pen in outlines if start < hi and end > lo]
+            if not here:
+                continue
+            lines = _Lines(block.layout(), bidi=has_right_to_left(self._text, lo, hi))
+            for start, end, pen in here:
+                a, b = to_utf16(max(start, lo)) - to_utf16(lo), to_utf16(min(end, hi)) - to_utf16(lo)
+                painter.setPen(pen)
+                for i, left, right in lines.runs(a, b):
+                    top, bottom = rect.top() + lines.tops[i], rect.top() + lines.bottoms[i]
+                    painter.drawRoundedRect(QRectF(rect.left() + left - 1, top, right - left + 2, bottom - top), 3, 3)

@@ -1,0 +1,271 @@
+"""Pure-Python span logic behind the article view: an index by paragraph, tint runs, underline rows,
+and snapping a sloppy selection to words.
+
+No Qt here, so all of it is testable without a display and reusable by a command-line tool.
+Offsets are code points over the article text, end-exclusive, like ``storage.model.Span``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+
+class SpanLike(Protocol):
+    """What the view needs of a span (``storage.model.Span`` fits): code points, end-exclusive."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapping a selection to words
+
+_HYPHENS_APOSTROPHES = frozenset("-\u2010\u2011'\u2019")
+_APOSTROPHES = frozenset("'\u2019")
+_ZWJ = "\u200d"
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}")  # U.S., U.N.: the final dot belongs to the word
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"
+
+
+def _joins_word(text: str, i: int) -> bool:
+    """A hyphen or apostrophe between word characters (Al-Assad, O’Brien), but not a possessive ’s."""
+    if not (0 < i < len(text) - 1 and text[i] in _HYPHENS_APOSTROPHES):
+        return False
+    if not (_is_word_char(text[i - 1]) and _is_word_char(text[i + 1])):
+        return False
+    # "Syria’s": tokenisers (spaCy) split the clitic off, so the entity is "Syria".
+    possessive = text[i] in _APOSTROPHES and text[i + 1] in "sS"
+    return not (possessive and (i + 2 == len(text) or not _is_word_char(text[i + 2])))
+
+
+def _in_word(text: str, i: int) -> bool:
+    return _is_word_char(text[i]) or _joins_word(text, i)
+
+
+def _is_edge_junk(ch: str) -> bool:
+    """Space, punctuation and invisible format characters (LRM/RLM, soft hyphen) at a selection's edge."""
+    category = unicodedata.category(ch)
+    return ch.isspace() or category[0] in "PZ" or category in ("Cc", "Cf")
+
+
+def _continues_cluster(ch: str) -> bool:
+    """Marks, ZWJ and skin-tone modifiers that must not be cut from the character before them."""
+    return unicodedata.category(ch)[0] == "M" or ch == _ZWJ or "\U0001f3fb" <= ch <= "\U0001f3ff"
+
+
+def snap_selection(text: str, start: int, end: int, *, precise: bool = False) -> tuple[int, int] | None:
+    """The range a sloppy mouse selection of ``text[start:end]`` most likely meant, or None if empty.
+
+    Trims surrounding space and punctuation (quotes, "Damascus." — but keeps the dot of "U.S."),
+    then extends a partly selected word to the whole word. A word is a run of letters, digits and
+    combining marks, joined by hyphens and apostrophes between them (Al-Assad, O’Brien) but not by a
+    possessive ’s. Emoji sequences (ZWJ, skin tones, variation selectors) are never cut.
+    ``precise`` keeps the range exactly, refusing only an empty one.
+    """
+    start, end = min(start, end), max(start, end)
+    if start < 0 or end > len(text):
+        raise ValueError(f"selection {start}..{end} is outside the text (length {len(text)})")
+    if precise:
+        return (start, end) if start < end else None
+    while start < end and _is_edge_junk(text[start]):
+        start += 1
+    while start < end and _is_edge_junk(text[end - 1]):
+        if text[end - 1] == "." and _ABBREVIATION.fullmatch(text[start:end].rsplit(None, 1)[-1]):
+            break
+        end -= 1
+    if start >= end:
+        return None
+    if start > 0 and _in_word(text, start) and _in_word(text, start - 1):
+        while start > 0 and _in_word(text, start - 1):
+            start -= 1
+    if end < len(text) and _in_word(text, end - 1) and _in_word(text, end):
+        while end < len(text) and _in_word(text, end):
+            end += 1
+    while start > 0 and (_continues_cluster(text[start]) or text[start - 1] == _ZWJ):
+        start -= 1
+    while end < len(text) and (_continues_cluster(text[end]) or text[end - 1] == _ZWJ):
+        end += 1
+    return start, end
+
+
+# Strong right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko…, their presentation forms and
+# astral blocks) and the bidi controls that make text run right to left.
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\u200f\u202b\u202e\u2067"
+                            "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
+def has_right_to_left(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` may be laid out right to left somewhere (bidi reordering)."""
+    return _RIGHT_TO_LEFT.search(text, start, len(text) if end is None else end) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Span index, tint runs and underline rows
+
+
+def _span_order(span: SpanLike) -> tuple[int, int, int]:
+    return (span.start, -span.end, span.id)  # outer before inner when both start together
+
+
+def _innermost_order(span: SpanLike) -> tuple[int, int, int]:
+    return (span.end - span.start, -span.start, span.id)
+
+
+class SpanIndex:
+    """Spans by id and by block (paragraph): each lookup costs the spans of one block, not all.
+
+    Block n of the widget is ``text.split("\\n")[n]``: the text is normalised to "\\n" line breaks,
+    which ``setPlainText`` turns one-for-one into block separators. A span crossing a line break
+    is listed in every block it touches.
+    """
+
+    def __init__(self, text: str, spans: Iterable[SpanLike] = ()) -> None:
+        self.length = len(text)
+        starts = [0]
+        i = text.find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = text.find("\n", i + 1)
+        self.block_starts = starts
+        by_id: dict[int, SpanLike] = {}
+        by_block: list[list[SpanLike]] = [[] for _ in starts]
+        reach = starts[1:] + [self.length + 1]  # a span ending after reach[n] goes on past block n
+        count = 0
+        # The loop of _insert, inlined: opening an article with 100,000 spans spends its time here.
+        for count, span in enumerate(spans, 1):
+            start, end = span.start, span.end
+            if not 0 <= start < end <= self.length:
+                self._check(span)
+            by_id[span.id] = span
+            n = bisect_right(starts, start) - 1
+            if end > reach[n]:
+                for m in range(n, bisect_right(starts, end - 1)):
+                    by_block[m].append(span)
+            else:
+                by_block[n].append(span)
+        if len(by_id) != count:
+            raise ValueError(f"{count - len(by_id)} span id(s) given twice")
+        self._by_id = by_id
+        self._by_block = by_block
+        self._unsorted = {n for n, block in enumerate(by_block) if block}  # sorted lazily, when shown
+
+    def _check(self, span: SpanLike) -> None:
+        if not 0 <= span.start < span.end <= self.length:
+            raise ValueError(f"span {span.id} {span.start}..{span.end} is outside the text (length {self.length})")
+
+    def _blocks_of(self, start: int, end: int) -> range:
+        starts = self.block_starts
+        first = bisect_right(starts, start) - 1
+        if first + 1 < len(starts) and end > starts[first + 1]:
+            return range(first, bisect_right(starts, end - 1))
+        return range(first, first + 1)
+
+    def _insert(self, span: SpanLike) -> range:
+        self._check(span)
+        if span.id in self._by_id:
+            raise ValueError(f"span {span.id} is already shown")
+        self._by_id[span.id] = span
+        blocks = self._blocks_of(span.start, span.end)
+        for n in blocks:
+            self._by_block[n].append(span)
+            self._unsorted.add(n)
+        return blocks
+
+    def add(self, span: SpanLike) -> range:
+        """Index ``span``; return the blocks it touches."""
+        return self._insert(span)
+
+    def remove(self, span_id: int) -> range:
+        """Drop the span with ``span_id`` (KeyError if absent); return the blocks it touched."""
+        span = self._by_id.pop(span_id)
+        blocks = self._blocks_of(span.start, span.end)
+        for n in blocks:
+            self._by_block[n] = [s for s in self._by_block[n] if s.id != span_id]
+        return blocks
+
+    def replace(self, span: SpanLike) -> list[int]:
+        """Swap in a new version of a span with the same id; return the blocks of both versions."""
+        self._check(span)
+        old = self.remove(span.id)
+        new = self._insert(span)
+        return sorted(set(old) | set(new))
+
+    def get(self, span_id: int) -> SpanLike | None:
+        return self._by_id.get(span_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def block_range(self, n: int) -> tuple[int, int]:
+        """Code points of block n, without its line break."""
+        starts = self.block_starts
+        return starts[n], (starts[n + 1] - 1 if n + 1 < len(starts) else self.length)
+
+    def block_of(self, cp: int) -> int:
+        return bisect_right(self.block_starts, cp) - 1
+
+    def block_spans(self, n: int) -> list[SpanLike]:
+        """Spans touching block n, sorted by start, outer before inner."""
+        spans = self._by_block[n]
+        if n in self._unsorted:
+            spans.sort(key=_span_order)
+            self._unsorted.discard(n)
+        return spans
+
+    def spans_at(self, cp: int) -> list[SpanLike]:
+        """Spans covering code point ``cp``, innermost (shortest) first."""
+        if not 0 <= cp < self.length:
+            return []
+        found = [s for s in self.block_spans(self.block_of(cp)) if s.start <= cp < s.end]
+        return sorted(found, key=_innermost_order)
+
+
+def tint_segments(spans: list[SpanLike], lo: int, hi: int) -> Iterator[tuple[int, int, SpanLike, int]]:
+    """(start, end, innermost span, depth) for each run of ``[lo, hi)`` covered by the same spans.
+
+    ``spans`` must be sorted by start (``SpanIndex.block_spans``); a sweep keeps the few spans open
+    at each boundary, so a block costs O(spans · depth) rather than O(spans²).
+    """
+    bounds = sorted({p for s in spans for p in (s.start, s.end) if lo < p < hi} | {lo, hi})
+    open_spans: list[SpanLike] = []
+    i, count = 0, len(spans)
+    for a, b in zip(bounds, bounds[1:]):
+        while i < count and spans[i].start <= a:
+            open_spans.append(spans[i])
+            i += 1
+        open_spans = [s for s in open_spans if s.end > a]
+        if len(open_spans) == 1:  # the common case, without the min()
+            yield a, b, open_spans[0], 1
+        elif open_spans:
+            yield a, b, min(open_spans, key=_innermost_order), len(open_spans)
+
+
+def stack_rows(spans: list[SpanLike]) -> list[tuple[SpanLike, int]]:
+    """Give each span (sorted by start) the lowest underline row free of overlapping spans.
+
+    Nested spans get one row per level (outer 0, inner 1…); disjoint spans share row 0.
+    """
+    row_ends: list[int] = []
+    rows: list[tuple[SpanLike, int]] = []
+    for span in spans:
+        for row, row_end in enumerate(row_ends):
+            if row_end <= span.start:
+                row_ends[row] = span.end
+                break
+        else:
+            row = len(row_ends)
+            row_ends.append(span.end)
+        rows.append((span, row))
+    return rows

@@ -1,0 +1,91 @@
+"""gui.spans without Qt: the block index, tint runs and underline rows agree with brute force."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gui.spans import SpanIndex, has_right_to_left, stack_rows, tint_segments
+
+TEXT = "one two\nthree four five\n\nsix"
+
+
+@dataclass(frozen=True)
+class S:
+    id: int
+    start: int
+    end: int
+    label: str = "ACTOR"
+
+
+def spans_of(text: str) -> st.SearchStrategy[list[S]]:
+    pairs = st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text))).filter(lambda p: p[0] < p[1])
+    return st.lists(pairs, max_size=12).map(lambda ps: [S(i, a, b) for i, (a, b) in enumerate(ps)])
+
+
+def test_index_lists_a_span_in_every_block_it_touches() -> None:
+    crossing = S(1, TEXT.index("two"), TEXT.index("four"))
+    index = SpanIndex(TEXT, [crossing, S(2, 0, 3)])
+    assert index.block_starts == [0, 8, 24, 25]
+    assert [s.id for s in index.block_spans(0)] == [2, 1]
+    assert [s.id for s in index.block_spans(1)] == [1]
+    assert index.block_spans(2) == index.block_spans(3) == []
+    assert index.block_range(1) == (8, 23) and index.block_range(3) == (25, 28)
+    assert index.remove(1) == range(0, 2)
+    assert index.block_spans(1) == [] and len(index) == 1
+
+
+def test_index_refuses_bad_spans() -> None:
+    with pytest.raises(ValueError, match="outside the text"):
+        SpanIndex(TEXT, [S(1, 0, len(TEXT) + 1)])
+    with pytest.raises(ValueError, match="given twice"):
+        SpanIndex(TEXT, [S(1, 0, 3), S(1, 4, 7)])
+    index = SpanIndex(TEXT, [S(1, 0, 3)])
+    with pytest.raises(ValueError, match="already shown"):
+        index.add(S(1, 4, 7))
+    with pytest.raises(ValueError):
+        index.replace(S(1, 4, 99))
+    assert index.get(1) == S(1, 0, 3)  # a refused replacement leaves the old span
+
+
+@given(spans_of(TEXT))
+def test_spans_at_matches_brute_force(spans: list[S]) -> None:
+    index = SpanIndex(TEXT, spans)
+    for cp in range(len(TEXT)):
+        expected = sorted((s for s in spans if s.start <= cp < s.end), key=lambda s: (s.end - s.start, -s.start, s.id))
+        assert index.spans_at(cp) == expected
+
+
+@given(spans_of(TEXT))
+def test_tint_segments_match_brute_force(spans: list[S]) -> None:
+    index = SpanIndex(TEXT, spans)
+    for n in range(len(index.block_starts)):
+        lo, hi = index.block_range(n)
+        painted: dict[int, tuple[int, int]] = {}
+        for a, b, inner, depth in tint_segments(index.block_spans(n), lo, hi):
+            assert lo <= a < b <= hi
+            painted.update((cp, (inner.id, depth)) for cp in range(a, b))
+        for cp in range(lo, hi):
+            covering = index.spans_at(cp)
+            assert painted.get(cp) == ((covering[0].id, len(covering)) if covering else None)
+
+
+@given(spans_of(TEXT))
+def test_stack_rows_never_overlap_within_a_row(spans: list[S]) -> None:
+    rows = stack_rows(sorted(spans, key=lambda s: (s.start, -s.end, s.id)))
+    for (a, row_a) in rows:
+        for (b, row_b) in rows:
+            if a is not b and row_a == row_b:
+                assert a.end <= b.start or b.end <= a.start
+    nested = stack_rows([S(1, 0, 10), S(2, 2, 5), S(3, 6, 9)])
+    assert [row for _, row in nested] == [0, 1, 1]  # siblings inside one span share its inner row
+
+
+def test_has_right_to_left_finds_arabic_hebrew_and_rlm_in_a_range() -> None:
+    text = "Assad met Putin in دمشق, then שלום and a mark \u200f."
+    assert has_right_to_left(text)
+    assert not has_right_to_left(text, 0, text.index("دمشق"))
+    assert has_right_to_left(text, text.index("שלום"), text.index("שלום") + 1)
+    assert has_right_to_left("\u200f") and not has_right_to_left("😀 Café 東京")

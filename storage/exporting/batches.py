@@ -1,0 +1,252 @@
+"""Reading a project for export: articles in id order, in batches, each checked before any format sees it.
+
+Exports must work on projects far larger than memory allows to hold at once, so articles are read
+``BATCH_SIZE`` at a time (keyset pagination on the id) and the spans, events and event arguments of
+a batch come from one query each. Rows stay plain named tuples: building a frozen ``storage.model``
+dataclass per span would cost more than the JSON encoding of the export itself.
+
+Every article is checked against its own text before it is handed on (``check_article``): a span
+outside the text, a text that no longer matches its content hash, or an event pointing at a span of
+another article stops the export with an ``ExportError`` naming the article and the span or event,
+because silently writing shifted offsets would poison training data.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, NamedTuple, Iterator, TextIO
+
+from storage.model import AnnotatorError, Scheme
+from storage.text import content_hash
+
+BATCH_SIZE = 200
+
+Progress = Callable[[int, int, str], None]
+
+
+class ExportError(AnnotatorError):
+    """An export refused to write: bad data in the project, bad options, or an unwritable file."""
+
+    def __init__(self, message: str, *, article_id: int | None = None, span_id: int | None = None,
+                 event_id: int | None = None) -> None:
+        self.article_id = article_id
+        self.span_id = span_id
+        self.event_id = event_id
+        super().__init__(message)
+
+
+class SpanRow(NamedTuple):
+    id: int
+    start: int
+    end: int
+    label: str
+    annotator: str | None
+    created: str
+    article_id: int  # last, so the fields before it unpack in the order a record lists them
+
+
+class ArgumentRow(NamedTuple):
+    role: str
+    span_id: int
+
+
+class EventRow(NamedTuple):
+    id: int
+    trigger_id: int
+    type: str | None
+    attributes: dict[str, Any]
+    annotator: str | None
+    created: str
+    arguments: list[ArgumentRow]
+
+
+@dataclass(slots=True)
+class ArticleData:
+    """One article with its spans (text order) and events (trigger text order), as read for export."""
+
+    id: int
+    text: str
+    title: str
+    date: str | None
+    source: str | None
+    status: str
+    created: str
+    updated: str
+    content_hash: str
+    spans: list[SpanRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote and what it had to leave out, by reason."""
+
+    format: str
+    path: str
+    articles: int = 0
+    records: int = 0
+    spans: int = 0
+    events: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    docbin: str | None = None
+    docs: int = 0
+
+    def drop(self, reason: str, count: int = 1) -> None:
+        """Count spans (or arguments) a format could not hold; ``reason`` is an adjective ("overlapping")."""
+        if count:
+            self.dropped[reason] = self.dropped.get(reason, 0) + count
+
+    def summary(self) -> str:
+        """One line, e.g. "wrote 12 records (12 articles, 340 spans, 25 events) to out.jsonl; dropped 3
+        overlapping spans (hf-bio)"."""
+        line = (f"wrote {_count(self.records, 'record')} ({_count(self.articles, 'article')}, "
+                f"{_count(self.spans, 'span')}, {_count(self.events, 'event')}) to {self.path}")
+        if self.docbin is not None:
+            line += f" and {_count(self.docs, 'doc')} to {self.docbin}"
+        if self.dropped:
+            parts = [f"{n} {reason} {'span' if n == 1 else 'spans'}"
+                     for reason, n in sorted(self.dropped.items())]
+            line += f"; dropped {', '.join(parts)} ({self.format})"
+        return line
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What a format writer needs besides the articles: the scheme and the format's options."""
+
+    scheme: Scheme
+    relations: bool = False
+    docbin: Path | None = None  # where the spaCy writer saves its DocBin (a temporary file)
+
+
+Writer = Callable[[Iterable[ArticleData], TextIO, ExportReport, ExportContext], None]
+
+
+# One encoder for every record: json.dumps with keyword arguments builds a new encoder per call.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Valid inside JSON strings, but str.splitlines() and JavaScript treat them as line breaks, which
+# would cut a JSON Lines record in two for some readers; escaping keeps one record per line.
+_LINE_BREAKS = re.compile("[\u0085\u2028\u2029]")
+
+
+def json_line(record: Any) -> str:
+    """``record`` as one compact JSON Lines line (UTF-8 text, key order as built, "\\n" ended)."""
+    line = _encode(record)
+    # Three substring tests are several times faster than one regex search over a long text.
+    if "\u2028" in line or "\u2029" in line or "\x85" in line:
+        line = _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+    return line + "\n"
+
+
+@contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read everything in one transaction, so a window saving edits meanwhile cannot tear the export.
+
+    In WAL mode a read transaction sees one consistent state of the file and blocks no writer.
+    """
+    if conn.in_transaction:
+        yield  # the caller's transaction already pins one state
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")  # nothing was written: this only ends the read
+
+
+def count_articles(conn: sqlite3.Connection, status: str | None) -> int:
+    if status is None:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return conn.execute("SELECT count(*) FROM articles WHERE status = ?", [status]).fetchone()[0]
+
+
+def iter_batches(conn: sqlite3.Connection, *, status: str | None = None,
+                 batch_size: int = BATCH_SIZE) -> Iterator[list[ArticleData]]:
+    """Lists of checked articles in id order, ``batch_size`` at a time, each with its spans and events."""
+    status_clause = " AND status = ?" if status is not None else ""
+    last_id = -1
+    while True:
+        params: list[Any] = [last_id] + ([status] if status is not None else []) + [batch_size]
+        batch = [
+            ArticleData(*row)
+            for row in conn.execute(
+                "SELECT id, text, title, date, source, status, created, updated, content_hash "
+                f"FROM articles WHERE id > ?{status_clause} ORDER BY id LIMIT ?", params)
+        ]
+        if not batch:
+            return
+        _fill(conn, {article.id: article for article in batch})
+        for article in batch:
+            check_article(article)
+        yield batch
+        last_id = batch[-1].id
+
+
+def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData]) -> None:
+    """Attach spans, events and arguments to the batch's articles: one query per table."""
+    ids = list(by_id)
+    marks = ",".join("?" * len(ids))
+    # map(_make) builds the tuples in C: per-span Python work is most of an export's cost.
+    for span in map(SpanRow._make, conn.execute(
+            f'SELECT id, start, "end", label, annotator, created, article_id FROM spans '
+            f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end" DESC, id', ids)):
+        by_id[span.article_id].spans.append(span)
+    events: dict[int, EventRow] = {}
+    for article_id, event_id, trigger_id, kind, attributes, annotator, created in conn.execute(
+            "SELECT events.article_id, events.id, trigger_id, type, attributes, events.annotator, "
+            "events.created FROM events JOIN spans ON spans.id = trigger_id "
+            f"WHERE events.article_id IN ({marks}) ORDER BY events.article_id, spans.start, events.id",
+            ids):
+        event = EventRow(event_id, trigger_id, kind, json.loads(attributes), annotator, created, [])
+        events[event_id] = event
+        by_id[article_id].events.append(event)
+    if not events:
+        return
+    for event_id, role, span_id in conn.execute(
+            # The store's argument order: scheme order of roles, then text order.
+            "SELECT event_id, role, span_id FROM arguments JOIN events ON events.id = event_id "
+            "JOIN roles ON roles.name = role JOIN spans ON spans.id = span_id "
+            f"WHERE events.article_id IN ({marks}) "
+            'ORDER BY event_id, roles.position, spans.start, spans."end", span_id', ids):
+        events[event_id].arguments.append(ArgumentRow(role, span_id))
+
+
+def check_article(article: ArticleData) -> None:
+    """Refuse an article whose spans or events do not fit its text (see the module docstring).
+
+    Spans are stored as offsets only, so their text is always ``text[start:end]``; what can go
+    wrong is the text itself being changed behind the store's back (raw SQL, a broken tool): the
+    content hash catches an edit of the same length, the bounds check one that shortened it.
+    """
+    text = article.text
+    length = len(text)
+    for span in article.spans:
+        if not 0 <= span.start < span.end <= length:
+            raise ExportError(
+                f"article {article.id}, span {span.id}: offsets {span.start}..{span.end} are outside "
+                f"the article text (0..{length}); the project file looks damaged, export stopped",
+                article_id=article.id, span_id=span.id)
+    if content_hash(text) != article.content_hash:
+        first = article.spans[0].id if article.spans else None
+        raise ExportError(
+            f"article {article.id}" + (f", span {first}" if first is not None else "")
+            + ": the article text no longer matches its content hash (changed outside the app?), so "
+            "span offsets cannot be trusted; export stopped",
+            article_id=article.id, span_id=first)
+    if article.events:
+        span_ids = {span.id for span in article.spans}
+        for event in article.events:
+            for span_id in (event.trigger_id, *(a.span_id for a in event.arguments)):
+                if span_id not in span_ids:
+                    raise ExportError(
+                        f"article {article.id}, event {event.id}: span {span_id} is not a span of "
+                        "this article; the project file looks damaged, export stopped",
+                        article_id=article.id, span_id=span_id, event_id=event.id)

@@ -1,0 +1,81 @@
+"""spaCy / Prodigy JSON Lines, and optionally a spaCy ``DocBin`` (``.spacy``) for ``spacy train``.
+
+One article per line: ``{"text", "spans": [{"start", "end", "label"}], "meta": {"id", "title",
+"date", "source", "status"}}``, every span as annotated (they may overlap), the shape spaCy and
+Prodigy users feed to ``doc.char_span``. (Named ``spacy_format`` so it does not shadow ``spacy``.)
+
+The DocBin needs spaCy itself and tokenises with ``spacy.blank("en")``. Decisions:
+
+* Alignment: ``char_span(alignment_mode="strict")`` only. "expand" or "contract" would make the
+  training entity cover characters the annotator did not choose (or lose some), which is worse
+  than missing it; a span that does not start and end on spaCy token boundaries is left out of
+  the DocBin and counted as dropped "unaligned". The JSON Lines keep it regardless.
+* ``doc.spans["sc"]`` gets every aligned span (a SpanCategorizer accepts overlaps);
+  ``doc.ents`` the non-overlapping subset chosen by ``spacy.util.filter_spans`` (longest, then
+  earliest). Spans left out of ``doc.ents`` only are counted as dropped "overlapping".
+* The DocBin is one serialised blob, so it is held in memory until the end of the export.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, TextIO
+
+from storage.exporting.batches import ArticleData, ExportContext, ExportError, ExportReport, json_line
+
+
+def record(article: ArticleData) -> dict[str, Any]:
+    return {
+        "text": article.text,
+        "spans": [{"start": span.start, "end": span.end, "label": span.label} for span in article.spans],
+        "meta": {"id": article.id, "title": article.title, "date": article.date,
+                 "source": article.source, "status": article.status},
+    }
+
+
+def require_spacy() -> None:
+    """Fail before anything is written when a DocBin is asked for and spaCy is not installed."""
+    try:
+        import spacy  # noqa: F401
+    except ImportError as exc:
+        raise ExportError("writing a DocBin (--docbin) needs spaCy: pip install 'spacy>=3.7,<4'") from exc
+
+
+class DocBinBuilder:
+    """Turns articles into spaCy Docs with ents and ``spans["sc"]``, counting what did not fit."""
+
+    def __init__(self, report: ExportReport) -> None:
+        import spacy
+        from spacy.tokens import DocBin
+
+        self._nlp = spacy.blank("en")
+        self._filter_spans = spacy.util.filter_spans
+        self.doc_bin = DocBin(store_user_data=False)
+        self._report = report
+
+    def add(self, article: ArticleData) -> None:
+        doc = self._nlp.make_doc(article.text)
+        aligned = []
+        for span in article.spans:
+            char_span = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
+            if char_span is None:
+                self._report.drop("unaligned")
+            else:
+                aligned.append(char_span)
+        ents = self._filter_spans(aligned)
+        self._report.drop("overlapping", len(aligned) - len(ents))
+        doc.ents = ents
+        doc.spans["sc"] = aligned
+        self.doc_bin.add(doc)
+        self._report.docs += 1
+
+
+def write(articles: Iterable[ArticleData], out: TextIO, report: ExportReport,
+          context: ExportContext) -> None:
+    builder = DocBinBuilder(report) if context.docbin is not None else None
+    for article in articles:
+        out.write(json_line(record(article)))
+        report.records += 1
+        report.spans += len(article.spans)
+        if builder is not None:
+            builder.add(article)
+    if builder is not None and context.docbin is not None:
+        builder.doc_bin.to_disk(context.docbin)

@@ -15,7 +15,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QEvent, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -70,6 +70,9 @@ def read_recent_projects(settings: QSettings) -> list[str]:
 
 class MainWindow(QMainWindow):
     """One project, one open article. See the module docstring for keys and behaviour."""
+
+    # After ``open_project``: the new AnnotationDocument. Panels holding the old one re-bind here.
+    documentReplaced = Signal(object)
 
     def __init__(self, project: Project, *, settings: QSettings, annotator: str,
                  parent: QWidget | None = None) -> None:
@@ -210,6 +213,7 @@ class MainWindow(QMainWindow):
         self.done_label, self.spans_label = QLabel(self), QLabel(self)
         for label in (self.project_label, self.position_label, self.done_label, self.spans_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setContentsMargins(8, 0, 8, 0)  # permanent widgets have no separators of their own
             self.statusBar().addPermanentWidget(label)
 
     def _restore_settings(self) -> None:
@@ -274,6 +278,7 @@ class MainWindow(QMainWindow):
         self._bind(new)
         for widget in old_lists:
             widget.deleteLater()
+        self.documentReplaced.emit(self.document)
         old_document.deleteLater()
 
     def reload_scheme(self) -> None:

@@ -346,15 +346,16 @@ def test_open_project_rebuilds_document_lists_and_recent(qtbot, window, tmp_path
     with Project.open(other) as project:
         project.add_article(text="Only article here.", title="Only", date=None)
     old_document = window.document
-    window.open_project(other)
-    assert window.document is not old_document
+    with qtbot.waitSignal(window.documentReplaced) as replaced:
+        window.open_project(other)
+    assert window.document is not old_document and replaced.args == [window.document]
     assert window.windowTitle() == "other.annotator — Event Annotator"
     assert window.document.article.title == "Only"
     assert window.article_list.model.rowCount() == 1
     assert read_recent_projects(window.settings)[:2] == [str(other.resolve()), str(project_path.resolve())]
-    tag_by_keys(qtbot, window, "article", Qt.Key.Key_3)
-    assert window.undo_action.text() == "Undo Tag ‘article’ as EVENT"
-    assert stored_spans(other)[0][3] == "EVENT"
+    tag_by_keys(qtbot, window, "article", Qt.Key.Key_1)
+    assert window.undo_action.text() == "Undo Tag ‘article’ as ACTOR"
+    assert stored_spans(other)[0][3] == "ACTOR"
 
 
 def test_title_with_markup_is_shown_as_plain_text(qtbot, tmp_path):

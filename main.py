@@ -21,7 +21,7 @@ APP_NAME = "event-annotator"
 
 def default_project_path() -> Path:
     """The project used when no --project is given, in the user's data directory."""
-    return user_data_path(APP_NAME, appauthor=False) / "default.annotator.sqlite"
+    return user_data_path(APP_NAME, appauthor=False) / "default.sqlite"
 
 
 def _parser() -> argparse.ArgumentParser:

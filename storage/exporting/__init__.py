@@ -96,6 +96,7 @@ def export_to_path(project: Project, fmt: str, path: str | Path, *, status: str 
 
 
 def _check_options(fmt: str, status: str | None, relations: bool, docbin: Path | None) -> None:
+    """Refuse options that do not fit the format before any work is done or any file is touched."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if status is not None and status not in STATUSES:
@@ -109,6 +110,7 @@ def _check_options(fmt: str, status: str | None, relations: bool, docbin: Path |
 
 
 def _check_destination(project: Project, path: Path) -> None:
+    """Refuse a destination that cannot work, or would replace the project itself with JSON Lines."""
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a folder")
     if project.path is not None and path.resolve() in {
@@ -118,6 +120,7 @@ def _check_destination(project: Project, path: Path) -> None:
 
 def _export(project: Project, fmt: str, out: TextIO, name: str, *, status: str | None,
             relations: bool, docbin_temp: Path | None, progress: Progress | None) -> ExportReport:
+    """Stream the (filtered) articles through the format's writer, all inside one read snapshot."""
     report = ExportReport(format=fmt, path=name)
     conn = project.db.conn
     with read_snapshot(conn):

@@ -1,6 +1,7 @@
 """Hugging Face token classification: one record per sentence, IOB2 tags.
 
-``{"id": "<article id>-<sentence index>", "tokens": ["Mr.", ...], "ner_tags": ["B-ACTOR", "I-ACTOR", "O", ...]}``
+``{"id": "<article id>-<sentence index>", "tokens": ["Mr", ".", "Al-Assad", "left", ...],
+"ner_tags": ["B-ACTOR", "I-ACTOR", "I-ACTOR", "O", ...]}``
 
 Every record has the same three fields and types (``datasets.load_dataset("json")`` needs that);
 sentences without spans are written too, all "O", as CoNLL-2003 on the Hub has them. Sentences and

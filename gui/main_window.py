@@ -33,6 +33,7 @@ from gui.annotation_list import AnnotationList
 from gui.article_list import STATUS_NAMES, ArticleList
 from gui.article_view import ArticleView
 from gui.document import AnnotationDocument
+from gui.event_panel import install_event_panel
 from gui.find_bar import FindBar
 from gui.label_bar import LabelBar, SpanEditor
 from storage.model import Article, Scheme, Span
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.poll_timer.timeout.connect(self.poll_external_changes)
         self.poll_timer.start()
         self.setAcceptDrops(True)
+        self.event_panel = install_event_panel(self)  # Events dock; sets confirm_done
 
     # -- construction ------------------------------------------------------------------------
 

@@ -1,0 +1,133 @@
+"""The events of the open article as a Qt table: warning, type, trigger text, argument summary.
+
+A thin adapter over ``AnnotationDocument``: it holds nothing the document does not, and rebuilds
+its row list from ``document.sorted_events()`` whenever an event or a span changes. An article
+has tens of events, not thousands, so a full reset is cheap and keeps the model obviously right.
+"""
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from gui.document import AnnotationDocument
+from storage.frames import frame_problems
+from storage.model import Event
+
+WARNING = "⚠"
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def quote(text: str, limit: int = 30) -> str:
+    """One line of article text, shortened with an ellipsis: for summaries and menus."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class EventListModel(QAbstractTableModel):
+    """One row per event of the article, in trigger text order."""
+
+    WARNING_COLUMN, TYPE_COLUMN, TRIGGER_COLUMN, ARGUMENTS_COLUMN = range(4)
+    HEADERS = ("", "Type", "Trigger", "Arguments")
+    EventIdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, document: AnnotationDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._events: list[Event] = []
+        for signal in self._signals():
+            signal.connect(self.reload)
+        self.reload()
+
+    def _signals(self) -> tuple[Any, ...]:
+        doc = self._document
+        return (doc.articleOpened, doc.eventChanged, doc.eventRemoved,
+                doc.spanAdded, doc.spanRemoved, doc.spanChanged)
+
+    def set_document(self, document: AnnotationDocument) -> None:
+        """Follow another document (the window makes a new one when it opens another project)."""
+        if document is self._document:
+            return
+        with suppress(RuntimeError):  # the old document may already be gone
+            for signal in self._signals():
+                signal.disconnect(self.reload)
+        self._document = document
+        for signal in self._signals():
+            signal.connect(self.reload)
+        self.reload()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def event_at(self, row: int) -> Event:
+        return self._events[row]
+
+    def row_of(self, event_id: int) -> int | None:
+        return next((i for i, e in enumerate(self._events) if e.id == event_id), None)
+
+    def problems(self, event: Event) -> list[str]:
+        return frame_problems(event, self._document.spans, self._document.project.scheme)
+
+    def summary(self, event: Event) -> str:
+        """"source: Insurgents; location: Damascus" — roles in scheme order, fillers in text order."""
+        parts = []
+        for role in self._document.project.scheme.roles:
+            texts = [quote(self._document.span_text(self._document.spans[span_id]), 24)
+                     for span_id in event.fillers(role.name) if span_id in self._document.spans]
+            if texts:
+                parts.append(f"{role.name}: {', '.join(texts)}")
+        return "; ".join(parts)
+
+    def trigger_text(self, event: Event) -> str:
+        trigger = self._document.spans.get(event.trigger_id)
+        return quote(self._document.span_text(trigger)) if trigger else ""
+
+    # -- Qt model ------------------------------------------------------------------------------
+
+    def reload(self, *_: Any) -> None:
+        self.beginResetModel()
+        self._events = self._document.sorted_events()
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self._events)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._events):
+            return None
+        event, column = self._events[index.row()], index.column()
+        if role == self.EventIdRole:
+            return event.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.WARNING_COLUMN:
+                return WARNING if self.problems(event) else ""
+            if column == self.TYPE_COLUMN:
+                return event.type or "(no type)"
+            if column == self.TRIGGER_COLUMN:
+                return self.trigger_text(event)
+            if column == self.ARGUMENTS_COLUMN:
+                return self.summary(event)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            problems = self.problems(event)
+            if column == self.WARNING_COLUMN:
+                return ("Incomplete frame: " + "; ".join(problems)) if problems else None
+            if column == self.ARGUMENTS_COLUMN:
+                return self.summary(event) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.WARNING_COLUMN:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -1,0 +1,494 @@
+"""The frame editor: one event's type, role slots and attributes, built to be driven from the keyboard.
+
+Focus order (Tab / Shift+Tab): type filter → one slot per role (scheme order) → each attribute.
+
+* Type filter: typing filters the event types (name first, then description, case-insensitive);
+  Up/Down move in the list, Enter picks. The list shows only while the filter has focus.
+* Role slot: lists the spans filling the role (swatch in the role's colour, × button to remove);
+  while it has focus it also lists candidate spans of the labels the role accepts, the trigger's
+  sentence first and nearest first (``gui.candidates``), the first nine numbered. A digit or
+  Enter on a candidate fills the role; Backspace/Delete on a filled row empties it.
+* Esc anywhere asks to leave (``leaveRequested``); the panel gives focus back to the article.
+
+Every change goes through the document's undoable operations; the editor redraws from the
+document's signals, never from what it just did.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.candidates import Candidate, matching_types, role_candidates, role_rules
+from gui.document import AnnotationDocument
+from gui.event_list_model import WARNING, quote
+from storage.frames import frame_problems
+from storage.model import Event, Role, Scheme
+from storage.sentences import sentences
+
+# Okabe-Ito and Tol colours the default labels do not use, dark enough to outline on any tint.
+ROLE_COLOURS = ("#009E73", "#D55E00", "#332288", "#882255", "#44AA99", "#999933")
+TRIGGER_COLOUR = "#CC79A7"
+KIND, SPAN_ID = Qt.ItemDataRole.UserRole + 1, Qt.ItemDataRole.UserRole + 2
+FILLED, CANDIDATE = "filled", "candidate"
+_DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_REMOVE = (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
+KEYS_HELP = ("Type to filter, ↑↓ Enter: pick type · Tab: next role · 1–9 or Enter: fill · "
+             "Backspace: remove · Esc: back to the text · E: edit again · Shift+Del: delete event · "
+             "Ctrl+click a span in the text: add it")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def role_colour(roles: tuple[Role, ...], name: str) -> QColor:
+    """The colour of a role, by its place in the scheme: the same in the panel and the article."""
+    names = [role.name for role in roles]
+    position = names.index(name) if name in names else len(names)
+    return QColor(ROLE_COLOURS[position % len(ROLE_COLOURS)])
+
+
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A QLabel that never interprets article text as rich text."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
+class RoleSlot(QWidget):
+    """One role: a caption, and a list of its fillers (plus candidates while it has focus)."""
+
+    removeRequested = Signal(str, int)  # role, span id (the × button)
+
+    MAX_VISIBLE_ROWS = 7
+
+    def __init__(self, role: Role, colour: QColor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.role, self.colour = role, colour
+        self.caption = plain_label("", self)
+        self.list = QListWidget(self)
+        self.list.setObjectName(f"slot_{role.name}")
+        self.list.setAccessibleName(f"{role.name} role")
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.list)
+
+    def candidate_rows(self) -> list[QListWidgetItem]:
+        return self._rows(CANDIDATE)
+
+    def filled_rows(self) -> list[QListWidgetItem]:
+        return self._rows(FILLED)
+
+    def _rows(self, kind: str) -> list[QListWidgetItem]:
+        return [item for item in map(self.list.item, range(self.list.count())) if item.data(KIND) == kind]
+
+    def show_arguments(self, fillers: list[tuple[int, str]], found: list[Candidate] | None,
+                       text: str) -> None:
+        """Redraw: ``fillers`` as (span id, text); ``found`` candidates, or None when not focused."""
+        role = self.role
+        state = "" if fillers else " — empty"
+        if found is not None:
+            state += " — pick 1–9" if found else " — no candidates: tag one in the text"
+        self.caption.setText(f"{role.name.capitalize()} ({role_rules(role)}){state}")
+        current = self.list.currentItem()
+        keep = (current.data(KIND), current.data(SPAN_ID)) if current is not None else None
+        self.list.clear()
+        for span_id, span_text in fillers:
+            item = QListWidgetItem(quote(span_text, 60), self.list)
+            item.setData(KIND, FILLED)
+            item.setData(SPAN_ID, span_id)
+            item.setData(Qt.ItemDataRole.DecorationRole, self.colour)
+            item.setToolTip(f"{role.name}: {span_text}\nBackspace/Delete or × removes it")
+            self.list.setItemWidget(item, self._remove_button(span_id, span_text))
+        for n, candidate in enumerate(found or [], start=1):
+            span = candidate.span
+            number = f"{n}" if n <= 9 else " "
+            where = "same sentence" if candidate.same_sentence else "other sentence"
+            item = QListWidgetItem(f"{number}  {quote(text[span.start:span.end], 50)}", self.list)
+            item.setData(KIND, CANDIDATE)
+            item.setData(SPAN_ID, span.id)
+            item.setForeground(self.palette().color(self.palette().ColorRole.PlaceholderText))
+            item.setToolTip(f"{span.label}, {where}, {candidate.distance} characters from the trigger")
+        if found is not None:
+            self._restore_current(keep)
+        else:
+            # Unfocused: no highlighted row, or every filled slot would look selected.
+            self.list.setCurrentRow(-1)
+        # One row height for filled rows (with their × button) and candidates alike.
+        row_height = self.fontMetrics().height() + 10
+        for item in map(self.list.item, range(self.list.count())):
+            item.setSizeHint(QSize(-1, row_height))
+        rows = max(1, min(self.list.count(), self.MAX_VISIBLE_ROWS))
+        fits = self.list.count() <= self.MAX_VISIBLE_ROWS
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits
+                                             else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.list.setFixedHeight(rows * row_height + 2 * self.list.frameWidth() + 2)
+
+    def _restore_current(self, keep: tuple[str, int] | None) -> None:
+        rows = [self.list.item(i) for i in range(self.list.count())]
+        same = [it for it in rows if keep is not None and (it.data(KIND), it.data(SPAN_ID)) == keep]
+        # After filling, the next candidate is the likely next pick; else stay on the same row.
+        target = (same or self.candidate_rows() or rows or [None])[0]
+        if target is not None:
+            self.list.setCurrentItem(target)
+
+    def _remove_button(self, span_id: int, span_text: str) -> QWidget:
+        holder = QWidget()
+        button = QToolButton(holder)
+        button.setText("×")
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes role to role; Delete removes
+        button.setToolTip(f"Remove ‘{quote(span_text)}’ from {self.role.name}")
+        button.setAccessibleName(f"Remove {span_text} from {self.role.name}")
+        button.clicked.connect(lambda: self.removeRequested.emit(self.role.name, span_id))
+        layout = QHBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 2, 0)
+        layout.addStretch(1)
+        layout.addWidget(button)
+        return holder
+
+
+class FrameEditor(QWidget):
+    """Type, roles and attributes of the document's current event."""
+
+    leaveRequested = Signal()  # Esc: the panel returns focus to the article
+
+    def __init__(self, document: AnnotationDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.shown_event: Event | None = None
+        self._bounds: tuple[int | None, list[tuple[int, int]]] = (None, [])
+        self._refreshing = False
+        scheme = document.project.scheme
+        # What the widgets were built from: the panel rebuilds the editor when this changes.
+        self.scheme_parts: tuple[Any, ...] | None = (scheme.event_types, scheme.roles, scheme.attributes)
+        self._create_widgets(scheme)
+        self._layout(scheme)
+        chain = self.focus_chain()
+        for widget in chain:
+            widget.installEventFilter(self)
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    def _create_widgets(self, scheme: Scheme) -> None:
+        self.title = plain_label("", self)
+        title_font = QFont(self.title.font())
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.title.setWordWrap(True)
+        self.delete_button = QToolButton(self)
+        self.delete_button.setText("Delete event")
+        self.delete_button.setToolTip("Delete this event frame (Shift+Delete); its trigger span stays")
+        self.delete_button.clicked.connect(self._delete)
+        self.type_filter = QLineEdit(self)
+        self.type_filter.setObjectName("type_filter")
+        self.type_filter.setPlaceholderText("type to choose, e.g. fig → FIGHT")
+        self.type_filter.setClearButtonEnabled(False)
+        self.type_filter.textEdited.connect(self._filter_types)
+        self.type_list = QListWidget(self)
+        self.type_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the filter keeps focus; arrows drive it
+        self.type_list.itemClicked.connect(lambda item: self.pick_type(item.text()))
+        self.type_list.currentItemChanged.connect(self._show_type_description)
+        self.type_list.hide()
+        self.type_description = plain_label("", self)
+        self.type_description.setWordWrap(True)
+        self.type_description.hide()
+        self.slots = {role.name: RoleSlot(role, role_colour(scheme.roles, role.name), self)
+                      for role in scheme.roles}
+        for slot in self.slots.values():
+            slot.removeRequested.connect(self._remove_argument)
+            slot.list.itemActivated.connect(self._fill_from_item)
+        self.attribute_widgets: dict[str, QComboBox | QLineEdit] = {}
+        self._kinds: dict[str, str] = {}
+        self.date_error = plain_label("", self)
+        self.date_error.setStyleSheet("color: #B00020")
+        self.date_error.hide()
+        self.problems = plain_label("", self)
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #A0522D")
+        self.keys_help = plain_label(KEYS_HELP, self)
+        self.keys_help.setWordWrap(True)
+        self.keys_help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+    def _layout(self, scheme: Scheme) -> None:
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.delete_button)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for attribute in scheme.attributes:
+            if attribute.choices is not None:
+                combo = QComboBox(self)
+                combo.addItems(list(attribute.choices))
+                combo.currentIndexChanged.connect(
+                    lambda _i, name=attribute.name: self._choice_changed(name))
+                widget: QComboBox | QLineEdit = combo
+            else:
+                widget = QLineEdit(self)
+                if attribute.kind == "date":
+                    widget.setPlaceholderText("YYYY-MM-DD")
+                widget.editingFinished.connect(lambda name=attribute.name: self._text_edited(name))
+            self._kinds[attribute.name] = attribute.kind
+            widget.setObjectName(f"attribute_{attribute.name}")
+            widget.setToolTip(attribute.description)
+            self.attribute_widgets[attribute.name] = widget
+            form.addRow(f"{attribute.name.capitalize()}:", widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        type_row = QFormLayout()
+        type_row.addRow("Type:", self.type_filter)
+        layout.addLayout(type_row)
+        layout.addWidget(self.type_list)
+        layout.addWidget(self.type_description)
+        for slot in self.slots.values():
+            layout.addWidget(slot)
+        layout.addLayout(form)
+        layout.addWidget(self.date_error)
+        layout.addWidget(self.problems)
+        layout.addStretch(1)
+        layout.addWidget(self.keys_help)
+
+    def focus_chain(self) -> list[QWidget]:
+        """The Tab stops, in order: type filter, role slots, attributes."""
+        return [self.type_filter, *(s.list for s in self.slots.values()),
+                *self.attribute_widgets.values()]
+
+    # -- showing an event ----------------------------------------------------------------------
+
+    def set_event(self, event: Event | None) -> None:
+        """Show ``event`` (the document's current one) or clear the editor."""
+        self.shown_event = event
+        if event is None:
+            return
+        self._refreshing = True  # filling widgets must not write back to the store
+        try:
+            trigger = self.document.spans.get(event.trigger_id)
+            trigger_text = self.document.span_text(trigger) if trigger else "?"
+            self.title.setText(f"Event on ‘{quote(trigger_text, 40)}’")
+            if not self.type_filter.hasFocus() or not self.type_filter.isModified():
+                self.type_filter.setText(event.type or "")
+                self.type_filter.setModified(False)
+            self._filter_types(self.type_filter.text() if self.type_filter.isModified() else "")
+            for slot in self.slots.values():
+                self._refresh_slot(slot)
+            self._show_attributes(event)
+            problems = frame_problems(event, self.document.spans, self.document.project.scheme)
+            self.problems.setText(f"{WARNING} " + "; ".join(problems) if problems else "")
+            self.problems.setVisible(bool(problems))
+        finally:
+            self._refreshing = False
+
+    def _show_attributes(self, event: Event) -> None:
+        for name, widget in self.attribute_widgets.items():
+            value = event.attributes.get(name)
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(widget.findText(value) if value is not None else -1)
+            elif not widget.hasFocus():
+                widget.setText(value or "")
+                article = self.document.article
+                if self._kinds.get(name) == "date":  # empty means the article's date: show it
+                    widget.setPlaceholderText(article.date if article and article.date else "YYYY-MM-DD")
+                    self.date_error.hide()
+
+    def sentence_bounds(self) -> list[tuple[int, int]]:
+        """Sentences of the open article, computed once per article (the candidates need them)."""
+        article_id = self.document.article.id if self.document.article else None
+        if self._bounds[0] != article_id:
+            self._bounds = (article_id, sentences(self.document.text))
+        return self._bounds[1]
+
+    def candidates_for(self, role: str) -> list[Candidate]:
+        """Spans that could fill ``role`` in the current event, best first."""
+        event = self.shown_event
+        trigger = self.document.spans.get(event.trigger_id) if event else None
+        if event is None or trigger is None:
+            return []
+        return role_candidates(event, self.document.project.scheme.role(role), self.document.sorted_spans(),
+                               trigger, self.sentence_bounds())
+
+    def _refresh_slot(self, slot: RoleSlot) -> None:
+        if self.shown_event is None:
+            return
+        fillers = [(span_id, self.document.span_text(self.document.spans[span_id]))
+                   for span_id in self.shown_event.fillers(slot.role.name) if span_id in self.document.spans]
+        found = self.candidates_for(slot.role.name) if slot.list.hasFocus() else None
+        slot.show_arguments(fillers, found, self.document.text)
+
+    # -- the type filter -------------------------------------------------------------------------
+
+    def _filter_types(self, text: str) -> None:
+        needle = text.strip()
+        self.type_list.clear()
+        for event_type in matching_types(self.document.project.scheme.event_types, needle):
+            item = QListWidgetItem(event_type.name, self.type_list)
+            item.setToolTip(event_type.description)
+        if needle:
+            self.type_list.setCurrentRow(0)  # Enter takes the best match
+            return
+        # Nothing typed: the list starts on the event's type, or on nothing, so that a stray
+        # Enter never gives an untyped event the first type in the list.
+        current = self.shown_event.type if self.shown_event else None
+        matches = self.type_list.findItems(current, Qt.MatchFlag.MatchExactly) if current else []
+        self.type_list.setCurrentItem(matches[0] if matches else None)
+
+    def _show_type_description(self, item: QListWidgetItem | None) -> None:
+        self.type_description.setText(item.toolTip() if item is not None else "")
+
+    def _show_type_list(self, shown: bool) -> None:
+        self.type_list.setVisible(shown)
+        self.type_description.setVisible(shown)
+
+    def pick_type(self, name: str) -> None:
+        """Set the current event's type (one undoable step) and show it in the filter."""
+        self.type_filter.setModified(False)
+        if self.shown_event is not None and name != self.shown_event.type:
+            self.document.set_event_type(self.shown_event.id, name)
+        elif self.shown_event is not None:
+            self.set_event(self.shown_event)  # unchanged: still put the name back in the filter
+        self.type_filter.selectAll()
+
+    def start_editing(self) -> None:
+        """Put focus in the type filter, its text selected so typing replaces it."""
+        self.type_filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.type_filter.selectAll()
+
+    # -- keys ----------------------------------------------------------------------------------------
+
+    def _handles(self, watched: QObject, key: int) -> bool:
+        """Keys we use in ``watched``: claimed before window shortcuts (label keys 1/2/3, Delete) see them."""
+        if key == Qt.Key.Key_Escape or key in _DIGITS or key in _REMOVE:
+            return True  # in a combo they do nothing, which beats tagging or deleting a span unseen
+        if watched is self.type_filter:
+            return key in (Qt.Key.Key_Up, Qt.Key.Key_Down, *_ENTER)
+        return any(watched is slot.list for slot in self.slots.values()) and key in _ENTER
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Delete and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                return True  # unclaimed, so "delete event" wins over a line edit's Shift+Del cut
+            if self._handles(watched, event.key()):
+                event.accept()  # deliver as a key press to the focused widget, not as a shortcut
+                return True
+        elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._key_press(watched, event)
+        elif kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            focused = kind == QEvent.Type.FocusIn
+            if watched is self.type_filter:
+                self._show_type_list(focused)
+                if not focused and self.shown_event is not None:
+                    self.set_event(self.shown_event)  # an abandoned filter shows the type again
+            for slot in self.slots.values():
+                if watched is slot.list:
+                    self._refresh_slot(slot)
+        return False
+
+    def _key_press(self, watched: QObject, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self.leaveRequested.emit()
+            return True
+        if watched is self.type_filter:
+            return self._type_filter_key(key)
+        for slot in self.slots.values():
+            if watched is slot.list and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                                              Qt.KeyboardModifier.KeypadModifier):
+                return self._slot_key(slot, key)
+        return False
+
+    def _type_filter_key(self, key: int) -> bool:
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            step = -1 if key == Qt.Key.Key_Up else 1
+            row = max(0, min(self.type_list.count() - 1, self.type_list.currentRow() + step))
+            self.type_list.setCurrentRow(row)
+            return True
+        if key in _ENTER:
+            item = self.type_list.currentItem()
+            if item is not None:
+                self.pick_type(item.text())
+            return True
+        return False
+
+    def _slot_key(self, slot: RoleSlot, key: int) -> bool:
+        if key in _DIGITS:
+            rows = slot.candidate_rows()
+            n = _DIGITS[key]
+            if n <= min(len(rows), 9):
+                self._fill(slot.role.name, rows[n - 1].data(SPAN_ID))
+            return True
+        if key in _ENTER:
+            self._fill_from_item(slot.list.currentItem())
+            return True
+        if key in _REMOVE:
+            item = slot.list.currentItem()
+            if item is not None and item.data(KIND) == FILLED:
+                self._remove_argument(slot.role.name, item.data(SPAN_ID))
+            return True
+        return False
+
+    # -- edits: all through the document ----------------------------------------------------------
+
+    def _fill_from_item(self, item: QListWidgetItem | None) -> None:
+        if item is None or item.data(KIND) != CANDIDATE:
+            return
+        role = next(name for name, slot in self.slots.items() if slot.list is item.listWidget())
+        self._fill(role, item.data(SPAN_ID))
+
+    def _fill(self, role: str, span_id: int) -> None:
+        if self.shown_event is not None:
+            self.document.add_argument(self.shown_event.id, role, span_id)
+
+    def _remove_argument(self, role: str, span_id: int) -> None:
+        if self.shown_event is not None:
+            self.document.remove_argument(self.shown_event.id, role, span_id)
+
+    def _choice_changed(self, name: str) -> None:
+        widget = self.attribute_widgets[name]
+        if self._refreshing or self.shown_event is None or not isinstance(widget, QComboBox):
+            return
+        value = widget.currentText() or None
+        if value != self.shown_event.attributes.get(name):
+            self.document.set_event_attribute(self.shown_event.id, name, value)
+
+    def _text_edited(self, name: str) -> None:
+        widget = self.attribute_widgets[name]
+        if self._refreshing or self.shown_event is None or not isinstance(widget, QLineEdit):
+            return
+        value = widget.text().strip() or None
+        is_date = self._kinds.get(name) == "date"
+        if value is not None and is_date:
+            try:
+                if not _ISO_DATE.fullmatch(value):  # fromisoformat would also take "20241208"
+                    raise ValueError(value)
+                dt.date.fromisoformat(value)
+            except ValueError:
+                # Refused here rather than by the store: the user is still in the field to fix it.
+                self.date_error.setText(f"{name} must be a date like 2024-12-08, not ‘{value}’")
+                self.date_error.show()
+                return
+        self.date_error.hide()
+        if value != self.shown_event.attributes.get(name):
+            self.document.set_event_attribute(self.shown_event.id, name, value)
+
+    def _delete(self) -> None:
+        if self.shown_event is not None:
+            self.document.delete_event(self.shown_event.id)

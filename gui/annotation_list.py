@@ -147,7 +147,8 @@ class AnnotationListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole and column == self.LABEL:
             return span.label
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TEXT:
-            return self.document.span_text(span)
+            # Our own first line: Qt only takes a tooltip as rich text if its first line has a tag.
+            return f"{span.label} {span.start}–{span.end}\n{self.document.span_text(span)}"
         if role == Qt.ItemDataRole.BackgroundRole and column == self.LABEL:
             return self._backgrounds.get(span.label)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.LABEL:
@@ -262,8 +263,9 @@ class AnnotationList(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(AnnotationListModel.TEXT, QHeaderView.ResizeMode.Stretch)
         width = table.fontMetrics().horizontalAdvance
-        header.resizeSection(AnnotationListModel.LABEL, width("LOCATION") + 24)
-        header.resizeSection(AnnotationListModel.POSITION, width("000000–000000") + 12)
+        header.resizeSection(AnnotationListModel.LABEL, width("LOCATION") + 16)
+        # Room for a typical article's offsets; the text column gets the rest of the dock.
+        header.resizeSection(AnnotationListModel.POSITION, width("00000–00000") + 12)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         table.deleteRequested.connect(self.delete_current)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -177,7 +177,9 @@ class ArticleListModel(QAbstractTableModel):
                 return STATUS_NAMES.get(summary.status, summary.status)
             return summary.span_count
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
-            return f"{summary.title}\n{summary.length:,} characters, article {summary.id}"
+            # A tooltip has no PlainText switch: Qt treats it as rich text when its *first line*
+            # holds a tag. Our own first line keeps a title like "<b>…" from being interpreted.
+            return f"Article {summary.id}, {summary.length:,} characters\n{summary.title}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.SPANS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.ArticleIdRole:

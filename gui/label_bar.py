@@ -60,8 +60,8 @@ class LabelBar(QToolBar):
             self._add_label(label)
 
     def _add_label(self, label: Label) -> None:
-        text = f"{label.key} {label.name}" if label.key else label.name
-        action = QAction(text, self)
+        action = QAction(f"Tag as {label.name}", self)
+        action.setIconText(f"{label.key} {label.name}" if label.key else label.name)  # the button's text
         tip = f"Tag the selection as {label.name}"
         if label.key:
             action.setShortcut(QKeySequence(label.key))

@@ -4,7 +4,11 @@ The window wires widgets to the ``AnnotationDocument`` and never changes data it
 key becomes ``document.tag``/``relabel``, Delete becomes ``document.delete_span``, and the
 widgets repaint from the document's signals. Reading goes through the ``Project`` store.
 
-Keys: see ``KEYS_HELP`` (also shown by Help ▸ Keyboard shortcuts).
+Keys (Help ▸ Keyboard shortcuts lists them all, built from the actions): label keys 1/2/3 tag the
+selection snapped to words (Alt+key: exact characters) or relabel the clicked span; Delete/Backspace
+delete it; Ctrl+F find, Enter next, Esc back to the text; Ctrl+Z, Ctrl+Shift+Z/Ctrl+Y undo/redo;
+Ctrl+Return done and next unfinished; Ctrl+K skip; Alt+Right/Alt+Left (Ctrl+PgDown/PgUp) next/previous
+article in the list; Ctrl+U next unfinished; Ctrl+=/Ctrl+-/Ctrl+0 zoom; F5 reload changes from disk.
 
 Opening a ``new`` article marks it ``in_progress`` (as INCEpTION does): the list then shows
 which articles someone has started.
@@ -25,6 +29,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QKeySequence,
     QPalette,
+    QShowEvent,
     QUndoGroup,
 )
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
@@ -38,29 +43,19 @@ from gui.find_bar import FindBar
 from gui.label_bar import LabelBar, SpanEditor
 from storage.model import Article, Scheme, Span
 from storage.project import Project
+from storage.stats import format_stats, project_stats
 
 if TYPE_CHECKING:
-    from gui.file_actions import FileActions
+    from gui.file_actions import FileActions  # which imports read_recent_projects from here
 
 APP_TITLE = "Event Annotator"
+POLL_INTERVAL_MS = 2000
+ABOUT = f"{APP_TITLE}: tag actors, locations and events in news articles and export training data."
+KEYS_INTRO = ("A label key tags the selection, snapped to whole words (Alt+key: exactly the selected "
+              "characters); with nothing selected it relabels the clicked span.")
+MESSAGE_MS = 6000
 RECENT_KEY = "recent_projects"
 RECENT_MAX = 10
-POLL_INTERVAL_MS = 2000
-KEYS_HELP = """\
-Label key (1, 2, 3…)\tTag the selection, snapped to whole words
-Alt+label key\tTag exactly the selected characters
-Label key, no selection\tChange the label of the clicked span
-Delete / Backspace\tDelete the clicked span
-Esc\tForget the clicked span
-Ctrl+F, Enter, Esc\tFind, next match, back to the text (match stays selected)
-Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y\tUndo / redo
-Ctrl+Return\tMark done and open the next unfinished article
-Ctrl+K\tSkip and open the next unfinished article
-Ctrl+U\tNext unfinished article
-Alt+Right / Alt+Left\tNext / previous article in the list (also Ctrl+PgDown / Ctrl+PgUp)
-Ctrl+= / Ctrl+- / Ctrl+0\tZoom in / out / reset
-F5\tReload changes made by another window or program"""
-MESSAGE_MS = 6000
 
 
 def read_recent_projects(settings: QSettings) -> list[str]:
@@ -86,6 +81,7 @@ class MainWindow(QMainWindow):
         self.confirm_done: Callable[[], bool] | None = None
         self.undo_group = QUndoGroup(self)
         self._shown_scheme: Scheme | None = None
+        self._layout_restored = False
         self._create_central()
         self._create_actions()
         self.span_editor = SpanEditor(self.view, lambda: self.document, precise=self.precise_action,
@@ -149,8 +145,8 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.find_action = self._action("&Find…", self.find_bar.open, QKeySequence.StandardKey.Find)
         self.find_next_action = self._action("Find &next", self.find_bar.find_next, "F3", "Ctrl+G")
-        self.delete_action = self._action("&Delete span", lambda: self.span_editor.delete_current(), "Delete", "Backspace",
-                                          tip="Delete the current (clicked) span")
+        self.delete_action = self._action("&Delete span", lambda: self.span_editor.delete_current(),
+                                          "Delete", "Backspace", tip="Delete the current (clicked) span")
         self.deselect_action = self._action("Forget current span", lambda: self.document.select_span(None),
                                             "Escape")
         # Esc only in the view: the find bar and the list filters use Esc themselves.
@@ -172,9 +168,10 @@ class MainWindow(QMainWindow):
                                             "Alt+Left", "Ctrl+PgUp")
         self.next_unfinished_action = self._action("Next &unfinished", self.open_next_unfinished, "Ctrl+U")
         self.poll_action = self._action("&Reload changes from disk", self.poll_external_changes, "F5")
-        self.stats_action = self._action("&Statistics…", self._show_statistics)
+        self.stats_action = self._action("&Statistics…", lambda: self._info(
+            "Project statistics", format_stats(project_stats(self.project))))
         self.keys_action = self._action("&Keyboard shortcuts", self._show_keys, "F1")
-        self.about_action = self._action("&About", self._show_about)
+        self.about_action = self._action("&About", lambda: self._info(f"About {APP_TITLE}", ABOUT))
 
     def _create_docks(self) -> None:
         self.article_dock = QDockWidget("Articles", self)
@@ -211,8 +208,7 @@ class MainWindow(QMainWindow):
         self.help_menu.addActions([self.keys_action, self.about_action])
 
     def _create_status_bar(self) -> None:
-        self.project_label, self.position_label = QLabel(self), QLabel(self)
-        self.done_label, self.spans_label = QLabel(self), QLabel(self)
+        self.project_label, self.position_label, self.done_label, self.spans_label = (QLabel(self) for _ in range(4))
         for label in (self.project_label, self.position_label, self.done_label, self.spans_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setContentsMargins(8, 0, 8, 0)  # permanent widgets have no separators of their own
@@ -222,9 +218,6 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1400, 900)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
         self.view.zoom_level = int(self.settings.value("zoom", 0))
         self.precise_action.setChecked(str(self.settings.value("precise_selection", False)).lower() == "true")
 
@@ -254,19 +247,14 @@ class MainWindow(QMainWindow):
         self.project_label.setText(project.path.stem if project.path else "")
         self._update_done_count()
         last = self.settings.value(self._last_article_key())
-        start = int(last) if last is not None and project.article_count() else None
         try:
-            if start is not None:
-                project.article(start)
-        except KeyError:
-            start = None
-        self.open_article(start if start is not None else self._first_article())
+            self.open_article(int(last) if last is not None else self._first_article())
+        except KeyError:  # the article shown last time was deleted since
+            self.open_article(self._first_article())
 
     def _first_article(self) -> int | None:
-        unfinished = self.project.next_unfinished()
-        if unfinished is not None:
-            return unfinished
-        return self.article_list.model.article_id(0) if self.article_list.model.rowCount() else None
+        model = self.article_list.model
+        return self.project.next_unfinished() or (model.article_id(0) if model.rowCount() else None)
 
     # -- public API --------------------------------------------------------------------------
 
@@ -285,9 +273,8 @@ class MainWindow(QMainWindow):
 
     def reload_scheme(self) -> None:
         """Rebuild label buttons, keys and colours from the project's scheme (after it changed)."""
-        scheme = self.project.scheme
-        self._shown_scheme = scheme
-        self.label_bar.set_labels(scheme.labels)
+        self._shown_scheme = self.project.scheme
+        self.label_bar.set_labels(self._shown_scheme.labels)
         self._apply_colours()
 
     def refresh_articles(self) -> None:
@@ -391,17 +378,15 @@ class MainWindow(QMainWindow):
     def _update_meta(self) -> None:
         article = self.document.article
         if article is not None:
-            parts = [article.date or "no date", STATUS_NAMES.get(article.status, article.status)]
-            parts += [article.source] if article.source else []
-            self.meta.setText(" · ".join(parts))
+            parts = [article.date or "no date", STATUS_NAMES[article.status], article.source or ""]
+            self.meta.setText(" · ".join(part for part in parts if part))
 
     def _span_added(self, span: Span) -> None:
         self.view.add_span(span)
         self._update_span_count()
 
     def _span_removed(self, span: Span) -> None:
-        if self.view.span(span.id) is not None:
-            self.view.remove_span(span.id)
+        self.view.remove_span(span.id)
         self._update_span_count()
 
     def _current_span_changed(self, span: Span | None) -> None:
@@ -425,8 +410,7 @@ class MainWindow(QMainWindow):
     def _update_position(self) -> None:
         article, model = self.document.article, self.article_list.model
         row = model.row_of(article.id) if article else None
-        self.position_label.setText(
-            f"Article {row + 1 if row is not None else '–'} of {model.total}")
+        self.position_label.setText(f"Article {row + 1 if row is not None else '–'} of {model.total}")
 
     def _update_done_count(self) -> None:
         self.done_label.setText(f"{self.project.article_count(status='done')} done")
@@ -462,6 +446,16 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "annotation_list"):
             self._apply_colours()  # list tints are blended into the (now light or dark) base
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        # Dock layout on first show, not in __init__: panels added after construction (Events,
+        # by install_event_panel) exist by now, and restoreState only places docks that exist.
+        if not self._layout_restored:
+            self._layout_restored = True
+            state = self.settings.value("window/state")
+            if state is not None:
+                self.restoreState(state)
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
@@ -483,11 +477,10 @@ class MainWindow(QMainWindow):
             self.settings.setValue(self._last_article_key(), self.document.article.id)
 
     def _remember_project(self) -> None:
-        if self.project.path is None:
-            return
-        path = str(self.project.path.resolve())
-        recent = [p for p in read_recent_projects(self.settings) if p != path]
-        self.settings.setValue(RECENT_KEY, [path, *recent][:RECENT_MAX])
+        if self.project.path is not None:
+            path = str(self.project.path.resolve())
+            recent = [p for p in read_recent_projects(self.settings) if p != path]
+            self.settings.setValue(RECENT_KEY, [path, *recent][:RECENT_MAX])
 
     # -- help ----------------------------------------------------------------------------------
 
@@ -498,14 +491,8 @@ class MainWindow(QMainWindow):
         box.open()  # not exec(): the window stays usable and tests are never blocked
 
     def _show_keys(self) -> None:
-        labels = [f"{label.key}\t{label.name}" for label in self.project.scheme.labels if label.key]
-        self._info("Keyboard shortcuts", "\n".join(labels) + "\n\n" + KEYS_HELP)
-
-    def _show_statistics(self) -> None:
-        from storage.stats import format_stats, project_stats
-
-        self._info("Project statistics", format_stats(project_stats(self.project)))
-
-    def _show_about(self) -> None:
-        self._info(f"About {APP_TITLE}", f"{APP_TITLE}: tag actors, locations and events in news "
-                   "articles and export training data.")
+        # Built from the actions themselves, so the list is never out of date.
+        native = QKeySequence.SequenceFormat.NativeText
+        keys = [f"{' / '.join(k.toString(native) for k in action.shortcuts())}\t{action.text().replace('&', '')}"
+                for action in [self.undo_action, self.redo_action, *self.actions()] if action.shortcuts()]
+        self._info("Keyboard shortcuts", KEYS_INTRO + "\n\n" + "\n".join(keys))

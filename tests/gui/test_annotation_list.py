@@ -3,6 +3,7 @@ tester, relabels through the document, and the dock selects, deletes and changes
 from __future__ import annotations
 
 import pytest
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMenu
@@ -114,3 +115,14 @@ def test_context_menu_actions_change_label_and_delete(qtbot, doc):
     next(a for a in menu.actions() if a.text().startswith("Delete")).trigger()
     assert stored_labels(doc) == []
     menu.deleteLater()
+
+
+def test_span_text_markup_is_never_rich_text(tmp_path):
+    with Project.open(tmp_path / "m.sqlite") as project:
+        text = "<b>Bold</b> claims"
+        document = AnnotationDocument(project)
+        document.open_article(project.add_article(text=text, title="m", date=None).id)
+        document.tag(0, 11, "ACTOR")
+        model = AnnotationListModel(document)
+        tooltip = model.data(model.index(0, model.TEXT), Qt.ItemDataRole.ToolTipRole)
+        assert tooltip.endswith("<b>Bold</b>") and not QtGui.Qt.mightBeRichText(tooltip)

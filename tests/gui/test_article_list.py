@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 
 from gui.article_list import ArticleList, ArticleListModel
@@ -136,3 +137,10 @@ def test_neighbour_walks_the_filtered_list(qtbot, project):
     assert panel.neighbour(ids[1], -1) == ids[0]
     assert panel.neighbour(ids[-1], 1) is None
     assert panel.neighbour(None, 1) == ids[0]
+
+
+def test_title_markup_is_never_rich_text(project):
+    project.add_article(text="<b>Not bold</b> body", title="<b>Not bold</b>", date=None)
+    model = ArticleListModel(project)
+    tooltip = model.data(model.index(0, model.TITLE), Qt.ItemDataRole.ToolTipRole)
+    assert "<b>Not bold</b>" in tooltip and not QtGui.Qt.mightBeRichText(tooltip)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QMenu
 
 from gui.main_window import MainWindow, read_recent_projects
 from storage.project import Project
@@ -317,6 +317,7 @@ def test_annotation_list_relabels_and_deletes(qtbot, window, project_path):
 
 def test_changes_from_another_process_are_picked_up_and_both_windows_edits_land(
         qtbot, window, project_path, tmp_path):
+    window.poll_timer.stop()  # the test polls by hand; a timer poll in between would take the change
     article_id = window.document.article.id
     start, end = at(window, "Syria")
     with Project.open(project_path) as other:
@@ -329,6 +330,7 @@ def test_changes_from_another_process_are_picked_up_and_both_windows_edits_land(
     assert not window.poll_external_changes()
 
     second = make_window(qtbot, project_path, tmp_path / "s2.ini")
+    second.poll_timer.stop()
     second.open_article(article_id)
     second.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is second)
@@ -381,3 +383,36 @@ def test_dropping_files_hands_them_to_file_actions(qtbot, window, tmp_path):
                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
     assert received == [[tmp_path / "a.txt"]]
+
+
+def open_context_menu(qtbot, window: MainWindow, cp: int) -> QMenu:
+    window.view.customContextMenuRequested.emit(caret_point(window, cp, 1))
+    menus = [m for m in window.view.findChildren(QMenu) if m.isVisible()]
+    assert len(menus) == 1
+    return menus[0]
+
+
+# A popup menu on the offscreen platform warns that it cannot raise or grab the keyboard.
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
+def test_context_menu_tags_a_selection_and_relabels_the_span_under_the_cursor(qtbot, window, project_path):
+    start, end = at(window, "Beirut".upper())
+    window.view.select_range(start, end)
+    menu = open_context_menu(qtbot, window, start + 1)
+    with qtbot.waitSignal(window.document.spanAdded):
+        next(a for a in menu.actions() if a.text() == "Tag as LOCATION").trigger()
+    menu.close()
+    assert stored_spans(project_path)[0][1:] == (start, end, "LOCATION")
+    menu = open_context_menu(qtbot, window, start + 1)
+    assert not any(a.text().startswith("Tag as") for a in menu.actions())  # no selection left
+    change = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    with qtbot.waitSignal(window.document.spanChanged):
+        next(a for a in change.actions() if a.text() == "ACTOR").trigger()
+    menu.close()
+    assert stored_spans(project_path)[0][3] == "ACTOR"
+
+
+def test_window_layout_is_saved_and_restored(qtbot, window, project_path, tmp_path):
+    window.annotation_dock.hide()
+    window.close()
+    again = make_window(qtbot, project_path, tmp_path / "s.ini")
+    assert not again.annotation_dock.isVisible() and again.article_dock.isVisible()

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDropEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QComboBox, QMenu
 
 from gui.main_window import MainWindow, read_recent_projects
+from storage.model import Label
 from storage.project import Project
 from storage.text import normalise, parse_article
 
@@ -416,3 +417,14 @@ def test_window_layout_is_saved_and_restored(qtbot, window, project_path, tmp_pa
     window.close()
     again = make_window(qtbot, project_path, tmp_path / "s.ini")
     assert not again.annotation_dock.isVisible() and again.article_dock.isVisible()
+
+
+def test_scheme_change_rebuilds_label_bar_and_keys(qtbot, window, project_path):
+    window.poll_timer.stop()
+    with Project.open(project_path) as other:  # e.g. Project ▸ Labels… in another window
+        other.add_label(Label("WEAPON", "#009E73", key="4"))
+    assert window.poll_external_changes()
+    button = window.label_bar.widgetForAction(window.label_bar.label_actions["WEAPON"])
+    assert button.text() == "4 WEAPON" and "#009e73" in button.styleSheet()
+    tag_by_keys(qtbot, window, "Syria", Qt.Key.Key_4)
+    assert stored_spans(project_path)[0][3] == "WEAPON"

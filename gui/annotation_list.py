@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -24,7 +23,6 @@ from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHeaderView,
     QMenu,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.article_list import configure_row_table, select_row
 from gui.colours import readable_text_colour, tint
 from gui.document import AnnotationDocument
 from storage.model import Article, Span
@@ -252,16 +251,10 @@ class AnnotationList(QWidget):
         table = _SpanTable(self)
         table.setModel(self.model)
         table.setItemDelegateForColumn(AnnotationListModel.LABEL, LabelDelegate(self.document, table))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        configure_row_table(table, AnnotationListModel.TEXT)
         table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                               | QAbstractItemView.EditTrigger.EditKeyPressed)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(AnnotationListModel.TEXT, QHeaderView.ResizeMode.Stretch)
         width = table.fontMetrics().horizontalAdvance
         header.resizeSection(AnnotationListModel.LABEL, width("LOCATION") + 16)
         # Room for a typical article's offsets; the text column gets the rest of the dock.
@@ -280,14 +273,7 @@ class AnnotationList(QWidget):
         row = self.model.row_of(span.id) if span is not None else None
         self._syncing = True  # following the document: do not echo back to it
         try:
-            if row is None:
-                self.table.selectionModel().clear()
-            else:
-                index = self.model.index(row, AnnotationListModel.TEXT)
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-                self.table.scrollTo(index)
+            select_row(self.table, row)
         finally:
             self._syncing = False
 

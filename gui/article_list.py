@@ -3,6 +3,7 @@
 A project may hold 100,000 articles. ``ArticleListModel`` never loads texts: it asks the store
 for one page of summaries (title, date, status, span count) at a time through Qt's
 ``canFetchMore``/``fetchMore``, so the view pulls in pages only as the user scrolls.
+``configure_row_table``/``select_row`` are shared with the annotation list's table.
 """
 from __future__ import annotations
 
@@ -39,6 +40,32 @@ STATUS_NAMES: dict[str, str] = {
     "new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped",
 }
 SEARCH_DELAY_MS = 300  # typing "damascus" runs one query, not eight
+
+
+def configure_row_table(table: QTableView, stretch_column: int) -> None:
+    """One-row-at-a-time table as both docks use it: whole rows, no wrapping, fixed row heights.
+
+    Fixed heights and no ResizeToContents: sizing a 10,000-row table must not read every row.
+    """
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.verticalHeader().hide()
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.horizontalHeader().setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+
+
+def select_row(table: QTableView, row: int | None, column: int = 0) -> None:
+    """Make ``row`` the current, selected and visible row of ``table`` (None: clear the selection)."""
+    if row is None:
+        table.selectionModel().clear()
+        return
+    index = table.model().index(row, column)
+    table.selectionModel().setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    table.scrollTo(index)
 
 
 class ArticleListModel(QAbstractTableModel):
@@ -243,17 +270,9 @@ class ArticleList(QWidget):
     def _create_table(self) -> None:
         table = QTableView(self)
         table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        configure_row_table(table, ArticleListModel.TITLE)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.verticalHeader().hide()
-        # Fixed row heights and no ResizeToContents: sizing must not read every row.
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(ArticleListModel.TITLE, QHeaderView.ResizeMode.Stretch)
         width = table.fontMetrics().horizontalAdvance
         header.resizeSection(ArticleListModel.DATE, width("2024-12-08") + 16)
         header.resizeSection(ArticleListModel.STATUS, width("In progress") + 16)
@@ -284,14 +303,7 @@ class ArticleList(QWidget):
         row = self.model.row_of(article_id, fetch=fetch) if article_id is not None else None
         self._syncing = True  # the window asked for this row: do not echo it as a choice
         try:
-            if row is None:
-                self.table.selectionModel().clear()
-            else:
-                index = self.model.index(row, ArticleListModel.TITLE)
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-                self.table.scrollTo(index)
+            select_row(self.table, row)
         finally:
             self._syncing = False
 

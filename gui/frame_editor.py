@@ -92,13 +92,13 @@ class RoleSlot(QWidget):
         layout.addWidget(self.list)
 
     def candidate_rows(self) -> list[QListWidgetItem]:
-        return self._rows(CANDIDATE)
+        return [item for item in self._all_rows() if item.data(KIND) == CANDIDATE]
 
     def filled_rows(self) -> list[QListWidgetItem]:
-        return self._rows(FILLED)
+        return [item for item in self._all_rows() if item.data(KIND) == FILLED]
 
-    def _rows(self, kind: str) -> list[QListWidgetItem]:
-        return [item for item in map(self.list.item, range(self.list.count())) if item.data(KIND) == kind]
+    def _all_rows(self) -> list[QListWidgetItem]:
+        return list(map(self.list.item, range(self.list.count())))
 
     def show_arguments(self, fillers: list[tuple[int, str]], found: list[Candidate] | None,
                        text: str) -> None:
@@ -112,7 +112,7 @@ class RoleSlot(QWidget):
         keep = (current.data(KIND), current.data(SPAN_ID)) if current is not None else None
         self.list.clear()
         for span_id, span_text in fillers:
-            item = QListWidgetItem(quote(span_text, 60), self.list)
+            item = self._add_row(quote(span_text, 60))
             item.setData(KIND, FILLED)
             item.setData(SPAN_ID, span_id)
             item.setData(Qt.ItemDataRole.DecorationRole, self.colour)
@@ -122,7 +122,7 @@ class RoleSlot(QWidget):
             span = candidate.span
             number = f"{n}" if n <= 9 else " "
             where = "same sentence" if candidate.same_sentence else "other sentence"
-            item = QListWidgetItem(f"{number}  {quote(text[span.start:span.end], 50)}", self.list)
+            item = self._add_row(f"{number}  {quote(text[span.start:span.end], 50)}")
             item.setData(KIND, CANDIDATE)
             item.setData(SPAN_ID, span.id)
             item.setForeground(self.palette().color(self.palette().ColorRole.PlaceholderText))
@@ -132,18 +132,24 @@ class RoleSlot(QWidget):
         else:
             # Unfocused: no highlighted row, or every filled slot would look selected.
             self.list.setCurrentRow(-1)
-        # One row height for filled rows (with their × button) and candidates alike.
-        row_height = self.fontMetrics().height() + 10
-        for item in map(self.list.item, range(self.list.count())):
-            item.setSizeHint(QSize(-1, row_height))
         rows = max(1, min(self.list.count(), self.MAX_VISIBLE_ROWS))
         fits = self.list.count() <= self.MAX_VISIBLE_ROWS
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits
                                              else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.list.setFixedHeight(rows * row_height + 2 * self.list.frameWidth() + 2)
+        self.list.setFixedHeight(rows * self._row_height() + 2 * self.list.frameWidth() + 2)
+
+    def _row_height(self) -> int:
+        return self.fontMetrics().height() + 10
+
+    def _add_row(self, text: str) -> QListWidgetItem:
+        """A row of the one height shared by filled rows (with their × button) and candidates."""
+        item = QListWidgetItem(text)
+        item.setSizeHint(QSize(self.list.viewport().width(), self._row_height()))
+        self.list.addItem(item)
+        return item
 
     def _restore_current(self, keep: tuple[str, int] | None) -> None:
-        rows = [self.list.item(i) for i in range(self.list.count())]
+        rows = self._all_rows()
         same = [it for it in rows if keep is not None and (it.data(KIND), it.data(SPAN_ID)) == keep]
         # After filling, the next candidate is the likely next pick; else stay on the same row.
         target = (same or self.candidate_rows() or rows or [None])[0]
@@ -353,10 +359,6 @@ class FrameEditor(QWidget):
     def _show_type_description(self, item: QListWidgetItem | None) -> None:
         self.type_description.setText(item.toolTip() if item is not None else "")
 
-    def _show_type_list(self, shown: bool) -> None:
-        self.type_list.setVisible(shown)
-        self.type_description.setVisible(shown)
-
     def pick_type(self, name: str) -> None:
         """Set the current event's type (one undoable step) and show it in the filter."""
         self.type_filter.setModified(False)
@@ -393,8 +395,9 @@ class FrameEditor(QWidget):
             return self._key_press(watched, event)
         elif kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
             focused = kind == QEvent.Type.FocusIn
-            if watched is self.type_filter:
-                self._show_type_list(focused)
+            if watched is self.type_filter:  # the type list shows while the filter has focus
+                self.type_list.setVisible(focused)
+                self.type_description.setVisible(focused)
                 if not focused and self.shown_event is not None:
                     self.set_event(self.shown_event)  # an abandoned filter shows the type again
             for slot in self.slots.values():

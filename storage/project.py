@@ -248,9 +248,6 @@ class Project:
                 return None
         return row[0] if row else None
 
-    def _touch(self, article_id: int) -> None:
-        self.db.execute("UPDATE articles SET updated = ? WHERE id = ?", [now(), article_id])
-
     # -- spans -------------------------------------------------------------------------------
 
     def span(self, span_id: int) -> Span:
@@ -286,7 +283,6 @@ class Project:
                     raise DuplicateSpanError(
                         f"{start}..{end} is already tagged {label}") from exc
                 raise
-            self._touch(article_id)
         return self.span(cursor.lastrowid)
 
     def _article_length(self, article_id: int) -> int:
@@ -315,7 +311,6 @@ class Project:
             except sqlite3.IntegrityError as exc:
                 raise DuplicateSpanError(
                     f"{span.start}..{span.end} is already tagged {label}") from exc
-            self._touch(span.article_id)
         return self.span(span_id)
 
     def remove_span(self, span_id: int) -> RemovedSpan:
@@ -332,7 +327,6 @@ class Project:
         with self.transaction():
             # ON DELETE CASCADE removes the events and the arguments in the same transaction.
             self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
-            self._touch(span.article_id)
         return RemovedSpan(span=span, triggered_events=triggered, filled=filled)
 
     def restore_span(self, removed: RemovedSpan) -> Span:
@@ -440,7 +434,6 @@ class Project:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [event_id, trigger.article_id, trigger_id, type, json.dumps(values, sort_keys=True),
                  annotator, created or now()])
-            self._touch(trigger.article_id)
         return self.event(cursor.lastrowid)
 
     def set_event_type(self, event_id: int, event_type: str | None) -> Event:

@@ -51,9 +51,10 @@ def _initial(db: Database) -> None:
             description TEXT NOT NULL DEFAULT '',
             position INTEGER NOT NULL DEFAULT 0
         );
+        -- text is the last column: the span-bounds triggers read length, and SQLite reads a
+        -- row's columns in order, so a 1 MB text before it would be walked on every span insert.
         CREATE TABLE articles (
             id INTEGER PRIMARY KEY,
-            text TEXT NOT NULL,
             length INTEGER NOT NULL CHECK (length = length(text) AND length > 0),
             title TEXT NOT NULL,
             date TEXT CHECK (date IS NULL OR date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
@@ -61,7 +62,8 @@ def _initial(db: Database) -> None:
             status TEXT NOT NULL DEFAULT 'new' CHECK ({_STATUS_CHECK}),
             content_hash TEXT NOT NULL UNIQUE,
             created TEXT NOT NULL,
-            updated TEXT NOT NULL
+            updated TEXT NOT NULL,
+            text TEXT NOT NULL
         );
         CREATE INDEX articles_status ON articles(status);
         CREATE TABLE spans (

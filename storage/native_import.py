@@ -1,0 +1,393 @@
+"""Import of our native JSONL: one article per line with its spans and event frames, ids included.
+
+This reads back what ``storage.exporting.native`` writes. An optional first line
+``{"scheme": {...}}`` (the shape of ``resources/scheme.json``) carries label colours, keys,
+kinds and role definitions so they round-trip exactly; labels, roles, event types and attributes
+that neither the project nor that line defines are added (``SchemeGrowth``) and reported.
+
+Ids in the file are kept when they are free in the project, so native → import into an empty
+project → native export reproduces the file; a taken id gets the next free one (what SQLite would
+assign) and every reference in the record follows. The caller runs one file inside one
+``project.transaction()``: any ``InputError`` raised here rolls the whole file back.
+
+Speed: a corpus has hundreds of thousands of spans. Each is validated in Python against sets and
+dicts, then rows go in with ``executemany`` every few hundred articles; ``Project.add_span`` per
+span would re-read the article and open a savepoint for every row.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Iterator, NoReturn
+
+from storage.model import STATUSES, InputError, SchemeError
+from storage.project import Project, now
+from storage.text import content_hash, normalise, parse_article
+
+if TYPE_CHECKING:  # storage.importing imports this module; the scheme policy is passed in
+    from storage.importing import SchemeGrowth
+
+_FLUSH_EVERY = 500  # articles per executemany round: bounds memory, keeps statements few
+_SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SPAN_KEY = itemgetter(2, 3, 4)  # (start, end, label) of a span row: unique per article
+_SPAN_LABEL = itemgetter(4)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An article not imported because the same text is already in the project (or the file)."""
+
+    existing_id: int
+    line: int | None = None
+
+
+@dataclass
+class NativeOutcome:
+    """What one native file added; only meaningful once its transaction has committed."""
+
+    articles_added: int = 0
+    duplicates: list[Duplicate] = field(default_factory=list)
+    scheme_added: list[str] = field(default_factory=list)
+
+
+def import_native(project: Project, path: str, content: str, scheme: SchemeGrowth) -> NativeOutcome:
+    """Validate and write every record of a native JSONL file's decoded ``content``."""
+    reader = _NativeReader(project, path, scheme)
+    first = True
+    for line, record_text in _lines(content):
+        if record_text and not record_text.isspace():  # blank lines are not records
+            reader.read(line, record_text, first=first)
+            first = False
+    if first:
+        raise InputError(path, "the file holds no JSON records")
+    reader.flush()
+    return NativeOutcome(reader.articles_added, reader.duplicates, scheme.additions)
+
+
+def _lines(content: str) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line) split on "\\n" only: a raw U+2028 may sit inside a JSON string."""
+    start, number = 0, 1
+    while start <= len(content):
+        end = content.find("\n", start)
+        if end < 0:
+            end = len(content)
+        yield number, content[start:end]
+        start, number = end + 1, number + 1
+
+
+def _span_name(file_id: Any, index: int) -> str:
+    return f"span {file_id}" if file_id is not None else f"spans[{index}]"
+
+
+def _event_name(file_id: Any, index: int) -> str:
+    return f"event {file_id}" if file_id is not None else f"events[{index}]"
+
+
+class _IdPool:
+    """Hands out ids for one table: the file's id when free, else one above every id in use."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str) -> None:
+        self._conn = conn
+        self._table = table
+        self._db_max: int = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        self._top = self._db_max  # >= every id in the table and every id claimed by this file
+        self._claimed: set[int] = set()
+        self.table_had_rows = self._db_max > 0
+
+    def claim(self, wanted: list[int | None]) -> list[int]:
+        """One id per entry of ``wanted`` (None: no preference), all distinct and unused.
+
+        The wanted ids must be distinct (callers reject repeats with a message first).
+        """
+        if wanted and None not in wanted and min(wanted) > self._top:  # type: ignore[type-var]
+            # The usual case (an export's ids only grow): all free, and checked at C speed.
+            self._claimed.update(wanted)  # type: ignore[arg-type]
+            self._top = max(self._top, max(wanted))  # type: ignore[type-var]
+            return wanted  # type: ignore[return-value]
+        # Ids above the table's max at the start cannot be in the table: only those below need a query.
+        low = [w for w in wanted if w is not None and w <= self._db_max]
+        taken = self._taken(low) if low else set()
+        result = []
+        for want in wanted:
+            if want is None or want in taken or want in self._claimed:
+                want = self._top + 1
+            self._claimed.add(want)
+            self._top = max(self._top, want)
+            result.append(want)
+        return result
+
+    def _taken(self, ids: list[int]) -> set[int]:
+        taken: set[int] = set()
+        for at in range(0, len(ids), _SQL_CHUNK):
+            chunk = ids[at:at + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            taken.update(r[0] for r in self._conn.execute(
+                f"SELECT id FROM {self._table} WHERE id IN ({marks})", chunk))
+        return taken
+
+
+class _NativeReader:
+    """Reads records one by one and writes them in rounds; raises InputError naming the line."""
+
+    def __init__(self, project: Project, path: str, scheme: SchemeGrowth) -> None:
+        self._path = path
+        self._scheme = scheme
+        self._conn = project.db.conn
+        self._stamp = now()
+        self._ids = {table: _IdPool(self._conn, table) for table in ("articles", "spans", "events")}
+        self._hashes: dict[str, int] = {}  # articles of this file, for duplicates within it
+        self._rows: dict[str, list[tuple[Any, ...]]] = {
+            "articles": [], "spans": [], "events": [], "arguments": []}
+        self._pending_lines: list[int] = []
+        self._line = 0
+        self.articles_added = 0
+        self.duplicates: list[Duplicate] = []
+
+    def _fail(self, message: str) -> NoReturn:
+        raise InputError(self._path, message, line=self._line)
+
+    def read(self, line: int, record_text: str, *, first: bool) -> None:
+        self._line = line
+        try:
+            record = json.loads(record_text)
+        except json.JSONDecodeError as exc:
+            self._fail(f"malformed JSON: {exc.msg} (column {exc.colno})")
+        if not isinstance(record, dict):
+            self._fail(f"expected a JSON object (one article per line), not {type(record).__name__}")
+        try:
+            if "scheme" in record:
+                if not first or "text" in record:
+                    self._fail('a "scheme" record may only be the first line, on its own')
+                self._scheme.add_from_record(record["scheme"])
+            else:
+                self._read_article(record)
+        except SchemeError as exc:  # from the slow paths that extend the scheme
+            self._fail(str(exc))
+        if len(self._pending_lines) >= _FLUSH_EVERY:
+            self.flush()
+
+    def _read_article(self, record: dict[str, Any]) -> None:
+        text = record.get("text")
+        if not isinstance(text, str) or not text:
+            self._fail('missing "text"' if "text" not in record else '"text" must be a non-empty string')
+        self._check_normal(text)
+        digest = content_hash(text)
+        existing = self._hashes.get(digest)
+        if existing is None and self._ids["articles"].table_had_rows:
+            row = self._conn.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
+            existing = row[0] if row else None
+        if existing is not None:
+            self.duplicates.append(Duplicate(existing, self._line))
+            return
+        meta, spans, events = record.get("meta", {}), record.get("spans", []), record.get("events", [])
+        for key, value, kind in (("meta", meta, dict), ("spans", spans, list), ("events", events, list)):
+            if not isinstance(value, kind):
+                self._fail(f'"{key}" must be {"an object" if kind is dict else "a list"}')
+        (article_id,) = self._ids["articles"].claim([self._id(record.get("id"), "article")])
+        self._hashes[digest] = article_id
+        self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
+        span_ids, span_labels = self._read_spans(article_id, text, spans, events)
+        self._read_events(article_id, events, span_ids, span_labels)
+        self._pending_lines.append(self._line)
+
+    def _check_normal(self, text: str) -> None:
+        try:
+            _, report = normalise(text)
+        except ValueError as exc:
+            self._fail(f'"text" has a {exc}')
+        if report.changed:
+            self._fail(f'"text" is not in stored form ({report.describe()}); span offsets count the '
+                       "stored text, so they would drift: re-export the file rather than edit it")
+
+    def _id(self, value: Any, what: str) -> int | None:
+        if value is not None and (type(value) is not int or value <= 0):
+            self._fail(f"{what} id {value!r} must be a positive integer")
+        return value
+
+    def _optional_str(self, value: Any, what: str) -> Any:
+        if value is not None and not isinstance(value, str):
+            self._fail(f"{what} must be a string, not {value!r}")
+        return value
+
+    def _article_row(self, article_id: int, text: str, digest: str, meta: dict[str, Any]) -> tuple[Any, ...]:
+        title = self._optional_str(meta.get("title"), "meta title")
+        date = self._optional_str(meta.get("date"), "meta date")
+        if date is not None:
+            try:
+                if not _DATE.fullmatch(date):
+                    raise ValueError(date)
+                _dt.date.fromisoformat(date)
+            except ValueError:
+                self._fail(f"meta date {date!r} must be a real date written YYYY-MM-DD")
+        status = meta.get("status", "new")
+        if status not in STATUSES:
+            self._fail(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
+        created = self._optional_str(meta.get("created"), "meta created") or self._stamp
+        return (article_id, text, len(text), parse_article(text).title if title is None else title, date,
+                self._optional_str(meta.get("source"), "meta source"), status, digest, created,
+                self._optional_str(meta.get("updated"), "meta updated") or created)
+
+    def _read_spans(self, article_id: int, text: str, spans: list[Any],
+                    events: list[Any]) -> tuple[dict[Any, int], dict[Any, str]]:
+        """Validate spans; return file span id -> stored id, and file span id -> label."""
+        length, kinds, stamp = len(text), self._scheme.kinds, self._stamp
+        rows: list[tuple[Any, ...]] = []
+        for index, span in enumerate(spans):
+            # The hot loop (every span of the corpus): one combined test, messages only on failure,
+            # checks that need the whole list (repeats) done after it at C speed.
+            if type(span) is not dict:
+                self._fail(f"spans[{index}] must be an object")
+            file_id, start, end = span.get("id"), span.get("start"), span.get("end")
+            label, annotator, created = span.get("label"), span.get("annotator"), span.get("created")
+            if (type(file_id) is not int or file_id <= 0
+                    or type(start) is not int or type(end) is not int or not 0 <= start < end <= length
+                    or type(label) is not str or label not in kinds
+                    or (annotator is not None and type(annotator) is not str)
+                    or (created is not None and type(created) is not str)):
+                self._check_span(index, span, length, events)
+            shown = span.get("text")
+            if shown is not None and shown != text[start:end]:
+                self._fail(f"{_span_name(file_id, index)}: \"text\" is {shown!r} but the text at "
+                           f"{start}..{end} is {text[start:end]!r}")
+            rows.append((file_id, article_id, start, end, label, annotator, created or stamp))
+        file_ids = [row[0] for row in rows]
+        if len(set(file_ids)) != len(file_ids) or len(set(map(_SPAN_KEY, rows))) != len(rows):
+            self._find_repeat(file_ids, rows)
+        stored = self._ids["spans"].claim(file_ids)
+        if stored != file_ids:
+            rows = [(new_id, *row[1:]) for new_id, row in zip(stored, rows)]
+        self._rows["spans"].extend(rows)
+        return dict(zip(file_ids, stored)), dict(zip(file_ids, map(_SPAN_LABEL, rows)))
+
+    def _check_span(self, index: int, span: dict[str, Any], length: int, events: list[Any]) -> None:
+        """The slow path of ``_read_spans``: fail with a precise message, or add a new label."""
+        file_id = self._id(span.get("id"), "span")
+        name = _span_name(file_id, index)
+        start, end = span.get("start"), span.get("end")
+        if type(start) is not int or type(end) is not int:
+            self._fail(f"{name}: start and end must be integers, not {start!r} and {end!r}")
+        if start >= end:
+            self._fail(f"{name}: start {start} must be less than end {end}")
+        if not 0 <= start < end <= length:
+            self._fail(f"{name}: offsets {start}..{end} are outside the text (0..{length})")
+        label = span.get("label")
+        if type(label) is not str or label not in self._scheme.kinds:
+            # A new label anchors events when a span of it is an event's trigger.
+            trigger = file_id is not None and any(
+                isinstance(e, dict) and type(e.get("trigger")) is int and e["trigger"] == file_id
+                for e in events)
+            self._scheme.add_label(label, kind="trigger" if trigger else "entity")
+        self._optional_str(span.get("annotator"), f"{name} annotator")
+        self._optional_str(span.get("created"), f"{name} created")
+
+    def _find_repeat(self, file_ids: list[Any], rows: list[tuple[Any, ...]]) -> None:
+        """Fail on a span id or a (start, end, label) used twice; spans without ids may be many."""
+        ids: set[int] = set()
+        keys: dict[tuple[int, int, str], int] = {}
+        for index, (file_id, row) in enumerate(zip(file_ids, rows)):
+            if file_id is not None:
+                if file_id in ids:
+                    self._fail(f"span id {file_id} is used twice in this article")
+                ids.add(file_id)
+            key = _SPAN_KEY(row)
+            if key in keys:
+                self._fail(f"{_span_name(file_id, index)}: {key[0]}..{key[1]} is tagged {key[2]} "
+                           f"twice (also {_span_name(file_ids[keys[key]], keys[key])})")
+            keys[key] = index
+
+    def _read_events(self, article_id: int, events: list[Any], span_ids: dict[Any, int],
+                     span_labels: dict[Any, str]) -> None:
+        scheme = self._scheme
+        wanted: list[int | None] = []
+        rows: list[tuple[Any, ...]] = []
+        fillers: list[list[tuple[str, int]]] = []
+        for index, event in enumerate(events):
+            if type(event) is not dict:
+                self._fail(f"events[{index}] must be an object")
+            file_id = self._id(event.get("id"), "event")
+            name = _event_name(file_id, index)
+            if file_id is not None and file_id in wanted:
+                self._fail(f"event id {file_id} is used twice in this article")
+            trigger = event.get("trigger")
+            if type(trigger) is not int or trigger not in span_ids:
+                self._fail(f"{name}: trigger {trigger!r} is not the id of a span in this article")
+            event_type, attributes = event.get("type"), event.get("attributes", {})
+            try:
+                scheme.require_trigger(span_labels[trigger])
+                if event_type is not None and (type(event_type) is not str or event_type not in scheme.types):
+                    scheme.add_event_type(event_type)
+                if type(attributes) is not dict:
+                    raise SchemeError('"attributes" must be an object')
+                for key, value in attributes.items():
+                    scheme.check_attribute(key, value)
+            except SchemeError as exc:
+                self._fail(f"{name}: {exc}")
+            fillers.append(self._read_arguments(name, event, trigger, span_ids, span_labels))
+            wanted.append(file_id)
+            rows.append((article_id, span_ids[trigger], event_type, json.dumps(attributes, sort_keys=True),
+                         self._optional_str(event.get("annotator"), f"{name} annotator"),
+                         self._optional_str(event.get("created"), f"{name} created") or self._stamp))
+        for event_id, row, arguments in zip(self._ids["events"].claim(wanted), rows, fillers):
+            self._rows["events"].append((event_id, *row))
+            self._rows["arguments"].extend((event_id, role, span) for role, span in arguments)
+
+    def _read_arguments(self, name: str, event: dict[str, Any], trigger: int, span_ids: dict[Any, int],
+                        span_labels: dict[Any, str]) -> list[tuple[str, int]]:
+        """(role, stored span id) pairs of one event, checked against the scheme's roles."""
+        arguments = event.get("arguments", [])
+        if type(arguments) is not list:
+            self._fail(f'{name}: "arguments" must be a list')
+        result: list[tuple[str, int]] = []
+        counts: dict[str, int] = {}
+        for argument in arguments:
+            if type(argument) is not dict:
+                self._fail(f"{name}: each argument must be an object with a role and a span")
+            span = argument.get("span")
+            if type(span) is not int or span not in span_ids:
+                self._fail(f"{name}: argument span {span!r} is not the id of a span in this article")
+            if span == trigger:
+                self._fail(f"{name}: span {span} is the trigger and cannot also be an argument")
+            try:
+                role = self._scheme.require_role(argument.get("role"), span_labels[span])
+            except SchemeError as exc:
+                self._fail(f"{name}: {exc}")
+            if (role, span_ids[span]) in result:
+                self._fail(f"{name}: span {span} fills {role!r} twice")
+            counts[role] = counts.get(role, 0) + 1
+            limit = self._scheme.role_max[role]
+            if limit is not None and counts[role] > limit:
+                self._fail(f"{name}: role {role!r} takes at most {limit} span(s)")
+            result.append((role, span_ids[span]))
+        return result
+
+    def flush(self) -> None:
+        """Write the rows read so far; parents first, as the foreign keys and triggers need."""
+        if not self._pending_lines:
+            return
+        rows = self._rows
+        try:
+            self._conn.executemany(
+                "INSERT INTO articles (id, text, length, title, date, source, status, content_hash, "
+                "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["articles"])
+            self._conn.executemany(
+                'INSERT INTO spans (id, article_id, start, "end", label, annotator, created) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["spans"])
+            self._conn.executemany(
+                "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["events"])
+            self._conn.executemany("INSERT INTO arguments (event_id, role, span_id) VALUES (?, ?, ?)",
+                                   rows["arguments"])
+        except sqlite3.IntegrityError as exc:
+            # Validation above should make this unreachable; the SQL checks are the last guard.
+            first, last = self._pending_lines[0], self._pending_lines[-1]
+            raise InputError(self._path, f"the project refused the records on lines {first}-{last}: {exc}",
+                             line=first) from exc
+        self.articles_added += len(self._pending_lines)
+        self._pending_lines = []
+        for batch in rows.values():
+            batch.clear()

@@ -12,7 +12,6 @@ labels (palette colour, no key), roles, event types and attributes, and reports 
 """
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import datetime as _dt
 import os
@@ -26,7 +25,7 @@ from storage import scheme as scheme_store
 from storage.model import Attribute, EventType, InputError, Label, Role, SchemeError
 from storage.native_import import Duplicate, import_native
 from storage.project import Project, now
-from storage.text import content_hash, decode, normalise, parse_article
+from storage.text import content_hash, decode, has_bom, normalise, parse_article
 
 __all__ = ["Duplicate", "FileResult", "ImportReport", "SchemeGrowth", "import_paths", "IMPORTABLE_SUFFIXES",
            "PALETTE"]
@@ -36,7 +35,6 @@ Cancelled = Callable[[], bool]
 
 IMPORTABLE_SUFFIXES: tuple[str, ...] = (".txt", ".jsonl")
 _ROUND_SECONDS = 0.5  # how long one commit round may run: bounds lost work and lock time
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Okabe–Ito, the colour-blind-safe set the default scheme's colours come from, without black
 # (a black highlight hides its text). A new label takes the first colour no label has, then cycles.
 PALETTE: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
@@ -236,7 +234,7 @@ def _import_one(project: Project, job: _Job, encoding: str | None) -> FileResult
                 outcome = import_native(project, job.path, content, SchemeGrowth(project))
             return FileResult(job.path, articles_added=outcome.articles_added,
                               duplicates=outcome.duplicates, scheme_added=outcome.scheme_added)
-        return _import_text(project, job, content, bom=_starts_with_bom(data, encoding))
+        return _import_text(project, job, content, bom=has_bom(data, encoding))
     except InputError as error:
         return FileResult(job.path, error=error)
 
@@ -247,10 +245,10 @@ def _import_text(project: Project, job: _Job, content: str, *, bom: bool) -> Fil
         text, changes = normalise(content)
     except ValueError as exc:
         raise InputError(job.path, str(exc)) from None
-    if bom:  # decode() already dropped it; say so like any other change to the text
-        changes = dataclasses.replace(changes, bom=True)
+    if bom:  # decode() already dropped the encoding's mark; say so like any other change
+        changes = dataclasses.replace(changes, bom=changes.bom + 1)
     article = parse_article(text)
-    if not article.text.strip():
+    if not article.text or article.text.isspace():
         raise InputError(job.path, "there is no article text after the date line")
     stamp, digest = now(), content_hash(article.text)
     # One statement, so the file is atomic without a savepoint; Project.add_article would spend
@@ -265,11 +263,6 @@ def _import_text(project: Project, job: _Job, content: str, *, bom: bool) -> Fil
         return FileResult(job.path, duplicates=[Duplicate(existing)])
     return FileResult(job.path, articles_added=1,
                       notes=[changes.describe()] if changes.changed else [])
-
-
-def _starts_with_bom(data: bytes, encoding: str | None) -> bool:
-    # With a legacy code page those bytes are characters, not a byte-order mark.
-    return data.startswith(_BOMS) and (encoding is None or codecs.lookup(encoding).name.startswith("utf"))
 
 
 class SchemeGrowth:

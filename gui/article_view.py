@@ -8,7 +8,8 @@ Painting costs what the screen shows, never what the article holds:
   only once the block has been on screen, so opening 1 MB with 100,000 spans costs one screenful.
 * ``ArticleView.paintEvent`` draws, for the visible blocks only, one bar per span under its text in the
   label colour, stacked one row per nesting level: a QTextCharFormat has a single underline, and nested
-  or overlapping spans must stay distinguishable. It also outlines the current span and transient marks.
+  or overlapping spans must stay distinguishable. It also outlines the current span and transient marks,
+  and joins one mark (an event's trigger) to the others by thin curves (``gui.event_marks``).
 
 Offsets in this API are code points over the text given to ``set_article``; Qt counts UTF-16 units.
 ``OffsetMap`` converts at this boundary and nowhere else.
@@ -19,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -39,6 +40,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from gui.colours import relative_luminance
+from gui.event_marks import connector_path
 from gui.offsets import OffsetMap
 from gui.span_highlighter import SpanHighlighter
 from gui.spans import SpanIndex, SpanLike, has_right_to_left, snap_selection, stack_rows
@@ -121,6 +123,8 @@ class ArticleView(QPlainTextEdit):
         self._bars_key: tuple[object, ...] = ()
         self._current: int | None = None
         self._marks: list[Mark] = []
+        self._hub: int | None = None  # index of the mark the connectors start from
+        self.painted_connectors: list[tuple[str, QPointF, QPointF]] = []  # by the last paint: name, ends
         self._colours: dict[str, QColor] = {}
         self._press_pos: QPoint | None = None
         self._highlighter = SpanHighlighter(self.document())
@@ -136,7 +140,7 @@ class ArticleView(QPlainTextEdit):
         self._offsets = OffsetMap(text)
         self._index = index
         self._bars.clear()
-        self._current, self._marks = None, []
+        self._current, self._marks, self._hub = None, [], None
         self._colours = {label: QColor(colour) for label, colour in colours.items()}
         base = self.palette().color(QPalette.ColorRole.Base)
         self._highlighter.set_source(self._index, self._offsets, self._colours, base)
@@ -187,9 +191,14 @@ class ArticleView(QPlainTextEdit):
         self._current = span_id
         self.viewport().update()
 
-    def set_marks(self, marks: Iterable[tuple[int, int, QColor | str, str]]) -> None:
-        """Outline a handful of ranges (e.g. an event's arguments); the name shows on hover."""
+    def set_marks(self, marks: Iterable[tuple[int, int, QColor | str, str]], *, hub: int | None = None) -> None:
+        """Outline a handful of ranges (e.g. an event's arguments); the name shows on hover.
+
+        With ``hub`` (an index into ``marks``, e.g. the trigger) a thin curve joins that mark to
+        each other one, in the other's colour, wherever both are on screen.
+        """
         self._marks = [(s, e, QColor(c), name) for s, e, c, name in marks]
+        self._hub = hub
         self.viewport().update()
 
     # -- selection ---------------------------------------------------------------------------
@@ -390,26 +399,49 @@ class ArticleView(QPlainTextEdit):
         return bars
 
     def _paint_outlines(self, painter: QPainter, shown: list[tuple[QTextBlock, QRectF]]) -> None:
-        outlines: list[tuple[int, int, QPen]] = []
-        for start, end, colour, _ in self._marks:
-            outlines.append((start, end, QPen(colour, 2, Qt.PenStyle.DashLine)))
+        outlines: list[tuple[int, int, QPen, int | None]] = []
+        for n, (start, end, colour, _) in enumerate(self._marks):
+            outlines.append((start, end, QPen(colour, 2, Qt.PenStyle.DashLine), n))
         current = self._index.get(self._current) if self._current is not None else None
         if current is not None:
-            outlines.append((current.start, current.end, QPen(self.palette().color(QPalette.ColorRole.Text), 2)))
+            outlines.append((current.start, current.end, QPen(self.palette().color(QPalette.ColorRole.Text), 2), None))
+        self.painted_connectors = []
         if not outlines:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         to_utf16 = self._offsets.to_utf16
+        anchors: dict[int, QRectF] = {}  # mark index -> its first box on screen
         for block, rect in shown:
             lo, hi = self._index.block_range(block.blockNumber())
-            here = [(start, end, pen) for start, end, pen in outlines if start < hi and end > lo]
+            here = [outline for outline in outlines if outline[0] < hi and outline[1] > lo]
             if not here:
                 continue
             lines = _Lines(block.layout(), bidi=has_right_to_left(self._text, lo, hi))
-            for start, end, pen in here:
+            for start, end, pen, n in here:
                 a, b = to_utf16(max(start, lo)) - to_utf16(lo), to_utf16(min(end, hi)) - to_utf16(lo)
                 painter.setPen(pen)
                 for i, left, right in lines.runs(a, b):
                     top, bottom = rect.top() + lines.tops[i], rect.top() + lines.bottoms[i]
-                    painter.drawRoundedRect(QRectF(rect.left() + left - 1, top, right - left + 2, bottom - top), 3, 3)
+                    box = QRectF(rect.left() + left - 1, top, right - left + 2, bottom - top)
+                    painter.drawRoundedRect(box, 3, 3)
+                    if n is not None:
+                        anchors.setdefault(n, box)
+        self._paint_connectors(painter, anchors)
+
+    def _paint_connectors(self, painter: QPainter, anchors: dict[int, QRectF]) -> None:
+        hub = anchors.get(self._hub) if self._hub is not None else None
+        if hub is None:
+            return
+        for n, box in anchors.items():
+            if n == self._hub:
+                continue
+            _, _, colour, name = self._marks[n]
+            path = connector_path(hub, box)
+            painter.setPen(QPen(colour, 1.5))
+            painter.drawPath(path)
+            end = path.currentPosition()
+            painter.setBrush(colour)  # a dot on the argument's end says which way the line goes
+            painter.drawEllipse(end, 2.5, 2.5)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            self.painted_connectors.append((name, path.pointAtPercent(0), end))

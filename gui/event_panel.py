@@ -41,7 +41,9 @@ from gui.article_view import ArticleView
 from gui.commands import AddSpanCommand, ChangeLabelCommand
 from gui.document import AnnotationDocument
 from gui.event_list_model import EventListModel, quote
-from gui.frame_editor import TRIGGER_COLOUR, FrameEditor, plain_label, role_colour
+from gui.event_marks import event_marks
+from gui.frame_editor import FrameEditor
+from gui.role_slot import plain_label
 from storage.frames import frame_problems
 from storage.model import Event, Span
 
@@ -218,23 +220,14 @@ class EventPanel(QWidget):
         else:
             self.frame.set_event(None)
             self.stack.setCurrentIndex(self.HINT)
-        self.view.set_marks(self.marks(event))
+        marks = self.marks(event)
+        has_trigger = event is not None and event.trigger_id in self.document.spans
+        self.view.set_marks(marks, hub=0 if has_trigger else None)  # trigger → each argument
         self._select_row(event)
 
     def marks(self, event: Event | None) -> list[tuple[int, int, Any, str]]:
         """Outlines for the article: the trigger and each argument, named and coloured by role."""
-        if event is None:
-            return []
-        spans, roles = self.document.spans, self.document.project.scheme.roles
-        marks = []
-        trigger = spans.get(event.trigger_id)
-        if trigger is not None:
-            marks.append((trigger.start, trigger.end, TRIGGER_COLOUR, f"trigger ({event.type or 'no type'})"))
-        for argument in event.arguments:
-            span = spans.get(argument.span_id)
-            if span is not None:
-                marks.append((span.start, span.end, role_colour(roles, argument.role), argument.role))
-        return marks
+        return event_marks(event, self.document.spans, self.document.project.scheme.roles)
 
     def _select_row(self, event: Event | None) -> None:
         row = self.events_model.row_of(event.id) if event is not None else None

@@ -4,7 +4,7 @@ Focus order (Tab / Shift+Tab): type filter → one slot per role (scheme order) 
 
 * Type filter: typing filters the event types (name first, then description, case-insensitive);
   Up/Down move in the list, Enter picks. The list shows only while the filter has focus.
-* Role slot: lists the spans filling the role (swatch in the role's colour, × button to remove);
+* Role slot (``gui.role_slot``): lists the spans filling the role (swatch in the role's colour, × to remove);
   while it has focus it also lists candidate spans of the labels the role accepts, the trigger's
   sentence first and nearest first (``gui.candidates``), the first nine numbered. A digit or
   Enter on a candidate fills the role; Backspace/Delete on a filled row empties it.
@@ -19,13 +19,12 @@ import datetime as dt
 import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -34,18 +33,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.candidates import Candidate, matching_types, role_candidates, role_rules
+from gui.candidates import Candidate, matching_types, role_candidates
 from gui.document import AnnotationDocument
 from gui.event_list_model import WARNING, quote
+from gui.event_marks import role_colour
+from gui.role_slot import CANDIDATE, FILLED, KIND, SPAN_ID, RoleSlot, plain_label
 from storage.frames import frame_problems
-from storage.model import Event, Role, Scheme
+from storage.model import Event, Scheme
 from storage.sentences import sentences
 
-# Okabe-Ito and Tol colours the default labels do not use, dark enough to outline on any tint.
-ROLE_COLOURS = ("#009E73", "#D55E00", "#332288", "#882255", "#44AA99", "#999933")
-TRIGGER_COLOUR = "#CC79A7"
-KIND, SPAN_ID = Qt.ItemDataRole.UserRole + 1, Qt.ItemDataRole.UserRole + 2
-FILLED, CANDIDATE = "filled", "candidate"
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _REMOVE = (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
@@ -53,123 +49,6 @@ KEYS_HELP = ("Type to filter, ↑↓ Enter: pick type · Tab: next role · 1–9
              "Backspace: remove · Esc: back to the text · E: edit again · Shift+Del: delete event · "
              "Ctrl+click a span in the text: add it")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def role_colour(roles: tuple[Role, ...], name: str) -> QColor:
-    """The colour of a role, by its place in the scheme: the same in the panel and the article."""
-    names = [role.name for role in roles]
-    position = names.index(name) if name in names else len(names)
-    return QColor(ROLE_COLOURS[position % len(ROLE_COLOURS)])
-
-
-def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
-    """A QLabel that never interprets article text as rich text."""
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    return label
-
-
-class RoleSlot(QWidget):
-    """One role: a caption, and a list of its fillers (plus candidates while it has focus)."""
-
-    removeRequested = Signal(str, int)  # role, span id (the × button)
-
-    MAX_VISIBLE_ROWS = 7
-
-    def __init__(self, role: Role, colour: QColor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.role, self.colour = role, colour
-        self.caption = plain_label("", self)
-        self.list = QListWidget(self)
-        self.list.setObjectName(f"slot_{role.name}")
-        self.list.setAccessibleName(f"{role.name} role")
-        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.list)
-
-    def candidate_rows(self) -> list[QListWidgetItem]:
-        return [item for item in self._all_rows() if item.data(KIND) == CANDIDATE]
-
-    def filled_rows(self) -> list[QListWidgetItem]:
-        return [item for item in self._all_rows() if item.data(KIND) == FILLED]
-
-    def _all_rows(self) -> list[QListWidgetItem]:
-        return list(map(self.list.item, range(self.list.count())))
-
-    def show_arguments(self, fillers: list[tuple[int, str]], found: list[Candidate] | None,
-                       text: str) -> None:
-        """Redraw: ``fillers`` as (span id, text); ``found`` candidates, or None when not focused."""
-        role = self.role
-        state = "" if fillers else " — empty"
-        if found is not None:
-            state += " — pick 1–9" if found else " — no candidates: tag one in the text"
-        self.caption.setText(f"{role.name.capitalize()} ({role_rules(role)}){state}")
-        current = self.list.currentItem()
-        keep = (current.data(KIND), current.data(SPAN_ID)) if current is not None else None
-        self.list.clear()
-        for span_id, span_text in fillers:
-            item = self._add_row(quote(span_text, 60))
-            item.setData(KIND, FILLED)
-            item.setData(SPAN_ID, span_id)
-            item.setData(Qt.ItemDataRole.DecorationRole, self.colour)
-            item.setToolTip(f"{role.name}: {span_text}\nBackspace/Delete or × removes it")
-            self.list.setItemWidget(item, self._remove_button(span_id, span_text))
-        for n, candidate in enumerate(found or [], start=1):
-            span = candidate.span
-            number = f"{n}" if n <= 9 else " "
-            where = "same sentence" if candidate.same_sentence else "other sentence"
-            item = self._add_row(f"{number}  {quote(text[span.start:span.end], 50)}")
-            item.setData(KIND, CANDIDATE)
-            item.setData(SPAN_ID, span.id)
-            item.setForeground(self.palette().color(self.palette().ColorRole.PlaceholderText))
-            item.setToolTip(f"{span.label}, {where}, {candidate.distance} characters from the trigger")
-        if found is not None:
-            self._restore_current(keep)
-        else:
-            # Unfocused: no highlighted row, or every filled slot would look selected.
-            self.list.setCurrentRow(-1)
-        rows = max(1, min(self.list.count(), self.MAX_VISIBLE_ROWS))
-        fits = self.list.count() <= self.MAX_VISIBLE_ROWS
-        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits
-                                             else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.list.setFixedHeight(rows * self._row_height() + 2 * self.list.frameWidth() + 2)
-
-    def _row_height(self) -> int:
-        return self.fontMetrics().height() + 10
-
-    def _add_row(self, text: str) -> QListWidgetItem:
-        """A row of the one height shared by filled rows (with their × button) and candidates."""
-        item = QListWidgetItem(text)
-        item.setSizeHint(QSize(self.list.viewport().width(), self._row_height()))
-        self.list.addItem(item)
-        return item
-
-    def _restore_current(self, keep: tuple[str, int] | None) -> None:
-        rows = self._all_rows()
-        same = [it for it in rows if keep is not None and (it.data(KIND), it.data(SPAN_ID)) == keep]
-        # After filling, the next candidate is the likely next pick; else stay on the same row.
-        target = (same or self.candidate_rows() or rows or [None])[0]
-        if target is not None:
-            self.list.setCurrentItem(target)
-
-    def _remove_button(self, span_id: int, span_text: str) -> QWidget:
-        holder = QWidget()
-        button = QToolButton(holder)
-        button.setText("×")
-        button.setAutoRaise(True)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes role to role; Delete removes
-        button.setToolTip(f"Remove ‘{quote(span_text)}’ from {self.role.name}")
-        button.setAccessibleName(f"Remove {span_text} from {self.role.name}")
-        button.clicked.connect(lambda: self.removeRequested.emit(self.role.name, span_id))
-        layout = QHBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 2, 0)
-        layout.addStretch(1)
-        layout.addWidget(button)
-        return holder
 
 
 class FrameEditor(QWidget):

@@ -9,8 +9,11 @@ or start the window.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
+import textwrap
 from pathlib import Path
 from typing import Sequence, TextIO
 
@@ -24,29 +27,77 @@ def default_project_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "default.sqlite"
 
 
+_EXAMPLES = """\
+examples:
+  event-annotator --project news.sqlite import articles/
+  event-annotator --project news.sqlite                  (annotate in the window)
+  event-annotator --project news.sqlite export --format spacy --status done -o train.jsonl
+  event-annotator --project news.sqlite stats
+"""
+
+_FORMAT_HELP = """\
+formats (one JSON record per line, UTF-8, offsets in code points, end exclusive):
+  native   lossless: text, meta, spans with ids, events; re-imports exactly
+  spacy    {"text", "spans": [{"start", "end", "label"}], "meta"} for doc.char_span
+           and Prodigy; --docbin FILE.spacy also writes a spaCy DocBin
+  doccano  {"text", "label": [[start, end, "LABEL"]]}; --relations writes
+           entities/relations, one relation from trigger to argument per role
+  hf-bio   one sentence per record {"id", "tokens", "ner_tags"}, IOB2 tags;
+           spans BIO cannot hold (nested, overlapping) are dropped and counted
+  events   one record per event frame: type, trigger, roles, attributes, sentence
+"""
+
+
+def _wrap(text: str) -> str:
+    # The raw formatter keeps the hand-made tables below; paragraphs are wrapped here instead.
+    return textwrap.fill(text, width=78, break_on_hyphens=False)
+
+
 def _parser() -> argparse.ArgumentParser:
     from storage.exporting import FORMATS
     from storage.model import STATUSES
 
-    parser = argparse.ArgumentParser(prog=APP_NAME, description="Annotate news articles with "
-                                     "actors, locations and event frames; export training data.")
-    parser.add_argument("--project", type=Path, default=None,
-                        help=f"project file (default: {default_project_path()})")
-    commands = parser.add_subparsers(dest="command")
-    imp = commands.add_parser("import", help="import .txt files, folders or native .jsonl")
-    imp.add_argument("paths", nargs="+", type=Path)
-    imp.add_argument("--encoding", default=None,
-                     help="text encoding of the files (default: UTF-8, or UTF-16 with a BOM)")
-    exp = commands.add_parser("export", help="export annotations as training data")
-    exp.add_argument("--format", required=True, choices=FORMATS)
-    exp.add_argument("-o", "--output", type=Path, default=None, help="output file (default: stdout)")
-    exp.add_argument("--status", choices=STATUSES, default=None, help="only articles with this status")
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EXAMPLES,
+        description=_wrap("Annotate news articles with actors, locations and event frames, and export "
+                          "them as training data. Without a command, opens the window."))
+    parser.add_argument("--project", type=Path, default=None, metavar="FILE",
+                        help=f"the project file, created if needed (default: {default_project_path()})")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    imp = commands.add_parser(
+        "import", help="import .txt files, folders of them or native .jsonl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_wrap("Import articles. A .txt file is one article; the house header "
+                          "' date YYYY-MM-DD headline' sets its date and title. A .jsonl file is a "
+                          "native export, annotations included. Folders are searched recursively. "
+                          "Each file is all or nothing: a bad one is reported with its line and "
+                          "changes nothing, the others still import. Articles already in the project "
+                          "are skipped."),
+        epilog=_wrap("exit status: 0 when every file imported (skipped duplicates are fine), "
+                     "1 when any failed"))
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a .txt or .jsonl file, or a folder")
+    imp.add_argument("--encoding", default=None, metavar="ENC",
+                     help="the files' text encoding, e.g. cp1252 (default: UTF-8, or UTF-16 with a BOM)")
+    exp = commands.add_parser(
+        "export", help="write annotations as training data", epilog=_FORMAT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_wrap("Export articles with their annotations. Every span is checked against "
+                          "the text first; a mismatch stops the export. A file is written only "
+                          "when complete; the summary on standard error says what was written "
+                          "and what was dropped."))
+    exp.add_argument("--format", required=True, choices=FORMATS, help="see formats below")
+    exp.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                     help="output file (default: standard output)")
+    exp.add_argument("--status", choices=STATUSES, default=None,
+                     help="only articles with this status, e.g. done")
     exp.add_argument("--relations", action="store_true",
-                     help="doccano: write entities/relations, one relation per event argument")
-    exp.add_argument("--docbin", type=Path, default=None,
-                     help="spacy: also write a spaCy DocBin (.spacy) file")
-    st = commands.add_parser("stats", help="counts by status, label, event type and annotator")
-    st.add_argument("--json", action="store_true", help="print JSON")
+                     help="doccano only: entities/relations, one relation per event argument")
+    exp.add_argument("--docbin", type=Path, default=None, metavar="FILE",
+                     help="spacy only: also write a spaCy DocBin (.spacy), needs spaCy installed")
+    st = commands.add_parser("stats", help="count articles, spans, events and annotators",
+                             description="Articles by status, spans by label, events by type, "
+                                         "arguments by role, and spans and events per annotator.")
+    st.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
 
 
@@ -77,12 +128,27 @@ def _run_export(project, args) -> int:
 
     options = dict(status=args.status, relations=args.relations, docbin=args.docbin,
                    progress=_progress(sys.stderr))
-    if args.output is None:
-        report = export_to_stream(project, args.format, sys.stdout, **options)
-    else:
+    if args.output is not None:
         report = export_to_path(project, args.format, args.output, **options)
+    else:
+        stdout = _utf8_stdout()
+        try:
+            report = export_to_stream(project, args.format, stdout, **options)
+        finally:
+            stdout.flush()
+            if stdout is not sys.stdout:
+                stdout.detach()  # leave sys.stdout's buffer open
     print(report.summary(), file=sys.stderr)
     return 0
+
+
+def _utf8_stdout() -> TextIO:
+    """Standard output as UTF-8 with "\\n" line ends, whatever the console's code page: JSONL is UTF-8."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        return sys.stdout
+    sys.stdout.flush()
+    return io.TextIOWrapper(buffer, encoding="utf-8", newline="\n")
 
 
 def _run_stats(project, args) -> int:
@@ -104,6 +170,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from storage.project import Project
 
     path = args.project or default_project_path()
+    if args.command != "import" and not path.exists():
+        # Reading a mistyped path would create an empty project and "export" nothing, successfully.
+        print(f"error: there is no project at {path}; import articles into it first "
+              f"({APP_NAME} --project {path} import PATH…)", file=sys.stderr)
+        return 1
     try:
         with Project.open(path) as project:
             command = {"import": _run_import, "export": _run_export, "stats": _run_stats}[args.command]
@@ -111,6 +182,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        # Imports commit whole files and exports write to a temporary file, so nothing is half-done.
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `export | head`): not an error worth a traceback. Point
+        # stdout at devnull so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

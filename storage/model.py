@@ -62,6 +62,10 @@ class ProjectInUseError(AnnotatorError):
     """Another process holds the write lock on the project longer than we are willing to wait."""
 
 
+class ProjectFileError(AnnotatorError):
+    """The project file cannot be opened: a folder, not SQLite, another program's database, or newer."""
+
+
 @dataclass(frozen=True)
 class Label:
     name: str

@@ -29,6 +29,7 @@ from storage.model import (
     Event,
     EventType,
     Label,
+    ProjectFileError,
     ProjectInUseError,
     RemovedSpan,
     Role,
@@ -55,6 +56,8 @@ class Project:
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
         self.path = path
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        schema.check_is_project(db)  # before _configure turns on WAL in someone else's file
         self._configure()
         schema.apply(db)
         if not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
@@ -65,15 +68,34 @@ class Project:
 
     @classmethod
     def open(cls, path: str | Path) -> "Project":
-        """Open (creating if needed) the project file at ``path``."""
+        """Open (creating it and its folder if needed) the project file at ``path``.
+
+        Raises ``ProjectInUseError`` when another program holds the file, ``ProjectFileError``
+        when it cannot be a project (a folder, not SQLite, another program's database, newer).
+        """
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise ProjectFileError(f"{path} is a folder, not a project file")
         try:
-            return cls(Database(path), path)
-        except sqlite3.OperationalError as exc:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+            raise ProjectFileError(f"cannot create {path}: {blocker} is a file, not a folder") from exc
+        except OSError as exc:
+            raise ProjectFileError(f"cannot create the folder for {path}: {exc.strerror or exc}") from exc
+        db = None
+        try:
+            db = Database(path)
+            return cls(db, path)
+        except ProjectFileError as exc:
+            db.close()  # type: ignore[union-attr]
+            raise ProjectFileError(f"{path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:  # OperationalError is one too
+            if db is not None:
+                db.close()
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ProjectInUseError(f"{path} is in use by another program: {exc}") from exc
-            raise
+            raise ProjectFileError(f"cannot open {path} as a project: {exc}") from exc
 
     def close(self) -> None:
         self.db.close()
@@ -86,7 +108,6 @@ class Project:
 
     def _configure(self) -> None:
         # WAL: readers never block the writer; FULL: survive OS crash and power loss too.
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not self.db.memory:
             self.db.enable_wal()
         self.db.execute("PRAGMA synchronous = FULL")

@@ -10,6 +10,8 @@ import sqlite3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage.model import ProjectFileError
+
 migrations = Migrations("event_annotator")
 
 _STATUS_CHECK = "status IN ('new', 'in_progress', 'done', 'skipped')"
@@ -120,6 +122,27 @@ def _run_script(db: Database, script: str) -> None:
             pending = ""
     if pending.strip():
         raise ValueError(f"incomplete SQL statement in migration: {pending!r}")
+
+
+def check_is_project(db: Database) -> None:
+    """Refuse a database that this app did not make, or that a newer version has migrated further.
+
+    Called before anything is written, so a mistyped ``--project`` never adds our tables (or
+    turns on WAL) in another program's SQLite file. An empty file is a new project.
+    """
+    tables = set(db.table_names())
+    if not tables:
+        return
+    applied = {m.name for m in migrations.applied(db)} if Migrations.migrations_table in tables else set()
+    if not applied:
+        shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise ProjectFileError(f"this is another program's SQLite database (tables {shown}), "
+                               "not an Event Annotator project")
+    known = {m.name for m in migrations.pending(Database(memory=True))}  # every migration we have
+    newer = sorted(applied - known)
+    if newer:
+        raise ProjectFileError(f"a newer Event Annotator has changed this project (schema {', '.join(newer)}); "
+                               "update Event Annotator to open it")
 
 
 def apply(db: Database) -> None:

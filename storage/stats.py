@@ -40,7 +40,7 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines += [f"  {label:<12} {n}" for label, n in stats["spans_by_label"].items()]
     lines.append(f"events: {stats['events']}")
     lines += [f"  {kind:<12} {n}" for kind, n in stats["events_by_type"].items()]
-    lines.append("annotators:")
+    lines.append("annotators:" if stats["per_annotator"] else "annotators: none yet")
     lines += [f"  {name:<12} {c['spans']} spans, {c['events']} events"
               for name, c in stats["per_annotator"].items()]
     return "\n".join(lines)

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +14,7 @@ import main
 from storage.exporting import FORMATS
 from storage.project import Project
 
+ROOT = Path(__file__).resolve().parents[1]
 TEXT = "Insurgents entered Damascus on Sunday.\n\nMr. Al-Assad left Syria."
 
 
@@ -122,3 +127,54 @@ def test_stats_json_is_machine_readable(project_path, capsys):
     assert stats["spans_by_label"] == {"ACTOR": 2, "EVENT": 1, "LOCATION": 1}
     assert stats["arguments_by_role"] == {"location": 1, "source": 1}
     assert stats["per_annotator"] == {"ann": {"spans": 4, "events": 1}}
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export", "--format", "native"]])
+def test_reading_a_project_that_does_not_exist_exits_1_and_creates_nothing(tmp_path, capsys, command):
+    typo = tmp_path / "typo.sqlite"
+    assert run("--project", typo, *command) == 1
+    assert capsys.readouterr().err == (f"error: there is no project at {typo}; import articles into it "
+                                       f"first (event-annotator --project {typo} import PATH…)\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_a_project_exits_1_with_one_line(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database")
+    assert run("--project", notes, "stats") == 1
+    assert capsys.readouterr().err == f"error: cannot open {notes} as a project: file is not a database\n"
+
+
+def run_cli(*argv: object, **env: str) -> subprocess.Popen:
+    """The installed command as a user runs it: a real process, real pipes."""
+    return subprocess.Popen([sys.executable, str(ROOT / "main.py"), *map(str, argv)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, **env})
+
+
+def test_stdout_export_is_utf8_whatever_the_console_encoding(project_path):
+    with Project.open(project_path) as project:
+        project.add_article(text="Talks in دمشق and 大马士革 🙂", title="Talks")
+    process = run_cli("--project", project_path, "export", "--format", "spacy", PYTHONIOENCODING="cp1252")
+    out, err = process.communicate()
+    assert process.returncode == 0, err
+    assert json.loads(out.decode("utf-8").splitlines()[-1])["text"] == "Talks in دمشق and 大马士革 🙂"
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(project_path):
+    with Project.open(project_path) as project:
+        for n in range(400):  # 1.7 MB, far past a pipe buffer: the writer meets the closed end
+            project.add_article(text=f"Report {n}: " + "Troops entered Homs. " * 200, title=f"Report {n}")
+    process = run_cli("--project", project_path, "export", "--format", "native")
+    first = process.stdout.readline()
+    process.stdout.close()  # like `| head -1`
+    err = process.stderr.read().decode()
+    assert process.wait() == 141 and err == ""  # no traceback, no summary of a cut-short export
+    assert "scheme" in json.loads(first)
+
+
+def test_stats_of_a_fresh_project_says_there_is_nothing_yet(tmp_path, capsys):
+    Project.open(tmp_path / "new.sqlite").close()
+    assert run("--project", tmp_path / "new.sqlite", "stats") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "articles: 0" and out[-1] == "annotators: none yet"

@@ -10,6 +10,7 @@ from storage.model import (
     DuplicateSpanError,
     Label,
     LabelInUseError,
+    ProjectFileError,
     SchemeError,
 )
 from storage.project import Project
@@ -217,6 +218,46 @@ def test_a_second_connection_sees_changes_and_is_told(tmp_path, project, article
         other.add_span(article.id, 0, 10, "ACTOR")
         assert project.changed_elsewhere() is True
         assert [s.start for s in project.spans(article.id)] == [0]
+
+
+def test_a_folder_or_a_path_under_a_file_is_refused_by_name(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(ProjectFileError, match=f"^{tmp_path} is a folder, not a project file$"):
+        Project.open(tmp_path)
+    with pytest.raises(ProjectFileError, match=f"{tmp_path / 'notes.txt'} is a file, not a folder$"):
+        Project.open(tmp_path / "notes.txt" / "sub" / "p.sqlite")
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text("Rebels entered Homs.")
+    with pytest.raises(ProjectFileError, match="cannot open .*article.txt as a project: file is not a database"):
+        Project.open(path)
+    assert path.read_text() == "Rebels entered Homs."
+
+
+def test_another_programs_database_is_refused_before_anything_is_written(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ProjectFileError, match=r"another program's SQLite database \(tables notes\)"):
+        Project.open(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # no WAL switched on either
+
+
+def test_a_project_from_a_newer_version_is_refused(tmp_path):
+    Project.open(tmp_path / "p.sqlite").close()
+    conn = sqlite3.connect(tmp_path / "p.sqlite")
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                 "VALUES ('event_annotator', '0099_future', '2030-01-01')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ProjectFileError, match="newer Event Annotator .*0099_future.*update"):
+        Project.open(tmp_path / "p.sqlite")
 
 
 def test_storage_never_imports_qt():

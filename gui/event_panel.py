@@ -356,13 +356,17 @@ class EventPanel(QWidget):
         return False
 
     def choose_role(self, roles: list[str], span: Span, global_pos: QPoint) -> str | None:
-        """Ask which role ``span`` fills (a popup menu); tests override this."""
+        """Ask which role ``span`` fills: a popup menu, the first letter of a role picks it, Esc
+        cancels. Tests may replace it."""
         menu = QMenu(self)
-        menu.setToolTipsVisible(True)
+        menu.setObjectName("choose_role")
+        # A popup never shows its title (only a submenu does): say what is asked in a dead first row.
+        question = menu.addAction(f"‘{quote(self.document.span_text(span))}’ as…")
+        question.setEnabled(False)
+        menu.addSeparator()
         for name in roles:
-            action = menu.addAction(name)
+            action = menu.addAction("&" + name.replace("&", "&&"))
             action.setData(name)
-        menu.setTitle(f"‘{quote(self.document.span_text(span))}’ as")
         chosen = menu.exec(global_pos)
         return chosen.data() if chosen is not None else None
 

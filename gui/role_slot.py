@@ -44,6 +44,8 @@ class RoleSlot(QWidget):
         self.list.setObjectName(f"slot_{role.name}")
         self.list.setAccessibleName(f"{role.name} role")
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        # Rows take the viewport's width and elide; a sideways scroll would hide the × buttons.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -103,7 +105,9 @@ class RoleSlot(QWidget):
     def _add_row(self, text: str) -> QListWidgetItem:
         """A row of the one height shared by filled rows (with their × button) and candidates."""
         item = QListWidgetItem(text)
-        item.setSizeHint(QSize(self.list.viewport().width(), self._row_height()))
+        # Width 0: the list stretches each row to its viewport, which narrows when the vertical
+        # scroll bar appears; a width taken now would then overflow it.
+        item.setSizeHint(QSize(0, self._row_height()))
         self.list.addItem(item)
         return item
 

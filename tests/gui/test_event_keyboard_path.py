@@ -146,3 +146,31 @@ def test_every_frame_edit_undoes_and_redoes_with_a_readable_name(qtbot, sample_p
         assert doc.undo_stack.redoText() == expected_name
         press(qtbot, *REDO)
         assert frame_rows(project) == after, expected_name
+
+
+def test_arrows_and_enter_fill_a_role_twice_and_backspace_empties_it(qtbot, sample_project: Path):  # noqa: F811
+    """Arrows + Enter do what digits do; a role may take several spans (two sources here)."""
+    window, panel = open_window(qtbot, sample_project)
+    project, frame = window.project, panel.frame
+    insurgents = tag(qtbot, window, "insurgents", Qt.Key.Key_1)
+    they = tag(qtbot, window, "they", Qt.Key.Key_1)
+    tag(qtbot, window, "entered", Qt.Key.Key_3)
+    ((event_id, *_),), _ = frame_rows(project)
+    press(qtbot, Qt.Key.Key_Tab)
+    source = frame.slots["source"]
+    assert source.list.currentItem().text() == "1  they"  # the nearest is where Enter lands
+    press(qtbot, Qt.Key.Key_Down)
+    assert source.list.currentItem().text() == "2  insurgents"
+    press(qtbot, Qt.Key.Key_Return)
+    assert frame_rows(project)[1] == [(event_id, "source", insurgents)]
+    assert source.list.currentItem().text() == "1  they"  # the next pick, renumbered
+    press(qtbot, Qt.Key.Key_Return)
+    assert frame_rows(project)[1] == [(event_id, "source", insurgents), (event_id, "source", they)]
+    assert [r.text() for r in source.filled_rows()] == ["insurgents", "they"] and source.candidate_rows() == []
+    assert "no candidates" in source.caption.text()
+    assert source.list.currentItem().text() == "insurgents"  # no candidates left: the first filler
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Backspace)
+    assert frame_rows(project)[1] == [(event_id, "source", insurgents)]
+    assert window.document.undo_stack.undoText() == "Remove source ‘they’"
+    assert [r.text() for r in source.candidate_rows()] == ["1  they"]

@@ -4,10 +4,11 @@ document when another project is opened — each checked in the SQLite file."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QToolButton
 
@@ -305,3 +306,89 @@ def test_redo_of_a_tag_does_not_create_a_second_event(qtbot, opened):
         qtbot.keyClick(window.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert [(e[0], e[1]) for e in events(window.project)] == [(event_id, trigger)]
     assert stack.count() == 2
+
+
+# The offscreen platform cannot raise a popup or grab the keyboard for it; the menu works regardless.
+@pytest.mark.qt_log_ignore("This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)")
+def test_ctrl_click_on_an_actor_asks_source_or_target_in_a_real_popup(qtbot, opened):
+    window, panel = opened
+    event_id, actor, _, _ = framed(qtbot, window)
+    qtbot.keyClick(panel.frame.type_filter, Qt.Key.Key_Escape)
+    seen: list[list[str]] = []
+
+    def answer(key: Qt.Key) -> None:
+        menu = QApplication.activePopupWidget()
+        seen.append([a.text() for a in menu.actions() if not a.isSeparator()])
+        qtbot.keyClick(menu, key)
+
+    view, at = window.view, point(window, word(window, "insurgents")[0] + 2)
+    QTimer.singleShot(0, lambda: answer(Qt.Key.Key_Escape))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos=at)
+    assert seen == [["‘insurgents’ as…", "&source", "&target"]]
+    assert arguments(window.project) == []
+    QTimer.singleShot(0, lambda: answer(Qt.Key.Key_T))  # the role's first letter
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos=at)
+    assert arguments(window.project) == [("target", actor)]
+    assert window.document.undo_stack.undoText() == "Add ‘insurgents’ as target"
+    assert window.document.current_event_id == event_id
+
+
+def test_a_filler_of_a_label_the_role_no_longer_takes_gets_the_warning_mark(qtbot, opened):
+    """The store refuses to relabel a filler out of its role, so a wrong-label argument comes from
+    a scheme changed elsewhere (another program, an older project): the frame must say so."""
+    window, panel = opened
+    event_id, actor, _, trigger = framed(qtbot, window)
+    qtbot.keyClicks(panel.frame.type_filter, "fig")
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Tab, Qt.Key.Key_1, Qt.Key.Key_Escape):
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    model, view = panel.events_model, window.view
+    assert arguments(window.project) == [("source", actor)]
+    assert model.index(0, EventListModel.WARNING_COLUMN).data() == ""
+    with qtbot.waitSignal(window.document.editRefused) as refused:  # relabelling it is refused
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=point(window, word(window, "insurgents")[0] + 2))
+        qtbot.keyClick(view, Qt.Key.Key_2)
+    assert "does not accept LOCATION" in refused.args[0]
+
+    other = sqlite3.connect(window.project.path)  # another program narrows the source role
+    with other:
+        other.execute("UPDATE role_labels SET label = 'LOCATION' WHERE role = 'source'")
+    other.close()
+    qtbot.keyClick(view, Qt.Key.Key_F5)
+    problem = "source filled by a ACTOR span"
+    assert model.index(0, EventListModel.WARNING_COLUMN).data() == "⚠"
+    tip = model.index(0, EventListModel.WARNING_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"Incomplete frame: {problem}"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=point(window, word(window, "entered")[0] + 2))
+    assert window.document.current_event_id == event_id
+    assert panel.frame.problems.text() == f"⚠ {problem}"
+    assert panel.frame.slots["source"].caption.text().startswith("Source (LOCATION, required)")
+    asked: list[str] = []
+    panel.ask_confirm = lambda title, text: asked.append(text) or False
+    assert not panel.confirm_done()
+    assert asked == [f"1 event frame is incomplete:\n• ‘entered’ (FIGHT): {problem}\n\n"
+                     "Mark the article done anyway?"]
+    assert trigger in window.document.spans
+
+
+def test_deleting_a_span_that_fills_a_role_is_one_step_both_ways(qtbot, opened):
+    window, panel = opened
+    event_id, _, place, _ = framed(qtbot, window)
+    for key in (Qt.Key.Key_Tab, Qt.Key.Key_Tab, Qt.Key.Key_Tab, Qt.Key.Key_1, Qt.Key.Key_Escape):
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    assert arguments(window.project) == [("location", place)]
+    view, stack = window.view, window.document.undo_stack
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point(window, word(window, "Damascus")[0] + 2))
+    assert window.document.current_span_id == place
+    before = stack.count()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert stack.count() == before + 1 and stack.undoText() == "Delete LOCATION ‘Damascus’"
+    assert arguments(window.project) == [] and rows(window.project, f"SELECT id FROM spans WHERE id = {place}") == []
+    assert panel.frame.slots["location"].filled_rows() == []
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert arguments(window.project) == [("location", place)]
+    assert [r.text() for r in panel.frame.slots["location"].filled_rows()] == ["Damascus"]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert arguments(window.project) == [] and rows(window.project, f"SELECT id FROM spans WHERE id = {place}") == []
+    assert window.document.events[event_id].arguments == ()

@@ -49,22 +49,23 @@ def event_marks(event: Event | None, spans: Mapping[int, Span],
 def connector_path(start: QRectF, end: QRectF) -> QPainterPath:
     """A curve from the box of a trigger (``start``) to the box of an argument (``end``).
 
-    On one line it arcs over both boxes, its height growing with the gap but kept within about
-    half a line, so it crosses the line above low, where descenders are. Across lines it leaves
-    the trigger's edge that faces the argument and bends into the argument's facing edge, so a
-    line running through text is short and vertical-ish rather than a diagonal through words.
+    QPlainTextEdit leaves no room between lines, so the curve keeps to where glyphs are thin: on
+    one line it arcs over both boxes only into the descender zone of the line above (a quarter of
+    a line at most); across lines it leaves the trigger's edge that faces the argument and enters
+    the argument's facing edge, hugging the gap between lines when they are neighbours.
     """
     height = start.height()
     if abs(start.center().y() - end.center().y()) < height / 2:
         a, b = QPointF(start.center().x(), start.top()), QPointF(end.center().x(), end.top())
-        lift = min(0.6 * height, 4 + abs(b.x() - a.x()) / 8)
+        lift = min(0.3 * height, 3 + abs(b.x() - a.x()) / 12)  # the peak is 3/4 of the lift
         path = QPainterPath(a)
         path.cubicTo(a.x(), a.y() - lift, b.x(), b.y() - lift, b.x(), b.y())
         return path
     down = end.center().y() > start.center().y()
     a = QPointF(start.center().x(), start.bottom() if down else start.top())
     b = QPointF(end.center().x(), end.top() if down else end.bottom())
-    bend = 0.5 * height if down else -0.5 * height
+    bend = max(0.25 * height, min(0.5 * height, abs(b.y() - a.y()) / 2))
+    bend = bend if down else -bend
     path = QPainterPath(a)
     path.cubicTo(a.x(), a.y() + bend, b.x(), b.y() - bend, b.x(), b.y())
     return path

@@ -88,7 +88,7 @@ def test_connector_arcs_over_one_line_and_leaves_by_the_facing_edge_across_lines
     same_line = connector_path(trigger, QRectF(300, 40, 60, 20))
     bounds = same_line.boundingRect()
     assert same_line.pointAtPercent(0) == QPointF(125, 40) and same_line.pointAtPercent(1) == QPointF(330, 40)
-    assert 40 - 0.6 * 20 <= bounds.top() < 40 and bounds.bottom() == 40  # above both, under half a line up
+    assert 40 - 0.25 * 20 <= bounds.top() < 40 and bounds.bottom() == 40  # above both, a quarter line at most
 
     below = connector_path(trigger, QRectF(10, 60, 40, 20))
     assert below.pointAtPercent(0) == QPointF(125, 60) and below.pointAtPercent(1) == QPointF(30, 60)

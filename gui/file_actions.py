@@ -57,6 +57,7 @@ class ReportDialog(QDialog):
     def __init__(self, title: str, lines: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(480)  # a one-line report with a long path must not wrap into a column
         headline = QLabel(lines[0] if lines else "")
         headline.setTextFormat(Qt.PlainText)
         headline.setWordWrap(True)
@@ -279,7 +280,6 @@ class FileActions(QObject):
         return self._start("Import", import_job(paths, encoding=encoding), label, self._import_done)
 
     def _import_done(self, report: Any) -> None:
-        self.window.refresh_articles()
         # The importer ends with its totals ("imported 3 articles…; cancelled, …"): they are the
         # headline, and the per-file lines (failures as "path:line: reason") the list below.
         *files, total = list(report.summary_lines()) or ["import finished"]
@@ -382,6 +382,11 @@ class FileActions(QObject):
         self.job = None
         self.progress_dialog.reset()  # also stops the show timer of a job that ended quickly
         self.progress_dialog.hide()
+        if job.kind == "Import":
+            # Whatever the outcome, the files before the end are in. The worker wrote through its
+            # own connection: show them, and keep the window's next poll from calling them
+            # "another program's" changes.
+            self.window.take_in_own_changes()
         return job
 
     def _succeeded(self, result: Any) -> None:
@@ -400,8 +405,6 @@ class FileActions(QObject):
     def _failed(self, message: str) -> None:
         job = self._end()
         if job is not None:
-            if job.kind == "Import":
-                self.window.refresh_articles()  # files before the failure may be in
             self._status(f"{job.kind} failed")
             self.show_report(job.kind, [f"{job.kind} failed: {message}"])
             self.jobFinished.emit(job.kind)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
@@ -68,7 +69,9 @@ class LabelBar(QToolBar):
             tip += f" (key {label.key}; Alt+{label.key} keeps the exact characters)"
         if label.description:
             tip += f"\n{label.description}"
-        action.setToolTip(tip)
+        # A tooltip is rich text when its first line looks like markup, and label names are user
+        # text: a label called "<b>" must show as typed.
+        action.setToolTip(QtGui.Qt.convertFromPlainText(tip) if QtGui.Qt.mightBeRichText(tip) else tip)
         action.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(name, False))
         self.addAction(action)
         self.host.addAction(action)

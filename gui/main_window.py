@@ -16,6 +16,7 @@ which articles someone has started.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -32,7 +33,19 @@ from PySide6.QtGui import (
     QShowEvent,
     QUndoGroup,
 )
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.annotation_list import AnnotationList
 from gui.article_list import STATUS_NAMES, ArticleList
@@ -41,7 +54,7 @@ from gui.document import AnnotationDocument
 from gui.event_panel import install_event_panel
 from gui.find_bar import FindBar
 from gui.label_bar import LabelBar, SpanEditor
-from storage.model import Article, Scheme, Span
+from storage.model import AnnotatorError, Article, Scheme, Span
 from storage.project import Project
 from storage.stats import format_stats, project_stats
 
@@ -56,6 +69,23 @@ KEYS_INTRO = ("A label key tags the selection, snapped to whole words (Alt+key: 
 MESSAGE_MS = 6000
 RECENT_KEY = "recent_projects"
 RECENT_MAX = 10
+
+
+def _typeable(keys: QKeySequence) -> bool:
+    """False for keys most keyboards lack (F13–F35, "Undo", media keys), which Qt's standard
+    shortcuts add on some platforms: the shortcut list shows what a user can press."""
+    key = keys[0].key()
+    return not (Qt.Key.Key_F13 <= key <= Qt.Key.Key_F35 or key >= Qt.Key.Key_Back)
+
+
+def _menu_actions(widget: QWidget) -> Iterator[QAction]:
+    """The actions of a menu bar or menu, submenus included."""
+    for action in widget.actions():
+        menu = action.menu()
+        if menu is not None:
+            yield from _menu_actions(menu)
+        else:
+            yield action
 
 
 def read_recent_projects(settings: QSettings) -> list[str]:
@@ -97,6 +127,8 @@ class MainWindow(QMainWindow):
         self.poll_timer.start()
         self.setAcceptDrops(True)
         self.event_panel = install_event_panel(self)  # Events dock; sets confirm_done
+        # Keyboard first: Shift+arrows select in the text from the start, not in a dock's filter.
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- construction ------------------------------------------------------------------------
 
@@ -140,10 +172,12 @@ class MainWindow(QMainWindow):
 
     def _create_actions(self) -> None:
         self.undo_action = self.undo_group.createUndoAction(self, "Undo")
-        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        # Explicit keys, not StandardKey: on X11 that adds Alt+Backspace and the keyboard "Undo" key,
+        # which clutter the shortcut list (Qt maps Ctrl to Cmd on macOS by itself).
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo_action = self.undo_group.createRedoAction(self, "Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.find_action = self._action("&Find…", self.find_bar.open, QKeySequence.StandardKey.Find)
+        self.find_action = self._action("&Find…", self.find_bar.open, "Ctrl+F")
         self.find_next_action = self._action("Find &next", self.find_bar.find_next, "F3", "Ctrl+G")
         self.delete_action = self._action("&Delete span", lambda: self.span_editor.delete_current(),
                                           "Delete", "Backspace", tip="Delete the current (clicked) span")
@@ -160,14 +194,13 @@ class MainWindow(QMainWindow):
         self.precise_action.toggled.connect(lambda on: self.settings.setValue("precise_selection", on))
         self.done_action = self._action("Mark &done and next", self.mark_done, "Ctrl+Return", "Ctrl+Enter")
         self.skip_action = self._action("&Skip and next", self.skip, "Ctrl+K")
-        self.reopen_action = self._action("Back to &in progress",
-                                          lambda: self.document.set_status("in_progress"))
+        self.reopen_action = self._action("Back to &in progress", lambda: self.set_status("in_progress"))
         self.next_action = self._action("&Next article", lambda: self.step_article(1),
                                         "Alt+Right", "Ctrl+PgDown")
         self.previous_action = self._action("&Previous article", lambda: self.step_article(-1),
                                             "Alt+Left", "Ctrl+PgUp")
         self.next_unfinished_action = self._action("Next &unfinished", self.open_next_unfinished, "Ctrl+U")
-        self.poll_action = self._action("&Reload changes from disk", self.poll_external_changes, "F5")
+        self.poll_action = self._action("&Reload changes from disk", self._reload_from_disk, "F5")
         self.stats_action = self._action("&Statistics…", lambda: self._info(
             "Project statistics", format_stats(project_stats(self.project))))
         self.keys_action = self._action("&Keyboard shortcuts", self._show_keys, "F1")
@@ -288,22 +321,34 @@ class MainWindow(QMainWindow):
         self.document.open_article(article_id)
         article = self.document.article
         if article is not None and article.status == "new":
-            self.document.set_status("in_progress")
+            self.set_status("in_progress")
 
     def refused(self, message: str) -> None:
         """Tell the user why an edit did not happen, in the status bar (never a modal dialog)."""
         self.statusBar().showMessage(message, MESSAGE_MS)
 
+    def set_status(self, status: str) -> bool:
+        """Set the open article's status; False (and why, in the status bar) if the store refused.
+
+        Statuses are not undo commands, so the refusal is caught here rather than in the
+        document: e.g. another program holding the write lock longer than the busy timeout.
+        """
+        try:
+            self.document.set_status(status)
+        except AnnotatorError as exc:
+            self.refused(str(exc))
+            return False
+        return True
+
     def mark_done(self) -> None:
         """Mark the article done (after the ``confirm_done`` hook agrees) and open the next unfinished."""
         if self.document.article is None or (self.confirm_done is not None and not self.confirm_done()):
             return
-        self.document.set_status("done")
-        self.open_next_unfinished()
+        if self.set_status("done"):
+            self.open_next_unfinished()
 
     def skip(self) -> None:
-        if self.document.article is not None:
-            self.document.set_status("skipped")
+        if self.document.article is not None and self.set_status("skipped"):
             self.open_next_unfinished()
 
     def open_next_unfinished(self) -> None:
@@ -324,9 +369,31 @@ class MainWindow(QMainWindow):
             self.open_article(found)
 
     def poll_external_changes(self) -> bool:
-        """Pick up what another window or process wrote to the project; True if anything had changed."""
-        if not self.project.changed_elsewhere():
+        """Pick up what another window or process wrote to the project; True if anything had changed.
+
+        Skipped while our own import or export runs: its worker writes through a connection of
+        its own, which SQLite counts as "another" one; ``take_in_own_changes`` follows it instead.
+        """
+        if self._own_job_running() or not self.project.changed_elsewhere():
             return False
+        self._take_in_changes()
+        self.statusBar().showMessage("Another window or program changed this project; updated", MESSAGE_MS)
+        return True
+
+    def take_in_own_changes(self) -> None:
+        """Show what this window's own worker (an import) wrote, without calling it someone else's."""
+        self.project.changed_elsewhere()  # absorb the version bump, so the next poll stays quiet
+        self._take_in_changes()
+
+    def _own_job_running(self) -> bool:
+        return self.file_actions is not None and self.file_actions.job is not None
+
+    def _reload_from_disk(self) -> None:
+        if not self.poll_external_changes():
+            self.statusBar().showMessage("No changes on disk", MESSAGE_MS)
+
+    def _take_in_changes(self) -> None:
+        """Re-read what may have changed on disk: scheme, the open article, the list."""
         if self.project.scheme != self._shown_scheme:
             self.reload_scheme()
         article = self.document.article
@@ -338,8 +405,8 @@ class MainWindow(QMainWindow):
                 self.open_article(None)
             self.view.verticalScrollBar().setValue(scroll)
         self.refresh_articles()
-        self.statusBar().showMessage("Another window or program changed this project; updated", MESSAGE_MS)
-        return True
+        if self.document.article is None and self.article_list.model.rowCount():
+            self.open_article(self._first_article())  # the first articles arrived in an empty window
 
     def _changed_on_disk(self, article: Article) -> bool:
         # Reloading clears the undo history, so only do it when this article really changed.
@@ -490,9 +557,46 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): the window stays usable and tests are never blocked
 
-    def _show_keys(self) -> None:
-        # Built from the actions themselves, so the list is never out of date.
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, action) for every action with a key: the window's own, the panels' and the menus'.
+
+        Built from the actions themselves, so Help ▸ Keyboard shortcuts is never out of date.
+        """
         native = QKeySequence.SequenceFormat.NativeText
-        keys = [f"{' / '.join(k.toString(native) for k in action.shortcuts())}\t{action.text().replace('&', '')}"
-                for action in [self.undo_action, self.redo_action, *self.actions()] if action.shortcuts()]
-        self._info("Keyboard shortcuts", KEYS_INTRO + "\n\n" + "\n".join(keys))
+        names = {self.undo_action: "Undo", self.redo_action: "Redo"}  # their text names the next step
+        rows: list[tuple[str, str]] = []
+        seen: set[QAction] = set()
+        for action in [self.undo_action, self.redo_action, *self.actions(), *_menu_actions(self.menuBar())]:
+            keys = [k.toString(native) for k in action.shortcuts() if _typeable(k)]
+            if action in seen or not keys:
+                continue
+            seen.add(action)
+            rows.append((" / ".join(keys), names.get(action, action.text().replace("&", ""))))
+        return rows
+
+    def _show_keys(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        intro = QLabel(KEYS_INTRO, dialog)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        rows = self.shortcut_rows()
+        # A table, not tab-separated text: tab stops cannot line up keys of different lengths.
+        table = QTableWidget(len(rows), 2, dialog)
+        table.setHorizontalHeaderLabels(["Keys", "Action"])  # label names are user text: items are plain
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(intro)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(520, 640)
+        dialog.open()  # not exec(): the window stays usable and tests are never blocked

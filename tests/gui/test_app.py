@@ -6,7 +6,7 @@ import getpass
 import sqlite3
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 import resources
@@ -44,6 +44,23 @@ def test_first_run_creates_the_project_with_the_sample_and_shows_the_hint(tmp_pa
     assert window.document.article is not None and window.document.article.title == title
     assert window.statusBar().currentMessage() == (
         "Select words and press 1 ACTOR, 2 LOCATION, 3 EVENT — Ctrl+Z undoes")
+
+
+def test_keyboard_first_from_the_start_the_focus_is_in_the_text(tmp_path, settings, qtbot):
+    path = tmp_path / "default.annotator.sqlite"
+    window = create_main_window(path, settings, ask_name=lambda parent, proposal: "Ana")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert QApplication.focusWidget() is window.view  # not a dock's filter box, which would eat "3"
+    # Ctrl+Shift+Right selects "Aid " (the word and its space), which snaps to "Aid".
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right,
+                   Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.document.spanAdded):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)
+    with sqlite3.connect(path) as db:
+        assert db.execute('SELECT start, "end", label, annotator FROM spans').fetchall() == [(0, 3, "EVENT", "Ana")]
 
 
 def test_second_run_does_not_add_the_sample_again(tmp_path, settings, qtbot):

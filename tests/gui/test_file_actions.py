@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6 import QtGui
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -73,6 +74,34 @@ def test_import_through_the_menu_reports_the_bad_file_and_keeps_the_good(window,
     assert lines[0] == "imported 1 article from 2 files; 1 file failed"  # the headline
     assert len(lines) == 2 and lines[1].startswith(f"{bad}: ") and "binary" in lines[1], lines
     assert window.article_list.model.total == 1  # the window was refreshed
+
+
+def test_own_import_opens_the_first_article_and_is_not_reported_as_someone_elses(window, qtbot, tmp_path):
+    window.poll_timer.stop()  # polled by hand: the timer must not run before the job ends
+    assert window.document.article is None
+    with qtbot.waitSignal(window.file_actions.jobFinished, timeout=10000):
+        window.file_actions.import_paths([write(tmp_path, "a.txt", ARTICLE_A)])
+    assert window.document.article.title == "Rebels enter Velmora"  # an empty window opens it
+    assert window.position_label.text() == "Article 1 of 1"
+    # The worker wrote through its own connection; the window's next poll must not call that
+    # "another window or program".
+    assert not window.poll_external_changes()
+    assert "Another window" not in window.statusBar().currentMessage()
+
+
+def test_imported_headline_with_markup_shows_literally_everywhere(window, qtbot, tmp_path):
+    headline = "<b>bold</b> & <i>x</i>"
+    path = write(tmp_path, "markup.txt", f" date 2025-03-14 {headline}\n\nRebels entered <b>Velmora</b>.\n")
+    with qtbot.waitSignal(window.file_actions.jobFinished, timeout=10000):
+        window.file_actions.import_paths([path])
+    assert window.headline.text() == headline
+    assert window.headline.textFormat() == Qt.TextFormat.PlainText
+    assert window.meta.textFormat() == Qt.TextFormat.PlainText
+    model = window.article_list.model
+    assert model.data(model.index(0, model.TITLE)) == headline
+    tooltip = model.data(model.index(0, model.TITLE), Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.endswith(headline) and not QtGui.Qt.mightBeRichText(tooltip)
+    assert window.view.text.startswith(headline)  # the article text itself is never markup either
 
 
 def test_import_folder_imports_every_article_in_it(window, qtbot, tmp_path):

@@ -3,26 +3,22 @@ undo/redo, Ctrl+Return), each step checked in the SQLite file through a separate
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QComboBox, QMenu
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QMenu, QTableWidget
 
+from gui.app import add_sample_article
+from gui.file_actions import FileActions
 from gui.main_window import MainWindow, read_recent_projects
 from storage.model import Label
 from storage.project import Project
-from storage.text import normalise, parse_article
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SAMPLE = SHARED / "samples" / "000_be5ca420abf9a110.txt"
 SECOND = "Second article.\n\nTroops entered Homs on Monday."
-
-
-def add_sample(project: Project) -> int:
-    parsed = parse_article(normalise(SAMPLE.read_text(encoding="utf-8"))[0])
-    return project.add_article(text=parsed.text, title=parsed.title, date=parsed.date).id
 
 
 def stored_spans(path: Path) -> list[tuple[int, int, int, str]]:
@@ -53,7 +49,7 @@ def make_window(qtbot, path: Path, settings_path: Path) -> MainWindow:
 def project_path(tmp_path) -> Path:
     path = tmp_path / "news.annotator.sqlite"
     with Project.open(path) as project:
-        add_sample(project)
+        add_sample_article(project)  # the one that ships in resources/, as on first use
         project.add_article(text=SECOND, title="Second article.", date="2024-12-09")
     return path
 
@@ -103,7 +99,7 @@ def test_window_contract_menus_title_and_new_article_marked_in_progress(window, 
     assert window.file_menu.isEmpty()
     assert window.windowTitle() == "news.annotator — Event Annotator"
     article = window.document.article
-    assert article.title.startswith("Events suggest") and window.headline.text() == article.title
+    assert article.title.startswith("Aid convoy reaches Velmora") and window.headline.text() == article.title
     assert window.headline.textFormat() == Qt.TextFormat.PlainText
     assert stored_status(project_path, article.id) == "in_progress"
     assert window.position_label.text() == "Article 1 of 2"
@@ -111,7 +107,7 @@ def test_window_contract_menus_title_and_new_article_marked_in_progress(window, 
 
 
 def test_mouse_drag_then_key_tags_an_actor_and_undo_redo_reach_the_file(qtbot, window, project_path):
-    start, end = at(window, "Mohammed Ghazi Jalali")
+    start, end = at(window, "Red Crescent")
     viewport = window.view.viewport()
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=caret_point(window, start, 1))
     qtbot.mouseMove(viewport, caret_point(window, end - 3))
@@ -122,7 +118,7 @@ def test_mouse_drag_then_key_tags_an_actor_and_undo_redo_reach_the_file(qtbot, w
         press(qtbot, window, Qt.Key.Key_1)
     article_id = window.document.article.id
     assert stored_spans(project_path) == [(article_id, start, end, "ACTOR")]
-    assert window.undo_action.text() == "Undo Tag ‘Mohammed Ghazi Jalali’ as ACTOR"
+    assert window.undo_action.text() == "Undo Tag ‘Red Crescent’ as ACTOR"
     assert window.view.selection_range() is None  # the next key relabels instead of re-tagging
     press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert stored_spans(project_path) == []
@@ -136,7 +132,7 @@ def test_mouse_drag_then_key_tags_an_actor_and_undo_redo_reach_the_file(qtbot, w
 
 
 def test_shift_arrows_select_and_key_tags_a_location(qtbot, window, project_path):
-    start, end = at(window, "Damascus")
+    start, end = at(window, "Dorvan")
     window.view.select_range(start, start)
     for _ in range(end - start):
         press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
@@ -149,23 +145,23 @@ def test_shift_arrows_select_and_key_tags_a_location(qtbot, window, project_path
 def test_find_escape_then_key_tags_without_the_mouse(qtbot, window, project_path):
     press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.find_bar.isVisible() and window.find_bar.edit.hasFocus()
-    qtbot.keyClicks(window.find_bar.edit, "DAMASCUS")
+    qtbot.keyClicks(window.find_bar.edit, "DORVAN")
     qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)
-    assert window.view.selection_range() == at(window, "Damascus")
+    assert window.view.selection_range() == at(window, "Dorvan")
     qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)  # next match
-    assert window.view.selection_range() == at(window, "Damascus", 1)
+    assert window.view.selection_range() == at(window, "Dorvan", 1)
     qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Escape)
     assert not window.find_bar.isVisible() and window.view.hasFocus()
     with qtbot.waitSignal(window.document.spanAdded):
         press(qtbot, window, Qt.Key.Key_2)
-    assert stored_spans(project_path)[0][1:] == (*at(window, "Damascus", 1), "LOCATION")
+    assert stored_spans(project_path)[0][1:] == (*at(window, "Dorvan", 1), "LOCATION")
 
 
 def test_key_on_clicked_span_relabels_and_delete_key_deletes(qtbot, window, project_path):
-    tag_by_keys(qtbot, window, "Jalali", Qt.Key.Key_2)
+    tag_by_keys(qtbot, window, "Police", Qt.Key.Key_2)
     window.view.select_range(0, 0)
     window.document.select_span(None)
-    click_span(qtbot, window, "Jalali")
+    click_span(qtbot, window, "Police")
     assert window.document.current_span.label == "LOCATION"
     with qtbot.waitSignal(window.document.spanChanged):
         press(qtbot, window, Qt.Key.Key_1)
@@ -183,7 +179,7 @@ def test_key_on_clicked_span_relabels_and_delete_key_deletes(qtbot, window, proj
 
 
 def test_click_on_plain_text_forgets_the_current_span(qtbot, window, project_path):
-    tag_by_keys(qtbot, window, "Jalali", Qt.Key.Key_1)
+    tag_by_keys(qtbot, window, "Police", Qt.Key.Key_1)
     assert window.document.current_span is not None
     start, _ = at(window, "government")
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=caret_point(window, start + 2))
@@ -194,8 +190,8 @@ def test_click_on_plain_text_forgets_the_current_span(qtbot, window, project_pat
 
 
 def test_snapping_trims_punctuation_and_alt_keeps_exact_characters(qtbot, window, project_path):
-    start, end = at(window, "Damascus.")
-    window.view.select_range(start - 1, end)  # " Damascus."
+    start, end = at(window, "Dorvan,")
+    window.view.select_range(start - 1, end)  # " Dorvan,"
     with qtbot.waitSignal(window.document.spanAdded):
         press(qtbot, window, Qt.Key.Key_2)
     assert stored_spans(project_path)[0][1:3] == (start, end - 1)
@@ -207,7 +203,7 @@ def test_snapping_trims_punctuation_and_alt_keeps_exact_characters(qtbot, window
 
 def test_precise_toggle_is_persisted(qtbot, window, project_path, tmp_path):
     window.precise_action.trigger()
-    start, end = at(window, "Damascus.")
+    start, end = at(window, "Dorvan,")
     window.view.select_range(start, end)
     with qtbot.waitSignal(window.document.spanAdded):
         press(qtbot, window, Qt.Key.Key_2)
@@ -218,8 +214,8 @@ def test_precise_toggle_is_persisted(qtbot, window, project_path, tmp_path):
 
 
 def test_duplicate_tag_is_refused_in_the_status_bar(qtbot, window, project_path):
-    tag_by_keys(qtbot, window, "Jalali", Qt.Key.Key_1)
-    window.view.select_range(*at(window, "Jalali"))
+    tag_by_keys(qtbot, window, "Police", Qt.Key.Key_1)
+    window.view.select_range(*at(window, "Police"))
     press(qtbot, window, Qt.Key.Key_1)
     assert "already tagged" in window.statusBar().currentMessage()
     assert len(stored_spans(project_path)) == 1
@@ -253,7 +249,7 @@ def test_next_and_previous_article_keys(qtbot, window):
 
 
 def test_spans_come_back_painted_in_a_new_window(qtbot, window, project_path, tmp_path):
-    for word, key in (("Jalali", Qt.Key.Key_1), ("Damascus", Qt.Key.Key_2), ("entered", Qt.Key.Key_3)):
+    for word, key in (("Velmora", Qt.Key.Key_1), ("Dorvan", Qt.Key.Key_2), ("entered", Qt.Key.Key_3)):
         tag_by_keys(qtbot, window, word, key)
     press(qtbot, window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     zoom, stored = window.view.zoom_level, stored_spans(project_path)
@@ -264,7 +260,7 @@ def test_spans_come_back_painted_in_a_new_window(qtbot, window, project_path, tm
     assert shown == [row[1:] for row in stored]
     assert all(again.view.span(s.id) is not None for s in again.document.sorted_spans())
     assert again.annotation_list.model.rowCount() == 3
-    start, end = at(again, "Jalali")
+    start, end = at(again, "Velmora")  # in the headline line: on screen without scrolling
     block = again.view.document().findBlock(start)
     again.view.grab()  # blocks are formatted once painted
     painted = {(r.start + block.position(), r.length) for r in block.layout().formats()}
@@ -291,8 +287,8 @@ def test_offsets_after_emoji_and_in_arabic_slice_the_right_text(qtbot, tmp_path)
 
 
 def test_annotation_list_relabels_and_deletes(qtbot, window, project_path):
-    tag_by_keys(qtbot, window, "Jalali", Qt.Key.Key_1)
-    tag_by_keys(qtbot, window, "Damascus", Qt.Key.Key_2)
+    tag_by_keys(qtbot, window, "Police", Qt.Key.Key_1)
+    tag_by_keys(qtbot, window, "Dorvan", Qt.Key.Key_2)
     table = window.annotation_list.table
     model = window.annotation_list.model
     row = [model.span_at(r).label for r in range(model.rowCount())].index("LOCATION")
@@ -320,7 +316,7 @@ def test_changes_from_another_process_are_picked_up_and_both_windows_edits_land(
         qtbot, window, project_path, tmp_path):
     window.poll_timer.stop()  # the test polls by hand; a timer poll in between would take the change
     article_id = window.document.article.id
-    start, end = at(window, "Syria")
+    start, end = at(window, "Velmora")
     with Project.open(project_path) as other:
         other.add_span(article_id, start, end, "LOCATION", annotator="someone else")
     assert window.poll_external_changes()
@@ -335,13 +331,82 @@ def test_changes_from_another_process_are_picked_up_and_both_windows_edits_land(
     second.open_article(article_id)
     second.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is second)
-    tag_by_keys(qtbot, second, "Jalali", Qt.Key.Key_1)
+    tag_by_keys(qtbot, second, "Police", Qt.Key.Key_1)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    tag_by_keys(qtbot, window, "Damascus", Qt.Key.Key_2)
+    tag_by_keys(qtbot, window, "Dorvan", Qt.Key.Key_2)
     assert window.poll_external_changes() and second.poll_external_changes()
     assert len(stored_spans(project_path)) == 3
     assert len(window.document.spans) == len(second.document.spans) == 3
+
+
+REPO = Path(__file__).resolve().parents[2]
+# A real second program on the file: its own interpreter, its own connection, its own locks.
+OTHER_PROCESS = """
+import sys
+from storage.project import Project
+path, article_id, start, end = sys.argv[1], *map(int, sys.argv[2:])
+with Project.open(path) as project:
+    project.add_span(article_id, start, end, "LOCATION", annotator="other process")
+    project.add_article(text="Troops entered Homs on Monday.", title="From another process", date=None)
+"""
+
+
+def stored_spans_by(path: Path) -> list[tuple[int, int, str, str]]:
+    with sqlite3.connect(path) as db:
+        return db.execute('SELECT start, "end", label, annotator FROM spans ORDER BY start').fetchall()
+
+
+def test_a_second_process_writes_while_the_window_is_open_and_no_edit_is_lost(qtbot, window, project_path):
+    window.poll_timer.stop()  # polled by hand below, not when the timer happens to fire
+    article_id = window.document.article.id
+    tag_by_keys(qtbot, window, "Police", Qt.Key.Key_1)  # before the other process
+    velmora = at(window, "Velmora")
+    subprocess.run([sys.executable, "-c", OTHER_PROCESS, str(project_path), str(article_id), *map(str, velmora)],
+                   cwd=REPO, check=True, timeout=120, capture_output=True)
+    assert window.poll_external_changes()
+    assert "Another window or program changed" in window.statusBar().currentMessage()
+    theirs = next(s for s in window.document.spans.values() if s.annotator == "other process")
+    assert (theirs.start, theirs.end) == velmora and window.view.span(theirs.id) is not None
+    assert window.annotation_list.model.rowCount() == 2
+    assert window.article_list.model.total == 3 and window.position_label.text() == "Article 1 of 3"
+    tag_by_keys(qtbot, window, "Dorvan", Qt.Key.Key_2)  # after
+    assert stored_spans_by(project_path) == [
+        (*velmora, "LOCATION", "other process"),
+        (*at(window, "Dorvan"), "LOCATION", "tester"),
+        (*at(window, "Police"), "ACTOR", "tester"),
+    ]
+    assert not window.poll_external_changes()  # the window's own edits are not "changes elsewhere"
+
+
+def test_an_edit_while_another_program_holds_the_lock_is_refused_and_nothing_is_lost(
+        qtbot, window, project_path):
+    window.poll_timer.stop()
+    first = window.document.article.id
+    tag_by_keys(qtbot, window, "Police", Qt.Key.Key_1)
+    # The store waits storage.project.BUSY_TIMEOUT_MS (5 s) for the lock; this test waits 50 ms.
+    window.project.db.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(project_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the write lock, held as a long import in another program would
+    try:
+        dorvan = at(window, "Dorvan")
+        window.view.select_range(*dorvan)
+        with qtbot.waitSignal(window.document.editRefused):
+            press(qtbot, window, Qt.Key.Key_2)
+        assert "another program is writing to this project" in window.statusBar().currentMessage()
+        assert window.view.selection_range() == dorvan  # still selected: the same key retries
+        press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert "another program is writing" in window.statusBar().currentMessage()
+        assert window.document.article.id == first  # not marked done, so not moved on
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with qtbot.waitSignal(window.document.spanAdded):
+        press(qtbot, window, Qt.Key.Key_2)
+    assert [row[1:] for row in stored_spans(project_path)] == [(*dorvan, "LOCATION"), (*at(window, "Police"), "ACTOR")]
+    assert stored_status(project_path, first) == "in_progress"
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo still works afterwards
+    assert [row[3] for row in stored_spans(project_path)] == ["ACTOR"]
 
 
 def test_open_project_rebuilds_document_lists_and_recent(qtbot, window, tmp_path, project_path):
@@ -370,6 +435,15 @@ def test_title_with_markup_is_shown_as_plain_text(qtbot, tmp_path):
     assert window.headline.textFormat() == Qt.TextFormat.PlainText
 
 
+def test_label_named_like_markup_shows_as_typed_in_its_tooltip(qtbot, window, project_path):
+    window.poll_timer.stop()
+    window.project.add_label(Label("<b>X</b>", "#009E73", key="4"))
+    window.reload_scheme()
+    tip = window.label_bar.label_actions["<b>X</b>"].toolTip()
+    # Rich text, but escaped: what shows is the name as typed, not a bold X.
+    assert "&lt;b&gt;X&lt;/b&gt;" in tip and "<b>X</b>" not in tip
+
+
 def test_dropping_files_hands_them_to_file_actions(qtbot, window, tmp_path):
     received: list[list[Path]] = []
 
@@ -396,7 +470,7 @@ def open_context_menu(qtbot, window: MainWindow, cp: int) -> QMenu:
 # A popup menu on the offscreen platform warns that it cannot raise or grab the keyboard.
 @pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
 def test_context_menu_tags_a_selection_and_relabels_the_span_under_the_cursor(qtbot, window, project_path):
-    start, end = at(window, "Beirut".upper())
+    start, end = at(window, "Kessa")
     window.view.select_range(start, end)
     menu = open_context_menu(qtbot, window, start + 1)
     with qtbot.waitSignal(window.document.spanAdded):
@@ -414,9 +488,32 @@ def test_context_menu_tags_a_selection_and_relabels_the_span_under_the_cursor(qt
 
 def test_window_layout_is_saved_and_restored(qtbot, window, project_path, tmp_path):
     window.annotation_dock.hide()
+    window.resize(760, 560)  # within the offscreen screen (800x600), which restoreGeometry clamps to
+    qtbot.waitUntil(lambda: window.width() == 760)
     window.close()
     again = make_window(qtbot, project_path, tmp_path / "s.ini")
     assert not again.annotation_dock.isVisible() and again.article_dock.isVisible()
+    assert (again.width(), again.height()) == (760, 560)
+
+
+def test_reload_key_says_when_nothing_changed(qtbot, window):
+    window.poll_timer.stop()
+    press(qtbot, window, Qt.Key.Key_F5)
+    assert window.statusBar().currentMessage() == "No changes on disk"
+
+
+def test_shortcut_list_names_every_key_once_including_the_file_menu(qtbot, window):
+    FileActions(window)  # fills the File menu, as gui.app does
+    rows = dict((action, keys) for keys, action in window.shortcut_rows())
+    assert rows["Undo"] == "Ctrl+Z" and rows["Redo"] == "Ctrl+Shift+Z / Ctrl+Y"
+    assert rows["Tag as LOCATION"] == "2" and rows["Mark done and next"] == "Ctrl+Return / Ctrl+Enter"
+    assert rows["Export…"] == "Ctrl+E" and rows["Quit"] == "Ctrl+Q"  # the File menu's, from FileActions
+    assert len(rows) == len(window.shortcut_rows())
+    press(qtbot, window, Qt.Key.Key_F1)
+    dialog = next(d for d in window.findChildren(QDialog) if d.windowTitle() == "Keyboard shortcuts")
+    qtbot.waitExposed(dialog)
+    table = dialog.findChild(QTableWidget)
+    assert table.rowCount() == len(rows) and table.item(0, 0).text() == "Ctrl+Z"
 
 
 def test_scheme_change_rebuilds_label_bar_and_keys(qtbot, window, project_path):
@@ -426,5 +523,5 @@ def test_scheme_change_rebuilds_label_bar_and_keys(qtbot, window, project_path):
     assert window.poll_external_changes()
     button = window.label_bar.widgetForAction(window.label_bar.label_actions["WEAPON"])
     assert button.text() == "4 WEAPON" and "#009e73" in button.styleSheet()
-    tag_by_keys(qtbot, window, "Syria", Qt.Key.Key_4)
+    tag_by_keys(qtbot, window, "Velmora", Qt.Key.Key_4)
     assert stored_spans(project_path)[0][3] == "WEAPON"

@@ -130,6 +130,7 @@ class ArticleView(QPlainTextEdit):
         self._highlighter = SpanHighlighter(self.document())
         self._highlighter.set_colours({}, self.palette().color(QPalette.ColorRole.Base))
         self.selectionChanged.connect(self._emit_selection_range)
+        self.verticalScrollBar().valueChanged.connect(self._repaint_connectors)
 
     # -- content ---------------------------------------------------------------------------
 
@@ -428,6 +429,12 @@ class ArticleView(QPlainTextEdit):
                     if n is not None:
                         anchors.setdefault(n, box)
         self._paint_connectors(painter, anchors)
+
+    def _repaint_connectors(self) -> None:
+        # Scrolling blits the viewport and repaints only the strip that came into view: a connector
+        # to a mark in that strip would be drawn in the strip alone. Few marks: repaint it all.
+        if self._hub is not None and len(self._marks) > 1:
+            self.viewport().update()
 
     def _paint_connectors(self, painter: QPainter, anchors: dict[int, QRectF]) -> None:
         hub = anchors.get(self._hub) if self._hub is not None else None

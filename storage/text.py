@@ -235,9 +235,14 @@ def _parse_header(line: str) -> tuple[str, str] | None:
 
 def _first_line_title(text: str) -> str:
     """The first non-empty line, stripped and truncated; "" for blank text."""
-    for line in text.split("\n"):
-        if line.strip():
-            return _truncate(line.strip())
+    start = 0
+    while start < len(text):  # line by line: split("\n") would copy the whole article
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
+        if line:
+            return _truncate(line)
+        start = end + 1
     return ""
 
 

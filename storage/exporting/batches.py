@@ -94,11 +94,18 @@ class ExportReport:
     dropped: dict[str, int] = field(default_factory=dict)
     docbin: str | None = None
     docs: int = 0
+    dropped_where: dict[str, str] = field(default_factory=dict)  # reason -> "from the DocBin"…
 
-    def drop(self, reason: str, count: int = 1) -> None:
-        """Count spans (or arguments) a format could not hold; ``reason`` is an adjective ("overlapping")."""
+    def drop(self, reason: str, count: int = 1, *, where: str | None = None) -> None:
+        """Count spans (or arguments) a format could not hold; ``reason`` is an adjective ("overlapping").
+
+        ``where`` says what lost them when it is not the whole output, e.g. "from the DocBin":
+        a user told only "dropped" would think the JSON Lines lack them too.
+        """
         if count:
             self.dropped[reason] = self.dropped.get(reason, 0) + count
+            if where is not None:
+                self.dropped_where[reason] = where
 
     def summary(self) -> str:
         """One line, e.g. "wrote 12 records (12 articles, 340 spans, 25 events) to out.jsonl; dropped 3
@@ -109,6 +116,7 @@ class ExportReport:
             line += f" and {_count(self.docs, 'doc')} to {self.docbin}"
         if self.dropped:
             parts = [f"{n} {reason} {'span' if n == 1 else 'spans'}"
+                     + (f" {self.dropped_where[reason]}" if reason in self.dropped_where else "")
                      for reason, n in sorted(self.dropped.items())]
             line += f"; dropped {', '.join(parts)} ({self.format})"
         return line

@@ -57,11 +57,12 @@ class DocBinBuilder:
         for span in article.spans:
             char_span = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
             if char_span is None:
-                self._report.drop("unaligned")
+                self._report.drop("unaligned", where="from the DocBin")
             else:
                 aligned.append(char_span)
         ents = self._filter_spans(aligned)
-        self._report.drop("overlapping", len(aligned) - len(ents))
+        self._report.drop("overlapping", len(aligned) - len(ents),
+                          where='from the DocBin\'s doc.ents (kept in spans["sc"])')
         doc.ents = ents
         doc.spans["sc"] = aligned
         self.doc_bin.add(doc)

@@ -84,7 +84,8 @@ def test_docbin_loads_back_with_the_same_ents_and_spans(project, sample, tmp_pat
     assert report.dropped == {"unaligned": 1, "overlapping": 1}
     assert report.docs == 1 and report.docbin == str(tmp_path / "train.spacy")
     assert report.summary().endswith(f"and 1 doc to {tmp_path / 'train.spacy'}; "
-                                     "dropped 1 overlapping span, 1 unaligned span (spacy)")
+                                     "dropped 1 overlapping span from the DocBin's doc.ents "
+                                     '(kept in spans["sc"]), 1 unaligned span from the DocBin (spacy)')
 
 
 def test_a_failed_docbin_export_leaves_both_files_alone(project, sample, tmp_path):

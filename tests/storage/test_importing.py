@@ -364,6 +364,17 @@ BAD_INPUTS = {
     "bad_choice.jsonl": (jsonl(new_label_record(), broken(**{"events.0.attributes.polarity": "maybe"})), 2,
                          "polarity must be one of positive, negative"),
     "late_scheme.jsonl": (jsonl(new_label_record(), {"scheme": {}}), 2, "may only be the first line"),
+    "header_only.txt": (b" date 2024-12-08\n\n", None, "no article text after the date line"),
+    "undecodable.jsonl": (jsonl(new_label_record()).encode() + b'{"text": "caf\xe9"}\n', 2, "not valid UTF-8"),
+    "not_object.jsonl": (jsonl(new_label_record(), [1, 2]), 2, "expected a JSON object"),
+    "lone_surrogate.jsonl": (jsonl(new_label_record()) + '{"text": "Rebels\\ud800 took Aleppo."}\n', 2,
+                             '"text" has a lone surrogate U+D800 at offset 6'),
+    "negative_start.jsonl": (jsonl(new_label_record(), broken(**{"spans.0.start": -1})), 2, "outside the text"),
+    "same_span_twice.jsonl": (jsonl(new_label_record(), broken(**{"spans.1.start": 0, "spans.1.end": 6,
+                                                                   "spans.1.label": "ACTOR",
+                                                                   "spans.1.text": "Rebels",
+                                                                   "events": []})), 2,
+                              "0..6 is tagged ACTOR twice"),
 }
 
 

@@ -526,6 +526,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("zoom", self.view.zoom_level)  # Ctrl+wheel zooms in the view, not via _zoom
         self._save_last_article()
         self.settings.sync()
         self.poll_timer.stop()

@@ -193,8 +193,11 @@ def test_export_through_the_dialog_writes_the_file_atomically(window, qtbot, tmp
         return True
 
     fa.exec_dialog = fill_and_accept
+    window.poll_timer.stop()
+    window.poll_external_changes()  # add_articles wrote through the window's own connection: nothing
     with qtbot.waitSignal(fa.jobFinished, timeout=10000):
         fa.export_action.trigger()
+    assert not window.poll_external_changes()  # the worker's connection only read
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 1  # only the "done" article
     record = records[0]

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QTextCursor
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QMenu, QTableWidget
 
 from gui.app import add_sample_article
@@ -494,6 +494,18 @@ def test_window_layout_is_saved_and_restored(qtbot, window, project_path, tmp_pa
     again = make_window(qtbot, project_path, tmp_path / "s.ini")
     assert not again.annotation_dock.isVisible() and again.article_dock.isVisible()
     assert (again.width(), again.height()) == (760, 560)
+
+
+def test_ctrl_wheel_zoom_is_kept_too(qtbot, window, project_path, tmp_path):
+    viewport = window.view.viewport()
+    wheel = QWheelEvent(QPointF(viewport.rect().center()), QPointF(viewport.mapToGlobal(viewport.rect().center())),
+                        QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, wheel)
+    assert window.view.zoom_level == 1
+    window.close()
+    again = make_window(qtbot, project_path, tmp_path / "s.ini")
+    assert again.view.zoom_level == 1
 
 
 def test_reload_key_says_when_nothing_changed(qtbot, window):

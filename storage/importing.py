@@ -35,6 +35,7 @@ Cancelled = Callable[[], bool]
 
 IMPORTABLE_SUFFIXES: tuple[str, ...] = (".txt", ".jsonl")
 _ROUND_SECONDS = 0.5  # how long one commit round may run: bounds lost work and lock time
+NOTES_SHOWN = 10  # files whose notes a summary lists one by one; failures are always listed
 # Okabe–Ito, the colour-blind-safe set the default scheme's colours come from, without black
 # (a black highlight hides its text). A new label takes the first colour no label has, then cycles.
 PALETTE: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
@@ -102,8 +103,19 @@ class ImportReport:
         return [item for result in self.files for item in result.scheme_added]
 
     def summary_lines(self) -> list[str]:
-        """One line per file with a problem or a note (errors as "path:line: reason"), then totals."""
-        lines = [line for line in (result.summary() for result in self.files) if line is not None]
+        """A line per failed file ("path:line: reason"), then the first few notes, then the totals.
+
+        Notes (skipped duplicates, normalised line ends) stop after ``NOTES_SHOWN`` files and are
+        counted instead: re-importing a folder of ten thousand files must not bury its one error.
+        """
+        lines = [str(result.error) for result in self.files if result.error is not None]
+        notes = [(result, line) for result in self.files
+                 if result.error is None and (line := result.summary()) is not None]
+        lines += [line for _, line in notes[:NOTES_SHOWN]]
+        more_notes = [result for result, _ in notes[NOTES_SHOWN:]]
+        if more_notes:
+            lines.append(f"… and {_plural(len(more_notes), 'more file')} with notes like these "
+                         f"({_kinds_of_notes(more_notes)})")
         total = (f"imported {_plural(self.articles_added, 'article')} "
                  f"from {_plural(len(self.files), 'file')}")
         if self.duplicates_skipped:
@@ -113,6 +125,14 @@ class ImportReport:
         if self.cancelled:
             total += f"; cancelled, {_plural(self.not_started, 'file')} not imported"
         return lines + [total]
+
+
+def _kinds_of_notes(results: list[FileResult]) -> str:
+    """E.g. "9990 already in the project, 12 normalised" for the notes a summary leaves out."""
+    kinds = [(sum(1 for r in results if r.duplicates), "already in the project"),
+             (sum(1 for r in results if r.notes), "normalised"),
+             (sum(1 for r in results if r.scheme_added), "adding to the scheme")]
+    return ", ".join(f"{n} {what}" for n, what in kinds if n)
 
 
 def _plural(n: int, word: str) -> str:

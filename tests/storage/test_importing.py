@@ -144,6 +144,21 @@ def test_same_text_twice_is_skipped_and_reported(project, tmp_path):
         "imported 1 article from 2 files; 1 duplicate skipped"]
 
 
+def test_a_big_reimport_lists_its_failure_first_and_counts_the_duplicates(project, tmp_path):
+    folder = tmp_path / "corpus"
+    texts = [write(folder / f"{n:02d}.txt", f"Article {n}") for n in range(25)]
+    import_paths(project, [folder])
+    bad = write(folder / "zz.txt", b"caf\xe9")
+    before = project.article_count()
+    lines = import_paths(project, [folder]).summary_lines()
+    assert lines[0].startswith(f"{bad}:1: not valid UTF-8")
+    assert lines[1:11] == [f"{path}: skipped: the same text is already in the project as article {n + 1}"
+                           for n, path in enumerate(texts[:10])]
+    assert lines[11:] == ["… and 15 more files with notes like these (15 already in the project)",
+                          "imported 0 articles from 26 files; 25 duplicates skipped; 1 file failed"]
+    assert project.article_count() == before == 25
+
+
 def test_missing_path_and_wrong_extension_fail_alone(project, tmp_path):
     good = write(tmp_path / "good.txt", "Aid reached Hama.")
     other = write(tmp_path / "table.csv", "a,b")

@@ -9,6 +9,7 @@ tests replace on the instance.
 """
 from __future__ import annotations
 
+from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
@@ -119,7 +120,8 @@ class LabelsDialog(QDialog):
             cells = (label.name, label.colour.upper(), label.key or "", label.kind, label.description)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text if column == len(cells) - 1 else "")
+                if column == len(cells) - 1:  # the description, user text: shown as typed
+                    item.setToolTip(QtGui.Qt.convertFromPlainText(text) if QtGui.Qt.mightBeRichText(text) else text)
                 self.table.setItem(row, column, item)
             self.table.item(row, 1).setIcon(swatch(label.colour))
             self.table.item(row, 0).setData(Qt.UserRole, label.name)

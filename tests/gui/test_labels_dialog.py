@@ -179,3 +179,13 @@ def test_buttons_need_a_selection(dialog):
     dialog.table.clearSelection()
     assert not dialog.delete_button.isEnabled() and not dialog.rename_button.isEnabled()
     assert dialog.add_button.isEnabled()
+
+
+def test_description_like_markup_shows_as_typed_in_its_tooltip(project, qtbot):
+    project.update_label("ACTOR", description="<b>who</b> acts & why")
+    dialog = LabelsDialog(project)
+    qtbot.addWidget(dialog)
+    row = table_column(dialog, 0).index("ACTOR")
+    item = dialog.table.item(row, dialog.table.columnCount() - 1)
+    assert item.text() == "<b>who</b> acts & why"
+    assert "&lt;b&gt;who&lt;/b&gt;" in item.toolTip()  # escaped: no bold "who" on hover

@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
@@ -146,8 +147,10 @@ class AnnotationListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole and column == self.LABEL:
             return span.label
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TEXT:
-            # Our own first line: Qt only takes a tooltip as rich text if its first line has a tag.
-            return f"{span.label} {span.start}–{span.end}\n{self.document.span_text(span)}"
+            # Qt takes a tooltip as rich text if its first line has a tag; that line holds the
+            # label name, which is user text ("<b>" is a valid name): escape it then.
+            tip = f"{span.label} {span.start}–{span.end}\n{self.document.span_text(span)}"
+            return QtGui.Qt.convertFromPlainText(tip) if QtGui.Qt.mightBeRichText(tip) else tip
         if role == Qt.ItemDataRole.BackgroundRole and column == self.LABEL:
             return self._backgrounds.get(span.label)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.LABEL:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu
 from gui.annotation_list import AnnotationList, AnnotationListModel, add_span_actions
 from gui.colours import contrast_ratio
 from gui.document import AnnotationDocument
+from storage.model import Label
 from storage.project import Project
 
 TEXT = "Insurgents entered Damascus on Sunday.\n\nMr. Al-Assad left Syria for Moscow."
@@ -126,3 +127,15 @@ def test_span_text_markup_is_never_rich_text(tmp_path):
         model = AnnotationListModel(document)
         tooltip = model.data(model.index(0, model.TEXT), Qt.ItemDataRole.ToolTipRole)
         assert tooltip.endswith("<b>Bold</b>") and not QtGui.Qt.mightBeRichText(tooltip)
+
+
+def test_label_named_like_markup_is_escaped_in_the_tooltip(tmp_path):
+    with Project.open(tmp_path / "m.sqlite") as project:
+        project.add_label(Label("<i>WHO</i>", "#009E73"))
+        document = AnnotationDocument(project)
+        document.open_article(project.add_article(text="Rebels entered.", title="m", date=None).id)
+        document.tag(0, 6, "<i>WHO</i>")
+        model = AnnotationListModel(document)
+        tooltip = model.data(model.index(0, model.TEXT), Qt.ItemDataRole.ToolTipRole)
+        assert "&lt;i&gt;WHO&lt;/i&gt;" in tooltip and "<i>" not in tooltip
+        assert model.data(model.index(0, model.LABEL)) == "<i>WHO</i>"

@@ -12,10 +12,13 @@ import argparse
 import io
 import json
 import os
+import signal
 import sys
 import textwrap
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Callable, Iterator, Sequence, TextIO
 
 from platformdirs import user_data_path
 
@@ -117,10 +120,35 @@ def _progress(stream: TextIO):
 def _run_import(project, args) -> int:
     from storage.importing import import_paths
 
-    report = import_paths(project, args.paths, encoding=args.encoding, progress=_progress(sys.stderr))
+    with _first_interrupt_cancels() as cancelled:
+        report = import_paths(project, args.paths, encoding=args.encoding,
+                              progress=_progress(sys.stderr), cancelled=cancelled)
     for line in report.summary_lines():
         print(line, file=sys.stderr)
+    if report.cancelled:
+        return 130
     return 0 if report.ok else 1
+
+
+@contextmanager
+def _first_interrupt_cancels() -> Iterator[Callable[[], bool]]:
+    """Ctrl+C once: finish the current file, stop, and print the summary; twice: stop at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False  # signal handlers can only be set from the main thread
+        return
+    pressed: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        if pressed:
+            raise KeyboardInterrupt
+        pressed.append(signum)
+        print("\nstopping after this file (Ctrl+C again to stop now)", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield lambda: bool(pressed)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _run_export(project, args) -> int:

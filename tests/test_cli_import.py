@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
+
+import pytest
 
 import main
 from storage.project import Project
@@ -48,3 +51,16 @@ def test_encoding_option_reaches_the_decoder(tmp_path, capsys):
     assert f"{legacy}:1: not valid UTF-8" in capsys.readouterr().err
     assert run_import(tmp_path, legacy, "--encoding", "cp1252") == 0
     assert stored_texts(tmp_path) == ["Café – Beirut"]
+
+
+def test_ctrl_c_once_cancels_between_files_twice_stops_at_once(capsys):
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        with main._first_interrupt_cancels() as cancelled:
+            assert cancelled() is False
+            signal.raise_signal(signal.SIGINT)  # what the terminal sends on Ctrl+C
+            assert cancelled() is True
+            assert "stopping after this file" in capsys.readouterr().err
+            signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before
+

@@ -185,14 +185,19 @@ class AnnotationListModel(QAbstractTableModel):
         return None
 
 
+def menu_text(name: str) -> str:
+    """A user-given name as a menu or button text: "&" would otherwise underline the next letter."""
+    return name.replace("&", "&&")
+
+
 def add_span_actions(menu: QMenu, document: AnnotationDocument, span: Span) -> None:
     """Add "Change label to ▸ …" and "Delete" for ``span`` to ``menu`` (the list and the view use it)."""
     change = menu.addMenu("Change label to")
     for label in document.project.scheme.labels:
-        action = change.addAction(label.name)
+        action = change.addAction(menu_text(label.name))
         action.setEnabled(label.name != span.label)
         action.triggered.connect(lambda _c=False, name=label.name: document.relabel(span.id, name))
-    delete = menu.addAction(f"Delete {span.label}")
+    delete = menu.addAction(f"Delete {menu_text(span.label)}")
     delete.setShortcut(QKeySequence(Qt.Key.Key_Delete))
     delete.triggered.connect(lambda: document.delete_span(span.id))
 

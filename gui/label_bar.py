@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
-from gui.annotation_list import add_span_actions
+from gui.annotation_list import add_span_actions, menu_text
 from gui.article_view import ArticleView, snap_selection
 from gui.colours import readable_text_colour
 from gui.document import AnnotationDocument
@@ -61,8 +61,9 @@ class LabelBar(QToolBar):
             self._add_label(label)
 
     def _add_label(self, label: Label) -> None:
-        action = QAction(f"Tag as {label.name}", self)
-        action.setIconText(f"{label.key} {label.name}" if label.key else label.name)  # the button's text
+        name = menu_text(label.name)
+        action = QAction(f"Tag as {name}", self)
+        action.setIconText(f"{label.key} {name}" if label.key else name)  # the button's text
         tip = f"Tag the selection as {label.name}"
         if label.key:
             action.setShortcut(QKeySequence(label.key))
@@ -82,7 +83,7 @@ class LabelBar(QToolBar):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.label_actions[label.name] = action
         if label.key:
-            precise = QAction(f"Tag exactly as {label.name}", self)
+            precise = QAction(f"Tag exactly as {name}", self)
             precise.setShortcut(QKeySequence(f"Alt+{label.key}"))
             precise.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(name, True))
             self.host.addAction(precise)
@@ -152,7 +153,7 @@ class SpanEditor(QObject):
         menu = QMenu(self.view)
         if self.view.selection_range() is not None:
             for label in self.document.project.scheme.labels:
-                action = menu.addAction(f"Tag as {label.name}")
+                action = menu.addAction(f"Tag as {menu_text(label.name)}")
                 action.triggered.connect(lambda _c=False, name=label.name: self.apply_label(name))
         cp = self.view.code_point_at(pos)
         under = self.view.spans_at(cp) if cp is not None else []

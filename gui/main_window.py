@@ -16,6 +16,7 @@ which articles someone has started.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -572,7 +573,8 @@ class MainWindow(QMainWindow):
             if action in seen or not keys:
                 continue
             seen.add(action)
-            rows.append((" / ".join(keys), names.get(action, action.text().replace("&", ""))))
+            # "&&" is a literal "&" (a label "R&D"), a single "&" marks the mnemonic letter.
+            rows.append((" / ".join(keys), names.get(action, re.sub("&(&?)", r"\1", action.text()))))
         return rows
 
     def _show_keys(self) -> None:

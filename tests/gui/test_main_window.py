@@ -444,6 +444,14 @@ def test_label_named_like_markup_shows_as_typed_in_its_tooltip(qtbot, window, pr
     assert "&lt;b&gt;X&lt;/b&gt;" in tip and "<b>X</b>" not in tip
 
 
+def test_label_with_an_ampersand_keeps_it_in_menus_and_the_shortcut_list(qtbot, window):
+    window.poll_timer.stop()
+    window.project.add_label(Label("R&D", "#56B4E9", key="5"))
+    window.reload_scheme()
+    assert window.label_bar.label_actions["R&D"].text() == "Tag as R&&D"  # "&&": an "&", not a mnemonic
+    assert ("5", "Tag as R&D") in window.shortcut_rows()
+
+
 def test_dropping_files_hands_them_to_file_actions(qtbot, window, tmp_path):
     received: list[list[Path]] = []
 

@@ -456,6 +456,8 @@ def test_dropping_files_hands_them_to_file_actions(qtbot, window, tmp_path):
     received: list[list[Path]] = []
 
     class Importer:  # the hook FileActions fills in; only the hand-over is under test here
+        job = None  # no job of its own running: the window's poll asks
+
         def import_paths(self, paths):
             received.append(list(paths))
 

@@ -7,24 +7,21 @@ half a second, each file one INSERT (atomic by itself): with ``synchronous=FULL`
 waits for the disk, which for ten thousand small files would cost more than reading them.
 Cancelling is checked between files; the files already done stay, nothing is half-written.
 
-``SchemeGrowth`` is the policy for what a file needs that the project's scheme lacks: it adds
-labels (palette colour, no key), roles, event types and attributes, and reports each addition.
+What a file needs that the project's scheme lacks is ``storage.scheme_growth``'s to add and report.
 """
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 import os
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
-from storage import scheme as scheme_store
-from storage.model import Attribute, EventType, InputError, Label, Role, SchemeError
+from storage.model import InputError
 from storage.native_import import Duplicate, import_native
 from storage.project import Project, now
+from storage.scheme_growth import PALETTE, SchemeGrowth
 from storage.text import content_hash, decode, has_bom, normalise, parse_article
 
 __all__ = ["Duplicate", "FileResult", "ImportReport", "SchemeGrowth", "import_paths", "IMPORTABLE_SUFFIXES",
@@ -36,10 +33,6 @@ Cancelled = Callable[[], bool]
 IMPORTABLE_SUFFIXES: tuple[str, ...] = (".txt", ".jsonl")
 _ROUND_SECONDS = 0.5  # how long one commit round may run: bounds lost work and lock time
 NOTES_SHOWN = 10  # files whose notes a summary lists one by one; failures are always listed
-# Okabe–Ito, the colour-blind-safe set the default scheme's colours come from, without black
-# (a black highlight hides its text). A new label takes the first colour no label has, then cycles.
-PALETTE: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "date", "text")
 
 
 @dataclass
@@ -283,167 +276,3 @@ def _import_text(project: Project, job: _Job, content: str, *, bom: bool) -> Fil
         return FileResult(job.path, duplicates=[Duplicate(existing)])
     return FileResult(job.path, articles_added=1,
                       notes=[changes.describe()] if changes.changed else [])
-
-
-class SchemeGrowth:
-    """The project's scheme as one file's import sees it: set look-ups, and additions it needs.
-
-    Any importer that meets a label, role, event type or attribute the project lacks adds it
-    here, so the policy is the same for every format: new labels get the next palette colour and
-    no key, a new role takes the labels of the spans that fill it, and every addition is reported.
-    Made per file and used inside that file's transaction, so a failed file's additions roll back
-    with it. Problems raise ``SchemeError``; the importer adds the file and line.
-    """
-
-    def __init__(self, project: Project) -> None:
-        self._project = project
-        # Read from the file, not project.scheme: this import changes the scheme as it goes.
-        scheme = scheme_store.load(project.db)
-        self.kinds = {label.name: label.kind for label in scheme.labels}
-        self.role_labels = {role.name: set(role.labels) for role in scheme.roles}
-        self.role_max = {role.name: role.max_count for role in scheme.roles}
-        self.types = {event_type.name for event_type in scheme.event_types}
-        self.attributes = {attribute.name: attribute for attribute in scheme.attributes}
-        self._colours = {label.colour.upper() for label in scheme.labels}
-        self._keys = {label.key for label in scheme.labels if label.key}
-        # Inferred from use in this file, so later records may still widen them (what a file's
-        # scheme record defines, by contrast, is authoritative and never widened).
-        self._inferred_labels: set[str] = set()
-        self._inferred_roles: set[str] = set()
-        self._added: dict[str, str] = {}  # what was added -> how the report describes it, in order
-
-    @property
-    def additions(self) -> list[str]:
-        """What this import added, e.g. ["label ORG (entity)", "role place (takes CITY)"]."""
-        return list(self._added.values())
-
-    def add_label(self, name: Any, *, colour: str | None = None, key: str | None = None,
-                  description: str = "", kind: str = "entity", inferred: bool = True) -> None:
-        """Add a label the project lacks; a taken key is dropped, a missing colour is chosen."""
-        if not isinstance(name, str):
-            raise SchemeError(f"a label must be a string, not {name!r}")
-        note = ""
-        if key is not None and key in self._keys:
-            note, key = f", key {key} is taken so it has none", None
-        if colour is None:
-            free = [c for c in PALETTE if c not in self._colours]
-            colour = free[0] if free else PALETTE[len(self.kinds) % len(PALETTE)]
-        try:
-            label = Label(name=name, colour=colour, key=key, description=description, kind=kind)
-        except (TypeError, ValueError) as exc:  # Label checks name, colour and key
-            raise SchemeError(f"cannot add label {name!r}: {exc}") from None
-        self._project.add_label(label)
-        self.kinds[name] = kind
-        self._colours.add(label.colour.upper())
-        if key:
-            self._keys.add(key)
-        if inferred:
-            self._inferred_labels.add(name)
-        self._added[f"label {name}"] = f"label {name} ({kind}{note})"
-
-    def require_trigger(self, label: str) -> None:
-        """Make sure ``label`` may anchor an event, upgrading a label this file inferred."""
-        if self.kinds[label] == "trigger":
-            return
-        if label not in self._inferred_labels:
-            raise SchemeError(f"its trigger is labelled {label}, which is not a trigger label")
-        # No Project method changes a label's kind. Its scheme cache is already clear: this file
-        # added the label through Project.add_label, and nothing has read the scheme since.
-        self._project.db.execute("UPDATE labels SET kind = 'trigger' WHERE name = ?", [label])
-        self.kinds[label] = "trigger"
-        self._added[f"label {label}"] = f"label {label} (trigger)"
-
-    def require_role(self, role: Any, label: str) -> str:
-        """Make sure ``role`` exists and takes ``label`` spans (adding or widening an inferred role).
-
-        Returns the role's name, now known to be a string.
-        """
-        if not isinstance(role, str) or not role:
-            raise SchemeError(f"an argument role must be a non-empty string, not {role!r}")
-        if role not in self.role_labels:
-            self.add_role(Role(name=role, labels=(label,)), inferred=True)
-        elif label not in self.role_labels[role]:
-            if role not in self._inferred_roles:
-                raise SchemeError(f"role {role!r} does not take {label} spans "
-                                  f"(it takes {', '.join(sorted(self.role_labels[role])) or 'none'})")
-            # As for label kinds: this file added the role, so the scheme cache is clear.
-            scheme_store.allow_label_in_role(self._project.db, role, label)
-            self.role_labels[role].add(label)
-            self._added[f"role {role}"] = f"role {role} (takes {', '.join(sorted(self.role_labels[role]))})"
-        return role
-
-    def add_role(self, role: Role, *, inferred: bool = False) -> None:
-        unknown = [label for label in role.labels if label not in self.kinds]
-        if unknown:
-            raise SchemeError(f"role {role.name!r} takes label(s) {', '.join(unknown)} "
-                              "that the scheme does not define")
-        self._project.add_role(role)
-        self.role_labels[role.name], self.role_max[role.name] = set(role.labels), role.max_count
-        if inferred:
-            self._inferred_roles.add(role.name)
-        self._added[f"role {role.name}"] = f"role {role.name} (takes {', '.join(role.labels) or 'none'})"
-
-    def add_event_type(self, name: Any, description: str = "") -> None:
-        if not isinstance(name, str) or not name:
-            raise SchemeError(f"an event type must be a non-empty string, not {name!r}")
-        self._project.add_event_type(EventType(name, description))
-        self.types.add(name)
-        self._added[f"event type {name}"] = f"event type {name}"
-
-    def add_attribute(self, attribute: Attribute) -> None:
-        if not attribute.name or attribute.kind not in ATTRIBUTE_KINDS:
-            raise SchemeError(f"cannot add attribute {attribute.name!r} of kind {attribute.kind!r}")
-        self._project.add_attribute(attribute)
-        self.attributes[attribute.name] = attribute
-        self._added[f"attribute {attribute.name}"] = f"attribute {attribute.name} ({attribute.kind})"
-
-    def check_attribute(self, name: str, value: Any) -> None:
-        """Refuse a value the attribute does not allow; an unknown attribute is added as free text."""
-        attribute = self.attributes.get(name)
-        if attribute is None:
-            self.add_attribute(Attribute(name=name, kind="text"))
-            attribute = self.attributes[name]
-        if value is None:
-            return
-        if attribute.choices is not None and value not in attribute.choices:
-            raise SchemeError(f"{name} must be one of {', '.join(attribute.choices)}, not {value!r}")
-        if attribute.kind == "date":
-            try:
-                _dt.date.fromisoformat(value if isinstance(value, str) else "")
-            except ValueError:
-                raise SchemeError(f"{name} must be an ISO date (YYYY-MM-DD), not {value!r}") from None
-        elif attribute.choices is None and not isinstance(value, str):
-            raise SchemeError(f"{name} must be a string, not {value!r}")
-
-    def add_from_record(self, scheme: Any) -> None:
-        """Add what a scheme record (``resources/scheme.json``'s shape) defines and the project lacks.
-
-        What the project already has stays as it is: an import never recolours or redefines.
-        """
-        if not isinstance(scheme, dict):
-            raise SchemeError('"scheme" must be an object')
-        try:
-            for item in scheme.get("labels", ()):
-                if item["name"] not in self.kinds:
-                    self.add_label(item["name"], colour=item.get("colour"), key=item.get("key"),
-                                   description=item.get("description", ""),
-                                   kind=item.get("kind", "entity"), inferred=False)
-            for item in scheme.get("event_types", ()):
-                if item["name"] not in self.types:
-                    self.add_event_type(item["name"], item.get("description", ""))
-            for item in scheme.get("roles", ()):
-                if item["name"] not in self.role_labels:
-                    self.add_role(Role(name=item["name"], labels=tuple(item.get("labels", ())),
-                                       max_count=item.get("max_count"), min_count=item.get("min_count", 0),
-                                       description=item.get("description", "")))
-            for item in scheme.get("attributes", ()):
-                if item["name"] not in self.attributes:
-                    choices = item.get("choices")
-                    self.add_attribute(Attribute(
-                        name=item["name"], kind=item.get("kind", "choice"),
-                        choices=tuple(choices) if choices is not None else None,
-                        default=item.get("default"), description=item.get("description", "")))
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise SchemeError(f"malformed scheme record ({type(exc).__name__}: {exc})") from None
-        except sqlite3.IntegrityError as exc:  # e.g. a role's max_count of 0
-            raise SchemeError(f"scheme record refused: {exc}") from None

@@ -2,8 +2,10 @@
 
 This reads back what ``storage.exporting.native`` writes. An optional first line
 ``{"scheme": {...}}`` (the shape of ``resources/scheme.json``) carries label colours, keys,
-kinds and role definitions so they round-trip exactly; labels, roles, event types and attributes
-that neither the project nor that line defines are added (``SchemeGrowth``) and reported.
+kinds and role definitions: a new project adopts it whole, so they round-trip exactly, and a
+project with articles gains what it lacks. Labels, roles, event types and attributes that neither
+the project nor that line defines are added as the records use them. ``storage.scheme_growth``
+does both and reports every addition.
 
 Ids in the file are kept when they are free in the project, so native → import into an empty
 project → native export reproduces the file; a taken id gets the next free one (what SQLite would
@@ -22,14 +24,12 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Iterator, NoReturn
+from typing import Any, Iterator, NoReturn
 
 from storage.model import STATUSES, InputError, SchemeError
 from storage.project import Project, now
+from storage.scheme_growth import SchemeGrowth
 from storage.text import content_hash, normalise, parse_article
-
-if TYPE_CHECKING:  # storage.importing imports this module; the scheme policy is passed in
-    from storage.importing import SchemeGrowth
 
 _FLUSH_EVERY = 500  # articles per executemany round: bounds memory, keeps statements few
 _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit

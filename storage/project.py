@@ -172,6 +172,14 @@ class Project:
         """Delete a label; with spans left this needs ``cascade=True``. Returns spans deleted."""
         return self._scheme_edit(scheme_store.delete_label, name, cascade=cascade)
 
+    def allow_label_in_role(self, role: str, label: str) -> None:
+        """Let ``role`` be filled by spans of ``label`` as well."""
+        self._scheme_edit(scheme_store.allow_label_in_role, role, label)
+
+    def replace_scheme(self, scheme: Mapping[str, Any]) -> None:
+        """Adopt a whole scheme (``resources/scheme.json``'s shape); only while there are no articles."""
+        self._scheme_edit(scheme_store.replace, scheme)
+
     def add_event_type(self, event_type: EventType) -> None:
         self._scheme_edit(scheme_store.add_event_type, event_type)
 

@@ -5,11 +5,14 @@ transaction; ``storage.project.Project`` wraps each user-visible change in ``db.
 """
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from typing import Any, Mapping
 
 from sqlite_utils import Database
+
+import resources
 
 from storage.model import (
     Attribute,
@@ -75,6 +78,29 @@ def seed(db: Database, scheme: Mapping[str, Any]) -> None:
                                     choices=tuple(choices) if choices else None,
                                     default=item.get("default"),
                                     description=item.get("description", "")))
+
+
+@functools.lru_cache(maxsize=1)
+def default() -> Scheme:
+    """The scheme a new project is seeded with, exactly as ``load`` reads it back."""
+    from storage import schema  # schema is only needed here, for a scratch in-memory project
+
+    db = Database(memory=True)
+    schema.apply(db)
+    seed(db, resources.default_scheme())
+    return load(db)
+
+
+def replace(db: Database, scheme: Mapping[str, Any]) -> None:
+    """Put ``scheme`` (a scheme dictionary) in place of the whole current scheme.
+
+    Only for a project without articles: spans and events refer to labels, types and roles.
+    """
+    if db.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
+        raise SchemeError("only a project without articles can take another scheme whole")
+    for table in ("role_labels", "roles", "attributes", "event_types", "labels"):
+        db.execute(f"DELETE FROM {table}")
+    seed(db, scheme)
 
 
 def _next_position(db: Database, table: str) -> int:

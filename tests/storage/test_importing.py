@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storage import scheme as scheme_store
 from storage.importing import PALETTE, import_paths
 from storage.model import Label
 from storage.project import Project
@@ -275,6 +276,53 @@ def test_native_round_trip_into_an_empty_project_is_byte_identical(project, tmp_
     assert second.read_bytes() == first.read_bytes()
 
 
+def test_a_new_project_takes_a_renamed_and_recoloured_scheme_whole(project, tmp_path):
+    from storage.exporting import export_to_path
+
+    project.rename_label("LOCATION", "PLACE")  # the location role now takes PLACE spans
+    project.update_label("ACTOR", colour="#112233", key="7", description="Who acts")
+    article = project.add_article(text=TEXT, title="Aleppo")
+    actor, trigger, place = (project.add_span(article.id, start, end, label)
+                             for start, end, label in [(0, 6, "ACTOR"), (7, 11, "EVENT"), (12, 18, "PLACE")])
+    event = project.add_event(trigger.id, type="FIGHT")
+    project.add_argument(event.id, "source", actor.id)
+    project.add_argument(event.id, "location", place.id)
+    first = tmp_path / "first.jsonl"
+    export_to_path(project, "native", first)
+    with Project.open(tmp_path / "new.sqlite") as new:
+        report = import_paths(new, [first])
+        assert report.ok and new.scheme == project.scheme
+        assert report.scheme_added == ["the file's whole scheme in place of the new project's default "
+                                       "(3 labels, 18 event types, 3 roles, 3 attributes)"]
+        export_to_path(new, "native", tmp_path / "second.jsonl")
+    assert (tmp_path / "second.jsonl").read_bytes() == first.read_bytes()
+
+
+def test_a_bad_scheme_line_leaves_a_new_projects_default_scheme_alone(project, tmp_path):
+    before = list(project.db.conn.iterdump())
+    scheme = {"labels": [{"name": "ORG", "colour": "#112233"}, {"name": "CITY", "key": "2"}]}  # no colour
+    bad = write(tmp_path / "n.jsonl", jsonl({"scheme": scheme}, record()))
+    (error,) = import_paths(project, [bad]).errors
+    assert (error.line, error.reason) == (1, "malformed scheme record (KeyError: 'colour')")
+    assert list(project.db.conn.iterdump()) == before and project.scheme == scheme_store.default()
+
+
+def test_a_project_with_articles_keeps_its_scheme_and_widens_a_role_the_file_needs(project, tmp_path):
+    project.add_article(text="Already annotating here.", title="Here")
+    rec = record()
+    rec["spans"][2]["label"] = "CITY"
+    scheme = {"labels": [{"name": "CITY", "colour": "#445566", "key": "1", "kind": "entity"},
+                         {"name": "ACTOR", "colour": "#000000", "key": "9", "kind": "entity"}],
+              "roles": [{"name": "location", "labels": ["CITY"], "max_count": 1}]}
+    report = import_paths(project, [write(tmp_path / "n.jsonl", jsonl({"scheme": scheme}, rec))])
+    assert report.ok and report.scheme_added == ["label CITY (entity, key 1 is taken so it has none)",
+                                                 "role location (now also takes CITY)"]
+    assert project.scheme.role("location").labels == ("LOCATION", "CITY")
+    assert project.scheme.label("ACTOR").colour == "#0072B2"  # never recoloured by an import
+    (event,) = project.events(5)
+    assert [(a.role, a.span_id) for a in event.arguments] == [("source", 11), ("location", 13)]
+
+
 def test_unknown_labels_roles_types_and_attributes_are_added_and_reported(project, tmp_path):
     rec = record()
     rec["spans"] += [{"id": 14, "start": 22, "end": 28, "label": "TIME", "text": "Friday"},
@@ -308,6 +356,7 @@ def test_inferred_label_and_role_grow_with_later_records(project, tmp_path):
 
 
 def test_scheme_line_brings_colours_keys_and_roles(project, tmp_path):
+    project.add_article(text="Already annotating here.", title="Here")  # so the project keeps its scheme
     scheme = {"labels": [{"name": "ORG", "colour": "#112233", "key": "7", "kind": "entity",
                           "description": "Organisations"},
                          {"name": "CLASH", "colour": "#445566", "key": "1", "kind": "trigger"}],

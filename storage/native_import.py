@@ -36,6 +36,11 @@ _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limi
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SPAN_KEY = itemgetter(2, 3, 4)  # (start, end, label) of a span row: unique per article
 _SPAN_LABEL = itemgetter(4)
+# Keys other tools keep annotations under. A record with one of them is another format's: read
+# as native, its text would import and its annotations vanish without a word.
+_FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano", "relations": "doccano",
+                 "ner_tags": "Hugging Face", "annotations": "Label Studio", "completions": "Label Studio",
+                 "eventText": "event-record", "trigger": "event-record"}
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,11 @@ class _NativeReader:
             self.flush()
 
     def _read_article(self, record: dict[str, Any]) -> None:
+        foreign = next((key for key in _FOREIGN_KEYS if key in record), None)
+        if foreign is not None:
+            self._fail(f'this looks like a {_FOREIGN_KEYS[foreign]} record ("{foreign}"); only native '
+                       "JSONL (export --format native) keeps its annotations on import, so the file is "
+                       "refused rather than imported without them")
         text = record.get("text")
         if not isinstance(text, str) or not text:
             self._fail('missing "text"' if "text" not in record else '"text" must be a non-empty string')

@@ -139,7 +139,8 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
         if codec not in _CODECS_EATING_BOM and has_bom(data, encoding):
             text = text[1:]  # e.g. "utf-8" (unlike "utf-8-sig") returns the mark as a character
     if "\x00" in text:
-        raise InputError(path, "looks like a binary file (it contains NUL characters)")
+        advice = "" if encoding is None else f" when read as {encoding}; check the --encoding value"
+        raise InputError(path, f"looks like a binary file (it contains NUL characters{advice})")
     if not text or text.isspace():  # isspace(), unlike strip(), does not copy a large file
         raise InputError(path, "the file is empty" if not text else "the file contains only whitespace")
     return text
@@ -158,6 +159,8 @@ def has_bom(data: bytes, encoding: str | None = None) -> bool:
 
 def _decode_detected(data: bytes, path: str) -> str:
     """UTF-16 when a BOM says so, else strict UTF-8; NUL bytes outside UTF-16 mean binary."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both
+        raise InputError(path, "starts with a UTF-32 byte-order mark; pass --encoding utf-32 to read it")
     if data.startswith(_UTF16_BOMS):
         return _decode_with(data, path, "utf-16", advice="the file starts with a UTF-16 byte-order mark")
     if b"\x00" in data:

@@ -168,8 +168,15 @@ def test_utf16_without_bom_is_refused_with_a_hint() -> None:
 
 
 def test_nul_characters_after_explicit_decoding_mean_binary() -> None:
-    with pytest.raises(InputError, match="binary"):
+    with pytest.raises(InputError, match="binary file .* when read as latin-1; check the --encoding value"):
         decode(b"abc\x00def", path="a.txt", encoding="latin-1")
+
+
+def test_utf32_is_refused_with_the_encoding_to_pass_then_read_with_it() -> None:
+    data = "Talks in Geneva 🙂".encode("utf-32")  # its BOM starts with UTF-16's FF FE
+    with pytest.raises(InputError, match="UTF-32 byte-order mark; pass --encoding utf-32"):
+        decode(data, path="a.txt")
+    assert decode(data, path="a.txt", encoding="utf-32") == "Talks in Geneva 🙂"
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import sys
 import textwrap
 import threading
@@ -23,6 +24,8 @@ from typing import Callable, Iterator, Sequence, TextIO
 from platformdirs import user_data_path
 
 APP_NAME = "event-annotator"
+# SQLite's words for trouble with the disk rather than with our code: the user's to fix.
+_DISK_TROUBLE = ("disk is full", "disk I/O error", "readonly database", "unable to open", "locked", "busy")
 
 
 def default_project_path() -> Path:
@@ -209,6 +212,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command(project, args)
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as exc:
+        if not any(cause in str(exc) for cause in _DISK_TROUBLE):
+            raise  # anything else is our bug: the traceback is what a report needs
+        # Committed work stays committed; the failed transaction rolled back.
+        print(f"error: {path}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         # Imports commit whole files and exports write to a temporary file, so nothing is half-done.

@@ -169,7 +169,11 @@ def _run_export(project, args) -> int:
             stdout.flush()
             if stdout is not sys.stdout:
                 stdout.detach()  # leave sys.stdout's buffer open
+        report.path = "standard output"
     print(report.summary(), file=sys.stderr)
+    if report.articles == 0:  # an empty training file is rarely what was meant: say why
+        print(f"note: the project has no articles{f' with status {args.status}' if args.status else ''}",
+              file=sys.stderr)
     return 0
 
 

@@ -178,3 +178,11 @@ def test_stats_of_a_fresh_project_says_there_is_nothing_yet(tmp_path, capsys):
     assert run("--project", tmp_path / "new.sqlite", "stats") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "articles: 0" and out[-1] == "annotators: none yet"
+
+
+def test_an_export_that_finds_no_articles_says_why(project_path, capsys):
+    assert run("--project", project_path, "export", "--format", "spacy", "--status", "skipped") == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == ["wrote 0 records (0 articles, 0 spans, 0 events) to standard output",
+                                         "note: the project has no articles with status skipped"]

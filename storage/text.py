@@ -25,6 +25,7 @@ TITLE_MAX = 200
 # files edited by hand often lose it, so any leading spaces or tabs are accepted.
 _HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(.*))?", re.IGNORECASE)
 _LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+_HEADLINE_EDGES = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # The byte-order marks each UTF codec may start with (codec names as codecs.lookup spells them).
 _BOM_BYTES: dict[str, tuple[bytes, ...]] = {
@@ -219,6 +220,7 @@ def parse_article(text: str) -> ParsedArticle:
     date, headline = header
     body = rest[_LEADING_BLANK_LINES.match(rest).end():] if newline else ""
     if not headline:
+        body = body.lstrip(BOM)  # it starts the stored text now: see normalise on a leading U+FEFF
         return ParsedArticle(title=_first_line_title(body), date=date, text=body)
     stored = f"{headline}\n\n{body}" if body else headline
     return ParsedArticle(title=_truncate(headline), date=date, text=stored)
@@ -233,7 +235,8 @@ def _parse_header(line: str) -> tuple[str, str] | None:
         datetime.date.fromisoformat(match.group(1))
     except ValueError:
         return None
-    return match.group(1), (match.group(2) or "").strip()
+    # A U+FEFF at either end goes with the spaces: the headline may start the stored text.
+    return match.group(1), _HEADLINE_EDGES.sub("", match.group(2) or "")
 
 
 def _first_line_title(text: str) -> str:

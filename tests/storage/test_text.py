@@ -265,6 +265,21 @@ def test_long_first_line_title_is_truncated() -> None:
     assert article.text == text
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    (" date 2024-12-08 \ufeff", ParsedArticle("", "2024-12-08", "")),
+    (" date 2024-12-08 \ufeff Head \ufeff\n\nBody", ParsedArticle("Head", "2024-12-08", "Head\n\nBody")),
+    (" date 2024-12-08\n\n\ufeffBody", ParsedArticle("Body", "2024-12-08", "Body")),
+])
+def test_a_bom_never_starts_the_stored_text_after_a_header(raw: str, expected: ParsedArticle) -> None:
+    # The header goes, so what follows it starts the text: Qt would drop a U+FEFF there.
+    assert parse_article(raw) == expected
+
+
+@given(st.lists(st.sampled_from([" date 2024-12-08", " ", "\ufeff", "\n", "Head", "é"]), max_size=12).map("".join))
+def test_parsed_text_never_starts_with_a_bom(raw: str) -> None:
+    assert not parse_article(normalise(raw)[0]).text.startswith("\ufeff")
+
+
 def test_blank_text_has_empty_title() -> None:
     assert parse_article("  \n ").title == ""
 

@@ -428,6 +428,7 @@ def install_event_panel(window: QMainWindow) -> EventPanel:
     host.confirm_done = panel.confirm_done
     # Opening another project makes a new document: follow it.
     host.documentReplaced.connect(panel.set_document)
+    host.schemeReloaded.connect(panel.refresh)  # a changed scheme rebuilds the open frame at once
     state = host.settings.value("window/state")
     if state is not None:
         window.restoreState(state)  # the window restored its docks before this one existed

@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
 
     # After ``open_project``: the new AnnotationDocument. Panels holding the old one re-bind here.
     documentReplaced = Signal(object)
+    # After ``reload_scheme``: panels that show scheme parts (roles, event types) rebuild.
+    schemeReloaded = Signal()
 
     def __init__(self, project: Project, *, settings: QSettings, annotator: str,
                  parent: QWidget | None = None) -> None:
@@ -310,6 +312,7 @@ class MainWindow(QMainWindow):
         self._shown_scheme = self.project.scheme
         self.label_bar.set_labels(self._shown_scheme.labels)
         self._apply_colours()
+        self.schemeReloaded.emit()
 
     def refresh_articles(self) -> None:
         """Re-read the article list from the store, keeping the selected article."""

@@ -23,5 +23,5 @@ def frame_problems(event: Event, spans: Mapping[int, Span], scheme: Scheme) -> l
         if argument.role not in role_names:
             problems.append(f"unknown role {argument.role}")
         elif span is not None and not scheme.role(argument.role).accepts(span.label):
-            problems.append(f"{argument.role} filled by a {span.label} span")
+            problems.append(f"{argument.role} filled by a span labelled {span.label}")
     return problems

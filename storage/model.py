@@ -6,8 +6,12 @@ invariants are SQL CHECKs and triggers in ``storage.schema``.
 """
 from __future__ import annotations
 
+import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped")
 
@@ -115,10 +119,27 @@ class Attribute:
     """An event attribute. ``choices`` None means free text checked by ``kind`` (e.g. "date")."""
 
     name: str
-    kind: str = "choice"  # "choice" | "date"
+    kind: str = "choice"  # "choice" | "date" | "text"
     choices: tuple[str, ...] | None = None
     default: str | None = None
     description: str = ""
+
+    def check(self, value: Any) -> None:
+        """Refuse a value this attribute does not allow (None, meaning unset, is always allowed)."""
+        if value is None:
+            return
+        if self.choices is not None and value not in self.choices:
+            raise SchemeError(f"{self.name} must be one of {', '.join(self.choices)}, not {value!r}")
+        if self.kind == "date":
+            # fromisoformat alone would also take 20241208; exports promise YYYY-MM-DD.
+            if not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+                raise SchemeError(f"{self.name} must be an ISO date (YYYY-MM-DD), not {value!r}")
+            try:
+                _dt.date.fromisoformat(value)
+            except ValueError:
+                raise SchemeError(f"{self.name} must be a real date, not {value!r}") from None
+        elif self.choices is None and not isinstance(value, str):
+            raise SchemeError(f"{self.name} must be a string, not {value!r}")
 
 
 @dataclass(frozen=True)

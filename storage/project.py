@@ -431,15 +431,7 @@ class Project:
         attribute = next((a for a in self.scheme.attributes if a.name == name), None)
         if attribute is None:
             raise SchemeError(f"unknown event attribute {name!r}")
-        if value is None:
-            return
-        if attribute.choices is not None and value not in attribute.choices:
-            raise SchemeError(f"{name} must be one of {', '.join(attribute.choices)}, not {value!r}")
-        if attribute.kind == "date":
-            try:
-                _dt.date.fromisoformat(str(value))
-            except ValueError as exc:
-                raise SchemeError(f"{name} must be an ISO date (YYYY-MM-DD), not {value!r}") from exc
+        attribute.check(value)
 
     def _check_type(self, event_type: str | None) -> None:
         if event_type is not None and event_type not in {t.name for t in self.scheme.event_types}:

@@ -8,7 +8,6 @@ a project with articles keeps its own scheme and only gains what it lacks.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import sqlite3
 from typing import Any
 
@@ -142,17 +141,7 @@ class SchemeGrowth:
         if attribute is None:
             self.add_attribute(Attribute(name=name, kind="text"))
             attribute = self.attributes[name]
-        if value is None:
-            return
-        if attribute.choices is not None and value not in attribute.choices:
-            raise SchemeError(f"{name} must be one of {', '.join(attribute.choices)}, not {value!r}")
-        if attribute.kind == "date":
-            try:
-                _dt.date.fromisoformat(value if isinstance(value, str) else "")
-            except ValueError:
-                raise SchemeError(f"{name} must be an ISO date (YYYY-MM-DD), not {value!r}") from None
-        elif attribute.choices is None and not isinstance(value, str):
-            raise SchemeError(f"{name} must be a string, not {value!r}")
+        attribute.check(value)
 
     def add_from_record(self, scheme: Any) -> None:
         """Take in a scheme record (``resources/scheme.json``'s shape, a native file's first line).

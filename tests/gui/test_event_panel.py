@@ -355,7 +355,9 @@ def test_a_filler_of_a_label_the_role_no_longer_takes_gets_the_warning_mark(qtbo
         other.execute("UPDATE role_labels SET label = 'LOCATION' WHERE role = 'source'")
     other.close()
     qtbot.keyClick(view, Qt.Key.Key_F5)
-    problem = "source filled by a ACTOR span"
+    assert window.document.current_event_id == event_id  # the open frame follows without a click
+    assert panel.frame.slots["source"].caption.text().startswith("Source (LOCATION, required)")
+    problem = "source filled by a span labelled ACTOR"
     assert model.index(0, EventListModel.WARNING_COLUMN).data() == "⚠"
     tip = model.index(0, EventListModel.WARNING_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == f"Incomplete frame: {problem}"

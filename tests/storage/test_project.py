@@ -271,3 +271,11 @@ def test_storage_never_imports_qt():
             "assert not bad, bad")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("value", ["20241208", "2024-02-30", "8 Dec 2024", 20241208])
+def test_event_date_must_be_a_real_yyyy_mm_dd(project, article, value):
+    event, *_ = frame(project, article)
+    with pytest.raises(SchemeError, match="date"):
+        project.set_event_attribute(event.id, "date", value)
+    assert project.event(event.id).attributes["date"] == "2024-12-08"

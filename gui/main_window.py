@@ -16,8 +16,6 @@ which articles someone has started.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -35,15 +33,10 @@ from PySide6.QtGui import (
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QDockWidget,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +48,7 @@ from gui.document import AnnotationDocument
 from gui.event_panel import install_event_panel
 from gui.find_bar import FindBar
 from gui.label_bar import LabelBar, SpanEditor
+from gui.shortcuts import show_shortcuts, shortcut_rows
 from storage.model import AnnotatorError, Article, Scheme, Span
 from storage.project import Project
 from storage.stats import format_stats, project_stats
@@ -65,28 +59,9 @@ if TYPE_CHECKING:
 APP_TITLE = "Event Annotator"
 POLL_INTERVAL_MS = 2000
 ABOUT = f"{APP_TITLE}: tag actors, locations and events in news articles and export training data."
-KEYS_INTRO = ("A label key tags the selection, snapped to whole words (Alt+key: exactly the selected "
-              "characters); with nothing selected it relabels the clicked span.")
 MESSAGE_MS = 6000
 RECENT_KEY = "recent_projects"
 RECENT_MAX = 10
-
-
-def _typeable(keys: QKeySequence) -> bool:
-    """False for keys most keyboards lack (F13–F35, "Undo", media keys), which Qt's standard
-    shortcuts add on some platforms: the shortcut list shows what a user can press."""
-    key = keys[0].key()
-    return not (Qt.Key.Key_F13 <= key <= Qt.Key.Key_F35 or key >= Qt.Key.Key_Back)
-
-
-def _menu_actions(widget: QWidget) -> Iterator[QAction]:
-    """The actions of a menu bar or menu, submenus included."""
-    for action in widget.actions():
-        menu = action.menu()
-        if menu is not None:
-            yield from _menu_actions(menu)
-        else:
-            yield action
 
 
 def read_recent_projects(settings: QSettings) -> list[str]:
@@ -563,50 +538,8 @@ class MainWindow(QMainWindow):
         box.open()  # not exec(): the window stays usable and tests are never blocked
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
-        """(keys, action) for every action with a key: the window's own, the panels' and the menus'.
-
-        Built from the actions themselves, so Help ▸ Keyboard shortcuts is never out of date.
-        """
-        native = QKeySequence.SequenceFormat.NativeText
-        names = {self.undo_action: "Undo", self.redo_action: "Redo"}  # their text names the next step
-        rows: list[tuple[str, str]] = []
-        seen: set[QAction] = set()
-        for action in [self.undo_action, self.redo_action, *self.actions(), *_menu_actions(self.menuBar())]:
-            keys = [k.toString(native) for k in action.shortcuts() if _typeable(k)]
-            if action in seen or not keys:
-                continue
-            seen.add(action)
-            # "&&" is a literal "&" (a label "R&D"), a single "&" marks the mnemonic letter.
-            rows.append((" / ".join(keys), names.get(action, re.sub("&(&?)", r"\1", action.text()))))
-        return rows
+        """(keys, action) for every action with a key; see ``gui.shortcuts.shortcut_rows``."""
+        return shortcut_rows(self, {self.undo_action: "Undo", self.redo_action: "Redo"})
 
     def _show_keys(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        intro = QLabel(KEYS_INTRO, dialog)
-        intro.setTextFormat(Qt.TextFormat.PlainText)
-        intro.setWordWrap(True)
-        rows = self.shortcut_rows()
-        # A table, not tab-separated text: tab stops cannot line up keys of different lengths.
-        table = QTableWidget(len(rows), 2, dialog)
-        table.setHorizontalHeaderLabels(["Keys", "Action"])  # label names are user text: items are plain
-        for row, cells in enumerate(rows):
-            for column, text in enumerate(cells):
-                table.setItem(row, column, QTableWidgetItem(text))
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-        table.verticalHeader().hide()
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(intro)
-        layout.addWidget(table)
-        layout.addWidget(buttons)
-        dialog.resize(520, 640)
-        dialog.open()  # not exec(): the window stays usable and tests are never blocked
+        show_shortcuts(self, self.shortcut_rows())

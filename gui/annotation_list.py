@@ -13,7 +13,6 @@ from typing import Any
 from PySide6 import QtGui
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from gui.article_list import configure_row_table, select_row
 from gui.colours import readable_text_colour, tint
 from gui.document import AnnotationDocument
+from gui.table_model import ColumnsTableModel
 from storage.model import Article, Span
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -47,7 +47,7 @@ def _sort_key(span: Span) -> tuple[int, int, int]:
     return (span.start, -span.end, span.id)
 
 
-class AnnotationListModel(QAbstractTableModel):
+class AnnotationListModel(ColumnsTableModel):
     """Rows of (text, label, "start–end") for the document's spans, sorted by position."""
 
     COLUMNS = ("Text", "Label", "Position")
@@ -129,9 +129,6 @@ class AnnotationListModel(QAbstractTableModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self._spans)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -177,12 +174,6 @@ class AnnotationListModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
 
 
 def menu_text(name: str) -> str:

@@ -11,7 +11,6 @@ import dataclasses
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.table_model import ColumnsTableModel
 from storage.model import STATUSES, ArticleSummary
 from storage.project import Project
 
@@ -68,7 +68,7 @@ def select_row(table: QTableView, row: int | None, column: int = 0) -> None:
     table.scrollTo(index)
 
 
-class ArticleListModel(QAbstractTableModel):
+class ArticleListModel(ColumnsTableModel):
     """Article summaries in id order, filtered by status and text, fetched a page at a time."""
 
     COLUMNS = ("Title", "Date", "Status", "Spans")
@@ -167,9 +167,6 @@ class ArticleListModel(QAbstractTableModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def _has_more(self) -> bool:
         return len(self._rows) < self._total
 
@@ -213,12 +210,6 @@ class ArticleListModel(QAbstractTableModel):
             return summary.id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
 
 
 class ArticleList(QWidget):

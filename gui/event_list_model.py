@@ -9,9 +9,10 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from gui.document import AnnotationDocument
+from gui.table_model import ColumnsTableModel
 from storage.frames import frame_problems
 from storage.model import Event
 
@@ -25,11 +26,11 @@ def quote(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-class EventListModel(QAbstractTableModel):
+class EventListModel(ColumnsTableModel):
     """One row per event of the article, in trigger text order."""
 
     WARNING_COLUMN, TYPE_COLUMN, TRIGGER_COLUMN, ARGUMENTS_COLUMN = range(4)
-    HEADERS = ("", "Type", "Trigger", "Arguments")
+    COLUMNS = ("", "Type", "Trigger", "Arguments")
     EventIdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, document: AnnotationDocument, parent: QObject | None = None) -> None:
@@ -91,16 +92,6 @@ class EventListModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._events):

@@ -175,7 +175,6 @@ class AnnotationListModel(ColumnsTableModel):
         return flags
 
 
-
 def menu_text(name: str) -> str:
     """A user-given name as a menu or button text: "&" would otherwise underline the next letter."""
     return name.replace("&", "&&")

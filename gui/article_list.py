@@ -211,7 +211,6 @@ class ArticleListModel(ColumnsTableModel):
         return None
 
 
-
 class ArticleList(QWidget):
     """The dock's contents: status filter, text filter, "Next unfinished" and the table.
 

@@ -3,7 +3,7 @@ or start the window.
 
     event-annotator [--project FILE]                       open the window
     event-annotator [--project FILE] import PATH… [--encoding ENC]
-    event-annotator [--project FILE] export --format F [-o FILE] [--status S] [--relations] [--docbin F]
+    event-annotator [--project FILE] export --format F [-o FILE|DIR] [--status S] [--relations] [--docbin F]
     event-annotator [--project FILE] stats [--json]
 """
 from __future__ import annotations
@@ -51,6 +51,8 @@ formats (one JSON record per line, UTF-8, offsets in code points, end exclusive)
   hf-bio   one sentence per record {"id", "tokens", "ner_tags"}, IOB2 tags;
            spans BIO cannot hold (nested, overlapping) are dropped and counted
   events   one record per event frame: type, trigger, roles, attributes, sentence
+  brat     a folder (-o DIR): <id>.txt and <id>.ann (brat standoff) per article
+           and annotation.conf; replaces only an empty folder or a brat export
 """
 
 
@@ -60,7 +62,7 @@ def _wrap(text: str) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from storage.exporting import FORMATS
+    from storage.exporting import FOLDER_FORMATS, FORMATS
     from storage.model import STATUSES
 
     parser = argparse.ArgumentParser(
@@ -91,9 +93,10 @@ def _parser() -> argparse.ArgumentParser:
                           "the text first; a mismatch stops the export. A file is written only "
                           "when complete; the summary on standard error says what was written "
                           "and what was dropped."))
-    exp.add_argument("--format", required=True, choices=FORMATS, help="see formats below")
+    exp.add_argument("--format", required=True, choices=FORMATS + FOLDER_FORMATS,
+                     help="see formats below")
     exp.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
-                     help="output file (default: standard output)")
+                     help="output file, or folder for brat (default: standard output)")
     exp.add_argument("--status", choices=STATUSES, default=None,
                      help="only articles with this status, e.g. done")
     exp.add_argument("--relations", action="store_true",

@@ -5,6 +5,7 @@
     doccano  doccano JSON Lines, labels or entities/relations (doccano.py)
     hf-bio   Hugging Face token classification, one sentence per record, IOB2 (hf_bio.py)
     events   one record per event frame with role mentions and offsets (events.py)
+    brat     a folder: brat standoff .txt + .ann per article and annotation.conf (brat.py)
 
 Articles are read in id order in batches (``batches.py``), so memory stays flat however large
 the project; each article is checked against its text before a record is written, and any
@@ -17,10 +18,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import IO, Iterator, TextIO
+from typing import IO, Callable, Iterator, TextIO
 
 from storage import scheme as scheme_store
-from storage.exporting import doccano, events, hf_bio, native, spacy_format
+from storage.exporting import brat, doccano, events, hf_bio, native, spacy_format
 from storage.exporting.batches import (
     ArticleData,
     ExportContext,
@@ -35,16 +36,19 @@ from storage.exporting.batches import (
 from storage.model import STATUSES
 from storage.project import Project
 
-__all__ = ["FORMATS", "ExportError", "ExportReport", "export_to_path", "export_to_stream"]
+__all__ = ["FOLDER_FORMATS", "FORMATS", "ExportError", "ExportReport", "export_to_path",
+           "export_to_stream"]
 
-FORMATS: tuple[str, ...] = ("native", "spacy", "doccano", "hf-bio", "events")
+FORMATS: tuple[str, ...] = ("native", "spacy", "doccano", "hf-bio", "events")  # one file (or stream)
+FOLDER_FORMATS: tuple[str, ...] = ("brat",)  # a folder of files: export_to_path only
 
-_WRITERS: dict[str, Writer] = {
+_WRITERS: dict[str, Writer | Callable[..., None]] = {
     "native": native.write,
     "spacy": spacy_format.write,
     "doccano": doccano.write,
     "hf-bio": hf_bio.write,
     "events": events.write,
+    "brat": brat.write,  # gets the (temporary) folder instead of a stream
 }
 
 
@@ -57,6 +61,9 @@ def export_to_stream(project: Project, fmt: str, stream: TextIO, *, status: str 
     written: use :func:`export_to_path` when a file must be all or nothing.
     """
     _check_options(fmt, status, relations, docbin)
+    if fmt in FOLDER_FORMATS:
+        raise ExportError(f"the {fmt} format writes a folder (a .txt and an .ann per article, and "
+                          "annotation.conf), not one stream: give an output folder")
     name = str(getattr(stream, "name", "<stream>"))
     if docbin is None:
         return _export(project, fmt, stream, name, status=status, relations=relations,
@@ -79,6 +86,10 @@ def export_to_path(project: Project, fmt: str, path: str | Path, *, status: str 
     """
     _check_options(fmt, status, relations, docbin)
     path = Path(path)
+    if fmt in FOLDER_FORMATS:  # ``path`` is a folder, replaced whole (see brat.AtomicFolder)
+        with brat.AtomicFolder(path) as folder:
+            return _export(project, fmt, folder.temp, str(path), status=status, relations=relations,
+                           docbin_temp=None, progress=progress)
     _check_destination(project, path)
     if docbin is not None:
         _check_destination(project, Path(docbin))
@@ -97,8 +108,9 @@ def export_to_path(project: Project, fmt: str, path: str | Path, *, status: str 
 
 def _check_options(fmt: str, status: str | None, relations: bool, docbin: Path | None) -> None:
     """Refuse options that do not fit the format before any work is done or any file is touched."""
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt not in FORMATS + FOLDER_FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of "
+                          f"{', '.join(FORMATS + FOLDER_FORMATS)}")
     if status is not None and status not in STATUSES:
         raise ExportError(f"unknown status {status!r}; choose one of {', '.join(STATUSES)}")
     if relations and fmt != "doccano":
@@ -118,7 +130,7 @@ def _check_destination(project: Project, path: Path) -> None:
         raise ExportError(f"cannot write {path}: it is the project file itself")
 
 
-def _export(project: Project, fmt: str, out: TextIO, name: str, *, status: str | None,
+def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status: str | None,
             relations: bool, docbin_temp: Path | None, progress: Progress | None) -> ExportReport:
     """Stream the (filtered) articles through the format's writer, all inside one read snapshot."""
     report = ExportReport(format=fmt, path=name)

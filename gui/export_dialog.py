@@ -37,8 +37,9 @@ DESCRIPTIONS = {
     "doccano": "doccano JSON Lines: [start, end, label] per span, or entities and relations.",
     "hf-bio": "Hugging Face token classification: one sentence per record, IOB2 tags.",
     "events": "One record per event frame: type, trigger, role mentions, offsets, attributes.",
+    "brat": "brat standoff: a folder with .txt + .ann per article and annotation.conf.",
 }
-_SUFFIX = ".jsonl"  # every format is JSON Lines; a DocBin gets ".spacy"
+_SUFFIX = ".jsonl"  # the file formats are JSON Lines; a DocBin gets ".spacy"; brat is a folder
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,16 @@ class ExportOptions:
 
 
 def format_descriptions() -> dict[str, str]:
-    """``{format name: one-line description}`` in ``storage.exporting.FORMATS`` order."""
-    from storage.exporting import FORMATS
+    """``{format name: one-line description}``: the file formats, then the folder formats."""
+    from storage.exporting import FOLDER_FORMATS, FORMATS
 
-    return {name: DESCRIPTIONS.get(name, "") for name in FORMATS}
+    return {name: DESCRIPTIONS.get(name, "") for name in (*FORMATS, *FOLDER_FORMATS)}
+
+
+def writes_folder(fmt: str) -> bool:
+    from storage.exporting import FOLDER_FORMATS
+
+    return fmt in FOLDER_FORMATS
 
 
 class ExportDialog(QDialog):
@@ -145,7 +152,9 @@ class ExportDialog(QDialog):
         text = self.path_edit.text().strip()
         if text and text != self._proposed:
             return
-        self._proposed = str(self.default_dir / f"{self.stem}-{self.current_format()}{_SUFFIX}")
+        fmt = self.current_format()
+        suffix = "" if writes_folder(fmt) else _SUFFIX
+        self._proposed = str(self.default_dir / f"{self.stem}-{fmt}{suffix}")
         self.path_edit.setText(self._proposed)
 
     def _update_ok(self) -> None:
@@ -153,7 +162,9 @@ class ExportDialog(QDialog):
             bool(self.current_format() and self.path_edit.text().strip()))
 
     def choose_path(self, current: str) -> str:
-        """Ask for a destination file; "" if cancelled. A method so tests can replace it."""
+        """Ask for a destination (a folder for brat); "" if cancelled. Tests replace this method."""
+        if writes_folder(self.current_format()):
+            return QFileDialog.getExistingDirectory(self, "Export to folder", current)
         path, _ = QFileDialog.getSaveFileName(self, "Export to", current)
         return path
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from gui.export_dialog import ExportDialog, ExportOptions
-from storage.exporting import FORMATS
+from storage.exporting import FOLDER_FORMATS, FORMATS
 from storage.model import STATUSES
 
 
@@ -22,7 +22,7 @@ def dialog(qtbot, tmp_path):
 
 def test_every_format_is_offered_with_a_description(dialog):
     combo = dialog.format_combo
-    assert [combo.itemData(i) for i in range(combo.count())] == list(FORMATS)
+    assert [combo.itemData(i) for i in range(combo.count())] == [*FORMATS, *FOLDER_FORMATS]
     for i in range(combo.count()):
         assert combo.itemData(i, Qt.ToolTipRole), combo.itemData(i)
     assert dialog.description_label.text()
@@ -73,3 +73,11 @@ def test_ok_needs_a_destination_and_browse_fills_it(dialog, qtbot, tmp_path):
     assert dialog.path_edit.text() == str(tmp_path / "picked.jsonl") and ok.isEnabled()
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(ok, Qt.LeftButton)
+
+
+def test_brat_proposes_a_folder_and_browse_asks_for_one(dialog, tmp_path):
+    dialog.set_format("brat")
+    assert dialog.options().path == tmp_path / "news-brat"  # a folder: no .jsonl suffix
+    assert not dialog.relations_check.isEnabled() and not dialog.docbin_check.isEnabled()
+    dialog.set_format("native")
+    assert dialog.options().path == tmp_path / "news-native.jsonl"

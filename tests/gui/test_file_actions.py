@@ -208,6 +208,34 @@ def test_export_through_the_dialog_writes_the_file_atomically(window, qtbot, tmp
     assert title == "Export" and "wrote 1 record" in lines[0]
 
 
+def test_brat_export_through_the_dialog_writes_a_folder(window, qtbot, tmp_path):
+    add_articles(window.project, 2)
+    target = tmp_path / "brat"
+    fa = window.file_actions
+
+    def fill_and_accept(dialog):
+        dialog.set_format("brat")
+        dialog.path_edit.setText(str(target))
+        dialog.accept()
+        return True
+
+    fa.exec_dialog = fill_and_accept
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.export_action.trigger()
+    names = sorted(p.name for p in target.iterdir())
+    assert "annotation.conf" in names and len([n for n in names if n.endswith(".ann")]) == 2
+    checked = []
+    for ann in target.glob("*.ann"):
+        text = ann.with_suffix(".txt").read_text(encoding="utf-8")
+        for line in ann.read_text(encoding="utf-8").splitlines():
+            if line.startswith("T"):
+                _, kind_offsets, span_text = line.split("\t")
+                _, start, end = kind_offsets.split(" ")
+                assert text[int(start):int(end)] == span_text
+                checked.append(span_text)
+    assert sorted(checked) == ["Rebels", "Rebels", "entered", "entered"]
+
+
 def test_cancelled_export_leaves_no_file(window, qtbot, tmp_path):
     # More than one batch (200 articles), so the exporter reports progress before it is done.
     add_articles(window.project, 260)

@@ -10,7 +10,6 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6 import QtGui
 from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from gui.article_list import configure_row_table, select_row
 from gui.colours import readable_text_colour, tint
 from gui.document import AnnotationDocument
+from gui.plain import menu_text, plain_tooltip
 from gui.table_model import ColumnsTableModel
 from storage.model import Article, Span
 
@@ -147,7 +147,7 @@ class AnnotationListModel(ColumnsTableModel):
             # Qt takes a tooltip as rich text if its first line has a tag; that line holds the
             # label name, which is user text ("<b>" is a valid name): escape it then.
             tip = f"{span.label} {span.start}–{span.end}\n{self.document.span_text(span)}"
-            return QtGui.Qt.convertFromPlainText(tip) if QtGui.Qt.mightBeRichText(tip) else tip
+            return plain_tooltip(tip)
         if role == Qt.ItemDataRole.BackgroundRole and column == self.LABEL:
             return self._backgrounds.get(span.label)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.LABEL:
@@ -173,11 +173,6 @@ class AnnotationListModel(ColumnsTableModel):
         if index.column() == self.LABEL:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
-
-
-def menu_text(name: str) -> str:
-    """A user-given name as a menu or button text: "&" would otherwise underline the next letter."""
-    return name.replace("&", "&&")
 
 
 def add_span_actions(menu: QMenu, document: AnnotationDocument, span: Span) -> None:

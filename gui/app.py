@@ -13,10 +13,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 import resources
-from storage.model import AnnotatorError, DuplicateArticleError, ProjectInUseError, Scheme
+from storage.model import (
+    AnnotatorError,
+    DuplicateArticleError,
+    ProjectInUseError,
+    Scheme,
+)
 from storage.project import Project
 from storage.text import normalise, parse_article
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
+from gui.plain import menu_text
 from storage.model import AnnotatorError, Event, RemovedSpan, Span
 
 if TYPE_CHECKING:
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 def _quote(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
-    return f"‘{text if len(text) <= limit else text[:limit - 1] + '…'}’"
+    # The Edit menu shows this text: a literal "&" must not become a mnemonic.
+    return menu_text(f"‘{text if len(text) <= limit else text[:limit - 1] + '…'}’")
 
 
 class StoreCommand(QUndoCommand):

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from gui.document import AnnotationDocument
+from gui.plain import plain_tooltip
 from gui.table_model import ColumnsTableModel
 from storage.frames import frame_problems
 from storage.model import Event
@@ -111,9 +112,9 @@ class EventListModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             problems = self.problems(event)
             if column == self.WARNING_COLUMN:
-                return ("Incomplete frame: " + "; ".join(problems)) if problems else None
+                return plain_tooltip("Incomplete frame: " + "; ".join(problems)) if problems else None
             if column == self.ARGUMENTS_COLUMN:
-                return self.summary(event) or None
+                return plain_tooltip(self.summary(event)) if self.summary(event) else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.WARNING_COLUMN:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

@@ -19,7 +19,15 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any, Callable, Protocol, cast
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSettings, Qt, SignalInstance
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    SignalInstance,
+)
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +51,7 @@ from gui.document import AnnotationDocument
 from gui.event_list_model import EventListModel, quote
 from gui.event_marks import event_marks
 from gui.frame_editor import FrameEditor
+from gui.plain import menu_text
 from gui.role_slot import plain_label
 from storage.frames import frame_problems
 from storage.model import Event, Span
@@ -361,11 +370,11 @@ class EventPanel(QWidget):
         menu = QMenu(self)
         menu.setObjectName("choose_role")
         # A popup never shows its title (only a submenu does): say what is asked in a dead first row.
-        question = menu.addAction(f"‘{quote(self.document.span_text(span))}’ as…")
+        question = menu.addAction(menu_text(f"‘{quote(self.document.span_text(span))}’ as…"))
         question.setEnabled(False)
         menu.addSeparator()
         for name in roles:
-            action = menu.addAction("&" + name.replace("&", "&&"))
+            action = menu.addAction("&" + menu_text(name))
             action.setData(name)
         chosen = menu.exec(global_pos)
         return chosen.data() if chosen is not None else None

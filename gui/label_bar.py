@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
-from gui.annotation_list import add_span_actions, menu_text
+from gui.annotation_list import add_span_actions
 from gui.article_view import ArticleView, snap_selection
 from gui.colours import readable_text_colour
 from gui.document import AnnotationDocument
+from gui.plain import menu_text, plain_tooltip
 from storage.model import Label
 
 
@@ -72,7 +72,7 @@ class LabelBar(QToolBar):
             tip += f"\n{label.description}"
         # A tooltip is rich text when its first line looks like markup, and label names are user
         # text: a label called "<b>" must show as typed.
-        action.setToolTip(QtGui.Qt.convertFromPlainText(tip) if QtGui.Qt.mightBeRichText(tip) else tip)
+        action.setToolTip(plain_tooltip(tip))
         action.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(name, False))
         self.addAction(action)
         self.host.addAction(action)

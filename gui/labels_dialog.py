@@ -9,7 +9,6 @@ tests replace on the instance.
 """
 from __future__ import annotations
 
-from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.plain import plain_tooltip
 from storage.model import LABEL_KINDS, AnnotatorError, Label, LabelInUseError
 from storage.project import Project
 
@@ -121,7 +121,7 @@ class LabelsDialog(QDialog):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == len(cells) - 1:  # the description, user text: shown as typed
-                    item.setToolTip(QtGui.Qt.convertFromPlainText(text) if QtGui.Qt.mightBeRichText(text) else text)
+                    item.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, item)
             self.table.item(row, 1).setIcon(swatch(label.colour))
             self.table.item(row, 0).setData(Qt.UserRole, label.name)

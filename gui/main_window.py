@@ -48,13 +48,15 @@ from gui.document import AnnotationDocument
 from gui.event_panel import install_event_panel
 from gui.find_bar import FindBar
 from gui.label_bar import LabelBar, SpanEditor
-from gui.shortcuts import show_shortcuts, shortcut_rows
+from gui.shortcuts import shortcut_rows, show_shortcuts
 from storage.model import AnnotatorError, Article, Scheme, Span
 from storage.project import Project
 from storage.stats import format_stats, project_stats
 
 if TYPE_CHECKING:
-    from gui.file_actions import FileActions  # which imports read_recent_projects from here
+    from gui.file_actions import (
+        FileActions,  # which imports read_recent_projects from here
+    )
 
 APP_TITLE = "Event Annotator"
 POLL_INTERVAL_MS = 2000

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.candidates import Candidate, role_rules
 from gui.event_list_model import quote
+from gui.plain import plain_tooltip
 from storage.model import Role
 
 __all__ = ["CANDIDATE", "FILLED", "KIND", "SPAN_ID", "RoleSlot", "plain_label"]
@@ -77,7 +86,7 @@ class RoleSlot(QWidget):
             item.setData(KIND, FILLED)
             item.setData(SPAN_ID, span_id)
             item.setData(Qt.ItemDataRole.DecorationRole, self.colour)
-            item.setToolTip(f"{role.name}: {span_text}\nBackspace/Delete or × removes it")
+            item.setToolTip(plain_tooltip(f"{role.name}: {span_text}\nBackspace/Delete or × removes it"))
             self.list.setItemWidget(item, self._remove_button(span_id, span_text))
         for n, candidate in enumerate(found or [], start=1):
             span = candidate.span
@@ -125,7 +134,7 @@ class RoleSlot(QWidget):
         button.setText("×")
         button.setAutoRaise(True)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes role to role; Delete removes
-        button.setToolTip(f"Remove ‘{quote(span_text)}’ from {self.role.name}")
+        button.setToolTip(plain_tooltip(f"Remove ‘{quote(span_text)}’ from {self.role.name}"))
         button.setAccessibleName(f"Remove {span_text} from {self.role.name}")
         button.clicked.connect(lambda: self.removeRequested.emit(self.role.name, span_id))
         layout = QHBoxLayout(holder)

@@ -239,6 +239,20 @@ def test_ctrl_return_marks_done_and_opens_the_next_unfinished(qtbot, window, pro
     assert stored_status(project_path, second.id) == "in_progress"
 
 
+def test_ctrl_k_skips_and_back_to_in_progress_reopens(qtbot, window, project_path):
+    first = window.document.article.id
+    with qtbot.waitSignal(window.document.articleOpened):
+        press(qtbot, window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert stored_status(project_path, first) == "skipped"
+    second = window.document.article.id
+    assert second != first and stored_status(project_path, second) == "in_progress"
+    window.open_article(first)  # a skipped article is not unfinished, so go back to it by hand
+    assert stored_status(project_path, first) == "skipped"  # opening it does not change its status
+    window.reopen_action.trigger()  # Article ▸ Back to in progress
+    assert stored_status(project_path, first) == "in_progress"
+    assert window.article_list.model.summary(0).status == "in_progress"
+
+
 def test_next_and_previous_article_keys(qtbot, window):
     first = window.document.article.id
     press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)

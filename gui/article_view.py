@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
-from gui.colours import relative_luminance
+from gui.colours import relative_luminance, visible_on
 from gui.event_marks import connector_path
 from gui.offsets import OffsetMap
 from gui.span_highlighter import SpanHighlighter
@@ -399,10 +399,14 @@ class ArticleView(QPlainTextEdit):
                 bars.append((QRectF(left + 1, y, right - left - 2, thickness), colour))
         return bars
 
+    def _mark_colour(self, colour: QColor) -> QColor:
+        """A mark's colour made visible on this palette's base (dark indigo on a dark theme)."""
+        return visible_on(colour, self.palette().color(QPalette.ColorRole.Base))
+
     def _paint_outlines(self, painter: QPainter, shown: list[tuple[QTextBlock, QRectF]]) -> None:
         outlines: list[tuple[int, int, QPen, int | None]] = []
         for n, (start, end, colour, _) in enumerate(self._marks):
-            outlines.append((start, end, QPen(colour, 2, Qt.PenStyle.DashLine), n))
+            outlines.append((start, end, QPen(self._mark_colour(colour), 2, Qt.PenStyle.DashLine), n))
         current = self._index.get(self._current) if self._current is not None else None
         if current is not None:
             outlines.append((current.start, current.end, QPen(self.palette().color(QPalette.ColorRole.Text), 2), None))
@@ -444,6 +448,7 @@ class ArticleView(QPlainTextEdit):
             if n == self._hub:
                 continue
             _, _, colour, name = self._marks[n]
+            colour = self._mark_colour(colour)
             path = connector_path(hub, box)
             painter.setPen(QPen(colour, 1.5))
             painter.drawPath(path)

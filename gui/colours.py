@@ -47,6 +47,21 @@ def readable_text_colour(bg: QColor) -> QColor:
     return QColor(WHITE)
 
 
+def visible_on(colour: QColor | str, base: QColor | str, minimum: float = 3.0) -> QColor:
+    """``colour``, blended towards black or white just enough to reach ``minimum`` contrast with
+    ``base`` (WCAG asks 3:1 for lines and outlines): a dark indigo outline stays visible on a
+    dark palette, and is left as it is on a light one."""
+    fg, bg = QColor(colour), QColor(base)
+    if contrast_ratio(fg, bg) >= minimum:
+        return fg
+    target = readable_text_colour(bg)
+    for step in range(1, 11):
+        candidate = tint(target, step / 10, fg)
+        if contrast_ratio(candidate, bg) >= minimum:
+            return candidate
+    return target
+
+
 def tint(colour: QColor | str, factor: float, base: QColor | str = WHITE) -> QColor:
     """``colour`` blended into ``base``: 0 gives ``base``, 1 gives ``colour``.
 

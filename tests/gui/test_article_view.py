@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from gui.article_view import ArticleView, SpanHighlighter, snap_selection
-from gui.colours import contrast_ratio, readable_text_colour, tint
+from gui.colours import contrast_ratio, readable_text_colour, tint, visible_on
 from gui.offsets import OffsetMap
 from storage.model import Span
 
@@ -329,3 +329,12 @@ def test_current_span_and_marks_are_outlined(qtbot, view: ArticleView) -> None:
     assert text_colour in pixels_near(TEXT.index("Assad"))
     view.set_current_span(None)
     assert text_colour not in pixels_near(TEXT.index("Assad"))
+
+
+def test_mark_outlines_stay_visible_on_light_and_dark_bases() -> None:
+    from gui.event_marks import ROLE_COLOURS, TRIGGER_COLOUR
+
+    for base in ("#ffffff", "#1e1e1e"):
+        for colour in (*ROLE_COLOURS, TRIGGER_COLOUR):
+            assert contrast_ratio(visible_on(colour, base), QColor(base)) >= 3.0, (colour, base)
+    assert visible_on("#332288", "#ffffff") == QColor("#332288")  # already visible: unchanged

@@ -12,14 +12,13 @@ from PySide6.QtCore import Qt
 from storage.exporting import export_to_path
 from storage.importing import import_paths
 from storage.project import Project
-from tests.gui.test_event_flow import (
+from tests.gui.event_helpers import (
     open_window,
     point,
-    sample_project,  # noqa: F401 - fixture
+    press,
     tag,
     word,
 )
-from tests.gui.test_event_keyboard_path import press
 
 # What the test builds, by trigger text: type, {role: argument texts}, attributes.
 EXPECTED = {
@@ -31,7 +30,7 @@ EXPECTED = {
 
 
 @pytest.fixture
-def built(qtbot, sample_project: Path) -> tuple[Project, str]:  # noqa: F811
+def built(qtbot, sample_project: Path) -> tuple[Project, str]:
     """Two frames on the sample article, sharing a source, built as a user would; (project, text)."""
     window, panel = open_window(qtbot, sample_project)
     frame, view = panel.frame, window.view

@@ -10,11 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.test_event_flow import (
+from tests.gui.event_helpers import (
     open_window,
     point,
+    press,
     rows,
-    sample_project,  # noqa: F401 - fixture
     tag,
     word,
 )
@@ -31,12 +31,7 @@ def frame_rows(project) -> tuple[list[tuple], list[tuple]]:
     return events, arguments
 
 
-def press(qtbot, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    """A key to whatever has the focus, as the user's keyboard would send it."""
-    qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
-
-
-def test_the_readme_keyboard_path_key_by_key(qtbot, sample_project: Path):  # noqa: F811
+def test_the_readme_keyboard_path_key_by_key(qtbot, sample_project: Path):
     window, panel = open_window(qtbot, sample_project)
     project, frame = window.project, panel.frame
     insurgents = tag(qtbot, window, "insurgents", Qt.Key.Key_1)
@@ -92,7 +87,7 @@ def test_the_readme_keyboard_path_key_by_key(qtbot, sample_project: Path):  # no
         "Add ‘Damascus’ as location"]
 
 
-def test_every_frame_edit_undoes_and_redoes_with_a_readable_name(qtbot, sample_project: Path):  # noqa: F811
+def test_every_frame_edit_undoes_and_redoes_with_a_readable_name(qtbot, sample_project: Path):
     window, panel = open_window(qtbot, sample_project)
     project, doc, frame, view = window.project, window.document, panel.frame, window.view
     insurgents = tag(qtbot, window, "insurgents", Qt.Key.Key_1)
@@ -148,7 +143,7 @@ def test_every_frame_edit_undoes_and_redoes_with_a_readable_name(qtbot, sample_p
         assert frame_rows(project) == after, expected_name
 
 
-def test_arrows_and_enter_fill_a_role_twice_and_backspace_empties_it(qtbot, sample_project: Path):  # noqa: F811
+def test_arrows_and_enter_fill_a_role_twice_and_backspace_empties_it(qtbot, sample_project: Path):
     """Arrows + Enter do what digits do; a role may take several spans (two sources here)."""
     window, panel = open_window(qtbot, sample_project)
     project, frame = window.project, panel.frame

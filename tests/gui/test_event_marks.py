@@ -11,13 +11,12 @@ from PySide6.QtGui import QTextCursor
 from gui.event_marks import connector_path
 from gui.main_window import MainWindow
 from gui.role_slot import SPAN_ID
-from tests.gui.test_event_flow import (
+from tests.gui.event_helpers import (
     open_window,
-    sample_project,  # noqa: F401 - fixture
+    press,
     tag,
     word,
 )
-from tests.gui.test_event_keyboard_path import press
 
 
 def box(window: MainWindow, text: str) -> QRectF:
@@ -41,7 +40,7 @@ def painted(window: MainWindow) -> list[tuple[str, QPointF, QPointF]]:
     return window.view.painted_connectors
 
 
-def test_the_trigger_is_joined_to_each_argument_only_while_its_event_is_selected(qtbot, sample_project: Path):  # noqa: F811
+def test_the_trigger_is_joined_to_each_argument_only_while_its_event_is_selected(qtbot, sample_project: Path):
     window, panel = open_window(qtbot, sample_project)
     view = window.view
     insurgents = tag(qtbot, window, "insurgents", Qt.Key.Key_1)

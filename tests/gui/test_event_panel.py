@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QToolButton
 
@@ -17,21 +17,20 @@ from gui.event_panel import OPEN_FRAME_ON_TAG, EventPanel
 from gui.main_window import MainWindow
 from storage.model import Role
 from storage.project import Project
-from tests.gui.test_event_flow import (
+from tests.gui.event_helpers import (
     arguments,
     events,
     load_sample,
     open_window,
     point,
     rows,
-    sample_project,  # noqa: F401 - fixture
     tag,
     word,
 )
 
 
 @pytest.fixture
-def opened(qtbot, sample_project: Path) -> tuple[MainWindow, EventPanel]:  # noqa: F811
+def opened(qtbot, sample_project: Path) -> tuple[MainWindow, EventPanel]:
     return open_window(qtbot, sample_project)
 
 

@@ -33,18 +33,14 @@ from PySide6.QtWidgets import (
 from gui.article_list import configure_row_table, select_row
 from gui.colours import readable_text_colour, tint
 from gui.document import AnnotationDocument
-from gui.plain import menu_text, plain_tooltip
+from gui.plain import menu_text, plain_tooltip, quote
+from gui.spans import span_order
 from gui.table_model import ColumnsTableModel
 from storage.model import Article, Span
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 TEXT_LIMIT = 80  # characters of a span shown in the list; the tooltip has the whole text
 TINT = 0.35  # same idea as the view: the label colour blended into the base colour
-
-
-def _sort_key(span: Span) -> tuple[int, int, int]:
-    # The document's order (sorted_spans): by start, outer before inner, then id.
-    return (span.start, -span.end, span.id)
 
 
 class AnnotationListModel(ColumnsTableModel):
@@ -79,11 +75,11 @@ class AnnotationListModel(ColumnsTableModel):
     def _reset(self, _article: Article | None = None) -> None:
         self.beginResetModel()
         self._spans = self.document.sorted_spans()
-        self._keys = [_sort_key(s) for s in self._spans]
+        self._keys = [span_order(s) for s in self._spans]
         self.endResetModel()
 
     def _insert(self, span: Span) -> None:
-        key = _sort_key(span)
+        key = span_order(span)
         row = bisect_left(self._keys, key)
         self.beginInsertRows(QModelIndex(), row, row)
         self._spans.insert(row, span)
@@ -115,7 +111,7 @@ class AnnotationListModel(ColumnsTableModel):
 
     def _row_of_span(self, span: Span) -> int | None:
         # Start, end and id never change for a span, so its sort key finds its row.
-        row = bisect_left(self._keys, _sort_key(span))
+        row = bisect_left(self._keys, span_order(span))
         if row < len(self._spans) and self._spans[row].id == span.id:
             return row
         return None
@@ -136,8 +132,7 @@ class AnnotationListModel(ColumnsTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.TEXT:
-                text = " ".join(self.document.span_text(span).split())
-                return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT - 1] + "…"
+                return quote(self.document.span_text(span), TEXT_LIMIT)
             if column == self.LABEL:
                 return span.label
             return f"{span.start}–{span.end}"

@@ -19,7 +19,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 
-from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 from gui.colours import relative_luminance, visible_on
 from gui.event_marks import connector_path
 from gui.offsets import OffsetMap
+from gui.plain import plain_tooltip
 from gui.span_highlighter import SpanHighlighter
 from gui.spans import SpanIndex, SpanLike, has_right_to_left, snap_selection, stack_rows
 
@@ -212,11 +212,6 @@ class ArticleView(QPlainTextEdit):
         to_cp = self._offsets.to_code_point
         return to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd())
 
-    def snapped_selection(self, *, precise: bool = False) -> tuple[int, int] | None:
-        """``selection_range`` snapped to whole words (see ``snap_selection``)."""
-        selected = self.selection_range()
-        return None if selected is None else snap_selection(self._text, *selected, precise=precise)
-
     def select_range(self, start: int, end: int) -> None:
         """Select code points ``start..end`` and scroll them into the middle of the view if hidden."""
         if not 0 <= start <= end <= len(self._text):
@@ -288,10 +283,8 @@ class ArticleView(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             cp = self.code_point_at(event.pos())
             text = self.tooltip_text(cp) if cp is not None else ""
-            if QtGui.Qt.mightBeRichText(text):  # QtGui's Qt namespace; a label like "<b>" shows as typed
-                text = QtGui.Qt.convertFromPlainText(text)
-            if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
+            if text:  # a label like "<b>" shows as typed
+                QToolTip.showText(event.globalPos(), plain_tooltip(text), self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()

@@ -11,17 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
-from gui.plain import menu_text
+from gui.plain import menu_text, quote
 from storage.model import AnnotatorError, Event, RemovedSpan, Span
 
 if TYPE_CHECKING:
     from gui.document import AnnotationDocument
 
 
-def _quote(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
+def _quote(text: str) -> str:
     # The Edit menu shows this text: a literal "&" must not become a mnemonic.
-    return menu_text(f"‘{text if len(text) <= limit else text[:limit - 1] + '…'}’")
+    return menu_text(f"‘{quote(text, 40)}’")
 
 
 class StoreCommand(QUndoCommand):

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from gui.spans import span_order
 from storage.model import Article, Event, Span
 from storage.project import Project
 
@@ -53,7 +54,7 @@ class AnnotationDocument(QObject):
         return self.text[span.start:span.end]
 
     def sorted_spans(self) -> list[Span]:
-        return sorted(self.spans.values(), key=lambda s: (s.start, -s.end, s.id))
+        return sorted(self.spans.values(), key=span_order)
 
     def sorted_events(self) -> list[Event]:
         return sorted(self.events.values(),

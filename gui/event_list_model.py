@@ -12,19 +12,13 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from gui.document import AnnotationDocument
-from gui.plain import plain_tooltip
+from gui.plain import plain_tooltip, quote
 from gui.table_model import ColumnsTableModel
 from storage.frames import frame_problems
 from storage.model import Event
 
 WARNING = "⚠"
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def quote(text: str, limit: int = 30) -> str:
-    """One line of article text, shortened with an ellipsis: for summaries and menus."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class EventListModel(ColumnsTableModel):

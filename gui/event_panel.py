@@ -48,10 +48,10 @@ from PySide6.QtWidgets import (
 from gui.article_view import ArticleView
 from gui.commands import AddSpanCommand, ChangeLabelCommand
 from gui.document import AnnotationDocument
-from gui.event_list_model import EventListModel, quote
+from gui.event_list_model import EventListModel
 from gui.event_marks import event_marks
 from gui.frame_editor import FrameEditor
-from gui.plain import menu_text
+from gui.plain import menu_text, quote
 from gui.role_slot import plain_label
 from storage.frames import frame_problems
 from storage.model import Event, Span

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 
 from gui.candidates import Candidate, matching_types, role_candidates
 from gui.document import AnnotationDocument
-from gui.event_list_model import WARNING, quote
+from gui.event_list_model import WARNING
+from gui.plain import quote
 from gui.event_marks import role_colour
 from gui.role_slot import CANDIDATE, FILLED, KIND, SPAN_ID, RoleSlot, plain_label
 from storage.frames import frame_problems

@@ -5,6 +5,12 @@ from __future__ import annotations
 from PySide6 import QtGui
 
 
+def quote(text: str, limit: int = 30) -> str:
+    """One line of article text, shortened with an ellipsis: for lists, summaries and menus."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows ``text`` as typed: Qt has no plain-text switch for tooltips."""
     return QtGui.Qt.convertFromPlainText(text) if QtGui.Qt.mightBeRichText(text) else text

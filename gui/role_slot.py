@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.candidates import Candidate, role_rules
-from gui.event_list_model import quote
-from gui.plain import plain_tooltip
+from gui.plain import plain_tooltip, quote
 from storage.model import Role
 
 __all__ = ["CANDIDATE", "FILLED", "KIND", "SPAN_ID", "RoleSlot", "plain_label"]

@@ -58,9 +58,6 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.rehighlight()  # every block is inactive now, so this only clears the old tints
         self.document().setModified(False)
 
-    def is_active(self, n: int) -> bool:
-        return n in self._active
-
     def activate(self, blocks: range) -> None:
         """Format the blocks in ``blocks`` that have not been formatted since the last reset."""
         new = [n for n in blocks if n not in self._active]

@@ -115,7 +115,8 @@ def has_right_to_left(text: str, start: int = 0, end: int | None = None) -> bool
 # Span index, tint runs and underline rows
 
 
-def _span_order(span: SpanLike) -> tuple[int, int, int]:
+def span_order(span: SpanLike) -> tuple[int, int, int]:
+    """The reading order of spans everywhere: by start, outer before inner, then id."""
     return (span.start, -span.end, span.id)  # outer before inner when both start together
 
 
@@ -220,7 +221,7 @@ class SpanIndex:
         """Spans touching block n, sorted by start, outer before inner."""
         spans = self._by_block[n]
         if n in self._unsorted:
-            spans.sort(key=_span_order)
+            spans.sort(key=span_order)
             self._unsorted.discard(n)
         return spans
 

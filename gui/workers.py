@@ -10,7 +10,6 @@ worker would never run, since the worker's thread is busy inside the job until i
 """
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -91,15 +90,6 @@ def start_worker(worker: ProjectWorker, parent: QObject | None = None) -> QThrea
     return thread
 
 
-def accepts_keyword(fn: Callable[..., Any], name: str) -> bool:
-    """True if ``fn`` takes a keyword argument ``name`` (or ``**kwargs``)."""
-    try:
-        parameters = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(p.name == name or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
-
-
 def import_job(paths: Sequence[Path], *, encoding: str | None = None) -> Job:
     """A job that imports files and folders; returns ``storage.importing.ImportReport``.
 
@@ -120,12 +110,10 @@ def export_job(fmt: str, path: Path, *, status: str | None = None, relations: bo
     """A job that exports to ``path``; returns ``storage.exporting.ExportReport``.
 
     The exporter writes a temporary file and renames it at the end, so stopping it early
-    leaves no file. If it has no ``cancelled`` hook, the progress callback raises
-    ``JobCancelled`` once cancel was asked, which unwinds the exporter before the rename.
+    leaves no file: once cancel was asked the progress callback raises ``JobCancelled``, which
+    unwinds the exporter before the rename.
     """
     from storage.exporting import export_to_path
-
-    has_hook = accepts_keyword(export_to_path, "cancelled")
 
     def job(project: Project, progress: ProgressFn, cancelled: CancelledFn) -> Any:
         def checked_progress(done: int, total: int, what: str) -> None:
@@ -133,10 +121,7 @@ def export_job(fmt: str, path: Path, *, status: str | None = None, relations: bo
                 raise JobCancelled()
             progress(done, total, what)
 
-        options: dict[str, Any] = dict(status=status, relations=relations, docbin=docbin,
-                                       progress=checked_progress)
-        if has_hook:
-            options["cancelled"] = cancelled
-        return export_to_path(project, fmt, path, **options)
+        return export_to_path(project, fmt, path, status=status, relations=relations,
+                              docbin=docbin, progress=checked_progress)
 
     return job

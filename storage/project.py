@@ -376,9 +376,6 @@ class Project:
         return [r[0] for r in self.db.execute(
             "SELECT id FROM events WHERE trigger_id = ? ORDER BY id", [span_id])]
 
-    def events_for_trigger(self, span_id: int) -> list[Event]:
-        return [self.event(eid) for eid in self._events_triggered_by(span_id)]
-
     def event(self, event_id: int) -> Event:
         row = self.db.execute(
             "SELECT id, article_id, trigger_id, type, attributes, annotator, created "

@@ -250,12 +250,13 @@ class FileActions(QObject):
         self.exec_dialog(dialog)
         dialog.deleteLater()
 
-    def _scheme_changed(self) -> None:
-        """A label changed: rebuild keys and colours, and re-read the article, whose spans may
-        have been renamed or deleted with their label (its undo history goes with them)."""
+    def _scheme_changed(self, spans_changed: bool) -> None:
+        """A label changed: rebuild keys and colours. Only a rename or a cascading delete touches
+        spans; then the article is re-read (its undo history, naming old labels, goes with it)."""
         self.window.reload_scheme()
-        self.window.document.reload()
-        self.window.refresh_articles()
+        if spans_changed:
+            self.window.document.reload()
+            self.window.refresh_articles()
 
     # -- import ------------------------------------------------------------------------------
 

@@ -49,7 +49,9 @@ def swatch(colour: str, size: int = 14) -> QIcon:
 class LabelsDialog(QDialog):
     """A table of the project's labels with buttons for each change; emits ``schemeChanged``."""
 
-    schemeChanged = Signal()
+    # True when spans changed with the scheme (a rename or a cascading delete): the open article
+    # must be re-read, and its undo history, which names the old labels, goes with it.
+    schemeChanged = Signal(bool)
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,7 +193,7 @@ class LabelsDialog(QDialog):
 
     # -- changes -----------------------------------------------------------------------------
 
-    def _apply(self, change: object, *, select: str | None = None) -> bool:
+    def _apply(self, change: object, *, select: str | None = None, spans: bool = False) -> bool:
         """Run one store call; on success refresh and emit, on refusal show why."""
         try:
             change()  # type: ignore[operator]
@@ -200,7 +202,7 @@ class LabelsDialog(QDialog):
             return False
         self.show_error("")
         self.refresh(select)
-        self.schemeChanged.emit()
+        self.schemeChanged.emit(spans)
         return True
 
     def show_error(self, message: str) -> None:
@@ -240,7 +242,8 @@ class LabelsDialog(QDialog):
         new = self.ask_text("Rename label", f"New name for {old} (its spans follow):", old)
         if new is None or new.strip() == old:
             return False
-        return self._apply(lambda: self.project.rename_label(old, new.strip()), select=new.strip())
+        return self._apply(lambda: self.project.rename_label(old, new.strip()), select=new.strip(),
+                           spans=True)
 
     def recolour_selected(self) -> bool:
         name = self.selected_name()
@@ -284,11 +287,11 @@ class LabelsDialog(QDialog):
             spans = f"{exc.span_count} span{'' if exc.span_count == 1 else 's'}"
             if not self.confirm(f"Delete label {name} and its {spans}?"):
                 return False
-            return self._apply(lambda: self.project.delete_label(name, cascade=True))
+            return self._apply(lambda: self.project.delete_label(name, cascade=True), spans=True)
         except AnnotatorError as exc:
             self.show_error(str(exc))
             return False
         self.show_error("")
         self.refresh()
-        self.schemeChanged.emit()
+        self.schemeChanged.emit(False)  # the label had no spans
         return True

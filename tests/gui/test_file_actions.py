@@ -321,3 +321,25 @@ def test_labels_dialog_changes_reach_the_window(window, qtbot, tmp_path):
     fa.labels_action.trigger()
     assert [label.name for label in window.project.scheme.labels][0] == "PARTY"
     assert [s.label for s in window.document.spans.values()] == ["PARTY"]
+
+
+def test_recolouring_a_label_keeps_the_article_and_its_undo_history(window, qtbot, tmp_path):
+    window.project.add_article(text="Rebels entered Velmora.", title="t")
+    window.refresh_articles()
+    window.open_article(window.project.article_ids()[0])
+    window.document.tag(0, 6, "ACTOR")
+    fa = window.file_actions
+
+    def recolour_actor(dialog):
+        dialog.ask_colour = lambda current: "#112233"
+        dialog.select("ACTOR")
+        dialog.recolour_selected()
+        return False
+
+    fa.exec_dialog = recolour_actor
+    with qtbot.assertNotEmitted(window.document.articleOpened):  # no re-read of the article
+        fa.labels_action.trigger()
+    assert window.project.scheme.label("ACTOR").colour == "#112233"
+    assert window.document.undo_stack.undoText() == "Tag ‘Rebels’ as ACTOR"  # undo still there
+    window.document.undo_stack.undo()
+    assert window.project.spans(window.document.article.id) == []

@@ -37,9 +37,10 @@ class EventListModel(ColumnsTableModel):
         self.reload()
 
     def _signals(self) -> tuple[Any, ...]:
+        # No span signals: a span edit that touches an event already arrives as eventChanged or
+        # eventRemoved (the document emits them), and resetting the table per keystroke is waste.
         doc = self._document
-        return (doc.articleOpened, doc.eventChanged, doc.eventRemoved,
-                doc.spanAdded, doc.spanRemoved, doc.spanChanged)
+        return (doc.articleOpened, doc.eventChanged, doc.eventRemoved)
 
     def set_document(self, document: AnnotationDocument) -> None:
         """Follow another document (the window makes a new one when it opens another project)."""

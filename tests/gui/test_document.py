@@ -82,3 +82,25 @@ def test_event_edits_undo_in_reverse(doc, qtbot):
     assert rows(doc, "events") == []
     doc.undo_stack.redo()
     assert doc.project.event(event_id).trigger_id == trigger.id
+
+
+def test_events_table_follows_span_edits_without_a_reset_per_keystroke(doc, qtbot, qtmodeltester):
+    from gui.event_list_model import EventListModel
+
+    model = EventListModel(doc)
+    doc.tag(*at("entered"), "EVENT")
+    trigger = doc.current_span
+    doc.create_event(trigger.id, "FIGHT")
+    event_id = doc.current_event_id
+    doc.tag(*at("Insurgents"), "ACTOR")
+    actor = doc.current_span
+    doc.add_argument(event_id, "source", actor.id)
+    summary = model.index(0, EventListModel.ARGUMENTS_COLUMN)
+    assert summary.data() == "source: Insurgents"
+    with qtbot.assertNotEmitted(model.modelReset):  # a span no event uses: the table stays
+        doc.tag(*at("Sunday"), "ACTOR")
+    doc.delete_span(actor.id)  # a filler goes: its event row follows
+    assert model.index(0, EventListModel.ARGUMENTS_COLUMN).data() == ""
+    doc.delete_span(trigger.id)  # the trigger goes: so does the row
+    assert model.rowCount() == 0
+    qtmodeltester.check(model)

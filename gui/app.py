@@ -129,7 +129,9 @@ def create_main_window(project_path: Path, settings: QSettings, *, sample_if_new
         raise
     FileActions(window)
     if sample_id is not None:
-        window.open_article(sample_id)
+        article = window.document.article
+        if article is None or article.id != sample_id:  # a new project already shows its only article
+            window.open_article(sample_id)
         # No timeout: the hint stays until the next status message replaces it.
         window.statusBar().showMessage(tagging_hint(project.scheme))
     return window

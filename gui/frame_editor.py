@@ -15,8 +15,6 @@ document's signals, never from what it just did.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -40,7 +38,7 @@ from gui.plain import quote
 from gui.event_marks import role_colour
 from gui.role_slot import CANDIDATE, FILLED, KIND, SPAN_ID, RoleSlot, plain_label
 from storage.frames import frame_problems
-from storage.model import Event, Scheme
+from storage.model import Event, Scheme, is_iso_date
 from storage.sentences import sentences
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
@@ -49,7 +47,6 @@ _REMOVE = (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
 KEYS_HELP = ("Type to filter, ↑↓ Enter: pick type · Tab: next role · 1–9 or Enter: fill · "
              "Backspace: remove · Esc: back to the text · E: edit again · Shift+Del: delete event · "
              "Ctrl+click a span in the text: add it")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class FrameEditor(QWidget):
@@ -358,16 +355,11 @@ class FrameEditor(QWidget):
             return
         value = widget.text().strip() or None
         is_date = self._kinds.get(name) == "date"
-        if value is not None and is_date:
-            try:
-                if not _ISO_DATE.fullmatch(value):  # fromisoformat would also take "20241208"
-                    raise ValueError(value)
-                dt.date.fromisoformat(value)
-            except ValueError:
-                # Refused here rather than by the store: the user is still in the field to fix it.
-                self.date_error.setText(f"{name} must be a date like 2024-12-08, not ‘{value}’")
-                self.date_error.show()
-                return
+        if value is not None and is_date and not is_iso_date(value):
+            # Refused here rather than by the store: the user is still in the field to fix it.
+            self.date_error.setText(f"{name} must be a date like 2024-12-08, not ‘{value}’")
+            self.date_error.show()
+            return
         self.date_error.hide()
         if value != self.shown_event.attributes.get(name):
             self.document.set_event_attribute(self.shown_event.id, name, value)

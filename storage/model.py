@@ -13,6 +13,17 @@ from typing import Any, Mapping
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+def is_iso_date(value: object) -> bool:
+    """True for a real date written YYYY-MM-DD (``fromisoformat`` alone also takes 20241208)."""
+    if not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return False
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped")
 
 # Label kinds: an "entity" label tags things that fill roles (ACTOR, LOCATION);
@@ -131,13 +142,8 @@ class Attribute:
         if self.choices is not None and value not in self.choices:
             raise SchemeError(f"{self.name} must be one of {', '.join(self.choices)}, not {value!r}")
         if self.kind == "date":
-            # fromisoformat alone would also take 20241208; exports promise YYYY-MM-DD.
-            if not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
-                raise SchemeError(f"{self.name} must be an ISO date (YYYY-MM-DD), not {value!r}")
-            try:
-                _dt.date.fromisoformat(value)
-            except ValueError:
-                raise SchemeError(f"{self.name} must be a real date, not {value!r}") from None
+            if not is_iso_date(value):
+                raise SchemeError(f"{self.name} must be a real ISO date (YYYY-MM-DD), not {value!r}")
         elif self.choices is None and not isinstance(value, str):
             raise SchemeError(f"{self.name} must be a string, not {value!r}")
 

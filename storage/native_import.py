@@ -18,22 +18,19 @@ span would re-read the article and open a savepoint for every row.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import json
-import re
 import sqlite3
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Iterator, NoReturn
 
-from storage.model import STATUSES, InputError, SchemeError
+from storage.model import STATUSES, InputError, SchemeError, is_iso_date
 from storage.project import Project, now
 from storage.scheme_growth import SchemeGrowth
 from storage.text import content_hash, normalise, parse_article
 
 _FLUSH_EVERY = 500  # articles per executemany round: bounds memory, keeps statements few
 _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SPAN_KEY = itemgetter(2, 3, 4)  # (start, end, label) of a span row: unique per article
 _SPAN_LABEL = itemgetter(4)
 # Keys other tools keep annotations under. A record with one of them is another format's: read
@@ -227,13 +224,8 @@ class _NativeReader:
     def _article_row(self, article_id: int, text: str, digest: str, meta: dict[str, Any]) -> tuple[Any, ...]:
         title = self._optional_str(meta.get("title"), "meta title")
         date = self._optional_str(meta.get("date"), "meta date")
-        if date is not None:
-            try:
-                if not _DATE.fullmatch(date):
-                    raise ValueError(date)
-                _dt.date.fromisoformat(date)
-            except ValueError:
-                self._fail(f"meta date {date!r} must be a real date written YYYY-MM-DD")
+        if date is not None and not is_iso_date(date):
+            self._fail(f"meta date {date!r} must be a real date written YYYY-MM-DD")
         status = meta.get("status", "new")
         if status not in STATUSES:
             self._fail(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")

@@ -415,9 +415,10 @@ class Project:
     def default_attributes(self, article_id: int) -> dict[str, Any]:
         """Attribute values a new frame starts with; the date is the article's date."""
         values: dict[str, Any] = {}
+        row = self.db.execute("SELECT date FROM articles WHERE id = ?", [article_id]).fetchone()
+        date = row[0] if row else None  # only the date: the article text may be a megabyte
         for attribute in self.scheme.attributes:
             if attribute.kind == "date":
-                date = self.article(article_id).date
                 if date:
                     values[attribute.name] = date
             elif attribute.default is not None:

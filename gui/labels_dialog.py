@@ -31,10 +31,9 @@ from PySide6.QtWidgets import (
 from gui.plain import plain_tooltip
 from storage.model import LABEL_KINDS, AnnotatorError, Label, LabelInUseError
 from storage.project import Project
+from storage.scheme import free_colour
 
 COLUMNS = ("Name", "Colour", "Key", "Kind", "Description")
-# Colour-blind-safe (Okabe-Ito) colours offered to new labels, in order, skipping used ones.
-PALETTE = ("#0072B2", "#E69F00", "#CC79A7", "#009E73", "#D55E00", "#56B4E9", "#F0E442", "#999999")
 _KIND_CHOICES = {"entity (fills a role: actor, place…)": "entity",
                  "trigger (the word that expresses an event)": "trigger"}
 
@@ -214,8 +213,7 @@ class LabelsDialog(QDialog):
         self.error_label.setVisible(bool(message))
 
     def _free_colour(self) -> str:
-        used = {label.colour.upper() for label in self.project.scheme.labels}
-        return next((c for c in PALETTE if c.upper() not in used), PALETTE[-1])
+        return free_colour({label.colour for label in self.project.scheme.labels})
 
     def _free_key(self) -> str | None:
         used = {label.key for label in self.project.scheme.labels}

@@ -21,7 +21,8 @@ from typing import Callable, Sequence
 from storage.model import InputError
 from storage.native_import import Duplicate, import_native
 from storage.project import Project, now
-from storage.scheme_growth import PALETTE, SchemeGrowth
+from storage.scheme import PALETTE
+from storage.scheme_growth import SchemeGrowth
 from storage.text import content_hash, decode, has_bom, normalise, parse_article
 
 __all__ = ["Duplicate", "FileResult", "ImportReport", "SchemeGrowth", "import_paths", "IMPORTABLE_SUFFIXES",

@@ -25,6 +25,19 @@ from storage.model import (
 )
 
 
+# Okabe–Ito, colour-blind safe, without black (a black tint hides its text): the default labels
+# use the first three; a new label (Labels dialog or native import) takes the first unused one.
+PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#CC79A7", "#009E73", "#D55E00", "#56B4E9",
+                            "#F0E442", "#999999")
+
+
+def free_colour(used: set[str]) -> str:
+    """The first palette colour no label has (case-insensitive), cycling once all are taken."""
+    taken = {colour.upper() for colour in used}
+    free = [colour for colour in PALETTE if colour.upper() not in taken]
+    return free[0] if free else PALETTE[len(taken) % len(PALETTE)]
+
+
 def load(db: Database) -> Scheme:
     labels = tuple(
         Label(name=r[0], colour=r[1], key=r[2], description=r[3], kind=r[4])

@@ -14,10 +14,8 @@ from typing import Any
 from storage import scheme as scheme_store
 from storage.model import Attribute, EventType, Label, Role, SchemeError
 from storage.project import Project
+from storage.scheme import free_colour
 
-# Okabe–Ito, the colour-blind-safe set the default scheme's colours come from, without black
-# (a black highlight hides its text). A new label takes the first colour no label has, then cycles.
-PALETTE: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "date", "text")
 
 
@@ -65,8 +63,7 @@ class SchemeGrowth:
         if key is not None and key in self._keys:
             note, key = f", key {key} is taken so it has none", None
         if colour is None:
-            free = [c for c in PALETTE if c not in self._colours]
-            colour = free[0] if free else PALETTE[len(self.kinds) % len(PALETTE)]
+            colour = free_colour(self._colours)
         try:
             label = Label(name=name, colour=colour, key=key, description=description, kind=kind)
         except (TypeError, ValueError) as exc:  # Label checks name, colour and key

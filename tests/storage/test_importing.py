@@ -366,8 +366,9 @@ def test_unknown_labels_roles_types_and_attributes_are_added_and_reported(projec
     assert report.ok and report.scheme_added == [
         "label TIME (entity)", "label ACT (trigger)", "event type CAPTURE", "attribute certainty (text)",
         "role when (takes TIME)"]
-    assert (scheme.label("TIME").colour, scheme.label("TIME").key) == (PALETTE[1], None)  # PALETTE[0] is in use
-    assert scheme.label("ACT").colour == PALETTE[2] and scheme.label("ACT").kind == "trigger"
+    # The default labels hold the first three palette colours; new labels take the next free ones.
+    assert (scheme.label("TIME").colour, scheme.label("TIME").key) == (PALETTE[3], None)
+    assert scheme.label("ACT").colour == PALETTE[4] and scheme.label("ACT").kind == "trigger"
     assert scheme.role("when").labels == ("TIME",)
     assert f"{tmp_path / 'n.jsonl'}: added to the scheme: label TIME (entity)" in report.summary_lines()[0]
 

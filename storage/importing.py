@@ -44,6 +44,7 @@ class FileResult:
     articles_added: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what normalisation changed
+    warnings: list[str] = field(default_factory=list)  # imported, but not as written (e.g. a bad date)
     scheme_added: list[str] = field(default_factory=list)  # e.g. "label ORG (entity)"
     error: InputError | None = None
 
@@ -51,7 +52,7 @@ class FileResult:
         """One line for the user if this file failed or has something to say, else None."""
         if self.error is not None:
             return str(self.error)
-        parts = []
+        parts = [f"warning: {warning}" for warning in self.warnings]
         if len(self.duplicates) == 1 and self.duplicates[0].line is None:
             parts.append("skipped: the same text is already in the project as article "
                          f"{self.duplicates[0].existing_id}")
@@ -125,6 +126,7 @@ def _kinds_of_notes(results: list[FileResult]) -> str:
     """E.g. "9990 already in the project, 12 normalised" for the notes a summary leaves out."""
     kinds = [(sum(1 for r in results if r.duplicates), "already in the project"),
              (sum(1 for r in results if r.notes), "normalised"),
+             (sum(1 for r in results if r.warnings), "with warnings"),
              (sum(1 for r in results if r.scheme_added), "adding to the scheme")]
     return ", ".join(f"{n} {what}" for n, what in kinds if n)
 
@@ -275,5 +277,5 @@ def _import_text(project: Project, job: _Job, content: str, *, bom: bool) -> Fil
         existing = project.article_id_by_hash(digest)
         assert existing is not None
         return FileResult(job.path, duplicates=[Duplicate(existing)])
-    return FileResult(job.path, articles_added=1,
-                      notes=[changes.describe()] if changes.changed else [])
+    return FileResult(job.path, articles_added=1, notes=[changes.describe()] if changes.changed else [],
+                      warnings=[article.warning] if article.warning else [])

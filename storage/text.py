@@ -9,12 +9,11 @@ widget's string agree and offsets never drift. Pure Python: no Qt here.
 from __future__ import annotations
 
 import codecs
-import datetime
 import hashlib
 import re
 from dataclasses import dataclass
 
-from storage.model import InputError
+from storage.model import InputError, is_iso_date
 
 BOM = "\ufeff"
 LINE_SEPARATOR = "\u2028"
@@ -80,6 +79,8 @@ class ParsedArticle:
     title: str
     date: str | None
     text: str
+    # Something the user should hear about, e.g. a header whose date is not a real day.
+    warning: str | None = None
 
 
 def normalise(text: str) -> tuple[str, NormaliseReport]:
@@ -210,30 +211,30 @@ def parse_article(text: str) -> ParsedArticle:
 
     With the house header (" date YYYY-MM-DD <headline>", a blank line, paragraphs) the
     headline becomes the title *and* the first paragraph of the stored text, so it can be
-    annotated too; the "date …" prefix is dropped. Any other text is stored unchanged (offsets
-    must match the file the user sees) and its first non-empty line is the title.
+    annotated too; the "date …" prefix is dropped. A header whose date is not a real day
+    (2025-13-45) is still a header: the article gets no date and a ``warning`` saying why, rather
+    than keeping "date 2025-13-45" in its text and title. Any other text is stored unchanged
+    (offsets must match the file the user sees) and its first non-empty line is the title.
     """
     first_line, newline, rest = text.partition("\n")
     header = _parse_header(first_line)
     if header is None:
         return ParsedArticle(title=_first_line_title(text), date=None, text=text)
-    date, headline = header
+    written, headline = header
+    date = written if is_iso_date(written) else None
+    warning = None if date else f"line 1: {written} is not a real date; imported without a date"
     body = rest[_LEADING_BLANK_LINES.match(rest).end():] if newline else ""
     if not headline:
         body = body.lstrip(BOM)  # it starts the stored text now: see normalise on a leading U+FEFF
-        return ParsedArticle(title=_first_line_title(body), date=date, text=body)
+        return ParsedArticle(title=_first_line_title(body), date=date, text=body, warning=warning)
     stored = f"{headline}\n\n{body}" if body else headline
-    return ParsedArticle(title=_truncate(headline), date=date, text=stored)
+    return ParsedArticle(title=_truncate(headline), date=date, text=stored, warning=warning)
 
 
 def _parse_header(line: str) -> tuple[str, str] | None:
-    """(date, headline) of a house header line, or None if the line is not one (or the date is not real)."""
+    """(date as written, headline) of a house header line, or None if the line is not one."""
     match = _HEADER.fullmatch(line)
     if match is None:
-        return None
-    try:
-        datetime.date.fromisoformat(match.group(1))
-    except ValueError:
         return None
     # A U+FEFF at either end goes with the spaces: the headline may start the stored text.
     return match.group(1), _HEADLINE_EDGES.sub("", match.group(2) or "")

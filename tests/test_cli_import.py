@@ -45,6 +45,18 @@ def test_a_bad_file_exits_non_zero_naming_file_and_line(tmp_path, capsys):
     assert stored_texts(tmp_path) == ["Aid reached Hama."]  # nothing of bad.jsonl, not even line 1
 
 
+def test_an_impossible_header_date_imports_the_headline_and_warns_naming_the_file(tmp_path, capsys):
+    bad = write(tmp_path / "bad-date.txt", " date 2025-13-45 Bad date headline\n\nTroops left Homs.")
+    assert run_import(tmp_path, bad) == 0  # imported: a warning, not a failure
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{bad}: warning: line 1: 2025-13-45 is not a real date; imported without a date",
+                   "imported 1 article from 1 file"]
+    with Project.open(tmp_path / "p.sqlite") as project:
+        article = project.article(project.article_ids()[0])
+    assert (article.title, article.date, article.text) == (
+        "Bad date headline", None, "Bad date headline\n\nTroops left Homs.")
+
+
 def test_encoding_option_reaches_the_decoder(tmp_path, capsys):
     legacy = write(tmp_path / "legacy.txt", "Caf\u00e9 \u2013 Beirut".encode("cp1252"))
     assert run_import(tmp_path, legacy) == 1

@@ -246,10 +246,23 @@ def test_header_without_headline_keeps_date_and_titles_from_body() -> None:
     )
 
 
-@pytest.mark.parametrize("line", [" date 2024-02-30 Not a day", " date 2024-13-01 Nope", " dated 2024-01-01 x"])
-def test_impossible_date_means_plain_text(line: str) -> None:
-    text = line + "\n\nBody."
-    assert parse_article(text) == ParsedArticle(line.strip(), None, text)
+@pytest.mark.parametrize("line, written, headline", [(" date 2024-02-30 Not a day", "2024-02-30", "Not a day"),
+                                                     (" date 2025-13-45 Bad date headline", "2025-13-45",
+                                                      "Bad date headline")])
+def test_an_impossible_date_is_still_a_header_without_a_date_and_with_a_warning(
+        line: str, written: str, headline: str) -> None:
+    article = parse_article(line + "\n\nBody.")
+    assert (article.title, article.date, article.text) == (headline, None, headline + "\n\nBody.")
+    assert article.warning == f"line 1: {written} is not a real date; imported without a date"
+
+
+def test_a_real_date_gives_no_warning() -> None:
+    assert parse_article(" date 2024-02-29 Leap day\n\nBody.").warning is None
+
+
+def test_a_line_that_is_not_a_header_stays_text() -> None:
+    text = " dated 2024-01-01 x\n\nBody."
+    assert parse_article(text) == ParsedArticle("dated 2024-01-01 x", None, text)
 
 
 def test_plain_text_is_kept_exactly() -> None:

@@ -1,0 +1,145 @@
+"""Which annotations of different annotators are "the same one": exact and overlap matching.
+
+Exact: same start and end. Overlap: the ranges share at least one code point; each span is
+matched at most once (one-to-one), the pairs with the same label first, then the larger
+overlap, then the earlier position, so the result does not depend on insertion order.
+For coding measures (κ, α) the matching ignores labels, since the label is what is being
+compared; for P/R/F1 it requires them, since a match is an agreement.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+Offsets = tuple[int, int]
+MODES = ("exact", "overlap")
+
+
+@dataclass(frozen=True)
+class SpanAnn:
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class FrameAnn:
+    """One event frame as agreement sees it: positions instead of ids, so layers compare."""
+
+    trigger: Offsets
+    type: str | None
+    roles: Mapping[str, frozenset[Offsets]]
+    attributes: Mapping[str, Any]
+
+
+def match(a: Sequence[Any], b: Sequence[Any], *, mode: str, same_label: bool,
+          where: Any = lambda x: (x.start, x.end), label: Any = lambda x: x.label) -> list[tuple[int, int]]:
+    """One-to-one matches ``(index in a, index in b)`` between two lists of positioned things."""
+    if mode == "exact":
+        return _match_exact(a, b, same_label=same_label, where=where, label=label)
+    if mode != "overlap":
+        raise ValueError(f"match mode {mode!r} must be one of {MODES}")
+    order_b = sorted(range(len(b)), key=lambda k: where(b[k]))
+    starts_b = [where(b[k])[0] for k in order_b]
+    longest_b = max((where(x)[1] - where(x)[0] for x in b), default=0)
+    candidates = []
+    for i, x in enumerate(a):
+        s, e = where(x)
+        k = bisect_left(starts_b, s - longest_b + 1)
+        while k < len(order_b) and starts_b[k] < e:
+            j = order_b[k]
+            bs, be = where(b[j])
+            overlap = min(e, be) - max(s, bs)
+            if overlap > 0:
+                agree = label(x) == label(b[j])
+                if agree or not same_label:
+                    candidates.append((not agree, -overlap, s, bs, i, j))
+            k += 1
+    candidates.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    result = []
+    for *_, i, j in candidates:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            result.append((i, j))
+    return sorted(result)
+
+
+def _match_exact(a: Sequence[Any], b: Sequence[Any], *, same_label: bool, where: Any,
+                 label: Any) -> list[tuple[int, int]]:
+    by_key: dict[Any, list[int]] = {}
+    for j, y in enumerate(b):
+        by_key.setdefault(where(y), []).append(j)
+    result = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    # Same-label pairs first, so ACTOR/ACTOR is not spent on an ACTOR/LOCATION stack.
+    for agree_pass in ((True,) if same_label else (True, False)):
+        for i, x in enumerate(a):
+            if i in used_a:
+                continue
+            for j in by_key.get(where(x), ()):
+                if j not in used_b and (label(x) == label(b[j])) == agree_pass:
+                    used_a.add(i)
+                    used_b.add(j)
+                    result.append((i, j))
+                    break
+    return sorted(result)
+
+
+class UnionFind:
+    """Groups matched annotations of many annotators into units (connected components)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, x: Any) -> Any:
+        self.parent.setdefault(x, x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:  # path compression
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, x: Any, y: Any) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx != ry:
+            self.parent[max(rx, ry)] = min(rx, ry)
+
+
+def units(layers: Mapping[str, Sequence[Any]], annotators: Sequence[str], *, mode: str,
+          where: Any = lambda x: (x.start, x.end)) -> list[dict[str, list[Any]]]:
+    """Group the annotations of one article into units, matching every pair label-blind.
+
+    Returns one dict per unit: annotator → the annotations of theirs in it (usually one;
+    two when an annotator stacked labels at one position).
+    """
+    present = [name for name in annotators if name in layers]
+    groups = UnionFind()
+    for name in present:
+        for k in range(len(layers[name])):
+            groups.find((name, k))
+    if mode == "exact":
+        by_position: dict[Any, tuple[str, int]] = {}
+        for name in present:
+            for k, x in enumerate(layers[name]):
+                key = where(x)
+                if key in by_position:
+                    groups.union(by_position[key], (name, k))
+                else:
+                    by_position[key] = (name, k)
+    else:
+        for n, first in enumerate(present):
+            for second in present[n + 1:]:
+                for i, j in match(layers[first], layers[second], mode=mode, same_label=False,
+                                  where=where, label=lambda x: None):
+                    groups.union((first, i), (second, j))
+    found: dict[Any, dict[str, list[Any]]] = {}
+    for name in present:
+        for k, x in enumerate(layers[name]):
+            found.setdefault(groups.find((name, k)), {}).setdefault(name, []).append(x)
+    return sorted(found.values(), key=lambda unit: min(where(x) for xs in unit.values() for x in xs))

@@ -210,6 +210,7 @@ class Span:
     label: str
     annotator: str | None = None
     created: str | None = None
+    origin: str = "manual"  # manual, suggestion:<recommender>, import:<format>, merge:<annotator>
 
     def __post_init__(self) -> None:
         if not (0 <= self.start < self.end):

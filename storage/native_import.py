@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Iterator, NoReturn
 
+from storage.assist.origin import check_origin, import_origin
 from storage.model import STATUSES, InputError, SchemeError, is_iso_date
 from storage.project import Project, now
 from storage.scheme_growth import SchemeGrowth
@@ -33,6 +34,8 @@ _FLUSH_EVERY = 500  # articles per executemany round: bounds memory, keeps state
 _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
 _SPAN_KEY = itemgetter(2, 3, 4)  # (start, end, label) of a span row: unique per article
 _SPAN_LABEL = itemgetter(4)
+# A span without "origin" (a file from before origins were recorded) came in by this import.
+_NO_ORIGIN = import_origin("native")
 # Keys other tools keep annotations under. A record with one of them is another format's: read
 # as native, its text would import and its annotations vanish without a word.
 _FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano", "relations": "doccano",
@@ -141,6 +144,7 @@ class _NativeReader:
         self._scheme = scheme
         self._conn = project.db.conn
         self._stamp = now()
+        self._origins: set[str] = set()
         self._ids = {table: _IdPool(self._conn, table) for table in ("articles", "spans", "events")}
         self._hashes: dict[str, int] = {}  # articles of this file, for duplicates within it
         self._rows: dict[str, list[tuple[Any, ...]]] = {
@@ -237,7 +241,7 @@ class _NativeReader:
     def _read_spans(self, article_id: int, text: str, spans: list[Any],
                     events: list[Any]) -> tuple[dict[Any, int], dict[Any, str]]:
         """Validate spans; return file span id -> stored id, and file span id -> label."""
-        length, kinds, stamp = len(text), self._scheme.kinds, self._stamp
+        length, kinds, stamp, known_origins = len(text), self._scheme.kinds, self._stamp, self._origins
         rows: list[tuple[Any, ...]] = []
         for index, span in enumerate(spans):
             # The hot loop (every span of the corpus): one combined test, messages only on failure,
@@ -252,11 +256,16 @@ class _NativeReader:
                     or (annotator is not None and type(annotator) is not str)
                     or (created is not None and type(created) is not str)):
                 self._check_span(index, span, length, events)
+            origin = span.get("origin")
+            if origin is None:
+                origin = _NO_ORIGIN
+            elif origin not in known_origins:
+                known_origins.add(self._origin(origin, _span_name(file_id, index)))
             shown = span.get("text")
             if shown is not None and shown != text[start:end]:
                 self._fail(f"{_span_name(file_id, index)}: \"text\" is {shown!r} but the text at "
                            f"{start}..{end} is {text[start:end]!r}")
-            rows.append((file_id, article_id, start, end, label, annotator, created or stamp))
+            rows.append((file_id, article_id, start, end, label, annotator, created or stamp, origin))
         file_ids = [row[0] for row in rows]
         if len(set(file_ids)) != len(file_ids) or len(set(map(_SPAN_KEY, rows))) != len(rows):
             self._find_repeat(file_ids, rows)
@@ -265,6 +274,13 @@ class _NativeReader:
             rows = [(new_id, *row[1:]) for new_id, row in zip(stored, rows)]
         self._rows["spans"].extend(rows)
         return dict(zip(file_ids, stored)), dict(zip(file_ids, map(_SPAN_LABEL, rows)))
+
+    def _origin(self, origin: Any, name: str) -> str:
+        """A span's ``origin`` as the file gives it, if well formed (checked once per distinct value)."""
+        try:
+            return check_origin(origin)
+        except SchemeError as exc:
+            self._fail(f"{name}: {exc}")
 
     def _check_span(self, index: int, span: dict[str, Any], length: int, events: list[Any]) -> None:
         """The slow path of ``_read_spans``: fail with a precise message, or add a new label."""
@@ -377,8 +393,8 @@ class _NativeReader:
                 "INSERT INTO articles (id, text, length, title, date, source, status, content_hash, "
                 "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["articles"])
             self._conn.executemany(
-                'INSERT INTO spans (id, article_id, start, "end", label, annotator, created) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["spans"])
+                'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows["spans"])
             self._conn.executemany(
                 "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["events"])

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 import resources
 from storage import schema
+from storage.assist.origin import MANUAL, check_origin
 from storage import scheme as scheme_store
 from storage.model import (
     STATUSES,
@@ -42,7 +43,7 @@ from storage.text import content_hash
 BUSY_TIMEOUT_MS = 5000
 
 _ARTICLE_COLUMNS = "id, text, title, date, source, status, content_hash, created, updated"
-_SPAN_COLUMNS = 'id, article_id, start, "end", label, annotator, created'
+_SPAN_COLUMNS = 'id, article_id, start, "end", label, annotator, created, origin'
 
 
 def now() -> str:
@@ -294,9 +295,14 @@ class Project:
 
     def add_span(self, article_id: int, start: int, end: int, label: str, *,
                  annotator: str | None = None, span_id: int | None = None,
-                 created: str | None = None) -> Span:
-        """Tag ``text[start:end]`` with ``label``. Refuses bad offsets, unknown labels, duplicates."""
+                 created: str | None = None, origin: str = MANUAL) -> Span:
+        """Tag ``text[start:end]`` with ``label``. Refuses bad offsets, unknown labels, duplicates.
+
+        ``origin`` says where the span came from (``storage.assist.origin``): an importer passes
+        ``import_origin("conll")``, an accepted suggestion ``suggestion_origin("dictionary")``.
+        """
         self.scheme.label(label)
+        check_origin(origin)
         length = self._article_length(article_id)
         if not (0 <= start < end <= length):
             raise SchemeError(
@@ -304,8 +310,8 @@ class Project:
         with self.transaction():
             try:
                 cursor = self.db.execute(
-                    f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [span_id, article_id, start, end, label, annotator, created or now()],
+                    f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [span_id, article_id, start, end, label, annotator, created or now(), origin],
                 )
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" in str(exc):
@@ -363,7 +369,8 @@ class Project:
         span = removed.span
         with self.transaction():
             self.add_span(span.article_id, span.start, span.end, span.label,
-                          annotator=span.annotator, span_id=span.id, created=span.created)
+                          annotator=span.annotator, span_id=span.id, created=span.created,
+                          origin=span.origin)
             for event in removed.triggered_events:
                 self.restore_event(event)
             for event_id, argument in removed.filled:

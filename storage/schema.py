@@ -110,6 +110,39 @@ def _initial(db: Database) -> None:
         """)
 
 
+@migrations(name="0002_assist")
+def _assist(db: Database) -> None:
+    """Span origins (issue 11) and what the assistance remembers: rejected suggestions, the user's
+    dictionary entries, trained models. Existing spans were all typed by hand: ``manual``."""
+    _run_script(db, """
+        ALTER TABLE spans ADD COLUMN origin TEXT NOT NULL DEFAULT 'manual'
+            CHECK (origin = 'manual' OR origin GLOB 'suggestion:?*' OR origin GLOB 'import:?*'
+                   OR origin GLOB 'merge:?*');
+        CREATE TABLE assist_rejections (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            recommender TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (article_id, start, "end", label)
+        );
+        CREATE TABLE assist_dictionary (
+            text TEXT NOT NULL CHECK (length(text) > 0),
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            source TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (text, label)
+        );
+        CREATE TABLE assist_models (
+            name TEXT PRIMARY KEY,
+            trained TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            report TEXT NOT NULL CHECK (json_valid(report)),
+            model BLOB NOT NULL
+        );
+        """)
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would COMMIT the migration's open transaction."""
     pending = ""

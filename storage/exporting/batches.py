@@ -46,7 +46,8 @@ class SpanRow(NamedTuple):
     label: str
     annotator: str | None
     created: str
-    article_id: int  # last, so the fields before it unpack in the order a record lists them
+    article_id: int
+    origin: str  # manual, suggestion:<recommender>, import:<format>, merge:<annotator>
 
 
 class ArgumentRow(NamedTuple):
@@ -204,7 +205,7 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData]) -> None:
     marks = ",".join("?" * len(ids))
     # map(_make) builds the tuples in C: per-span Python work is most of an export's cost.
     for span in map(SpanRow._make, conn.execute(
-            f'SELECT id, start, "end", label, annotator, created, article_id FROM spans '
+            f'SELECT id, start, "end", label, annotator, created, article_id, origin FROM spans '
             f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end" DESC, id', ids)):
         by_id[span.article_id].spans.append(span)
     events: dict[int, EventRow] = {}

@@ -5,7 +5,7 @@ types, roles, attributes), so a re-import reproduces the scheme before any span 
 line per article::
 
     {"id", "text", "meta": {"title", "date", "source", "status", "created", "updated"},
-     "spans": [{"id", "start", "end", "label", "text", "annotator", "created"}],
+     "spans": [{"id", "start", "end", "label", "text", "annotator", "created", "origin"}],
      "events": [{"id", "trigger": <span id>, "type", "attributes": {...},
                  "arguments": [{"role", "span": <span id>}], "annotator", "created"}]}
 
@@ -46,9 +46,10 @@ def article_record(article: ArticleData) -> dict[str, Any]:
         "text": text,
         "meta": {"title": article.title, "date": article.date, "source": article.source,
                  "status": article.status, "created": article.created, "updated": article.updated},
-        "spans": [{"id": span_id, "start": start, "end": end, "label": label,
-                   "text": text[start:end], "annotator": annotator, "created": created}
-                  for span_id, start, end, label, annotator, created, _ in article.spans],
+        "spans": [{"id": span.id, "start": span.start, "end": span.end, "label": span.label,
+                   "text": text[span.start:span.end], "annotator": span.annotator,
+                   "created": span.created, "origin": span.origin}
+                  for span in article.spans],
         "events": [{"id": event.id, "trigger": event.trigger_id, "type": event.type,
                     "attributes": dict(sorted(event.attributes.items())),
                     "arguments": [{"role": role, "span": span_id} for role, span_id in event.arguments],

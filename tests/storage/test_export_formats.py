@@ -75,7 +75,8 @@ def test_native_article_line_is_lossless(project, sample, tmp_path):
                               "status": "done", "created": article.created, "updated": article.updated}
     assert record["spans"] == [
         {"id": s.id, "start": s.start, "end": s.end, "label": s.label,
-         "text": article.text[s.start:s.end], "annotator": "ann", "created": s.created}
+         "text": article.text[s.start:s.end], "annotator": "ann", "created": s.created,
+         "origin": "manual"}
         for s in project.spans(article.id)]
     assert {s["text"] for s in record["spans"]} == {words for _, words, _ in SAMPLE_SPANS}
     assert record["events"] == [{

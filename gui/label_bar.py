@@ -3,7 +3,9 @@ and ``SpanEditor``, which turns keys, clicks and the view's context menu into do
 
 The buttons and the one-key shortcuts are the same ``QAction``s, added to the window as well
 as to the bar, so the keys keep working when the user hides the toolbar. Alt+key tags the
-exact characters selected instead of snapping to words.
+exact characters selected instead of snapping to words. A key on a selection that is exactly
+an existing span relabels that span (brat and INCEpTION users expect it); Shift+key stacks a
+second label on the same words on purpose.
 """
 from __future__ import annotations
 
@@ -38,25 +40,25 @@ def label_button_style(colour: QColor | str) -> str:
 
 
 class LabelBar(QToolBar):
-    """A toolbar of label buttons; ``labelTriggered(name, precise)`` when a button or key is used."""
+    """A toolbar of label buttons; ``labelTriggered(name, precise, stack)`` when a button or key is used."""
 
-    labelTriggered = Signal(str, bool)
+    labelTriggered = Signal(str, bool, bool)
 
     def __init__(self, host: QWidget, parent: QWidget | None = None) -> None:
         super().__init__("Labels", parent)
         self.setObjectName("label_bar")  # saveState() needs a name to restore the toolbar
         self.host = host
         self.label_actions: dict[str, QAction] = {}
-        self._precise_actions: list[QAction] = []
+        self._key_actions: list[QAction] = []  # Alt+key and Shift+key: window shortcuts, no button
         self.addWidget(QLabel(" Tag selection as: ", self))
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         """Rebuild buttons and shortcuts from the scheme's labels (after the scheme changed)."""
-        for action in [*self.label_actions.values(), *self._precise_actions]:
+        for action in [*self.label_actions.values(), *self._key_actions]:
             self.host.removeAction(action)
             self.removeAction(action)
             action.deleteLater()
-        self.label_actions, self._precise_actions = {}, []
+        self.label_actions, self._key_actions = {}, []
         for label in labels:
             self._add_label(label)
 
@@ -67,13 +69,14 @@ class LabelBar(QToolBar):
         tip = f"Tag the selection as {label.name}"
         if label.key:
             action.setShortcut(QKeySequence(label.key))
-            tip += f" (key {label.key}; Alt+{label.key} keeps the exact characters)"
+            tip += (f" (key {label.key}; Alt+{label.key} keeps the exact characters;"
+                    f" Shift+{label.key} adds it on top of a label the words already have)")
         if label.description:
             tip += f"\n{label.description}"
         # A tooltip is rich text when its first line looks like markup, and label names are user
         # text: a label called "<b>" must show as typed.
         action.setToolTip(plain_tooltip(tip))
-        action.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(name, False))
+        action.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(name, False, False))
         self.addAction(action)
         self.host.addAction(action)
         button = self.widgetForAction(action)
@@ -83,11 +86,15 @@ class LabelBar(QToolBar):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.label_actions[label.name] = action
         if label.key:
-            precise = QAction(f"Tag exactly as {name}", self)
-            precise.setShortcut(QKeySequence(f"Alt+{label.key}"))
-            precise.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(name, True))
-            self.host.addAction(precise)
-            self._precise_actions.append(precise)
+            self._key_action(f"Tag exactly as {name}", f"Alt+{label.key}", label.name, precise=True)
+            self._key_action(f"Add {name} on top (stack)", f"Shift+{label.key}", label.name, stack=True)
+
+    def _key_action(self, text: str, key: str, label: str, *, precise: bool = False, stack: bool = False) -> None:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _c=False: self.labelTriggered.emit(label, precise, stack))
+        self.host.addAction(action)
+        self._key_actions.append(action)
 
 
 class SpanEditor(QObject):
@@ -112,8 +119,14 @@ class SpanEditor(QObject):
     def document(self) -> AnnotationDocument:
         return self._document()
 
-    def apply_label(self, label: str, *, precise: bool = False) -> None:
-        """Tag the selection with ``label``, or relabel the current span when nothing is selected."""
+    def apply_label(self, label: str, *, precise: bool = False, stack: bool = False) -> None:
+        """Tag the selection with ``label``, or relabel the current span when nothing is selected.
+
+        A selection (after snapping) that is exactly the extent of a span already there relabels
+        that span, one undo step, instead of adding a second one on the same words: a newcomer's
+        "wrong key, press the right one" must not leave LOCATION and ACTOR stacked. ``stack``
+        (Shift+key) adds the label on top, to the selection or else to the current span's words.
+        """
         selected = self.view.selection_range()
         current = self.document.current_span
         if self.document.article is None:
@@ -123,13 +136,29 @@ class SpanEditor(QObject):
             snapped = snap_selection(self.document.text, *selected, precise=exact)
             if snapped is None:
                 self.refuse("The selection holds only spaces and punctuation: nothing to tag")
-            else:
+            elif stack:
                 self.document.tag(*snapped, label)
+            else:
+                self._tag_or_relabel(*snapped, label)
+        elif current is not None and stack:
+            self.document.tag(current.start, current.end, label)
         elif current is not None:
             if current.label != label:
                 self.document.relabel(current.id, label)
         else:
             self.refuse("Select some text to tag it, or click a span to change its label")
+
+    def _tag_or_relabel(self, start: int, end: int, label: str) -> None:
+        same = [s for s in self.view.spans_at(start) if s.start == start and s.end == end]
+        if not same or any(s.label == label for s in same):
+            self.document.tag(start, end, label)  # new, or refused as a duplicate with a clear reason
+            return
+        # Several stacked on these words: the one the user clicked last, else the newest; but not the
+        # trigger of an event while another one is free (the store refuses to relabel a trigger).
+        current, doc = self.document.current_span_id, self.document
+        target = max(same, key=lambda s: (not doc.events_with_trigger(s.id), s.id == current, s.id))
+        if self.document.relabel(target.id, label):
+            self.document.select_span(target.id)
 
     def delete_current(self) -> None:
         span = self.document.current_span

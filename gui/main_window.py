@@ -5,7 +5,8 @@ key becomes ``document.tag``/``relabel``, Delete becomes ``document.delete_span`
 widgets repaint from the document's signals. Reading goes through the ``Project`` store.
 
 Keys (Help ▸ Keyboard shortcuts lists them all, built from the actions): label keys 1/2/3 tag the
-selection snapped to words (Alt+key: exact characters) or relabel the clicked span; Delete/Backspace
+selection snapped to words (Alt+key: exact characters) or relabel the clicked span or the span whose
+words are selected (Shift+key: stack a second label on the same words); Delete/Backspace
 delete it; Ctrl+F find, Enter next, Esc back to the text; Ctrl+Z, Ctrl+Shift+Z/Ctrl+Y undo/redo;
 Ctrl+Return done and next unfinished; Ctrl+K skip; Alt+Right/Alt+Left (Ctrl+PgDown/PgUp) next/previous
 article in the list; Ctrl+U next unfinished; Ctrl+=/Ctrl+-/Ctrl+0 zoom; F5 reload changes from disk.
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.label_bar = LabelBar(self, self)
         self.label_bar.labelTriggered.connect(
-            lambda name, precise: self.span_editor.apply_label(name, precise=precise))
+            lambda name, precise, stack: self.span_editor.apply_label(name, precise=precise, stack=stack))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
 
     def _action(self, text: str, slot: Callable[[], object], *keys: QKeySequence | str,

@@ -12,6 +12,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
+from storage.sentences import ABBREVIATIONS
+
 
 class SpanLike(Protocol):
     """What the view needs of a span (``storage.model.Span`` fits): code points, end-exclusive."""
@@ -32,7 +34,7 @@ class SpanLike(Protocol):
 _HYPHENS_APOSTROPHES = frozenset("-\u2010\u2011'\u2019")
 _APOSTROPHES = frozenset("'\u2019")
 _ZWJ = "\u200d"
-_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}")  # U.S., U.N.: the final dot belongs to the word
+_INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "U.S", "U.N": the dot after them is theirs
 
 
 def _is_word_char(ch: str) -> bool:
@@ -68,11 +70,12 @@ def _continues_cluster(ch: str) -> bool:
 def snap_selection(text: str, start: int, end: int, *, precise: bool = False) -> tuple[int, int] | None:
     """The range a sloppy mouse selection of ``text[start:end]`` most likely meant, or None if empty.
 
-    Trims surrounding space and punctuation (quotes, "Damascus." — but keeps the dot of "U.S."),
-    then extends a partly selected word to the whole word. A word is a run of letters, digits and
-    combining marks, joined by hyphens and apostrophes between them (Al-Assad, O’Brien) but not by a
-    possessive ’s. Emoji sequences (ZWJ, skin tones, variation selectors) are never cut.
-    ``precise`` keeps the range exactly, refusing only an empty one.
+    Trims surrounding space, quotes, brackets and sentence punctuation, extends a partly selected
+    word to the whole word, and drops a trailing possessive ’s/'s ("Syria’s" → "Syria", as spaCy
+    tokenises it). A word is a run of letters, digits and combining marks, joined by hyphens and
+    apostrophes between them (Al-Assad, O’Brien). An abbreviation keeps its dot ("U.S.", "Mr."), even
+    when a double-click picked only its letters. Emoji sequences (ZWJ, skin tones, variation
+    selectors) are never cut. ``precise`` keeps the range exactly, refusing only an empty one.
     """
     start, end = min(start, end), max(start, end)
     if start < 0 or end > len(text):
@@ -82,8 +85,6 @@ def snap_selection(text: str, start: int, end: int, *, precise: bool = False) ->
     while start < end and _is_edge_junk(text[start]):
         start += 1
     while start < end and _is_edge_junk(text[end - 1]):
-        if text[end - 1] == "." and _ABBREVIATION.fullmatch(text[start:end].rsplit(None, 1)[-1]):
-            break
         end -= 1
     if start >= end:
         return None
@@ -93,10 +94,35 @@ def snap_selection(text: str, start: int, end: int, *, precise: bool = False) ->
     if end < len(text) and _in_word(text, end - 1) and _in_word(text, end):
         while end < len(text) and _in_word(text, end):
             end += 1
+    end = _without_possessive(text, start, end)
+    start, end = _with_abbreviation_dot(text, start, end)
     while start > 0 and (_continues_cluster(text[start]) or text[start - 1] == _ZWJ):
         start -= 1
     while end < len(text) and (_continues_cluster(text[end]) or text[end - 1] == _ZWJ):
         end += 1
+    return start, end
+
+
+def _without_possessive(text: str, start: int, end: int) -> int:
+    """``end`` moved before a final ’s/'s of a word ("Syria’s"); the clitic is not part of the name."""
+    if (end - start > 2 and text[end - 1] in "sS" and text[end - 2] in _APOSTROPHES
+            and _is_word_char(text[end - 3]) and (end == len(text) or not _is_word_char(text[end]))):
+        return end - 2
+    return end
+
+
+def _with_abbreviation_dot(text: str, start: int, end: int) -> tuple[int, int]:
+    """The range grown over the abbreviation it ends in, final dot included ("U.S.", "Mr.", "e.g.")."""
+    lo, hi, length = end, end, len(text)
+    while lo > 0 and (text[lo - 1].isalpha() or (text[lo - 1] == "." and lo > 1 and text[lo - 2].isalpha())):
+        lo -= 1
+    while hi < length and (text[hi].isalpha() or (text[hi] == "." and hi + 1 < length and text[hi + 1].isalpha())):
+        hi += 1
+    if hi == length or text[hi] != "." or hi - lo > 12:
+        return start, end
+    word = text[lo:hi].lstrip(".")
+    if word in ABBREVIATIONS or _INITIALISM.fullmatch(word):
+        return min(start, hi - len(word)), hi + 1
     return start, end
 
 

@@ -180,6 +180,15 @@ def test_select_range_selects_and_scrolls_into_view(qtbot) -> None:
         ("Syria’s prime minister", "Syria’", "Syria"),
         ("O’Brien said", "Bri", "O’Brien"),  # an internal apostrophe is
         ("in the U.S. today", "U.S. ", "U.S."),  # an abbreviation keeps its final dot
+        ("Syria’s prime minister", "Syria’s", "Syria"),  # a double-click takes the ’s: dropped
+        ("Jones's book", "Jones's", "Jones"),
+        ("O’Brien’s car", "O’Brien’s", "O’Brien"),
+        ("rebels’ advance", "rebels’", "rebels"),
+        ("in the U.S. today", "U.S", "U.S."),  # a double-click leaves the dot out: taken back
+        ("in the U.S. today", "S", "U.S."),
+        ("met Mr. Jalili", "Mr", "Mr."),
+        ("entered (Damascus).", "(Damascus).", "Damascus"),  # brackets and sentence punctuation
+        ("the [Velmora] office", "[Velmora]", "Velmora"),
         ("وصل إلى دمشق اليوم", "مش", "دمشق"),  # Arabic letters are word characters
         ("Café crème", "Caf", "Café"),  # é as e + combining acute stays whole
         ("family 👩‍👩‍👧 here", " 👩", "👩‍👩‍👧"),  # an emoji ZWJ sequence is never cut

@@ -261,6 +261,14 @@ class Project:
         where, params = self._article_filter(status, None)
         return [r[0] for r in self.db.execute(f"SELECT id FROM articles{where} ORDER BY id", params)]
 
+    def last_article_id(self) -> int:
+        """The highest article id, 0 when there is none: SQLite gives articles added later higher ids."""
+        return self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+
+    def first_article_after(self, article_id: int) -> int | None:
+        """The lowest article id above ``article_id`` (e.g. the first one an import added), or None."""
+        return self.db.execute("SELECT min(id) FROM articles WHERE id > ?", [article_id]).fetchone()[0]
+
     def set_status(self, article_id: int, status: str) -> None:
         if status not in STATUSES:
             raise ValueError(f"status {status!r} must be one of {STATUSES}")

@@ -5,6 +5,7 @@ or start the window.
     event-annotator [--project FILE] import PATH… [--encoding ENC]
     event-annotator [--project FILE] export --format F [-o FILE|DIR] [--status S] [--relations] [--docbin F]
     event-annotator [--project FILE] stats [--json]
+    event-annotator [--project FILE] agreement [--json] [--html FILE] [--labels L,…] [--annotators A,…]
 """
 from __future__ import annotations
 
@@ -107,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
                              description="Articles by status, spans by label, events by type, "
                                          "arguments by role, and spans and events per annotator.")
     st.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    from storage.team.cli import add_commands as add_team_commands
+
+    add_team_commands(commands)
     return parser
 
 
@@ -215,7 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         with Project.open(path) as project:
-            command = {"import": _run_import, "export": _run_export, "stats": _run_stats}[args.command]
+            command = getattr(args, "run", None) or {
+                "import": _run_import, "export": _run_export, "stats": _run_stats}[args.command]
             return command(project, args)
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -37,7 +37,7 @@ from storage.project import Project
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 STATUS_NAMES: dict[str, str] = {
-    "new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped",
+    "new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped", "curated": "Curated",
 }
 SEARCH_DELAY_MS = 300  # typing "damascus" runs one query, not eight
 

@@ -24,7 +24,8 @@ def is_iso_date(value: object) -> bool:
     return True
 
 
-STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped")
+# "curated": a curator adjudicated the annotators' layers into gold (storage/team).
+STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped", "curated")
 
 # Label kinds: an "entity" label tags things that fill roles (ACTOR, LOCATION);
 # a "trigger" label (EVENT) tags the word that anchors an event frame.
@@ -79,25 +80,6 @@ class ProjectInUseError(AnnotatorError):
 
 class ProjectFileError(AnnotatorError):
     """The project file cannot be opened: a folder, not SQLite, another program's database, or newer."""
-
-
-class DamagedProjectError(ProjectFileError):
-    """SQLite found the project file damaged (flipped bytes, a truncated copy)."""
-
-
-class StorageError(AnnotatorError):
-    """The disk refused a read or write of the project (full, read-only, I/O error)."""
-
-
-class MissingError(AnnotatorError, KeyError):
-    """What an edit refers to is gone: deleted since, perhaps by another window or process.
-
-    A ``KeyError`` too, so callers that looked rows up by id keep working; ``str()`` gives the
-    plain message (``KeyError`` alone would wrap it in quotes).
-    """
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)

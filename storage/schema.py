@@ -5,6 +5,7 @@ to the file directly cannot store a span outside its article's text either.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from sqlite_utils import Database
@@ -143,72 +144,6 @@ def _assist(db: Database) -> None:
         """)
 
 
-# Messages of the rule triggers below start with this, so the store can tell them from other
-# constraint failures and show the rest as it is (SQLite's RAISE takes only a literal message).
-RULE_PREFIX = "rule: "
-
-
-@migrations(name="0003_frame_rules")
-def _frame_rules(db: Database) -> None:
-    """The scheme's rules for event frames, in the file itself.
-
-    The store checks them in Python inside its write transaction; these triggers make them hold
-    for any writer, whatever the interleaving of two windows. Rows already in an older file are
-    left as they are: a frame that breaks a rule is shown as incomplete, never lost.
-    """
-    _run_script(db, f"""
-        CREATE TRIGGER arguments_follow_the_scheme BEFORE INSERT ON arguments
-        BEGIN
-            SELECT RAISE(ABORT, '{RULE_PREFIX}the span or the event no longer exists (deleted, perhaps in another window)')
-            WHERE NOT EXISTS (SELECT 1 FROM spans WHERE id = NEW.span_id)
-               OR NOT EXISTS (SELECT 1 FROM events WHERE id = NEW.event_id);
-            SELECT RAISE(ABORT, '{RULE_PREFIX}an argument must be a span of the same article as its event')
-            WHERE (SELECT article_id FROM spans WHERE id = NEW.span_id)
-                  IS NOT (SELECT article_id FROM events WHERE id = NEW.event_id);
-            SELECT RAISE(ABORT, '{RULE_PREFIX}an event''s trigger cannot also be its argument')
-            WHERE NEW.span_id = (SELECT trigger_id FROM events WHERE id = NEW.event_id);
-            SELECT RAISE(ABORT, '{RULE_PREFIX}the role does not accept the label of that span')
-            WHERE NOT EXISTS (SELECT 1 FROM role_labels JOIN spans ON spans.label = role_labels.label
-                              WHERE spans.id = NEW.span_id AND role_labels.role = NEW.role);
-            SELECT RAISE(ABORT, '{RULE_PREFIX}the role already holds as many spans as it takes')
-            WHERE (SELECT max_count FROM roles WHERE name = NEW.role)
-                  <= (SELECT count(*) FROM arguments WHERE event_id = NEW.event_id AND role = NEW.role);
-        END;
-        CREATE TRIGGER events_have_a_trigger_span BEFORE INSERT ON events
-        BEGIN
-            SELECT RAISE(ABORT, '{RULE_PREFIX}the trigger span no longer exists (deleted, perhaps in another window)')
-            WHERE NOT EXISTS (SELECT 1 FROM spans WHERE id = NEW.trigger_id);
-            SELECT RAISE(ABORT, '{RULE_PREFIX}an event''s trigger must be a span of the same article')
-            WHERE (SELECT article_id FROM spans WHERE id = NEW.trigger_id) IS NOT NEW.article_id;
-            SELECT RAISE(ABORT, '{RULE_PREFIX}an event needs a trigger span (labelled EVENT or another trigger label)')
-            WHERE (SELECT kind FROM labels JOIN spans ON spans.label = labels.name
-                   WHERE spans.id = NEW.trigger_id) IS NOT 'trigger';
-        END;
-        CREATE TRIGGER events_keep_their_trigger_span BEFORE UPDATE OF trigger_id, article_id ON events
-        BEGIN
-            SELECT RAISE(ABORT, '{RULE_PREFIX}an event''s trigger must be a span of the same article')
-            WHERE (SELECT article_id FROM spans WHERE id = NEW.trigger_id) IS NOT NEW.article_id;
-            SELECT RAISE(ABORT, '{RULE_PREFIX}an event needs a trigger span (labelled EVENT or another trigger label)')
-            WHERE (SELECT kind FROM labels JOIN spans ON spans.label = labels.name
-                   WHERE spans.id = NEW.trigger_id) IS NOT 'trigger';
-        END;
-        -- A relabel, not a rename of the label itself: a rename cascades into spans.label too,
-        -- after the old name is gone from labels, and changes no frame's meaning.
-        CREATE TRIGGER spans_relabel_keeps_frames BEFORE UPDATE OF label ON spans
-        WHEN NEW.label IS NOT OLD.label AND EXISTS (SELECT 1 FROM labels WHERE name = OLD.label)
-        BEGIN
-            SELECT RAISE(ABORT, '{RULE_PREFIX}the span is the trigger of an event; delete the event before relabelling it')
-            WHERE EXISTS (SELECT 1 FROM events WHERE trigger_id = NEW.id)
-              AND (SELECT kind FROM labels WHERE name = NEW.label) IS NOT 'trigger';
-            SELECT RAISE(ABORT, '{RULE_PREFIX}the span fills a role that does not accept the new label')
-            WHERE EXISTS (SELECT 1 FROM arguments
-                          WHERE span_id = NEW.id AND NOT EXISTS (
-                              SELECT 1 FROM role_labels WHERE role_labels.role = arguments.role
-                                                          AND role_labels.label = NEW.label));
-        END;
-        """)
-
-
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would COMMIT the migration's open transaction."""
     pending = ""
@@ -244,11 +179,98 @@ def check_is_project(db: Database) -> None:
                                "update Event Annotator to open it")
 
 
-def pending(db: Database) -> bool:
-    """True when the file lacks one of our migrations (a new or older project)."""
-    return bool(migrations.pending(db))
-
-
 def apply(db: Database) -> None:
-    """Bring the file's schema up to date; each migration is a savepoint of the caller's transaction."""
+    """Bring the file's schema up to date; each migration runs in its own transaction."""
     migrations.apply(db)
+
+
+# -- annotator layers (teams) --------------------------------------------------------------------
+
+_LAYER_STATUS_CHECK = "status IN ('new', 'in_progress', 'done', 'skipped', 'curated')"
+_LAYER_TABLES = ("arguments", "events", "spans")  # children first: dropping them cascades nothing
+
+
+@migrations(name="0100_annotator_layers")
+def _annotator_layers(db: Database) -> None:
+    """Annotator layers: a span's or event's layer is its ``annotator`` (NULL: the default layer).
+
+    * The same span may now exist once per layer: UNIQUE (article, layer, start, end, label).
+      SQLite cannot drop a table's UNIQUE, so spans, events and arguments are copied aside,
+      recreated from their own CREATE statements (columns other migrations added come along)
+      and refilled with the same ids; every trigger and index on them is recreated from its SQL.
+    * ``uid``: an id that never collides across files (random 128 bits, set by SQLite itself,
+      so no INSERT of ours has to change), kept by hand-out and merge; ``taken_from`` names the
+      layer a gold annotation was taken from (NULL: made in its own layer).
+    * ``layers`` records each merged layer's provenance, ``layer_status`` each layer's status per
+      article, and ``curated`` is a status (CHECK edited in place: widening a CHECK is one of the
+      changes SQLite documents as safe through writable_schema).
+    """
+    marks = ",".join("?" * len(_LAYER_TABLES))
+    saved = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks})", _LAYER_TABLES)]
+    creates = dict(db.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ({marks})",
+                              _LAYER_TABLES).fetchall())
+    columns = {table: ", ".join(f'"{row[1]}"' for row in db.execute(f"PRAGMA table_info({table})"))
+               for table in _LAYER_TABLES}
+    for table in reversed(_LAYER_TABLES):
+        db.execute(f"CREATE TEMP TABLE old_{table} AS SELECT * FROM main.{table}")
+    for table in _LAYER_TABLES:
+        db.execute(f"DROP TABLE main.{table}")
+    one_per_article = re.compile(r',\s*UNIQUE\s*\(article_id, start, "end", label\)')
+    spans_sql, found = one_per_article.subn("", creates["spans"])
+    if found != 1:
+        raise ValueError("spans has not the UNIQUE this migration replaces")
+    db.execute(_with_columns(spans_sql, _TEAM_COLUMNS))
+    db.execute(_with_columns(creates["events"], _TEAM_COLUMNS))
+    db.execute(creates["arguments"])
+    for table in reversed(_LAYER_TABLES):
+        db.execute(f"INSERT INTO main.{table} ({columns[table]}) SELECT {columns[table]} FROM temp.old_{table}")
+        db.execute(f"DROP TABLE temp.old_{table}")
+    for sql in saved:
+        db.execute(sql)
+    _run_script(db, f"""
+        CREATE UNIQUE INDEX spans_unique_in_layer
+            ON spans(article_id, coalesce(annotator, ''), start, "end", label);
+        CREATE TABLE layers (
+            name TEXT PRIMARY KEY CHECK (length(name) > 0),
+            kind TEXT NOT NULL DEFAULT 'annotator' CHECK (kind IN ('annotator', 'gold')),
+            packet TEXT,
+            packet_digest TEXT,
+            merged TEXT
+        );
+        CREATE TABLE layer_status (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            layer TEXT NOT NULL,
+            status TEXT NOT NULL CHECK ({_LAYER_STATUS_CHECK}),
+            updated TEXT NOT NULL,
+            PRIMARY KEY (article_id, layer)
+        );
+        """)
+    _widen_status_check(db)
+
+
+_TEAM_COLUMNS = ("uid TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16))))", "taken_from TEXT")
+
+
+def _with_columns(create: str, columns: tuple[str, ...]) -> str:
+    """``CREATE TABLE t (…)`` with more columns before its closing parenthesis."""
+    body = create.rstrip().rstrip(";").rstrip()
+    if not body.endswith(")"):
+        raise ValueError(f"unexpected table definition: {create[:60]!r}")
+    return body[:-1].rstrip() + ",\n    " + ",\n    ".join(columns) + "\n)"
+
+
+def _widen_status_check(db: Database) -> None:
+    """Let articles.status be ``curated`` too, without copying every article text."""
+    (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone()
+    if _STATUS_CHECK not in sql:
+        raise ValueError("articles.status CHECK is not the one this migration widens")
+    (version,) = db.execute("PRAGMA schema_version").fetchone()
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'articles'",
+                   [sql.replace(_STATUS_CHECK, _LAYER_STATUS_CHECK)])
+        db.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")

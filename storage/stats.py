@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage.model import STATUSES
 from storage.project import Project
 
 
@@ -18,7 +19,7 @@ def project_stats(project: Project) -> dict[str, Any]:
         per_annotator.setdefault(name or "(unknown)", {"spans": 0, "events": 0})["spans"] = n
     for name, n in db.execute("SELECT annotator, count(*) FROM events GROUP BY annotator"):
         per_annotator.setdefault(name or "(unknown)", {"spans": 0, "events": 0})["events"] = n
-    by_status = {status: 0 for status in ("new", "in_progress", "done", "skipped")}
+    by_status = {status: 0 for status in STATUSES}
     by_status.update(counts("SELECT status, count(*) FROM articles GROUP BY status"))
     return {
         "articles": db.execute("SELECT count(*) FROM articles").fetchone()[0],

@@ -82,6 +82,68 @@ class ProjectFileError(AnnotatorError):
     """The project file cannot be opened: a folder, not SQLite, another program's database, or newer."""
 
 
+SPAN_ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "text", "pattern")
+
+
+@dataclass(frozen=True)
+class SpanAttribute:
+    """An attribute that spans of one label carry, e.g. an ACTOR's ``code`` or ``sector``.
+
+    ``kind`` "choice" takes one of ``choices``; "text" any non-empty text; "pattern" text that
+    ``pattern`` matches whole. ``multi`` makes the value a list of such values (PLOVER sector codes
+    combine: ``["GOV", "MIL"]``); a single-valued attribute holds one string.
+    """
+
+    name: str
+    kind: str = "text"
+    choices: tuple[str, ...] | None = None
+    pattern: str | None = None
+    multi: bool = False
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name or self.name != self.name.strip():
+            raise SchemeError(f"attribute name {self.name!r} must be non-empty without surrounding spaces")
+        if self.kind not in SPAN_ATTRIBUTE_KINDS:
+            raise SchemeError(f"attribute kind {self.kind!r} must be one of {', '.join(SPAN_ATTRIBUTE_KINDS)}")
+        if self.kind == "choice" and not self.choices:
+            raise SchemeError(f"attribute {self.name!r} lists no values to choose from")
+        if self.kind == "pattern":
+            try:
+                re.compile(self.pattern or "")
+            except re.error as exc:
+                raise SchemeError(f"attribute {self.name!r}: pattern {self.pattern!r} is not valid: {exc}") from exc
+            if not self.pattern:
+                raise SchemeError(f"attribute {self.name!r} needs a pattern")
+
+    def check(self, value: Any) -> Any:
+        """The value as stored (a string, or a list for ``multi``); None or [] means unset.
+
+        Raises SchemeError for a value the declaration does not allow.
+        """
+        if value is None or value == [] or value == ():
+            return None
+        if self.multi:
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, (list, tuple)):
+                raise SchemeError(f"{self.name} takes a list of values, not {value!r}")
+            checked = [self._check_one(v) for v in values]
+            if len(set(checked)) != len(checked):
+                raise SchemeError(f"{self.name} lists a value twice: {checked!r}")
+            return checked
+        return self._check_one(value)
+
+    def _check_one(self, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise SchemeError(f"{self.name} must be non-empty text, not {value!r}")
+        if self.kind == "choice" and value not in (self.choices or ()):
+            shown = ", ".join((self.choices or ())[:12]) + (", …" if len(self.choices or ()) > 12 else "")
+            raise SchemeError(f"{self.name} must be one of {shown}, not {value!r}")
+        if self.kind == "pattern" and not re.fullmatch(self.pattern or "", value):
+            raise SchemeError(f"{self.name} must match {self.pattern}, not {value!r}")
+        return value
+
+
 @dataclass(frozen=True)
 class Label:
     name: str
@@ -89,6 +151,10 @@ class Label:
     key: str | None = None  # one-key shortcut, e.g. "1"
     description: str = ""
     kind: str = "entity"
+    attributes: tuple[SpanAttribute, ...] = ()  # what spans of this label carry
+
+    def attribute(self, name: str) -> SpanAttribute | None:
+        return next((a for a in self.attributes if a.name == name), None)
 
     def __post_init__(self) -> None:
         if not self.name or self.name != self.name.strip():
@@ -212,6 +278,7 @@ class Span:
     annotator: str | None = None
     created: str | None = None
     origin: str = "manual"  # manual, suggestion:<recommender>, import:<format>, merge:<annotator>
+    attributes: Mapping[str, Any] = field(default_factory=dict, hash=False)  # name -> str | list
 
     def __post_init__(self) -> None:
         if not (0 <= self.start < self.end):

@@ -148,7 +148,7 @@ class _NativeReader:
         self._ids = {table: _IdPool(self._conn, table) for table in ("articles", "spans", "events")}
         self._hashes: dict[str, int] = {}  # articles of this file, for duplicates within it
         self._rows: dict[str, list[tuple[Any, ...]]] = {
-            "articles": [], "spans": [], "events": [], "arguments": []}
+            "articles": [], "spans": [], "events": [], "arguments": [], "span_attributes": []}
         self._pending_lines: list[int] = []
         self._line = 0
         self.articles_added = 0
@@ -243,6 +243,7 @@ class _NativeReader:
         """Validate spans; return file span id -> stored id, and file span id -> label."""
         length, kinds, stamp, known_origins = len(text), self._scheme.kinds, self._stamp, self._origins
         rows: list[tuple[Any, ...]] = []
+        attributes: list[tuple[int, list[tuple[str, str]]]] = []  # (span index, [(name, JSON value)])
         for index, span in enumerate(spans):
             # The hot loop (every span of the corpus): one combined test, messages only on failure,
             # checks that need the whole list (repeats) done after it at C speed.
@@ -266,6 +267,8 @@ class _NativeReader:
                 self._fail(f"{_span_name(file_id, index)}: \"text\" is {shown!r} but the text at "
                            f"{start}..{end} is {text[start:end]!r}")
             rows.append((file_id, article_id, start, end, label, annotator, created or stamp, origin))
+            if "attributes" in span:
+                attributes.append((index, self._span_attributes(file_id, index, label, span["attributes"])))
         file_ids = [row[0] for row in rows]
         if len(set(file_ids)) != len(file_ids) or len(set(map(_SPAN_KEY, rows))) != len(rows):
             self._find_repeat(file_ids, rows)
@@ -273,6 +276,8 @@ class _NativeReader:
         if stored != file_ids:
             rows = [(new_id, *row[1:]) for new_id, row in zip(stored, rows)]
         self._rows["spans"].extend(rows)
+        self._rows["span_attributes"].extend(
+            (stored[index], name, value) for index, values in attributes for name, value in values)
         return dict(zip(file_ids, stored)), dict(zip(file_ids, map(_SPAN_LABEL, rows)))
 
     def _origin(self, origin: Any, name: str) -> str:
@@ -281,6 +286,20 @@ class _NativeReader:
             return check_origin(origin)
         except SchemeError as exc:
             self._fail(f"{name}: {exc}")
+
+    def _span_attributes(self, file_id: Any, index: int, label: str, values: Any) -> list[tuple[str, str]]:
+        """A span's attributes as (name, JSON) rows, checked against its label's declarations."""
+        if not isinstance(values, dict):
+            self._fail(f"{_span_name(file_id, index)}: \"attributes\" must be an object")
+        result = []
+        for name, value in values.items():
+            try:
+                checked = self._scheme.check_span_attribute(label, name, value)
+            except SchemeError as exc:
+                self._fail(f"{_span_name(file_id, index)}: {exc}")
+            if checked is not None:
+                result.append((name, json.dumps(checked, ensure_ascii=False)))
+        return result
 
     def _check_span(self, index: int, span: dict[str, Any], length: int, events: list[Any]) -> None:
         """The slow path of ``_read_spans``: fail with a precise message, or add a new label."""
@@ -395,6 +414,8 @@ class _NativeReader:
             self._conn.executemany(
                 'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin) '
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows["spans"])
+            self._conn.executemany("INSERT INTO span_attributes (span_id, name, value) VALUES (?, ?, ?)",
+                                   rows["span_attributes"])
             self._conn.executemany(
                 "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["events"])

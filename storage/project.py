@@ -19,6 +19,7 @@ import resources
 from storage import schema
 from storage.assist.origin import MANUAL, check_origin
 from storage import scheme as scheme_store
+from storage import span_attributes
 from storage.model import (
     STATUSES,
     Argument,
@@ -37,6 +38,7 @@ from storage.model import (
     Scheme,
     SchemeError,
     Span,
+    SpanAttribute,
 )
 from storage.text import content_hash
 
@@ -190,6 +192,18 @@ class Project:
     def add_attribute(self, attribute: Attribute) -> None:
         self._scheme_edit(scheme_store.add_attribute, attribute)
 
+    def declare_span_attribute(self, label: str, attribute: SpanAttribute) -> None:
+        """Let spans of ``label`` carry ``attribute`` (see ``storage.span_attributes``)."""
+        self._scheme_edit(span_attributes.declare, label, attribute)
+
+    def redeclare_span_attribute(self, label: str, name: str, attribute: SpanAttribute) -> None:
+        """Change (or rename) a declaration; refused while a stored value would not fit it."""
+        self._scheme_edit(span_attributes.redeclare, label, name, attribute)
+
+    def undeclare_span_attribute(self, label: str, name: str, *, cascade: bool = False) -> int:
+        """Remove a declaration; values left need ``cascade=True``. Returns values removed."""
+        return self._scheme_edit(span_attributes.undeclare, label, name, cascade=cascade)
+
     # -- settings ----------------------------------------------------------------------------
 
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -284,19 +298,22 @@ class Project:
         row = self.db.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]).fetchone()
         if row is None:
             raise KeyError(f"no span {span_id}")
-        return Span(*row)
+        return Span(*row, attributes=span_attributes.values_of(self.db, [span_id]).get(span_id, {}))
 
     def spans(self, article_id: int) -> list[Span]:
         rows = self.db.execute(
             f'SELECT {_SPAN_COLUMNS} FROM spans WHERE article_id = ? ORDER BY start, "end" DESC, id',
             [article_id],
-        )
-        return [Span(*row) for row in rows]
+        ).fetchall()
+        values = span_attributes.values_in_articles(self.db, [article_id])
+        return [Span(*row, attributes=values.get(row[0], {})) for row in rows]
 
     def add_span(self, article_id: int, start: int, end: int, label: str, *,
                  annotator: str | None = None, span_id: int | None = None,
-                 created: str | None = None, origin: str = MANUAL) -> Span:
-        """Tag ``text[start:end]`` with ``label``. Refuses bad offsets, unknown labels, duplicates.
+                 created: str | None = None, origin: str = MANUAL,
+                 attributes: Mapping[str, Any] | None = None) -> Span:
+        """Tag ``text[start:end]`` with ``label``. Refuses bad offsets, unknown labels, duplicates,
+        and ``attributes`` the label does not declare.
 
         ``origin`` says where the span came from (``storage.assist.origin``): an importer passes
         ``import_origin("conll")``, an accepted suggestion ``suggestion_origin("dictionary")``.
@@ -318,6 +335,8 @@ class Project:
                     raise DuplicateSpanError(
                         f"{start}..{end} is already tagged {label}") from exc
                 raise
+            if attributes:
+                span_attributes.set_values(self.db, cursor.lastrowid, attributes)
         return self.span(cursor.lastrowid)
 
     def _article_length(self, article_id: int) -> int:
@@ -370,12 +389,18 @@ class Project:
         with self.transaction():
             self.add_span(span.article_id, span.start, span.end, span.label,
                           annotator=span.annotator, span_id=span.id, created=span.created,
-                          origin=span.origin)
+                          origin=span.origin, attributes=span.attributes)
             for event in removed.triggered_events:
                 self.restore_event(event)
             for event_id, argument in removed.filled:
                 self._insert_argument(event_id, argument)
         return self.span(span.id)
+
+    def set_span_attribute(self, span_id: int, name: str, value: Any) -> Span:
+        """Set one attribute of a span (None or [] clears it); checked inside the write."""
+        with self.transaction():
+            span_attributes.set_value(self.db, span_id, name, value)
+        return self.span(span_id)
 
     # -- events ------------------------------------------------------------------------------
 

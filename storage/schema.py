@@ -144,6 +144,32 @@ def _assist(db: Database) -> None:
         """)
 
 
+@migrations(name="0003_span_attributes")
+def _span_attributes(db: Database) -> None:
+    # Declarations per label (storage.span_attributes) and one row per (span, attribute):
+    # a row per value keeps "change one attribute" one upsert, and leaves the spans table (the
+    # hot path of imports and exports) as it was. value is JSON: a string, or a list when multi.
+    _run_script(db, """
+        CREATE TABLE label_attributes (
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            name TEXT NOT NULL CHECK (length(name) > 0 AND name = trim(name)),
+            kind TEXT NOT NULL DEFAULT 'text' CHECK (kind IN ('choice', 'text', 'pattern')),
+            choices TEXT CHECK (choices IS NULL OR json_valid(choices)),
+            pattern TEXT,
+            multi INTEGER NOT NULL DEFAULT 0 CHECK (multi IN (0, 1)),
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (label, name)
+        );
+        CREATE TABLE span_attributes (
+            span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            name TEXT NOT NULL CHECK (length(name) > 0),
+            value TEXT NOT NULL CHECK (json_valid(value)),
+            PRIMARY KEY (span_id, name)
+        ) WITHOUT ROWID;
+        """)
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would COMMIT the migration's open transaction."""
     pending = ""

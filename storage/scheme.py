@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 import resources
 
+from storage import span_attributes
 from storage.model import (
     Attribute,
     EventType,
@@ -39,8 +40,10 @@ def free_colour(used: set[str]) -> str:
 
 
 def load(db: Database) -> Scheme:
+    declared = span_attributes.load_declarations(db)
     labels = tuple(
-        Label(name=r[0], colour=r[1], key=r[2], description=r[3], kind=r[4])
+        Label(name=r[0], colour=r[1], key=r[2], description=r[3], kind=r[4],
+              attributes=declared.get(r[0], ()))
         for r in db.execute(
             "SELECT name, colour, key, description, kind FROM labels ORDER BY position, name"
         )
@@ -79,6 +82,8 @@ def seed(db: Database, scheme: Mapping[str, Any]) -> None:
         add_label(db, Label(name=item["name"], colour=item["colour"], key=item.get("key"),
                             description=item.get("description", ""),
                             kind=item.get("kind", "entity")))
+        for attribute in item.get("attributes", ()):
+            span_attributes.declare(db, item["name"], span_attributes.from_record(attribute))
     for item in scheme.get("event_types", ()):
         add_event_type(db, EventType(item["name"], item.get("description", "")))
     for item in scheme.get("roles", ()):
@@ -111,7 +116,7 @@ def replace(db: Database, scheme: Mapping[str, Any]) -> None:
     """
     if db.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
         raise SchemeError("only a project without articles can take another scheme whole")
-    for table in ("role_labels", "roles", "attributes", "event_types", "labels"):
+    for table in ("role_labels", "roles", "attributes", "event_types", "label_attributes", "labels"):
         db.execute(f"DELETE FROM {table}")
     seed(db, scheme)
 

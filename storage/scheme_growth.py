@@ -12,7 +12,8 @@ import sqlite3
 from typing import Any
 
 from storage import scheme as scheme_store
-from storage.model import Attribute, EventType, Label, Role, SchemeError
+from storage import span_attributes
+from storage.model import Attribute, EventType, Label, Role, SchemeError, SpanAttribute
 from storage.project import Project
 from storage.scheme import free_colour
 
@@ -46,6 +47,7 @@ class SchemeGrowth:
         self.role_max = {role.name: role.max_count for role in scheme.roles}
         self.types = {event_type.name for event_type in scheme.event_types}
         self.attributes = {attribute.name: attribute for attribute in scheme.attributes}
+        self.span_attributes = {label.name: {a.name: a for a in label.attributes} for label in scheme.labels}
         self._colours = {label.colour.upper() for label in scheme.labels}
         self._keys = {label.key for label in scheme.labels if label.key}
 
@@ -70,6 +72,7 @@ class SchemeGrowth:
             raise SchemeError(f"cannot add label {name!r}: {exc}") from None
         self._project.add_label(label)
         self.kinds[name] = kind
+        self.span_attributes[name] = {}
         self._colours.add(label.colour.upper())
         if key:
             self._keys.add(key)
@@ -140,6 +143,23 @@ class SchemeGrowth:
             attribute = self.attributes[name]
         attribute.check(value)
 
+    def declare_span_attribute(self, label: str, attribute: SpanAttribute) -> None:
+        self._project.declare_span_attribute(label, attribute)
+        self.span_attributes[label][attribute.name] = attribute
+        self._added[f"span attribute {label}.{attribute.name}"] = (
+            f"span attribute {label}.{attribute.name} ({attribute.kind}{', multi' if attribute.multi else ''})")
+
+    def check_span_attribute(self, label: str, name: Any, value: Any) -> Any:
+        """The value as stored; an attribute the label does not declare is added as free text."""
+        if not isinstance(name, str) or not name:
+            raise SchemeError(f"a span attribute name must be a non-empty string, not {name!r}")
+        attribute = self.span_attributes[label].get(name)
+        if attribute is None:
+            self.declare_span_attribute(label, SpanAttribute(name=name, kind="text",
+                                                             multi=isinstance(value, list)))
+            attribute = self.span_attributes[label][name]
+        return attribute.check(value)
+
     def add_from_record(self, scheme: Any) -> None:
         """Take in a scheme record (``resources/scheme.json``'s shape, a native file's first line).
 
@@ -159,6 +179,9 @@ class SchemeGrowth:
                     self.add_label(item["name"], colour=item.get("colour"), key=item.get("key"),
                                    description=item.get("description", ""),
                                    kind=item.get("kind", "entity"), inferred=False)
+                for attribute in item.get("attributes", ()):
+                    if attribute["name"] not in self.span_attributes[item["name"]]:
+                        self.declare_span_attribute(item["name"], span_attributes.from_record(attribute))
             for item in scheme.get("event_types", ()):
                 if item["name"] not in self.types:
                     self.add_event_type(item["name"], item.get("description", ""))

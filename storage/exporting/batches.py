@@ -80,6 +80,7 @@ class ArticleData:
     content_hash: str
     spans: list[SpanRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
+    span_attributes: dict[int, dict[str, Any]] = field(default_factory=dict)  # only spans that have any
 
 
 @dataclass
@@ -208,6 +209,11 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData]) -> None:
             f'SELECT id, start, "end", label, annotator, created, article_id, origin FROM spans '
             f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end" DESC, id', ids)):
         by_id[span.article_id].spans.append(span)
+    for article_id, span_id, name, value in conn.execute(
+            "SELECT spans.article_id, span_id, name, value FROM span_attributes "
+            f"JOIN spans ON spans.id = span_id WHERE spans.article_id IN ({marks}) "
+            "ORDER BY span_id, name", ids):
+        by_id[article_id].span_attributes.setdefault(span_id, {})[name] = json.loads(value)
     events: dict[int, EventRow] = {}
     for article_id, event_id, trigger_id, kind, attributes, annotator, created in conn.execute(
             "SELECT events.article_id, events.id, trigger_id, type, attributes, events.annotator, "

@@ -10,6 +10,9 @@
     E1	FIGHT:T2 source:T1 location:T3          an event frame: type:trigger role:filler…
     A1	polarity E1 negative                    an attribute that differs from its default
     #1	AnnotatorNotes E1	date=2024-12-08     free-text attributes (the event date)
+    A2	code T1 SYR                             a span attribute with a list of values
+    N1	Reference T1 Wikidata:Q1234	Insurgents  a span's Wikidata id (a pattern attribute Q…)
+    #2	AnnotatorNotes T1	alias=the rebels    a span's free-text attributes
 
 Offsets are code points of the ``.txt``, so ``txt[start:end]`` is every fragment's text, as in the
 rest of our exports and in brat itself. Decisions, each forced by a rule of brat's:
@@ -27,6 +30,10 @@ rest of our exports and in brat itself. Decisions, each forced by a rule of brat
 - **Attributes**: an attribute with choices (polarity, modality) is an ``A`` line when the value
   differs from the scheme's default, which ``annotation.conf`` records; free-text attributes (the
   event date) go to one ``AnnotatorNotes`` line per event as ``name=value; name=value``.
+- **Span attributes** (declared per label): a choice is an ``A`` line on the span's first ``T``
+  (a multi-valued one, one ``A`` line per value; brat's configuration cannot say "several", so
+  ``annotation.conf`` notes it); a pattern attribute whose pattern is a Wikidata id (``Q[1-9][0-9]*``)
+  is a normalisation ``N … Wikidata:Q…``; other text goes to one ``AnnotatorNotes`` line per span.
 - **Names** become brat's storage form (``[A-Za-z0-9_-]``, other characters ``_``), as brat itself
   does; ``annotation.conf`` says which name was changed, and two names that would become the same
   stop the export.
@@ -50,7 +57,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from storage.exporting.batches import ArticleData, ExportContext, ExportError, ExportReport
-from storage.model import Attribute, Role, Scheme
+from storage.model import Attribute, Role, Scheme, SpanAttribute
 
 CONF_NAME = "annotation.conf"
 # What a brat export writes, and so what a re-export may replace.
@@ -58,6 +65,7 @@ OUR_FILES = re.compile(r"[0-9]+\.(?:txt|ann)|annotation\.conf")
 # Every character str.splitlines() breaks at: brat reads .ann files with it.
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 _NOT_STORAGE = re.compile(r"[^A-Za-z0-9_-]")
+WIKIDATA_PATTERN = "Q[1-9][0-9]*"  # a pattern span attribute like this is written as brat's N Wikidata
 
 
 def storage_form(name: str) -> str:
@@ -167,7 +175,48 @@ def annotation_conf(scheme: Scheme, names: Names) -> str:
     lines += ["", "[attributes]"]
     for attribute in scheme.attributes:
         lines.append(_attribute_conf(attribute, names))
+    lines += _span_attribute_conf(scheme)
     return "\n".join(lines) + "\n"
+
+
+def _span_attribute_conf(scheme: Scheme) -> list[str]:
+    """brat attribute types for span attributes with choices: one per name, over every label using it."""
+    by_name: dict[str, tuple[list[str], dict[str, None], bool]] = {}
+    for label in scheme.labels:
+        for attribute in label.attributes:
+            if attribute.kind == "choice":
+                labels, values, multi = by_name.setdefault(attribute.name, ([], {}, False))
+                labels.append(storage_form(label.name))
+                values.update(dict.fromkeys(storage_form(v) for v in attribute.choices or ()))
+                by_name[attribute.name] = (labels, values, multi or attribute.multi)
+    lines = []
+    for name, (labels, values, multi) in by_name.items():
+        if multi:
+            lines.append(f"# {storage_form(name)} may hold several values: one A line per value")
+        lines.append(f"{storage_form(name)}\tArg:{'|'.join(labels)}, Value:{'|'.join(values)}")
+    return lines
+
+
+def span_attribute_lines(t_id: str, span_text: str, declared: tuple[SpanAttribute, ...],
+                         values: dict[str, Any], counters: dict[str, int]) -> list[str]:
+    """The A, N and AnnotatorNotes lines of one span's attributes; ``counters`` numbers them."""
+    lines, notes = [], []
+    kinds = {attribute.name: attribute for attribute in declared}
+    for name, value in values.items():
+        attribute = kinds.get(name)
+        for one in value if isinstance(value, list) else [value]:
+            if attribute is not None and attribute.kind == "choice":
+                counters["A"] += 1
+                lines.append(f"A{counters['A']}\t{storage_form(name)} {t_id} {storage_form(one)}\n")
+            elif attribute is not None and attribute.pattern == WIKIDATA_PATTERN:
+                counters["N"] += 1
+                lines.append(f"N{counters['N']}\tReference {t_id} Wikidata:{one}\t{_one_line(span_text)}\n")
+            else:
+                notes.append(f"{storage_form(name)}={_one_line(str(one))}")
+    if notes:
+        counters["#"] += 1
+        lines.append(f"#{counters['#']}\tAnnotatorNotes {t_id}\t{'; '.join(notes)}\n")
+    return lines
 
 
 def _attribute_conf(attribute: Attribute, names: Names) -> str:
@@ -196,6 +245,8 @@ def article_ann(article: ArticleData, scheme: Scheme, names: Names, report: Expo
             types.append(kind)
 
     lines: list[str] = []
+    counters = {"A": 0, "N": 0, "#": 0}
+    declared = {label.name: label.attributes for label in scheme.labels}
     t_of: dict[tuple[int, str], str] = {}  # (span id, brat type) -> T id
     first_t: dict[int, str] = {}  # span id -> its first T id, what arguments point at
     for span in article.spans:
@@ -211,9 +262,12 @@ def article_ann(article: ArticleData, scheme: Scheme, names: Names, report: Expo
             first_t.setdefault(span.id, t_id)
             lines.append(f"{t_id}\t{kind} {offsets}\t{words}\n")
         report.spans += 1
+        if span.id in article.span_attributes:
+            lines += span_attribute_lines(first_t[span.id], words, declared.get(span.label, ()),
+                                          article.span_attributes[span.id], counters)
 
     attributes = {attribute.name: attribute for attribute in scheme.attributes}
-    e_count = a_count = note_count = 0
+    e_count = 0
     for event in article.events:
         kind = event_type[event.id]
         trigger = t_of.get((event.trigger_id, kind))
@@ -241,11 +295,11 @@ def article_ann(article: ArticleData, scheme: Scheme, names: Names, report: Expo
             if attribute is None or attribute.choices is None:
                 notes.append(f"{brat_name}={_one_line(str(value))}")
             elif value != attribute.default:
-                a_count += 1
-                lines.append(f"A{a_count}\t{brat_name} {e_id} {names.value(name, value)}\n")
+                counters["A"] += 1
+                lines.append(f"A{counters['A']}\t{brat_name} {e_id} {names.value(name, value)}\n")
         if notes:
-            note_count += 1
-            lines.append(f"#{note_count}\tAnnotatorNotes {e_id}\t{'; '.join(notes)}\n")
+            counters["#"] += 1
+            lines.append(f"#{counters['#']}\tAnnotatorNotes {e_id}\t{'; '.join(notes)}\n")
     report.events += e_count
     return "".join(lines)
 

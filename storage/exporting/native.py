@@ -5,27 +5,29 @@ types, roles, attributes), so a re-import reproduces the scheme before any span 
 line per article::
 
     {"id", "text", "meta": {"title", "date", "source", "status", "created", "updated"},
-     "spans": [{"id", "start", "end", "label", "text", "annotator", "created", "origin"}],
+     "spans": [{"id", "start", "end", "label", "text", "annotator", "created", "origin",
+                "attributes"?}],
      "events": [{"id", "trigger": <span id>, "type", "attributes": {...},
                  "arguments": [{"role", "span": <span id>}], "annotator", "created"}]}
 
 Keys come in this fixed order and attributes sorted by name, so the same project always gives the
-same bytes (diffable, hashable). A span's "text" is ``text[start:end]``: redundant, but it lets a
+same bytes (diffable, hashable). A span's "attributes" ({name: value}, sorted) and a label's
+declared "attributes" appear only when there are some. A span's "text" is ``text[start:end]``: redundant, but it lets a
 reader check every offset without our code. An empty project still gets its scheme line.
 """
 from __future__ import annotations
 
 from typing import Any, Iterable, TextIO
 
+from storage import span_attributes
 from storage.exporting.batches import ArticleData, ExportContext, ExportReport, json_line
-from storage.model import Scheme
+from storage.model import Label, Scheme
 
 
 def scheme_record(scheme: Scheme) -> dict[str, Any]:
     """The scheme as ``resources/scheme.json`` spells it (what ``storage.scheme.seed`` reads)."""
     return {
-        "labels": [{"name": label.name, "colour": label.colour, "key": label.key, "kind": label.kind,
-                    "description": label.description} for label in scheme.labels],
+        "labels": [_label_record(label) for label in scheme.labels],
         "event_types": [{"name": kind.name, "description": kind.description}
                         for kind in scheme.event_types],
         "roles": [{"name": role.name, "labels": list(role.labels), "max_count": role.max_count,
@@ -38,18 +40,33 @@ def scheme_record(scheme: Scheme) -> dict[str, Any]:
     }
 
 
+def _label_record(label: Label) -> dict[str, Any]:
+    record: dict[str, Any] = {"name": label.name, "colour": label.colour, "key": label.key,
+                              "kind": label.kind, "description": label.description}
+    if label.attributes:  # absent rather than empty, so files without span attributes stay as they were
+        record["attributes"] = [span_attributes.to_record(a) for a in label.attributes]
+    return record
+
+
+def _span_record(span: Any, text: str, values: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    record = {"id": span.id, "start": span.start, "end": span.end, "label": span.label,
+              "text": text[span.start:span.end], "annotator": span.annotator, "created": span.created,
+              "origin": span.origin}
+    if span.id in values:
+        record["attributes"] = values[span.id]
+    return record
+
+
 def article_record(article: ArticleData) -> dict[str, Any]:
     """One article line (see the module docstring)."""
     text = article.text
+    values = article.span_attributes
     return {
         "id": article.id,
         "text": text,
         "meta": {"title": article.title, "date": article.date, "source": article.source,
                  "status": article.status, "created": article.created, "updated": article.updated},
-        "spans": [{"id": span.id, "start": span.start, "end": span.end, "label": span.label,
-                   "text": text[span.start:span.end], "annotator": span.annotator,
-                   "created": span.created, "origin": span.origin}
-                  for span in article.spans],
+        "spans": [_span_record(span, text, values) for span in article.spans],
         "events": [{"id": event.id, "trigger": event.trigger_id, "type": event.type,
                     "attributes": dict(sorted(event.attributes.items())),
                     "arguments": [{"role": role, "span": span_id} for role, span_id in event.arguments],

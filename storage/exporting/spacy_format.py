@@ -2,7 +2,10 @@
 
 One article per line: ``{"text", "spans": [{"start", "end", "label"}], "meta": {"id", "title",
 "date", "source", "status"}}``, every span as annotated (they may overlap), the shape spaCy and
-Prodigy users feed to ``doc.char_span``. (Named ``spacy_format`` so it does not shadow ``spacy``.)
+Prodigy users feed to ``doc.char_span``. A span with attributes (``storage.span_attributes``)
+has them under the span's ``"attributes"`` key, which spaCy and Prodigy leave alone; in the DocBin
+they are ``doc.user_data["span_attributes"]``, a list of ``{"start", "end", "label", "attributes"}``
+in characters. (Named ``spacy_format`` so it does not shadow ``spacy``.)
 
 The DocBin needs spaCy itself and tokenises with ``spacy.blank("en")``. Decisions:
 
@@ -23,12 +26,21 @@ from storage.exporting.batches import ArticleData, ExportContext, ExportError, E
 
 
 def record(article: ArticleData) -> dict[str, Any]:
+    values = article.span_attributes
     return {
         "text": article.text,
-        "spans": [{"start": span.start, "end": span.end, "label": span.label} for span in article.spans],
+        "spans": [_span(span, values) for span in article.spans] if values else
+                 [{"start": span.start, "end": span.end, "label": span.label} for span in article.spans],
         "meta": {"id": article.id, "title": article.title, "date": article.date,
                  "source": article.source, "status": article.status},
     }
+
+
+def _span(span: Any, values: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {"start": span.start, "end": span.end, "label": span.label}
+    if span.id in values:
+        result["attributes"] = values[span.id]
+    return result
 
 
 def require_spacy() -> None:
@@ -48,7 +60,8 @@ class DocBinBuilder:
 
         self._nlp = spacy.blank("en")
         self._filter_spans = spacy.util.filter_spans
-        self.doc_bin = DocBin(store_user_data=False)
+        # User data carries span attributes, which spaCy's Span objects have no place for.
+        self.doc_bin = DocBin(store_user_data=True)
         self._report = report
 
     def add(self, article: ArticleData) -> None:
@@ -65,6 +78,11 @@ class DocBinBuilder:
                           where='from the DocBin\'s doc.ents (kept in spans["sc"])')
         doc.ents = ents
         doc.spans["sc"] = aligned
+        if article.span_attributes:
+            doc.user_data["span_attributes"] = [
+                {"start": span.start, "end": span.end, "label": span.label,
+                 "attributes": article.span_attributes[span.id]}
+                for span in article.spans if span.id in article.span_attributes]
         self.doc_bin.add(doc)
         self._report.docs += 1
 

@@ -206,3 +206,22 @@ class RemoveArgumentCommand(AddArgumentCommand):
 
     def _undo(self) -> None:
         super()._do()
+
+
+class SetSpanAttributeCommand(StoreCommand):
+    def __init__(self, doc: "AnnotationDocument", span_id: int, name: str, value: Any) -> None:
+        span = doc.spans[span_id]
+        shown = ", ".join(value) if isinstance(value, list) else value
+        super().__init__(doc, f"Set {name} of {_quote(doc.span_text(span))} to "
+                              f"{menu_text(str(shown)) if shown else 'none'}")
+        self.span_id, self.name = span_id, name
+        self.old, self.new = span.attributes.get(name), value
+
+    def _set(self, value: Any) -> None:
+        self.doc._span_changed(self.doc.project.set_span_attribute(self.span_id, self.name, value))
+
+    def _do(self) -> None:
+        self._set(self.new)
+
+    def _undo(self) -> None:
+        self._set(self.old)

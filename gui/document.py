@@ -151,6 +151,11 @@ class AnnotationDocument(QObject):
 
         return self._push(ChangeLabelCommand(self, span_id, label))
 
+    def set_span_attribute(self, span_id: int, name: str, value: Any) -> bool:
+        from gui.commands import SetSpanAttributeCommand
+
+        return self._push(SetSpanAttributeCommand(self, span_id, name, value))
+
     def create_event(self, trigger_id: int, event_type: str | None = None) -> bool:
         from gui.commands import CreateEventCommand
 

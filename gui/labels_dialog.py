@@ -1,4 +1,5 @@
-"""Project ▸ Labels…: add, rename, recolour, re-key, describe and delete the project's labels.
+"""Project ▸ Labels…: add, rename, recolour, re-key, describe and delete the project's labels,
+and declare the attributes their spans carry (one line each: ``sector: choice+ GOV MIL  # note``).
 
 Every change is one store call (``project.add_label/rename_label/update_label/delete_label``),
 committed before the table is rebuilt from ``project.scheme``, so the table always shows
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -32,8 +34,13 @@ from gui.plain import plain_tooltip
 from storage.model import LABEL_KINDS, AnnotatorError, Label, LabelInUseError
 from storage.project import Project
 from storage.scheme import free_colour
+from storage.span_attributes import AttributeInUseError, format_declarations, parse_declarations
 
-COLUMNS = ("Name", "Colour", "Key", "Kind", "Description")
+COLUMNS = ("Name", "Colour", "Key", "Kind", "Attributes", "Description")
+ATTRIBUTES_HELP = ("One attribute a line: name: kind values-or-pattern  # description\n"
+                   "kind is choice (values separated by spaces), text, or pattern (a regular expression "
+                   "the whole value must match); a + after the kind allows several values.\n"
+                   "e.g.  sector: choice+ GOV MIL REB   ·   identifier_id: pattern Q[1-9][0-9]*")
 _KIND_CHOICES = {"entity (fills a role: actor, place…)": "entity",
                  "trigger (the word that expresses an event)": "trigger"}
 
@@ -80,6 +87,9 @@ class LabelsDialog(QDialog):
         self.colour_button = QPushButton("&Colour…")
         self.key_button = QPushButton("&Key…")
         self.description_button = QPushButton("D&escription…")
+        self.attributes_button = QPushButton("A&ttributes…")
+        self.attributes_button.setToolTip("What spans of this label carry (e.g. an actor's country code)")
+        self.attributes_button.clicked.connect(self.edit_attributes_selected)
         self.delete_button = QPushButton("&Delete")
         self.add_button.clicked.connect(self.add_label)
         self.rename_button.clicked.connect(self.rename_selected)
@@ -98,7 +108,7 @@ class LabelsDialog(QDialog):
     def _layout(self) -> None:
         side = QVBoxLayout()
         for button in (self.add_button, self.rename_button, self.colour_button, self.key_button,
-                       self.description_button, self.delete_button):
+                       self.description_button, self.attributes_button, self.delete_button):
             side.addWidget(button)
         side.addStretch(1)
         row = QHBoxLayout()
@@ -118,7 +128,9 @@ class LabelsDialog(QDialog):
         labels = self.project.scheme.labels
         self.table.setRowCount(len(labels))
         for row, label in enumerate(labels):
-            cells = (label.name, label.colour.upper(), label.key or "", label.kind, label.description)
+            attributes = ", ".join(a.name + ("+" if a.multi else "") for a in label.attributes)
+            cells = (label.name, label.colour.upper(), label.key or "", label.kind, attributes,
+                     label.description)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == len(cells) - 1:  # the description, user text: shown as typed
@@ -150,7 +162,7 @@ class LabelsDialog(QDialog):
     def _update_buttons(self) -> None:
         has = self.selected_name() is not None
         for button in (self.rename_button, self.colour_button, self.key_button,
-                       self.description_button, self.delete_button):
+                       self.description_button, self.attributes_button, self.delete_button):
             button.setEnabled(has)
 
     # -- questions (replaced in tests) -------------------------------------------------------
@@ -179,6 +191,28 @@ class LabelsDialog(QDialog):
         """A "#rrggbb" colour, or None if cancelled."""
         colour = QColorDialog.getColor(QColor(initial), self, "Label colour")
         return colour.name() if colour.isValid() else None
+
+    def ask_lines(self, title: str, prompt: str, text: str) -> str | None:
+        """Several lines of text (the attribute declarations), or None if cancelled."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(title)
+        label = QLabel(prompt, dialog)
+        label.setTextFormat(Qt.PlainText)
+        label.setWordWrap(True)
+        editor = QPlainTextEdit(dialog)
+        editor.setPlainText(text)
+        editor.setLineWrapMode(QPlainTextEdit.NoWrap)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, dialog)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        for widget in (label, editor, buttons):
+            layout.addWidget(widget)
+        dialog.resize(640, 320)
+        accepted = dialog.exec() == QDialog.Accepted
+        result = editor.toPlainText()
+        dialog.deleteLater()
+        return result if accepted else None
 
     def confirm(self, question: str) -> bool:
         """Yes/No, defaulting to No: the question is about deleting annotations."""
@@ -273,6 +307,32 @@ class LabelsDialog(QDialog):
         if text is None:
             return False
         return self._apply(lambda: self.project.update_label(name, description=text.strip()))
+
+    def edit_attributes_selected(self) -> bool:
+        """Edit the selected label's attribute declarations as text; values to clear are confirmed."""
+        name = self.selected_name()
+        if name is None:
+            return False
+        text = self.ask_lines(f"Attributes of {name}", ATTRIBUTES_HELP,
+                              format_declarations(self.project.scheme.label(name).attributes))
+        if text is None:
+            return False
+        try:
+            attributes = parse_declarations(text)
+            self.project.replace_span_attributes(name, attributes)
+        except AttributeInUseError as exc:
+            if not self.confirm(f"{exc.count} value(s) of {', '.join(exc.names)} on {name} spans will be "
+                                "cleared. Remove the attributes anyway?"):
+                return False
+            return self._apply(lambda: self.project.replace_span_attributes(name, attributes, cascade=True),
+                               spans=True)
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+            return False
+        self.show_error("")
+        self.refresh()
+        self.schemeChanged.emit(False)
+        return True
 
     def delete_selected(self) -> bool:
         """Delete the label; if it has spans, say how many and delete them only if confirmed."""

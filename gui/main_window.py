@@ -50,6 +50,7 @@ from gui.event_panel import install_event_panel
 from gui.find_bar import FindBar
 from gui.label_bar import LabelBar, SpanEditor
 from gui.shortcuts import shortcut_rows, show_shortcuts
+from gui.span_attribute_panel import install_span_attribute_panel
 from storage.model import AnnotatorError, Article, Scheme, Span
 from storage.project import Project
 from storage.stats import format_stats, project_stats
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.poll_timer.start()
         self.setAcceptDrops(True)
         self.event_panel = install_event_panel(self)  # Events dock; sets confirm_done
+        self.span_attribute_panel = install_span_attribute_panel(self)  # below Annotations; key A
         # Keyboard first: Shift+arrows select in the text from the start, not in a dock's filter.
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 

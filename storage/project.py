@@ -200,6 +200,11 @@ class Project:
         """Change (or rename) a declaration; refused while a stored value would not fit it."""
         self._scheme_edit(span_attributes.redeclare, label, name, attribute)
 
+    def replace_span_attributes(self, label: str, attributes: list[SpanAttribute], *,
+                                cascade: bool = False) -> int:
+        """Make ``attributes`` the label's whole declaration list (the Labels dialog's edit)."""
+        return self._scheme_edit(span_attributes.replace_declarations, label, attributes, cascade=cascade)
+
     def undeclare_span_attribute(self, label: str, name: str, *, cascade: bool = False) -> int:
         """Remove a declaration; values left need ``cascade=True``. Returns values removed."""
         return self._scheme_edit(span_attributes.undeclare, label, name, cascade=cascade)

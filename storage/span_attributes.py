@@ -13,6 +13,7 @@ by another window between the check and the write cannot let a bad value in.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable, Mapping
 
 from sqlite_utils import Database
@@ -20,6 +21,15 @@ from sqlite_utils import Database
 from storage.model import SchemeError, SpanAttribute
 
 _CHUNK = 500  # SQLite's default limit on bound parameters is far above this
+
+
+class AttributeInUseError(SchemeError):
+    """Removing a declaration would clear values spans hold; it needs an explicit cascade."""
+
+    def __init__(self, label: str, names: list[str], count: int) -> None:
+        self.label, self.names, self.count = label, names, count
+        super().__init__(f"{count} value(s) of {', '.join(names)} on {label} spans would be cleared; "
+                         "remove with cascade to clear them")
 
 
 def from_record(item: Mapping[str, Any]) -> SpanAttribute:
@@ -128,14 +138,93 @@ def undeclare(db: Database, label: str, name: str, *, cascade: bool = False) -> 
     """Remove a declaration; spans holding a value need ``cascade``. Returns values removed."""
     if declaration(db, label, name) is None:
         raise SchemeError(f"label {label} has no attribute {name!r}")
-    count = db.execute("SELECT count(*) FROM span_attributes JOIN spans ON spans.id = span_id "
-                       "WHERE spans.label = ? AND name = ?", [label, name]).fetchone()[0]
+    count = _values_held(db, label, name)
     if count and not cascade:
-        raise SchemeError(f"{count} {label} span(s) hold a {name}; remove with cascade to clear them")
+        raise AttributeInUseError(label, [name], count)
     db.execute("DELETE FROM span_attributes WHERE name = ? AND span_id IN "
                "(SELECT id FROM spans WHERE label = ?)", [name, label])
     db.execute("DELETE FROM label_attributes WHERE label = ? AND name = ?", [label, name])
     return count
+
+
+def _values_held(db: Database, label: str, name: str) -> int:
+    return db.execute("SELECT count(*) FROM span_attributes JOIN spans ON spans.id = span_id "
+                      "WHERE spans.label = ? AND name = ?", [label, name]).fetchone()[0]
+
+
+def replace_declarations(db: Database, label: str, attributes: list[SpanAttribute], *,
+                         cascade: bool = False) -> int:
+    """Make ``attributes`` (in this order) the label's declarations: what the Labels dialog edits.
+
+    Kept names are redeclared (their values checked), new ones declared, missing ones removed
+    (refused with ``AttributeInUseError`` while spans hold values, unless ``cascade``).
+    Returns how many values were cleared.
+    """
+    _require_label(db, label)
+    names = [attribute.name for attribute in attributes]
+    if len(set(names)) != len(names):
+        raise SchemeError(f"an attribute name is given twice: {', '.join(names)}")
+    current = {a.name: a for a in load_declarations(db).get(label, ())}
+    gone = [name for name in current if name not in names]
+    held = sum(_values_held(db, label, name) for name in gone)
+    if held and not cascade:
+        raise AttributeInUseError(label, gone, held)
+    for name in gone:
+        undeclare(db, label, name, cascade=True)
+    for position, attribute in enumerate(attributes):
+        if attribute.name not in current:
+            declare(db, label, attribute)
+        elif current[attribute.name] != attribute:
+            redeclare(db, label, attribute.name, attribute)
+        db.execute("UPDATE label_attributes SET position = ? WHERE label = ? AND name = ?",
+                   [position, label, attribute.name])
+    return held
+
+
+# -- the one-line-per-attribute text the Labels dialog edits ------------------------------------
+
+_LINE = re.compile(r"\s*(?P<name>[^:]+?)\s*:\s*(?P<kind>choice|text|pattern)(?P<multi>\+?)"
+                   r"(?:\s+(?P<spec>.*?))?\s*(?:\s#\s*(?P<description>.*))?$")
+
+
+def format_declarations(attributes: Iterable[SpanAttribute]) -> str:
+    """``name: kind[+] values-or-pattern  # description``, one attribute a line (+: several values)."""
+    lines = []
+    for attribute in attributes:
+        line = f"{attribute.name}: {attribute.kind}{'+' if attribute.multi else ''}"
+        if attribute.kind == "choice":
+            line += " " + " ".join(attribute.choices or ())
+        elif attribute.kind == "pattern":
+            line += f" {attribute.pattern}"
+        if attribute.description:
+            line += f"  # {attribute.description}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def parse_declarations(text: str) -> list[SpanAttribute]:
+    """Read :func:`format_declarations`' text back; SchemeError names the line that is wrong."""
+    result = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.fullmatch(line)
+        if match is None:
+            raise SchemeError(f"line {number}: write name: choice|text|pattern[+] …, not {line.strip()!r}")
+        spec = (match["spec"] or "").strip()
+        kind = match["kind"]
+        try:
+            result.append(SpanAttribute(
+                name=match["name"], kind=kind, multi=bool(match["multi"]),
+                choices=tuple(v for v in re.split(r"[\s|,]+", spec) if v) if kind == "choice" else None,
+                pattern=spec if kind == "pattern" else None,
+                description=(match["description"] or "").strip()))
+        except SchemeError as exc:
+            raise SchemeError(f"line {number}: {exc}") from None
+        if kind == "text" and spec:
+            raise SchemeError(f"line {number}: a text attribute takes no values ({spec!r}); "
+                              "put a description after #")
+    return result
 
 
 # -- values ------------------------------------------------------------------------------------

@@ -189,3 +189,26 @@ def test_description_like_markup_shows_as_typed_in_its_tooltip(project, qtbot):
     item = dialog.table.item(row, dialog.table.columnCount() - 1)
     assert item.text() == "<b>who</b> acts & why"
     assert "&lt;b&gt;who&lt;/b&gt;" in item.toolTip()  # escaped: no bold "who" on hover
+
+
+def test_attributes_are_declared_as_lines_and_clearing_used_ones_asks(dialog, project):
+    span = tag(project, "Rebels", "ACTOR")
+    dialog.select("ACTOR")
+    dialog.ask_lines = lambda title, prompt, text: "code: choice SYR TUR\nsector: choice+ GOV MIL  # PLOVER"
+    assert dialog.edit_attributes_selected()
+    assert table_column(dialog, 4) == ["code, sector+", "", ""]
+    assert project.db.execute("SELECT name, kind, choices, multi, description FROM label_attributes "
+                              "ORDER BY position").fetchall() == [
+        ("code", "choice", '["SYR", "TUR"]', 0, ""), ("sector", "choice", '["GOV", "MIL"]', 1, "PLOVER")]
+    project.set_span_attribute(span.id, "sector", ["MIL"])
+
+    dialog.ask_lines = lambda title, prompt, text: "code: choice SYR"  # drops sector, which MIL holds
+    questions = []
+    dialog.confirm = lambda question: questions.append(question) or False
+    assert not dialog.edit_attributes_selected()
+    assert questions == ["1 value(s) of sector on ACTOR spans will be cleared. Remove the attributes anyway?"]
+    assert project.span(span.id).attributes == {"sector": ["MIL"]}
+
+    dialog.ask_lines = lambda title, prompt, text: "code choice SYR"
+    assert not dialog.edit_attributes_selected()
+    assert dialog.error_label.text().startswith("line 1: write name: choice|text|pattern")

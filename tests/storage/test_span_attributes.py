@@ -159,3 +159,23 @@ def test_brat_writes_choices_as_a_lines_wikidata_as_n_and_text_as_notes(tmp_path
     conf = (tmp_path / "brat" / "annotation.conf").read_text(encoding="utf-8")
     assert "code\tArg:ACTOR, Value:SYR|TUR" in conf
     assert "# sector may hold several values: one A line per value" in conf
+
+
+def test_the_labels_dialog_text_round_trips_and_replaces_declarations_in_one_go(tmp_path: Path) -> None:
+    from storage.span_attributes import AttributeInUseError, format_declarations, parse_declarations
+
+    project, _, span_id = _project(tmp_path / "p.sqlite")
+    text = format_declarations(project.scheme.label("ACTOR").attributes)
+    assert text.splitlines() == ["code: choice SYR TUR", "sector: choice+ GOV MIL REB OPP CVL",
+                                 "identifier_id: pattern Q[1-9][0-9]*", "alias: text"]
+    assert tuple(parse_declarations(text)) == project.scheme.label("ACTOR").attributes
+    project.set_span_attribute(span_id, "alias", "x")
+    edited = parse_declarations("sector: choice+ GOV|MIL  # PLOVER sector codes\ncode: choice SYR TUR IRQ")
+    with pytest.raises(AttributeInUseError) as refused:
+        project.replace_span_attributes("ACTOR", edited)
+    assert refused.value.count == 1 and refused.value.names == ["identifier_id", "alias"]
+    assert project.replace_span_attributes("ACTOR", edited, cascade=True) == 1
+    assert [(a.name, a.choices, a.description) for a in project.scheme.label("ACTOR").attributes] == [
+        ("sector", ("GOV", "MIL"), "PLOVER sector codes"), ("code", ("SYR", "TUR", "IRQ"), "")]
+    with pytest.raises(SchemeError, match="line 2: write name"):
+        parse_declarations("code: choice SYR\nsector choice GOV")

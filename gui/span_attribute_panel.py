@@ -1,0 +1,254 @@
+"""The "Span attributes" dock: the current span's attributes (ACTOR code, sector…), edited from the keyboard.
+
+**A** in the article (a span selected) puts the focus in the first attribute; **Tab** moves on,
+**Enter** (or leaving a field) saves it as one undoable edit, **Esc** goes back to the article.
+A choice attribute completes from its values as you type (``sy`` → ``SYR``); a multi-valued one
+takes several, separated by commas or spaces (``GOV, MIL``). Emptying a field clears the value.
+What the declaration refuses is said under the field and in the status bar, and nothing changes.
+
+The fields follow the document's signals, never what was typed, so an undo shows at once.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from typing import Any, cast
+
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDockWidget,
+    QFormLayout,
+    QLineEdit,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.document import AnnotationDocument
+from gui.plain import quote
+from gui.role_slot import plain_label
+from storage.model import SchemeError, Span, SpanAttribute
+
+EDIT_ATTRIBUTES_KEY = "A"
+_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def shown_value(value: Any) -> str:
+    """A stored value as the field shows it: a list as "GOV, MIL"."""
+    if value is None:
+        return ""
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def parsed_value(attribute: SpanAttribute, text: str) -> Any:
+    """What a field's text means for ``attribute``: None when empty, a list when multi-valued."""
+    text = text.strip()
+    if not text:
+        return None
+    values = [part for part in _SEPARATORS.split(text) if part] if attribute.multi else [text]
+    if attribute.kind == "choice":  # "syr" and inline completion's "syR" mean SYR
+        by_case = {choice.casefold(): choice for choice in attribute.choices or ()}
+        values = [by_case.get(value.casefold(), value) for value in values]
+    return values if attribute.multi else values[0]
+
+
+class SpanAttributePanel(QWidget):
+    """One field per attribute the current span's label declares."""
+
+    leaveRequested = Signal()
+
+    def __init__(self, document: AnnotationDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.fields: dict[str, QLineEdit] = {}
+        self._attributes: dict[str, SpanAttribute] = {}
+        self._span: Span | None = None
+        self._built_for: tuple[SpanAttribute, ...] | None = None
+        self.title = plain_label("", self)
+        self.title.setWordWrap(True)
+        self.error = plain_label("", self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #B00020")
+        self.error.hide()
+        self.form_host = QWidget(self)
+        self.form = QFormLayout(self.form_host)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.keys_help = plain_label("A: edit · Tab: next · Enter: save · empty: clear · Esc: back to the text",
+                                     self)
+        self.keys_help.setWordWrap(True)
+        self.keys_help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.form_host)
+        layout.addWidget(self.error)
+        layout.addWidget(self.keys_help)
+        layout.addStretch(1)
+        self._connect(document)
+        self.refresh()
+
+    # -- following the document ---------------------------------------------------------------
+
+    def _signals(self) -> tuple[Any, ...]:
+        doc = self.document
+        return (doc.currentSpanChanged, doc.spanChanged, doc.articleOpened)
+
+    def _connect(self, document: AnnotationDocument) -> None:
+        self.document = document
+        for signal in self._signals():
+            signal.connect(self.refresh)
+
+    def set_document(self, document: AnnotationDocument) -> None:
+        if document is self.document:
+            return
+        with suppress(RuntimeError):  # the old document may already be gone
+            for signal in self._signals():
+                signal.disconnect(self.refresh)
+        self._connect(document)
+        self._built_for = None
+        self.refresh()
+
+    def refresh(self, *_: Any) -> None:
+        """Show the current span's values (rebuilding the fields when its label declares others)."""
+        span = self.document.current_span
+        self._span = span
+        declared: tuple[SpanAttribute, ...] = ()
+        if span is not None:
+            with suppress(SchemeError):  # a label another window just deleted
+                declared = self.document.project.scheme.label(span.label).attributes
+        if declared != self._built_for:
+            self._build(declared)
+        if span is None:
+            self.title.setText("Select a span to see its attributes.")
+        elif not declared:
+            self.title.setText(f"{span.label} declares no attributes (Project ▸ Labels… adds them).")
+        else:
+            self.title.setText(f"{span.label} ‘{quote(self.document.span_text(span), 40)}’")
+        for name, field in self.fields.items():
+            field.setEnabled(span is not None)
+            if not field.hasFocus() or span is None:
+                field.setText(shown_value(span.attributes.get(name)) if span is not None else "")
+        self.keys_help.setVisible(bool(declared))
+
+    def _build(self, declared: tuple[SpanAttribute, ...]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.fields, self._attributes = {}, {a.name: a for a in declared}
+        self._built_for = declared
+        for attribute in declared:
+            field = QLineEdit(self.form_host)
+            field.setObjectName(f"span_attribute_{attribute.name}")
+            field.setPlaceholderText(self._placeholder(attribute))
+            field.setToolTip(attribute.description or self._placeholder(attribute))
+            if attribute.kind == "choice":
+                completer = QCompleter(QStringListModel(list(attribute.choices or ()), field), field)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                # Inline: the rest of the first match is typed ahead, selected; no popup steals keys.
+                completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+                if not attribute.multi:  # a completer replaces the whole text: one value only
+                    field.setCompleter(completer)
+            field.editingFinished.connect(lambda name=attribute.name: self.save(name))
+            field.installEventFilter(self)
+            self.fields[attribute.name] = field
+            name = plain_label(attribute.name, self.form_host)
+            self.form.addRow(name, field)
+            # A layout shows new children of a visible widget only later (a queued call): A pressed
+            # right after tagging must find the field focusable already.
+            name.show()
+            field.show()
+        fields = list(self.fields.values())
+        for first, second in zip(fields, fields[1:]):
+            QWidget.setTabOrder(first, second)
+
+    @staticmethod
+    def _placeholder(attribute: SpanAttribute) -> str:
+        if attribute.kind == "choice":
+            choices = attribute.choices or ()
+            shown = ", ".join(choices[:6]) + (", …" if len(choices) > 6 else "")
+            return ("several of: " if attribute.multi else "one of: ") + shown
+        if attribute.kind == "pattern":
+            return f"text matching {attribute.pattern}"
+        return "free text"
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def start_editing(self) -> bool:
+        """Focus the first field; False when the current span has nothing to edit."""
+        if self._span is None or not self.fields:
+            return False
+        field = next(iter(self.fields.values()))
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
+        return True
+
+    def save(self, name: str) -> bool:
+        """Store the field's value if it changed (one undoable edit); False if refused."""
+        span, field = self._span, self.fields.get(name)
+        if span is None or field is None or span.id not in self.document.spans:
+            return False
+        value = parsed_value(self._attributes[name], field.text())
+        current = self.document.spans[span.id].attributes.get(name)
+        if value == current or (value is None and current is None):
+            self.error.hide()
+            return True
+        refused: list[str] = []
+        self.document.editRefused.connect(refused.append)
+        try:
+            done = self.document.set_span_attribute(span.id, name, value)
+        finally:
+            self.document.editRefused.disconnect(refused.append)
+        self.error.setText(refused[0] if refused else "")
+        self.error.setVisible(not done)
+        return done
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.KeyPress:
+            key = cast(QKeyEvent, event).key()
+            if key == Qt.Key.Key_Escape:
+                name = next((n for n, f in self.fields.items() if f is watched), None)
+                if name is not None and self._span is not None:  # Esc abandons the typing
+                    cast(QLineEdit, watched).setText(shown_value(self._span.attributes.get(name)))
+                self.error.hide()
+                self.leaveRequested.emit()
+                return True
+        return super().eventFilter(watched, event)
+
+
+def install_span_attribute_panel(window: QMainWindow) -> SpanAttributePanel:
+    """Add the "Span attributes" dock below Annotations, its View menu entry and the A key."""
+    host: Any = window
+    panel = SpanAttributePanel(host.document, window)
+    dock = QDockWidget("Span attributes", window)
+    dock.setObjectName("span_attributes_dock")
+    dock.setWidget(panel)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    neighbour = getattr(window, "annotation_dock", None)
+    if isinstance(neighbour, QDockWidget):
+        window.splitDockWidget(neighbour, dock, Qt.Orientation.Vertical)
+    action = QAction("Edit span attributes", panel)
+    action.setShortcut(QKeySequence(EDIT_ATTRIBUTES_KEY))
+    # Only in the article, as E is: the fields and filters take the letter as text.
+    action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def edit() -> None:
+        dock.show()
+        dock.raise_()
+        if not panel.start_editing():
+            window.statusBar().showMessage("The current span has no attributes to edit", 4000)
+
+    action.triggered.connect(edit)
+    host.view.addAction(action)
+    panel.edit_action = action  # type: ignore[attr-defined]
+    panel.dock = dock  # type: ignore[attr-defined]
+    panel.leaveRequested.connect(lambda: host.view.setFocus(Qt.FocusReason.ShortcutFocusReason))
+    host.view_menu.addAction(dock.toggleViewAction())
+    host.view_menu.addAction(action)
+    host.documentReplaced.connect(panel.set_document)
+    host.schemeReloaded.connect(panel.refresh)
+    state = host.settings.value("window/state")
+    if state is not None:
+        window.restoreState(state)  # the window restored its docks before this one existed
+    return panel

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, Iterator, NoReturn
+from typing import Any, NoReturn
 
 from storage.assist.origin import check_origin, import_origin
+from storage.importing.intake import numbered_lines, read_text
+from storage.importing.registry import ImportOptions, Job
+from storage.importing.report import Duplicate, Outcome
 from storage.model import STATUSES, InputError, SchemeError, is_iso_date
 from storage.project import Project, now
 from storage.scheme_growth import SchemeGrowth
@@ -43,46 +45,25 @@ _FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano",
                  "eventText": "event-record", "trigger": "event-record"}
 
 
-@dataclass(frozen=True)
-class Duplicate:
-    """An article not imported because the same text is already in the project (or the file)."""
-
-    existing_id: int
-    line: int | None = None
+def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
+    """Import one native JSONL file (the caller holds its transaction)."""
+    content, _ = read_text(job.path, encoding=options.encoding)
+    return import_native(project, job.path, content, SchemeGrowth(project))
 
 
-@dataclass
-class NativeOutcome:
-    """What one native file added; only meaningful once its transaction has committed."""
-
-    articles_added: int = 0
-    duplicates: list[Duplicate] = field(default_factory=list)
-    scheme_added: list[str] = field(default_factory=list)
-
-
-def import_native(project: Project, path: str, content: str, scheme: SchemeGrowth) -> NativeOutcome:
+def import_native(project: Project, path: str, content: str, scheme: SchemeGrowth) -> Outcome:
     """Validate and write every record of a native JSONL file's decoded ``content``."""
     reader = _NativeReader(project, path, scheme)
     first = True
-    for line, record_text in _lines(content):
+    for line, record_text in numbered_lines(content):
         if record_text and not record_text.isspace():  # blank lines are not records
             reader.read(line, record_text, first=first)
             first = False
     if first:
         raise InputError(path, "the file holds no JSON records")
     reader.flush()
-    return NativeOutcome(reader.articles_added, reader.duplicates, scheme.additions)
-
-
-def _lines(content: str) -> Iterator[tuple[int, str]]:
-    """(1-based line number, line) split on "\\n" only: a raw U+2028 may sit inside a JSON string."""
-    start, number = 0, 1
-    while start <= len(content):
-        end = content.find("\n", start)
-        if end < 0:
-            end = len(content)
-        yield number, content[start:end]
-        start, number = end + 1, number + 1
+    return Outcome(reader.articles_added, reader.duplicates, scheme.additions,
+                   spans_added=reader.spans_added, events_added=reader.events_added)
 
 
 def _span_name(file_id: Any, index: int) -> str:
@@ -152,6 +133,8 @@ class _NativeReader:
         self._pending_lines: list[int] = []
         self._line = 0
         self.articles_added = 0
+        self.spans_added = 0
+        self.events_added = 0
         self.duplicates: list[Duplicate] = []
 
     def _fail(self, message: str) -> NoReturn:
@@ -427,6 +410,8 @@ class _NativeReader:
             raise InputError(self._path, f"the project refused the records on lines {first}-{last}: {exc}",
                              line=first) from exc
         self.articles_added += len(self._pending_lines)
+        self.spans_added += len(rows["spans"])
+        self.events_added += len(rows["events"])
         self._pending_lines = []
         for batch in rows.values():
             batch.clear()

@@ -1,0 +1,158 @@
+"""Import articles into a project: ``.txt`` files, folders of them, our native JSONL, and the
+formats listed in ``storage.importing.registry``.
+
+Each file is all or nothing: a problem rolls back everything that file wrote and becomes an
+``InputError`` (file and line) in the report, while the other files still import. A file with
+annotations runs in a ``project.transaction()`` of its own. Plain-text files are committed in
+rounds of about half a second, each file one INSERT (atomic by itself): with ``synchronous=FULL``
+every COMMIT waits for the disk, which for ten thousand small files would cost more than reading
+them. Cancelling is checked between files; the files already done stay, nothing is half-written.
+
+What a file needs that the project's scheme lacks is ``storage.scheme_growth``'s to add and report.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from storage.importing.registry import FORMATS, ImportOptions, Job, detect, importable_suffixes, suffix
+from storage.importing.report import Duplicate, FileResult, ImportReport, Outcome
+from storage.model import InputError
+from storage.project import Project
+from storage.scheme import PALETTE
+from storage.scheme_growth import SchemeGrowth
+
+__all__ = ["Duplicate", "FileResult", "ImportOptions", "ImportReport", "Outcome", "SchemeGrowth",
+           "import_paths", "IMPORTABLE_SUFFIXES", "PALETTE"]
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+
+IMPORTABLE_SUFFIXES: tuple[str, ...] = importable_suffixes()
+_ROUND_SECONDS = 0.5  # how long one commit round may run: bounds lost work and lock time
+
+
+def import_paths(project: Project, paths: Sequence[str | Path], *, encoding: str | None = None,
+                 format: str | None = None, options: ImportOptions | None = None,
+                 progress: Progress | None = None, cancelled: Cancelled | None = None) -> ImportReport:
+    """Import files and folders (recursively), each file's format detected or forced by ``format``.
+
+    ``encoding`` forces a text encoding (default: UTF-8, or UTF-16 with a byte-order mark);
+    ``options`` carries format-specific choices (``encoding``/``format`` given here win).
+    ``progress(done, total, path)`` is called for each file once it is committed;
+    ``cancelled()`` is asked before each file and stops the import when it returns True.
+    A bad file never raises: it is an error in the report. Only a project-level problem does
+    (``ProjectInUseError``, a full disk), after committing the rounds already finished.
+    """
+    options = options or ImportOptions()
+    if encoding is not None or format is not None:
+        options = ImportOptions(**{**options.__dict__, "encoding": encoding or options.encoding,
+                                   "format": format or options.format})
+    jobs = _expand(paths, options)
+    report = ImportReport()
+    done = 0
+    while done < len(jobs) and not report.cancelled:
+        if jobs[done].format is not None and jobs[done].format.shared_round:
+            end = _shared_round(project, jobs, done, options, report, cancelled)
+        elif cancelled is not None and cancelled():
+            report.cancelled = True
+            break
+        else:
+            report.files.append(_import_one(project, jobs[done], options))
+            end = done + 1
+        if progress is not None:
+            for index in range(done, end):  # only now are these files safely on disk
+                progress(index + 1, len(jobs), jobs[index].path)
+        done = end
+    report.not_started = len(jobs) - done
+    return report
+
+
+def _shared_round(project: Project, jobs: list[Job], start: int, options: ImportOptions,
+                  report: ImportReport, cancelled: Cancelled | None) -> int:
+    """Import one-statement files from ``start`` in one transaction; return the index it stopped at."""
+    end = start
+    with project.transaction():
+        started = time.monotonic()
+        while end < len(jobs) and jobs[end].format is not None and jobs[end].format.shared_round:
+            if end > start and time.monotonic() - started >= _ROUND_SECONDS:
+                break
+            if cancelled is not None and cancelled():
+                report.cancelled = True
+                break
+            report.files.append(_run(project, jobs[end], options))
+            end += 1
+    return end
+
+
+def _import_one(project: Project, job: Job, options: ImportOptions) -> FileResult:
+    """A file with annotations, in a transaction of its own; a problem is the file's error.
+
+    Outside any other transaction (see import_paths): a savepoint here would double the cost of
+    the bulk inserts, as every page they touch is first copied aside.
+    """
+    if job.problem is not None or job.format is None:
+        return _run(project, job, options)
+    try:
+        with project.transaction():
+            return _run(project, job, options, raise_errors=True)
+    except InputError as error:
+        return FileResult(job.path, error=error, format=job.format.name)
+
+
+def _run(project: Project, job: Job, options: ImportOptions, *, raise_errors: bool = False) -> FileResult:
+    try:
+        if job.problem is not None or job.format is None:
+            raise InputError(job.path, job.problem or "no importer for this file")
+        outcome: Outcome = job.format.load()(project, job, options)
+        return FileResult.from_outcome(job.path, outcome, format=job.format.name)
+    except InputError as error:
+        if raise_errors:
+            raise
+        return FileResult(job.path, error=error, format=job.format.name if job.format else "")
+
+
+def _expand(paths: Sequence[str | Path], options: ImportOptions) -> list[Job]:
+    """The files to import, in order: each path given, folders walked in sorted order."""
+    forced = FORMATS.get(options.format) if options.format else None
+    if options.format and forced is None:
+        return [Job(str(p), "", problem=f"unknown format {options.format!r} (expected one of "
+                                        f"{', '.join(FORMATS)})") for p in paths]
+    jobs = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = _walk(str(path), forced)
+            if not found:
+                wanted = ", ".join(forced.suffixes if forced else importable_suffixes())
+                jobs.append(Job(str(path), "", problem=f"no {wanted} files in this folder"))
+            for parts in found:
+                full = os.path.join(str(path), *parts)
+                jobs.append(Job(full, "/".join(parts), format=forced or detect(full)))
+        elif not path.exists():
+            jobs.append(Job(str(path), "", problem="no such file or folder"))
+        else:
+            found_format = forced or detect(str(path))
+            if found_format is None:
+                jobs.append(Job(str(path), "", problem=(
+                    f"cannot import {path.suffix or 'a file without an extension'}: expected one of "
+                    f"{', '.join(importable_suffixes())} or a folder (or give --format)")))
+            else:
+                jobs.append(Job(str(path), path.name, format=found_format))
+    return jobs
+
+
+def _walk(folder: str, forced) -> list[tuple[str, ...]]:
+    """Importable files under ``folder`` as path parts, sorted, hidden files and folders left out."""
+    # os.walk over strings: pathlib's rglob costs more than the import itself on a big folder.
+    wanted = forced.suffixes if forced else importable_suffixes()
+    found: list[tuple[str, ...]] = []
+    for directory, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        relative = os.path.relpath(directory, folder)
+        prefix = () if relative == os.curdir else tuple(relative.split(os.sep))
+        found.extend(prefix + (name,) for name in files
+                     if not name.startswith(".") and suffix(name) in wanted)
+    return sorted(found)

@@ -1,0 +1,105 @@
+"""Which importer reads which file: formats by name, detected by extension and content.
+
+Each format names the module and function that import one file of it, imported only when a file
+of that format is met, so starting the command line does not load every parser. ``detect`` looks
+at the extension first, then, where one extension is shared by several tools (``.jsonl``,
+``.json``), at the first record: the keys a tool writes tell them apart.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+SNIFF_BYTES = 65536  # how much of a file detection reads: enough for a first record of any sane size
+
+
+@dataclass(frozen=True)
+class Format:
+    """One importable format: its ``--format`` name, how to spot it, and where its importer lives."""
+
+    name: str
+    title: str  # what the user reads, e.g. "brat standoff"
+    suffixes: tuple[str, ...]
+    runner: str  # "module:function", imported on first use
+    sniff: Callable[[Any], bool] | None = None  # given the first JSON record, for shared suffixes
+    shared_round: bool = False  # plain text: many files per transaction (one INSERT each)
+
+    def load(self) -> Callable[..., Any]:
+        module, function = self.runner.split(":")
+        return getattr(importlib.import_module(module), function)
+
+
+def _is_native(record: Any) -> bool:
+    return isinstance(record, dict) and ("scheme" in record or "text" in record)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Choices that apply to a whole import; each format reads the ones it understands."""
+
+    encoding: str | None = None  # forced text encoding (default: UTF-8, or UTF-16 with a BOM)
+    format: str | None = None  # forced format name (default: detected per file)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to import, or a path that is an error before anything is read."""
+
+    path: str  # as the user gave it (or the folder given joined with the file's relative path)
+    source: str  # stored as the article's source: the path relative to the folder given
+    format: Format | None = None
+    problem: str | None = None
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("text", "plain text", (".txt",), "storage.importing.text:run", shared_round=True),
+    Format("native", "native JSONL", (".jsonl",), "storage.importing.native:run", sniff=_is_native),
+)}
+
+# Tried in this order when an extension is shared; the first whose sniff accepts the record wins,
+# so the most specific shapes come first and native (the loosest) last.
+_SNIFF_ORDER: tuple[str, ...] = ("native",)
+
+
+def suffix(name: str) -> str:
+    return os.path.splitext(name)[1].lower()
+
+
+def importable_suffixes() -> tuple[str, ...]:
+    return tuple(sorted({s for f in FORMATS.values() for s in f.suffixes}))
+
+
+def detect(path: str) -> Format | None:
+    """The format of the file at ``path`` by its extension and, if shared, its first record."""
+    candidates = [f for f in FORMATS.values() if suffix(path) in f.suffixes]
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    record = first_record(path)
+    ordered = sorted(candidates, key=lambda f: _SNIFF_ORDER.index(f.name) if f.name in _SNIFF_ORDER else -1)
+    for candidate in ordered:
+        if candidate.sniff is not None and candidate.sniff(record):
+            return candidate
+    return ordered[-1]  # nothing recognised: the loosest reader gives the clearest error
+
+
+def first_record(path: str) -> Any:
+    """The first JSON value of a JSON or JSON Lines file, or None when it cannot be read as one."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(SNIFF_BYTES)
+    except OSError:
+        return None
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    first_line = text.split("\n", 1)[0]
+    for candidate in (first_line, text):
+        try:
+            return json.loads(candidate)
+        except ValueError:
+            continue
+    try:  # a pretty-printed or long file cut at SNIFF_BYTES: the first value's start still tells
+        return json.JSONDecoder().raw_decode(text)[0]
+    except ValueError:
+        return None

@@ -29,7 +29,8 @@ class Outcome:
 
     ``dropped`` counts what the file holds that the project cannot represent, by reason
     (e.g. ``{"brat relation (R)": 3}``); ``warnings`` say what was imported other than as
-    written (a header date that is not a real day); ``notes`` are other things the user should know.
+    written (a header date that is not a real day); ``notes`` say what normalisation changed in
+    the text; ``remarks`` are anything else the user should know (a repaired tag sequence).
     """
 
     articles_added: int = 0
@@ -38,6 +39,7 @@ class Outcome:
     dropped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
     spans_added: int = 0
     events_added: int = 0
 
@@ -49,7 +51,9 @@ class FileResult:
     path: str
     articles_added: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # what normalisation changed, what was repaired
+    notes: list[str] = field(default_factory=list)  # what normalisation changed
+    warnings: list[str] = field(default_factory=list)  # imported, but not as written (e.g. a bad date)
+    remarks: list[str] = field(default_factory=list)  # what else the user should know
     scheme_added: list[str] = field(default_factory=list)  # e.g. "label ORG (entity)"
     error: InputError | None = None
     dropped: Counter[str] = field(default_factory=Counter)  # not represented, by reason
@@ -60,7 +64,8 @@ class FileResult:
     @classmethod
     def from_outcome(cls, path: str, outcome: Outcome, *, format: str = "") -> FileResult:
         return cls(path, articles_added=outcome.articles_added, duplicates=outcome.duplicates,
-                   notes=list(outcome.notes), warnings=list(outcome.warnings), scheme_added=outcome.scheme_added,
+                   notes=list(outcome.notes), warnings=list(outcome.warnings), remarks=list(outcome.remarks),
+                   scheme_added=outcome.scheme_added,
                    dropped=Counter(outcome.dropped), format=format, spans_added=outcome.spans_added,
                    events_added=outcome.events_added)
 
@@ -78,7 +83,8 @@ class FileResult:
             parts.append(f"skipped {plural(len(self.duplicates), 'article')} already in the project "
                          f"(line{'s' if len(self.duplicates) > 1 else ''} {lines}{more})")
         if self.notes:
-            parts.extend(self.notes)
+            parts.append("normalised " + "; ".join(self.notes))
+        parts.extend(self.remarks)
         if self.dropped:
             parts.append("not represented: " + describe_counts(self.dropped))
         if self.scheme_added:
@@ -170,7 +176,8 @@ def describe_counts(counts: Counter[str]) -> str:
 def _kinds_of_notes(results: list[FileResult]) -> str:
     """E.g. "9990 already in the project, 12 normalised" for the notes a summary leaves out."""
     kinds = [(sum(1 for r in results if r.duplicates), "already in the project"),
-             (sum(1 for r in results if r.notes), "with notes"),
+             (sum(1 for r in results if r.notes), "normalised"),
+             (sum(1 for r in results if r.remarks), "with remarks"),
              (sum(1 for r in results if r.dropped), "with something not represented"),
              (sum(1 for r in results if r.warnings), "with warnings"),
              (sum(1 for r in results if r.scheme_added), "adding to the scheme")]

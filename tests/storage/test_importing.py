@@ -167,7 +167,7 @@ def test_missing_path_and_wrong_extension_fail_alone(project, tmp_path):
     assert not report.ok and project.article_count() == 1
     assert report.summary_lines() == [
         f"{tmp_path / 'nope.txt'}: no such file or folder",
-        f"{other}: cannot import .csv: expected a .txt file, a native .jsonl file or a folder",
+        f"{other}: cannot import .csv: expected one of .jsonl, .txt or a folder (or give --format)",
         "imported 1 article from 3 files; 2 files failed"]
 
 

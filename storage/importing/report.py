@@ -152,10 +152,10 @@ class ImportReport:
         if more_notes:
             lines.append(f"… and {plural(len(more_notes), 'more file')} with notes like these "
                          f"({_kinds_of_notes(more_notes)})")
-        total = (f"imported {plural(self.articles_added, 'article')} "
-                 f"from {plural(len(self.files), 'file')}")
+        total = f"imported {plural(self.articles_added, 'article')} "
         if self.spans_added or self.events_added:
-            total += f" ({plural(self.spans_added, 'span')}, {plural(self.events_added, 'event')})"
+            total += f"({plural(self.spans_added, 'span')}, {plural(self.events_added, 'event')}) "
+        total += f"from {plural(len(self.files), 'file')}"
         if self.duplicates_skipped:
             total += f"; {plural(self.duplicates_skipped, 'duplicate')} skipped"
         dropped = self.dropped

@@ -256,7 +256,7 @@ def test_native_record_keeps_its_ids_and_everything_else(project, tmp_path):
     report = import_paths(project, [write(tmp_path / "n.jsonl", jsonl(rec))])
     article = project.article(5)
     assert report.ok and report.articles_added == 1 and report.summary_lines() == [
-        "imported 1 article from 1 file"]
+        "imported 1 article (3 spans, 1 event) from 1 file"]
     assert (article.title, article.date, article.source, article.status) == ("Aleppo", "2024-11-29", "wire", "done")
     assert (article.created, article.updated) == ("2024-11-30T09:00:00+00:00", "2024-11-30T11:00:00+00:00")
     assert [(s.id, s.label, s.annotator) for s in project.spans(5)] == [

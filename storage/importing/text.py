@@ -41,4 +41,5 @@ def import_text(project: Project, path: str, source: str, content: str, *, bom: 
         existing = project.article_id_by_hash(digest)
         assert existing is not None
         return Outcome(duplicates=[Duplicate(existing)])
-    return Outcome(articles_added=1, notes=[changes.describe()] if changes.changed else [])
+    return Outcome(articles_added=1, notes=[changes.describe()] if changes.changed else [],
+                   warnings=[article.warning] if article.warning else [])

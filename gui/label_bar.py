@@ -20,7 +20,7 @@ from gui.article_view import ArticleView, snap_selection
 from gui.colours import readable_text_colour
 from gui.document import AnnotationDocument
 from gui.plain import menu_text, plain_tooltip
-from storage.model import Label
+from storage.model import Label, Span
 
 
 def label_button_style(colour: QColor | str) -> str:
@@ -114,6 +114,8 @@ class SpanEditor(QObject):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._context_menu)
         view.spanClicked.connect(lambda span_id: self.document.select_span(span_id))
+        # Other capabilities add to the view's context menu: (menu, code point or None, span or None).
+        self.menu_hooks: list[Callable[[QMenu, int | None, Span | None], None]] = []
 
     @property
     def document(self) -> AnnotationDocument:
@@ -191,5 +193,7 @@ class SpanEditor(QObject):
             self.document.select_span(span.id)  # the menu's actions apply to the span it names
             menu.addSeparator()
             add_span_actions(menu, self.document, span)
+        for hook in self.menu_hooks:
+            hook(menu, cp, span)
         if not menu.isEmpty():
             menu.popup(self.view.viewport().mapToGlobal(pos))

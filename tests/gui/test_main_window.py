@@ -95,7 +95,7 @@ def click_span(qtbot, window: MainWindow, word: str) -> None:
 
 def test_window_contract_menus_title_and_new_article_marked_in_progress(window, project_path):
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "Edit", "View", "Article", "Project", "Help"]
+    assert titles == ["File", "Edit", "View", "Article", "Project", "Assist", "Help"]
     assert window.file_menu.isEmpty()
     assert window.windowTitle() == "news.annotator — Event Annotator"
     article = window.document.article

@@ -7,7 +7,9 @@ Focus order (Tab / Shift+Tab): type filter → one slot per role (scheme order) 
 * Role slot (``gui.role_slot``): lists the spans filling the role (swatch in the role's colour, × to remove);
   while it has focus it also lists candidate spans of the labels the role accepts, the trigger's
   sentence first and nearest first (``gui.candidates``), the first nine numbered. A digit or
-  Enter on a candidate fills the role; Backspace/Delete on a filled row empties it.
+  Enter on a candidate fills the role; Backspace/Delete on a filled row empties it. Tab lands on
+  the last filled row, and Backspace on a candidate removes the last filler (as in a tag field),
+  so the key the help names works wherever the highlight is.
 * Esc anywhere asks to leave (``leaveRequested``); the panel gives focus back to the article.
 
 Every change goes through the document's undoable operations; the editor redraws from the
@@ -322,6 +324,10 @@ class FrameEditor(QWidget):
             item = slot.list.currentItem()
             if item is not None and item.data(KIND) == FILLED:
                 self._remove_argument(slot.role.name, item.data(SPAN_ID))
+            elif key == Qt.Key.Key_Backspace and slot.filled_rows():
+                # On a candidate (e.g. right after filling), Backspace takes back the last filler,
+                # as in a tag field; Delete only ever removes the highlighted row.
+                self._remove_argument(slot.role.name, slot.filled_rows()[-1].data(SPAN_ID))
             return True
         return False
 

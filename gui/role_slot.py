@@ -121,9 +121,14 @@ class RoleSlot(QWidget):
 
     def _restore_current(self, keep: tuple[str, int] | None) -> None:
         rows = self._all_rows()
-        same = [it for it in rows if keep is not None and (it.data(KIND), it.data(SPAN_ID)) == keep]
-        # After filling, the next candidate is the likely next pick; else stay on the same row.
-        target = (same or self.candidate_rows() or rows or [None])[0]
+        if keep is None:
+            # Arriving (Tab): on the last filler if there is one, so Backspace/Delete, the keys
+            # the help names, act on the highlighted row; digits still pick any candidate.
+            target = (self.filled_rows()[-1:] or self.candidate_rows() or [None])[0]
+        else:
+            same = [it for it in rows if (it.data(KIND), it.data(SPAN_ID)) == keep]
+            # After filling, the next candidate is the likely next pick; else stay on the same row.
+            target = (same or self.candidate_rows() or rows or [None])[0]
         if target is not None:
             self.list.setCurrentItem(target)
 

@@ -169,3 +169,38 @@ def test_arrows_and_enter_fill_a_role_twice_and_backspace_empties_it(qtbot, samp
     assert frame_rows(project)[1] == [(event_id, "source", insurgents)]
     assert window.document.undo_stack.undoText() == "Remove source ‘they’"
     assert [r.text() for r in source.candidate_rows()] == ["1  they"]
+
+
+def test_tab_into_a_filled_slot_highlights_the_filler_so_backspace_removes_it(qtbot, sample_project: Path):
+    window, panel = open_window(qtbot, sample_project)
+    project, frame = window.project, panel.frame
+    insurgents = tag(qtbot, window, "insurgents", Qt.Key.Key_1)
+    they = tag(qtbot, window, "they", Qt.Key.Key_1)
+    tag(qtbot, window, "entered", Qt.Key.Key_3)
+    ((event_id, *_),), _ = frame_rows(project)
+    press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_2)  # "insurgents", the second candidate
+    assert frame_rows(project)[1] == [(event_id, "source", insurgents)]
+    press(qtbot, Qt.Key.Key_Escape)
+    assert window.view.hasFocus()
+    # Back in: E, Tab. The highlight is on the filled row, where Backspace acts.
+    press(qtbot, Qt.Key.Key_E)
+    press(qtbot, Qt.Key.Key_Tab)
+    source = frame.slots["source"]
+    assert QApplication.focusWidget() is source.list
+    assert source.list.currentItem().text() == "insurgents"
+    source.grab().save("/tmp/shots-newcomer/role-slot-after-tab.png")
+    press(qtbot, Qt.Key.Key_Backspace)
+    assert frame_rows(project)[1] == []
+    assert window.document.undo_stack.undoText() == "Remove source ‘insurgents’"
+    # Right after filling the highlight moves on to the next candidate; Backspace still takes the
+    # filler back, as in a tag field; Delete only removes a highlighted filler.
+    press(qtbot, Qt.Key.Key_1)
+    assert source.list.currentItem().data(Qt.ItemDataRole.UserRole + 1) == "candidate"
+    filled = frame_rows(project)[1]
+    assert len(filled) == 1
+    press(qtbot, Qt.Key.Key_Delete)
+    assert frame_rows(project)[1] == filled
+    press(qtbot, Qt.Key.Key_Backspace)
+    assert frame_rows(project)[1] == []
+    assert {insurgents, they} <= set(window.document.spans)

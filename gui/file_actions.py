@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,6 +40,13 @@ from storage.model import AnnotatorError
 PROJECT_SUFFIX = ".annotator.sqlite"
 PROJECT_FILTER = "Event Annotator projects (*.sqlite);;All files (*)"
 IMPORT_FILTER = "Articles (*.txt *.jsonl);;All files (*)"
+
+
+def documents_folder() -> Path:
+    """The user's documents folder, where a first export is proposed (the project may live in a
+    hidden data folder nobody browses); the home folder when there is none."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 @dataclass
@@ -292,7 +299,7 @@ class FileActions(QObject):
     def make_export_dialog(self) -> ExportDialog:
         current = self._current_path()
         stem = current.name.split(".")[0] if current is not None else "annotations"
-        default_dir = Path(self._start_dir("last_export_dir"))
+        default_dir = Path(str(self.settings.value("last_export_dir", "") or "") or documents_folder())
         return ExportDialog(self.window, default_dir=default_dir, stem=stem)
 
     def export(self) -> bool:

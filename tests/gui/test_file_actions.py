@@ -208,6 +208,64 @@ def test_export_through_the_dialog_writes_the_file_atomically(window, qtbot, tmp
     assert title == "Export" and "wrote 1 record" in lines[0]
 
 
+def test_first_export_suggests_the_documents_folder_then_the_last_folder_used(window, qtbot, tmp_path):
+    from PySide6.QtCore import QStandardPaths
+
+    fa = window.file_actions
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    expected = Path(documents) if documents and Path(documents).is_dir() else Path.home()
+    first = fa.make_export_dialog()
+    assert Path(first.path_edit.text()).parent == expected
+    assert not str(expected).startswith(str(window.project.path.parent))  # not the project's folder
+    first.deleteLater()
+    add_articles(window.project, 1)
+    chosen = tmp_path / "exports"
+    chosen.mkdir()
+
+    def fill_and_accept(dialog):
+        dialog.path_edit.setText(str(chosen / "train.jsonl"))
+        return True
+
+    fa.exec_dialog = fill_and_accept
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.export_action.trigger()
+    assert (chosen / "train.jsonl").exists()
+    second = fa.make_export_dialog()
+    assert Path(second.path_edit.text()).parent == chosen
+    second.deleteLater()
+
+
+def test_doccano_relations_and_spacy_docbin_through_the_dialog(window, qtbot, tmp_path):
+    add_articles(window.project, 2)
+    article = window.project.article_ids()[0]
+    trigger = next(s for s in window.project.spans(article) if s.label == "EVENT")
+    actor = next(s for s in window.project.spans(article) if s.label == "ACTOR")
+    event = window.project.add_event(trigger.id, type="FIGHT", annotator="tester")
+    window.project.add_argument(event.id, "source", actor.id)
+    fa = window.file_actions
+    choices = iter([("doccano", tmp_path / "rel.jsonl", "relations_check"),
+                    ("spacy", tmp_path / "train.jsonl", "docbin_check")])
+
+    def fill_and_accept(dialog):
+        fmt, path, extra = next(choices)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.set_format(fmt)
+        dialog.path_edit.setText(str(path))
+        qtbot.mouseClick(getattr(dialog, extra), Qt.LeftButton)
+        assert getattr(dialog, extra).isChecked()
+        return True
+
+    fa.exec_dialog = fill_and_accept
+    for _ in range(2):
+        with qtbot.waitSignal(fa.jobFinished, timeout=20000):
+            fa.export_action.trigger()
+    first = json.loads((tmp_path / "rel.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert [r["type"] for r in first["relations"]] == ["source"]
+    assert (tmp_path / "train.spacy").stat().st_size > 0
+    assert "docs to" in window.reports[-1][1][0]
+
+
 def test_brat_export_through_the_dialog_writes_a_folder(window, qtbot, tmp_path):
     add_articles(window.project, 2)
     target = tmp_path / "brat"

@@ -134,11 +134,34 @@ class AnnotationDocument(QObject):
             self.editRefused.emit(str(exc))
             return False
         self.undo_stack.push(command)
+        self._mark_started()
         return True
+
+    def _mark_started(self) -> None:
+        """The first edit of a ``new`` article makes it ``in_progress``; merely opening it does not.
+
+        Done right after the edit's own commit rather than inside its transaction, because the
+        command has already told the widgets, which must only happen once the edit is on disk.
+        Undo does not turn the article back to ``new``: someone has worked on it, and the list
+        should show that (a status is not an undo step anywhere in the window).
+        """
+        from storage.model import AnnotatorError
+
+        if self.article is None or self.article.status != "new":
+            return
+        try:
+            self.set_status("in_progress")
+        except AnnotatorError as exc:  # the edit itself is saved; only the status lags
+            self.editRefused.emit(f"Saved, but the article could not be marked in progress: {exc}")
 
     def tag(self, start: int, end: int, label: str) -> bool:
         from gui.commands import AddSpanCommand
 
+        # The file allows the same span once per annotator layer; the window shows every layer,
+        # so a span it already shows is a duplicate here, whoever made it.
+        if any((s.start, s.end, s.label) == (start, end, label) for s in self.spans.values()):
+            self.editRefused.emit(f"{start}..{end} is already tagged {label}")
+            return False
         return self._push(AddSpanCommand(self, start, end, label))
 
     def delete_span(self, span_id: int) -> bool:

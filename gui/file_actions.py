@@ -93,6 +93,7 @@ class FileActions(QObject):
         self.settings: QSettings = window.settings
         self.job: _Job | None = None
         self.last_progress: tuple[int, int] | None = None  # (done, total) last shown
+        self._last_id_before_import = 0  # articles above it were added by the running import
         self._threads: list[tuple[QThread, ProjectWorker]] = []  # kept alive until each thread ends
         window.file_actions = self
         self._create_actions()
@@ -285,14 +286,25 @@ class FileActions(QObject):
         if not paths:
             return False
         label = f"Importing {paths[0].name}…" if len(paths) == 1 else f"Importing {len(paths)} items…"
+        self._last_id_before_import = self.window.project.last_article_id()
         return self._start("Import", import_job(paths, encoding=encoding), label, self._import_done)
 
     def _import_done(self, report: Any) -> None:
+        self._open_first_imported(report)
         # The importer ends with its totals ("imported 3 articles…; cancelled, …"): they are the
         # headline, and the per-file lines (failures as "path:line: reason") the list below.
         *files, total = list(report.summary_lines()) or ["import finished"]
         self._status(total)
         self.show_report("Import", [total, *files])
+
+    def _open_first_imported(self, report: Any) -> None:
+        """Show the user what they imported: the first new article, or, when every one was
+        already in the project, the article it duplicates."""
+        found = self.window.project.first_article_after(self._last_id_before_import)
+        if found is None:
+            found = next((d.existing_id for f in report.files for d in f.duplicates), None)
+        if found is not None:
+            self.window.open_article(found)
 
     # -- export ------------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ delete it; Ctrl+F find, Enter next, Esc back to the text; Ctrl+Z, Ctrl+Shift+Z/C
 Ctrl+Return done and next unfinished; Ctrl+K skip; Alt+Right/Alt+Left (Ctrl+PgDown/PgUp) next/previous
 article in the list; Ctrl+U next unfinished; Ctrl+=/Ctrl+-/Ctrl+0 zoom; F5 reload changes from disk.
 
-Opening a ``new`` article marks it ``in_progress`` (as INCEpTION does): the list then shows
-which articles someone has started.
+Opening an article changes nothing; its first edit marks a ``new`` article ``in_progress``
+(``AnnotationDocument``), so the list shows which articles someone has really started.
 """
 from __future__ import annotations
 
@@ -52,9 +52,9 @@ from gui.find_bar import FindBar
 from gui.label_bar import LabelBar, SpanEditor
 from gui.shortcuts import shortcut_rows, show_shortcuts
 from gui.span_attribute_panel import install_span_attribute_panel
+from gui.stats_dialog import show_statistics
 from storage.model import AnnotatorError, Article, Scheme, Span
 from storage.project import Project
-from storage.stats import format_stats, project_stats
 
 if TYPE_CHECKING:
     from gui.file_actions import (
@@ -186,8 +186,7 @@ class MainWindow(QMainWindow):
                                             "Alt+Left", "Ctrl+PgUp")
         self.next_unfinished_action = self._action("Next &unfinished", self.open_next_unfinished, "Ctrl+U")
         self.poll_action = self._action("&Reload changes from disk", self._reload_from_disk, "F5")
-        self.stats_action = self._action("&Statistics…", lambda: self._info(
-            "Project statistics", format_stats(project_stats(self.project))))
+        self.stats_action = self._action("&Statistics…", lambda: show_statistics(self, self.project))
         self.keys_action = self._action("&Keyboard shortcuts", self._show_keys, "F1")
         self.about_action = self._action("&About", lambda: self._info(f"About {APP_TITLE}", ABOUT))
 
@@ -303,11 +302,8 @@ class MainWindow(QMainWindow):
         self._update_done_count()
 
     def open_article(self, article_id: int | None) -> None:
-        """Show an article (None: nothing); a ``new`` one becomes ``in_progress``."""
+        """Show an article (None: nothing); its status stays as it is until the first edit."""
         self.document.open_article(article_id)
-        article = self.document.article
-        if article is not None and article.status == "new":
-            self.set_status("in_progress")
 
     def refused(self, message: str) -> None:
         """Tell the user why an edit did not happen, in the status bar (never a modal dialog)."""

@@ -144,6 +144,25 @@ class SpanAttribute:
         return value
 
 
+class DamagedProjectError(ProjectFileError):
+    """SQLite found the project file damaged (flipped bytes, a truncated copy)."""
+
+
+class StorageError(AnnotatorError):
+    """The disk refused a read or write of the project (full, read-only, I/O error)."""
+
+
+class MissingError(AnnotatorError, KeyError):
+    """What an edit refers to is gone: deleted since, perhaps by another window or process.
+
+    A ``KeyError`` too, so callers that looked rows up by id keep working; ``str()`` gives the
+    plain message (``KeyError`` alone would wrap it in quotes).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 @dataclass(frozen=True)
 class Label:
     name: str

@@ -1,8 +1,11 @@
 """The project store: one SQLite file holding articles, the label scheme, spans and event frames.
 
-Every method that changes something runs in one ``db.atomic()`` transaction and returns only
-after COMMIT, with WAL and ``synchronous=FULL``: an edit the store acknowledged survives a
-crash of the application and of the machine. The window never writes SQL; it calls these.
+Every method that changes something runs in one transaction that takes the write lock up front
+(``BEGIN IMMEDIATE``) and does its checks and reads inside it, so another window or process
+cannot slip a change in between a check and the write it guards. It returns only after COMMIT,
+with WAL and ``synchronous=FULL``: an edit the store acknowledged survives a crash of the
+application and of the machine. The rules that must hold whatever the interleaving are also
+triggers in ``storage.schema``. The window never writes SQL; it calls these.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from storage.model import (
     Event,
     EventType,
     Label,
+    MissingError,
     ProjectFileError,
     ProjectInUseError,
     RemovedSpan,
@@ -40,6 +44,7 @@ from storage.model import (
     Span,
     SpanAttribute,
 )
+from storage.sqlite_errors import plain_error
 from storage.text import content_hash
 
 BUSY_TIMEOUT_MS = 5000
@@ -59,14 +64,21 @@ class Project:
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
         self.path = path
+        # No implicit BEGIN from the sqlite3 module: every transaction is ours, opened in
+        # transaction() with BEGIN IMMEDIATE, so none is ever left open or taken without the lock.
+        db.conn.isolation_level = None
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         schema.check_is_project(db)  # before _configure turns on WAL in someone else's file
         self._configure()
-        schema.apply(db)
-        if not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
-            with self.db.atomic():
-                scheme_store.seed(db, resources.default_scheme())
         self._scheme: Scheme | None = None
+        self._scheme_version = -1
+        if schema.pending(db) or not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
+            # Two processes opening a new or older project at once: the second waits, then finds
+            # the migrations applied and the scheme seeded by the first.
+            with self.transaction():
+                schema.apply(db)
+                if not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
+                    scheme_store.seed(db, resources.default_scheme())
         self._data_version = self._read_data_version()
 
     @classmethod
@@ -118,20 +130,36 @@ class Project:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One atomic write: committed on exit, rolled back on any exception."""
-        try:
-            with self.db.atomic():
+        """One atomic write: the write lock taken up front, committed on exit, rolled back on any exception.
+
+        ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for any other writer to finish, and the
+        snapshot it then reads is the newest: a check made inside stays true until COMMIT. Nested
+        calls (``restore_span`` adds a span, then events) become savepoints of the outer one.
+        SQLite's refusals come out as our errors, in plain words.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():  # a savepoint: the outer transaction already holds the lock
                 yield self.db
-        except sqlite3.OperationalError as exc:
-            self._scheme = None
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ProjectInUseError(
-                    f"{self.path}: another program is writing to this project; try again ({exc})"
-                ) from exc
-            raise
-        except BaseException:
-            self._scheme = None  # a rolled-back scheme edit must not linger in the cache
-            raise
+            return
+        try:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._scheme = None
+                raise
+            try:
+                if self._read_data_version() != self._scheme_version:
+                    self._scheme = None  # another process changed the file: check against its scheme
+                yield self.db
+                conn.execute("COMMIT")
+            except BaseException:
+                self._scheme = None  # a rolled-back scheme edit must not linger in the cache
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:
+            raise plain_error(self.path, exc) from exc
 
     # -- change detection (another window or process wrote to the file) -----------------------
 
@@ -152,6 +180,8 @@ class Project:
     @property
     def scheme(self) -> Scheme:
         if self._scheme is None:
+            # The version first: a change committed while loading then forces a reload next time.
+            self._scheme_version = self._read_data_version()
             self._scheme = scheme_store.load(self.db)
         return self._scheme
 
@@ -225,13 +255,13 @@ class Project:
                     source: str | None = None, status: str = "new") -> Article:
         """Store an article whose text is already normalised (``storage.text.normalise``)."""
         digest = content_hash(text)
-        existing = self.article_id_by_hash(digest)
-        if existing is not None:
-            raise DuplicateArticleError(existing)
         if status not in STATUSES:
             raise ValueError(f"status {status!r} must be one of {STATUSES}")
         stamp = now()
         with self.transaction():
+            existing = self.article_id_by_hash(digest)
+            if existing is not None:
+                raise DuplicateArticleError(existing)
             cursor = self.db.execute(
                 "INSERT INTO articles (text, length, title, date, source, status, content_hash, "
                 "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -247,7 +277,7 @@ class Project:
         row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?",
                               [article_id]).fetchone()
         if row is None:
-            raise KeyError(f"no article {article_id}")
+            raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
         return Article(*row)
 
     def _article_filter(self, status: str | None, search: str | None) -> tuple[str, list[Any]]:
@@ -280,12 +310,22 @@ class Project:
         where, params = self._article_filter(status, None)
         return [r[0] for r in self.db.execute(f"SELECT id FROM articles{where} ORDER BY id", params)]
 
+    def last_article_id(self) -> int:
+        """The highest article id, 0 when there is none: SQLite gives articles added later higher ids."""
+        return self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+
+    def first_article_after(self, article_id: int) -> int | None:
+        """The lowest article id above ``article_id`` (e.g. the first one an import added), or None."""
+        return self.db.execute("SELECT min(id) FROM articles WHERE id > ?", [article_id]).fetchone()[0]
+
     def set_status(self, article_id: int, status: str) -> None:
         if status not in STATUSES:
             raise ValueError(f"status {status!r} must be one of {STATUSES}")
         with self.transaction():
-            self.db.execute("UPDATE articles SET status = ?, updated = ? WHERE id = ?",
-                            [status, now(), article_id])
+            cursor = self.db.execute("UPDATE articles SET status = ?, updated = ? WHERE id = ?",
+                                     [status, now(), article_id])
+            if cursor.rowcount == 0:
+                raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
 
     def next_unfinished(self, after_id: int | None = None) -> int | None:
         """The next article (by id, wrapping round) that is new or in progress."""
@@ -302,7 +342,7 @@ class Project:
     def span(self, span_id: int) -> Span:
         row = self.db.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]).fetchone()
         if row is None:
-            raise KeyError(f"no span {span_id}")
+            raise MissingError(f"there is no span {span_id} (deleted, perhaps in another window)")
         return Span(*row, attributes=span_attributes.values_of(self.db, [span_id]).get(span_id, {}))
 
     def spans(self, article_id: int) -> list[Span]:
@@ -323,13 +363,13 @@ class Project:
         ``origin`` says where the span came from (``storage.assist.origin``): an importer passes
         ``import_origin("conll")``, an accepted suggestion ``suggestion_origin("dictionary")``.
         """
-        self.scheme.label(label)
         check_origin(origin)
-        length = self._article_length(article_id)
-        if not (0 <= start < end <= length):
-            raise SchemeError(
-                f"span {start}..{end} is outside article {article_id} (0..{length})")
         with self.transaction():
+            self.scheme.label(label)
+            length = self._article_length(article_id)
+            if not (0 <= start < end <= length):
+                raise SchemeError(
+                    f"span {start}..{end} is outside article {article_id} (0..{length})")
             try:
                 cursor = self.db.execute(
                     f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -347,24 +387,24 @@ class Project:
     def _article_length(self, article_id: int) -> int:
         row = self.db.execute("SELECT length FROM articles WHERE id = ?", [article_id]).fetchone()
         if row is None:
-            raise KeyError(f"no article {article_id}")
+            raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
         return row[0]
 
     def change_span_label(self, span_id: int, label: str) -> Span:
         """Relabel a span, unless an event frame depends on the old label."""
-        span = self.span(span_id)
-        new_label = self.scheme.label(label)
-        if label == span.label:
-            return span
-        if new_label.kind != "trigger" and self._events_triggered_by(span_id):
-            raise SchemeError(
-                f"span {span_id} is the trigger of an event; delete the event before relabelling it")
-        for (role,) in self.db.execute("SELECT DISTINCT role FROM arguments WHERE span_id = ?",
-                                       [span_id]).fetchall():
-            if not self.scheme.role(role).accepts(label):
-                raise SchemeError(
-                    f"span {span_id} fills the role {role!r}, which does not accept {label}")
         with self.transaction():
+            span = self.span(span_id)
+            new_label = self.scheme.label(label)
+            if label == span.label:
+                return span
+            if new_label.kind != "trigger" and self._events_triggered_by(span_id):
+                raise SchemeError(
+                    f"span {span_id} is the trigger of an event; delete the event before relabelling it")
+            for (role,) in self.db.execute("SELECT DISTINCT role FROM arguments WHERE span_id = ?",
+                                           [span_id]).fetchall():
+                if not self.scheme.role(role).accepts(label):
+                    raise SchemeError(
+                        f"span {span_id} fills the role {role!r}, which does not accept {label}")
             try:
                 self.db.execute("UPDATE spans SET label = ? WHERE id = ?", [label, span_id])
             except sqlite3.IntegrityError as exc:
@@ -374,16 +414,16 @@ class Project:
 
     def remove_span(self, span_id: int) -> RemovedSpan:
         """Delete a span and what hangs on it (events it triggers, arguments it fills)."""
-        span = self.span(span_id)
-        triggered = tuple(self.event(eid) for eid in self._events_triggered_by(span_id))
-        filled = tuple(
-            (event_id, Argument(role, span_id))
-            for event_id, role in self.db.execute(
-                "SELECT event_id, role FROM arguments WHERE span_id = ? ORDER BY event_id, role",
-                [span_id])
-            if event_id not in {e.id for e in triggered}
-        )
         with self.transaction():
+            span = self.span(span_id)
+            triggered = tuple(self.event(eid) for eid in self._events_triggered_by(span_id))
+            filled = tuple(
+                (event_id, Argument(role, span_id))
+                for event_id, role in self.db.execute(
+                    "SELECT event_id, role FROM arguments WHERE span_id = ? ORDER BY event_id, role",
+                    [span_id]).fetchall()
+                if event_id not in {e.id for e in triggered}
+            )
             # ON DELETE CASCADE removes the events and the arguments in the same transaction.
             self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
         return RemovedSpan(span=span, triggered_events=triggered, filled=filled)
@@ -418,7 +458,7 @@ class Project:
             "SELECT id, article_id, trigger_id, type, attributes, annotator, created "
             "FROM events WHERE id = ?", [event_id]).fetchone()
         if row is None:
-            raise KeyError(f"no event {event_id}")
+            raise MissingError(f"there is no event {event_id} (deleted, perhaps in another window)")
         return self._event_from_row(row, self._arguments_of([event_id]).get(event_id, ()))
 
     def events(self, article_id: int) -> list[Event]:
@@ -476,15 +516,15 @@ class Project:
                   attributes: Mapping[str, Any] | None = None, annotator: str | None = None,
                   event_id: int | None = None, created: str | None = None) -> Event:
         """Make an event frame on a trigger span (a span whose label is of kind ``trigger``)."""
-        trigger = self.span(trigger_id)
-        if self.scheme.label(trigger.label).kind != "trigger":
-            raise SchemeError(f"an event needs a trigger span labelled "
-                              f"{'/'.join(self.scheme.trigger_labels)}, not {trigger.label}")
-        self._check_type(type)
-        values = self.default_attributes(trigger.article_id) if attributes is None else dict(attributes)
-        for name, value in values.items():
-            self._check_attribute(name, value)
         with self.transaction():
+            trigger = self.span(trigger_id)
+            if self.scheme.label(trigger.label).kind != "trigger":
+                raise SchemeError(f"an event needs a trigger span labelled "
+                                  f"{'/'.join(self.scheme.trigger_labels)}, not {trigger.label}")
+            self._check_type(type)
+            values = self.default_attributes(trigger.article_id) if attributes is None else dict(attributes)
+            for name, value in values.items():
+                self._check_attribute(name, value)
             cursor = self.db.execute(
                 "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -493,20 +533,23 @@ class Project:
         return self.event(cursor.lastrowid)
 
     def set_event_type(self, event_id: int, event_type: str | None) -> Event:
-        self._check_type(event_type)
         with self.transaction():
-            self.db.execute("UPDATE events SET type = ? WHERE id = ?", [event_type, event_id])
+            self._check_type(event_type)
+            cursor = self.db.execute("UPDATE events SET type = ? WHERE id = ?", [event_type, event_id])
+            if cursor.rowcount == 0:
+                raise MissingError(f"there is no event {event_id} (deleted, perhaps in another window)")
         return self.event(event_id)
 
     def set_event_attribute(self, event_id: int, name: str, value: Any) -> Event:
-        """Set one attribute; ``None`` removes it."""
-        self._check_attribute(name, value)
-        values = dict(self.event(event_id).attributes)
-        if value is None:
-            values.pop(name, None)
-        else:
-            values[name] = value
+        """Set one attribute; ``None`` removes it. The others stay as they are in the file now,
+        whoever set them: read and written back inside one locked transaction."""
         with self.transaction():
+            self._check_attribute(name, value)
+            values = dict(self.event(event_id).attributes)
+            if value is None:
+                values.pop(name, None)
+            else:
+                values[name] = value
             self.db.execute("UPDATE events SET attributes = ? WHERE id = ?",
                             [json.dumps(values, sort_keys=True), event_id])
         return self.event(event_id)
@@ -529,8 +572,8 @@ class Project:
             raise SchemeError(f"role {role!r} takes at most {spec.max_count} span(s)")
 
     def add_argument(self, event_id: int, role: str, span_id: int) -> Event:
-        self.check_argument(event_id, role, span_id)
         with self.transaction():
+            self.check_argument(event_id, role, span_id)
             self._insert_argument(event_id, Argument(role, span_id))
         return self.event(event_id)
 
@@ -549,8 +592,8 @@ class Project:
 
     def remove_event(self, event_id: int) -> Event:
         """Delete an event frame (its trigger span stays). Returns it whole, for undo."""
-        event = self.event(event_id)
         with self.transaction():
+            event = self.event(event_id)
             self.db.execute("DELETE FROM events WHERE id = ?", [event_id])
         return event
 

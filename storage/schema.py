@@ -170,6 +170,72 @@ def _span_attributes(db: Database) -> None:
         """)
 
 
+# Messages of the rule triggers below start with this, so the store can tell them from other
+# constraint failures and show the rest as it is (SQLite's RAISE takes only a literal message).
+RULE_PREFIX = "rule: "
+
+
+@migrations(name="0003_frame_rules")
+def _frame_rules(db: Database) -> None:
+    """The scheme's rules for event frames, in the file itself.
+
+    The store checks them in Python inside its write transaction; these triggers make them hold
+    for any writer, whatever the interleaving of two windows. Rows already in an older file are
+    left as they are: a frame that breaks a rule is shown as incomplete, never lost.
+    """
+    _run_script(db, f"""
+        CREATE TRIGGER arguments_follow_the_scheme BEFORE INSERT ON arguments
+        BEGIN
+            SELECT RAISE(ABORT, '{RULE_PREFIX}the span or the event no longer exists (deleted, perhaps in another window)')
+            WHERE NOT EXISTS (SELECT 1 FROM spans WHERE id = NEW.span_id)
+               OR NOT EXISTS (SELECT 1 FROM events WHERE id = NEW.event_id);
+            SELECT RAISE(ABORT, '{RULE_PREFIX}an argument must be a span of the same article as its event')
+            WHERE (SELECT article_id FROM spans WHERE id = NEW.span_id)
+                  IS NOT (SELECT article_id FROM events WHERE id = NEW.event_id);
+            SELECT RAISE(ABORT, '{RULE_PREFIX}an event''s trigger cannot also be its argument')
+            WHERE NEW.span_id = (SELECT trigger_id FROM events WHERE id = NEW.event_id);
+            SELECT RAISE(ABORT, '{RULE_PREFIX}the role does not accept the label of that span')
+            WHERE NOT EXISTS (SELECT 1 FROM role_labels JOIN spans ON spans.label = role_labels.label
+                              WHERE spans.id = NEW.span_id AND role_labels.role = NEW.role);
+            SELECT RAISE(ABORT, '{RULE_PREFIX}the role already holds as many spans as it takes')
+            WHERE (SELECT max_count FROM roles WHERE name = NEW.role)
+                  <= (SELECT count(*) FROM arguments WHERE event_id = NEW.event_id AND role = NEW.role);
+        END;
+        CREATE TRIGGER events_have_a_trigger_span BEFORE INSERT ON events
+        BEGIN
+            SELECT RAISE(ABORT, '{RULE_PREFIX}the trigger span no longer exists (deleted, perhaps in another window)')
+            WHERE NOT EXISTS (SELECT 1 FROM spans WHERE id = NEW.trigger_id);
+            SELECT RAISE(ABORT, '{RULE_PREFIX}an event''s trigger must be a span of the same article')
+            WHERE (SELECT article_id FROM spans WHERE id = NEW.trigger_id) IS NOT NEW.article_id;
+            SELECT RAISE(ABORT, '{RULE_PREFIX}an event needs a trigger span (labelled EVENT or another trigger label)')
+            WHERE (SELECT kind FROM labels JOIN spans ON spans.label = labels.name
+                   WHERE spans.id = NEW.trigger_id) IS NOT 'trigger';
+        END;
+        CREATE TRIGGER events_keep_their_trigger_span BEFORE UPDATE OF trigger_id, article_id ON events
+        BEGIN
+            SELECT RAISE(ABORT, '{RULE_PREFIX}an event''s trigger must be a span of the same article')
+            WHERE (SELECT article_id FROM spans WHERE id = NEW.trigger_id) IS NOT NEW.article_id;
+            SELECT RAISE(ABORT, '{RULE_PREFIX}an event needs a trigger span (labelled EVENT or another trigger label)')
+            WHERE (SELECT kind FROM labels JOIN spans ON spans.label = labels.name
+                   WHERE spans.id = NEW.trigger_id) IS NOT 'trigger';
+        END;
+        -- A relabel, not a rename of the label itself: a rename cascades into spans.label too,
+        -- after the old name is gone from labels, and changes no frame's meaning.
+        CREATE TRIGGER spans_relabel_keeps_frames BEFORE UPDATE OF label ON spans
+        WHEN NEW.label IS NOT OLD.label AND EXISTS (SELECT 1 FROM labels WHERE name = OLD.label)
+        BEGIN
+            SELECT RAISE(ABORT, '{RULE_PREFIX}the span is the trigger of an event; delete the event before relabelling it')
+            WHERE EXISTS (SELECT 1 FROM events WHERE trigger_id = NEW.id)
+              AND (SELECT kind FROM labels WHERE name = NEW.label) IS NOT 'trigger';
+            SELECT RAISE(ABORT, '{RULE_PREFIX}the span fills a role that does not accept the new label')
+            WHERE EXISTS (SELECT 1 FROM arguments
+                          WHERE span_id = NEW.id AND NOT EXISTS (
+                              SELECT 1 FROM role_labels WHERE role_labels.role = arguments.role
+                                                          AND role_labels.label = NEW.label));
+        END;
+        """)
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would COMMIT the migration's open transaction."""
     pending = ""
@@ -205,8 +271,13 @@ def check_is_project(db: Database) -> None:
                                "update Event Annotator to open it")
 
 
+def pending(db: Database) -> bool:
+    """True when the file lacks one of our migrations (a new or older project)."""
+    return bool(migrations.pending(db))
+
+
 def apply(db: Database) -> None:
-    """Bring the file's schema up to date; each migration runs in its own transaction."""
+    """Bring the file's schema up to date; each migration is a savepoint of the caller's transaction."""
     migrations.apply(db)
 
 

@@ -186,3 +186,20 @@ def test_an_export_that_finds_no_articles_says_why(project_path, capsys):
     assert captured.out == ""
     assert captured.err.splitlines() == ["wrote 0 records (0 articles, 0 spans, 0 events) to standard output",
                                          "note: the project has no articles with status skipped"]
+
+
+def test_hf_bio_summary_counts_tokens_split_inside_a_word(tmp_path, capsys):
+    path = tmp_path / "split.sqlite"
+    text = "Shelling hit Damascus and Damascus again."
+    with Project.open(path) as project:
+        article = project.add_article(text=text, title="t")
+        start = text.index("Damascus")
+        project.add_span(article.id, start, start + 4, "LOCATION", annotator="ann")  # "Dama"
+        second = text.index("Damascus", start + 1)
+        project.add_span(article.id, second, second + 8, "LOCATION", annotator="ann")  # whole word
+    out = tmp_path / "bio.jsonl"
+    assert run("--project", path, "export", "--format", "hf-bio", "-o", out) == 0
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["tokens"][2:4] == ["Dama", "scus"]
+    summary = capsys.readouterr().err.splitlines()[0]
+    assert summary.endswith("; 1 token split at a span edge inside a word, e.g. Dama|scus"), summary

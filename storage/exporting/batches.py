@@ -97,6 +97,9 @@ class ExportReport:
     docbin: str | None = None
     docs: int = 0
     dropped_where: dict[str, str] = field(default_factory=dict)  # reason -> "from the DocBin"…
+    # What a format kept but had to change, e.g. {("token", "split at a span edge inside a word"): 2}.
+    changed: dict[tuple[str, str], int] = field(default_factory=dict)
+    changed_example: dict[tuple[str, str], str] = field(default_factory=dict)  # the first one, to show
 
     def drop(self, reason: str, count: int = 1, *, where: str | None = None) -> None:
         """Count spans (or arguments) a format could not hold; ``reason`` is an adjective ("overlapping").
@@ -108,6 +111,15 @@ class ExportReport:
             self.dropped[reason] = self.dropped.get(reason, 0) + count
             if where is not None:
                 self.dropped_where[reason] = where
+
+    def change(self, noun: str, what: str, count: int = 1, *, example: str | None = None) -> None:
+        """Count things a format kept but changed (``noun`` "token", ``what`` "split at …"), so the
+        summary says so; ``example`` (the first one seen) shows the user what is meant."""
+        if count:
+            key = (noun, what)
+            self.changed[key] = self.changed.get(key, 0) + count
+            if example is not None:
+                self.changed_example.setdefault(key, example)
 
     def summary(self) -> str:
         """One line, e.g. "wrote 12 records (12 articles, 340 spans, 25 events) to out.jsonl; dropped 3
@@ -121,6 +133,9 @@ class ExportReport:
                      + (f" {self.dropped_where[reason]}" if reason in self.dropped_where else "")
                      for reason, n in sorted(self.dropped.items())]
             line += f"; dropped {', '.join(parts)} ({self.format})"
+        for (noun, what), n in sorted(self.changed.items()):
+            example = self.changed_example.get((noun, what))
+            line += f"; {_count(n, noun)} {what}" + (f", e.g. {example}" if example else "")
         return line
 
 

@@ -13,7 +13,9 @@ Decisions, each counted in the report rather than done silently:
 * Alignment: a span boundary that falls inside a token splits that token there, so every span
   is kept with exactly its annotated characters ("Syria" in "Syria’s" is already its own token;
   an annotation of "Assad" inside "Al-Assad" turns the token into "Al-" and "Assad"). The
-  alternative, dropping unaligned spans, would throw annotation away to suit a tokenizer.
+  alternative, dropping unaligned spans, would throw annotation away to suit a tokenizer. Each
+  token cut this way is counted in the summary with the first example ("Dama|scus"): a model
+  trained on such pieces learns from words no tokenizer will give it.
 * Overlap: BIO gives each token one tag, so nested and overlapping spans cannot all be written.
   A maximal non-overlapping set is kept, longest first, then earliest, then oldest id (what
   ``spacy.util.filter_spans`` does); the others are dropped as "overlapping".
@@ -51,10 +53,13 @@ def non_overlapping(spans: Sequence[SpanRow]) -> list[SpanRow]:
     return [kept[start] for start in starts]
 
 
-def _split_at(token_ranges: list[tuple[int, int]], cuts: list[int]) -> list[tuple[int, int]]:
-    """Cut tokens at every offset in ``cuts`` (sorted) that falls strictly inside one."""
+def _split_at(token_ranges: list[tuple[int, int]], cuts: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """Cut tokens at every offset in ``cuts`` (sorted) that falls strictly inside one.
+
+    Returns the new ranges and the indices (in ``token_ranges``) of the tokens that were cut.
+    """
     if not cuts:
-        return token_ranges
+        return token_ranges, []
     # Usually every span edge is already a token edge: find that out per cut, not per token.
     starts = [start for start, _ in token_ranges]
     for cut in cuts:
@@ -62,16 +67,27 @@ def _split_at(token_ranges: list[tuple[int, int]], cuts: list[int]) -> list[tupl
         if i >= 0 and cut < token_ranges[i][1] and cut != starts[i]:
             break
     else:
-        return token_ranges
+        return token_ranges, []
     result: list[tuple[int, int]] = []
-    for start, end in token_ranges:
+    cut_tokens: list[int] = []
+    for n, (start, end) in enumerate(token_ranges):
         i = bisect_right(cuts, start)
+        if i < len(cuts) and cuts[i] < end:
+            cut_tokens.append(n)
         while i < len(cuts) and cuts[i] < end:
             result.append((start, cuts[i]))
             start = cuts[i]
             i += 1
         result.append((start, end))
-    return result
+    return result, cut_tokens
+
+
+def _shown_cut(text: str, token: tuple[int, int], cuts: list[int]) -> str:
+    """A cut token as the user should see it: "Dama|scus"."""
+    start, end = token
+    inner = [cut for cut in cuts if start < cut < end]
+    edges = [start, *inner, end]
+    return "|".join(text[a:b] for a, b in zip(edges, edges[1:]))
 
 
 def article_records(article: ArticleData, report: ExportReport) -> Iterator[dict[str, Any]]:
@@ -95,7 +111,11 @@ def article_records(article: ArticleData, report: ExportReport) -> Iterator[dict
             mine.append(kept[k])
             k += 1
         cuts = sorted({offset for span in mine for offset in (span.start, span.end)})
-        ranges = _split_at(tokens(text, start, end), cuts)
+        whole = tokens(text, start, end)
+        ranges, cut_tokens = _split_at(whole, cuts)
+        if cut_tokens:
+            report.change("token", "split at a span edge inside a word", len(cut_tokens),
+                          example=_shown_cut(text, whole[cut_tokens[0]], cuts))
         yield {"id": f"{article.id}-{n}", "tokens": [text[a:b] for a, b in ranges],
                "ner_tags": _tags(ranges, mine, report)}
 

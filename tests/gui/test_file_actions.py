@@ -89,6 +89,40 @@ def test_own_import_opens_the_first_article_and_is_not_reported_as_someone_elses
     assert "Another window" not in window.statusBar().currentMessage()
 
 
+def test_import_opens_the_first_imported_article_and_leaves_it_new(window, qtbot, tmp_path):
+    window.poll_timer.stop()
+    with qtbot.waitSignal(window.file_actions.jobFinished, timeout=10000):
+        window.file_actions.import_paths([write(tmp_path, "a.txt", ARTICLE_A)])
+    first = window.document.article.id
+    # A second import, while the first article is open: its first new article is shown and selected.
+    folder = tmp_path / "more"
+    folder.mkdir()
+    write(folder, "b.txt", ARTICLE_B)
+    write(folder, "c.txt", ARTICLE_C)
+    with qtbot.waitSignal(window.file_actions.jobFinished, timeout=10000):
+        window.file_actions.import_paths([folder])
+    article = window.document.article
+    assert article.title == "Ministry condemns attack" and article.id != first
+    assert window.article_list.current_article_id() == article.id
+    statuses = [row[0] for row in window.project.db.execute("SELECT status FROM articles ORDER BY id")]
+    assert statuses == ["new", "new", "new"]  # opened, not started
+    # Importing it again adds nothing: the article it duplicates is shown.
+    window.open_article(first)
+    with qtbot.waitSignal(window.file_actions.jobFinished, timeout=10000):
+        window.file_actions.import_paths([folder / "c.txt"])
+    assert window.document.article.title == "Protest in Dorvan"
+
+
+def test_import_report_warns_about_an_impossible_header_date(window, qtbot, tmp_path):
+    bad = write(tmp_path, "bad-date.txt", " date 2025-13-45 Bad date headline\n\nTroops left Homs.\n")
+    with qtbot.waitSignal(window.file_actions.jobFinished, timeout=10000):
+        window.file_actions.import_paths([bad])
+    [(title, lines)] = window.reports
+    assert lines == ["imported 1 article from 1 file",
+                     f"{bad}: warning: line 1: 2025-13-45 is not a real date; imported without a date"]
+    assert window.headline.text() == "Bad date headline" and window.meta.text().startswith("no date")
+
+
 def test_imported_headline_with_markup_shows_literally_everywhere(window, qtbot, tmp_path):
     headline = "<b>bold</b> & <i>x</i>"
     path = write(tmp_path, "markup.txt", f" date 2025-03-14 {headline}\n\nRebels entered <b>Velmora</b>.\n")

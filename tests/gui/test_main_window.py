@@ -93,7 +93,7 @@ def click_span(qtbot, window: MainWindow, word: str) -> None:
                          pos=caret_point(window, (start + end) // 2, 1))
 
 
-def test_window_contract_menus_title_and_new_article_marked_in_progress(window, project_path):
+def test_window_contract_menus_title_and_opening_leaves_a_new_article_new(window, project_path):
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Edit", "View", "Article", "Project", "Assist", "Help"]
     assert window.file_menu.isEmpty()
@@ -101,7 +101,7 @@ def test_window_contract_menus_title_and_new_article_marked_in_progress(window, 
     article = window.document.article
     assert article.title.startswith("Aid convoy reaches Velmora") and window.headline.text() == article.title
     assert window.headline.textFormat() == Qt.TextFormat.PlainText
-    assert stored_status(project_path, article.id) == "in_progress"
+    assert stored_status(project_path, article.id) == "new"  # looked at is not started
     assert window.position_label.text() == "Article 1 of 2"
     assert read_recent_projects(window.settings) == [str(project_path.resolve())]
 
@@ -230,13 +230,13 @@ def test_ctrl_return_marks_done_and_opens_the_next_unfinished(qtbot, window, pro
     assert asked == [True]
     assert stored_status(project_path, first) == "done"
     second = window.document.article
-    assert second.id != first and stored_status(project_path, second.id) == "in_progress"
+    assert second.id != first and stored_status(project_path, second.id) == "new"
     assert window.article_list.current_article_id() == second.id
     assert window.article_list.model.summary(0).status == "done"
     assert window.done_label.text() == "1 done"
     window.confirm_done = lambda: False
     press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert stored_status(project_path, second.id) == "in_progress"
+    assert stored_status(project_path, second.id) == "new"
 
 
 def test_ctrl_k_skips_and_back_to_in_progress_reopens(qtbot, window, project_path):
@@ -245,7 +245,7 @@ def test_ctrl_k_skips_and_back_to_in_progress_reopens(qtbot, window, project_pat
         press(qtbot, window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert stored_status(project_path, first) == "skipped"
     second = window.document.article.id
-    assert second != first and stored_status(project_path, second) == "in_progress"
+    assert second != first and stored_status(project_path, second) == "new"
     window.open_article(first)  # a skipped article is not unfinished, so go back to it by hand
     assert stored_status(project_path, first) == "skipped"  # opening it does not change its status
     window.reopen_action.trigger()  # Article ▸ Back to in progress

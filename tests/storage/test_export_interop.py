@@ -150,7 +150,8 @@ def test_hf_bio_drops_overlaps_and_cross_sentence_spans_and_says_so(project, tmp
         ("Syria", "B-LOCATION"), ("ns", "O"), ("cheered", "O"), (".", "O")]
     assert report.dropped == {"overlapping": 2, "cross-sentence": 1}
     assert report.spans == 3
-    assert report.summary().endswith("; dropped 1 cross-sentence span, 2 overlapping spans (hf-bio)")
+    assert report.summary().endswith("; dropped 1 cross-sentence span, 2 overlapping spans (hf-bio)"
+                                     "; 2 tokens split at a span edge inside a word, e.g. Al-|Assad")
 
 
 # -- native round trip through our importer ---------------------------------------------------

@@ -1,0 +1,60 @@
+"""An article's status follows work, not looking: opening leaves ``new``, the first edit starts it."""
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from gui.main_window import MainWindow
+from storage.project import Project
+
+TEXT = "Rebels entered Velmora on Friday. The army left Dorvan."
+
+
+def stored_status(path, article_id: int) -> str:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT status FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+
+
+def open_window(qtbot, tmp_path) -> tuple[MainWindow, object, int]:
+    path = tmp_path / "p.sqlite"
+    with Project.open(path) as project:
+        article = project.add_article(text=TEXT, title="Rebels")
+        project.add_span(article.id, 0, 6, "ACTOR", annotator="earlier")
+        project.add_span(article.id, 7, 14, "EVENT", annotator="earlier")
+    window = MainWindow(Project.open(path), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                        annotator="tester")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.view.setFocus()
+    return window, path, article.id
+
+
+def test_first_tag_marks_the_article_in_progress_and_undo_keeps_it(qtbot, tmp_path):
+    window, path, article_id = open_window(qtbot, tmp_path)
+    assert stored_status(path, article_id) == "new"
+    assert window.article_list.model.summary(0).status == "new"
+    window.view.select_range(0, 6)  # "Rebels" is already tagged: a refused edit starts nothing
+    with qtbot.waitSignal(window.document.editRefused):
+        qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert stored_status(path, article_id) == "new"
+    start = TEXT.index("Velmora")
+    window.view.select_range(start, start + len("Velmora"))
+    with qtbot.waitSignal(window.document.statusChanged):
+        qtbot.keyClick(window.view, Qt.Key.Key_2)
+    assert stored_status(path, article_id) == "in_progress"
+    assert window.article_list.model.summary(0).status == "in_progress"
+    assert "In progress" in window.meta.text()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored_status(path, article_id) == "in_progress"  # undo removes the span, not the work done
+
+
+def test_a_frame_edit_is_a_first_edit_too(qtbot, tmp_path):
+    window, path, article_id = open_window(qtbot, tmp_path)
+    trigger = next(s for s in window.document.spans.values() if s.label == "EVENT")
+    with qtbot.waitSignal(window.document.statusChanged):
+        window.document.create_event(trigger.id, "FIGHT")
+    assert stored_status(path, article_id) == "in_progress"

@@ -310,7 +310,13 @@ def _annotator_layers(db: Database) -> None:
                               _LAYER_TABLES).fetchall())
     columns = {table: ", ".join(f'"{row[1]}"' for row in db.execute(f"PRAGMA table_info({table})"))
                for table in _LAYER_TABLES}
-    for table in reversed(_LAYER_TABLES):
+    # Other tables whose rows hang on spans or events (span attributes…): dropping spans would
+    # cascade into them, so their rows are kept aside too and put back once the ids exist again.
+    dependents = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        if name not in _LAYER_TABLES and any(
+            fk[2] in _LAYER_TABLES for fk in db.execute(f"PRAGMA foreign_key_list('{name}')"))]
+    for table in (*reversed(_LAYER_TABLES), *dependents):
         db.execute(f"CREATE TEMP TABLE old_{table} AS SELECT * FROM main.{table}")
     for table in _LAYER_TABLES:
         db.execute(f"DROP TABLE main.{table}")
@@ -323,6 +329,10 @@ def _annotator_layers(db: Database) -> None:
     db.execute(creates["arguments"])
     for table in reversed(_LAYER_TABLES):
         db.execute(f"INSERT INTO main.{table} ({columns[table]}) SELECT {columns[table]} FROM temp.old_{table}")
+        db.execute(f"DROP TABLE temp.old_{table}")
+    for table in dependents:
+        db.execute(f"DELETE FROM main.{table}")  # whatever the cascade left, so nothing is doubled
+        db.execute(f"INSERT INTO main.{table} SELECT * FROM temp.old_{table}")
         db.execute(f"DROP TABLE temp.old_{table}")
     for sql in saved:
         db.execute(sql)

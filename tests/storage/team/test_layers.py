@@ -5,7 +5,6 @@ import sqlite3
 
 import pytest
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from storage import schema
 from storage.model import DuplicateSpanError
@@ -15,11 +14,9 @@ TEXT = "Rebels entered Velmora after fighting the army."
 
 
 def old_project(path):
-    """A file as the first release wrote it: only the initial migration, spans signed by two people."""
+    """A file as the release before layers wrote it: spans signed by two people, a span attribute."""
     db = Database(path)
-    first = Migrations("event_annotator")
-    first(name="0001_initial")(schema._initial)
-    first.apply(db)
+    schema.migrations.apply(db, stop_before="0100_annotator_layers")
     db.execute("INSERT INTO labels (name, colour, key, kind) VALUES ('ACTOR', '#aa0000', '1', 'entity'), "
                "('EVENT', '#00aa00', '3', 'trigger')")
     db.execute("INSERT INTO roles (name) VALUES ('source')")
@@ -32,6 +29,7 @@ def old_project(path):
     db.execute("INSERT INTO events (id, article_id, trigger_id, type, annotator, created) "
                "VALUES (21, 7, 12, 'FIGHT', 'ana', 't')")
     db.execute("INSERT INTO arguments VALUES (21, 'source', 11)")
+    db.execute("INSERT INTO span_attributes VALUES (11, 'code', '\"REB\"')")
     db.conn.commit()
     db.close()
 
@@ -43,6 +41,8 @@ def test_an_older_project_keeps_its_ids_frames_and_annotators(tmp_path):
         assert [(s.id, s.annotator) for s in project.spans(7)] == [(11, "ana"), (12, None)]
         # a column another migration added (assist's origin) came through the rebuild
         assert project.db.execute("SELECT DISTINCT origin FROM spans").fetchall() == [("manual",)]
+        # rows of other tables that hang on spans (span attributes) survived the rebuild
+        assert project.db.execute("SELECT * FROM span_attributes").fetchall() == [(11, "code", '"REB"')]
         event = project.event(21)
         assert event.trigger_id == 12 and event.fillers("source") == (11,)
         assert project.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -118,11 +118,13 @@ def bench_open_bare(app: QApplication, text: str, runs: int) -> float:
 
 
 def on_screen_ranges(view: QPlainTextEdit, text: str, rng: random.Random, count: int) -> list[tuple[int, int]]:
-    """``count`` distinct word-aligned ranges among the characters the view shows now."""
-    end = view.cursorForPosition(view.viewport().rect().bottomRight()).position()
-    words = [i for i in range(1, min(end, len(text)) - 12) if text[i - 1] == " " and text[i] != " "]
-    picked = rng.sample(words, count)
-    return [(i, text.index(" ", i)) for i in picked]
+    """``count`` distinct word-aligned ranges (one to three words) among the characters the view shows
+    now: with labels above the spans a screen holds fewer words than ``count``."""
+    end = min(view.cursorForPosition(view.viewport().rect().bottomRight()).position(), len(text))
+    words = [i for i in range(1, end - 12) if text[i - 1] == " " and text[i] != " "]
+    ranges = sorted({(i, text.find(" ", j) if text.find(" ", j) != -1 else len(text))
+                     for n, i in enumerate(words) for j in words[n:n + 3]})
+    return rng.sample([r for r in ranges if r[1] <= end], count)
 
 
 def bench_tag(app: QApplication, window: MainWindow, article: int, text: str, rng: random.Random,

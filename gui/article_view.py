@@ -6,17 +6,20 @@ Painting costs what the screen shows, never what the article holds:
   span, stronger with nesting depth, with black or white text by contrast. It reads a per-paragraph
   ``SpanIndex`` so ``highlightBlock`` only looks at the spans of its own block, and it formats a block
   only once the block has been on screen, so opening 1 MB with 100,000 spans costs one screenful.
-* ``ArticleView.paintEvent`` draws, for the visible blocks only, one bar per span under its text in the
-  label colour, stacked one row per nesting level: a QTextCharFormat has a single underline, and nested
-  or overlapping spans must stay distinguishable. It also outlines the current span and transient marks,
-  and joins one mark (an event's trigger) to the others by thin curves (``gui.event_marks``).
+* ``GappedLayout`` (``gui.span_labels``) opens a gap above every line when Qt lays a block out:
+  a lane for event arcs plus rows for label chips. ``ArticleView.paintEvent`` draws, for the visible
+  blocks only, each span's label in a chip above where it starts (brat's look; full, short or hidden,
+  ``set_label_display``), nested and stacked spans a row higher each, and one bar per span under
+  its text in the label colour, one row per nesting level. It also outlines the current span and
+  transient marks, and joins one mark (an event's trigger) to the others by arcs that run only in
+  the lanes and down the page margin, never through text (``gui.event_marks``).
+* Right-to-left paragraphs are right-aligned, each block in its own direction (the headline's look).
 
 Offsets in this API are code points over the text given to ``set_article``; Qt counts UTF-16 units.
 ``OffsetMap`` converts at this boundary and nowhere else.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
@@ -26,64 +29,30 @@ from PySide6.QtGui import (
     QHelpEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPalette,
     QPen,
     QTextBlock,
     QTextCursor,
-    QTextLayout,
+    QTextDocument,
     QTextLine,
     QTextOption,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
-from gui.colours import relative_luminance, visible_on
-from gui.event_marks import connector_path
+from gui.colours import readable_text_colour, relative_luminance, visible_on
+from gui.event_marks import ArcEnd, connector_path
 from gui.offsets import OffsetMap
 from gui.plain import plain_tooltip
 from gui.span_highlighter import SpanHighlighter
+from gui.span_labels import LABEL_DISPLAYS, Chip, ChipStyle, GappedLayout, VisualLines, place_chips, short_names
 from gui.spans import SpanIndex, SpanLike, has_right_to_left, snap_selection, stack_rows
 
 __all__ = ["ArticleView", "Mark", "SpanHighlighter", "SpanLike", "snap_selection"]
 
 Mark = tuple[int, int, QColor, str]  # start, end (code points), colour, name shown on hover, e.g. "source"
-
-
-class _Lines:
-    """The visual lines of one laid-out block, read from Qt once, to map UTF-16 ranges to x runs."""
-
-    __slots__ = ("lines", "starts", "ends", "tops", "bottoms", "bidi")
-
-    def __init__(self, layout: QTextLayout, *, bidi: bool) -> None:
-        self.lines = [layout.lineAt(i) for i in range(layout.lineCount())]
-        self.starts = [line.textStart() for line in self.lines]
-        self.ends = [start + line.textLength() for start, line in zip(self.starts, self.lines)]
-        self.tops = [line.y() for line in self.lines]
-        self.bottoms = [line.y() + line.height() for line in self.lines]
-        self.bidi = bidi
-
-    def runs(self, start: int, end: int) -> Iterator[tuple[int, float, float]]:
-        """(line index, left x, right x) per visual piece of ``start..end``: one per line of a wrapped
-        span, and in bidi text one per directional run (a logical range need not be contiguous)."""
-        i = max(0, bisect_right(self.starts, start) - 1)
-        while i < len(self.lines) and self.starts[i] < end:
-            a, b = max(start, self.starts[i]), min(end, self.ends[i])
-            if a < b and not self.bidi:
-                # cursorToX is 8x cheaper than glyphRuns and exact where no text runs right to left.
-                xa, xb = self.lines[i].cursorToX(a)[0], self.lines[i].cursorToX(b)[0]
-                yield i, min(xa, xb), max(xa, xb)
-            elif a < b:
-                pieces = sorted((r.boundingRect().left(), r.boundingRect().right())
-                                for r in self.lines[i].glyphRuns(a, b - a))
-                merged: list[list[float]] = []
-                for left, right in pieces:  # runs split by font or format changes are one piece
-                    if merged and left <= merged[-1][1] + 0.5:
-                        merged[-1][1] = max(merged[-1][1], right)
-                    else:
-                        merged.append([left, right])
-                yield from ((i, left, right) for left, right in merged)
-            i += 1
 
 
 class ArticleView(QPlainTextEdit):
@@ -98,12 +67,39 @@ class ArticleView(QPlainTextEdit):
 
     BASE_POINT_SIZE = 12.0
     ZOOM_LIMITS = (-5, 20)  # point-size steps around BASE_POINT_SIZE
-    # Bars live in the font's descent (QPlainTextEdit ignores line-height): two rows fit under the
-    # baseline; deeper nesting still shows in the tint strength and the tooltip.
+    # Bars live in the font's descent: two rows fit under the baseline; deeper nesting still shows
+    # in the tint strength, the label chips and the tooltip.
     MAX_BAR_ROWS = 2
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._index = SpanIndex("")
+        self._label_display = "full"
+        self._chip_style = ChipStyle(self.font())
+        self._chip_texts: dict[str, str] = {}  # label -> what its chips say
+        self._chips: dict[int, list[Chip]] = {}  # per block, set when Qt lays the block out
+        self._gaps: dict[int, list[float]] = {}  # per block, the gap above each visual line
+        self.painted_chips: list[tuple[int, str, QRectF]] = []  # by the last paint: span id, text, box
+        # Underline bars per block, relative to the block; valid while the layout key is unchanged.
+        self._bars: dict[int, list[tuple[QRectF, QColor]]] = {}
+        self._bars_key: tuple[object, ...] = ()
+        self._current: int | None = None
+        self._marks: list[Mark] = []
+        self._hub: int | None = None  # index of the mark the connectors start from
+        self.painted_connectors: list[tuple[str, QPointF, QPointF]] = []  # by the last paint: name, ends
+        self.painted_paths: list[QPainterPath] = []  # and their whole paths
+        self._colours: dict[str, QColor] = {}
+        self._press_pos: QPoint | None = None
+        # Our layout before any text: it opens a gap above each line for label chips and arcs.
+        document = QTextDocument(self)
+        self._layout = GappedLayout(document, self._arrange)
+        document.setDocumentLayout(self._layout)
+        option = document.defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.LayoutDirectionAuto)  # each paragraph its own direction
+        document.setDefaultTextOption(option)
+        self.setDocument(document)
         self.setReadOnly(True)
         # Read-only allows only mouse selection by default; keyboard-only annotators need Shift+arrows.
         self.setTextInteractionFlags(
@@ -115,18 +111,6 @@ class ArticleView(QPlainTextEdit):
         self.document().setDocumentMargin(16)
         self._zoom = 0
         self._apply_zoom()
-        self._text = ""
-        self._offsets = OffsetMap("")
-        self._index = SpanIndex("")
-        # Underline bars per block, relative to the block; valid while the layout key is unchanged.
-        self._bars: dict[int, list[tuple[QRectF, QColor]]] = {}
-        self._bars_key: tuple[object, ...] = ()
-        self._current: int | None = None
-        self._marks: list[Mark] = []
-        self._hub: int | None = None  # index of the mark the connectors start from
-        self.painted_connectors: list[tuple[str, QPointF, QPointF]] = []  # by the last paint: name, ends
-        self._colours: dict[str, QColor] = {}
-        self._press_pos: QPoint | None = None
         self._highlighter = SpanHighlighter(self.document())
         self._highlighter.set_colours({}, self.palette().color(QPalette.ColorRole.Base))
         self.selectionChanged.connect(self._emit_selection_range)
@@ -143,6 +127,9 @@ class ArticleView(QPlainTextEdit):
         self._bars.clear()
         self._current, self._marks, self._hub = None, [], None
         self._colours = {label: QColor(colour) for label, colour in colours.items()}
+        self._chips.clear()
+        self._gaps.clear()
+        self._update_chip_texts()
         base = self.palette().color(QPalette.ColorRole.Base)
         self._highlighter.set_source(self._index, self._offsets, self._colours, base)
         self.setPlainText(text)
@@ -156,7 +143,60 @@ class ArticleView(QPlainTextEdit):
         self._colours = {label: QColor(colour) for label, colour in colours.items()}
         self._highlighter.set_colours(self._colours, self.palette().color(QPalette.ColorRole.Base))
         self._bars.clear()
+        if self._update_chip_texts():
+            self._layout.relayout_all()  # a renamed label: chips change width
         self.viewport().update()
+
+    # -- label chips ------------------------------------------------------------------------
+
+    @property
+    def label_display(self) -> str:
+        """What the chip above each span says: "full" (the label), "short" ("LOC") or "hidden"."""
+        return self._label_display
+
+    def set_label_display(self, display: str) -> None:
+        if display not in LABEL_DISPLAYS:
+            raise ValueError(f"label display {display!r} is not one of {', '.join(LABEL_DISPLAYS)}")
+        if display != self._label_display:
+            self._label_display = display
+            self._update_chip_texts()
+            self._layout.relayout_all()  # the gaps between lines change
+            self.viewport().update()
+
+    def _update_chip_texts(self) -> bool:
+        """Recompute what chips say; True if it changed."""
+        names = list(self._colours)
+        texts = short_names(names) if self._label_display == "short" else {name: name for name in names}
+        changed, self._chip_texts = texts != self._chip_texts, texts
+        return changed
+
+    def _arrange(self, block: QTextBlock) -> list[float]:
+        """The gap above each visual line of a block Qt has just laid out, and the block's chips.
+
+        Called by ``GappedLayout`` before it moves the lines down: x positions are final, y not yet.
+        """
+        n, layout, style = block.blockNumber(), block.layout(), self._chip_style
+        self._bars.pop(n, None)
+        chips: list[Chip] = []
+        if self._label_display != "hidden" and n < len(self._index.block_starts) and self._index.block_spans(n):
+            lo, hi = self._index.block_range(n)
+            to_utf16, base = self._offsets.to_utf16, self._offsets.to_utf16(lo)
+            first = layout.lineAt(0)
+            chips = place_chips(self._index.block_spans(n), VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi)),
+                                texts=self._chip_texts, style=style, to_block=lambda cp: to_utf16(cp) - base,
+                                lo=lo, hi=hi, right_to_left=block.textDirection() == Qt.LayoutDirection.RightToLeft,
+                                bounds=(first.x(), first.x() + first.width()))
+        self._chips[n] = chips
+        rows = [0 if self._label_display == "hidden" else 1] * layout.lineCount()
+        for chip in chips:
+            rows[chip.line] = max(rows[chip.line], chip.row + 1)
+        gaps = self._gaps[n] = [style.gap(count) for count in rows]
+        return gaps
+
+    def chip_at(self, pos: QPoint) -> int | None:
+        """The span id of the label chip drawn at viewport position ``pos``, if any."""
+        point = QPointF(pos)
+        return next((span_id for span_id, _, box in self.painted_chips if box.contains(point)), None)
 
     def add_span(self, span: SpanLike) -> None:
         self._refresh(self._index.add(span))
@@ -180,7 +220,14 @@ class ArticleView(QPlainTextEdit):
         blocks = list(blocks)
         for n in blocks:
             self._bars.pop(n, None)
-        self._highlighter.refresh(blocks)
+        # Reformatting lays a block out again, which places its chips; a block laid out but never
+        # shown (Qt measures some ahead) is laid out again by hand, as its chips may need more rows.
+        document = self.document()
+        for n in self._highlighter.refresh(blocks):
+            block = document.findBlockByNumber(n)
+            if block.layout().lineCount():
+                document.markContentsDirty(block.position(), block.length())
+        document.setModified(False)
         # Bars are not formats, so repaint even if no tint changed. (For any reformatted block,
         # QPlainTextDocumentLayout repaints the whole viewport anyway: nothing to gain by a region.)
         self.viewport().update()
@@ -248,6 +295,7 @@ class ArticleView(QPlainTextEdit):
     def _apply_zoom(self) -> None:
         font = QFont(self.font())
         font.setPointSizeF(self.BASE_POINT_SIZE + self._zoom)
+        self._chip_style = ChipStyle(font)  # first: setFont lays every block out again
         self.setFont(font)
 
     # -- hit testing and hover ----------------------------------------------------------------
@@ -281,8 +329,9 @@ class ArticleView(QPlainTextEdit):
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         # Tooltip events over the text go to the viewport, so they arrive here rather than in event().
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            cp = self.code_point_at(event.pos())
-            text = self.tooltip_text(cp) if cp is not None else ""
+            chip, cp = self.chip_at(event.pos()), self.code_point_at(event.pos())
+            span = self._index.get(chip) if chip is not None else None
+            text = span.label if span is not None else self.tooltip_text(cp) if cp is not None else ""
             if text:  # a label like "<b>" shows as typed
                 QToolTip.showText(event.globalPos(), plain_tooltip(text), self.viewport())
             else:
@@ -304,10 +353,11 @@ class ArticleView(QPlainTextEdit):
         pos = event.position().toPoint()
         if (pos - press).manhattanLength() >= QApplication.startDragDistance():
             return
+        chip = self.chip_at(pos)  # a label chip picks its own span, even among several on the same words
         cp = self.code_point_at(pos)
         spans = self.spans_at(cp) if cp is not None else []
-        if spans:
-            self.spanClicked.emit(spans[0].id)
+        if chip is not None or spans:
+            self.spanClicked.emit(chip if chip is not None else spans[0].id)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
         # Qt's own Ctrl+wheel zoom in read-only editors would bypass zoom_level.
@@ -360,8 +410,23 @@ class ArticleView(QPlainTextEdit):
                     bar = bar.translated(rect.topLeft())
                     if bar.intersects(clip):
                         painter.fillRect(bar, colour)
+        self._paint_chips(painter, shown, clip)
         self._paint_outlines(painter, shown)
         painter.end()
+
+    def _paint_chips(self, painter: QPainter, shown: list[tuple[QTextBlock, QRectF]], clip: QRectF) -> None:
+        """Each span's label in a small box of its colour above where it starts (brat's look)."""
+        self.painted_chips = []
+        if self._label_display == "hidden":
+            return
+        style, ratio = self._chip_style, self.devicePixelRatioF()
+        for block, rect in shown:
+            layout = block.layout()
+            for chip in self._chips.get(block.blockNumber(), ()):
+                box = style.rect(chip, layout.lineAt(chip.line).y()).translated(rect.topLeft())
+                self.painted_chips.append((chip.span_id, chip.text, box))
+                if box.intersects(clip):
+                    painter.drawPixmap(box.topLeft(), style.pixmap(chip.text, self._highlighter.colour(chip.label), ratio))
 
     def _block_bars(self, block: QTextBlock) -> list[tuple[QRectF, QColor]]:
         """The underline bars of one block, relative to its top-left, computed once per layout."""
@@ -377,7 +442,7 @@ class ArticleView(QPlainTextEdit):
         # On a dark base the bar must stand out from its own (dark) tint, so it is lightened.
         dark = relative_luminance(self.palette().color(QPalette.ColorRole.Base)) < 0.2
         colours: dict[str, QColor] = {}
-        lines = _Lines(layout, bidi=has_right_to_left(self._text, lo, hi))
+        lines = VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi))
         for span, row in stack_rows(self._index.block_spans(n)):
             if row >= self.MAX_BAR_ROWS:
                 continue
@@ -403,19 +468,19 @@ class ArticleView(QPlainTextEdit):
         current = self._index.get(self._current) if self._current is not None else None
         if current is not None:
             outlines.append((current.start, current.end, QPen(self.palette().color(QPalette.ColorRole.Text), 2), None))
-        self.painted_connectors = []
+        self.painted_connectors, self.painted_paths = [], []
         if not outlines:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         to_utf16 = self._offsets.to_utf16
-        anchors: dict[int, QRectF] = {}  # mark index -> its first box on screen
+        anchors: dict[int, ArcEnd] = {}  # mark index -> where an arc meets its first box on screen
         for block, rect in shown:
             lo, hi = self._index.block_range(block.blockNumber())
             here = [outline for outline in outlines if outline[0] < hi and outline[1] > lo]
             if not here:
                 continue
-            lines = _Lines(block.layout(), bidi=has_right_to_left(self._text, lo, hi))
+            lines = VisualLines(block.layout(), bidi=has_right_to_left(self._text, lo, hi))
             for start, end, pen, n in here:
                 a, b = to_utf16(max(start, lo)) - to_utf16(lo), to_utf16(min(end, hi)) - to_utf16(lo)
                 painter.setPen(pen)
@@ -423,9 +488,22 @@ class ArticleView(QPlainTextEdit):
                     top, bottom = rect.top() + lines.tops[i], rect.top() + lines.bottoms[i]
                     box = QRectF(rect.left() + left - 1, top, right - left + 2, bottom - top)
                     painter.drawRoundedRect(box, 3, 3)
-                    if n is not None:
-                        anchors.setdefault(n, box)
+                    if n is not None and n not in anchors:
+                        anchors[n] = self._arc_end(block, rect, i, box, start, end)
         self._paint_connectors(painter, anchors)
+
+    def _arc_end(self, block: QTextBlock, rect: QRectF, line: int, box: QRectF, start: int, end: int) -> ArcEnd:
+        """Where an arc meets a mark on visual ``line`` of ``block`` (drawn at ``rect``): the top of
+        the span's label chip, as in brat, or of its box when labels are hidden."""
+        n, style = block.blockNumber(), self._chip_style
+        top = rect.top() + block.layout().lineAt(line).y()
+        gaps = self._gaps.get(n)
+        lane = top - (gaps[line] if gaps and line < len(gaps) else style.lane) + style.lane / 2
+        chip = next((c for c in self._chips.get(n, ()) if (c.start, c.end, c.line) == (start, end, line)), None)
+        if chip is None:
+            return ArcEnd(box.center().x(), box.top(), lane)
+        chip_box = style.rect(chip, top - rect.top()).translated(rect.topLeft())
+        return ArcEnd(chip_box.center().x(), chip_box.top(), lane)
 
     def _repaint_connectors(self) -> None:
         # Scrolling blits the viewport and repaints only the strip that came into view: a connector
@@ -433,16 +511,18 @@ class ArticleView(QPlainTextEdit):
         if self._hub is not None and len(self._marks) > 1:
             self.viewport().update()
 
-    def _paint_connectors(self, painter: QPainter, anchors: dict[int, QRectF]) -> None:
+    def _paint_connectors(self, painter: QPainter, anchors: dict[int, ArcEnd]) -> None:
         hub = anchors.get(self._hub) if self._hub is not None else None
         if hub is None:
             return
-        for n, box in anchors.items():
-            if n == self._hub:
-                continue
+        margin = self.document().documentMargin() * 0.75
+        for slot, (n, arc_end) in enumerate((n, e) for n, e in anchors.items() if n != self._hub):
             _, _, colour, name = self._marks[n]
             colour = self._mark_colour(colour)
-            path = connector_path(hub, box)
+            # Down the nearer page margin: the left one unless both ends lie in the right half.
+            right = (hub.x + arc_end.x) / 2 > self.viewport().width() / 2
+            path = connector_path(hub, arc_end, margin=self.viewport().width() - margin if right else margin,
+                                  slot=slot)
             painter.setPen(QPen(colour, 1.5))
             painter.drawPath(path)
             end = path.currentPosition()
@@ -450,3 +530,4 @@ class ArticleView(QPlainTextEdit):
             painter.drawEllipse(end, 2.5, 2.5)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             self.painted_connectors.append((name, path.pointAtPercent(0), end))
+            self.painted_paths.append(path)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from gui.annotation_list import add_span_actions
@@ -20,6 +20,7 @@ from gui.article_view import ArticleView, snap_selection
 from gui.colours import readable_text_colour
 from gui.document import AnnotationDocument
 from gui.plain import menu_text, plain_tooltip
+from gui.span_labels import LABEL_DISPLAY_KEY
 from storage.model import Label, Span
 
 
@@ -37,6 +38,35 @@ def label_button_style(colour: QColor | str) -> str:
         " border-radius: 4px; padding: 3px 10px; font-weight: bold; }"
         f" QToolButton:pressed {{ background-color: {pressed}; }}"
     )
+
+
+LABEL_DISPLAY_CHOICES = (("full", "&Full names"), ("short", "&Short names (ACT, LOC…)"), ("hidden", "&Hidden"))
+
+
+def add_label_display_menu(menu: QMenu, view: ArticleView, settings: QSettings) -> dict[str, QAction]:
+    """View ▸ Span labels: the label written above each span in full, short, or not at all.
+
+    The choice is the user's, not the project's, so it lives in QSettings and comes back next time.
+    """
+    submenu = menu.addMenu("Span &labels")
+    group = QActionGroup(submenu)
+    actions: dict[str, QAction] = {}
+    for display, text in LABEL_DISPLAY_CHOICES:
+        action = submenu.addAction(text)
+        action.setCheckable(True)
+        group.addAction(action)
+
+        def choose(_checked: bool = False, display: str = display) -> None:
+            view.set_label_display(display)
+            settings.setValue(LABEL_DISPLAY_KEY, display)
+
+        action.triggered.connect(choose)
+        actions[display] = action
+    stored = str(settings.value(LABEL_DISPLAY_KEY, "full"))
+    stored = stored if stored in actions else "full"
+    actions[stored].setChecked(True)
+    view.set_label_display(stored)
+    return actions
 
 
 class LabelBar(QToolBar):

@@ -49,7 +49,7 @@ from gui.article_view import ArticleView
 from gui.document import AnnotationDocument
 from gui.event_panel import install_event_panel
 from gui.find_bar import FindBar
-from gui.label_bar import LabelBar, SpanEditor
+from gui.label_bar import LabelBar, SpanEditor, add_label_display_menu
 from gui.shortcuts import shortcut_rows, show_shortcuts
 from gui.span_attribute_panel import install_span_attribute_panel
 from gui.stats_dialog import show_statistics
@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.precise_action)
+        self.label_display_actions = add_label_display_menu(self.view_menu, self.view, self.settings)
         self.view_menu.addSeparator()
         self.view_menu.addActions([self.article_dock.toggleViewAction(),
                                    self.annotation_dock.toggleViewAction(), self.label_bar.toggleViewAction()])

@@ -64,9 +64,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._active.update(new)
         self._rehighlight_blocks(new)
 
-    def refresh(self, blocks: Iterable[int]) -> None:
-        """Reformat the already formatted blocks among ``blocks`` after their spans changed."""
+    def refresh(self, blocks: Iterable[int]) -> list[int]:
+        """Reformat the already formatted blocks among ``blocks`` after their spans changed;
+        return the others (never shown, so left alone)."""
+        blocks = list(blocks)
         self._rehighlight_blocks([n for n in blocks if n in self._active])
+        return [n for n in blocks if n not in self._active]
 
     def _rehighlight_blocks(self, numbers: list[int]) -> None:
         document = self.document()

@@ -296,3 +296,41 @@ def stack_rows(spans: list[SpanLike]) -> list[tuple[SpanLike, int]]:
             row_ends.append(span.end)
         rows.append((span, row))
     return rows
+
+
+class ChipPlace(Protocol):
+    """A label chip to place (``gui.span_labels``): its visual line, x extent, and its span's extent."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def left(self) -> float: ...
+    @property
+    def right(self) -> float: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def chip_rows(chips: list[ChipPlace], *, gap: float = 2.0) -> list[int]:
+    """The row of each chip above its line (0 = nearest the text), as brat stacks its label boxes.
+
+    A chip sits above every chip of a span inside its own (nested, or stacked on the same words
+    and placed earlier), so the outer label reads above the inner ones; otherwise it takes the
+    lowest row where it overlaps no other chip of its line by x (``gap`` apart). Innermost spans
+    are placed first.
+    """
+    order = sorted(range(len(chips)), key=lambda i: (chips[i].end - chips[i].start, chips[i].left, i))
+    rows = [0] * len(chips)
+    placed: dict[int, list[int]] = {}  # line -> indexes of chips placed on it
+    for i in order:
+        chip, here = chips[i], placed.setdefault(chips[i].line, [])
+        row = 1 + max((rows[j] for j in here
+                       if chip.start <= chips[j].start and chips[j].end <= chip.end), default=-1)
+        while any(rows[j] == row and chips[j].left < chip.right + gap and chip.left < chips[j].right + gap
+                  for j in here):
+            row += 1
+        rows[i] = row
+        here.append(i)
+    return rows

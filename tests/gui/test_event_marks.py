@@ -5,34 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QTextCursor
 
-from gui.event_marks import connector_path
+from gui.article_view import ArticleView
+from gui.event_marks import ArcEnd, connector_path
 from gui.main_window import MainWindow
 from gui.role_slot import SPAN_ID
+from storage.model import Span
 from tests.gui.event_helpers import (
     open_window,
     press,
     tag,
     word,
 )
-
-
-def box(window: MainWindow, text: str) -> QRectF:
-    """Where ``text`` (in the sample's "insurgents … entered Damascus" sentence) is drawn, from Qt's
-    own cursor rectangles; the sample has no astral characters, so code points are UTF-16 units."""
-    view = window.view
-    start, end = word(window, text)
-    left, right = (view.cursorRect(_cursor(view, cp)) for cp in (start, end))
-    assert left.top() == right.top(), "one line"
-    return QRectF(left.left(), left.top(), right.left() - left.left(), left.height())
-
-
-def _cursor(view, cp: int) -> QTextCursor:
-    cursor = QTextCursor(view.document())
-    cursor.setPosition(cp)
-    return cursor
 
 
 def painted(window: MainWindow) -> list[tuple[str, QPointF, QPointF]]:
@@ -44,7 +30,7 @@ def test_the_trigger_is_joined_to_each_argument_only_while_its_event_is_selected
     window, panel = open_window(qtbot, sample_project)
     view = window.view
     insurgents = tag(qtbot, window, "insurgents", Qt.Key.Key_1)
-    tag(qtbot, window, "Damascus", Qt.Key.Key_2)
+    damascus = tag(qtbot, window, "Damascus", Qt.Key.Key_2)
     tag(qtbot, window, "entered", Qt.Key.Key_3)
     assert painted(window) == []  # a frame without arguments: nothing to join
     qtbot.keyClicks(panel.frame.type_filter, "fig")
@@ -55,13 +41,13 @@ def test_the_trigger_is_joined_to_each_argument_only_while_its_event_is_selected
 
     connectors = painted(window)
     assert [name for name, _, _ in connectors] == ["source", "location"]
-    trigger = box(window, "entered")
-    for (name, start, end), target in zip(connectors, ("insurgents", "Damascus")):
-        argument = box(window, target)
-        assert trigger.left() <= start.x() <= trigger.right(), name
-        assert argument.left() <= end.x() <= argument.right(), name
-        # It meets each box on an edge, not in the middle of the words.
-        assert start.y() in (trigger.top(), trigger.bottom()) and end.y() in (argument.top(), argument.bottom())
+    chips = {span_id: chip for span_id, _, chip in view.painted_chips}
+    trigger = chips[window.document.current_span_id]
+    for (name, start, end), target in zip(connectors, (insurgents, damascus)):
+        # Like brat's arcs, each runs from the top of the trigger's label to the top of the argument's.
+        assert start == QPointF(trigger.center().x(), trigger.top()), name
+        assert end == QPointF(chips[target].center().x(), chips[target].top()), name
+    assert_no_arc_crosses_text(view)
 
     # The swatch of a filled role in the panel is the colour of its outline in the article.
     marks = dict((name, colour) for _, _, colour, name in panel.marks(window.document.current_event))
@@ -82,14 +68,66 @@ def test_the_trigger_is_joined_to_each_argument_only_while_its_event_is_selected
     assert window.document.current_event is None and painted(window) == []
 
 
-def test_connector_arcs_over_one_line_and_leaves_by_the_facing_edge_across_lines():
-    trigger = QRectF(100, 40, 50, 20)
-    same_line = connector_path(trigger, QRectF(300, 40, 60, 20))
+def test_connector_runs_along_lanes_and_down_the_margin_never_through_a_line():
+    trigger = ArcEnd(x=120, top=40, lane=24)
+    same_line = connector_path(trigger, ArcEnd(x=330, top=40, lane=24), margin=12)
     bounds = same_line.boundingRect()
-    assert same_line.pointAtPercent(0) == QPointF(125, 40) and same_line.pointAtPercent(1) == QPointF(330, 40)
-    assert 40 - 0.25 * 20 <= bounds.top() < 40 and bounds.bottom() == 40  # above both, a quarter line at most
+    assert same_line.pointAtPercent(0) == QPointF(120, 40) and same_line.pointAtPercent(1) == QPointF(330, 40)
+    assert bounds.top() == 24 - 1.5 and bounds.bottom() == 40  # up into the lane, across, down: an arch
 
-    below = connector_path(trigger, QRectF(10, 60, 40, 20))
-    assert below.pointAtPercent(0) == QPointF(125, 60) and below.pointAtPercent(1) == QPointF(30, 60)
-    above = connector_path(trigger, QRectF(10, 0, 40, 20))
-    assert above.pointAtPercent(0) == QPointF(125, 40) and above.pointAtPercent(1) == QPointF(30, 20)
+    below = connector_path(trigger, ArcEnd(x=60, top=100, lane=84), margin=12, slot=1)
+    bounds = below.boundingRect()
+    assert below.pointAtPercent(0) == QPointF(120, 40) and below.pointAtPercent(1) == QPointF(60, 100)
+    assert bounds.left() == 12 - 2.5 and bounds.top() == 24  # down the margin (a second arc further out)
+    # Nothing of it lies where a line of text (x 16..400, below each lane) would be drawn.
+    lines = [QRectF(16, 40, 384, 20), QRectF(16, 60 + 1, 384, 20)]
+    assert not any(line.contains(below.pointAtPercent(t / 200)) for t in range(1, 200) for line in lines)
+
+
+def glyph_rects(view) -> list[QRectF]:
+    """Where each visible line's glyphs are drawn, in viewport coordinates."""
+    rects = []
+    block, offset = view.firstVisibleBlock(), view.contentOffset()
+    while block.isValid():
+        top_left = view.blockBoundingGeometry(block).translated(offset).topLeft()
+        if top_left.y() > view.viewport().height():
+            break
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            rect = layout.lineAt(i).naturalTextRect().translated(top_left)
+            if rect.width() > 0:
+                rects.append(rect)
+        block = block.next()
+    return rects
+
+
+def assert_no_arc_crosses_text(view) -> None:
+    """No point of any painted arc lies inside a line of text or inside a label chip."""
+    view.viewport().grab()
+    assert view.painted_paths
+    # Arcs end on the top edge of a chip (or of a line, labels hidden): the edge holds no glyph.
+    boxes = glyph_rects(view) + [chip for _, _, chip in view.painted_chips]
+    forbidden = [box.adjusted(0, 0.5, 0, 0) for box in boxes]
+    for path in view.painted_paths:
+        for t in range(201):
+            point = path.pointAtPercent(t / 200)
+            assert not any(rect.contains(point) for rect in forbidden), (point, path.boundingRect())
+
+
+@pytest.mark.parametrize("display", ["full", "hidden"])
+def test_arcs_across_lines_and_paragraphs_keep_out_of_the_text(qtbot, display):
+    text = ("Rebels said they had entered the city after heavy fighting with the army, which "
+            "withdrew to the south.\nResidents of Damascus reported gunfire.\n"
+            "مقاتلون دخلوا مدينة دمشق بعد معارك عنيفة مع الجيش الذي انسحب إلى الجنوب")
+    words = ["entered", "Rebels", "army", "Damascus", "دمشق"]
+    spans = [Span(i, 1, text.index(w), text.index(w) + len(w), "ACTOR") for i, w in enumerate(words, 1)]
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.resize(420, 600)
+    view.set_article(text, spans, {"ACTOR": "#0072B2"})
+    view.set_label_display(display)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_marks([(s.start, s.end, "#009E73", "source") for s in spans], hub=0)
+    assert_no_arc_crosses_text(view)
+    assert len(view.painted_paths) == 4  # "army" wraps onto another line; Damascus and دمشق are other paragraphs

@@ -1,0 +1,228 @@
+"""Label chips above spans, and the room between lines they and the event arcs need.
+
+brat and INCEpTION write each span's label in a small box above its words; the article view does
+the same. ``QPlainTextDocumentLayout`` stacks a paragraph's lines with no gap and ignores line
+height and block margins, so ``GappedLayout`` moves each line down right after Qt has laid its
+block out: every line gets a lane for event arcs on top, then as many chip rows as its labels need
+(one at least while labels are shown, so tagging a word never makes the text jump). The same hook
+right-aligns right-to-left paragraphs, which QPlainTextEdit would leave left-aligned: it gives
+every block the document's one text option, whatever the paragraph's direction.
+
+Everything here costs what one block holds, and only blocks Qt lays out (what is on screen).
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from math import ceil
+
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap, QTextBlock, QTextDocument, QTextLayout
+from PySide6.QtWidgets import QPlainTextDocumentLayout
+
+from gui.colours import readable_text_colour
+from gui.spans import SpanLike, chip_rows
+
+LABEL_DISPLAYS = ("full", "short", "hidden")
+LABEL_DISPLAY_KEY = "label_display"  # QSettings key
+SHORT_LENGTH = 3
+
+
+def short_names(names: Iterable[str]) -> dict[str, str]:
+    """A short form of each label for its chip: the first three letters ("ACT", "LOC", "EVE"),
+    longer where two labels would read alike, the whole name when it is short anyway."""
+    names = list(dict.fromkeys(names))
+    short = {}
+    for name in names:
+        size = SHORT_LENGTH
+        while size < len(name) and any(
+                other != name and other[:size].casefold() == name[:size].casefold() for other in names):
+            size += 1
+        short[name] = name if len(name) <= size + 1 else name[:size]
+    return short
+
+
+class VisualLines:
+    """The visual lines of one laid-out block, read from Qt once, to map UTF-16 ranges to x runs."""
+
+    __slots__ = ("lines", "starts", "ends", "tops", "bottoms", "bidi")
+
+    def __init__(self, layout: QTextLayout, *, bidi: bool) -> None:
+        self.lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+        self.starts = [line.textStart() for line in self.lines]
+        self.ends = [start + line.textLength() for start, line in zip(self.starts, self.lines)]
+        self.tops = [line.y() for line in self.lines]
+        self.bottoms = [line.y() + line.height() for line in self.lines]
+        self.bidi = bidi
+
+    def runs(self, start: int, end: int) -> Iterator[tuple[int, float, float]]:
+        """(line index, left x, right x) per visual piece of ``start..end``: one per line of a wrapped
+        span, and in bidi text one per directional run (a logical range need not be contiguous)."""
+        i = max(0, bisect_right(self.starts, start) - 1)
+        while i < len(self.lines) and self.starts[i] < end:
+            a, b = max(start, self.starts[i]), min(end, self.ends[i])
+            if a < b and not self.bidi:
+                # cursorToX is 8x cheaper than glyphRuns and exact where no text runs right to left.
+                xa, xb = self.lines[i].cursorToX(a)[0], self.lines[i].cursorToX(b)[0]
+                yield i, min(xa, xb), max(xa, xb)
+            elif a < b:
+                pieces = sorted((r.boundingRect().left(), r.boundingRect().right())
+                                for r in self.lines[i].glyphRuns(a, b - a))
+                merged: list[list[float]] = []
+                for left, right in pieces:  # runs split by font or format changes are one piece
+                    if merged and left <= merged[-1][1] + 0.5:
+                        merged[-1][1] = max(merged[-1][1], right)
+                    else:
+                        merged.append([left, right])
+                yield from ((i, left, right) for left, right in merged)
+            i += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Chip:
+    """One span's label box, placed above the visual line where the span starts."""
+
+    span_id: int
+    label: str
+    text: str  # what the chip says: the label, or its short form
+    line: int  # visual line of the block
+    left: float  # x, relative to the block
+    right: float
+    start: int  # the span's extent, code points (chip_rows stacks outer spans above inner ones)
+    end: int
+    row: int = 0  # 0 = nearest the text
+
+
+class ChipStyle:
+    """Sizes of chips and line gaps for one text font: small, but legible at 100% zoom."""
+
+    MAX_ROWS = 3  # deeper nesting still shows in the tint, the bars and the tooltip
+    MIN_POINT_SIZE = 7.5
+
+    def __init__(self, text_font: QFont) -> None:
+        self.font = QFont(text_font)
+        self.font.setPointSizeF(max(self.MIN_POINT_SIZE, text_font.pointSizeF() * 0.7))
+        self.metrics = QFontMetricsF(self.font)
+        self.padding = max(3.0, round(self.metrics.height() / 4))
+        self.height = round(self.metrics.height()) + 2
+        self.row_height = self.height + 1
+        self.lane = max(5.0, round(QFontMetricsF(text_font).height() * 0.3))  # room for event arcs
+        self._widths: dict[str, float] = {}
+        self._pixmaps: dict[tuple[str, int, float], QPixmap] = {}
+
+    def width(self, text: str) -> float:
+        width = self._widths.get(text)
+        if width is None:
+            width = self._widths[text] = round(self.metrics.horizontalAdvance(text)) + 2 * self.padding
+        return width
+
+    def gap(self, rows: int) -> float:
+        return self.lane + rows * self.row_height
+
+    def pixmap(self, text: str, fill: QColor, ratio: float) -> QPixmap:
+        """The chip as a picture, drawn once per text and colour: painting a screenful of chips is
+        then a few blits, not a rounded rectangle and a text layout each."""
+        key = (text, fill.rgba(), ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            size = QSizeF(self.width(text), self.height) * ratio
+            pixmap = QPixmap(ceil(size.width()), ceil(size.height()))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            box = QRectF(0, 0, self.width(text), self.height)
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setFont(self.font)
+            painter.setPen(readable_text_colour(fill))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            painter.end()
+            self._pixmaps[key] = pixmap
+        return pixmap
+
+    def rect(self, chip: Chip, line_top: float) -> QRectF:
+        """The chip's box relative to its block, given the top of its line there."""
+        return QRectF(chip.left, line_top - (chip.row + 1) * self.row_height, chip.right - chip.left, self.height)
+
+
+def place_chips(spans: Iterable[SpanLike], lines: VisualLines, *, texts: dict[str, str], style: ChipStyle,
+                to_block: Callable[[int], int], lo: int, hi: int, right_to_left: bool,
+                bounds: tuple[float, float]) -> list[Chip]:
+    """Chips for the spans that start in one block (``lo..hi``, code points), rows assigned.
+
+    A chip starts where its span starts: at the left of its first piece in a left-to-right
+    paragraph, at the right in a right-to-left one; it is pushed back inside ``bounds`` (the text
+    area's x range) rather than cut at the edge. ``to_block`` turns a code point into a UTF-16
+    offset within the block. Chips that would need more than ``ChipStyle.MAX_ROWS`` are left out.
+    """
+    chips: list[Chip] = []
+    for span in spans:
+        if not lo <= span.start < hi:
+            continue  # a span from an earlier paragraph has its chip there
+        first = None
+        if not lines.bidi:  # the common case: where the span starts is all a chip needs
+            a = to_block(span.start)
+            i = max(0, bisect_right(lines.starts, a) - 1)
+            x = lines.lines[i].cursorToX(a)[0]
+            first = [i, x, x]
+        for i, left, right in (lines.runs(to_block(span.start), to_block(min(span.end, hi))) if first is None else ()):
+            if first is None:
+                first = [i, left, right]
+            elif i == first[0]:
+                first[1], first[2] = min(first[1], left), max(first[2], right)
+            else:
+                break
+        if first is None:
+            continue
+        text = texts.get(span.label, span.label)
+        width = style.width(text)
+        left = first[2] - width if right_to_left else first[1]
+        left = max(bounds[0], min(left, bounds[1] - width))
+        chips.append(Chip(span.id, span.label, text, first[0], left, left + width, span.start, span.end))
+    rows = chip_rows(chips)
+    return [Chip(c.span_id, c.label, c.text, c.line, c.left, c.right, c.start, c.end, row)
+            for c, row in zip(chips, rows) if row < style.MAX_ROWS]
+
+
+class GappedLayout(QPlainTextDocumentLayout):
+    """QPlainTextEdit's own layout, with a gap above every line and right-to-left blocks right-aligned.
+
+    ``arrange(block)`` returns the gap above each visual line of a freshly laid-out block. Qt lays
+    a block out again whenever its text, formats or width change and then puts the first line at
+    y = 0; every gap is at least the arc lane, so a first line at 0 means "not arranged yet", and
+    ``blockBoundingRect``, which the editor asks before it paints, hit-tests or scrolls over a
+    block, arranges it then.
+    """
+
+    def __init__(self, document: QTextDocument, arrange: Callable[[QTextBlock], list[float]]) -> None:
+        super().__init__(document)
+        self._arrange = arrange
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 - Qt override
+        layout = block.layout()
+        if layout.lineCount() == 0:
+            super().blockBoundingRect(block)  # lays the block out
+        if layout.lineCount() and layout.lineAt(0).y() == 0:
+            self._place(block, layout)
+        return super().blockBoundingRect(block)
+
+    def _place(self, block: QTextBlock, layout: QTextLayout) -> None:
+        if block.textDirection() == Qt.LayoutDirection.RightToLeft:
+            # Alignment is applied when lines are drawn and hit-tested, so no new layout is needed.
+            option = layout.textOption()
+            option.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+            layout.setTextOption(option)
+        y = 0.0
+        for i, gap in enumerate(self._arrange(block)):
+            line = layout.lineAt(i)
+            y += gap
+            line.setPosition(QPointF(line.x(), y))
+            y += line.height()
+
+    def relayout_all(self) -> None:
+        """Lay every block out again (the gaps changed, e.g. labels shown or hidden)."""
+        document = self.document()
+        document.setDefaultTextOption(document.defaultTextOption())  # Qt relays out every block for it

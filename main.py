@@ -63,6 +63,11 @@ def _wrap(text: str) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from storage.importing.registry import FORMATS as IMPORTERS
+
+    import_formats = "formats (detected from the extension, then the first record):\n" + "\n".join(
+        f"  {f.name:<12} {f.title} ({', '.join(f.suffixes)})" for f in IMPORTERS.values())
+
     from storage.exporting import FOLDER_FORMATS, FORMATS
     from storage.model import STATUSES
 
@@ -74,19 +79,26 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"the project file, created if needed (default: {default_project_path()})")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     imp = commands.add_parser(
-        "import", help="import .txt files, folders of them or native .jsonl",
+        "import", help="import articles: .txt, native .jsonl, brat, doccano, Prodigy/spaCy, Label Studio, CoNLL…",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=_wrap("Import articles. A .txt file is one article; the house header "
                           "' date YYYY-MM-DD headline' sets its date and title. A .jsonl file is a "
-                          "native export, annotations included. Folders are searched recursively. "
+                          "native export, annotations included. Other tools' files keep their "
+                          "annotations too; each file's format is detected from its extension and "
+                          "content unless --format says. Folders are searched recursively. "
                           "Each file is all or nothing: a bad one is reported with its line and "
                           "changes nothing, the others still import. Articles already in the project "
-                          "are skipped."),
-        epilog=_wrap("exit status: 0 when every file imported (skipped duplicates are fine), "
-                     "1 when any failed"))
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a .txt or .jsonl file, or a folder")
+                          "are skipped; what a format holds that the project cannot is counted."),
+        epilog=import_formats + "\n\n" + _wrap("exit status: 0 when every file imported (skipped "
+                                                "duplicates are fine), 1 when any failed"))
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a file or a folder")
     imp.add_argument("--encoding", default=None, metavar="ENC",
                      help="the files' text encoding, e.g. cp1252 (default: UTF-8, or UTF-16 with a BOM)")
+    imp.add_argument("--format", default=None, choices=list(IMPORTERS),
+                     help="read every file as this format (default: detected per file)")
+    imp.add_argument("--discontinuous", choices=("split", "refuse"), default="split",
+                     help="brat spans in fragments (0 5;10 15): one span per fragment with a note "
+                          "(default), or refuse the file")
     exp = commands.add_parser(
         "export", help="write annotations as training data", epilog=_FORMAT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -131,13 +143,19 @@ def _run_import(project, args) -> int:
     from storage.importing import import_paths
 
     with _first_interrupt_cancels() as cancelled:
-        report = import_paths(project, args.paths, encoding=args.encoding,
+        report = import_paths(project, args.paths, options=_import_options(args),
                               progress=_progress(sys.stderr), cancelled=cancelled)
     for line in report.summary_lines():
         print(line, file=sys.stderr)
     if report.cancelled:
         return 130
     return 0 if report.ok else 1
+
+
+def _import_options(args):
+    from storage.importing import ImportOptions
+
+    return ImportOptions(encoding=args.encoding, format=args.format, discontinuous=args.discontinuous)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from storage.project import Project
 from storage.scheme import free_colour
 
 ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "date", "text")
+_FREE_KEYS = "1234567890"  # keys a foreign label may get: digits tag, letters are the window's commands
 
 
 class SchemeGrowth:
@@ -30,13 +31,19 @@ class SchemeGrowth:
     with it. Problems raise ``SchemeError``; the importer adds the file and line.
     """
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, *, widen: bool = False) -> None:
+        """``widen``: a role the project has may take a label the file needs, and a label the
+        project has as an entity may anchor events, both reported (foreign corpora, imported one
+        after another into one project, each bring their own). A native file's scheme is
+        authoritative instead, so it refuses rather than redefine the project's."""
         self._project = project
+        self._widen = widen
         self._read_scheme()
         # Inferred from use in this file, so later records may still widen them (what a file's
         # scheme record defines, by contrast, is authoritative and never widened).
         self._inferred_labels: set[str] = set()
         self._inferred_roles: set[str] = set()
+        self._widened: dict[str, list[str]] = {}  # existing role -> labels this file let it take
         self._added: dict[str, str] = {}  # what was added -> how the report describes it, in order
 
     def _read_scheme(self) -> None:
@@ -66,6 +73,9 @@ class SchemeGrowth:
             note, key = f", key {key} is taken so it has none", None
         if colour is None:
             colour = free_colour(self._colours)
+        if key is None and self._widen and inferred:  # a foreign label: the next free digit, if any
+            key = next((k for k in _FREE_KEYS if k not in self._keys), None)
+            note += f", key {key}" if key else ""
         try:
             label = Label(name=name, colour=colour, key=key, description=description, kind=kind)
         except (TypeError, ValueError) as exc:  # Label checks name, colour and key
@@ -84,13 +94,14 @@ class SchemeGrowth:
         """Make sure ``label`` may anchor an event, upgrading a label this file inferred."""
         if self.kinds[label] == "trigger":
             return
-        if label not in self._inferred_labels:
+        if label not in self._inferred_labels and not self._widen:
             raise SchemeError(f"its trigger is labelled {label}, which is not a trigger label")
-        # No Project method changes a label's kind. Its scheme cache is already clear: this file
-        # added the label through Project.add_label, and nothing has read the scheme since.
+        # No Project method changes a label's kind; the project's cached scheme is dropped below.
         self._project.db.execute("UPDATE labels SET kind = 'trigger' WHERE name = ?", [label])
+        self._project._scheme = None
         self.kinds[label] = "trigger"
-        self._added[f"label {label}"] = f"label {label} (trigger)"
+        self._added[f"label {label}"] = (f"label {label} (trigger)" if label in self._inferred_labels
+                                         else f"label {label} (now a trigger label)")
 
     def require_role(self, role: Any, label: str) -> str:
         """Make sure ``role`` exists and takes ``label`` spans (adding or widening an inferred role).
@@ -102,12 +113,16 @@ class SchemeGrowth:
         if role not in self.role_labels:
             self.add_role(Role(name=role, labels=(label,)), inferred=True)
         elif label not in self.role_labels[role]:
-            if role not in self._inferred_roles:
+            if role not in self._inferred_roles and not self._widen:
                 raise SchemeError(f"role {role!r} does not take {label} spans "
                                   f"(it takes {', '.join(sorted(self.role_labels[role])) or 'none'})")
             self._project.allow_label_in_role(role, label)
             self.role_labels[role].add(label)
-            self._added[f"role {role}"] = f"role {role} (takes {', '.join(sorted(self.role_labels[role]))})"
+            if role in self._inferred_roles:
+                self._added[f"role {role}"] = f"role {role} (takes {', '.join(sorted(self.role_labels[role]))})"
+            else:
+                self._widened.setdefault(role, []).append(label)
+                self._added[f"role {role}"] = f"role {role} (now also takes {', '.join(self._widened[role])})"
         return role
 
     def add_role(self, role: Role, *, inferred: bool = False) -> None:

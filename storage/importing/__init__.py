@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from storage.importing.registry import FORMATS, ImportOptions, Job, detect, importable_suffixes, suffix
+from storage.importing.registry import FORMATS, Format, ImportOptions, Job, detect, importable_suffixes, suffix
 from storage.importing.report import Duplicate, FileResult, ImportReport, Outcome
 from storage.model import InputError
 from storage.project import Project
@@ -144,7 +144,7 @@ def _expand(paths: Sequence[str | Path], options: ImportOptions) -> list[Job]:
     return jobs
 
 
-def _walk(folder: str, forced) -> list[tuple[str, ...]]:
+def _walk(folder: str, forced: Format | None) -> list[tuple[str, ...]]:
     """Importable files under ``folder`` as path parts, sorted, hidden files and folders left out."""
     # os.walk over strings: pathlib's rglob costs more than the import itself on a big folder.
     wanted = forced.suffixes if forced else importable_suffixes()
@@ -153,6 +153,11 @@ def _walk(folder: str, forced) -> list[tuple[str, ...]]:
         folders[:] = [name for name in folders if not name.startswith(".")]
         relative = os.path.relpath(directory, folder)
         prefix = () if relative == os.curdir else tuple(relative.split(os.sep))
-        found.extend(prefix + (name,) for name in files
-                     if not name.startswith(".") and suffix(name) in wanted)
+        names = {name for name in files if not name.startswith(".")}
+        # brat's .txt beside an .ann is that document's text, not an article of its own.
+        companions = {os.path.splitext(name)[0] + f.companion for f in FORMATS.values()
+                      if f.companion and (forced is None or forced is f)
+                      for name in names if suffix(name) in f.suffixes}
+        found.extend(prefix + (name,) for name in names
+                     if suffix(name) in wanted and name not in companions)
     return sorted(found)

@@ -20,9 +20,14 @@ def read_bytes(path: str) -> bytes:
         raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
 
 
-def read_text(path: str, *, encoding: str | None) -> tuple[str, bytes]:
-    """The file decoded (UTF-8, UTF-16 with a BOM, or ``encoding``), and its raw bytes."""
+def read_text(path: str, *, encoding: str | None, allow_empty: bool = False) -> tuple[str, bytes]:
+    """The file decoded (UTF-8, UTF-16 with a BOM, or ``encoding``), and its raw bytes.
+
+    An empty (or all-whitespace) file is refused unless ``allow_empty``: a brat ``.ann`` with
+    no annotations yet is a document, not a mistake."""
     data = read_bytes(path)
+    if allow_empty and not data.strip():
+        return "", data
     return decode(data, path=path, encoding=encoding), data
 
 

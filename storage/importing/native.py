@@ -34,7 +34,7 @@ from storage.text import content_hash, normalise, parse_article
 
 _FLUSH_EVERY = 500  # articles per executemany round: bounds memory, keeps statements few
 _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
-_SPAN_KEY = itemgetter(2, 3, 4)  # (start, end, label) of a span row: unique per article
+_SPAN_KEY = itemgetter(2, 3, 4, 5)  # (start, end, label, annotator) of a span row: unique per layer
 _SPAN_LABEL = itemgetter(4)
 # A span without "origin" (a file from before origins were recorded) came in by this import.
 _NO_ORIGIN = import_origin("native")
@@ -53,7 +53,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
 
 def import_native(project: Project, path: str, content: str, scheme: SchemeGrowth) -> Outcome:
     """Validate and write every record of a native JSONL file's decoded ``content``."""
-    reader = _NativeReader(project, path, scheme)
+    reader = RecordWriter(project, path, scheme)
     first = True
     for line, record_text in numbered_lines(content):
         if record_text and not record_text.isspace():  # blank lines are not records
@@ -90,6 +90,10 @@ class _IdPool:
 
         The wanted ids must be distinct (callers reject repeats with a message first).
         """
+        if wanted and wanted[0] is None and not any(wanted):  # no preferences: the next ids up
+            result = list(range(self._top + 1, self._top + 1 + len(wanted)))
+            self._top += len(wanted)
+            return result
         if wanted and None not in wanted and min(wanted) > self._top:  # type: ignore[type-var]
             # The usual case (an export's ids only grow): all free, and checked at C speed.
             self._claimed.update(wanted)  # type: ignore[arg-type]
@@ -117,11 +121,20 @@ class _IdPool:
         return taken
 
 
-class _NativeReader:
-    """Reads records one by one and writes them in rounds; raises InputError naming the line."""
+class RecordWriter:
+    """Reads records one by one and writes them in rounds; raises InputError naming the line.
 
-    def __init__(self, project: Project, path: str, scheme: SchemeGrowth) -> None:
+    Native files keep their ids where free (``native=True``). Foreign importers hand it records
+    of the same shape built from their own format (``native=False``): their span and event ids
+    are local references only, so every row gets a fresh id, and ``origin`` is what a span
+    without one came in by.
+    """
+
+    def __init__(self, project: Project, path: str, scheme: SchemeGrowth, *, native: bool = True,
+                 origin: str | None = None) -> None:
         self._path = path
+        self._native = native
+        self._no_origin = origin or _NO_ORIGIN
         self._scheme = scheme
         self._conn = project.db.conn
         self._stamp = now()
@@ -148,6 +161,11 @@ class _NativeReader:
             self._fail(f"malformed JSON: {exc.msg} (column {exc.colno})")
         if not isinstance(record, dict):
             self._fail(f"expected a JSON object (one article per line), not {type(record).__name__}")
+        self.add(record, line, first=first)
+
+    def add(self, record: dict[str, Any], line: int | None, *, first: bool = False) -> None:
+        """Validate one record (already parsed) and queue its rows; ``line`` names it in errors."""
+        self._line = line
         try:
             if "scheme" in record:
                 if not first or "text" in record:
@@ -161,7 +179,7 @@ class _NativeReader:
             self.flush()
 
     def _read_article(self, record: dict[str, Any]) -> None:
-        foreign = next((key for key in _FOREIGN_KEYS if key in record), None)
+        foreign = next((key for key in _FOREIGN_KEYS if key in record), None) if self._native else None
         if foreign is not None:
             self._fail(f'this looks like a {_FOREIGN_KEYS[foreign]} record ("{foreign}"); only native '
                        "JSONL (export --format native) keeps its annotations on import, so the file is "
@@ -182,7 +200,7 @@ class _NativeReader:
         for key, value, kind in (("meta", meta, dict), ("spans", spans, list), ("events", events, list)):
             if not isinstance(value, kind):
                 self._fail(f'"{key}" must be {"an object" if kind is dict else "a list"}')
-        (article_id,) = self._ids["articles"].claim([self._id(record.get("id"), "article")])
+        (article_id,) = self._ids["articles"].claim([self._id(record.get("id"), "article") if self._native else None])
         self._hashes[digest] = article_id
         self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
         span_ids, span_labels = self._read_spans(article_id, text, spans, events)
@@ -242,7 +260,7 @@ class _NativeReader:
                 self._check_span(index, span, length, events)
             origin = span.get("origin")
             if origin is None:
-                origin = _NO_ORIGIN
+                origin = self._no_origin
             elif origin not in known_origins:
                 known_origins.add(self._origin(origin, _span_name(file_id, index)))
             shown = span.get("text")
@@ -255,7 +273,7 @@ class _NativeReader:
         file_ids = [row[0] for row in rows]
         if len(set(file_ids)) != len(file_ids) or len(set(map(_SPAN_KEY, rows))) != len(rows):
             self._find_repeat(file_ids, rows)
-        stored = self._ids["spans"].claim(file_ids)
+        stored = self._ids["spans"].claim(file_ids if self._native else [None] * len(file_ids))
         if stored != file_ids:
             rows = [(new_id, *row[1:]) for new_id, row in zip(stored, rows)]
         self._rows["spans"].extend(rows)
@@ -352,7 +370,8 @@ class _NativeReader:
             rows.append((article_id, span_ids[trigger], event_type, json.dumps(attributes, sort_keys=True),
                          self._optional_str(event.get("annotator"), f"{name} annotator"),
                          self._optional_str(event.get("created"), f"{name} created") or self._stamp))
-        for event_id, row, arguments in zip(self._ids["events"].claim(wanted), rows, fillers):
+        fresh = self._ids["events"].claim(wanted if self._native else [None] * len(wanted))
+        for event_id, row, arguments in zip(fresh, rows, fillers):
             self._rows["events"].append((event_id, *row))
             self._rows["arguments"].extend((event_id, role, span) for role, span in arguments)
 

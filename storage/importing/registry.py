@@ -26,6 +26,7 @@ class Format:
     runner: str  # "module:function", imported on first use
     sniff: Callable[[Any], bool] | None = None  # given the first JSON record, for shared suffixes
     shared_round: bool = False  # plain text: many files per transaction (one INSERT each)
+    companion: str | None = None  # brat: "<name>.txt" beside "<name>.ann" is its text, not an article
 
     def load(self) -> Callable[..., Any]:
         module, function = self.runner.split(":")
@@ -42,6 +43,11 @@ class ImportOptions:
 
     encoding: str | None = None  # forced text encoding (default: UTF-8, or UTF-16 with a BOM)
     format: str | None = None  # forced format name (default: detected per file)
+    discontinuous: str = "split"  # brat "0 5;10 15": "split" into one span per fragment, or "refuse"
+    answers: str = "accept"  # Prodigy: "accept" imports accepted tasks only; "all" the others too, by status
+    text_key: str | None = None  # Label Studio: the data field holding the text (default: detected)
+    labels: tuple[str, ...] | None = None  # Hugging Face integer ner_tags: the tag names, in id order
+    predictions: bool = False  # Label Studio: import predictions too (as their model's layer)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class Job:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("text", "plain text", (".txt",), "storage.importing.text:run", shared_round=True),
     Format("native", "native JSONL", (".jsonl",), "storage.importing.native:run", sniff=_is_native),
+    Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt"),
 )}
 
 # Tried in this order when an extension is shared; the first whose sniff accepts the record wins,

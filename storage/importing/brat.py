@@ -1,0 +1,335 @@
+"""brat standoff: ``<name>.ann`` beside ``<name>.txt``, and ``annotation.conf`` when present.
+
+One document per ``.ann`` (all or nothing); its ``.txt`` is the text, offsets are code points.
+
+- ``T`` spans: the type is the label, added to the scheme when new. A discontinuous span
+  (``0 5;10 15``, also written ``0 5; 10 15``) becomes one span per fragment, each with a
+  ``note``, or refuses the file with ``discontinuous="refuse"``; fragments separated by nothing
+  but line breaks (how brat, and our export, write a span across a line) are one span again.
+- ``E`` events: the type is the trigger's type; numbered roles (``Theme2``) are their role
+  (``Theme``); an event that is another event's argument is represented there by its trigger
+  span (counted). A type the project knows as an event type but not as a label gets the project's
+  trigger label when it has exactly one (our own export writes the event type on the trigger).
+- ``A``/``M`` attributes: on an event an event attribute, on a span a span attribute (binary
+  ones are ``"true"``); ``N`` normalisations are span attributes named by the resource
+  (``Wikipedia`` = ``534366``), or the Wikidata pattern attribute our export wrote them from;
+  ``#`` AnnotatorNotes are a ``note`` attribute (``name=value; …`` pairs when the folder is our
+  own export, whose ``annotation.conf`` says so).
+- ``R`` relations, ``*`` equivalences and what hangs on them are counted as not represented.
+- The ``T``/``E`` id is kept as the ``source_id`` attribute of the span or event: traceable.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.importing.foreign import ForeignWriter
+from storage.importing.intake import read_text
+from storage.importing.registry import ImportOptions, Job
+from storage.importing.report import Outcome
+from storage.model import InputError, SchemeError
+from storage.project import Project
+
+CONF_NAME = "annotation.conf"
+OUR_CONF_HEADER = "# brat configuration written by Event Annotator"
+WIKIDATA_PATTERN = "Q[1-9][0-9]*"
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_RENAMED = re.compile(r"# (\S+) is the project's '(.*)'$")
+_NUMBERED = re.compile(r"^(.*?[^0-9])[0-9]+$")
+
+
+@dataclass
+class Conf:
+    """What ``annotation.conf`` tells an import: event types, renamed names, whether it is ours."""
+
+    ours: bool = False
+    event_types: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    renamed: dict[str, str] = field(default_factory=dict)  # brat storage form -> project name
+
+    def name(self, brat: str) -> str:
+        return self.renamed.get(brat, brat)
+
+
+def find_conf(ann_path: str, root: str) -> str | None:
+    """``annotation.conf`` in the ``.ann``'s folder or the nearest folder above it, up to ``root``."""
+    folder = os.path.dirname(os.path.abspath(ann_path))
+    root = os.path.abspath(root)
+    while True:
+        candidate = os.path.join(folder, CONF_NAME)
+        if os.path.isfile(candidate):
+            return candidate
+        if folder == root or not folder.startswith(root) or os.path.dirname(folder) == folder:
+            return None
+        folder = os.path.dirname(folder)
+
+
+def read_conf(path: str | None, encoding: str | None) -> Conf:
+    conf = Conf()
+    if path is None:
+        return conf
+    content, _ = read_text(path, encoding=encoding)
+    conf.ours = content.startswith(OUR_CONF_HEADER)
+    section = ""
+    for raw in content.splitlines():
+        renamed = _RENAMED.match(raw)
+        if renamed:
+            conf.renamed[renamed.group(1)] = renamed.group(2)
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif section == "events":
+            name, _, arguments = line.partition("\t")
+            conf.event_types.add(name.strip().lstrip("!"))
+            for argument in arguments.split(","):
+                role = argument.split(":", 1)[0].strip().rstrip("?*+").split("{")[0]
+                if role:
+                    conf.roles.add(role)
+    return conf
+
+
+def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
+    """Import one ``.ann`` and its ``.txt`` (the caller holds the transaction)."""
+    txt_path = os.path.splitext(job.path)[0] + ".txt"
+    if not os.path.isfile(txt_path):
+        raise InputError(job.path, f"no {os.path.basename(txt_path)} beside this .ann: brat keeps the "
+                                   "text in a .txt of the same name")
+    root = job.path[:len(job.path) - len(job.source)] if job.source and job.path.endswith(job.source) else ""
+    conf = read_conf(find_conf(job.path, root or os.path.dirname(job.path) or "."), options.encoding)
+    ann, _ = read_text(job.path, encoding=options.encoding, allow_empty=True)
+    text, _ = read_text(txt_path, encoding=options.encoding)
+    writer = ForeignWriter(project, job.path, "brat")
+    document = _Document(job.path, text, conf, writer, project, options)
+    document.parse(ann)
+    spans, events = document.build()
+    writer.add(text, spans, line=None, events=events, check_text=False,
+               meta={"source": os.path.splitext(job.source or os.path.basename(job.path))[0] + ".txt"})
+    return writer.finish()
+
+
+class _Document:
+    """One ``.ann`` parsed: every line first (``E`` lines may name ``T`` ids defined later), then built."""
+
+    def __init__(self, path: str, text: str, conf: Conf, writer: ForeignWriter, project: Project,
+                 options: ImportOptions) -> None:
+        self.path, self.text, self.conf, self.writer, self.options = path, text, conf, writer, options
+        scheme = project.scheme
+        self.labels = {label.name: label for label in scheme.labels}
+        self.event_types = {kind.name for kind in scheme.event_types}
+        self.roles = {role.name for role in scheme.roles} | {conf.name(r) for r in conf.roles}
+        self.t: dict[str, tuple[int, str, list[tuple[int, int]], str]] = {}  # id -> (line, type, pieces, text)
+        self.e: dict[str, tuple[int, str, str, list[tuple[str, str]]]] = {}  # id -> (line, type, trigger, args)
+        self.attributes: dict[str, list[tuple[int, str, str]]] = {}  # target id -> [(line, name, value)]
+        self.notes: dict[str, list[str]] = {}
+        self.norms: dict[str, list[tuple[str, str]]] = {}
+
+    def fail(self, line: int, message: str) -> InputError:
+        return InputError(self.path, message, line=line)
+
+    def parse(self, ann: str) -> None:
+        for number, raw in enumerate(ann.split("\n"), start=1):
+            line = raw.rstrip("\r")
+            if not line.strip():
+                continue
+            ident, _, rest = line.partition("\t")
+            kind = ident[:1]
+            try:
+                if kind == "T":
+                    self._span(number, ident, rest)
+                elif kind == "E":
+                    event_type, _, arguments = rest.strip().partition(" ")
+                    name, _, trigger = event_type.partition(":")
+                    pairs = [tuple(a.split(":", 1)) for a in arguments.split()]
+                    if not trigger or any(len(p) != 2 for p in pairs):
+                        raise ValueError
+                    self.e[ident] = (number, name, trigger, pairs)  # type: ignore[arg-type]
+                elif kind in "AM":
+                    fields = rest.split()
+                    value = " ".join(fields[2:]) if len(fields) > 2 else "true"
+                    self.attributes.setdefault(fields[1], []).append((number, fields[0], value))
+                elif kind == "N":
+                    head, _, _shown = rest.partition("\t")
+                    _, target, reference = head.split()[:3]
+                    resource, _, entry = reference.partition(":")
+                    self.norms.setdefault(target, []).append((resource, entry))
+                elif kind == "#":
+                    head, _, note = rest.partition("\t")
+                    target = head.split()[1]
+                    self.notes.setdefault(target, []).append(note)
+                elif kind == "R":
+                    self.writer.dropped["brat relation (R)"] += 1
+                elif kind == "*":
+                    self.writer.dropped["brat equivalence (*)"] += 1
+                else:
+                    raise self.fail(number, f"unknown annotation {ident!r} (brat lines start with T, E, R, "
+                                            "A, M, N, # or *)")
+            except (ValueError, IndexError):
+                raise self.fail(number, f"malformed {ident} line: {line[:80]!r}") from None
+
+    def _span(self, number: int, ident: str, rest: str) -> None:
+        head, tab, shown = rest.partition("\t")
+        kind, _, offsets = head.partition(" ")
+        pieces = []
+        for fragment in offsets.split(";"):
+            start, end = fragment.split()
+            pieces.append((int(start), int(end)))
+        if not tab:
+            raise ValueError
+        for start, end in pieces:
+            if not 0 <= start < end <= len(self.text):
+                raise self.fail(number, f"{ident}: offsets {start}..{end} are outside the text "
+                                        f"(0..{len(self.text)})")
+        written = " ".join(self.text[start:end] for start, end in pieces)
+        if _LINE_BREAKS.sub(" ", written) != _LINE_BREAKS.sub(" ", shown):
+            raise self.fail(number, f"{ident}: its text is {shown!r} but the text at {offsets} is {written!r}")
+        self.t[ident] = (number, kind, _join_line_breaks(self.text, pieces), shown)
+
+    # -- building records --------------------------------------------------------------------
+
+    def _label_and_type(self, brat_type: str) -> tuple[str, str | None]:
+        """The span label and event type for an event of brat type ``brat_type``."""
+        name = self.conf.name(brat_type)
+        label = self.labels.get(name)
+        if label is not None and name not in self.event_types:
+            return name, None  # a trigger label standing for untyped events (what our export writes)
+        if label is None and name in self.event_types:
+            triggers = [l.name for l in self.labels.values() if l.kind == "trigger"]
+            if len(triggers) == 1:
+                return triggers[0], name
+        return name, name
+
+    def build(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        trigger_of: dict[str, str] = {}  # E id -> T id
+        for ident, (number, _, trigger, _) in self.e.items():
+            if trigger not in self.t:
+                raise self.fail(number, f"{ident}: trigger {trigger} is not a T annotation of this file")
+            trigger_of[ident] = trigger
+        event_label: dict[str, tuple[str, str | None]] = {}
+        for ident, (_, brat_type, trigger, _) in self.e.items():
+            event_label[ident] = self._label_and_type(brat_type)
+        trigger_label = {trigger_of[e]: event_label[e][0] for e in self.e}
+
+        spans: list[dict[str, Any]] = []
+        first_id: dict[str, int] = {}
+        for ident, (number, brat_type, pieces, _) in self.t.items():
+            label = trigger_label.get(ident) or self.conf.name(brat_type)
+            if label not in self.writer.growth.kinds and brat_type in self.conf.event_types:
+                try:  # an event type of annotation.conf with no event in this file is still a trigger
+                    self.writer.growth.add_label(label, kind="trigger")
+                except SchemeError as exc:
+                    raise self.fail(number, f"{ident}: {exc}") from None
+            attributes = self._span_attributes(ident, label)
+            if len(pieces) > 1:
+                if self.options.discontinuous == "refuse":
+                    raise self.fail(number, f"{ident} is discontinuous ({len(pieces)} fragments); import "
+                                            "without --discontinuous refuse to split it into one span per fragment")
+                self.writer.dropped["discontinuous span (split, one span per fragment)"] += 1
+            for index, (start, end) in enumerate(pieces):
+                local = len(spans) + 1
+                first_id.setdefault(ident, local)
+                extra = dict(attributes)
+                if len(pieces) > 1:
+                    extra["note"] = f"fragment {index + 1} of {len(pieces)} of discontinuous {ident}"
+                spans.append({"id": local, "start": start, "end": end, "label": label, "source_id": ident,
+                              "attributes": extra})
+        events = []
+        for ident, (number, _, trigger, pairs) in self.e.items():
+            arguments, seen = [], set()
+            for role_written, target in pairs:
+                if target in self.e:
+                    self.writer.dropped["event as another event's argument (its trigger fills the role)"] += 1
+                    target = trigger_of[target]
+                if target not in first_id:
+                    raise self.fail(number, f"{ident}: argument {target} is not a T or E annotation of this file")
+                role = self._role(role_written)
+                key = (role, first_id[target])
+                if first_id[target] == first_id[trigger] or key in seen:
+                    self.writer.dropped["argument repeating the trigger or another argument"] += 1
+                    continue
+                seen.add(key)
+                arguments.append({"role": role, "span": first_id[target]})
+            event = {"trigger": first_id[trigger], "arguments": arguments,
+                     "attributes": self._event_attributes(ident)}
+            if event_label[ident][1] is not None:
+                event["type"] = event_label[ident][1]
+            events.append(event)
+        for target in set(self.attributes) | set(self.notes) | set(self.norms):
+            if target not in self.t and target not in self.e:
+                what = "relation" if target.startswith("R") else "missing annotation"
+                self.writer.dropped[f"attribute or note on a {what}"] += (
+                    len(self.attributes.get(target, ())) + len(self.notes.get(target, ()))
+                    + len(self.norms.get(target, ())))
+        return spans, events
+
+    def _role(self, written: str) -> str:
+        name = self.conf.name(written)
+        if name in self.roles:
+            return name
+        numbered = _NUMBERED.match(written)
+        if numbered:
+            return self.conf.name(numbered.group(1))
+        return name
+
+    def _pairs(self, note: str) -> dict[str, str] | None:
+        """``name=value; name=value`` as our export writes notes, or None when it is not that."""
+        result = {}
+        for part in note.split("; "):
+            name, equals, value = part.partition("=")
+            if not equals or not name:
+                return None
+            result[self.conf.name(name)] = value
+        return result
+
+    def _span_attributes(self, ident: str, label: str) -> dict[str, Any]:
+        values: dict[str, Any] = {"source_id": ident}
+        declared = {a.name: a for a in self.labels[label].attributes} if label in self.labels else {}
+        for _, name, value in self.attributes.get(ident, ()):
+            name, value = self.conf.name(name), self.conf.name(value)
+            attribute = declared.get(name)
+            if attribute is not None and attribute.multi:
+                values.setdefault(name, []).append(value)
+            else:
+                values[name] = value if name not in values else f"{values[name]}, {value}"
+        for resource, entry in self.norms.get(ident, ()):
+            wikidata = [a.name for a in declared.values() if a.pattern == WIKIDATA_PATTERN]
+            name = wikidata[0] if resource == "Wikidata" and wikidata else resource
+            values[name] = entry if name not in values else f"{values[name]}, {entry}"
+        for note in self.notes.get(ident, ()):
+            pairs = self._pairs(note) if self.conf.ours else None
+            if pairs is not None:
+                values.update(pairs)
+            elif note:
+                values["note"] = note if "note" not in values else f"{values['note']}; {note}"
+        return values
+
+    def _event_attributes(self, ident: str) -> dict[str, Any]:
+        values: dict[str, Any] = {"source_id": ident}
+        if self.conf.ours:  # our export leaves out a choice that is its default
+            scheme = self.writer.growth.attributes
+            values.update({name: a.default for name, a in scheme.items() if a.choices and a.default})
+        for _, name, value in self.attributes.get(ident, ()):
+            values[self.conf.name(name)] = self.conf.name(value)
+        for note in self.notes.get(ident, ()):
+            pairs = self._pairs(note) if self.conf.ours else None
+            if pairs is not None:
+                values.update(pairs)
+            elif note:
+                values["note"] = note if "note" not in values else f"{values['note']}; {note}"
+        return values
+
+
+def _join_line_breaks(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fragments apart only by line breaks are one span: brat cannot write a span across a line."""
+    joined = [pieces[0]]
+    for start, end in pieces[1:]:
+        previous_start, previous_end = joined[-1]
+        gap = text[previous_end:start]
+        if previous_end <= start and gap and _LINE_BREAKS.fullmatch(gap):
+            joined[-1] = (previous_start, end)
+        else:
+            joined.append((start, end))
+    return joined

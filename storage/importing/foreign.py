@@ -1,0 +1,133 @@
+"""What every foreign importer shares: text normalised with its offsets carried along, spans
+checked against the text they claim, repeats collapsed, and rows written through ``RecordWriter``.
+
+A foreign importer parses its format into plain records (``text``, ``meta``, ``spans`` with local
+ids, ``events`` referring to them) and hands each to ``ForeignWriter.add``; the writer normalises
+the text the way a ``.txt`` import does (CRLF, lone CR, U+2028/U+2029 → ``\\n``, a leading BOM
+dropped), moves every offset with it, collapses a span repeated in one layer, and passes the
+record to the native writer, which validates against the scheme (growing it, roles widened) and
+writes in ``executemany`` rounds. What cannot be represented is counted in ``dropped`` by reason.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from storage.assist.origin import import_origin
+from storage.importing.native import RecordWriter
+from storage.importing.report import Outcome
+from storage.model import InputError
+from storage.project import Project
+from storage.scheme_growth import SchemeGrowth
+from storage.text import normalise
+
+_NEWLINES = frozenset("\r\u2028\u2029\ufeff")
+
+
+def normalised_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """The stored form of ``text`` and, if it differs, old offset → new offset (len(text)+1 entries)."""
+    stored, report = normalise(text)  # raises ValueError on a lone surrogate or a NUL
+    if not report.changed:
+        return stored, None
+    mapping: list[int] = []
+    new = 0
+    i = 0
+    leading = True
+    while i < len(text):
+        ch = text[i]
+        if leading and ch == "\ufeff":  # dropped: the offset stays where the next character lands
+            mapping.append(new)
+            i += 1
+            continue
+        leading = False
+        if ch == "\r" and text.startswith("\r\n", i):
+            mapping += [new, new]  # both halves become one "\n"
+            new += 1
+            i += 2
+            continue
+        mapping.append(new)
+        new += 1
+        i += 1
+    mapping.append(new)
+    if new != len(stored):  # normalise() changed something this map does not know about
+        raise ValueError("the text changes on normalisation in a way offsets cannot follow")
+    return stored, mapping
+
+
+class ForeignWriter:
+    """One foreign file's records into the project, inside the caller's transaction."""
+
+    def __init__(self, project: Project, path: str, format_name: str) -> None:
+        self.path = path
+        self.growth = SchemeGrowth(project, widen=True)
+        self.writer = RecordWriter(project, path, self.growth, native=False, origin=import_origin(format_name))
+        self.dropped: Counter[str] = Counter()
+        self.remarks: list[str] = []
+        self.notes: Counter[str] = Counter()  # what normalising the texts changed, summed
+
+    def fail(self, message: str, line: int | None = None) -> InputError:
+        return InputError(self.path, message, line=line)
+
+    def add(self, text: str, spans: list[dict[str, Any]], *, line: int | None, name: str = "",
+            events: list[dict[str, Any]] | None = None, meta: dict[str, Any] | None = None,
+            check_text: bool = True) -> None:
+        """One document. Spans: ``id`` (local int), ``start``, ``end``, ``label``, optional
+        ``text`` (checked against the document unless ``check_text`` is False), ``annotator``,
+        ``attributes``. Events: ``trigger`` and ``arguments[].span`` are those local ids."""
+        where = f"{name}: " if name else ""
+        try:
+            stored, mapping = normalised_with_offsets(text)
+        except ValueError as exc:
+            raise self.fail(f"{where}the text has a {exc}", line) from None
+        if not stored or stored.isspace():
+            self.dropped["document without text"] += 1
+            return
+        length = len(text)
+        kept: list[dict[str, Any]] = []
+        seen: dict[tuple[Any, ...], int] = {}
+        alias: dict[Any, int] = {}
+        for span in spans:
+            start, end = span["start"], span["end"]
+            if type(start) is not int or type(end) is not int:
+                raise self.fail(f"{where}span {span.get('source_id') or span['id']}: offsets {start!r}..{end!r} "
+                                "are not integers", line)
+            if not 0 <= start < end <= length:
+                raise self.fail(f"{where}span {span.get('source_id') or span['id']} ({span['label']}): offsets "
+                                f"{start}..{end} are outside the text (0..{length})", line)
+            shown = span.pop("text", None)
+            if check_text and shown is not None and shown != text[start:end]:
+                raise self.fail(f"{where}span {span.get('source_id') or span['id']} ({span['label']}): its text "
+                                f"is {shown!r} but the text at {start}..{end} is {text[start:end]!r}", line)
+            span.pop("source_id", None)
+            if mapping is not None:
+                span["start"], span["end"] = mapping[start], mapping[end]
+            key = (span["start"], span["end"], span["label"], span.get("annotator"))
+            if key in seen:
+                self.dropped["repeated span (collapsed)"] += 1
+                alias[span["id"]] = seen[key]
+                continue
+            seen[key] = span["id"]
+            kept.append(span)
+        for event in events or ():
+            event["trigger"] = alias.get(event["trigger"], event["trigger"])
+            for argument in event.get("arguments", ()):
+                argument["span"] = alias.get(argument["span"], argument["span"])
+        if mapping is not None:
+            _, report = normalise(text)
+            self.notes[report.describe()] += 1
+        record = {"text": stored, "spans": kept, "events": events or [], "meta": meta or {}}
+        self.writer.add(record, line)
+
+    def finish(self) -> Outcome:
+        self.writer.flush()
+        additions = self.growth.additions
+        # Every label met gets a source_id attribute: one entry for them all, not one per label.
+        traced = [a for a in additions if a.startswith("span attribute ") and ".source_id " in a]
+        if traced:
+            labels = [a[len("span attribute "):a.index(".source_id ")] for a in traced]
+            additions = [a for a in additions if a not in traced] + [
+                f"span attribute source_id (text) on {', '.join(labels)}"]
+        notes = [f"{what} ({n} documents)" if n > 1 else what for what, n in self.notes.items()]
+        return Outcome(self.writer.articles_added, self.writer.duplicates, additions,
+                       dropped=self.dropped, notes=notes, remarks=self.remarks,
+                       spans_added=self.writer.spans_added, events_added=self.writer.events_added)

@@ -1,0 +1,211 @@
+"""brat standoff import against brat's own tutorial files and medkit's test files."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from storage.importing import ImportOptions, import_paths
+from storage.project import Project
+from tests.storage.importing.helpers import INTEROP, by_source
+
+NEWS = INTEROP / "brat-news"
+EXTRA = INTEROP / "brat-extra"
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.open(tmp_path / "p.sqlite") as p:
+        yield p
+
+
+def t_lines(ann: Path) -> dict[str, tuple[str, list[tuple[int, int]], str]]:
+    """T id -> (type, fragments, text), read independently of the importer."""
+    found = {}
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            ident, head, shown = line.split("\t")
+            kind, offsets = head.split(" ", 1)
+            found[ident] = (kind, [tuple(map(int, f.split())) for f in offsets.split(";")], shown)
+    return found
+
+
+def test_every_span_of_the_news_tutorial_has_its_offsets_text_and_label(project):
+    report = import_paths(project, [NEWS])
+    assert report.ok, report.summary_lines()
+    docs = by_source(project)
+    checked = 0
+    for ann in sorted(NEWS.glob("*.ann")):
+        text = (NEWS / f"{ann.stem}.txt").read_text(encoding="utf-8")
+        expected = t_lines(ann)
+        stored_text, spans, events = docs[f"{ann.stem}.txt"] if expected or text.strip() else (text, [], [])
+        assert stored_text == text
+        got = {span.attributes["source_id"]: span for span in spans}
+        assert set(got) == set(expected)
+        for ident, (kind, [(start, end)], shown) in expected.items():
+            span = got[ident]
+            assert (span.start, span.end, span.label) == (start, end, kind)
+            assert stored_text[span.start:span.end] == shown
+            assert span.origin == "import:brat"
+            checked += 1
+        e_count = sum(1 for line in ann.read_text().splitlines() if line.startswith("E"))
+        assert len(events) == e_count
+    assert checked == report.spans_added == 119
+
+
+def test_events_numbered_roles_nested_events_attributes_and_notes(project):
+    report = import_paths(project, [EXTRA / "example-data__tutorials__bio__110-note_annotation.ann",
+                                    EXTRA / "example-data__tutorials__bio__090-event_structures.ann",
+                                    EXTRA / "example-data__tutorials__bio__100-attribute_annotation.ann"])
+    assert report.ok, report.summary_lines()
+    docs = by_source(project)
+    text, spans, events = docs["example-data__tutorials__bio__110-note_annotation.txt"]
+    ids = {span.id: span for span in spans}
+    binding = next(e for e in events if e.attributes["source_id"] == "E1")
+    # E1 Binding:T5 Theme:T2 Theme2:T3 Theme3:T4: three fillers of one role, Theme
+    assert binding.type == "Binding" and text[ids[binding.trigger_id].start:ids[binding.trigger_id].end] == "binds"
+    assert [(a.role, text[ids[a.span_id].start:ids[a.span_id].end]) for a in binding.arguments] == [
+        ("Theme", "IL-10"), ("Theme", "IL-10R1"), ("Theme", "IL-10R2")]
+    # "#2 AnnotatorNotes E1" keeps its text as written, trailing spaces and all
+    assert binding.attributes["note"] == "Single ternary binding event or two binary ones?  "
+    igg = next(s for s in spans if s.attributes["source_id"] == "T1")
+    assert igg.attributes["note"] == "Check: is this a Protein or a Complex?"
+    # 090: an event that is another event's argument is represented by its trigger span, counted
+    assert report.files[1].dropped["event as another event's argument (its trigger fills the role)"] == 4
+    text, spans, events = docs["example-data__tutorials__bio__090-event_structures.txt"]
+    ids = {span.id: span for span in spans}
+    regulation = next(e for e in events if e.type == "Positive_regulation")
+    assert {(a.role, ids[a.span_id].label) for a in regulation.arguments} >= {("Theme", "Gene_expression")}
+    # 100: attributes on events, binary and valued
+    text, spans, events = docs["example-data__tutorials__bio__100-attribute_annotation.txt"]
+    assert any(e.attributes.get("Negation") == "true" for e in events)
+    assert any(e.attributes.get("Confidence") == "Possible" for e in events)
+    assert "role Theme (now also takes Gene_expression, Positive_regulation)" in report.scheme_added
+
+
+def test_e_line_before_the_t_lines_it_names(project, tmp_path):
+    (tmp_path / "a.txt").write_text("Rebels took Aleppo.", encoding="utf-8")
+    (tmp_path / "a.ann").write_text("E1\tAttack:T2 Attacker:T1\nT1\tGroup 0 6\tRebels\nT2\tAttack 7 11\ttook\n")
+    report = import_paths(project, [tmp_path / "a.ann"])
+    assert report.ok, report.summary_lines()
+    (event,) = project.events(project.article_ids()[0])
+    assert event.type == "Attack" and [a.role for a in event.arguments] == ["Attacker"]
+
+
+def test_discontinuous_spans_split_with_a_note_or_refused(project, tmp_path):
+    report = import_paths(project, [EXTRA / "tests__data__brat__1_example.ann"])
+    assert report.ok
+    assert report.dropped == {"discontinuous span (split, one span per fragment)": 2, "brat relation (R)": 2,
+                              "attribute or note on a relation": 2, "repeated span (collapsed)": 1}
+    text, spans, _ = by_source(project)["tests__data__brat__1_example.txt"]
+    t6 = [s for s in spans if s.attributes["source_id"] == "T6"]
+    # T6 and T7 both start with the fragment 251..259 "vitamins": one span, the repeat counted
+    assert [(text[s.start:s.end], s.attributes["note"]) for s in t6] == [
+        ("vitamins", "fragment 1 of 2 of discontinuous T6"), ("D", "fragment 2 of 2 of discontinuous T6")]
+    assert next(s for s in spans if s.attributes["source_id"] == "T1").attributes["note"] == "C0011849"
+    with Project.open(tmp_path / "q.sqlite") as other:
+        refused = import_paths(other, [EXTRA / "tests__data__brat__1_example.ann"],
+                               options=ImportOptions(discontinuous="refuse"))
+        assert not refused.ok and other.article_count() == 0
+        assert "T6 is discontinuous (2 fragments)" in str(refused.errors[0])
+        assert str(refused.errors[0]).startswith(f"{EXTRA / 'tests__data__brat__1_example.ann'}:14:")
+
+
+def test_fragments_written_with_a_space_after_the_semicolon(project, tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shutil.copy(EXTRA / "tests__data__brat__2_augmented_entities.ann", folder / "doc.ann")
+    ann = (folder / "doc.ann").read_text()
+    assert "; " in ann
+    needed = max(int(n) for n in re.findall(r"\b(\d+)\b", ann.split("\n")[0]))
+    report = import_paths(project, [folder / "doc.ann"])
+    assert not report.ok and "no doc.txt beside this .ann" in str(report.errors[0])
+    (folder / "doc.txt").write_text("x" * 400, encoding="utf-8")
+    report = import_paths(project, [folder / "doc.ann"])
+    assert not report.ok and "its text is" in str(report.errors[0]) and needed > 0
+
+
+def test_ann_without_txt_fails_alone_and_empty_ann_is_a_bare_article(project, tmp_path):
+    shutil.copy(EXTRA / "tests__data__brat__2_augmented_entities.ann", tmp_path / "orphan.ann")
+    shutil.copy(NEWS / "010-navigation.ann", tmp_path / "empty.ann")
+    shutil.copy(NEWS / "010-navigation.txt", tmp_path / "empty.txt")
+    report = import_paths(project, [tmp_path])
+    assert [str(e) for e in report.errors] == [
+        f"{tmp_path / 'orphan.ann'}: no orphan.txt beside this .ann: brat keeps the text in a .txt of the same name"]
+    assert project.article_count() == 1 and project.spans(project.article_ids()[0]) == []
+
+
+def test_bad_ann_names_file_and_line_and_leaves_the_project_unchanged(project, tmp_path):
+    (tmp_path / "a.txt").write_text("Rebels took Aleppo.", encoding="utf-8")
+    (tmp_path / "a.ann").write_text("T1\tGroup 0 6\tRebels\nT2\tPlace 12 18\tHoms\n")
+    report = import_paths(project, [tmp_path / "a.ann"])
+    assert [str(e) for e in report.errors] == [
+        f"{tmp_path / 'a.ann'}:2: T2: its text is 'Homs' but the text at 12 18 is 'Aleppo'"]
+    (tmp_path / "a.ann").write_text("T1\tGroup 0 60\tRebels\n")
+    assert "T1: offsets 0..60 are outside the text (0..19)" in str(import_paths(project, [tmp_path / "a.ann"]).errors[0])
+    (tmp_path / "a.ann").write_text("T1\tGroup 0 6\tRebels\nE1\tAttack:T9\n")
+    assert "E1: trigger T9 is not a T annotation" in str(import_paths(project, [tmp_path / "a.ann"]).errors[0])
+    assert project.article_count() == 0 and [l.name for l in project.scheme.labels] == ["ACTOR", "LOCATION", "EVENT"]
+
+
+def test_bionlp_style_corpora_import_one_after_another_widening_roles(project, tmp_path):
+    first, second = tmp_path / "epi", tmp_path / "ge"
+    first.mkdir(), second.mkdir()
+    (first / "a.txt").write_text("TP53 is methylated.", encoding="utf-8")
+    (first / "a.ann").write_text("T1\tProtein 0 4\tTP53\nT2\tDNA_methylation 8 18\tmethylated\n"
+                                 "E1\tDNA_methylation:T2 Theme:T1\n")
+    (second / "b.txt").write_text("Expression of p53 induces transcription.", encoding="utf-8")
+    (second / "b.ann").write_text("T1\tProtein 14 17\tp53\nT2\tGene_expression 0 10\tExpression\n"
+                                  "T3\tTranscription 26 39\ttranscription\nE1\tGene_expression:T2 Theme:T1\n"
+                                  "E2\tTranscription:T3 Theme:E1\n")
+    assert import_paths(project, [first]).ok
+    report = import_paths(project, [second])
+    assert report.ok, report.summary_lines()
+    assert "role Theme (now also takes Gene_expression)" in report.scheme_added
+    theme = next(r for r in project.scheme.roles if r.name == "Theme")
+    assert set(theme.labels) == {"Protein", "Gene_expression"}
+
+
+def _content(project: Project) -> list[tuple]:
+    """Everything of every article but ids, origins and the source ids an import adds."""
+    result = []
+    for article_id in project.article_ids():
+        text = project.article(article_id).text
+        spans = {s.id: s for s in project.spans(article_id)}
+        where = {i: (s.start, s.end) for i, s in spans.items()}
+        result.append((
+            text,
+            sorted((s.start, s.end, s.label, tuple(sorted((k, str(v)) for k, v in s.attributes.items()
+                                                          if k != "source_id"))) for s in spans.values()),
+            sorted((where[e.trigger_id], spans[e.trigger_id].label, e.type,
+                    tuple(sorted((a.role, where[a.span_id]) for a in e.arguments)),
+                    tuple(sorted((k, str(v)) for k, v in e.attributes.items() if k != "source_id")))
+                   for e in project.events(article_id))))
+    return result
+
+
+def test_our_brat_export_round_trips(project, tmp_path):
+    from storage.exporting import export_to_path
+    text = "Rebels took Aleppo\non Friday, and the army left Homs.\r\nIt was over."
+    article = project.add_article(text=text.replace("\r\n", "\n"), title="Aleppo")
+    rebels = project.add_span(article.id, 0, 6, "ACTOR")
+    took = project.add_span(article.id, 7, 11, "EVENT")
+    aleppo = project.add_span(article.id, 12, 21, "LOCATION")  # "Aleppo\non": across a line break
+    army = project.add_span(article.id, 38, 42, "ACTOR")
+    left = project.add_span(article.id, 43, 47, "EVENT")
+    project.add_span(article.id, 48, 52, "LOCATION")
+    first = project.add_event(took.id, type="FIGHT", attributes=project.default_attributes(article.id))
+    project.add_argument(first.id, "source", rebels.id)
+    project.add_argument(first.id, "location", aleppo.id)
+    project.set_event_attribute(first.id, "polarity", "negative")
+    # The window starts every frame with the scheme's defaults; brat leaves a default out.
+    second = project.add_event(left.id, attributes=project.default_attributes(article.id) | {"date": "2024-12-01"})
+    project.add_argument(second.id, "source", army.id)
+    project.add_argument(second.id, "target", rebels.id)
+    export_to_path(project, "brat", tmp_path / "out")
+    with Project.open(tmp_path / "again.sqlite") as again:
+        report = import_paths(again, [tmp_path / "out"])
+        assert report.ok, report.summary_lines()
+        assert _content(again) == _content(project)

@@ -188,9 +188,26 @@ class Label:
 
 
 @dataclass(frozen=True)
-class EventType:
+class EventMode:
+    """A PLOVER mode: how an event of one type happened (ASSAULT: firearms, aerial…)."""
+
     name: str
     description: str = ""
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An event type; ``modes`` are the ones its events may take, ``required_roles`` roles this
+    type needs filled even where the role itself is optional (PLOVER: AID needs a recipient)."""
+
+    name: str
+    description: str = ""
+    modes: tuple[EventMode, ...] = ()
+    required_roles: tuple[str, ...] = ()
+
+    @property
+    def mode_names(self) -> tuple[str, ...]:
+        return tuple(mode.name for mode in self.modes)
 
 
 @dataclass(frozen=True)
@@ -213,17 +230,47 @@ class Role:
 
 @dataclass(frozen=True)
 class Attribute:
-    """An event attribute. ``choices`` None means free text checked by ``kind`` (e.g. "date")."""
+    """An event attribute. ``choices`` None means free text checked by ``kind`` (e.g. "date").
+
+    ``kind`` "integer" takes a non-negative whole number (PLOVER's dead, injured, arrested);
+    "mode" takes the modes of the event's type (their check against the type is a frame problem,
+    ``storage.frames``, since changing the type must not be refused). ``multi`` makes the value a
+    list (PLOVER contexts); ``on_article`` lets the article carry it too (a document's contexts).
+    """
 
     name: str
-    kind: str = "choice"  # "choice" | "date" | "text"
+    kind: str = "choice"  # "choice" | "date" | "text" | "integer" | "mode"
     choices: tuple[str, ...] | None = None
     default: str | None = None
     description: str = ""
+    multi: bool = False
+    on_article: bool = False
 
-    def check(self, value: Any) -> None:
-        """Refuse a value this attribute does not allow (None, meaning unset, is always allowed)."""
+    def check(self, value: Any, *, modes: Any = None) -> None:
+        """Refuse a value this attribute does not allow (None, meaning unset, is always allowed).
+
+        ``modes``: for a "mode" attribute, every mode of the scheme (of any type).
+        """
         if value is None:
+            return
+        if self.multi or self.kind == "mode":
+            if not isinstance(value, list) or not value:
+                raise SchemeError(f"{self.name} takes a non-empty list of values, not {value!r}")
+            if len(set(map(str, value))) != len(value):
+                raise SchemeError(f"{self.name} lists a value twice: {value!r}")
+            for one in value:
+                self._check_one(one, modes)
+            return
+        self._check_one(value, modes)
+
+    def _check_one(self, value: Any, modes: Any) -> None:
+        if self.kind == "integer":
+            if type(value) is not int or value < 0:
+                raise SchemeError(f"{self.name} must be a whole number 0 or more, not {value!r}")
+            return
+        if self.kind == "mode":
+            if not isinstance(value, str) or (modes is not None and value not in modes):
+                raise SchemeError(f"{self.name}: {value!r} is not a mode of any event type")
             return
         if self.choices is not None and value not in self.choices:
             raise SchemeError(f"{self.name} must be one of {', '.join(self.choices)}, not {value!r}")
@@ -240,6 +287,8 @@ class Scheme:
     event_types: tuple[EventType, ...]
     roles: tuple[Role, ...]
     attributes: tuple[Attribute, ...]
+    name: str | None = None  # e.g. "PLOVER"; None for a project made before schemes had names
+    version: str | None = None  # e.g. "2.0"
 
     def label(self, name: str) -> Label:
         for label in self.labels:
@@ -256,6 +305,14 @@ class Scheme:
     @property
     def trigger_labels(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels if label.kind == "trigger")
+
+    def event_type(self, name: str | None) -> EventType | None:
+        return next((t for t in self.event_types if t.name == name), None)
+
+    @property
+    def all_modes(self) -> frozenset[str]:
+        """Every mode of every type: what a "mode" attribute may hold at all."""
+        return frozenset(mode.name for kind in self.event_types for mode in kind.modes)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from storage import schema
 from storage.assist.origin import MANUAL, check_origin
 from storage import scheme as scheme_store
 from storage import span_attributes
+from storage.attribute_methods import AttributeMethods
 from storage.model import (
     STATUSES,
     Argument,
@@ -42,7 +43,6 @@ from storage.model import (
     Scheme,
     SchemeError,
     Span,
-    SpanAttribute,
 )
 from storage.sqlite_errors import plain_error
 from storage.text import content_hash
@@ -58,10 +58,10 @@ def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class Project:
+class Project(AttributeMethods):
     """An open project file. Create with :meth:`open`; close with :meth:`close` (or ``with``)."""
 
-    def __init__(self, db: Database, path: Path | None = None) -> None:
+    def __init__(self, db: Database, path: Path | None = None, *, new_scheme: str | None = None) -> None:
         self.db = db
         self.path = path
         # No implicit BEGIN from the sqlite3 module: every transaction is ours, opened in
@@ -78,12 +78,15 @@ class Project:
             with self.transaction():
                 schema.apply(db)
                 if not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
-                    scheme_store.seed(db, resources.default_scheme())
+                    scheme_store.seed(db, resources.scheme(new_scheme or resources.default_scheme_name()))
         self._data_version = self._read_data_version()
 
     @classmethod
-    def open(cls, path: str | Path) -> "Project":
+    def open(cls, path: str | Path, *, new_scheme: str | None = None) -> "Project":
         """Open (creating it and its folder if needed) the project file at ``path``.
+
+        A new file is seeded with the shipped scheme ``new_scheme`` (``resources.scheme_names()``;
+        None: the default, PLOVER 2.0); an existing project keeps its own.
 
         Raises ``ProjectInUseError`` when another program holds the file, ``ProjectFileError``
         when it cannot be a project (a folder, not SQLite, another program's database, newer).
@@ -101,7 +104,7 @@ class Project:
         db = None
         try:
             db = Database(path)
-            return cls(db, path)
+            return cls(db, path, new_scheme=new_scheme)
         except ProjectFileError as exc:
             db.close()  # type: ignore[union-attr]
             raise ProjectFileError(f"{path}: {exc}") from exc
@@ -221,23 +224,6 @@ class Project:
 
     def add_attribute(self, attribute: Attribute) -> None:
         self._scheme_edit(scheme_store.add_attribute, attribute)
-
-    def declare_span_attribute(self, label: str, attribute: SpanAttribute) -> None:
-        """Let spans of ``label`` carry ``attribute`` (see ``storage.span_attributes``)."""
-        self._scheme_edit(span_attributes.declare, label, attribute)
-
-    def redeclare_span_attribute(self, label: str, name: str, attribute: SpanAttribute) -> None:
-        """Change (or rename) a declaration; refused while a stored value would not fit it."""
-        self._scheme_edit(span_attributes.redeclare, label, name, attribute)
-
-    def replace_span_attributes(self, label: str, attributes: list[SpanAttribute], *,
-                                cascade: bool = False) -> int:
-        """Make ``attributes`` the label's whole declaration list (the Labels dialog's edit)."""
-        return self._scheme_edit(span_attributes.replace_declarations, label, attributes, cascade=cascade)
-
-    def undeclare_span_attribute(self, label: str, name: str, *, cascade: bool = False) -> int:
-        """Remove a declaration; values left need ``cascade=True``. Returns values removed."""
-        return self._scheme_edit(span_attributes.undeclare, label, name, cascade=cascade)
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -441,12 +427,6 @@ class Project:
                 self._insert_argument(event_id, argument)
         return self.span(span.id)
 
-    def set_span_attribute(self, span_id: int, name: str, value: Any) -> Span:
-        """Set one attribute of a span (None or [] clears it); checked inside the write."""
-        with self.transaction():
-            span_attributes.set_value(self.db, span_id, name, value)
-        return self.span(span_id)
-
     # -- events ------------------------------------------------------------------------------
 
     def _events_triggered_by(self, span_id: int) -> list[int]:
@@ -506,7 +486,7 @@ class Project:
         attribute = next((a for a in self.scheme.attributes if a.name == name), None)
         if attribute is None:
             raise SchemeError(f"unknown event attribute {name!r}")
-        attribute.check(value)
+        attribute.check(value, modes=self.scheme.all_modes)
 
     def _check_type(self, event_type: str | None) -> None:
         if event_type is not None and event_type not in {t.name for t in self.scheme.event_types}:

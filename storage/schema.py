@@ -236,6 +236,39 @@ def _frame_rules(db: Database) -> None:
         """)
 
 
+@migrations(name="0005_event_modes_and_contexts")
+def _event_modes(db: Database) -> None:
+    # PLOVER 2.0 (issue 12): modes per event type, roles a type requires, integer and multi-valued
+    # attributes, and attributes an article carries (a document's contexts). A CHECK cannot be
+    # altered in SQLite, so the attributes table is rebuilt with the wider kind list.
+    _run_script(db, """
+        ALTER TABLE event_types ADD COLUMN modes TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(modes));
+        ALTER TABLE event_types ADD COLUMN required_roles TEXT NOT NULL DEFAULT '[]'
+            CHECK (json_valid(required_roles));
+        CREATE TABLE attributes_new (
+            name TEXT PRIMARY KEY CHECK (length(name) > 0),
+            kind TEXT NOT NULL DEFAULT 'choice'
+                CHECK (kind IN ('choice', 'date', 'text', 'integer', 'mode')),
+            choices TEXT,
+            default_value TEXT,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0,
+            multi INTEGER NOT NULL DEFAULT 0 CHECK (multi IN (0, 1)),
+            on_article INTEGER NOT NULL DEFAULT 0 CHECK (on_article IN (0, 1))
+        );
+        INSERT INTO attributes_new (name, kind, choices, default_value, description, position)
+            SELECT name, kind, choices, default_value, description, position FROM attributes;
+        DROP TABLE attributes;
+        ALTER TABLE attributes_new RENAME TO attributes;
+        CREATE TABLE article_attributes (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            name TEXT NOT NULL CHECK (length(name) > 0),
+            value TEXT NOT NULL CHECK (json_valid(value)),
+            PRIMARY KEY (article_id, name)
+        ) WITHOUT ROWID;
+        """)
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would COMMIT the migration's open transaction."""
     pending = ""

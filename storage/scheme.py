@@ -17,6 +17,7 @@ import resources
 from storage import span_attributes
 from storage.model import (
     Attribute,
+    EventMode,
     EventType,
     Label,
     LabelInUseError,
@@ -49,8 +50,11 @@ def load(db: Database) -> Scheme:
         )
     )
     event_types = tuple(
-        EventType(name=r[0], description=r[1])
-        for r in db.execute("SELECT name, description FROM event_types ORDER BY position, name")
+        EventType(name=r[0], description=r[1],
+                  modes=tuple(EventMode(m["name"], m.get("description", "")) for m in json.loads(r[2])),
+                  required_roles=tuple(json.loads(r[3])))
+        for r in db.execute("SELECT name, description, modes, required_roles FROM event_types "
+                            "ORDER BY position, name")
     )
     role_labels: dict[str, list[str]] = {}
     for role, label in db.execute(
@@ -67,13 +71,15 @@ def load(db: Database) -> Scheme:
     )
     attributes = tuple(
         Attribute(name=r[0], kind=r[1], choices=tuple(json.loads(r[2])) if r[2] else None,
-                  default=r[3], description=r[4])
+                  default=r[3], description=r[4], multi=bool(r[5]), on_article=bool(r[6]))
         for r in db.execute(
-            "SELECT name, kind, choices, default_value, description FROM attributes "
+            "SELECT name, kind, choices, default_value, description, multi, on_article FROM attributes "
             "ORDER BY position, name"
         )
     )
-    return Scheme(labels=labels, event_types=event_types, roles=roles, attributes=attributes)
+    name, version = identity(db)
+    return Scheme(labels=labels, event_types=event_types, roles=roles, attributes=attributes,
+                  name=name, version=version)
 
 
 def seed(db: Database, scheme: Mapping[str, Any]) -> None:
@@ -85,27 +91,86 @@ def seed(db: Database, scheme: Mapping[str, Any]) -> None:
         for attribute in item.get("attributes", ()):
             span_attributes.declare(db, item["name"], span_attributes.from_record(attribute))
     for item in scheme.get("event_types", ()):
-        add_event_type(db, EventType(item["name"], item.get("description", "")))
+        add_event_type(db, event_type_from_record(item))
     for item in scheme.get("roles", ()):
         add_role(db, Role(name=item["name"], labels=tuple(item.get("labels", ())),
                           max_count=item.get("max_count"), min_count=item.get("min_count", 0),
                           description=item.get("description", "")))
     for item in scheme.get("attributes", ()):
-        choices = item.get("choices")
-        add_attribute(db, Attribute(name=item["name"], kind=item.get("kind", "choice"),
-                                    choices=tuple(choices) if choices else None,
-                                    default=item.get("default"),
-                                    description=item.get("description", "")))
+        add_attribute(db, attribute_from_record(item))
+    if "name" in scheme:
+        set_identity(db, scheme["name"], scheme.get("version"))
 
 
-@functools.lru_cache(maxsize=1)
+def event_type_from_record(item: Mapping[str, Any]) -> EventType:
+    """An event type from the scheme dictionary's shape (modes as names or {"name", "description"})."""
+    modes = tuple(EventMode(m) if isinstance(m, str) else EventMode(m["name"], m.get("description", ""))
+                  for m in item.get("modes", ()))
+    return EventType(item["name"], item.get("description", ""), modes=modes,
+                     required_roles=tuple(item.get("required_roles", ())))
+
+
+def event_type_record(kind: EventType) -> dict[str, Any]:
+    """The event type in the scheme dictionary's shape; modes and required roles only when present."""
+    record: dict[str, Any] = {"name": kind.name, "description": kind.description}
+    if kind.modes:
+        record["modes"] = [{"name": m.name, "description": m.description} for m in kind.modes]
+    if kind.required_roles:
+        record["required_roles"] = list(kind.required_roles)
+    return record
+
+
+def attribute_from_record(item: Mapping[str, Any]) -> Attribute:
+    choices = item.get("choices")
+    return Attribute(name=item["name"], kind=item.get("kind", "choice"),
+                     choices=tuple(choices) if choices else None, default=item.get("default"),
+                     description=item.get("description", ""), multi=bool(item.get("multi", False)),
+                     on_article=bool(item.get("on_article", False)))
+
+
+def attribute_record(attribute: Attribute) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "name": attribute.name, "kind": attribute.kind,
+        "choices": list(attribute.choices) if attribute.choices is not None else None,
+        "default": attribute.default, "description": attribute.description}
+    if attribute.multi:  # only when set, so schemes without them keep their old shape
+        record["multi"] = True
+    if attribute.on_article:
+        record["on_article"] = True
+    return record
+
+
+# The scheme's name and version (PLOVER 2.0): what a PLOVER export calls its codebook.
+_NAME_KEY, _VERSION_KEY = "scheme.name", "scheme.version"
+
+
+def set_identity(db: Database, name: str | None, version: str | None) -> None:
+    for key, value in ((_NAME_KEY, name), (_VERSION_KEY, version)):
+        if value is None:
+            db.execute("DELETE FROM settings WHERE key = ?", [key])
+        else:
+            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, str(value)])
+
+
+def identity(db: Database) -> tuple[str | None, str | None]:
+    """(name, version) of the project's scheme; (None, None) for a project made before names."""
+    values = dict(db.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", [_NAME_KEY, _VERSION_KEY]))
+    return values.get(_NAME_KEY), values.get(_VERSION_KEY)
+
+
 def default() -> Scheme:
     """The scheme a new project is seeded with, exactly as ``load`` reads it back."""
+    return shipped(resources.default_scheme_name())
+
+
+@functools.lru_cache(maxsize=4)
+def shipped(name: str) -> Scheme:
+    """A scheme shipped in ``resources/`` (``resources.scheme_names()``), as ``load`` reads it back."""
     from storage import schema  # schema is only needed here, for a scratch in-memory project
 
     db = Database(memory=True)
     schema.apply(db)
-    seed(db, resources.default_scheme())
+    seed(db, resources.scheme(name))
     return load(db)
 
 
@@ -118,6 +183,7 @@ def replace(db: Database, scheme: Mapping[str, Any]) -> None:
         raise SchemeError("only a project without articles can take another scheme whole")
     for table in ("role_labels", "roles", "attributes", "event_types", "label_attributes", "labels"):
         db.execute(f"DELETE FROM {table}")
+    set_identity(db, None, None)
     seed(db, scheme)
 
 
@@ -187,8 +253,11 @@ def delete_label(db: Database, name: str, *, cascade: bool = False) -> int:
 
 def add_event_type(db: Database, event_type: EventType) -> None:
     try:
-        db.execute("INSERT INTO event_types (name, description, position) VALUES (?, ?, ?)",
-                   [event_type.name, event_type.description, _next_position(db, "event_types")])
+        db.execute("INSERT INTO event_types (name, description, position, modes, required_roles) "
+                   "VALUES (?, ?, ?, ?, ?)",
+                   [event_type.name, event_type.description, _next_position(db, "event_types"),
+                    json.dumps([{"name": m.name, "description": m.description} for m in event_type.modes]),
+                    json.dumps(list(event_type.required_roles))])
     except sqlite3.IntegrityError as exc:
         raise SchemeError(f"event type {event_type.name!r} already exists") from exc
 
@@ -214,11 +283,12 @@ def allow_label_in_role(db: Database, role: str, label: str) -> None:
 def add_attribute(db: Database, attribute: Attribute) -> None:
     try:
         db.execute(
-            "INSERT INTO attributes (name, kind, choices, default_value, description, position) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO attributes (name, kind, choices, default_value, description, position, multi, "
+            "on_article) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [attribute.name, attribute.kind,
              json.dumps(list(attribute.choices)) if attribute.choices is not None else None,
-             attribute.default, attribute.description, _next_position(db, "attributes")],
+             attribute.default, attribute.description, _next_position(db, "attributes"),
+             int(attribute.multi), int(attribute.on_article)],
         )
     except sqlite3.IntegrityError as exc:
         raise SchemeError(f"attribute {attribute.name!r} already exists") from exc

@@ -11,13 +11,14 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import resources
 from storage import scheme as scheme_store
 from storage import span_attributes
 from storage.model import Attribute, EventType, Label, Role, SchemeError, SpanAttribute
 from storage.project import Project
 from storage.scheme import free_colour
 
-ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "date", "text")
+ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "date", "text", "integer", "mode")
 _FREE_KEYS = "1234567890"  # keys a foreign label may get: digits tag, letters are the window's commands
 
 
@@ -54,6 +55,7 @@ class SchemeGrowth:
         self.role_max = {role.name: role.max_count for role in scheme.roles}
         self.types = {event_type.name for event_type in scheme.event_types}
         self.attributes = {attribute.name: attribute for attribute in scheme.attributes}
+        self.modes = set(scheme.all_modes)
         self.span_attributes = {label.name: {a.name: a for a in label.attributes} for label in scheme.labels}
         self._colours = {label.colour.upper() for label in scheme.labels}
         self._keys = {label.key for label in scheme.labels if label.key}
@@ -156,7 +158,7 @@ class SchemeGrowth:
         if attribute is None:
             self.add_attribute(Attribute(name=name, kind="text"))
             attribute = self.attributes[name]
-        attribute.check(value)
+        attribute.check(value, modes=self.modes)
 
     def declare_span_attribute(self, label: str, attribute: SpanAttribute) -> None:
         self._project.declare_span_attribute(label, attribute)
@@ -199,7 +201,11 @@ class SchemeGrowth:
                         self.declare_span_attribute(item["name"], span_attributes.from_record(attribute))
             for item in scheme.get("event_types", ()):
                 if item["name"] not in self.types:
-                    self.add_event_type(item["name"], item.get("description", ""))
+                    event_type = scheme_store.event_type_from_record(item)
+                    self._project.add_event_type(event_type)
+                    self.types.add(item["name"])
+                    self.modes.update(event_type.mode_names)
+                    self._added[f"event type {item['name']}"] = f"event type {item['name']}"
             for item in scheme.get("roles", ()):
                 if item["name"] not in self.role_labels:
                     self.add_role(Role(name=item["name"], labels=tuple(item.get("labels", ())),
@@ -209,11 +215,7 @@ class SchemeGrowth:
                     self._widen_role(item["name"], item.get("labels", ()))
             for item in scheme.get("attributes", ()):
                 if item["name"] not in self.attributes:
-                    choices = item.get("choices")
-                    self.add_attribute(Attribute(
-                        name=item["name"], kind=item.get("kind", "choice"),
-                        choices=tuple(choices) if choices is not None else None,
-                        default=item.get("default"), description=item.get("description", "")))
+                    self.add_attribute(scheme_store.attribute_from_record(item))
         except (KeyError, TypeError, AttributeError) as exc:
             raise SchemeError(f"malformed scheme record ({type(exc).__name__}: {exc})") from None
         except sqlite3.IntegrityError as exc:  # e.g. a role's max_count of 0
@@ -233,7 +235,7 @@ class SchemeGrowth:
     def _is_new_project(self) -> bool:
         db = self._project.db
         return (not db.execute("SELECT 1 FROM articles LIMIT 1").fetchone()
-                and scheme_store.load(db) == scheme_store.default())
+                and scheme_store.load(db) in [scheme_store.shipped(name) for name in resources.scheme_names()])
 
     def _adopt(self, record: dict[str, Any]) -> None:
         try:
@@ -243,7 +245,7 @@ class SchemeGrowth:
         except sqlite3.IntegrityError as exc:
             raise SchemeError(f"scheme record refused: {exc}") from None
         self._read_scheme()
-        if scheme_store.load(self._project.db) != scheme_store.default():
+        if scheme_store.load(self._project.db) not in [scheme_store.shipped(n) for n in resources.scheme_names()]:
             self._added["scheme"] = (
                 f"the file's whole scheme in place of the new project's default ({len(self.kinds)} labels, "
                 f"{len(self.types)} event types, {len(self.role_labels)} roles, "

@@ -33,7 +33,8 @@ from storage.exporting.batches import (
     iter_batches,
     read_snapshot,
 )
-from storage.model import STATUSES
+from storage.frames import frame_problems, problem_kind
+from storage.model import STATUSES, Scheme
 from storage.project import Project
 
 __all__ = ["FOLDER_FORMATS", "FORMATS", "ExportError", "ExportReport", "export_to_path",
@@ -142,6 +143,9 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
 
         def articles() -> Iterator[ArticleData]:
             for batch in iter_batches(conn, status=status):
+                for article in batch:
+                    if article.events:
+                        count_flagged(article, context.scheme, report)
                 yield from batch
                 report.articles += len(batch)
                 if progress is not None:
@@ -149,6 +153,17 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
 
         _WRITERS[fmt](articles(), out, report, context)
     return report
+
+
+def count_flagged(article: ArticleData, scheme: Scheme, report: ExportReport) -> None:
+    """Count the article's frames the window would flag ⚠ (storage.frames), by kind of problem."""
+    spans = {span.id: span for span in article.spans}
+    for event in article.events:
+        kinds = {problem_kind(problem) for problem in frame_problems(event, spans, scheme)}
+        if kinds:
+            report.flagged_events += 1
+            for kind in kinds:
+                report.flagged[kind] = report.flagged.get(kind, 0) + 1
 
 
 class _AtomicFile:

@@ -81,6 +81,7 @@ class ArticleData:
     spans: list[SpanRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
     span_attributes: dict[int, dict[str, Any]] = field(default_factory=dict)  # only spans that have any
+    attributes: dict[str, Any] = field(default_factory=dict)  # the article's own (its PLOVER contexts)
 
 
 @dataclass
@@ -100,6 +101,8 @@ class ExportReport:
     # What a format kept but had to change, e.g. {("token", "split at a span edge inside a word"): 2}.
     changed: dict[tuple[str, str], int] = field(default_factory=dict)
     changed_example: dict[tuple[str, str], str] = field(default_factory=dict)  # the first one, to show
+    flagged: dict[str, int] = field(default_factory=dict)  # frame problem kind -> events (storage.frames)
+    flagged_events: int = 0
 
     def drop(self, reason: str, count: int = 1, *, where: str | None = None) -> None:
         """Count spans (or arguments) a format could not hold; ``reason`` is an adjective ("overlapping").
@@ -136,6 +139,10 @@ class ExportReport:
         for (noun, what), n in sorted(self.changed.items()):
             example = self.changed_example.get((noun, what))
             line += f"; {_count(n, noun)} {what}" + (f", e.g. {example}" if example else "")
+        if self.flagged_events:
+            kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.flagged.items()))
+            line += (f"; {_count(self.flagged_events, 'event frame')} flagged ⚠ ({kinds}), "
+                     "written as they are")
         return line
 
 
@@ -229,6 +236,10 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData]) -> None:
             f"JOIN spans ON spans.id = span_id WHERE spans.article_id IN ({marks}) "
             "ORDER BY span_id, name", ids):
         by_id[article_id].span_attributes.setdefault(span_id, {})[name] = json.loads(value)
+    for article_id, name, value in conn.execute(
+            f"SELECT article_id, name, value FROM article_attributes WHERE article_id IN ({marks}) "
+            "ORDER BY article_id, name", ids):
+        by_id[article_id].attributes[name] = json.loads(value)
     events: dict[int, EventRow] = {}
     for article_id, event_id, trigger_id, kind, attributes, annotator, created in conn.execute(
             "SELECT events.article_id, events.id, trigger_id, type, attributes, events.annotator, "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, TextIO
 
+from storage import scheme as scheme_store
 from storage import span_attributes
 from storage.exporting.batches import ArticleData, ExportContext, ExportReport, json_line
 from storage.model import Label, Scheme
@@ -26,17 +27,15 @@ from storage.model import Label, Scheme
 
 def scheme_record(scheme: Scheme) -> dict[str, Any]:
     """The scheme as ``resources/scheme.json`` spells it (what ``storage.scheme.seed`` reads)."""
+    identity = {"name": scheme.name, "version": scheme.version} if scheme.name is not None else {}
     return {
+        **identity,
         "labels": [_label_record(label) for label in scheme.labels],
-        "event_types": [{"name": kind.name, "description": kind.description}
-                        for kind in scheme.event_types],
+        "event_types": [scheme_store.event_type_record(kind) for kind in scheme.event_types],
         "roles": [{"name": role.name, "labels": list(role.labels), "max_count": role.max_count,
                    "min_count": role.min_count, "description": role.description}
                   for role in scheme.roles],
-        "attributes": [{"name": attribute.name, "kind": attribute.kind,
-                        "choices": list(attribute.choices) if attribute.choices is not None else None,
-                        "default": attribute.default, "description": attribute.description}
-                       for attribute in scheme.attributes],
+        "attributes": [scheme_store.attribute_record(attribute) for attribute in scheme.attributes],
     }
 
 
@@ -61,7 +60,7 @@ def article_record(article: ArticleData) -> dict[str, Any]:
     """One article line (see the module docstring)."""
     text = article.text
     values = article.span_attributes
-    return {
+    record = {
         "id": article.id,
         "text": text,
         "meta": {"title": article.title, "date": article.date, "source": article.source,
@@ -73,6 +72,9 @@ def article_record(article: ArticleData) -> dict[str, Any]:
                     "annotator": event.annotator, "created": event.created}
                    for event in article.events],
     }
+    if article.attributes:  # the article's own attributes (PLOVER contexts), only when set
+        record["attributes"] = article.attributes
+    return record
 
 
 def write(articles: Iterable[ArticleData], out: TextIO, report: ExportReport,

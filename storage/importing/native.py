@@ -142,7 +142,8 @@ class RecordWriter:
         self._ids = {table: _IdPool(self._conn, table) for table in ("articles", "spans", "events")}
         self._hashes: dict[str, int] = {}  # articles of this file, for duplicates within it
         self._rows: dict[str, list[tuple[Any, ...]]] = {
-            "articles": [], "spans": [], "events": [], "arguments": [], "span_attributes": []}
+            "articles": [], "spans": [], "events": [], "arguments": [], "span_attributes": [],
+            "article_attributes": []}
         self._pending_lines: list[int] = []
         self._line = 0
         self.articles_added = 0
@@ -203,6 +204,8 @@ class RecordWriter:
         (article_id,) = self._ids["articles"].claim([self._id(record.get("id"), "article") if self._native else None])
         self._hashes[digest] = article_id
         self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
+        if "attributes" in record:
+            self._read_article_attributes(article_id, record["attributes"])
         span_ids, span_labels = self._read_spans(article_id, text, spans, events)
         self._read_events(article_id, events, span_ids, span_labels)
         self._pending_lines.append(self._line)
@@ -225,6 +228,20 @@ class RecordWriter:
         if value is not None and not isinstance(value, str):
             self._fail(f"{what} must be a string, not {value!r}")
         return value
+
+    def _read_article_attributes(self, article_id: int, values: Any) -> None:
+        """The article's own attributes (PLOVER contexts): each must be declared for articles."""
+        if not isinstance(values, dict):
+            self._fail('"attributes" must be an object')
+        for name, value in values.items():
+            attribute = self._scheme.attributes.get(name)
+            if attribute is None or not attribute.on_article:
+                self._fail(f"article attribute {name!r} is not one the scheme lets an article carry")
+            try:
+                attribute.check(value, modes=self._scheme.modes)
+            except SchemeError as exc:
+                self._fail(f"article attribute {exc}")
+            self._rows["article_attributes"].append((article_id, name, json.dumps(value, ensure_ascii=False)))
 
     def _article_row(self, article_id: int, text: str, digest: str, meta: dict[str, Any]) -> tuple[Any, ...]:
         title = self._optional_str(meta.get("title"), "meta title")
@@ -418,6 +435,8 @@ class RecordWriter:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows["spans"])
             self._conn.executemany("INSERT INTO span_attributes (span_id, name, value) VALUES (?, ?, ?)",
                                    rows["span_attributes"])
+            self._conn.executemany("INSERT INTO article_attributes (article_id, name, value) VALUES (?, ?, ?)",
+                                   rows["article_attributes"])
             self._conn.executemany(
                 "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["events"])

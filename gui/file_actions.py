@@ -32,14 +32,16 @@ from PySide6.QtWidgets import (
 )
 
 from gui.export_dialog import ExportDialog, ExportOptions
+from gui.import_dialog import ImportDialog
 from gui.labels_dialog import LabelsDialog
 from gui.main_window import read_recent_projects
 from gui.workers import ProjectWorker, export_job, import_job, start_worker
+from storage.importing import IMPORTABLE_SUFFIXES
 from storage.model import AnnotatorError
 
 PROJECT_SUFFIX = ".annotator.sqlite"
 PROJECT_FILTER = "Event Annotator projects (*.sqlite);;All files (*)"
-IMPORT_FILTER = "Articles (*.txt *.jsonl);;All files (*)"
+IMPORT_FILTER = f"Articles ({' '.join('*' + s for s in IMPORTABLE_SUFFIXES)});;All files (*)"
 
 
 def documents_folder() -> Path:
@@ -269,31 +271,49 @@ class FileActions(QObject):
     # -- import ------------------------------------------------------------------------------
 
     def import_files(self) -> bool:
+        """File ▸ Import articles…: pick files, then the Import dialog (encoding, format)."""
         paths = self.choose_import_files()
         if paths:
             self.settings.setValue("last_import_dir", str(paths[0].parent))
-        return self.import_paths(paths) if paths else False
+        return self.import_with_dialog(paths) if paths else False
 
     def import_folder(self) -> bool:
         folder = self.choose_import_folder()
         if folder is not None:
             self.settings.setValue("last_import_dir", str(folder))
-        return self.import_paths([folder]) if folder is not None else False
+        return self.import_with_dialog([folder]) if folder is not None else False
 
-    def import_paths(self, paths: Iterable[Path], *, encoding: str | None = None) -> bool:
+    def import_with_dialog(self, paths: Sequence[Path]) -> bool:
+        """Show the Import dialog for ``paths`` (more can be added there) and import what it says."""
+        dialog = ImportDialog(list(paths), self.window, choose_files=self.choose_import_files,
+                              choose_folder=self.choose_import_folder)
+        accepted = self.exec_dialog(dialog)
+        choice = dialog.choice()
+        dialog.deleteLater()
+        if not accepted:
+            return False
+        return self.import_paths(choice.paths, encoding=choice.encoding, format=choice.format)
+
+    def import_paths(self, paths: Iterable[Path], *, encoding: str | None = None,
+                     format: str | None = None) -> bool:
         """Import files and folders off the GUI thread; False if nothing was started."""
         paths = [Path(p) for p in paths]
         if not paths:
             return False
         label = f"Importing {paths[0].name}…" if len(paths) == 1 else f"Importing {len(paths)} items…"
         self._last_id_before_import = self.window.project.last_article_id()
-        return self._start("Import", import_job(paths, encoding=encoding), label, self._import_done)
+        return self._start("Import", import_job(paths, encoding=encoding, format=format), label,
+                           self._import_done)
 
     def _import_done(self, report: Any) -> None:
         self._open_first_imported(report)
         # The importer ends with its totals ("imported 3 articles…; cancelled, …"): they are the
         # headline, and the per-file lines (failures as "path:line: reason") the list below.
         *files, total = list(report.summary_lines()) or ["import finished"]
+        if any("--encoding" in str(error) for error in report.errors):
+            # The importer's advice is the command line's; say where the same choice is here.
+            files.append("To read files in another encoding, import them again and choose it under "
+                         "Encoding in the Import dialog (File ▸ Import articles…).")
         self._status(total)
         self.show_report("Import", [total, *files])
 

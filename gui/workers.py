@@ -90,8 +90,11 @@ def start_worker(worker: ProjectWorker, parent: QObject | None = None) -> QThrea
     return thread
 
 
-def import_job(paths: Sequence[Path], *, encoding: str | None = None) -> Job:
+def import_job(paths: Sequence[Path], *, encoding: str | None = None, format: str | None = None) -> Job:
     """A job that imports files and folders; returns ``storage.importing.ImportReport``.
+
+    ``encoding`` and ``format`` are the command line's ``--encoding`` and ``--format`` (None:
+    detected per file).
 
     The importer checks ``cancelled`` between files, so a cancelled import keeps the files
     already imported whole and writes nothing of the rest.
@@ -99,7 +102,7 @@ def import_job(paths: Sequence[Path], *, encoding: str | None = None) -> Job:
     from storage.importing import import_paths
 
     def job(project: Project, progress: ProgressFn, cancelled: CancelledFn) -> Any:
-        return import_paths(project, list(paths), encoding=encoding, progress=progress,
+        return import_paths(project, list(paths), encoding=encoding, format=format, progress=progress,
                             cancelled=cancelled)
 
     return job

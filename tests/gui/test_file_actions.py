@@ -64,15 +64,19 @@ def test_import_through_the_menu_reports_the_bad_file_and_keeps_the_good(window,
     bad = write(tmp_path, "bad.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     fa = window.file_actions
     fa.choose_import_files = lambda: [good, bad]
+    shown = []
+    fa.exec_dialog = lambda dialog: shown.append(dialog.paths()) or True  # Import, as chosen
     with qtbot.waitSignal(fa.jobFinished, timeout=10000):
         fa.import_action.trigger()
+    assert shown == [[good, bad]]  # the Import dialog came first, with the files picked
     assert article_titles(window.project) == ["Rebels enter Velmora"]
     assert fa.job is None and fa.last_progress == (2, 2)
     assert not fa.progress_dialog.isVisible()
     [(title, lines)] = window.reports
     assert title == "Import"
     assert lines[0] == "imported 1 article from 2 files; 1 file failed"  # the headline
-    assert len(lines) == 2 and lines[1].startswith(f"{bad}: ") and "binary" in lines[1], lines
+    assert len(lines) == 3 and lines[1].startswith(f"{bad}: ") and "binary" in lines[1], lines
+    assert lines[2].startswith("To read files in another encoding")  # --encoding, in window words
     assert window.article_list.model.total == 1  # the window was refreshed
 
 
@@ -145,6 +149,7 @@ def test_import_folder_imports_every_article_in_it(window, qtbot, tmp_path):
     write(folder, "b.txt", ARTICLE_B)
     fa = window.file_actions
     fa.choose_import_folder = lambda: folder
+    fa.exec_dialog = lambda dialog: dialog.paths() == [folder]
     with qtbot.waitSignal(fa.jobFinished, timeout=10000):
         fa.import_folder_action.trigger()
     assert article_titles(window.project) == ["Rebels enter Velmora", "Ministry condemns attack"]

@@ -1,0 +1,234 @@
+"""The Import dialog: what the command line's ``import`` takes, in the window.
+
+Files and folders to import (added with the pickers, or the ones just chosen or dropped), the
+text encoding (``--encoding``: common encodings in a list, any other typed by name) and the
+format (``--format``: detected per file unless forced; the line beside it says what detection
+finds). Formats come from ``storage.importing.registry``, so a format added there appears here
+with no change to this file. Like the Export dialog it only collects choices (``choice()``);
+``gui.file_actions`` runs the import and lends it its file pickers (one place for how the
+window asks for files).
+"""
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storage.importing.registry import FORMATS, detect
+
+DETECT_ENCODING = "Detect (UTF-8, or UTF-16 with a byte-order mark)"
+DETECT_FORMAT = "Detect from each file"
+# Encodings news archives come in, with what they are for; any other codec can be typed.
+COMMON_ENCODINGS: tuple[tuple[str, str], ...] = (
+    ("utf-8", "Unicode"), ("utf-16", "Unicode, with a byte-order mark"),
+    ("utf-16-le", "Unicode, little-endian, no mark"), ("utf-16-be", "Unicode, big-endian, no mark"),
+    ("utf-32", "Unicode, 4 bytes a character"),
+    ("cp1252", "Western European, Windows"), ("iso-8859-1", "Western European, Latin-1"),
+    ("iso-8859-15", "Western European with €"), ("cp1250", "Central European, Windows"),
+    ("cp1251", "Cyrillic, Windows"), ("koi8-r", "Russian"), ("cp1253", "Greek, Windows"),
+    ("cp1254", "Turkish, Windows"), ("cp1255", "Hebrew, Windows"), ("cp1256", "Arabic, Windows"),
+    ("iso-8859-6", "Arabic, ISO"), ("gb18030", "Chinese, simplified"), ("big5", "Chinese, traditional"),
+    ("shift_jis", "Japanese"), ("euc-kr", "Korean"),
+)
+
+
+@dataclass(frozen=True)
+class ImportChoice:
+    """What to import and how; None means "detect", as when the option is left off the command line."""
+
+    paths: tuple[Path, ...]
+    encoding: str | None = None
+    format: str | None = None
+
+
+def encoding_problem(name: str) -> str | None:
+    """Why ``name`` cannot be used as an encoding, or None when Python knows it."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return f"unknown encoding ‘{name}’"
+    return None
+
+
+class ImportDialog(QDialog):
+    """Paths with Add files…/Add folder…/Remove, encoding, format, Import/Cancel."""
+
+    def __init__(self, paths: list[Path] | None = None, parent: QWidget | None = None, *,
+                 choose_files: Callable[[], list[Path]] = list,
+                 choose_folder: Callable[[], Path | None] = lambda: None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import articles")
+        self.choose_files, self.choose_folder = choose_files, choose_folder
+        self._create_widgets()
+        self._layout()
+        self.encoding_combo.editTextChanged.connect(self._update)
+        self.format_combo.currentIndexChanged.connect(self._update)
+        self.add_files_button.clicked.connect(self._add_files)
+        self.add_folder_button.clicked.connect(self._add_folder)
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.set_paths(paths or [])
+
+    def _create_widgets(self) -> None:
+        self.path_list = QListWidget()
+        self.path_list.setObjectName("import_paths")
+        self.path_list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.path_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the file name stays in view
+        self.add_files_button = QPushButton("Add &files…")
+        self.add_folder_button = QPushButton("Add f&older…")
+        self.remove_button = QPushButton("&Remove")
+        self.encoding_combo = QComboBox()
+        self.encoding_combo.setObjectName("import_encoding")
+        self.encoding_combo.setEditable(True)  # any codec Python knows can be typed
+        self.encoding_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.encoding_combo.addItem(DETECT_ENCODING, None)
+        for name, what in COMMON_ENCODINGS:
+            self.encoding_combo.addItem(name, name)
+            self.encoding_combo.setItemData(self.encoding_combo.count() - 1, what, Qt.ItemDataRole.ToolTipRole)
+        # Typing into "Detect (…)" would append to it: arriving in the box selects it all instead.
+        self.encoding_combo.installEventFilter(self)  # the combo takes focus for its line edit
+        self.encoding_combo.setToolTip("The files' text encoding, as --encoding on the command line; "
+                                       "type any other, e.g. mac_roman")
+        self.format_combo = QComboBox()
+        self.format_combo.setObjectName("import_format")
+        self.format_combo.addItem(DETECT_FORMAT, None)
+        for name, fmt in FORMATS.items():
+            self.format_combo.addItem(f"{fmt.title} ({', '.join(fmt.suffixes)})", name)
+        self.format_combo.setToolTip("As --format on the command line: force one format for every file")
+        self.detected_label = QLabel()
+        self.detected_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.detected_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.problem_label = QLabel()
+        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem_label.setStyleSheet("color: #B00020")
+        self.problem_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def _layout(self) -> None:
+        side = QVBoxLayout()
+        for button in (self.add_files_button, self.add_folder_button, self.remove_button):
+            side.addWidget(button)
+        side.addStretch(1)
+        paths = QHBoxLayout()
+        paths.addWidget(self.path_list, 1)
+        paths.addLayout(side)
+        form = QFormLayout()
+        form.addRow("&Encoding:", self.encoding_combo)
+        form.addRow("For&mat:", self.format_combo)
+        form.addRow("", self.detected_label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Files and folders (folders are searched recursively):"))
+        layout.addLayout(paths, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        line = self.encoding_combo.lineEdit()
+        if (watched is self.encoding_combo and event.type() == QEvent.Type.FocusIn
+                and line.text() == DETECT_ENCODING):
+            QTimer.singleShot(0, line.selectAll)  # after the click that gave focus placed the caret
+        return super().eventFilter(watched, event)
+
+    # -- choosing ----------------------------------------------------------------------------
+
+    def paths(self) -> list[Path]:
+        return [Path(self.path_list.item(i).text()) for i in range(self.path_list.count())]
+
+    def set_paths(self, paths: list[Path]) -> None:
+        self.path_list.clear()
+        self.add_paths(paths)
+
+    def add_paths(self, paths: list[Path]) -> None:
+        known = set(self.paths())
+        for path in paths:
+            if path not in known:
+                self.path_list.addItem(str(path))
+                self.path_list.item(self.path_list.count() - 1).setToolTip(str(path))
+                known.add(path)
+        self._update()
+
+    def set_encoding(self, name: str | None) -> None:
+        """Pick ``name`` (None: detect); a name not in the list is typed, as a user would."""
+        index = self.encoding_combo.findData(name)
+        if index >= 0:
+            self.encoding_combo.setCurrentIndex(index)
+        else:
+            self.encoding_combo.setEditText(name or "")
+
+    def set_format(self, name: str | None) -> None:
+        index = self.format_combo.findData(name)
+        if index < 0:
+            raise ValueError(f"unknown import format {name!r}")
+        self.format_combo.setCurrentIndex(index)
+
+    def encoding(self) -> str | None:
+        """The encoding as chosen or typed; None for detection (the first entry, or nothing typed)."""
+        text = self.encoding_combo.currentText().strip()
+        if not text or text == DETECT_ENCODING:
+            return None
+        index = self.encoding_combo.findText(text)
+        return str(self.encoding_combo.itemData(index)) if index > 0 else text
+
+    def format(self) -> str | None:
+        return self.format_combo.currentData()
+
+    def _update(self) -> None:
+        """Say what detection finds, what is wrong, and allow Import only when nothing is."""
+        paths = self.paths()
+        self.remove_button.setEnabled(bool(paths))
+        self.detected_label.setText(self._detected_text(paths))
+        problem = encoding_problem(self.encoding()) if self.encoding() else None
+        if not paths:
+            problem = problem or "Add the files or folders to import."
+        self.problem_label.setText(problem or "")
+        self.problem_label.setVisible(bool(problem))
+        self.import_button.setEnabled(problem is None)
+
+    def _detected_text(self, paths: list[Path]) -> str:
+        if self.format() is not None:
+            return f"every file read as {FORMATS[self.format()].title}"
+        files = [p for p in paths if p.is_file()]
+        if len(files) == 1 and len(paths) == 1:
+            found = detect(str(files[0]))
+            return f"detected: {found.title}" if found else "detected: no known format (choose one above)"
+        return "detected per file by its extension and content" if paths else ""
+
+    # -- adding and removing -----------------------------------------------------------------
+
+    def _add_files(self) -> None:
+        self.add_paths(self.choose_files())
+
+    def _add_folder(self) -> None:
+        folder = self.choose_folder()
+        if folder is not None:
+            self.add_paths([folder])
+
+    def _remove_selected(self) -> None:
+        for item in self.path_list.selectedItems() or [self.path_list.currentItem()]:
+            if item is not None:
+                self.path_list.takeItem(self.path_list.row(item))
+        self._update()
+
+    def choice(self) -> ImportChoice:
+        return ImportChoice(tuple(self.paths()), encoding=self.encoding(), format=self.format())

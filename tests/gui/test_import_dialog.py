@@ -1,0 +1,148 @@
+"""The Import dialog gives the window what the command line's import takes: files and folders,
+--encoding (a list of common ones, or any typed) and --format (detected, or forced), each driven
+through the real dialog from File ▸ Import and checked in the project file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from gui.app import create_main_window
+from gui.import_dialog import DETECT_FORMAT, ImportDialog
+from storage.importing.registry import FORMATS
+
+
+@pytest.fixture
+def window(tmp_path, qtbot):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("annotator", "tester")
+    window = create_main_window(tmp_path / "project.sqlite", settings, sample_if_new=False)
+    qtbot.addWidget(window)
+    window.reports = []
+    window.file_actions.show_report = lambda title, lines: window.reports.append(list(lines))
+    return window
+
+
+def texts(window) -> list[str]:
+    return [row[0] for row in window.project.db.execute("SELECT text FROM articles ORDER BY id")]
+
+
+def show(qtbot, dialog: QDialog) -> None:
+    dialog.show()
+    dialog.activateWindow()  # focus (and so the keyboard) only reaches the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+
+
+def drive(qtbot, steps):
+    """An ``exec_dialog`` that shows the dialog, runs ``steps(dialog)`` like a user, then clicks Import."""
+    def run(dialog: ImportDialog) -> bool:
+        show(qtbot, dialog)
+        steps(dialog)
+        if dialog.import_button.isEnabled():
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        return dialog.result() == QDialog.DialogCode.Accepted
+    return run
+
+
+def test_typed_encoding_reaches_the_importer(window, qtbot, tmp_path):
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes("Caf\u00e9 \u2013 Beirut".encode("cp1252"))
+    fa = window.file_actions
+    fa.choose_import_files = lambda: [legacy]
+    seen = []
+
+    def choose_cp1252(dialog):
+        seen.append(dialog.detected_label.text())
+        line = dialog.encoding_combo.lineEdit()
+        dialog.format_combo.setFocus()
+        qtbot.keyClick(dialog.format_combo, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)  # back a field
+        qtbot.waitUntil(lambda: line.selectedText() == line.text() != "")
+        qtbot.keyClicks(line, "cp1252")
+        dialog.grab().save("/tmp/shots-newcomer/import-dialog.png")
+
+    fa.exec_dialog = drive(qtbot, choose_cp1252)
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_action.trigger()
+    assert seen == ["detected: plain text"]
+    assert texts(window) == ["Café – Beirut"]
+    assert window.reports == [["imported 1 article from 1 file"]]
+
+
+def test_a_utf8_failure_points_at_the_dialogs_encoding_choice_and_a_listed_encoding_fixes_it(
+        window, qtbot, tmp_path):
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes("Stra\u00dfe in K\u00f6ln".encode("iso-8859-1"))
+    fa = window.file_actions
+    fa.choose_import_files = lambda: [legacy]
+    fa.exec_dialog = drive(qtbot, lambda dialog: None)  # defaults: detect
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_action.trigger()
+    assert texts(window) == []
+    assert "not valid UTF-8" in window.reports[0][1]
+    assert window.reports[0][-1].startswith("To read files in another encoding, import them again")
+
+    def pick_latin1(dialog):
+        combo = dialog.encoding_combo
+        combo.setFocus()
+        while combo.currentData() != "iso-8859-1":  # arrow down the list, as with the keyboard
+            qtbot.keyClick(combo, Qt.Key.Key_Down)
+
+    fa.exec_dialog = drive(qtbot, pick_latin1)
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_action.trigger()
+    assert texts(window) == ["Straße in Köln"]
+
+
+def test_an_unknown_encoding_is_refused_before_anything_runs(qtbot, tmp_path):
+    dialog = ImportDialog([tmp_path])
+    qtbot.addWidget(dialog)
+    show(qtbot, dialog)
+    line = dialog.encoding_combo.lineEdit()
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton)  # a click in "Detect (…)" selects it all
+    qtbot.waitUntil(lambda: line.selectedText() == line.text() != "")
+    qtbot.keyClicks(line, "klingon-8")
+    assert not dialog.import_button.isEnabled()
+    assert dialog.problem_label.isVisible() and "unknown encoding ‘klingon-8’" in dialog.problem_label.text()
+    dialog.set_encoding(None)
+    assert dialog.import_button.isEnabled() and dialog.choice().encoding is None
+
+
+def test_forced_format_reads_a_file_detection_would_refuse(window, qtbot, tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(" date 2025-03-14 Talks in Geneva\n\nDelegations met on Friday.\n", encoding="utf-8")
+    fa = window.file_actions
+    fa.choose_import_files = lambda: [notes]
+    combo_items = []
+
+    def force_text(dialog):
+        combo = dialog.format_combo
+        combo_items.extend(combo.itemData(i) for i in range(combo.count()))
+        assert dialog.detected_label.text().startswith("detected: no known format")
+        combo.setCurrentIndex(combo.findData("text"))
+        assert dialog.detected_label.text() == "every file read as plain text"
+
+    fa.exec_dialog = drive(qtbot, force_text)
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_action.trigger()
+    assert combo_items == [None, *FORMATS]  # "detect", then every format the registry knows
+    assert texts(window) == ["Talks in Geneva\n\nDelegations met on Friday.\n"]
+
+
+def test_files_and_folders_are_added_and_removed_in_the_dialog(qtbot, tmp_path):
+    folder, extra = tmp_path / "news", tmp_path / "extra.txt"
+    folder.mkdir()
+    extra.write_text("Aid reached Hama.", encoding="utf-8")
+    dialog = ImportDialog([], choose_files=lambda: [extra], choose_folder=lambda: folder)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.import_button.isEnabled()  # nothing to import yet
+    assert dialog.format_combo.currentText() == DETECT_FORMAT
+    qtbot.mouseClick(dialog.add_folder_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)  # no duplicate rows
+    assert dialog.paths() == [folder, extra] and dialog.import_button.isEnabled()
+    dialog.path_list.setCurrentRow(0)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice().paths == (Path(extra),)

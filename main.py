@@ -25,8 +25,6 @@ from typing import Callable, Iterator, Sequence, TextIO
 from platformdirs import user_data_path
 
 APP_NAME = "event-annotator"
-# SQLite's words for trouble with the disk rather than with our code: the user's to fix.
-_DISK_TROUBLE = ("disk is full", "disk I/O error", "readonly database", "unable to open", "locked", "busy")
 
 
 def default_project_path() -> Path:
@@ -228,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from storage.model import AnnotatorError
     from storage.project import Project
+    from storage.sqlite_errors import plain_error
 
     path = args.project or default_project_path()
     if args.command != "import" and not path.exists():
@@ -236,18 +235,20 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"({APP_NAME} --project {path} import PATH…)", file=sys.stderr)
         return 1
     try:
-        with Project.open(path) as project:
+        # stats and export only read: they work on a read-only file, folder or disk too.
+        with Project.open(path, read_only=args.command in ("stats", "export")) as project:
             command = getattr(args, "run", None) or {
                 "import": _run_import, "export": _run_export, "stats": _run_stats}[args.command]
             return command(project, args)
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.OperationalError as exc:
-        if not any(cause in str(exc) for cause in _DISK_TROUBLE):
+    except sqlite3.DatabaseError as exc:
+        plain = plain_error(path, exc)
+        if plain is exc:
             raise  # anything else is our bug: the traceback is what a report needs
         # Committed work stays committed; the failed transaction rolled back.
-        print(f"error: {path}: {exc}", file=sys.stderr)
+        print(f"error: {plain}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         # Imports commit whole files and exports write to a temporary file, so nothing is half-done.

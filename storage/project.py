@@ -12,14 +12,8 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
-from sqlite_utils import Database
-
-import resources
-from storage import schema
 from storage.assist.origin import MANUAL, check_origin
 from storage import scheme as scheme_store
 from storage import span_attributes
@@ -36,18 +30,14 @@ from storage.model import (
     EventType,
     Label,
     MissingError,
-    ProjectFileError,
-    ProjectInUseError,
     RemovedSpan,
     Role,
     Scheme,
     SchemeError,
     Span,
 )
-from storage.sqlite_errors import plain_error
+from storage.project_file import BUSY_TIMEOUT_MS, ProjectFile  # noqa: F401 - BUSY_TIMEOUT_MS re-exported
 from storage.text import content_hash
-
-BUSY_TIMEOUT_MS = 5000
 
 _ARTICLE_COLUMNS = "id, text, title, date, source, status, content_hash, created, updated"
 _SPAN_COLUMNS = 'id, article_id, start, "end", label, annotator, created, origin'
@@ -58,125 +48,9 @@ def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class Project(AttributeMethods):
-    """An open project file. Create with :meth:`open`; close with :meth:`close` (or ``with``)."""
-
-    def __init__(self, db: Database, path: Path | None = None, *, new_scheme: str | None = None) -> None:
-        self.db = db
-        self.path = path
-        # No implicit BEGIN from the sqlite3 module: every transaction is ours, opened in
-        # transaction() with BEGIN IMMEDIATE, so none is ever left open or taken without the lock.
-        db.conn.isolation_level = None
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        schema.check_is_project(db)  # before _configure turns on WAL in someone else's file
-        self._configure()
-        self._scheme: Scheme | None = None
-        self._scheme_version = -1
-        if schema.pending(db) or not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
-            # Two processes opening a new or older project at once: the second waits, then finds
-            # the migrations applied and the scheme seeded by the first.
-            with self.transaction():
-                schema.apply(db)
-                if not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
-                    scheme_store.seed(db, resources.scheme(new_scheme or resources.default_scheme_name()))
-        self._data_version = self._read_data_version()
-
-    @classmethod
-    def open(cls, path: str | Path, *, new_scheme: str | None = None) -> "Project":
-        """Open (creating it and its folder if needed) the project file at ``path``.
-
-        A new file is seeded with the shipped scheme ``new_scheme`` (``resources.scheme_names()``;
-        None: the default, PLOVER 2.0); an existing project keeps its own.
-
-        Raises ``ProjectInUseError`` when another program holds the file, ``ProjectFileError``
-        when it cannot be a project (a folder, not SQLite, another program's database, newer).
-        """
-        path = Path(path)
-        if path.is_dir():
-            raise ProjectFileError(f"{path} is a folder, not a project file")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except (FileExistsError, NotADirectoryError) as exc:
-            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
-            raise ProjectFileError(f"cannot create {path}: {blocker} is a file, not a folder") from exc
-        except OSError as exc:
-            raise ProjectFileError(f"cannot create the folder for {path}: {exc.strerror or exc}") from exc
-        db = None
-        try:
-            db = Database(path)
-            return cls(db, path, new_scheme=new_scheme)
-        except ProjectFileError as exc:
-            db.close()  # type: ignore[union-attr]
-            raise ProjectFileError(f"{path}: {exc}") from exc
-        except sqlite3.DatabaseError as exc:  # OperationalError is one too
-            if db is not None:
-                db.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ProjectInUseError(f"{path} is in use by another program: {exc}") from exc
-            raise ProjectFileError(f"cannot open {path} as a project: {exc}") from exc
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> "Project":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _configure(self) -> None:
-        # WAL: readers never block the writer; FULL: survive OS crash and power loss too.
-        if not self.db.memory:
-            self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous = FULL")
-        self.db.execute("PRAGMA foreign_keys = ON")
-
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """One atomic write: the write lock taken up front, committed on exit, rolled back on any exception.
-
-        ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for any other writer to finish, and the
-        snapshot it then reads is the newest: a check made inside stays true until COMMIT. Nested
-        calls (``restore_span`` adds a span, then events) become savepoints of the outer one.
-        SQLite's refusals come out as our errors, in plain words.
-        """
-        conn = self.db.conn
-        if conn.in_transaction:
-            with self.db.atomic():  # a savepoint: the outer transaction already holds the lock
-                yield self.db
-            return
-        try:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                self._scheme = None
-                raise
-            try:
-                if self._read_data_version() != self._scheme_version:
-                    self._scheme = None  # another process changed the file: check against its scheme
-                yield self.db
-                conn.execute("COMMIT")
-            except BaseException:
-                self._scheme = None  # a rolled-back scheme edit must not linger in the cache
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-        except sqlite3.DatabaseError as exc:
-            raise plain_error(self.path, exc) from exc
-
-    # -- change detection (another window or process wrote to the file) -----------------------
-
-    def _read_data_version(self) -> int:
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
-
-    def changed_elsewhere(self) -> bool:
-        """True once after another connection committed a change since the last call."""
-        version = self._read_data_version()
-        changed = version != self._data_version
-        self._data_version = version
-        if changed:
-            self._scheme = None
-        return changed
+class Project(ProjectFile, AttributeMethods):
+    """An open project: articles, scheme, spans, events. Create with :meth:`open`; close with
+    :meth:`close` (or ``with``). Opening and the one way to write are ``ProjectFile``'s."""
 
     # -- scheme ----------------------------------------------------------------------------
 

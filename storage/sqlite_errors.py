@@ -34,9 +34,14 @@ def plain_error(path: Path | str | None, exc: sqlite3.DatabaseError) -> Exceptio
         return SchemeError(f"the project refused the edit ({message}); nothing was changed")
     if "locked" in message or "busy" in message:
         return ProjectInUseError(f"{where}another program is writing to this project; try again in a moment")
-    if "malformed" in message or "not a database" in message:
+    # "Could not decode": Python met bytes in a text column that are not UTF-8, which we never write.
+    if "malformed" in message or "not a database" in message or "Could not decode to UTF-8" in message:
+        if "Could not decode" in message:
+            message = "a text in it is not UTF-8"  # Python's message quotes the whole text
+        else:  # SQLite may quote the damaged SQL, lines of it: the first words say enough
+            message = message.splitlines()[0].split(" - ")[0][:100]
         return DamagedProjectError(
-            f"{where}the project file is damaged (SQLite says: {message}). Restore it from a backup, or "
+            f"{where}the project file is damaged ({message}). Restore it from a backup, or "
             f"save what SQLite can still read: sqlite3 {path or 'PROJECT'} .recover | sqlite3 recovered.sqlite")
     if "full" in message:
         return StorageError(f"{where}the disk is full; free some space and try again (nothing was changed)")

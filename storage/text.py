@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from storage.model import InputError, is_iso_date
@@ -35,6 +36,15 @@ _BOM_BYTES: dict[str, tuple[bytes, ...]] = {
 }
 # These consume the mark themselves; the others return it as a U+FEFF character.
 _CODECS_EATING_BOM = frozenset({"utf-8-sig", "utf-16", "utf-32"})
+# What a file that is not UTF-8 is most often in, most common first; a suggestion is made only
+# from those that really decode the bytes (see suggest_encodings).
+_CANDIDATE_ENCODINGS = ("cp1252", "iso-8859-15", "cp1250", "cp1251", "koi8-r", "cp1253", "cp1254", "cp1256",
+                        "gb18030", "big5", "shift_jis", "euc-kr", "utf-16-le", "utf-16-be", "mac-roman")
+# Scripts that are written together (Japanese mixes kanji and kana): one group when ranking.
+_EAST_ASIAN = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "FULLWIDTH", "IDEOGRAPHIC"})
+# Characters of running text besides letters: spaces, digits, punctuation (not symbols like ¼ or ¡).
+_WRITING_MARKS = frozenset({"Zs", "Nd", "Po", "Ps", "Pe", "Pd", "Pi", "Pf", "Mn"})
+_SAMPLE_BYTES = 1 << 16  # enough to judge an encoding; the whole file is decoded once chosen
 
 
 @dataclass(frozen=True)
@@ -133,10 +143,7 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
     if encoding is None:
         text = _decode_detected(data, path)
     else:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError(path, f"unknown encoding {encoding!r}") from None
+        codec = _text_codec(encoding, path)
         text = _decode_with(data, path, encoding, advice="check the --encoding value")
         if codec not in _CODECS_EATING_BOM and has_bom(data, encoding):
             text = text[1:]  # e.g. "utf-8" (unlike "utf-8-sig") returns the mark as a character
@@ -146,6 +153,78 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
     if not text or text.isspace():  # isspace(), unlike strip(), does not copy a large file
         raise InputError(path, "the file is empty" if not text else "the file contains only whitespace")
     return text
+
+
+def _text_codec(encoding: str, path: str) -> str:
+    """The codec's canonical name; refuses unknown names and codecs that do not make text (hex, rot13)."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(path, f"unknown encoding {encoding!r}; try utf-8, cp1252 or utf-16") from None
+    # A private attribute, but the only way to ask: decode() itself refuses these with LookupError.
+    if not getattr(info, "_is_text_encoding", True):
+        raise InputError(path, f"{encoding!r} is not a text encoding (it turns bytes into bytes); "
+                               "try utf-8, cp1252 or utf-16")
+    return info.name
+
+
+def suggest_encodings(data: bytes, *, limit: int = 3) -> list[str]:
+    """Encodings (from a list of common ones) that decode ``data`` into plausible text, best first.
+
+    "Plausible": strict decoding succeeds and yields no control or unassigned characters; the
+    ranking prefers text whose letters come from one script (UTF-16 read as cp1251 gives a mix of
+    Cyrillic and Latin; read as UTF-16 it gives one script) and whose case changes only at word
+    starts (UTF-16 read as cp1252 gives "ÛSQhTåe"). Ties go to the more common encoding. Judged
+    on the first 64 KB.
+    """
+    sample = data[:_SAMPLE_BYTES]
+    scored = []
+    for rank, encoding in enumerate(_CANDIDATE_ENCODINGS):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError as error:
+            if error.start < len(sample) - 4:  # a multi-byte character cut by the sample is fine
+                continue
+            text = sample[:error.start].decode(encoding, errors="ignore")
+        score = _plausibility(text)
+        if score is not None:
+            scored.append((-score, rank, encoding))
+    return [encoding for _, _, encoding in sorted(scored)[:limit]]
+
+
+def _plausibility(text: str) -> float | None:
+    """Share of characters that look like writing: letters of the text's main script, spaces,
+    digits, punctuation. Odd case changes and mostly accented Latin letters (Russian read as
+    cp1252: "Ïîâñòàíöû") count against; control or unassigned characters rule the text out."""
+    if not text:
+        return None
+    scripts: dict[str, int] = {}
+    neutral = case_flips = accented = 0
+    previous = ""
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cn", "Co", "Cs") and char not in "\t\n\r":
+            return None
+        if category.startswith("L"):
+            script = unicodedata.name(char, "?").split(" ")[0]
+            script = "CJK" if script in _EAST_ASIAN else script
+            scripts[script] = scripts.get(script, 0) + 1
+            case_flips += category == "Lu" and previous == "Ll"
+            accented += script == "LATIN" and not char.isascii()
+        elif category in _WRITING_MARKS or char in "\t\n\r":
+            neutral += 1
+        previous = category
+    latin = scripts.get("LATIN", 0)
+    odd_accents = max(0, accented - latin // 4)  # French has a few per sentence, not most letters
+    return (max(scripts.values(), default=0) + neutral - case_flips - odd_accents) / len(text)
+
+
+def _encoding_advice(data: bytes) -> str:
+    found = suggest_encodings(data)
+    if not found:
+        return "pass --encoding with the file's encoding (none of the common ones reads it)"
+    return "pass --encoding " + found[0] + (f" (or {', '.join(found[1:])})" if found[1:] else "") + \
+        ", the encoding" + ("s" if found[1:] else "") + " that can read it"
 
 
 def has_bom(data: bytes, encoding: str | None = None) -> bool:
@@ -166,10 +245,12 @@ def _decode_detected(data: bytes, path: str) -> str:
     if data.startswith(_UTF16_BOMS):
         return _decode_with(data, path, "utf-16", advice="the file starts with a UTF-16 byte-order mark")
     if b"\x00" in data:
+        wide = [e for e in suggest_encodings(data) if e.startswith("utf-16")]
         raise InputError(
             path,
-            "looks like a binary file (it contains NUL bytes); if it is UTF-16 without a byte-order "
-            "mark, pass --encoding utf-16-le or --encoding utf-16-be",
+            "looks like a binary file (it contains NUL bytes)" + (
+                f"; it reads as UTF-16 without a byte-order mark: pass --encoding {' or '.join(wide)}"
+                if wide else ""),
         )
     try:
         return data.decode("utf-8-sig")
@@ -177,32 +258,31 @@ def _decode_detected(data: bytes, path: str) -> str:
         line = _line_of(data, error.start, "utf-8")
         raise InputError(
             path,
-            f"not valid UTF-8 at line {line} (byte 0x{data[error.start]:02x}); pass --encoding "
-            "(e.g. --encoding cp1252) if the file uses another encoding",
+            f"not valid UTF-8 at line {line} (byte 0x{data[error.start]:02x}); {_encoding_advice(data)}",
             line=line,
         ) from None
 
 
 def _decode_with(data: bytes, path: str, encoding: str, *, advice: str) -> str:
     """Strict decoding with a named codec; an unknown name or a bad byte is the user's to fix."""
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise InputError(path, f"unknown encoding {encoding!r}") from None
+    _text_codec(encoding, path)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         line = _line_of(data, error.start, encoding)
-        raise InputError(
-            path,
-            f"not valid {encoding} at line {line} (byte 0x{data[error.start]:02x}); {advice}",
-            line=line,
-        ) from None
+        shown = f" (byte 0x{data[error.start]:02x})" if error.start < len(data) else ""
+        raise InputError(path, f"not valid {encoding} at line {line}{shown}; {advice}", line=line) from None
+    except UnicodeError as error:  # idna, punycode: their own rules, no position
+        reason = str(error).rsplit(": ", 1)[-1].rstrip(")")
+        raise InputError(path, f"cannot be read as {encoding} ({reason}); {advice}") from None
 
 
 def _line_of(data: bytes, byte_offset: int, encoding: str) -> int:
     """1-based line of a byte offset, counted in decoded text so multi-byte codecs count right."""
-    head = data[:byte_offset].decode(encoding, errors="replace")
+    try:
+        head = data[:byte_offset].decode(encoding, errors="replace")
+    except UnicodeError:  # a codec without "replace" (idna): ASCII-based, so count the bytes
+        return data.count(b"\n", 0, byte_offset) + 1
     return head.count("\n") + 1
 
 

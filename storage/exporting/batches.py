@@ -246,7 +246,12 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData]) -> None:
             "events.created FROM events JOIN spans ON spans.id = trigger_id "
             f"WHERE events.article_id IN ({marks}) ORDER BY events.article_id, spans.start, events.id",
             ids):
-        event = EventRow(event_id, trigger_id, kind, json.loads(attributes), annotator, created, [])
+        try:
+            values = json.loads(attributes)
+        except (TypeError, ValueError):  # the file's json_valid CHECK makes this damage, not input
+            raise ExportError(f"article {article_id}, event {event_id}: its attributes are not JSON; the "
+                              "project file is damaged (restore it from a backup)") from None
+        event = EventRow(event_id, trigger_id, kind, values, annotator, created, [])
         events[event_id] = event
         by_id[article_id].events.append(event)
     if not events:

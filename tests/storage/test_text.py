@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -116,8 +117,8 @@ def test_invalid_utf8_names_line_byte_and_the_way_out() -> None:
     assert error.line == 3
     assert error.path == "news/cafe.txt"
     assert error.reason == (
-        "not valid UTF-8 at line 3 (byte 0xe9); pass --encoding (e.g. --encoding cp1252) "
-        "if the file uses another encoding"
+        "not valid UTF-8 at line 3 (byte 0xe9); pass --encoding cp1252 (or iso-8859-15, cp1250), "
+        "the encodings that can read it"
     )
     assert str(error).startswith("news/cafe.txt:3: ")
 
@@ -304,3 +305,35 @@ def test_content_hash_is_sha256_of_utf8() -> None:
     assert content_hash("Syria’s 😀") == hashlib.sha256("Syria’s 😀".encode("utf-8")).hexdigest()
     assert content_hash("a") != content_hash("a\n")
     assert len(content_hash("")) == 64
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("叛军周日进入大马士革阿萨德先生离开叙利亚", "utf-16-le"),  # no BOM, and no NUL byte either
+    ("叛军周日进入大马士革阿萨德先生离开叙利亚", "utf-16-be"),
+    ("Повстанцы вошли в Дамаск в воскресенье.\n", "cp1251"),
+    ("Le café était déjà très français.\n", "cp1252"),
+    ("Οι αντάρτες μπήκαν στη Δαμασκό.", "cp1253"),
+    ("東京で会議が開かれた。", "shift_jis"),
+])
+def test_the_encodings_suggested_for_a_file_that_is_not_utf8_really_read_it(text, encoding):
+    data = text.encode(encoding)
+    with pytest.raises(InputError) as caught:
+        decode(data, path="a.txt")
+    advice = caught.value.reason.split("pass --encoding ", 1)[1].split(", the encoding")[0]
+    names = re.findall(r"[\w-]+", advice.replace("(or ", ""))
+    assert encoding in names, caught.value.reason
+    for name in names:
+        data.decode(name)  # every suggestion decodes the bytes
+    assert decode(data, path="a.txt", encoding=encoding) == text
+
+
+@pytest.mark.parametrize("encoding, words", [
+    ("rot13", "not a text encoding"), ("hex", "not a text encoding"), ("base64", "not a text encoding"),
+    ("idna", "idna"), ("punycode", "punycode"), ("no-such-codec", "unknown encoding"),
+])
+@pytest.mark.parametrize("data", [b"\xff\xfe\x80abc\n", b"abc-\xe9\nx", b"xn--+++.x"])
+def test_an_encoding_that_cannot_read_text_is_one_plain_input_error(encoding, words, data):
+    with pytest.raises(InputError) as caught:
+        decode(data, path="a.txt", encoding=encoding)
+    assert caught.value.path == "a.txt" and words in caught.value.reason
+    assert "Error" not in caught.value.reason and "codecs" not in caught.value.reason

@@ -55,6 +55,7 @@ from gui.span_attribute_panel import install_span_attribute_panel
 from gui.stats_dialog import show_statistics
 from storage.model import AnnotatorError, Article, Scheme, Span
 from storage.project import Project
+from storage.team.packets import packet_owner
 
 if TYPE_CHECKING:
     from gui.file_actions import (
@@ -242,7 +243,8 @@ class MainWindow(QMainWindow):
     def _bind(self, project: Project) -> None:
         """Build the document and the two lists for ``project`` and open its first article."""
         self.project = project
-        self.document = AnnotationDocument(project, annotator=self.annotator, parent=self)
+        packet = packet_owner(project)  # a packet edits its annotator's layer, titled with their name
+        self.document = AnnotationDocument(project, annotator=packet[0] if packet else self.annotator, parent=self)
         self.undo_group.addStack(self.document.undo_stack)
         self.undo_group.setActiveStack(self.document.undo_stack)
         self.article_list = ArticleList(project, self)
@@ -261,7 +263,8 @@ class MainWindow(QMainWindow):
         doc.editRefused.connect(self.refused)
         self._remember_project()
         self.reload_scheme()
-        self.setWindowTitle(f"{project.path.stem} — {APP_TITLE}" if project.path else APP_TITLE)
+        title = packet[1] if packet else project.path.stem if project.path else None
+        self.setWindowTitle(f"{title} — {APP_TITLE}" if title else APP_TITLE)
         self.project_label.setText(project.path.stem if project.path else "")
         self._update_done_count()
         last = self.settings.value(self._last_article_key())

@@ -1,4 +1,4 @@
-"""The team commands of ``event-annotator``: ``agreement`` (and, as they land, ``team split``/``merge``).
+"""The team commands of ``event-annotator``: ``team split``, ``team merge`` and ``agreement``.
 
 ``add_commands`` adds the subcommands to main.py's parser and sets ``run`` on each, so main.py
 needs one line to dispatch them and knows nothing of teams.
@@ -21,8 +21,49 @@ def _names(value: str) -> list[str]:
     return names
 
 
+def _share(value: str) -> float:
+    try:
+        share = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number between 0 and 1") from None
+    if not 0 <= share <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
+    return share
+
+
 def add_commands(commands: Any) -> None:
-    """Add ``agreement`` to main.py's subparsers."""
+    """Add ``team`` (split, merge) and ``agreement`` to main.py's subparsers."""
+    from storage.model import STATUSES
+
+    team = commands.add_parser(
+        "team", help="hand out packets to annotators and merge them back",
+        description="Teams without a server: `team split` writes one project file (a packet) per "
+                    "annotator; each annotates theirs in the window; `team merge` takes every packet's "
+                    "annotations back into this project as that annotator's layer.")
+    steps = team.add_subparsers(dest="team_command", title="steps", metavar="STEP", required=True)
+    split = steps.add_parser(
+        "split", help="write one packet per annotator",
+        description="Write one packet per annotator into a folder, balanced: a share of the articles "
+                    "(--overlap) goes to --per-article annotators, to measure agreement; the rest to one. "
+                    "The scheme comes along and is frozen for the round.")
+    split.add_argument("--annotators", type=_names, required=True, metavar="A,B,C", help="annotator names")
+    split.add_argument("--overlap", type=_share, default=0.0, metavar="SHARE",
+                       help="share of articles annotated by several people, e.g. 0.2 (default 0)")
+    split.add_argument("--per-article", type=int, default=2, metavar="N",
+                       help="annotators per overlap article (default 2)")
+    split.add_argument("--status", choices=STATUSES, default=None, help="only articles with this status")
+    split.add_argument("--gold", action="store_true",
+                       help="give each packet the current gold layer as its starting annotations")
+    split.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder for the packets")
+    split.set_defaults(run=run_split)
+    merge = steps.add_parser(
+        "merge", help="take packets back as annotator layers",
+        description="Merge packets: each one's annotations become its annotator's layer, all or nothing "
+                    "per packet. The same packet twice changes nothing; a newer one replaces that "
+                    "annotator's layer on its articles and says what changed. Packets are only read.",
+        epilog="exit status: 0 when every packet merged or was unchanged, 1 when any was refused")
+    merge.add_argument("packets", nargs="+", type=Path, metavar="PACKET")
+    merge.set_defaults(run=run_merge)
     agree = commands.add_parser(
         "agreement", help="inter-annotator agreement between annotator layers",
         description="Pairwise span precision/recall/F1 (exact and overlapping match), Cohen's kappa "
@@ -37,6 +78,25 @@ def add_commands(commands: Any) -> None:
     agree.add_argument("--annotators", type=_names, default=None, metavar="A,B",
                        help="only these annotators' layers (default: all)")
     agree.set_defaults(run=run_agreement)
+
+
+def run_split(project: Any, args: argparse.Namespace) -> int:
+    from storage.team.packets import split
+
+    report = split(project, args.output, annotators=args.annotators, overlap=args.overlap,
+                   per_article=args.per_article, status=args.status, with_gold=args.gold)
+    for line in report.summary_lines():
+        print(line, file=sys.stderr)
+    return 0
+
+
+def run_merge(project: Any, args: argparse.Namespace) -> int:
+    from storage.team.merge import merge_packets
+
+    outcomes = merge_packets(project, args.packets)
+    for outcome in outcomes:
+        print(outcome.line(), file=sys.stderr)
+    return 1 if any(o.state == "refused" for o in outcomes) else 0
 
 
 def run_agreement(project: Any, args: argparse.Namespace) -> int:

@@ -1,0 +1,244 @@
+"""Bringing packets back: each packet's annotations become its annotator's layer in the master.
+
+Per packet, all or nothing, in one transaction of the master; packets are only read (attached
+``mode=ro&immutable=1``, after making sure no window holds them). Idempotent: a packet whose
+layer the master already holds unchanged writes nothing. A newer packet from the same annotator
+replaces that layer's annotations on the packet's articles and says what changed; other layers
+are never touched. Annotations are matched by ``uid``, which survives hand-out and merge.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from sqlite_utils import Database
+
+from storage import schema
+from storage.project import Project, now
+from storage.team import fingerprint
+from storage.team.packets import (
+    ANNOTATOR_KEY,
+    FINGERPRINT_KEY,
+    GOLD,
+    PROJECT_KEY,
+    TeamError,
+    open_elsewhere,
+    readonly_uri,
+)
+
+
+@dataclass
+class MergeOutcome:
+    """What merging one packet did: ``merged``, ``unchanged`` or ``refused`` (with the reason)."""
+
+    path: Path
+    annotator: str | None = None
+    state: str = "refused"
+    reason: str = ""
+    articles: int = 0
+    changes: Counter = field(default_factory=Counter)
+
+    def line(self) -> str:
+        who = f"{self.annotator}: " if self.annotator else ""
+        if self.state == "refused":
+            return f"{self.path}: refused: {self.reason}"
+        if self.state == "unchanged":
+            return f"{self.path}: {who}unchanged ({self.articles} articles already merged as they are)"
+        said = ", ".join(part for part in (
+            _signed("spans", self.changes, "spans"), _signed("events", self.changes, "events"),
+            f"{self.changes['arguments changed']} arguments changed" if self.changes["arguments changed"] else "",
+            f"{self.changes['span attributes changed']} span attributes changed"
+            if self.changes["span attributes changed"] else "",
+            f"{self.changes['statuses changed']} statuses" if self.changes["statuses changed"] else "") if part)
+        return f"{self.path}: {who}merged {self.articles} articles ({said})"
+
+
+def _signed(noun: str, changes: Counter, key: str) -> str:
+    """``spans +12 −1 ~2`` (added, removed, changed), or nothing when none moved."""
+    parts = [f"{sign}{changes[f'{key} {what}']}" for sign, what in (("+", "added"), ("−", "removed"), ("~", "changed"))
+             if changes[f"{key} {what}"]]
+    return f"{noun} {' '.join(parts)}" if parts else ""
+
+
+def merge_packets(project: Project, paths: Sequence[str | Path]) -> list[MergeOutcome]:
+    """Merge each packet into ``project``; a refused packet leaves the master as it was."""
+    outcomes = [MergeOutcome(Path(p)) for p in paths]
+    owners: dict[str, list[MergeOutcome]] = {}
+    for outcome in outcomes:
+        try:
+            outcome.annotator = _check_packet(project, outcome.path)
+            owners.setdefault(outcome.annotator, []).append(outcome)
+        except TeamError as exc:
+            outcome.reason = str(exc)
+    for name, same in owners.items():
+        if len(same) > 1:  # which one is the newer is the user's call, not ours
+            for outcome in same:
+                outcome.reason = (f"{name}'s packet is given {len(same)} times "
+                                  f"({', '.join(str(o.path) for o in same)}); merge one of them")
+    for outcome in outcomes:
+        if outcome.annotator and not outcome.reason:
+            try:
+                _merge_one(project, outcome)
+            except TeamError as exc:
+                outcome.state, outcome.reason = "refused", str(exc)
+    return outcomes
+
+
+def _check_packet(project: Project, path: Path) -> str:
+    """The packet's annotator, or TeamError saying why it cannot be merged."""
+    if not path.is_file():
+        raise TeamError("no such file" if not path.exists() else "not a file")
+    if project.path is not None and path.resolve() == Path(project.path).resolve():
+        raise TeamError("this is the master project itself")
+    if open_elsewhere(path):
+        raise TeamError("the packet is still open in a window (or was not closed cleanly): "
+                        "close it, or open and close it once in Event Annotator, then merge again")
+    if path.stat().st_size == 0:
+        raise TeamError("the file is empty: not a packet")
+    try:
+        conn = sqlite3.connect(readonly_uri(path, immutable=True), uri=True)
+    except sqlite3.Error as exc:
+        raise TeamError(f"cannot open it: {exc}") from exc
+    try:
+        packet = Database(conn)
+        try:
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            tables = set(packet.table_names())
+        except sqlite3.DatabaseError as exc:
+            raise TeamError(f"not an Event Annotator packet, or damaged ({exc})") from exc
+        if ok != "ok":
+            raise TeamError(f"the file is damaged ({ok})")
+        if "settings" not in tables or "_sqlite_migrations" not in tables:
+            raise TeamError("not an Event Annotator project")
+        ours = {m.name for m in schema.migrations.applied(project.db)}
+        theirs = {m.name for m in schema.migrations.applied(packet)}
+        if ours != theirs:
+            raise TeamError("made by another version of Event Annotator; open it once in this version, "
+                            "close it, and merge again")
+        settings = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'team.%'").fetchall())
+        name = settings.get(ANNOTATOR_KEY)
+        if not name:
+            raise TeamError("not a packet: it names no annotator (packets come from `team split`)")
+        if name == GOLD:
+            raise TeamError(f"a packet cannot fill the {GOLD!r} layer")
+        if settings.get(PROJECT_KEY) != project.setting(PROJECT_KEY):
+            raise TeamError(f"{name}'s packet belongs to another project (handed out from "
+                            f"{settings.get('team.master') or 'elsewhere'})")
+        master_summary, packet_summary = fingerprint.summary(project.db), fingerprint.summary(packet)
+        if master_summary != packet_summary:
+            raise TeamError(f"{name}'s packet has another scheme: "
+                            + "; ".join(fingerprint.differences(master_summary, packet_summary)))
+        if not conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
+            raise TeamError(f"{name}'s packet is empty: it holds no articles")
+        return name
+    finally:
+        conn.close()
+
+
+_SPAN_SIGNATURE = 's.uid, m.mid, s.start, s."end", s.label, s.origin, s.taken_from'
+_EVENT_SIGNATURE = "e.uid, m.mid, t.uid, e.type, e.attributes, e.taken_from"
+
+
+def _merge_one(project: Project, outcome: MergeOutcome) -> None:
+    db = project.db
+    name = outcome.annotator
+    db.execute("ATTACH DATABASE ? AS pk", [readonly_uri(outcome.path, immutable=True)])
+    try:
+        with project.transaction():
+            db.execute("DROP TABLE IF EXISTS temp.pk_map")
+            db.execute("CREATE TEMP TABLE pk_map (pid INTEGER PRIMARY KEY, mid INTEGER NOT NULL)")
+            db.execute("INSERT INTO temp.pk_map SELECT p.id, a.id FROM pk.articles p "
+                       "JOIN main.articles a ON a.content_hash = p.content_hash")
+            (mapped,) = db.execute("SELECT count(*) FROM temp.pk_map").fetchone()
+            (total,) = db.execute("SELECT count(*) FROM pk.articles").fetchone()
+            if mapped != total:
+                (title,) = db.execute("SELECT title FROM pk.articles WHERE id NOT IN "
+                                      "(SELECT pid FROM temp.pk_map) ORDER BY id LIMIT 1").fetchone()
+                raise TeamError(f"{name}'s packet holds {total - mapped} article(s) the master does not "
+                                f"have (first: {title!r})")
+            outcome.articles = total
+            outcome.changes = _differences(db, name)
+            if not any(outcome.changes.values()):
+                outcome.state = "unchanged"
+                return  # nothing written: the same packet twice changes nothing
+            _replace_layer(db, name)
+            db.execute("INSERT OR REPLACE INTO layers (name, kind, packet, merged) VALUES (?, 'annotator', ?, ?)",
+                       [name, outcome.path.name, now()])
+            outcome.state = "merged"
+    except sqlite3.IntegrityError as exc:
+        raise TeamError(f"{name}'s packet clashes with annotations already in the master "
+                        f"(a copy of another packet?): {exc}") from exc
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.pk_map")
+        db.execute("DETACH DATABASE pk")
+
+
+def _count(db: Database, sql: str, params: list) -> int:
+    return db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+
+def _differences(db: Database, name: str) -> Counter:
+    """What merging would change in the layer, by uid: added, removed, changed spans/events/statuses."""
+    ours_spans = (f"SELECT {_SPAN_SIGNATURE} FROM main.spans s JOIN temp.pk_map m ON m.mid = s.article_id "
+                  "WHERE s.annotator = ?")
+    theirs_spans = f"SELECT {_SPAN_SIGNATURE} FROM pk.spans s JOIN temp.pk_map m ON m.pid = s.article_id"
+    ours_events = (f"SELECT {_EVENT_SIGNATURE} FROM main.events e JOIN main.spans t ON t.id = e.trigger_id "
+                   "JOIN temp.pk_map m ON m.mid = e.article_id WHERE e.annotator = ?")
+    theirs_events = (f"SELECT {_EVENT_SIGNATURE} FROM pk.events e JOIN pk.spans t ON t.id = e.trigger_id "
+                     "JOIN temp.pk_map m ON m.pid = e.article_id")
+    ours_args = ("SELECT e.uid, a.role, s.uid FROM main.arguments a JOIN main.events e ON e.id = a.event_id "
+                 "JOIN main.spans s ON s.id = a.span_id JOIN temp.pk_map m ON m.mid = e.article_id "
+                 "WHERE e.annotator = ?")
+    theirs_args = ("SELECT e.uid, a.role, s.uid FROM pk.arguments a JOIN pk.events e ON e.id = a.event_id "
+                   "JOIN pk.spans s ON s.id = a.span_id JOIN temp.pk_map m ON m.pid = e.article_id")
+    ours_attrs = ("SELECT s.uid, v.name, v.value FROM main.span_attributes v JOIN main.spans s ON s.id = v.span_id "
+                  "JOIN temp.pk_map m ON m.mid = s.article_id WHERE s.annotator = ?")
+    theirs_attrs = ("SELECT s.uid, v.name, v.value FROM pk.span_attributes v JOIN pk.spans s ON s.id = v.span_id "
+                    "JOIN temp.pk_map m ON m.pid = s.article_id")
+    ours_status = "SELECT article_id, status FROM main.layer_status JOIN temp.pk_map m ON m.mid = article_id WHERE layer = ?"
+    theirs_status = "SELECT m.mid, p.status FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id"
+    changes: Counter = Counter()
+    for what, ours, theirs in (("spans", ours_spans, theirs_spans), ("events", ours_events, theirs_events)):
+        table = "spans" if what == "spans" else "events"
+        alias = "s" if what == "spans" else "e"
+        new_rows = _count(db, f"{theirs} EXCEPT {ours}", [name])
+        ours_uids = (f"SELECT {alias}.uid FROM main.{table} {alias} JOIN temp.pk_map m "
+                     f"ON m.mid = {alias}.article_id WHERE {alias}.annotator = ?")
+        theirs_uids = (f"SELECT {alias}.uid FROM pk.{table} {alias} JOIN temp.pk_map m "
+                       f"ON m.pid = {alias}.article_id")
+        added = _count(db, f"{theirs_uids} EXCEPT {ours_uids}", [name])
+        removed = _count(db, f"{ours_uids} EXCEPT {theirs_uids}", [name])
+        changes[f"{what} added"] = added
+        changes[f"{what} removed"] = removed
+        changes[f"{what} changed"] = new_rows - added  # same uid, other position, label or content
+    changes["arguments changed"] = (_count(db, f"{theirs_args} EXCEPT {ours_args}", [name])
+                                    + _count(db, f"{ours_args} EXCEPT {theirs_args}", [name]))
+    changes["span attributes changed"] = (_count(db, f"{theirs_attrs} EXCEPT {ours_attrs}", [name])
+                                          + _count(db, f"{ours_attrs} EXCEPT {theirs_attrs}", [name]))
+    changes["statuses changed"] = _count(db, f"{theirs_status} EXCEPT {ours_status}", [name])
+    return changes
+
+
+def _replace_layer(db: Database, name: str) -> None:
+    """The layer's annotations on the packet's articles, replaced by the packet's (new local ids)."""
+    # Deleting the spans cascades to their events, arguments and span attributes.
+    db.execute("DELETE FROM main.events WHERE annotator = ? AND article_id IN (SELECT mid FROM temp.pk_map)", [name])
+    db.execute("DELETE FROM main.spans WHERE annotator = ? AND article_id IN (SELECT mid FROM temp.pk_map)", [name])
+    db.execute('INSERT INTO main.spans (article_id, start, "end", label, annotator, created, origin, uid, taken_from) '
+               'SELECT m.mid, s.start, s."end", s.label, ?, s.created, s.origin, s.uid, s.taken_from '
+               "FROM pk.spans s JOIN temp.pk_map m ON m.pid = s.article_id", [name])
+    db.execute("INSERT INTO main.events (article_id, trigger_id, type, attributes, annotator, created, uid, taken_from) "
+               "SELECT m.mid, (SELECT id FROM main.spans WHERE uid = t.uid), e.type, e.attributes, ?, e.created, "
+               "e.uid, e.taken_from FROM pk.events e JOIN pk.spans t ON t.id = e.trigger_id "
+               "JOIN temp.pk_map m ON m.pid = e.article_id", [name])
+    db.execute("INSERT INTO main.arguments (event_id, role, span_id) "
+               "SELECT (SELECT id FROM main.events WHERE uid = e.uid), a.role, (SELECT id FROM main.spans WHERE uid = s.uid) "
+               "FROM pk.arguments a JOIN pk.events e ON e.id = a.event_id JOIN pk.spans s ON s.id = a.span_id")
+    db.execute("INSERT INTO main.span_attributes (span_id, name, value) "
+               "SELECT (SELECT id FROM main.spans WHERE uid = s.uid), v.name, v.value "
+               "FROM pk.span_attributes v JOIN pk.spans s ON s.id = v.span_id")
+    db.execute("INSERT OR REPLACE INTO main.layer_status (article_id, layer, status, updated) "
+               "SELECT m.mid, ?, p.status, p.updated FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id", [name])

@@ -42,7 +42,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
-from gui.colours import readable_text_colour, relative_luminance, visible_on
+from gui.colours import relative_luminance, visible_on
 from gui.event_marks import ArcEnd, connector_path
 from gui.offsets import OffsetMap
 from gui.plain import plain_tooltip

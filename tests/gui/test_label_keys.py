@@ -7,12 +7,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
 
 from gui.main_window import MainWindow
 from storage.project import Project
+from tests.gui.event_helpers import open_window
 
 TEXT = ("Rebels entered the eastern districts of Velmora after heavy fighting.\n"
         "Syria’s prime minister met Mr. O’Brien and Bashar Al-Assad’s envoy in the U.S. on “Sunday” "
@@ -30,7 +30,7 @@ def stored(path: Path) -> list[tuple[int, int, str]]:
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
-    path = tmp_path / "p.sqlite"
+    path = tmp_path / "project.sqlite"
     with Project.open(path) as project:
         project.add_article(text=TEXT, title="Velmora")
     return path
@@ -38,16 +38,7 @@ def path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, path: Path, tmp_path: Path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(Project.open(path), settings=settings, annotator="tester")
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # label keys are window shortcuts
-    window.view.setFocus()
-    return window
+    return open_window(qtbot, tmp_path)[0]
 
 
 def word(text: str, nth: int = 0) -> tuple[int, int]:

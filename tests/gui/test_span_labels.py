@@ -7,9 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontInfo, QPalette, QTextCursor
-from PySide6.QtWidgets import QApplication
 
 from gui.article_view import ArticleView
 from gui.colours import contrast_ratio, readable_text_colour
@@ -20,6 +19,7 @@ from gui.spans import chip_rows
 from storage.model import Span
 from storage.project import Project
 from storage.text import decode, normalise, parse_article
+from tests.gui.event_helpers import open_window
 
 COLOURS = {"ACTOR": "#0072B2", "LOCATION": "#E69F00", "EVENT": "#CC79A7"}
 TEXT = ("BEIRUT — Syria’s prime minister, Mohammed Ghazi Jalali, said the government is ready to hand "
@@ -147,39 +147,31 @@ def test_hidden_labels_give_the_room_back(qtbot) -> None:
 # -- in the window -------------------------------------------------------------------------
 
 
-def open_window(qtbot, tmp_path: Path, text: str = TEXT) -> MainWindow:
-    path = tmp_path / "p.sqlite"
+def window_on(qtbot, tmp_path: Path, text: str = TEXT) -> MainWindow:
+    """The real window (``event_helpers.open_window``) on a project holding ``text``."""
+    path = tmp_path / "project.sqlite"
     if not path.exists():
         with Project.open(path) as project:
             project.add_article(text=text, title="Test")
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(Project.open(path), settings=settings, annotator="tester")
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    window.view.setFocus()
-    return window
+    return open_window(qtbot, tmp_path)[0]
 
 
 def test_view_menu_choice_is_remembered(qtbot, tmp_path: Path) -> None:
-    window = open_window(qtbot, tmp_path)
+    window = window_on(qtbot, tmp_path)
     view_menu = window.view_menu
     labels_menu = next(a.menu() for a in view_menu.actions() if a.menu() and "labels" in a.text())
     short = next(a for a in labels_menu.actions() if a.text().startswith("&Short"))
     short.trigger()
     assert window.view.label_display == "short"
     window.close()
-    again = open_window(qtbot, tmp_path)
+    again = window_on(qtbot, tmp_path)
     assert again.view.label_display == "short" and again.label_display_actions["short"].isChecked()
     again.label_display_actions["hidden"].trigger()
     assert again.view.label_display == "hidden"
 
 
 def test_a_click_on_a_chip_picks_that_one_of_stacked_spans(qtbot, tmp_path: Path) -> None:
-    window = open_window(qtbot, tmp_path)
+    window = window_on(qtbot, tmp_path)
     words = at(TEXT, "Velmora")
     window.view.select_range(*words)
     with qtbot.waitSignal(window.document.spanAdded):
@@ -196,7 +188,7 @@ def test_a_click_on_a_chip_picks_that_one_of_stacked_spans(qtbot, tmp_path: Path
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=found[location_id][1].center().toPoint())
     assert window.document.current_span_id == location_id
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # deletes the one clicked, not the one on top
-    with sqlite3.connect(tmp_path / "p.sqlite") as db:
+    with sqlite3.connect(tmp_path / "project.sqlite") as db:
         assert db.execute("SELECT label FROM spans").fetchall() == [("ACTOR",)]
 
 
@@ -207,7 +199,7 @@ def read_article(path: Path) -> str:
 def test_right_to_left_paragraphs_are_right_aligned_each_in_its_own_direction(qtbot, tmp_path: Path) -> None:
     arabic = read_article(NEWS / "ar_n01003.txt").rstrip("\n")
     text = arabic + "\nAn English paragraph inside the Arabic article stays left to right."
-    window = open_window(qtbot, tmp_path, text)
+    window = window_on(qtbot, tmp_path, text)
     view = window.view
     assert view.document().defaultTextOption().textDirection() == Qt.LayoutDirection.LayoutDirectionAuto
     block, directions = view.document().firstBlock(), []

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import file_dialogs
 from storage.model import STATUSES
 
 # Formats whose extras the dialog offers; other formats grey the checkboxes out.
@@ -164,9 +164,10 @@ class ExportDialog(QDialog):
     def choose_path(self, current: str) -> str:
         """Ask for a destination (a folder for brat); "" if cancelled. Tests replace this method."""
         if writes_folder(self.current_format()):
-            return QFileDialog.getExistingDirectory(self, "Export to folder", current)
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", current)
-        return path
+            chosen = file_dialogs.folder(self, "Export to folder", current)
+        else:
+            chosen = file_dialogs.save_file(self, "Export to", current)
+        return str(chosen) if chosen is not None else ""
 
     def _browse(self) -> None:
         path = self.choose_path(self.path_edit.text())

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMenu,
     QMessageBox,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import file_dialogs
 from gui.export_dialog import ExportDialog, ExportOptions
 from gui.import_dialog import ImportDialog
 from gui.labels_dialog import LabelsDialog
@@ -181,25 +181,20 @@ class FileActions(QObject):
     # -- pickers and messages (replaced in tests) --------------------------------------------
 
     def choose_new_project_path(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self.window, "New project", str(Path(self._start_dir("last_project_dir")) / f"project{PROJECT_SUFFIX}"),
-            PROJECT_FILTER, options=QFileDialog.DontConfirmOverwrite)
-        return Path(name) if name else None
+        return file_dialogs.save_file(
+            self.window, "New project", Path(self._start_dir("last_project_dir")) / f"project{PROJECT_SUFFIX}",
+            PROJECT_FILTER, confirm_overwrite=False)
 
     def choose_project_to_open(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self.window, "Open project",
-                                              self._start_dir("last_project_dir"), PROJECT_FILTER)
-        return Path(name) if name else None
+        return file_dialogs.open_file(self.window, "Open project", self._start_dir("last_project_dir"),
+                                      PROJECT_FILTER)
 
     def choose_import_files(self) -> list[Path]:
-        names, _ = QFileDialog.getOpenFileNames(self.window, "Import articles",
-                                                self._start_dir("last_import_dir"), IMPORT_FILTER)
-        return [Path(n) for n in names]
+        return file_dialogs.open_files(self.window, "Import articles", self._start_dir("last_import_dir"),
+                                       IMPORT_FILTER)
 
     def choose_import_folder(self) -> Path | None:
-        name = QFileDialog.getExistingDirectory(self.window, "Import folder",
-                                                self._start_dir("last_import_dir"))
-        return Path(name) if name else None
+        return file_dialogs.folder(self.window, "Import folder", self._start_dir("last_import_dir"))
 
     def exec_dialog(self, dialog: QDialog) -> bool:
         """Run a dialog modally; True if accepted."""

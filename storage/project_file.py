@@ -20,6 +20,7 @@ import resources
 from storage import read_only as read_only_files
 from storage import schema
 from storage import scheme as scheme_store
+from storage.locks import FileProblem, FileWatch
 from storage.model import ProjectFileError, Scheme, StorageError
 from storage.sqlite_errors import plain_error
 
@@ -58,6 +59,8 @@ class ProjectFile:
                 if not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
                     scheme_store.seed(db, resources.scheme(new_scheme or resources.default_scheme_name()))
         self._data_version = self._read_data_version()
+        # After SQLite took its locks (it has read the file by now); a read-only open takes none.
+        self._watch = FileWatch(path) if path is not None and read_only is None else None
 
     @classmethod
     def open(cls, path: str | Path, *, new_scheme: str | None = None, read_only: bool = False) -> Self:
@@ -116,6 +119,23 @@ class ProjectFile:
                 and read_only_files.changed_since(self.path, self.read_only):
             raise StorageError(f"{self.path} was changed by another program while it was being read; "
                                "what was read may be incomplete: run the command again")
+
+    def file_problem(self) -> FileProblem | None:
+        """None while this connection still holds its locks and its WAL (see ``storage.locks``)."""
+        return self._watch.problem() if self._watch is not None else None
+
+    def reconnect(self) -> None:
+        """Close the connection and open the file again, after ``file_problem`` found one.
+
+        SQLite then takes its locks afresh and uses the WAL that is on disk now. It only does
+        so once *every* connection of this process to the file is closed (it shares their
+        locks), so callers check ``file_problem`` again afterwards.
+        """
+        assert self.path is not None and self.read_only is None
+        self.db.close()
+        # Exactly the setup of a fresh open (pragmas, transaction mode, caches, the watch), so
+        # the two cannot drift apart; the object stays the one the window's parts hold.
+        ProjectFile.__init__(self, Database(self.path), self.path)
 
     def __enter__(self) -> Self:
         return self

@@ -1,0 +1,155 @@
+"""File choosers on the project's own folder keep SQLite's locks, so no edit is lost (issue 7, §1).
+
+The real dialogs, listing the real folder, in the real window; the locks are read from
+/proc/locks and the file from other processes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QFileSystemModel, QToolButton
+
+from gui import file_dialogs
+from gui.main_window import MainWindow
+from storage.project import Project
+from tests.gui.event_helpers import load_sample, word
+from tests.gui.process_helpers import process_locks, read_in_other_process, run_cli
+
+ANOTHER = " date 2025-03-16 Protest in Dorvan\n\nProtesters gathered in Liberty Square.\n"
+
+
+PROJECT_FILES = {"p.sqlite", "p.sqlite-wal", "p.sqlite-shm"}
+
+
+class DialogDriver(QObject):
+    """Waits for a modal file dialog and looks at ``folder`` in it as a user would: the list as
+    the dialog opens, then "All files" and the details view, so the project's own files are
+    shown with their icons and types. Notes this process's locks while the dialog is still
+    open, then cancels it. Bounded: after ~20 s it cancels whatever it sees."""
+
+    def __init__(self, folder: Path, project_path: Path) -> None:
+        super().__init__()
+        self.folder, self.project_path = folder, project_path
+        self.locks_while_listed: list[str] | None = None
+        self.shown_names: set[str] = set()
+        self._all_files = False
+        self.ticks = 0
+        self.timer = QTimer(self)
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        self.ticks += 1
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            return
+        model = dialog.findChild(QFileSystemModel)
+        root = model.index(str(self.folder))
+        self.shown_names = {model.index(row, 0, root).data() for row in range(model.rowCount(root))
+                            if not model.isDir(model.index(row, 0, root))}
+        if not self.shown_names and self.ticks < 1000:
+            return  # the folder is not listed yet
+        dialog.grab()  # painted: every icon asked for
+        if not self._all_files:
+            self._all_files = True
+            types = dialog.findChild(QComboBox, "fileTypeCombo")
+            if types.count() > 1:
+                QTest.keyClick(types, Qt.Key.Key_End)  # "All files (*)", as a user picks it
+                return
+        if not PROJECT_FILES <= self.shown_names and self.ticks < 1000:
+            return
+        dialog.findChild(QToolButton, "detailModeButton").click()
+        dialog.grab()  # painted again, now with the Type column
+        self.locks_while_listed = process_locks(self.project_path)
+        self.timer.stop()
+        dialog.reject()
+
+
+def test_a_dialog_of_ours_lists_the_project_folder_without_touching_the_locks(qtbot, tmp_path):
+    folder = tmp_path / "proj"
+    with Project.open(folder / "p.sqlite") as writer:  # leaves a -wal and -shm, as a crash would
+        load_sample(writer)
+    project = Project.open(folder / "p.sqlite")
+    try:
+        held = process_locks(project.path)
+        assert len(held) == 2  # SQLite's shared lock on the file and its -shm read lock
+
+        # The check can see the fault: a plain Qt dialog drops them both.
+        plain = QFileDialog(None, "Plain", str(folder))
+        plain.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        driver = DialogDriver(folder, project.path)
+        plain.exec()
+        assert driver.shown_names >= PROJECT_FILES
+        assert driver.locks_while_listed == []
+        with qtbot.waitSignal(plain.destroyed):  # else its model, watching the folder, sniffs again
+            plain.deleteLater()
+        project.reconnect()  # SQLite takes them again
+        assert len(process_locks(project.path)) == 2
+
+        ours = file_dialogs.make_dialog(None, "Ours", folder, mode=QFileDialog.FileMode.ExistingFiles)
+        driver = DialogDriver(folder, project.path)
+        ours.exec()
+        assert driver.shown_names >= PROJECT_FILES
+        assert len(driver.locks_while_listed) == 2
+        assert len(process_locks(project.path)) == 2
+    finally:
+        project.close()
+
+
+def test_import_dialog_on_the_project_folder_then_another_process_then_tagging_loses_nothing(
+        qtbot, tmp_path):
+    """The issue's steps: window on proj/p.sqlite, Ctrl+I lists proj/, Cancel; a terminal imports
+    and reads the project and exits; the window tags; another process sees every span."""
+    folder = tmp_path / "proj"
+    project_path = folder / "p.sqlite"
+    with Project.open(project_path) as project:
+        load_sample(project)
+    article = folder / "dorvan.txt"  # the folder holds articles too, as a user's often does
+    article.write_text(ANOTHER, encoding="utf-8")
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    from gui.file_actions import FileActions
+
+    window = MainWindow(Project.open(project_path), settings=settings, annotator="ann")
+    FileActions(window)
+    qtbot.addWidget(window)
+    window.poll_timer.stop()  # nothing may repair the locks behind the test's back
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    connection = window.project.db.conn
+    assert len(process_locks(project_path)) == 2
+
+    driver = DialogDriver(folder, project_path)
+    started = []
+    window.file_actions.jobStarted.connect(started.append)
+    qtbot.keyClick(window.view, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # returns on Cancel
+    assert driver.shown_names >= PROJECT_FILES
+    assert len(driver.locks_while_listed) == 2
+    assert started == []  # cancelled: nothing imported
+    assert len(process_locks(project_path)) == 2
+    assert window.project.db.conn is connection  # kept by the dialog, not repaired afterwards
+
+    imported = run_cli("--project", project_path, "import", article)  # opens, reads, writes, exits
+    assert imported.returncode == 0, imported.stderr
+    stats = run_cli("--project", project_path, "stats")
+    assert stats.returncode == 0 and "articles: 2" in stats.stdout, stats.stdout + stats.stderr
+
+    window.activateWindow()  # label keys are window shortcuts: back in the window after the dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.view.setFocus()
+    for text, key in (("insurgents", Qt.Key.Key_1), ("Damascus", Qt.Key.Key_2), ("entered", Qt.Key.Key_3)):
+        window.view.select_range(*word(window, text))
+        with qtbot.waitSignal(window.document.spanAdded):
+            qtbot.keyClick(window.view, key)
+    acknowledged = {(s.id, s.article_id, s.start, s.end, s.label) for s in window.document.spans.values()}
+    assert len(acknowledged) == 3
+
+    seen, integrity = read_in_other_process(project_path)
+    assert seen == acknowledged
+    assert integrity == ["ok"]
+    window.close()
+    seen_after_quit, integrity = read_in_other_process(project_path)
+    assert seen_after_quit == acknowledged and integrity == ["ok"]

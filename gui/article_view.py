@@ -121,6 +121,12 @@ class ArticleView(QPlainTextEdit):
     def set_article(self, text: str, spans: Iterable[SpanLike], colours: Mapping[str, QColor | str]) -> None:
         """Show ``text`` (normalised, "\\n" line breaks) with ``spans`` tinted in ``colours`` by label."""
         index = SpanIndex(text, spans)  # first: a bad span leaves the view as it was
+        # Drop the selection while the old text and offsets still agree: setPlainText would
+        # report it as changed to position -1 (a reload after another window's edit did so).
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
         self._text = text  # kept: the widget's own text differs (NBSP, separators) and is never read
         self._offsets = OffsetMap(text)
         self._index = index

@@ -216,5 +216,16 @@ def test_right_to_left_paragraphs_are_right_aligned_each_in_its_own_direction(qt
                 assert abs(glyphs.left() - line.x()) < 1.5, (block.blockNumber(), i)
         block = block.next()
     assert directions == [Qt.LayoutDirection.RightToLeft] * (text.count("\n")) + [Qt.LayoutDirection.LeftToRight]
-    # The headline, a QLabel, was already right-aligned for Arabic; the body now matches it.
-    assert window.headline.text() == "Test"
+
+    # Tagging there: a double-click on an Arabic word and a key store the word; its label reads
+    # above where it starts, which in a right-to-left line is its right end.
+    start, end = at(text, "واشنطن")
+    middle = (start_point(view, start + 2) + start_point(view, start + 3)) / 2
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=middle.toPoint())
+    with qtbot.waitSignal(window.document.spanAdded) as added:
+        qtbot.keyClick(view, Qt.Key.Key_2)
+    with sqlite3.connect(tmp_path / "project.sqlite") as db:
+        assert db.execute('SELECT start, "end", label FROM spans').fetchall() == [(start, end, "LOCATION")]
+    _, chip = chips(view)[added.args[0].id]
+    word_right = max(start_point(view, start).x(), start_point(view, end).x())
+    assert abs(chip.right() - word_right) <= 1.5

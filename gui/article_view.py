@@ -187,10 +187,10 @@ class ArticleView(QPlainTextEdit):
         if self._label_display != "hidden" and n < len(self._index.block_starts) and self._index.block_spans(n):
             lo, hi = self._index.block_range(n)
             to_utf16, base = self._offsets.to_utf16, self._offsets.to_utf16(lo)
-            first = layout.lineAt(0)
-            chips = place_chips(self._index.block_spans(n), VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi)),
-                                texts=self._chip_texts, style=style, to_block=lambda cp: to_utf16(cp) - base,
-                                lo=lo, hi=hi, right_to_left=block.textDirection() == Qt.LayoutDirection.RightToLeft,
+            first, lines = layout.lineAt(0), VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi))
+            chips = place_chips(self._index.block_spans(n), lines, texts=self._chip_texts, style=style,
+                                to_block=lambda cp: to_utf16(cp) - base, lo=lo, hi=hi,
+                                right_to_left=block.textDirection() == Qt.LayoutDirection.RightToLeft,
                                 bounds=(first.x(), first.x() + first.width()))
         self._chips[n] = chips
         rows = [0 if self._label_display == "hidden" else 1] * layout.lineCount()
@@ -432,7 +432,8 @@ class ArticleView(QPlainTextEdit):
                 box = style.rect(chip, layout.lineAt(chip.line).y()).translated(rect.topLeft())
                 self.painted_chips.append((chip.span_id, chip.text, box))
                 if box.intersects(clip):
-                    painter.drawPixmap(box.topLeft(), style.pixmap(chip.text, self._highlighter.colour(chip.label), ratio))
+                    fill = self._highlighter.colour(chip.label)
+                    painter.drawPixmap(box.topLeft(), style.pixmap(chip.text, fill, ratio))
 
     def _block_bars(self, block: QTextBlock) -> list[tuple[QRectF, QColor]]:
         """The underline bars of one block, relative to its top-left, computed once per layout."""

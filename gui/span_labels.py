@@ -168,7 +168,8 @@ def place_chips(spans: Iterable[SpanLike], lines: VisualLines, *, texts: dict[st
             i = max(0, bisect_right(lines.starts, a) - 1)
             x = lines.lines[i].cursorToX(a)[0]
             first = [i, x, x]
-        for i, left, right in (lines.runs(to_block(span.start), to_block(min(span.end, hi))) if first is None else ()):
+        runs = lines.runs(to_block(span.start), to_block(min(span.end, hi))) if first is None else ()
+        for i, left, right in runs:  # in bidi text: the first line's pieces, together
             if first is None:
                 first = [i, left, right]
             elif i == first[0]:

@@ -62,6 +62,12 @@ def add_label_display_menu(menu: QMenu, view: ArticleView, settings: QSettings) 
 
         action.triggered.connect(choose)
         actions[display] = action
+    submenu.addSeparator()
+    cycle = submenu.addAction("&Next label style")
+    cycle.setShortcut(QKeySequence("Ctrl+L"))
+    displays = [display for display, _ in LABEL_DISPLAY_CHOICES]
+    cycle.triggered.connect(lambda _c=False: actions[
+        displays[(displays.index(view.label_display) + 1) % len(displays)]].trigger())
     stored = str(settings.value(LABEL_DISPLAY_KEY, "full"))
     stored = stored if stored in actions else "full"
     actions[stored].setChecked(True)

@@ -168,6 +168,9 @@ def test_view_menu_choice_is_remembered(qtbot, tmp_path: Path) -> None:
     assert again.view.label_display == "short" and again.label_display_actions["short"].isChecked()
     again.label_display_actions["hidden"].trigger()
     assert again.view.label_display == "hidden"
+    qtbot.keyClick(again.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Ctrl+L: the next style
+    assert again.view.label_display == "full" and again.label_display_actions["full"].isChecked()
+    assert again.settings.value("label_display") == "full"
 
 
 def test_a_click_on_a_chip_picks_that_one_of_stacked_spans(qtbot, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QMouseEvent
-from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from gui.annotation_list import add_span_actions
 from gui.article_view import ArticleView, snap_selection
@@ -106,13 +106,15 @@ class LabelBar(QToolBar):
         if label.key:
             action.setShortcut(QKeySequence(label.key))
             tip += (f" (key {label.key}; Alt+{label.key} keeps the exact characters;"
-                    f" Shift+{label.key} adds it on top of a label the words already have)")
+                    f" Shift+{label.key} or Shift+click adds it on top of a label the words already have)")
         if label.description:
             tip += f"\n{label.description}"
         # A tooltip is rich text when its first line looks like markup, and label names are user
         # text: a label called "<b>" must show as typed.
         action.setToolTip(plain_tooltip(tip))
-        action.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(name, False, False))
+        # Shift+click on the button stacks, as Shift+key does.
+        action.triggered.connect(lambda _c=False, name=label.name: self.labelTriggered.emit(
+            name, False, bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)))
         self.addAction(action)
         self.host.addAction(action)
         button = self.widgetForAction(action)
@@ -197,6 +199,10 @@ class SpanEditor(QObject):
         target = max(same, key=lambda s: (not doc.events_with_trigger(s.id), s.id == current, s.id))
         if self.document.relabel(target.id, label):
             self.document.select_span(target.id)
+            key = next((l.key for l in self.document.project.scheme.labels if l.name == label and l.key), None)
+            stack = f"; Shift+{key} adds {label} on top instead" if key else ""
+            # Said in the status bar: a newcomer expecting a second span learns what happened and why.
+            self.refuse(f"Relabelled {target.label} → {label} (the selection is exactly that span{stack})")
 
     def delete_current(self) -> None:
         span = self.document.current_span

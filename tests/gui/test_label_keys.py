@@ -98,6 +98,7 @@ def test_a_second_key_on_a_tagged_word_relabels_and_shift_stacks(qtbot, window: 
     with qtbot.waitSignal(window.document.spanChanged):
         key(qtbot, window, Qt.Key.Key_1)
     assert stored(path) == [(*velmora, "ACTOR")]
+    assert "Shift+1 adds ACTOR on top" in window.statusBar().currentMessage()  # says how to stack instead
     assert window.document.undo_stack.undoText() == "Relabel ‘Velmora’ as ACTOR"
     window.document.undo_stack.undo()  # one undo step brings the old label back
     assert stored(path) == [(*velmora, "LOCATION")]
@@ -133,3 +134,20 @@ def test_the_same_label_again_is_refused_not_stacked(qtbot, window: MainWindow, 
 def test_shift_keys_are_listed_with_the_other_shortcuts(window: MainWindow) -> None:
     rows = dict((action, keys) for keys, action in window.shortcut_rows())
     assert rows["Add LOCATION on top (stack)"] == "Shift+2" and rows["Tag exactly as LOCATION"] == "Alt+2"
+
+
+def test_shift_click_on_a_label_button_stacks(qtbot, window: MainWindow, path: Path) -> None:
+    velmora = word("Velmora")
+    window.view.select_range(*velmora)
+    with qtbot.waitSignal(window.document.spanAdded):
+        key(qtbot, window, Qt.Key.Key_2)
+    button = window.label_bar.widgetForAction(window.label_bar.label_actions["EVENT"])
+    window.view.select_range(*velmora)
+    with qtbot.waitSignal(window.document.spanAdded):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier)
+    assert stored(path) == [(*velmora, "EVENT"), (*velmora, "LOCATION")]
+    actor = window.label_bar.widgetForAction(window.label_bar.label_actions["ACTOR"])
+    window.view.select_range(*velmora)
+    with qtbot.waitSignal(window.document.spanChanged):  # a plain click relabels (not the event's trigger)
+        qtbot.mouseClick(actor, Qt.MouseButton.LeftButton)
+    assert stored(path) == [(*velmora, "ACTOR"), (*velmora, "EVENT")]

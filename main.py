@@ -110,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="output file, or folder for brat (default: standard output)")
     exp.add_argument("--status", choices=STATUSES, default=None,
                      help="only articles with this status, e.g. done")
+    exp.add_argument("--layer", default=None, metavar="gold|NAME|all",
+                     help="which annotator layer: gold, one annotator's, or all (default: gold where an "
+                          "article has it, else what it has; native: all)")
     exp.add_argument("--relations", action="store_true",
                      help="doccano only: entities/relations, one relation per event argument")
     exp.add_argument("--docbin", type=Path, default=None, metavar="FILE",
@@ -180,7 +183,7 @@ def _first_interrupt_cancels() -> Iterator[Callable[[], bool]]:
 def _run_export(project, args) -> int:
     from storage.exporting import export_to_path, export_to_stream
 
-    options = dict(status=args.status, relations=args.relations, docbin=args.docbin,
+    options = dict(status=args.status, relations=args.relations, docbin=args.docbin, layer=args.layer,
                    progress=_progress(sys.stderr))
     if args.output is not None:
         report = export_to_path(project, args.format, args.output, **options)

@@ -19,6 +19,12 @@ def project_stats(project: Project) -> dict[str, Any]:
         per_annotator.setdefault(name or "(unknown)", {"spans": 0, "events": 0})["spans"] = n
     for name, n in db.execute("SELECT annotator, count(*) FROM events GROUP BY annotator"):
         per_annotator.setdefault(name or "(unknown)", {"spans": 0, "events": 0})["events"] = n
+    tables = set(db.table_names())
+    if "layer_status" in tables:  # files made before annotator layers have none (read-only opens)
+        for name, articles, done in db.execute(
+                "SELECT layer, count(*), sum(status IN ('done', 'curated')) FROM layer_status GROUP BY layer"):
+            entry = per_annotator.setdefault(name, {"spans": 0, "events": 0})
+            entry["articles"], entry["done"] = articles, done
     by_status = {status: 0 for status in STATUSES}
     by_status.update(counts("SELECT status, count(*) FROM articles GROUP BY status"))
     return {
@@ -30,7 +36,18 @@ def project_stats(project: Project) -> dict[str, Any]:
         "events_by_type": counts("SELECT type, count(*) FROM events GROUP BY type ORDER BY type"),
         "arguments_by_role": counts("SELECT role, count(*) FROM arguments GROUP BY role ORDER BY role"),
         "per_annotator": dict(sorted(per_annotator.items())),
+        "curation": _curation(db),
     }
+
+
+def _curation(db: Any) -> dict[str, int]:
+    """How far adjudication got: articles two or more annotator layers touched, and curated ones."""
+    (layered,) = db.execute(
+        "SELECT count(*) FROM (SELECT article_id FROM spans WHERE coalesce(annotator, '') != 'gold' "
+        "GROUP BY article_id HAVING count(DISTINCT coalesce(annotator, '')) >= 2)").fetchone()
+    (curated,) = db.execute("SELECT count(*) FROM articles WHERE status = 'curated'").fetchone()
+    (gold,) = db.execute("SELECT count(*) FROM spans WHERE annotator = 'gold'").fetchone()
+    return {"articles_with_several_layers": layered, "curated": curated, "gold_spans": gold}
 
 
 def format_stats(stats: dict[str, Any]) -> str:
@@ -43,5 +60,11 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines += [f"  {kind:<12} {n}" for kind, n in stats["events_by_type"].items()]
     lines.append("annotators:" if stats["per_annotator"] else "annotators: none yet")
     lines += [f"  {name:<12} {c['spans']} spans, {c['events']} events"
+              + (f", {c['done']} of {c['articles']} articles done" if "articles" in c else "")
               for name, c in stats["per_annotator"].items()]
+    curation = stats.get("curation")
+    if curation and (curation["articles_with_several_layers"] or curation["curated"]):
+        lines.append(f"curation: {curation['curated']} articles curated; "
+                     f"{curation['articles_with_several_layers']} annotated by two or more; "
+                     f"{curation['gold_spans']} gold spans")
     return "\n".join(lines)

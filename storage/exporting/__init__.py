@@ -34,6 +34,7 @@ from storage.exporting.batches import (
     read_snapshot,
 )
 from storage.frames import frame_problems, problem_kind
+from storage.exporting.layers import ALL, check_layer, choose_layer
 from storage.model import STATUSES, Scheme
 from storage.project import Project
 
@@ -55,7 +56,7 @@ _WRITERS: dict[str, Writer | Callable[..., None]] = {
 
 def export_to_stream(project: Project, fmt: str, stream: TextIO, *, status: str | None = None,
                      relations: bool = False, docbin: Path | None = None,
-                     progress: Progress | None = None) -> ExportReport:
+                     progress: Progress | None = None, layer: str | None = None) -> ExportReport:
     """Write ``fmt`` records to an open text stream (e.g. stdout); a DocBin still goes to its own file.
 
     The stream gets records as they are made, so an error part-way leaves the records before it
@@ -68,18 +69,18 @@ def export_to_stream(project: Project, fmt: str, stream: TextIO, *, status: str 
     name = str(getattr(stream, "name", "<stream>"))
     if docbin is None:
         return _export(project, fmt, stream, name, status=status, relations=relations,
-                       docbin_temp=None, progress=progress)
+                       docbin_temp=None, progress=progress, layer=layer)
     with _AtomicFile(Path(docbin), binary=True) as docbin_file:
         docbin_file.handle.close()  # spaCy writes the DocBin by path
         report = _export(project, fmt, stream, name, status=status, relations=relations,
-                         docbin_temp=docbin_file.temp, progress=progress)
+                         docbin_temp=docbin_file.temp, progress=progress, layer=layer)
         report.docbin = str(docbin)
     return report
 
 
 def export_to_path(project: Project, fmt: str, path: str | Path, *, status: str | None = None,
                    relations: bool = False, docbin: Path | None = None,
-                   progress: Progress | None = None) -> ExportReport:
+                   progress: Progress | None = None, layer: str | None = None) -> ExportReport:
     """Write ``fmt`` records to ``path`` (UTF-8, "\\n" line ends) atomically; return what was written.
 
     On any error ``path`` (and the DocBin path) keep their previous content and no temporary
@@ -90,19 +91,20 @@ def export_to_path(project: Project, fmt: str, path: str | Path, *, status: str 
     if fmt in FOLDER_FORMATS:  # ``path`` is a folder, replaced whole (see brat.AtomicFolder)
         with brat.AtomicFolder(path) as folder:
             return _export(project, fmt, folder.temp, str(path), status=status, relations=relations,
-                           docbin_temp=None, progress=progress)
+                           docbin_temp=None, progress=progress, layer=layer)
     _check_destination(project, path)
     if docbin is not None:
         _check_destination(project, Path(docbin))
     with _AtomicFile(path) as out_file:
         if docbin is None:
             report = _export(project, fmt, out_file.handle, str(path), status=status,
-                             relations=relations, docbin_temp=None, progress=progress)
+                             relations=relations, docbin_temp=None, progress=progress, layer=layer)
         else:
             with _AtomicFile(Path(docbin), binary=True) as docbin_file:
                 docbin_file.handle.close()
                 report = _export(project, fmt, out_file.handle, str(path), status=status,
-                                 relations=relations, docbin_temp=docbin_file.temp, progress=progress)
+                                 relations=relations, docbin_temp=docbin_file.temp, progress=progress,
+                                 layer=layer)
                 report.docbin = str(docbin)
     return report
 
@@ -132,18 +134,26 @@ def _check_destination(project: Project, path: Path) -> None:
 
 
 def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status: str | None,
-            relations: bool, docbin_temp: Path | None, progress: Progress | None) -> ExportReport:
-    """Stream the (filtered) articles through the format's writer, all inside one read snapshot."""
+            relations: bool, docbin_temp: Path | None, progress: Progress | None,
+            layer: str | None = None) -> ExportReport:
+    """Stream the (filtered) articles through the format's writer, all inside one read snapshot.
+
+    ``layer`` chooses the annotator layer (storage.exporting.layers): gold where an article has
+    it by default, every layer for ``native``.
+    """
     report = ExportReport(format=fmt, path=name)
     conn = project.db.conn
     with read_snapshot(conn):
         context = ExportContext(scheme=scheme_store.load(project.db), relations=relations,
                                 docbin=docbin_temp)
         total = count_articles(conn, status)
+        check_layer(conn, layer)
+        chosen = layer if layer is not None else (ALL if fmt == "native" else None)
 
         def articles() -> Iterator[ArticleData]:
             for batch in iter_batches(conn, status=status):
                 for article in batch:
+                    choose_layer(article, chosen)
                     if article.events:
                         count_flagged(article, context.scheme, report)
                 yield from batch

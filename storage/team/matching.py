@@ -9,22 +9,21 @@ compared; for P/R/F1 it requires them, since a match is an agreement.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 Offsets = tuple[int, int]
 MODES = ("exact", "overlap")
 
 
-@dataclass(frozen=True)
-class SpanAnn:
+class SpanAnn(NamedTuple):
+    """A span as agreement sees it (a tuple: 10,000 articles make a million of them)."""
+
     start: int
     end: int
     label: str
 
 
-@dataclass(frozen=True)
-class FrameAnn:
+class FrameAnn(NamedTuple):
     """One event frame as agreement sees it: positions instead of ids, so layers compare."""
 
     trigger: Offsets
@@ -119,25 +118,31 @@ def units(layers: Mapping[str, Sequence[Any]], annotators: Sequence[str], *, mod
     two when an annotator stacked labels at one position).
     """
     present = [name for name in annotators if name in layers]
+    if mode == "exact":  # same position, same unit: a dictionary does it
+        by_position: dict[Any, dict[str, list[Any]]] = {}
+        for name in present:
+            for x in layers[name]:
+                by_position.setdefault(where(x), {}).setdefault(name, []).append(x)
+        return [by_position[key] for key in sorted(by_position)]
+    if len(present) == 2:  # one pair: its one-to-one matches are the units
+        first, second = present
+        a, b = layers[first], layers[second]
+        matched = match(a, b, mode=mode, same_label=False, where=where, label=lambda x: None)
+        paired_a, paired_b = {i for i, _ in matched}, {j for _, j in matched}
+        pairs = [(min(where(a[i]), where(b[j])), {first: [a[i]], second: [b[j]]}) for i, j in matched]
+        pairs += [(where(x), {first: [x]}) for i, x in enumerate(a) if i not in paired_a]
+        pairs += [(where(x), {second: [x]}) for j, x in enumerate(b) if j not in paired_b]
+        pairs.sort(key=lambda p: p[0])
+        return [unit for _, unit in pairs]
     groups = UnionFind()
     for name in present:
         for k in range(len(layers[name])):
             groups.find((name, k))
-    if mode == "exact":
-        by_position: dict[Any, tuple[str, int]] = {}
-        for name in present:
-            for k, x in enumerate(layers[name]):
-                key = where(x)
-                if key in by_position:
-                    groups.union(by_position[key], (name, k))
-                else:
-                    by_position[key] = (name, k)
-    else:
-        for n, first in enumerate(present):
-            for second in present[n + 1:]:
-                for i, j in match(layers[first], layers[second], mode=mode, same_label=False,
-                                  where=where, label=lambda x: None):
-                    groups.union((first, i), (second, j))
+    for n, first in enumerate(present):
+        for second in present[n + 1:]:
+            for i, j in match(layers[first], layers[second], mode=mode, same_label=False,
+                              where=where, label=lambda x: None):
+                groups.union((first, i), (second, j))
     found: dict[Any, dict[str, list[Any]]] = {}
     for name in present:
         for k, x in enumerate(layers[name]):

@@ -182,6 +182,10 @@ def _count(db: Database, sql: str, params: list) -> int:
 
 def _differences(db: Database, name: str) -> Counter:
     """What merging would change in the layer, by uid: added, removed, changed spans/events/statuses."""
+    if not db.execute("SELECT 1 FROM main.spans WHERE annotator = ? AND article_id IN "
+                      "(SELECT mid FROM temp.pk_map) UNION ALL SELECT 1 FROM main.events WHERE annotator = ? "
+                      "AND article_id IN (SELECT mid FROM temp.pk_map) LIMIT 1", [name, name]).fetchone():
+        return _first_time(db, name)  # nothing of the layer there yet: everything is new, no diff to run
     ours_spans = (f"SELECT {_SPAN_SIGNATURE} FROM main.spans s JOIN temp.pk_map m ON m.mid = s.article_id "
                   "WHERE s.annotator = ?")
     theirs_spans = f"SELECT {_SPAN_SIGNATURE} FROM pk.spans s JOIN temp.pk_map m ON m.pid = s.article_id"
@@ -219,6 +223,19 @@ def _differences(db: Database, name: str) -> Counter:
     changes["span attributes changed"] = (_count(db, f"{theirs_attrs} EXCEPT {ours_attrs}", [name])
                                           + _count(db, f"{ours_attrs} EXCEPT {theirs_attrs}", [name]))
     changes["statuses changed"] = _count(db, f"{theirs_status} EXCEPT {ours_status}", [name])
+    return changes
+
+
+def _first_time(db: Database, name: str) -> Counter:
+    count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    changes: Counter = Counter()
+    changes["spans added"] = count("SELECT count(*) FROM pk.spans")
+    changes["events added"] = count("SELECT count(*) FROM pk.events")
+    changes["arguments changed"] = count("SELECT count(*) FROM pk.arguments")
+    changes["span attributes changed"] = count("SELECT count(*) FROM pk.span_attributes")
+    changes["statuses changed"] = _count(
+        db, "SELECT m.mid, p.status FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id EXCEPT "
+            "SELECT article_id, status FROM main.layer_status WHERE layer = ?", [name])
     return changes
 
 

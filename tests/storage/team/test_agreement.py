@@ -170,3 +170,11 @@ def test_text_and_html_reports_show_the_same_figures_and_escape_titles():
     assert "&lt;b&gt;Velmora&lt;/b&gt; &amp; co" in page and "<b>Velmora" not in page
     assert "width:6.00em" in page  # overall exact F1 0.5 drawn as half of the 12em bar
     assert format_text(agreement([], ["ana", "ben"])).startswith("no article has annotations by two")
+
+
+def test_token_units_split_text_as_storage_sentences_does():
+    from storage.sentences import tokens
+    from storage.team.agreement import _TOKEN
+
+    for text in (TEXT, "Mr. Al-Assad left Syria, didn't he? 北京市 grew 3.5% in the U.S. 😊 today."):
+        assert [m.span() for m in _TOKEN.finditer(text)] == tokens(text)

@@ -9,6 +9,7 @@ import pytest
 import main
 from storage.model import Label
 from storage.project import Project
+from storage.stats import format_stats, project_stats
 from storage.team.agreement import agreement
 from storage.team.corpus import read_layers
 from storage.team.merge import merge_packets
@@ -86,6 +87,10 @@ def test_merge_takes_layers_back_is_idempotent_and_replaces_a_newer_packet(maste
     layers = dict(master.db.execute("SELECT annotator, count(*) FROM spans GROUP BY annotator").fetchall())
     assert layers == {"ana": 18, "ben": 18}
     assert master.db.execute("SELECT count(*) FROM layer_status WHERE status = 'done'").fetchone() == (12,)
+    stats = project_stats(master)  # per layer, and how far curation got
+    assert stats["per_annotator"]["ana"] == {"spans": 18, "events": 6, "articles": 6, "done": 6}
+    assert stats["curation"] == {"articles_with_several_layers": 2, "curated": 0, "gold_spans": 0}
+    assert "ana          18 spans, 6 events, 6 of 6 articles done" in format_stats(stats)
     # packets are only read: same bytes, no -wal/-shm beside them
     assert {name: digest(path) for name, path in report.packets.items()} == before
     assert sorted(p.name for p in (tmp_path / "packets").iterdir()) == ["master.ana.sqlite", "master.ben.sqlite"]

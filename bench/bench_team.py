@@ -1,0 +1,191 @@
+"""Team benchmark: merging packets beside a bare ATTACH + INSERT … SELECT, and agreement over a big corpus.
+
+    .venv/bin/python bench/bench_team.py            3 packets × 2,000 articles × 50 spans; 10,000 articles
+    .venv/bin/python bench/bench_team.py --quick    small sizes, for a smoke run
+
+1. merge: ``team merge`` of 3 packets (each 2,000 articles × 50 spans, 5 event frames with an
+   argument per article) into a master, against the bare baseline on a copy of the same master:
+   ATTACH each packet and INSERT … SELECT its spans, events and arguments (ids mapped by uid),
+   one transaction per packet, no checks. Target: ≤ 2×.
+2. agreement: every figure over 10,000 articles annotated by two layers (≈ 20 spans and 3 frames
+   each), read from the file, beside the bare cost of reading the same rows. Target: ≤ 10 s.
+
+Exits 1 when a target is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storage.project import Project  # noqa: E402
+from storage.team.agreement import agreement  # noqa: E402
+from storage.team.corpus import read_layers  # noqa: E402
+from storage.team.merge import merge_packets  # noqa: E402
+from storage.team.packets import split  # noqa: E402
+
+MERGE_TARGET = 2.0
+AGREEMENT_TARGET_S = 10.0
+STAMP = "2024-12-08T10:00:00+00:00"
+WORDS = ("rebels entered the eastern districts of velmora after heavy fighting with the army while "
+         "officials in the capital said little about what would follow next week").split()
+
+
+def article_text(n: int, rng: random.Random, words: int) -> str:
+    return f"Report {n}\n\n" + " ".join(rng.choice(WORDS) for _ in range(words)) + ".\n"
+
+
+def fill_articles(path: Path, count: int, *, words: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    with Project.open(path) as project:
+        rows = []
+        for n in range(count):
+            text = article_text(n, rng, words)
+            rows.append((len(text), f"Report {n}", "new", f"h{n}-{seed}", STAMP, STAMP, text))
+        with project.transaction():
+            project.db.conn.executemany(
+                "INSERT INTO articles (length, title, status, content_hash, created, updated, text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def word_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], None
+    for i, c in enumerate(text):
+        if c.isalnum() and start is None:
+            start = i
+        elif not c.isalnum() and start is not None:
+            bounds.append((start, i))
+            start = None
+    return bounds
+
+
+def annotate(path: Path, layer: str | None, *, spans: int, events: int, seed: int) -> None:
+    """``spans`` spans per article (every ``events``-th word an EVENT with a frame), straight SQL."""
+    rng = random.Random(seed)
+    with Project.open(path) as project, project.transaction():
+        db = project.db.conn
+        for article_id, text in db.execute("SELECT id, text FROM articles").fetchall():
+            bounds = word_bounds(text)
+            chosen = sorted(rng.sample(range(len(bounds)), min(spans, len(bounds))))
+            labels = ["EVENT" if k < events else rng.choice(["ACTOR", "LOCATION"]) for k in range(len(chosen))]
+            rng.shuffle(labels)
+            ids = []
+            for k, label in zip(chosen, labels):
+                start, end = bounds[k]
+                cursor = db.execute('INSERT INTO spans (article_id, start, "end", label, annotator, created) '
+                                    "VALUES (?, ?, ?, ?, ?, ?)", [article_id, start, end, label, layer, STAMP])
+                ids.append((cursor.lastrowid, label))
+            actors = [i for i, label in ids if label == "ACTOR"]
+            for span_id, label in ids:
+                if label != "EVENT":
+                    continue
+                cursor = db.execute("INSERT INTO events (article_id, trigger_id, type, attributes, annotator, created) "
+                                    "VALUES (?, ?, ?, ?, ?, ?)", [article_id, span_id, rng.choice(["FIGHT", "ASSAULT"]),
+                                                                  '{"polarity": "positive"}', layer, STAMP])
+                if actors:
+                    db.execute("INSERT INTO arguments VALUES (?, 'source', ?)", [cursor.lastrowid, rng.choice(actors)])
+
+
+def bare_merge(master: Path, packets: list[Path], names: list[str]) -> None:
+    """The baseline: ATTACH and copy each packet's layer with INSERT … SELECT, nothing else."""
+    db = sqlite3.connect(master, isolation_level=None)
+    for path, name in zip(packets, names):
+        db.execute("ATTACH DATABASE ? AS pk", [f"file:{path}?mode=ro&immutable=1"])
+        db.execute("BEGIN IMMEDIATE")
+        db.execute('INSERT INTO spans (article_id, start, "end", label, annotator, created, origin, uid) '
+                   'SELECT article_id, start, "end", label, ?, created, origin, uid FROM pk.spans', [name])
+        db.execute("INSERT INTO events (article_id, trigger_id, type, attributes, annotator, created, uid) "
+                   "SELECT e.article_id, (SELECT id FROM main.spans WHERE uid = t.uid), e.type, e.attributes, ?, "
+                   "e.created, e.uid FROM pk.events e JOIN pk.spans t ON t.id = e.trigger_id", [name])
+        db.execute("INSERT INTO arguments SELECT (SELECT id FROM main.events WHERE uid = e.uid), a.role, "
+                   "(SELECT id FROM main.spans WHERE uid = s.uid) FROM pk.arguments a "
+                   "JOIN pk.events e ON e.id = a.event_id JOIN pk.spans s ON s.id = a.span_id")
+        db.execute("COMMIT")
+        db.execute("DETACH DATABASE pk")
+    db.close()
+
+
+def bench_merge(folder: Path, *, per_packet: int, spans: int) -> bool:
+    master = folder / "master.sqlite"
+    fill_articles(master, 3 * per_packet, words=300)
+    names = ["ana", "ben", "chen"]
+    with Project.open(master) as project:
+        report = split(project, folder / "packets", annotators=names)
+    packets = [report.packets[n] for n in names]
+    for k, path in enumerate(packets):
+        annotate(path, names[k], spans=spans, events=5, seed=k)
+    copy = folder / "bare.sqlite"
+    shutil.copy(master, copy)
+    started = time.perf_counter()
+    bare_merge(copy, packets, names)
+    bare = time.perf_counter() - started
+    with Project.open(master) as project:
+        started = time.perf_counter()
+        outcomes = merge_packets(project, packets)
+        ours = time.perf_counter() - started
+        again = time.perf_counter()
+        repeat = merge_packets(project, packets)
+        idempotent = time.perf_counter() - again
+        (count,) = project.db.execute("SELECT count(*) FROM spans").fetchone()
+    assert all(o.state == "merged" for o in outcomes), [o.line() for o in outcomes]
+    assert all(o.state == "unchanged" for o in repeat)
+    ratio = ours / bare
+    print(f"merge: 3 packets × {per_packet:,} articles × {spans} spans ({count:,} spans): "
+          f"{ours:.2f} s vs bare ATTACH + INSERT … SELECT {bare:.2f} s = {ratio:.2f}× (target ≤ {MERGE_TARGET}×); "
+          f"the same packets again: {idempotent:.2f} s, unchanged")
+    return ratio <= MERGE_TARGET
+
+
+def bench_agreement(folder: Path, *, articles: int) -> bool:
+    path = folder / "agree.sqlite"
+    fill_articles(path, articles, words=250, seed=7)
+    annotate(path, "ana", spans=20, events=3, seed=11)
+    annotate(path, "ben", spans=20, events=3, seed=11)  # same seed: largely the same choices…
+    with Project.open(path) as project, project.transaction():
+        # …then ben moves a tenth of his spans one word on, so the figures are not all 1.0
+        project.db.execute('UPDATE spans SET start = start + 1, "end" = "end" + 1 '
+                           "WHERE annotator = 'ben' AND id % 10 = 0 AND label != 'EVENT'")
+    with Project.open(path) as project:
+        conn = project.db.conn
+        started = time.perf_counter()
+        rows = 0
+        for _ in conn.execute("SELECT id, title, text FROM articles"):
+            rows += 1
+        for _ in conn.execute('SELECT id, article_id, start, "end", label, annotator FROM spans'):
+            rows += 1
+        for _ in conn.execute("SELECT id, article_id, trigger_id, type, attributes, annotator FROM events"):
+            rows += 1
+        bare = time.perf_counter() - started
+        started = time.perf_counter()
+        report = agreement(read_layers(conn), ["ana", "ben"])
+        ours = time.perf_counter() - started
+    pair = report["pairs"][0]
+    print(f"agreement: {report['articles_compared']:,} double-annotated articles: {ours:.2f} s "
+          f"(target ≤ {AGREEMENT_TARGET_S:.0f} s) vs bare read of the same {rows:,} rows {bare:.2f} s; "
+          f"exact F1 {pair['spans_exact']['overall']['f1']}, token κ {pair['kappa_token']['value']}, "
+          f"α {report['alpha']['exact']['value']}")
+    return ours <= AGREEMENT_TARGET_S and report["articles_compared"] == articles
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = parser.parse_args()
+    per_packet, agree_articles = (200, 500) if args.quick else (2000, 10_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        ok = bench_merge(Path(tmp), per_packet=per_packet, spans=50)
+        ok = bench_agreement(Path(tmp), articles=agree_articles) and ok
+    print("all targets met" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Which annotator layer an export writes: gold where an article has it, else what it has.
+
+A span's or event's layer is its ``annotator`` (``storage/team``). ``layer`` None is the default:
+an article with gold annotations gives only those; any other article gives all it has (one
+layer in an ordinary project, so nothing changes there). ``"all"`` writes every layer (stacked),
+a name writes only that layer. ``native`` writes every layer by default: it must round-trip.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from storage.exporting.batches import ArticleData, ExportError
+
+GOLD = "gold"
+ALL = "all"
+
+
+def check_layer(conn: sqlite3.Connection, layer: str | None) -> None:
+    """Refuse a layer the project does not have, before any file is touched."""
+    if layer is None or layer in (ALL, GOLD):
+        return
+    if not conn.execute("SELECT 1 FROM spans WHERE annotator = ? UNION SELECT 1 FROM events "
+                        "WHERE annotator = ? LIMIT 1", [layer, layer]).fetchone():
+        names = [n for (n,) in conn.execute(
+            "SELECT DISTINCT annotator FROM spans WHERE annotator IS NOT NULL ORDER BY 1")]
+        raise ExportError(f"no layer named {layer!r} (layers: {', '.join(names) or 'none'}; "
+                          f"or {GOLD}, {ALL})")
+
+
+def choose_layer(article: ArticleData, layer: str | None) -> None:
+    """Keep only the chosen layer's spans, the events they trigger and the arguments among them."""
+    if layer == ALL:
+        return
+    if layer is None:
+        if not any(span.annotator == GOLD for span in article.spans):
+            return
+        layer = GOLD
+    article.spans = [span for span in article.spans if span.annotator == layer]
+    kept = {span.id for span in article.spans}
+    article.events = [event for event in article.events if event.trigger_id in kept]
+    for event in article.events:
+        event.arguments[:] = [argument for argument in event.arguments if argument.span_id in kept]
+    article.span_attributes = {k: v for k, v in article.span_attributes.items() if k in kept}

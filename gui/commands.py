@@ -7,15 +7,14 @@ first run got, so later commands that name those ids stay valid.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
+from gui.document import STORE_ERRORS, AnnotationDocument
 from gui.plain import menu_text, quote
-from storage.model import AnnotatorError, Event, RemovedSpan, Span
-
-if TYPE_CHECKING:
-    from gui.document import AnnotationDocument
+from storage.model import Event, RemovedSpan, SchemeError, Span, StorageError
 
 
 def _quote(text: str) -> str:
@@ -24,12 +23,20 @@ def _quote(text: str) -> str:
 
 
 class StoreCommand(QUndoCommand):
-    """Base: ``_do``/``_undo`` talk to the store and then tell the document."""
+    """Base: ``_do``/``_undo`` talk to the store and then tell the document.
+
+    Undo and redo run inside ``QUndoStack``, which moves its index whatever happens, so a step
+    the store refuses is handled here (``_guarded``): when its target is gone or no longer fits
+    (another window deleted the span, changed the scheme) the command leaves the stack and the
+    status bar says why; when the refusal may pass (the disk is full, another program holds the
+    lock) the stack is put back where it was, so the same Ctrl+Z tries again.
+    """
 
     def __init__(self, doc: "AnnotationDocument", text: str) -> None:
         super().__init__(text)
         self.doc = doc
         self._skip_next_redo = False
+        self._skip_next_undo = False
 
     def first(self) -> None:
         """Run the edit once; raises AnnotatorError when the store refuses it."""
@@ -40,18 +47,41 @@ class StoreCommand(QUndoCommand):
         if self._skip_next_redo:  # push() calls redo() right after first() already ran
             self._skip_next_redo = False
             return
-        self._guarded(self._do)
+        self._guarded(self._do, "redo")
 
     def undo(self) -> None:
-        self._guarded(self._undo)
+        if self._skip_next_undo:  # a refused redo being taken back: nothing was done
+            self._skip_next_undo = False
+            return
+        self._guarded(self._undo, "undo")
 
-    def _guarded(self, step: Any) -> None:
+    def _guarded(self, step: Any, verb: str) -> None:
+        doc = self.doc
+        why_not = doc.file_unsafe()
         try:
+            if why_not is not None:
+                raise StorageError(why_not)
             step()
-        except (AnnotatorError, KeyError) as exc:
-            # Another window may have changed the file meanwhile; say so rather than crash.
-            self.doc.editRefused.emit(f"could not {self.text().lower()}: {exc}")
-            self.setObsolete(True)
+        except STORE_ERRORS as exc:
+            plain = doc.plain(exc)
+            if isinstance(exc, (KeyError, SchemeError)):  # gone, or no longer fits: it never will
+                doc.editRefused.emit(f"Cannot {verb} “{self.text()}”: {plain}")
+                self.setObsolete(True)  # QUndoStack drops it; the commands around it stay
+                doc.resync()
+            else:
+                doc.editRefused.emit(f"Could not {verb} “{self.text()}”: {plain}. "
+                                     f"It is still on the undo stack; try again.")
+                QTimer.singleShot(0, lambda: self._step_back(verb))
+
+    def _step_back(self, verb: str) -> None:
+        """Move the stack back over this command without running it (its step was refused)."""
+        stack = self.doc.undo_stack
+        if verb == "undo" and stack.index() < stack.count() and stack.command(stack.index()) is self:
+            self._skip_next_redo = True
+            stack.redo()
+        elif verb == "redo" and stack.index() > 0 and stack.command(stack.index() - 1) is self:
+            self._skip_next_undo = True
+            stack.undo()
 
     def _do(self) -> None:
         raise NotImplementedError

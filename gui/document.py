@@ -8,14 +8,19 @@ the signal. So what the window shows is always what is on disk.
 """
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from gui.spans import span_order
-from storage.model import Article, Event, Span
+from storage.model import AnnotatorError, Article, Event, Span, StorageError
 from storage.project import Project
+from storage.sqlite_errors import plain_error
+
+# What the store can raise when the file, the disk or another program refuses an edit.
+STORE_ERRORS = (AnnotatorError, KeyError, sqlite3.Error)
 
 
 class AnnotationDocument(QObject):
@@ -31,6 +36,7 @@ class AnnotationDocument(QObject):
     currentEventChanged = Signal(object)  # Event | None
     statusChanged = Signal(int, str)  # article id, status
     editRefused = Signal(str)  # a readable reason why an edit did not happen
+    fileReopened = Signal(str)  # why the project file was reopened before a write (storage.locks)
 
     def __init__(self, project: Project, *, annotator: str | None = None,
                  parent: QObject | None = None) -> None:
@@ -88,8 +94,46 @@ class AnnotationDocument(QObject):
         self.currentSpanChanged.emit(None)
         self.currentEventChanged.emit(None)
 
+    def take_in_changes(self) -> bool:
+        """Show what another window or process changed in this article; True if anything had.
+
+        Only the differences are signalled, by id, as if this window had made them: views
+        update in place (selection and scroll stay) and the undo history stays. An undo whose
+        target is gone since says so when it runs (``gui.commands``). A deleted article closes.
+        """
+        if self.article is None:
+            return False
+        try:
+            article = self.project.article(self.article.id)
+        except KeyError:  # deleted elsewhere (MissingError)
+            self.open_article(None)
+            return True
+        spans = {s.id: s for s in self.project.spans(article.id)}
+        events = {e.id: e for e in self.project.events(article.id)}
+        # Mirrors the order of the window's own edits: listeners never see an event that names
+        # a span they have not been told about, nor a span gone while an event still names it.
+        gone_events = [i for i in self.events if i not in events]
+        for event_id in gone_events:
+            self._event_removed(event_id)
+        new_spans = [s for i, s in spans.items() if self.spans.get(i) != s]
+        for span in new_spans:
+            (self._span_changed if span.id in self.spans else self._span_added)(span)
+        new_events = [e for i, e in events.items() if self.events.get(i) != e]
+        for event in new_events:
+            self._event_changed(event)
+        gone_spans = [self.spans.pop(i) for i in list(self.spans) if i not in spans]
+        for span in gone_spans:
+            if self.current_span_id == span.id:
+                self.select_span(None)
+            self.spanRemoved.emit(span)
+        status_changed = article != self.article
+        self.article = article
+        if status_changed:
+            self.statusChanged.emit(article.id, article.status)
+        return bool(gone_events or new_spans or new_events or gone_spans or status_changed)
+
     def reload(self) -> None:
-        """Re-read the article after another window or process changed the file."""
+        """Re-read the article from scratch; the undo history goes (see ``take_in_changes``)."""
         if self.article is not None:
             current_span, current_event = self.current_span_id, self.current_event_id
             self.open_article(self.article.id)
@@ -116,26 +160,80 @@ class AnnotationDocument(QObject):
         self.currentEventChanged.emit(self.current_event)
 
     def set_status(self, status: str) -> None:
+        """Set the article's status; raises AnnotatorError (in words) when it cannot be saved."""
         if self.article is None:
             return
-        self.project.set_status(self.article.id, status)
-        self.article = self.project.article(self.article.id)
+        why_not = self.file_unsafe()
+        if why_not is not None:
+            raise StorageError(f"Not saved: {why_not}")
+        try:
+            self.project.set_status(self.article.id, status)
+            self.article = self.project.article(self.article.id)
+        except sqlite3.Error as exc:
+            raise self.plain(exc) from exc
         self.statusChanged.emit(self.article.id, status)
+
+    # -- the file under the edits ------------------------------------------------------------
+
+    def file_unsafe(self) -> str | None:
+        """Before a write: None when the project file is safe to write through this connection,
+        else why not. Lost locks or a WAL replaced by another program (``storage.locks``: e.g.
+        something in this process opened and closed the file) are repaired by reopening the
+        file when that works; an edit is never written into a deleted file."""
+        problem = self.project.file_problem()
+        if problem is None:
+            return None
+        try:
+            self.project.reconnect()
+            still = self.project.file_problem()
+        except STORE_ERRORS as exc:
+            return f"{problem.message}, and reopening it failed: {self.plain(exc)}"
+        if still is not None:  # e.g. an import of this window still has the file open
+            return f"{still.message}; wait for the import or export to end, or reopen the project"
+        self.fileReopened.emit(f"{problem.message}; reopened it, nothing was lost")
+        return None
+
+    def plain(self, exc: BaseException) -> AnnotatorError:
+        """A store error as our error type, in the user's words."""
+        if isinstance(exc, AnnotatorError):
+            return exc
+        if isinstance(exc, sqlite3.DatabaseError):
+            plain = plain_error(self.project.path, exc)
+            if isinstance(plain, AnnotatorError):
+                return plain
+        if isinstance(exc, KeyError):  # a row looked up by id is gone
+            return StorageError(f"{exc.args[0] if exc.args else exc} (deleted, perhaps in another window)")
+        return StorageError(f"the project could not be read or written ({exc})")
 
     # -- user-level edits: each pushes one undoable command --------------------------------
 
     def _push(self, command: Any) -> bool:
-        """Run a command once and, if the store accepted it, put it on the undo stack."""
-        from storage.model import AnnotatorError
+        """Run a command once and, if the store accepted it, put it on the undo stack.
 
+        The one place the window's edits reach the store: whatever the store, the disk or
+        another program refuses ends here as a message (``editRefused``), never as a traceback.
+        """
+        why_not = self.file_unsafe()
+        if why_not is not None:
+            self.editRefused.emit(f"Not saved: {why_not}")
+            return False
         try:
             command.first()
-        except AnnotatorError as exc:
-            self.editRefused.emit(str(exc))
+        except STORE_ERRORS as exc:
+            self.editRefused.emit(str(self.plain(exc)))
+            if not isinstance(exc, AnnotatorError) or isinstance(exc, KeyError):
+                self.resync()  # what is shown may be behind the file: show the file
             return False
         self.undo_stack.push(command)
         self._mark_started()
         return True
+
+    def resync(self) -> None:
+        """After a failed step: bring the cache back to what is on disk, if the disk lets us."""
+        try:
+            self.take_in_changes()
+        except STORE_ERRORS as exc:
+            self.editRefused.emit(str(self.plain(exc)))
 
     def _mark_started(self) -> None:
         """The first edit of a ``new`` article makes it ``in_progress``; merely opening it does not.
@@ -145,8 +243,6 @@ class AnnotationDocument(QObject):
         Undo does not turn the article back to ``new``: someone has worked on it, and the list
         should show that (a status is not an undo step anywhere in the window).
         """
-        from storage.model import AnnotatorError
-
         if self.article is None or self.article.status != "new":
             return
         try:

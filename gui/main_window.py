@@ -46,7 +46,7 @@ from gui.annotation_list import AnnotationList
 from gui.assist import install_assist
 from gui.article_list import STATUS_NAMES, ArticleList
 from gui.article_view import ArticleView
-from gui.document import AnnotationDocument
+from gui.document import STORE_ERRORS, AnnotationDocument
 from gui.event_panel import install_event_panel
 from gui.find_bar import FindBar
 from gui.label_bar import LabelBar, SpanEditor, add_label_display_menu
@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         doc.currentSpanChanged.connect(self._current_span_changed)
         doc.statusChanged.connect(self._status_changed)
         doc.editRefused.connect(self.refused)
+        doc.fileReopened.connect(self._file_reopened)
         self._remember_project()
         self.reload_scheme()
         title = packet[1] if packet else project.path.stem if project.path else None
@@ -269,7 +270,7 @@ class MainWindow(QMainWindow):
         self._update_done_count()
         last = self.settings.value(self._last_article_key())
         try:
-            self.open_article(int(last) if last is not None else self._first_article())
+            self.document.open_article(int(last) if last is not None else self._first_article())
         except KeyError:  # the article shown last time was deleted since
             self.open_article(self._first_article())
 
@@ -307,7 +308,11 @@ class MainWindow(QMainWindow):
 
     def open_article(self, article_id: int | None) -> None:
         """Show an article (None: nothing); its status stays as it is until the first edit."""
-        self.document.open_article(article_id)
+        try:
+            self.document.open_article(article_id)
+        except STORE_ERRORS as exc:  # deleted by another program since the list was drawn, say
+            self.refused(f"Could not open the article: {self.document.plain(exc)}")
+            self.refresh_articles()
 
     def refused(self, message: str) -> None:
         """Tell the user why an edit did not happen, in the status bar (never a modal dialog)."""
@@ -357,12 +362,24 @@ class MainWindow(QMainWindow):
     def poll_external_changes(self) -> bool:
         """Pick up what another window or process wrote to the project; True if anything had changed.
 
+        First makes sure the file is still safely ours (``AnnotationDocument.file_unsafe``:
+        lost locks are repaired here, within a poll, before another program can act on them).
         Skipped while our own import or export runs: its worker writes through a connection of
         its own, which SQLite counts as "another" one; ``take_in_own_changes`` follows it instead.
         """
-        if self._own_job_running() or not self.project.changed_elsewhere():
+        if self._own_job_running():
             return False
-        self._take_in_changes()
+        try:
+            why_not = self.document.file_unsafe()
+            if why_not is not None:
+                self.refused(f"Edits are not being saved: {why_not}")
+                return False
+            if not self.project.changed_elsewhere():
+                return False
+            self._take_in_changes()
+        except STORE_ERRORS as exc:  # e.g. the disk went away: say so, every poll, never a traceback
+            self.refused(f"Could not read the project: {self.document.plain(exc)}")
+            return False
         self.statusBar().showMessage("Another window or program changed this project; updated", MESSAGE_MS)
         return True
 
@@ -378,31 +395,21 @@ class MainWindow(QMainWindow):
         if not self.poll_external_changes():
             self.statusBar().showMessage("No changes on disk", MESSAGE_MS)
 
+    def _file_reopened(self, message: str) -> None:
+        """The document reopened the project file before a write: show what others wrote meanwhile."""
+        self.project.changed_elsewhere()  # a fresh connection: its version counter starts anew
+        self._take_in_changes()
+        self.refused(message)
+
     def _take_in_changes(self) -> None:
-        """Re-read what may have changed on disk: scheme, the open article, the list."""
+        """Re-read what may have changed on disk: scheme, the open article (in place, keeping its
+        undo history: ``AnnotationDocument.take_in_changes``), the list."""
         if self.project.scheme != self._shown_scheme:
             self.reload_scheme()
-        article = self.document.article
-        if article is not None and self._changed_on_disk(article):
-            scroll = self.view.verticalScrollBar().value()
-            try:
-                self.document.reload()
-            except KeyError:  # the article was deleted elsewhere
-                self.open_article(None)
-            self.view.verticalScrollBar().setValue(scroll)
+        self.document.take_in_changes()
         self.refresh_articles()
         if self.document.article is None and self.article_list.model.rowCount():
             self.open_article(self._first_article())  # the first articles arrived in an empty window
-
-    def _changed_on_disk(self, article: Article) -> bool:
-        # Reloading clears the undo history, so only do it when this article really changed.
-        try:
-            stored = self.project.article(article.id)
-        except KeyError:
-            return True
-        return (stored.status != article.status
-                or {s.id: s for s in self.project.spans(article.id)} != self.document.spans
-                or {e.id: e for e in self.project.events(article.id)} != self.document.events)
 
     # -- document → widgets ------------------------------------------------------------------
 

@@ -54,3 +54,34 @@ def read_in_other_process(path: Path) -> tuple[set[tuple[int, int, int, int, str
                           timeout=120, check=True)
     found = json.loads(done.stdout)
     return {tuple(row) for row in found["spans"]}, [row[0] for row in found["integrity"]]
+
+
+def run_in_other_process(code: str, *args: object) -> str:
+    """Run ``code`` (with ``sys.argv[1:] == args``) in a fresh interpreter on our modules; its stdout."""
+    done = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+_HOLD_LOCK = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")  # the write lock, as a long import in another program holds it
+print("holding", flush=True)
+sys.stdin.readline()
+db.execute("ROLLBACK")
+"""
+
+
+class WriteLockHolder:
+    """Another program holding the project's write lock until ``release()``."""
+
+    def __init__(self, path: Path) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(path)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout.readline() == "holding\n"
+
+    def release(self) -> None:
+        if self.process.returncode is None:
+            self.process.communicate("\n", timeout=60)

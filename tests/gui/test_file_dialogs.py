@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QFileSystemM
 from gui import file_dialogs
 from gui.main_window import MainWindow
 from storage.project import Project
-from tests.gui.event_helpers import load_sample, word
+from tests.gui.event_helpers import load_sample, open_window, word
 from tests.gui.process_helpers import process_locks, read_in_other_process, run_cli
 
 ANOTHER = " date 2025-03-16 Protest in Dorvan\n\nProtesters gathered in Liberty Square.\n"
@@ -153,3 +153,48 @@ def test_import_dialog_on_the_project_folder_then_another_process_then_tagging_l
     window.close()
     seen_after_quit, integrity = read_in_other_process(project_path)
     assert seen_after_quit == acknowledged and integrity == ["ok"]
+
+
+def sniff_like_qt(path: Path) -> None:
+    """What Qt's type sniffing did to the project's files: open, read a few bytes, close."""
+    for name in (path, f"{path}-shm", f"{path}-wal"):
+        with open(name, "rb") as sniffed:
+            sniffed.read(16)
+
+
+def test_locks_lost_some_other_way_are_noticed_before_the_next_edit_which_reaches_the_file(qtbot, tmp_path):
+    """Defence in depth: whatever drops the locks (a plugin, a file manager's drag, a future
+    dialog), the window reopens the file before it writes, never into a deleted WAL."""
+    with Project.open(tmp_path / "project.sqlite") as project:
+        load_sample(project)
+    window, _panel = open_window(qtbot, tmp_path)
+    window.poll_timer.stop()
+    path = window.project.path
+    sniff_like_qt(path)
+    assert process_locks(path) == []
+    article = tmp_path / "dorvan.txt"
+    article.write_text(ANOTHER, encoding="utf-8")
+    assert run_cli("--project", path, "import", article).returncode == 0  # it deletes the WAL on exit
+
+    window.view.select_range(*word(window, "insurgents"))
+    with qtbot.waitSignal(window.document.spanAdded):
+        qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert "reopened it, nothing was lost" in window.statusBar().currentMessage()
+    assert len(process_locks(path)) == 2
+    assert window.article_list.model.total == 2  # what the other program wrote is shown too
+    seen, integrity = read_in_other_process(path)
+    assert {(s.id, s.start, s.end, s.label) for s in window.document.spans.values()} == \
+        {(span_id, start, end, label) for span_id, _article, start, end, label in seen}
+    assert len(seen) == 1 and integrity == ["ok"]
+
+
+def test_a_poll_repairs_lost_locks_before_another_program_can_act_on_them(qtbot, tmp_path):
+    with Project.open(tmp_path / "project.sqlite") as project:
+        load_sample(project)
+    window, _panel = open_window(qtbot, tmp_path)
+    window.poll_timer.stop()
+    sniff_like_qt(window.project.path)
+    assert process_locks(window.project.path) == []
+    window.poll_external_changes()  # what the timer does every two seconds
+    assert len(process_locks(window.project.path)) == 2
+    assert "reopened it" in window.statusBar().currentMessage()

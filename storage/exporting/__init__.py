@@ -5,6 +5,7 @@
     doccano  doccano JSON Lines, labels or entities/relations (doccano.py)
     hf-bio   Hugging Face token classification, one sentence per record, IOB2 (hf_bio.py)
     events   one record per event frame with role mentions and offsets (events.py)
+    plover   PLOVER 2.0 event records: actor/recipient entities, mode, context, quad, scale (plover.py)
     brat     a folder: brat standoff .txt + .ann per article and annotation.conf (brat.py)
 
 Articles are read in id order in batches (``batches.py``), so memory stays flat however large
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import IO, Callable, Iterator, TextIO
 
 from storage import scheme as scheme_store
-from storage.exporting import brat, doccano, events, hf_bio, native, spacy_format
+from storage.exporting import brat, doccano, events, hf_bio, native, plover, spacy_format
 from storage.exporting.batches import (
     ArticleData,
     ExportContext,
@@ -41,7 +42,7 @@ from storage.project import Project
 __all__ = ["FOLDER_FORMATS", "FORMATS", "ExportError", "ExportReport", "export_to_path",
            "export_to_stream"]
 
-FORMATS: tuple[str, ...] = ("native", "spacy", "doccano", "hf-bio", "events")  # one file (or stream)
+FORMATS: tuple[str, ...] = ("native", "spacy", "doccano", "hf-bio", "events", "plover")  # one file (or stream)
 FOLDER_FORMATS: tuple[str, ...] = ("brat",)  # a folder of files: export_to_path only
 
 _WRITERS: dict[str, Writer | Callable[..., None]] = {
@@ -50,6 +51,7 @@ _WRITERS: dict[str, Writer | Callable[..., None]] = {
     "doccano": doccano.write,
     "hf-bio": hf_bio.write,
     "events": events.write,
+    "plover": plover.write,
     "brat": brat.write,  # gets the (temporary) folder instead of a stream
 }
 

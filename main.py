@@ -50,6 +50,9 @@ formats (one JSON record per line, UTF-8, offsets in code points, end exclusive)
   hf-bio   one sentence per record {"id", "tokens", "ner_tags"}, IOB2 tags;
            spans BIO cannot hold (nested, overlapping) are dropped and counted
   events   one record per event frame: type, trigger, roles, attributes, sentence
+  plover   PLOVER 2.0 records, one per event: actor/recipient entities (code, sector,
+           identifier_id), event, mode, context, event_loc, quad_code, event_scale,
+           text_info offsets, coder, coded_date; needs a PLOVER scheme
   brat     a folder (-o DIR): <id>.txt and <id>.ann (brat standoff) per article
            and annotation.conf; replaces only an empty folder or a brat export
 """

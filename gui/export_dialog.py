@@ -37,6 +37,7 @@ DESCRIPTIONS = {
     "doccano": "doccano JSON Lines: [start, end, label] per span, or entities and relations.",
     "hf-bio": "Hugging Face token classification: one sentence per record, IOB2 tags.",
     "events": "One record per event frame: type, trigger, role mentions, offsets, attributes.",
+    "plover": "PLOVER 2.0 event records: actor, recipient, event, mode, context, quad, scale, offsets.",
     "brat": "brat standoff: a folder with .txt + .ann per article and annotation.conf.",
 }
 _SUFFIX = ".jsonl"  # the file formats are JSON Lines; a DocBin gets ".spacy"; brat is a folder

@@ -33,6 +33,14 @@ class Format:
         return getattr(importlib.import_module(module), function)
 
 
+def _is_plover(record: Any) -> bool:
+    """A PLOVER event record (ours: actor/text_info; the gold standard's: source/eventText), or a list of them."""
+    if isinstance(record, list):
+        record = next((r for r in record if isinstance(r, dict) and r.get("event") != "DOCUMENT"), None)
+    return isinstance(record, dict) and "event" in record and (
+        "actor" in record or "text_info" in record or "eventText" in record)
+
+
 def _is_native(record: Any) -> bool:
     return isinstance(record, dict) and ("scheme" in record or "text" in record)
 
@@ -64,6 +72,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("text", "plain text", (".txt",), "storage.importing.text:run", shared_round=True),
     Format("native", "native JSONL", (".jsonl",), "storage.importing.native:run", sniff=_is_native),
     Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt"),
+    Format("plover", "PLOVER event records", (".jsonl", ".json"), "storage.importing.plover:run", sniff=_is_plover),
 )}
 
 # Tried in this order when an extension is shared; the first whose sniff accepts the record wins,

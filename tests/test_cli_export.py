@@ -40,7 +40,7 @@ def run(*argv: str) -> int:
     return main.main([str(a) for a in argv])
 
 
-EXPECTED_LINES = {"native": 3, "spacy": 2, "doccano": 2, "hf-bio": 3, "events": 1}
+EXPECTED_LINES = {"native": 3, "spacy": 2, "doccano": 2, "hf-bio": 3, "events": 1, "plover": 1}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -28,8 +28,9 @@ Decisions where the manual leaves room (it invites extra named fields):
   ``cite_info.codebook`` the scheme's name and version ("PLOVER-2.0").
 * ``id`` is ``ea-<article id>-<event id>``.
 
-A project whose scheme has no ``actor`` role (made before PLOVER 2.0: source/target) is refused
-with the command that upgrades it.
+A project made before PLOVER 2.0 (roles source/target, 18 older categories) still exports: its
+``source`` is written as ``actor``, ``target`` as ``recipient``, a category PLOVER 2.0 lacks as it is
+(its ``quad_code``/``event_scale`` null); ``event-annotator scheme upgrade-plover`` converts it for good.
 """
 from __future__ import annotations
 
@@ -37,12 +38,13 @@ from bisect import bisect_right
 from typing import Any, Iterable, TextIO
 
 import resources
-from storage.exporting.batches import ArticleData, ExportContext, ExportError, ExportReport, json_line
+from storage.exporting.batches import ArticleData, ExportContext, ExportReport, json_line
 from storage.model import Scheme
 from storage.sentences import sentences
 
 AUXILIARY = "auxiliary"
-ENTITY_ROLES = ("actor", "recipient")
+# Record field -> the project roles that fill it, first present wins (older schemes: source/target).
+ENTITY_ROLES = {"actor": ("actor", "source"), "recipient": ("recipient", "target")}
 
 
 def record_id(article_id: int, event_id: int) -> str:
@@ -56,12 +58,10 @@ def codebook(scheme: Scheme) -> str:
     return f"{scheme.name}-{scheme.version}" if scheme.version else scheme.name
 
 
-def check_scheme(scheme: Scheme) -> None:
+def entity_roles(scheme: Scheme) -> dict[str, str]:
+    """Record field ("actor", "recipient") -> the project's role that fills it."""
     names = {role.name for role in scheme.roles}
-    if "actor" not in names:
-        raise ExportError("the plover format needs PLOVER 2.0's roles (actor, recipient); this project's "
-                          f"scheme has {', '.join(sorted(names)) or 'none'}: run "
-                          "`event-annotator --project FILE scheme upgrade-plover` first")
+    return {field: next((r for r in roles if r in names), roles[0]) for field, roles in ENTITY_ROLES.items()}
 
 
 def event_scale(tables: dict[str, Any], event_type: str | None, modes: list[str]) -> float | None:
@@ -99,6 +99,7 @@ def article_records(article: ArticleData, scheme: Scheme, tables: dict[str, Any]
     """The PLOVER records of one article's events, in trigger text order."""
     if not article.events:
         return []
+    roles = entity_roles(scheme)
     text = article.text
     spans = {span.id: span for span in article.spans}
     story, bounds = _story(text)
@@ -118,9 +119,9 @@ def article_records(article: ArticleData, scheme: Scheme, tables: dict[str, Any]
             "id": record_id(article.id, event.id),
             "date": attributes.get("date") or article.date,
         }
-        for role in ENTITY_ROLES:
-            record[role] = [_entity(text, span, article.span_attributes.get(span.id, {}))
-                            for span in filled.get(role, [])]
+        for field, role in roles.items():
+            record[field] = [_entity(text, span, article.span_attributes.get(span.id, {}))
+                             for span in filled.get(role, [])]
         record["event"] = [event.type] if event.type is not None else []
         record["mode"] = modes
         record["context"] = contexts
@@ -149,7 +150,6 @@ def article_records(article: ArticleData, scheme: Scheme, tables: dict[str, Any]
 
 def write(articles: Iterable[ArticleData], out: TextIO, report: ExportReport,
           context: ExportContext) -> None:
-    check_scheme(context.scheme)
     tables = resources.plover_tables()
     for article in articles:
         for record in article_records(article, context.scheme, tables, report):

@@ -52,6 +52,8 @@ def article_ids(fmt: str, records: list[dict]) -> set[int]:
         return {int(r["id"].split("-")[0]) for r in records}
     if fmt == "events":
         return {r["article_id"] for r in records}
+    if fmt == "plover":
+        return {int(r["id"].split("-")[1]) for r in records}  # "ea-<article>-<event>"
     return {r["id"] for r in records}
 
 

@@ -1,4 +1,4 @@
-"""The events of the open article as a Qt table: warning, type, trigger text, argument summary.
+"""The events of the open article as a Qt table: warning, type:mode, trigger text, argument summary.
 
 A thin adapter over ``AnnotationDocument``: it holds nothing the document does not, and rebuilds
 its row list from ``document.sorted_events()`` whenever an event or a span changes. An article
@@ -75,6 +75,13 @@ class EventListModel(ColumnsTableModel):
                 parts.append(f"{role.name}: {', '.join(texts)}")
         return "; ".join(parts)
 
+    def type_text(self, event: Event) -> str:
+        """"ASSAULT:firearms": the type and its PLOVER modes (joined by "+" when several)."""
+        kind = event.type or "(no type)"
+        modes = [mode for attribute in self._document.project.scheme.attributes if attribute.kind == "mode"
+                 for mode in event.attributes.get(attribute.name) or ()]
+        return f"{kind}:{'+'.join(modes)}" if modes else kind
+
     def trigger_text(self, event: Event) -> str:
         trigger = self._document.spans.get(event.trigger_id)
         return quote(self._document.span_text(trigger)) if trigger else ""
@@ -99,7 +106,7 @@ class EventListModel(ColumnsTableModel):
             if column == self.WARNING_COLUMN:
                 return WARNING if self.problems(event) else ""
             if column == self.TYPE_COLUMN:
-                return event.type or "(no type)"
+                return self.type_text(event)
             if column == self.TRIGGER_COLUMN:
                 return self.trigger_text(event)
             if column == self.ARGUMENTS_COLUMN:

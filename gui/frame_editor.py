@@ -10,6 +10,9 @@ Focus order (Tab / Shift+Tab): type filter → one slot per role (scheme order) 
   Enter on a candidate fills the role; Backspace/Delete on a filled row empties it. Tab lands on
   the last filled row, and Backspace on a candidate removes the last filler (as in a tag field),
   so the key the help names works wherever the highlight is.
+* Modes, contexts, auxiliary modes (``gui.choice_list``): a filter over the values, Enter or Space
+  toggles one; the mode field offers only the chosen type's modes. dead/injured/arrested take
+  whole numbers.
 * Esc anywhere asks to leave (``leaveRequested``); the panel gives focus back to the article.
 
 Every change goes through the document's undoable operations; the editor redraws from the
@@ -17,10 +20,10 @@ document's signals, never from what it just did.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QPalette
+from PySide6.QtGui import QFont, QIntValidator, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.candidates import Candidate, matching_types, role_candidates
+from gui.choice_list import ChoiceListField
 from gui.document import AnnotationDocument
 from gui.event_list_model import WARNING
 from gui.plain import quote
@@ -102,6 +106,8 @@ class FrameEditor(QWidget):
             slot.removeRequested.connect(self._remove_argument)
             slot.list.itemActivated.connect(self._fill_from_item)
         self.attribute_widgets: dict[str, QComboBox | QLineEdit] = {}
+        self.choice_fields: dict[str, ChoiceListField] = {}  # several values: modes, contexts
+        self._mode_type: str | None = None  # the type whose modes the mode field offers
         self._kinds: dict[str, str] = {}
         self.date_error = plain_label("", self)
         self.date_error.setStyleSheet("color: #B00020")
@@ -120,6 +126,17 @@ class FrameEditor(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for attribute in scheme.attributes:
+            if attribute.multi or attribute.kind == "mode":
+                field = ChoiceListField(attribute.choices or (), self)
+                field.toggled.connect(lambda value, name=attribute.name: self._toggle(name, value))
+                field.removeLast.connect(lambda name=attribute.name: self._remove_last(name))
+                field.setToolTip(attribute.description)
+                field.edit.setObjectName(f"attribute_{attribute.name}")
+                self.choice_fields[attribute.name] = field
+                self.attribute_widgets[attribute.name] = field.edit  # its Tab stop
+                self._kinds[attribute.name] = attribute.kind
+                form.addRow(f"{attribute.name.capitalize()}:", field)
+                continue
             if attribute.choices is not None:
                 combo = QComboBox(self)
                 combo.addItems(list(attribute.choices))
@@ -130,6 +147,9 @@ class FrameEditor(QWidget):
                 widget = QLineEdit(self)
                 if attribute.kind == "date":
                     widget.setPlaceholderText("YYYY-MM-DD")
+                elif attribute.kind == "integer":
+                    widget.setValidator(QIntValidator(0, 2**31 - 1, widget))
+                    widget.setPlaceholderText("a whole number")
                 widget.editingFinished.connect(lambda name=attribute.name: self._text_edited(name))
             self._kinds[attribute.name] = attribute.kind
             widget.setObjectName(f"attribute_{attribute.name}")
@@ -183,9 +203,17 @@ class FrameEditor(QWidget):
             self._refreshing = False
 
     def _show_attributes(self, event: Event) -> None:
+        self._offer_modes(event.type)
+        for name, field in self.choice_fields.items():
+            field.set_values(event.attributes.get(name))
         for name, widget in self.attribute_widgets.items():
             value = event.attributes.get(name)
-            if isinstance(widget, QComboBox):
+            if name in self.choice_fields:
+                continue
+            if self._kinds.get(name) == "integer":
+                if not widget.hasFocus():
+                    cast(QLineEdit, widget).setText("" if value is None else str(value))
+            elif isinstance(widget, QComboBox):
                 widget.setCurrentIndex(widget.findText(value) if value is not None else -1)
             elif not widget.hasFocus():
                 widget.setText(value or "")
@@ -193,6 +221,17 @@ class FrameEditor(QWidget):
                 if self._kinds.get(name) == "date":  # empty means the article's date: show it
                     widget.setPlaceholderText(article.date if article and article.date else "YYYY-MM-DD")
                     self.date_error.hide()
+
+    def _offer_modes(self, event_type: str | None) -> None:
+        """The mode field offers the modes of the event's type only (PLOVER modes are per type)."""
+        if event_type == self._mode_type:
+            return
+        self._mode_type = event_type
+        kind = self.document.project.scheme.event_type(event_type)
+        modes = kind.modes if kind is not None else ()
+        for name, field in self.choice_fields.items():
+            if self._kinds.get(name) == "mode":
+                field.set_choices([m.name for m in modes], {m.name: m.description for m in modes})
 
     def sentence_bounds(self) -> list[tuple[int, int]]:
         """Sentences of the open article, computed once per article (the candidates need them)."""
@@ -355,11 +394,26 @@ class FrameEditor(QWidget):
         if value != self.shown_event.attributes.get(name):
             self.document.set_event_attribute(self.shown_event.id, name, value)
 
+    def _toggle(self, name: str, value: str) -> None:
+        """Add ``value`` to a multi-valued attribute, or take it out (one undoable edit)."""
+        if self.shown_event is None:
+            return
+        current = list(self.shown_event.attributes.get(name) or [])
+        new = [v for v in current if v != value] if value in current else [*current, value]
+        self.document.set_event_attribute(self.shown_event.id, name, new or None)
+
+    def _remove_last(self, name: str) -> None:
+        current = list(self.shown_event.attributes.get(name) or []) if self.shown_event else []
+        if current:
+            self._toggle(name, current[-1])
+
     def _text_edited(self, name: str) -> None:
         widget = self.attribute_widgets[name]
         if self._refreshing or self.shown_event is None or not isinstance(widget, QLineEdit):
             return
-        value = widget.text().strip() or None
+        value: Any = widget.text().strip() or None
+        if value is not None and self._kinds.get(name) == "integer":
+            value = int(value)  # the validator lets only digits through
         is_date = self._kinds.get(name) == "date"
         if value is not None and is_date and not is_iso_date(value):
             # Refused here rather than by the store: the user is still in the field to fix it.

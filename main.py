@@ -127,6 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     from storage.team.cli import add_commands as add_team_commands
 
     add_team_commands(commands)
+    from storage.scheme_cli import add_commands as add_scheme_commands
+
+    add_scheme_commands(commands)
     return parser
 
 

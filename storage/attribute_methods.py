@@ -1,4 +1,5 @@
-"""``Project``'s methods for span attributes and article attributes, kept apart so the store stays small.
+"""``Project``'s methods for span attributes, article attributes and the PLOVER 2.0 scheme upgrade,
+kept apart so the store stays small.
 
 Each change is one transaction of the store (``Project.transaction``, which takes the write lock
 up front), and the check runs inside it (``storage.span_attributes``, ``storage.article_attributes``).
@@ -9,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from storage import article_attributes, span_attributes
 from storage.model import Span, SpanAttribute
+
+if TYPE_CHECKING:
+    from storage.scheme_upgrade import UpgradeReport
 
 if TYPE_CHECKING:
     from storage.project import Project
@@ -53,3 +57,11 @@ class AttributeMethods:
         with self.transaction():
             article_attributes.set_value(self.db, article_id, name, value)
         return self.article_attributes(article_id)
+
+    # -- the scheme as a whole -------------------------------------------------------------------
+
+    def upgrade_scheme_to_plover(self: "Project") -> "UpgradeReport":
+        """Upgrade this project's scheme to PLOVER 2.0, annotations kept (``storage.scheme_upgrade``)."""
+        from storage.scheme_upgrade import upgrade_to_plover
+
+        return self._scheme_edit(upgrade_to_plover)

@@ -93,13 +93,16 @@ def seed(db: Database, scheme: Mapping[str, Any]) -> None:
     for item in scheme.get("event_types", ()):
         add_event_type(db, event_type_from_record(item))
     for item in scheme.get("roles", ()):
-        add_role(db, Role(name=item["name"], labels=tuple(item.get("labels", ())),
-                          max_count=item.get("max_count"), min_count=item.get("min_count", 0),
-                          description=item.get("description", "")))
+        add_role(db, role_from_record(item))
     for item in scheme.get("attributes", ()):
         add_attribute(db, attribute_from_record(item))
     if "name" in scheme:
         set_identity(db, scheme["name"], scheme.get("version"))
+
+
+def role_from_record(item: Mapping[str, Any]) -> Role:
+    return Role(name=item["name"], labels=tuple(item.get("labels", ())), max_count=item.get("max_count"),
+                min_count=item.get("min_count", 0), description=item.get("description", ""))
 
 
 def event_type_from_record(item: Mapping[str, Any]) -> EventType:

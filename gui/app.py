@@ -116,6 +116,7 @@ def create_main_window(project_path: Path, settings: QSettings, *, sample_if_new
     """
     from gui.file_actions import FileActions
     from gui.main_window import MainWindow
+    from gui.scheme_actions import SchemeActions
 
     project_path = Path(project_path)
     is_new = not project_path.exists()
@@ -128,6 +129,7 @@ def create_main_window(project_path: Path, settings: QSettings, *, sample_if_new
         project.close()
         raise
     FileActions(window)
+    SchemeActions(window)  # Project ▸ Upgrade scheme to PLOVER 2.0…
     if sample_id is not None:
         article = window.document.article
         if article is None or article.id != sample_id:  # a new project already shows its only article

@@ -255,3 +255,22 @@ class SetSpanAttributeCommand(StoreCommand):
 
     def _undo(self) -> None:
         self._set(self.old)
+
+
+class SetArticleAttributeCommand(StoreCommand):
+    """The open article's own attribute (its PLOVER contexts)."""
+
+    def __init__(self, doc: "AnnotationDocument", article_id: int, name: str, value: Any) -> None:
+        shown = ", ".join(value) if isinstance(value, list) else value
+        super().__init__(doc, f"Set the article's {name} to {menu_text(str(shown)) if shown else 'none'}")
+        self.article_id, self.name = article_id, name
+        self.old, self.new = doc.article_attributes.get(name), value
+
+    def _set(self, value: Any) -> None:
+        self.doc._article_attributes_changed(self.doc.project.set_article_attribute(self.article_id, self.name, value))
+
+    def _do(self) -> None:
+        self._set(self.new)
+
+    def _undo(self) -> None:
+        self._set(self.old)

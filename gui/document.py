@@ -37,6 +37,7 @@ class AnnotationDocument(QObject):
     statusChanged = Signal(int, str)  # article id, status
     editRefused = Signal(str)  # a readable reason why an edit did not happen
     fileReopened = Signal(str)  # why the project file was reopened before a write (storage.locks)
+    articleAttributesChanged = Signal(object)  # dict: the open article's own attributes (PLOVER contexts)
 
     def __init__(self, project: Project, *, annotator: str | None = None,
                  parent: QObject | None = None) -> None:
@@ -49,6 +50,7 @@ class AnnotationDocument(QObject):
         self.events: dict[int, Event] = {}
         self.current_span_id: int | None = None
         self.current_event_id: int | None = None
+        self.article_attributes: dict[str, Any] = {}
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -90,6 +92,7 @@ class AnnotationDocument(QObject):
             self.article = self.project.article(article_id)
             self.spans = {s.id: s for s in self.project.spans(article_id)}
             self.events = {e.id: e for e in self.project.events(article_id)}
+        self.article_attributes = self.project.article_attributes(article_id) if article_id is not None else {}
         self.articleOpened.emit(self.article)
         self.currentSpanChanged.emit(None)
         self.currentEventChanged.emit(None)
@@ -274,6 +277,17 @@ class AnnotationDocument(QObject):
         from gui.commands import SetSpanAttributeCommand
 
         return self._push(SetSpanAttributeCommand(self, span_id, name, value))
+
+    def set_article_attribute(self, name: str, value: Any) -> bool:
+        from gui.commands import SetArticleAttributeCommand
+
+        if self.article is None:
+            return False
+        return self._push(SetArticleAttributeCommand(self, self.article.id, name, value))
+
+    def _article_attributes_changed(self, values: dict[str, Any]) -> None:
+        self.article_attributes = dict(values)
+        self.articleAttributesChanged.emit(self.article_attributes)
 
     def create_event(self, trigger_id: int, event_type: str | None = None) -> bool:
         from gui.commands import CreateEventCommand

@@ -185,6 +185,12 @@ class FileActions(QObject):
             self.window, "New project", Path(self._start_dir("last_project_dir")) / f"project{PROJECT_SUFFIX}",
             PROJECT_FILTER, confirm_overwrite=False)
 
+    def choose_new_scheme(self) -> str | None:
+        """The shipped scheme a new project starts with (gui.scheme_actions), None if cancelled."""
+        from gui.scheme_actions import ask_new_scheme
+
+        return ask_new_scheme(self.window)
+
     def choose_project_to_open(self) -> Path | None:
         return file_dialogs.open_file(self.window, "Open project", self._start_dir("last_project_dir"),
                                       PROJECT_FILTER)
@@ -226,19 +232,22 @@ class FileActions(QObject):
             # Never replace a file from "New": it may be someone's annotations.
             self.show_error("New project", f"{path} already exists; use Open project… to open it.")
             return False
-        return self.open_project(path)
+        scheme = self.choose_new_scheme()
+        if scheme is None:
+            return False
+        return self.open_project(path, new_scheme=scheme)
 
     def open_project_dialog(self) -> bool:
         path = self.choose_project_to_open()
         return self.open_project(path) if path is not None else False
 
-    def open_project(self, path: Path) -> bool:
-        """Switch the window to another project file (created if missing) and remember it."""
+    def open_project(self, path: Path, *, new_scheme: str | None = None) -> bool:
+        """Switch the window to another project file (created if missing, with ``new_scheme``) and remember it."""
         if self.job is not None:
             self.show_error("Open project", f"Wait for the {self.job.kind.lower()} to finish first.")
             return False
         try:
-            self.window.open_project(Path(path))
+            self.window.open_project(Path(path), new_scheme=new_scheme)
         except (AnnotatorError, sqlite3.DatabaseError, OSError) as exc:
             self.show_error("Open project", f"Could not open {path}:\n{exc}")
             return False

@@ -280,9 +280,10 @@ class MainWindow(QMainWindow):
 
     # -- public API --------------------------------------------------------------------------
 
-    def open_project(self, path: Path) -> None:
-        """Close the current project and show the one at ``path`` (raises if it cannot be opened)."""
-        new = Project.open(path)  # first, so a bad file leaves the current project open
+    def open_project(self, path: Path, *, new_scheme: str | None = None) -> None:
+        """Close the current project and show the one at ``path`` (raises if it cannot be opened);
+        a new file starts with the shipped scheme ``new_scheme`` (default: PLOVER 2.0)."""
+        new = Project.open(path, new_scheme=new_scheme)  # first, so a bad file leaves the current project open
         self._save_last_article()
         old_document, old_lists = self.document, (self.article_list, self.annotation_list)
         self.undo_group.removeStack(old_document.undo_stack)

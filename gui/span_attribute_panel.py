@@ -1,4 +1,8 @@
-"""The "Span attributes" dock: the current span's attributes (ACTOR code, sector…), edited from the keyboard.
+"""The "Attributes" dock: the article's own attributes (its PLOVER contexts) and the current span's
+(ACTOR code, sector…), edited from the keyboard.
+
+**C** in the article puts the focus in the article's context (a ``gui.choice_list`` field: type to
+filter, Enter or Space toggles a context, Backspace takes the last back).
 
 **A** in the article (a span selected) puts the focus in the first attribute; **Tab** moves on,
 **Enter** (or leaving a field) saves it as one undoable edit, **Esc** goes back to the article.
@@ -26,12 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.choice_list import ChoiceListField
 from gui.document import AnnotationDocument
 from gui.plain import quote
 from gui.role_slot import plain_label
 from storage.model import SchemeError, Span, SpanAttribute
 
 EDIT_ATTRIBUTES_KEY = "A"
+EDIT_ARTICLE_KEY = "C"
 _SEPARATORS = re.compile(r"[,\s]+")
 
 
@@ -66,6 +72,11 @@ class SpanAttributePanel(QWidget):
         self._attributes: dict[str, SpanAttribute] = {}
         self._span: Span | None = None
         self._built_for: tuple[SpanAttribute, ...] | None = None
+        self.article_fields: dict[str, ChoiceListField] = {}
+        self._article_built_for: tuple[Any, ...] | None = None
+        self.article_host = QWidget(self)
+        self.article_form = QFormLayout(self.article_host)
+        self.article_form.setContentsMargins(0, 0, 0, 0)
         self.title = plain_label("", self)
         self.title.setWordWrap(True)
         self.error = plain_label("", self)
@@ -82,6 +93,7 @@ class SpanAttributePanel(QWidget):
         self.keys_help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.article_host)
         layout.addWidget(self.title)
         layout.addWidget(self.form_host)
         layout.addWidget(self.error)
@@ -94,7 +106,7 @@ class SpanAttributePanel(QWidget):
 
     def _signals(self) -> tuple[Any, ...]:
         doc = self.document
-        return (doc.currentSpanChanged, doc.spanChanged, doc.articleOpened)
+        return (doc.currentSpanChanged, doc.spanChanged, doc.articleOpened, doc.articleAttributesChanged)
 
     def _connect(self, document: AnnotationDocument) -> None:
         self.document = document
@@ -112,7 +124,8 @@ class SpanAttributePanel(QWidget):
         self.refresh()
 
     def refresh(self, *_: Any) -> None:
-        """Show the current span's values (rebuilding the fields when its label declares others)."""
+        """Show the article's and the current span's values (fields rebuilt when the scheme changed)."""
+        self._refresh_article()
         span = self.document.current_span
         self._span = span
         declared: tuple[SpanAttribute, ...] = ()
@@ -132,6 +145,42 @@ class SpanAttributePanel(QWidget):
             if not field.hasFocus() or span is None:
                 field.setText(shown_value(span.attributes.get(name)) if span is not None else "")
         self.keys_help.setVisible(bool(declared))
+
+    def _refresh_article(self) -> None:
+        declared = tuple(a for a in self.document.project.scheme.attributes if a.on_article)
+        if declared != self._article_built_for:
+            while self.article_form.rowCount():
+                self.article_form.removeRow(0)
+            self.article_fields = {}
+            self._article_built_for = declared
+            for attribute in declared:
+                field = ChoiceListField(attribute.choices or (), self.article_host)
+                field.edit.setObjectName(f"article_attribute_{attribute.name}")
+                field.setToolTip(attribute.description)
+                field.toggled.connect(lambda value, name=attribute.name: self._toggle_article(name, value))
+                field.removeLast.connect(lambda name=attribute.name: self._toggle_article(
+                    name, (self.document.article_attributes.get(name) or [""])[-1]))
+                field.edit.installEventFilter(self)
+                label = plain_label(f"Article {attribute.name}", self.article_host)
+                self.article_form.addRow(label, field)
+                label.show()  # see _build: new children of a shown widget appear only later
+                field.show()
+                self.article_fields[attribute.name] = field
+        for name, field in self.article_fields.items():
+            field.set_values(self.document.article_attributes.get(name))
+            field.setEnabled(self.document.article is not None)
+
+    def _toggle_article(self, name: str, value: str) -> None:
+        current = list(self.document.article_attributes.get(name) or [])
+        new = [v for v in current if v != value] if value in current else [*current, value]
+        self.document.set_article_attribute(name, new or None)
+
+    def start_article_editing(self) -> bool:
+        """Focus the article's first attribute (its context); False when the scheme has none."""
+        if not self.article_fields or self.document.article is None:
+            return False
+        next(iter(self.article_fields.values())).setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
 
     def _build(self, declared: tuple[SpanAttribute, ...]) -> None:
         while self.form.rowCount():
@@ -208,7 +257,7 @@ class SpanAttributePanel(QWidget):
         if event.type() == QEvent.Type.KeyPress:
             key = cast(QKeyEvent, event).key()
             if key == Qt.Key.Key_Escape:
-                name = next((n for n, f in self.fields.items() if f is watched), None)
+                name = next((n for n, f in self.fields.items() if f is watched), None)  # a span field
                 if name is not None and self._span is not None:  # Esc abandons the typing
                     cast(QLineEdit, watched).setText(shown_value(self._span.attributes.get(name)))
                 self.error.hide()
@@ -218,10 +267,10 @@ class SpanAttributePanel(QWidget):
 
 
 def install_span_attribute_panel(window: QMainWindow) -> SpanAttributePanel:
-    """Add the "Span attributes" dock below Annotations, its View menu entry and the A key."""
+    """Add the "Attributes" dock below Annotations, its View menu entries and the A and C keys."""
     host: Any = window
     panel = SpanAttributePanel(host.document, window)
-    dock = QDockWidget("Span attributes", window)
+    dock = QDockWidget("Attributes", window)
     dock.setObjectName("span_attributes_dock")
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
@@ -241,11 +290,25 @@ def install_span_attribute_panel(window: QMainWindow) -> SpanAttributePanel:
 
     action.triggered.connect(edit)
     host.view.addAction(action)
+    article_action = QAction("Edit the article's context", panel)
+    article_action.setShortcut(QKeySequence(EDIT_ARTICLE_KEY))
+    article_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def edit_article() -> None:
+        dock.show()
+        dock.raise_()
+        if not panel.start_article_editing():
+            window.statusBar().showMessage("This project's scheme gives articles no attributes", 4000)
+
+    article_action.triggered.connect(edit_article)
+    host.view.addAction(article_action)
+    panel.article_action = article_action  # type: ignore[attr-defined]
     panel.edit_action = action  # type: ignore[attr-defined]
     panel.dock = dock  # type: ignore[attr-defined]
     panel.leaveRequested.connect(lambda: host.view.setFocus(Qt.FocusReason.ShortcutFocusReason))
     host.view_menu.addAction(dock.toggleViewAction())
     host.view_menu.addAction(action)
+    host.view_menu.addAction(article_action)
     host.documentReplaced.connect(panel.set_document)
     host.schemeReloaded.connect(panel.refresh)
     state = host.settings.value("window/state")

@@ -370,9 +370,11 @@ def test_open_and_new_project_update_the_recent_menu(window, qtbot, tmp_path, se
     first = window.project.path.resolve()
     fresh = tmp_path / "second"
     fa.choose_new_project_path = lambda: fresh
+    fa.choose_new_scheme = lambda: "plover-2.0"  # what New project offers first
     assert fa.new_project()
     second = tmp_path / "second.annotator.sqlite"
     assert window.project.path == second and second.exists()
+    assert window.project.scheme.name == "PLOVER"
     assert fa.recent_projects()[:2] == [second.resolve(), first]
     entries = [a.data() for a in fa.recent_menu.actions()]
     assert entries[:2] == [str(second.resolve()), str(first)]

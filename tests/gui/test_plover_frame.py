@@ -99,3 +99,22 @@ def test_a_plover_frame_from_the_keyboard(qtbot, plover_project: Path) -> None:
     assert [a["entity_text"] for a in record["actor"]] == ["insurgents"]
     assert record["event_loc"]["extracted_place"] == "Damascus" and record["event_scale"] == -9.0
     assert report.flagged_events == 0
+
+
+def test_c_edits_the_articles_contexts_undoably(qtbot, plover_project: Path) -> None:
+    window, _ = open_window(qtbot, plover_project)
+    project, panel = window.project, window.span_attribute_panel
+    press(qtbot, Qt.Key.Key_C)
+    field = panel.article_fields["context"]
+    assert QApplication.focusWidget() is field.edit
+    qtbot.keyClicks(field.edit, "milit")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.keyClicks(field.edit, "dipl")
+    press(qtbot, Qt.Key.Key_Space)
+    assert project.article_attributes(1) == {"context": ["military", "diplomatic"]}
+    press(qtbot, Qt.Key.Key_Escape)
+    assert window.view.hasFocus() and field.edit.text() == "military, diplomatic"
+    assert window.undo_action.text() == "Undo Set the article's context to military, diplomatic"
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert project.article_attributes(1) == {"context": ["military"]}
+    assert field.edit.text() == "military"

@@ -118,6 +118,26 @@ class ForeignWriter:
         record = {"text": stored, "spans": kept, "events": events or [], "meta": meta or {}}
         self.writer.add(record, line)
 
+    def relation_events(self, spans: list[dict[str, Any]], relations: list[tuple[Any, Any, Any]],
+                        *, line: int | None, name: str = "") -> list[dict[str, Any]]:
+        """Relations (head id, child id, type) as events: a relation from a span whose label may
+        anchor events (a trigger label, e.g. EVENT) is an argument of that span's event, with the
+        relation's type as the role; we have no model for the others, so they are counted."""
+        labels = {span["id"]: span["label"] for span in spans}
+        events: dict[Any, dict[str, Any]] = {}
+        for head, child, kind in relations:
+            if head not in labels or child not in labels:
+                missing = head if head not in labels else child
+                raise self.fail(f"{name + ': ' if name else ''}a relation refers to span {missing!r}, "
+                                "which this record does not have", line)
+            if self.growth.kinds.get(labels[head]) == "trigger" and isinstance(kind, str) and kind and head != child:
+                event = events.setdefault(head, {"trigger": head, "arguments": []})
+                if not any(a["span"] == child and a["role"] == kind for a in event["arguments"]):
+                    event["arguments"].append({"role": kind, "span": child})
+            else:
+                self.dropped["relation (not from an event trigger)"] += 1
+        return list(events.values())
+
     def finish(self) -> Outcome:
         self.writer.flush()
         additions = self.growth.additions

@@ -71,13 +71,19 @@ class Job:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("text", "plain text", (".txt",), "storage.importing.text:run", shared_round=True),
     Format("native", "native JSONL", (".jsonl",), "storage.importing.native:run", sniff=_is_native),
+    Format("doccano", "doccano JSONL", (".jsonl", ".json1l"), "storage.importing.doccano:run",
+           sniff=lambda record: _load("doccano", "looks_like")(record)),
     Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt"),
     Format("plover", "PLOVER event records", (".jsonl", ".json"), "storage.importing.plover:run", sniff=_is_plover),
 )}
 
 # Tried in this order when an extension is shared; the first whose sniff accepts the record wins,
 # so the most specific shapes come first and native (the loosest) last.
-_SNIFF_ORDER: tuple[str, ...] = ("native",)
+_SNIFF_ORDER: tuple[str, ...] = ("doccano", "native")
+
+
+def _load(module: str, function: str) -> Callable[..., Any]:
+    return getattr(importlib.import_module(f"storage.importing.{module}"), function)
 
 
 def suffix(name: str) -> str:

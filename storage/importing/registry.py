@@ -8,7 +8,6 @@ at the extension first, then, where one extension is shared by several tools (``
 from __future__ import annotations
 
 import importlib
-import json
 import os
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -73,13 +72,17 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("native", "native JSONL", (".jsonl",), "storage.importing.native:run", sniff=_is_native),
     Format("doccano", "doccano JSONL", (".jsonl", ".json1l"), "storage.importing.doccano:run",
            sniff=lambda record: _load("doccano", "looks_like")(record)),
+    Format("prodigy", "Prodigy / spaCy JSONL", (".jsonl",), "storage.importing.prodigy:run",
+           sniff=lambda record: _load("prodigy", "looks_like")(record)),
+    Format("spacy-v2", "spaCy v2 TRAIN_DATA JSON", (".json",), "storage.importing.prodigy:run_train_data",
+           sniff=lambda record: _load("prodigy", "looks_like_train_data")(record)),
     Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt"),
     Format("plover", "PLOVER event records", (".jsonl", ".json"), "storage.importing.plover:run", sniff=_is_plover),
 )}
 
 # Tried in this order when an extension is shared; the first whose sniff accepts the record wins,
 # so the most specific shapes come first and native (the loosest) last.
-_SNIFF_ORDER: tuple[str, ...] = ("doccano", "native")
+_SNIFF_ORDER: tuple[str, ...] = ("doccano", "prodigy", "spacy-v2", "native")
 
 
 def _load(module: str, function: str) -> Callable[..., Any]:
@@ -108,20 +111,17 @@ def detect(path: str) -> Format | None:
 
 
 def first_record(path: str) -> Any:
-    """The first JSON value of a JSON or JSON Lines file, or None when it cannot be read as one."""
+    """The first record of a JSON or JSON Lines file (an array's first element), or None."""
+    from storage.importing.intake import json_values  # intake imports nothing heavy, but later
+
     try:
         with open(path, "rb") as file:
             head = file.read(SNIFF_BYTES)
     except OSError:
         return None
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    first_line = text.split("\n", 1)[0]
-    for candidate in (first_line, text):
-        try:
-            return json.loads(candidate)
-        except ValueError:
-            continue
-    try:  # a pretty-printed or long file cut at SNIFF_BYTES: the first value's start still tells
-        return json.JSONDecoder().raw_decode(text)[0]
-    except ValueError:
+    try:
+        for _, value in json_values(head.decode("utf-8", errors="replace"), path):
+            return value
+    except Exception:  # a malformed or cut-off head: the reader will say what is wrong
         return None
+    return None

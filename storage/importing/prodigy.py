@@ -1,0 +1,149 @@
+"""Prodigy / spaCy JSONL, and spaCy v2 ``TRAIN_DATA`` JSON.
+
+Prodigy tasks: ``text``, ``spans`` (``start``/``end``/``label``; only ``token_start``/``token_end``
+is read through ``tokens``), ``meta``, ``answer`` and ``_annotator_id``/``_session_id``. Accepted
+tasks are imported (status done); rejected and ignored ones are skipped and counted, or imported
+with status skipped when ``answers="all"``. A span with its own ``answer`` (``ner.teach``) is kept
+only when accepted; consecutive tasks on the same text (a ``ner.teach`` stream asks about one
+suggestion at a time) become one article. ``relations`` (``rel.manual``) follow
+``ForeignWriter.relation_events``; the other annotators' ``versions`` of ``review`` output are
+counted, the reviewed spans imported. The annotator is ``_annotator_id``, else ``_session_id``.
+
+``TRAIN_DATA``: ``[[text, {"entities": [[start, end, label], ...]}], ...]``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from storage.importing.foreign import ForeignWriter
+from storage.importing.intake import json_values, read_text
+from storage.importing.registry import ImportOptions, Job
+from storage.importing.report import Outcome
+from storage.project import Project
+
+PRODIGY_KEYS = ("_input_hash", "_task_hash", "answer", "_view_id", "_annotator_id", "_session_id", "tokens")
+STATUS = {"accept": "done", "reject": "skipped", "ignore": "skipped"}
+
+
+def looks_like(record: Any) -> bool:
+    return isinstance(record, dict) and isinstance(record.get("text"), str) and (
+        any(key in record for key in PRODIGY_KEYS)
+        or (isinstance(record.get("spans"), list) and not any(isinstance(s, dict) and "id" in s
+                                                              for s in record["spans"]))
+    ) and "ner_tags" not in record
+
+
+def looks_like_train_data(record: Any) -> bool:
+    return isinstance(record, list) and len(record) == 2 and isinstance(record[0], str) and isinstance(record[1], dict)
+
+
+class _Pending:
+    """The article being gathered: consecutive tasks on the same text add their spans to it."""
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+        self.line = 0
+        self.spans: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        self.meta: dict[str, Any] = {}
+
+
+def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
+    content, _ = read_text(job.path, encoding=options.encoding)
+    writer = ForeignWriter(project, job.path, "prodigy")
+    pending = _Pending()
+    for line, record in json_values(content, job.path):
+        if not isinstance(record, dict):
+            raise writer.fail(f"expected a JSON object per task, not {type(record).__name__}", line)
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            writer.dropped["task without text"] += 1
+            continue
+        answer = record.get("answer", "accept")
+        if answer not in STATUS:
+            raise writer.fail(f'unknown answer {answer!r} (Prodigy writes "accept", "reject" or "ignore")', line)
+        if answer != "accept" and options.answers != "all":
+            writer.dropped[f"task answered {answer} (import them with --answers all)"] += 1
+            continue
+        if text != pending.text:
+            _flush(writer, pending)
+            pending.text, pending.line = text, line
+            pending.meta = {"source": f"{job.source}#{record.get('_input_hash', line)}",
+                            "status": STATUS[answer] if "answer" in record else "new"}
+        spans, events = _task_spans(writer, record, line, offset=len(pending.spans))
+        pending.spans += spans
+        pending.events += events
+        if record.get("versions"):
+            writer.dropped["review version (another annotator's spans, not imported)"] += len(record["versions"])
+    _flush(writer, pending)
+    return writer.finish()
+
+
+def _flush(writer: ForeignWriter, pending: _Pending) -> None:
+    if pending.text is not None:
+        writer.add(pending.text, pending.spans, line=pending.line, events=pending.events, meta=pending.meta)
+    pending.text, pending.spans, pending.events = None, [], []
+
+
+def _task_spans(writer: ForeignWriter, record: dict[str, Any], line: int,
+                *, offset: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    annotator = record.get("_annotator_id") or record.get("_session_id")
+    tokens = record.get("tokens") or []
+    spans: list[dict[str, Any]] = []
+    raw = record.get("spans") or []
+    if not isinstance(raw, list):
+        raise writer.fail('"spans" must be a list', line)
+    for index, span in enumerate(raw):
+        if not isinstance(span, dict):
+            raise writer.fail(f"spans[{index}] must be an object", line)
+        if span.get("answer", "accept") != "accept":
+            writer.dropped[f"span suggestion answered {span['answer']}"] += 1
+            continue
+        start, end = span.get("start"), span.get("end")
+        if start is None and "token_start" in span:  # token indices only: the tokens carry offsets
+            try:
+                start, end = tokens[span["token_start"]]["start"], tokens[span["token_end"]]["end"]
+            except (IndexError, KeyError, TypeError):
+                raise writer.fail(f"spans[{index}]: token_start/token_end do not name tokens of this task",
+                                  line) from None
+        label = span.get("label")
+        if not isinstance(label, str) or not label:
+            raise writer.fail(f"spans[{index}] has no label", line)
+        item = {"id": offset + len(spans) + 1, "start": start, "end": end, "label": label}
+        if "text" in span:
+            item["text"] = span["text"]
+        if isinstance(annotator, str):
+            item["annotator"] = annotator
+        spans.append(item)
+    relations = record.get("relations") or []
+    events: list[dict[str, Any]] = []
+    if relations:
+        where = {(s["start"], s["end"], s["label"]): s["id"] for s in spans}
+        triples = []
+        for relation in relations:
+            head, child = relation.get("head_span") or {}, relation.get("child_span") or {}
+            triples.append((where.get((head.get("start"), head.get("end"), head.get("label")), ("head", line)),
+                            where.get((child.get("start"), child.get("end"), child.get("label")), ("child", line)),
+                            relation.get("label")))
+        events = writer.relation_events(spans, triples, line=line)
+    return spans, events
+
+
+def run_train_data(project: Project, job: Job, options: ImportOptions) -> Outcome:
+    """spaCy v2 ``TRAIN_DATA``: an array of ``[text, {"entities": [[start, end, label]]}]``."""
+    content, _ = read_text(job.path, encoding=options.encoding)
+    writer = ForeignWriter(project, job.path, "spacy")
+    for number, (line, item) in enumerate(json_values(content, job.path)):
+        if not looks_like_train_data(item):
+            raise writer.fail(f"example {number} must be [text, {{\"entities\": [...]}}]", line)
+        text, annotations = item
+        spans = []
+        for entity in annotations.get("entities", []):
+            if not isinstance(entity, list) or len(entity) != 3:
+                raise writer.fail(f"example {number}: entities must be [start, end, label], not {entity!r}", line)
+            spans.append({"id": len(spans) + 1, "start": entity[0], "end": entity[1], "label": entity[2]})
+        for key in annotations:
+            if key != "entities":
+                writer.dropped[f'"{key}" annotations (spaCy {key})'] += 1
+        writer.add(text, spans, line=line, name=f"example {number}", meta={"source": f"{job.source}#{number}"})
+    return writer.finish()

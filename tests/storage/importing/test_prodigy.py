@@ -1,0 +1,123 @@
+"""Prodigy JSONL and spaCy v2 TRAIN_DATA import against Prodigy's and spaCy's own files."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from storage.importing import ImportOptions, import_paths
+from storage.project import Project
+from tests.storage.importing.helpers import INTEROP, documents
+
+PRODIGY = INTEROP / "prodigy"
+TRAIN = INTEROP / "spacy-train-data"
+HEADLINES = PRODIGY / "example-datasets__annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl"
+REDDIT = PRODIGY / "example-datasets__annotated_reddit-PRODUCT-ner.jsonl"
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.open(tmp_path / "p.sqlite") as p:
+        yield p
+
+
+def tasks(path):
+    return [(n, json.loads(line)) for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if line.strip()]
+
+
+def test_headlines_every_span_exact_ignore_counted_curly_quotes_kept(project):
+    report = import_paths(project, [HEADLINES])
+    assert report.ok and report.files[0].format == "prodigy"
+    accepted = [t for _, t in tasks(HEADLINES) if t.get("answer") == "accept"]
+    assert report.dropped == {"task answered ignore (import them with --answers all)": 1}
+    docs = documents(project)
+    assert [text for text, _, _ in docs] == [t["text"] for t in accepted]
+    assert "’" in docs[0][0]
+    for (text, spans, _), task in zip(docs, accepted):
+        expected = sorted((s["start"], s["end"], s["label"]) for s in task.get("spans", []))
+        assert sorted((s.start, s.end, s.label) for s in spans) == expected
+        for span, source in zip(sorted(spans, key=lambda s: (s.start, s.end)),
+                                sorted(task.get("spans", []), key=lambda s: (s["start"], s["end"]))):
+            if "text" in source:  # 209 spans have no "text": their offsets are all there is
+                assert text[span.start:span.end] == source["text"]
+    assert report.spans_added == 303
+    assert {project.article(i).status for i in project.article_ids()} == {"done"}
+
+
+def test_answers_all_imports_rejected_and_ignored_with_a_status(project):
+    report = import_paths(project, [HEADLINES], options=ImportOptions(answers="all"))
+    assert report.ok and report.articles_added == 373 and not report.dropped
+    assert sorted(project.article(i).status for i in project.article_ids()).count("skipped") == 1
+
+
+def test_teach_answers_per_span_and_consecutive_tasks_on_one_text(project):
+    report = import_paths(project, [REDDIT])
+    assert report.ok
+    assert report.dropped == {"task answered reject (import them with --answers all)": 454,
+                              "task answered ignore (import them with --answers all)": 39}
+    kept = [t for _, t in tasks(REDDIT) if t["answer"] == "accept"]
+    assert report.articles_added + report.duplicates_skipped + sum(
+        1 for a, b in zip(kept, kept[1:]) if a["text"] == b["text"]) == len(kept)
+    for text, spans, _ in documents(project):
+        assert all(text[s.start:s.end] for s in spans) and {s.label for s in spans} == {"PRODUCT"}
+
+
+def test_emoji_outside_the_bmp_offsets_are_code_points_and_tasks_without_spans(project):
+    path = PRODIGY / "tutorials__ner_drugs__assets__drugs_eval.jsonl"
+    report = import_paths(project, [path])
+    assert report.ok and report.articles_added == 92
+    by_text = {text: spans for text, spans, _ in documents(project)}
+    with_emoji = [t for _, t in tasks(path) if any(ord(c) > 0xFFFF for c in t["text"])]
+    assert with_emoji
+    for task in with_emoji + [t for _, t in tasks(path)]:
+        spans = by_text[task["text"]]
+        assert sorted((s.start, s.end, s.label) for s in spans) == sorted(
+            (s["start"], s["end"], s["label"]) for s in task.get("spans", []))
+    for task in with_emoji:  # the file's own token offsets are code points: Python slicing agrees
+        text = next(t for t in by_text if t == task["text"])
+        assert all(text[t["start"]:t["end"]] == t["text"] for t in task["tokens"])
+
+
+def test_review_output_imports_the_reviewed_spans_and_counts_versions(project):
+    path = PRODIGY / "tutorials__spanruler_restaurant_reviews__assets__test_review.jsonl"
+    report = import_paths(project, [path])
+    assert report.ok
+    assert report.dropped == {"review version (another annotator's spans, not imported)": sum(
+        len(t.get("versions", [])) for _, t in tasks(path))}
+    spans = [s for _, ss, _ in documents(project) for s in ss]
+    assert {s.annotator for s in spans} == {t["_annotator_id"] for _, t in tasks(path)}
+
+
+def test_rel_manual_relations_between_entities_are_counted(project):
+    path = PRODIGY / "tutorials__rel_component__assets__annotations.jsonl"
+    report = import_paths(project, [path])
+    assert report.ok and report.spans_added == 225
+    assert report.dropped == {"relation (not from an event trigger)": 128}
+
+
+def test_prodigy_demo_task_matches_its_docbin_oracle_text(project):
+    report = import_paths(project, [PRODIGY / "tutorials__ner_tweets__assets__demo__demo.jsonl"])
+    ((text, (span,), _),) = documents(project)
+    assert report.ok and (text[span.start:span.end], span.label) == ("Ed Sheeran", "PERSON")
+
+
+@pytest.mark.parametrize("name", ["pipelines__ner_demo__train.json", "pipelines__ner_demo__dev.json",
+                                  "pipelines__ner_demo_update__train.json", "pipelines__spancat_demo__train.json"])
+def test_spacy_v2_train_data_every_entity_exact(project, name):
+    data = json.loads((TRAIN / name).read_text(encoding="utf-8"))
+    report = import_paths(project, [TRAIN / name])
+    assert report.ok and report.files[0].format == "spacy-v2"
+    assert [(t, sorted((s.start, s.end, s.label) for s in spans)) for t, spans, _ in documents(project)] == [
+        (text, sorted(map(tuple, annotations["entities"]))) for text, annotations in data]
+
+
+def test_bad_prodigy_input_names_line(project, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"text": "Aid reached Hama.", "answer": "accept", "spans": [
+        {"start": 12, "end": 16, "label": "LOCATION", "text": "Homs"}]}) + "\n")
+    report = import_paths(project, [path])
+    assert str(report.errors[0]) == f"{path}:1: span 1 (LOCATION): its text is 'Homs' but the text at 12..16 is 'Hama'"
+    path.write_text(json.dumps({"text": "Aid", "answer": "maybe"}) + "\n")
+    assert "unknown answer 'maybe'" in str(import_paths(project, [path]).errors[0])
+    assert project.article_count() == 0

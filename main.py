@@ -100,6 +100,14 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--discontinuous", choices=("split", "refuse"), default="split",
                      help="brat spans in fragments (0 5;10 15): one span per fragment with a note "
                           "(default), or refuse the file")
+    imp.add_argument("--answers", choices=("accept", "all"), default="accept",
+                     help="Prodigy: import accepted tasks only (default; the others are counted), or "
+                          "all, rejected and ignored ones with status skipped")
+    imp.add_argument("--text-key", default=None, metavar="KEY",
+                     help="doccano / Label Studio: the field holding the text (default: detected)")
+    imp.add_argument("--labels", default=None, metavar="NAMES",
+                     help="Hugging Face integer ner_tags: their names in id order, O,B-PER,I-PER,… "
+                          "or a JSON file (a list, or a dataset_info.json)")
     exp = commands.add_parser(
         "export", help="write annotations as training data", epilog=_FORMAT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -162,7 +170,8 @@ def _run_import(project, args) -> int:
 def _import_options(args):
     from storage.importing import ImportOptions
 
-    return ImportOptions(encoding=args.encoding, format=args.format, discontinuous=args.discontinuous)
+    return ImportOptions(encoding=args.encoding, format=args.format, discontinuous=args.discontinuous,
+                         answers=args.answers, text_key=args.text_key, labels=args.labels)
 
 
 @contextmanager

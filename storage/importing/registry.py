@@ -25,6 +25,7 @@ class Format:
     runner: str  # "module:function", imported on first use
     sniff: Callable[[Any], bool] | None = None  # given the first JSON record, for shared suffixes
     shared_round: bool = False  # plain text: many files per transaction (one INSERT each)
+    head_sniff: Callable[[str], bool] | None = None  # given the file's first characters, for .txt/.tsv
     companion: str | None = None  # brat: "<name>.txt" beside "<name>.ann" is its text, not an article
 
     def load(self) -> Callable[..., Any]:
@@ -53,7 +54,7 @@ class ImportOptions:
     discontinuous: str = "split"  # brat "0 5;10 15": "split" into one span per fragment, or "refuse"
     answers: str = "accept"  # Prodigy: "accept" imports accepted tasks only; "all" the others too, by status
     text_key: str | None = None  # Label Studio: the data field holding the text (default: detected)
-    labels: tuple[str, ...] | None = None  # Hugging Face integer ner_tags: the tag names, in id order
+    labels: str | None = None  # Hugging Face integer ner_tags: names in id order, "O,B-PER,…" or a JSON file
     predictions: bool = False  # Label Studio: import predictions too (as their model's layer)
 
 
@@ -76,13 +77,17 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            sniff=lambda record: _load("prodigy", "looks_like")(record)),
     Format("spacy-v2", "spaCy v2 TRAIN_DATA JSON", (".json",), "storage.importing.prodigy:run_train_data",
            sniff=lambda record: _load("prodigy", "looks_like_train_data")(record)),
+    Format("hf", "Hugging Face JSONL (tokens + ner_tags)", (".jsonl",), "storage.importing.conll:run_hf",
+           sniff=lambda record: _load("conll", "looks_like_hf")(record)),
+    Format("conll", "CoNLL-2003 / IOB / BIOES token columns", (".conll", ".conll2003", ".iob", ".bio", ".txt"),
+           "storage.importing.conll:run", head_sniff=lambda head: head.lstrip("\ufeff \t\r\n").startswith("-DOCSTART-")),
     Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt"),
     Format("plover", "PLOVER event records", (".jsonl", ".json"), "storage.importing.plover:run", sniff=_is_plover),
 )}
 
 # Tried in this order when an extension is shared; the first whose sniff accepts the record wins,
 # so the most specific shapes come first and native (the loosest) last.
-_SNIFF_ORDER: tuple[str, ...] = ("doccano", "prodigy", "spacy-v2", "native")
+_SNIFF_ORDER: tuple[str, ...] = ("hf", "doccano", "prodigy", "spacy-v2", "native")
 
 
 def _load(module: str, function: str) -> Callable[..., Any]:
@@ -102,6 +107,15 @@ def detect(path: str) -> Format | None:
     candidates = [f for f in FORMATS.values() if suffix(path) in f.suffixes]
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
+    sniffing_head = [f for f in candidates if f.head_sniff is not None]
+    if sniffing_head:
+        head = _head(path, 1024)  # a first line is enough, and every .txt of a folder is looked at
+        found = next((f for f in sniffing_head if f.head_sniff(head)), None)  # type: ignore[misc]
+        if found is not None:
+            return found
+        candidates = [f for f in candidates if f.head_sniff is None]
+        if len(candidates) == 1:
+            return candidates[0]
     record = first_record(path)
     ordered = sorted(candidates, key=lambda f: _SNIFF_ORDER.index(f.name) if f.name in _SNIFF_ORDER else -1)
     for candidate in ordered:
@@ -110,17 +124,20 @@ def detect(path: str) -> Format | None:
     return ordered[-1]  # nothing recognised: the loosest reader gives the clearest error
 
 
+def _head(path: str, size: int = SNIFF_BYTES) -> str:
+    try:
+        with open(path, "rb") as file:
+            return file.read(size).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def first_record(path: str) -> Any:
     """The first record of a JSON or JSON Lines file (an array's first element), or None."""
     from storage.importing.intake import json_values  # intake imports nothing heavy, but later
 
     try:
-        with open(path, "rb") as file:
-            head = file.read(SNIFF_BYTES)
-    except OSError:
-        return None
-    try:
-        for _, value in json_values(head.decode("utf-8", errors="replace"), path):
+        for _, value in json_values(_head(path), path):
             return value
     except Exception:  # a malformed or cut-off head: the reader will say what is wrong
         return None

@@ -1,0 +1,222 @@
+"""Token-per-line files (CoNLL-2003, IOB1/IOB2/BIOES/BILOU, IO) and Hugging Face-style JSONL.
+
+Token files: a ``-DOCSTART-`` line (2 or 4 fields) starts a document, a blank line ends a
+sentence; without ``-DOCSTART-`` each sentence is its own article. The token is the first column
+(the second after a numeric index column, as GermEval writes), the tag the last column (the one
+before it when the last is a ``+``/``-`` space-after flag), and with an index column every
+column after the token is a tag layer (GermEval's outer and inner, i.e. nested, entities). The
+text is rebuilt by joining tokens with single spaces and sentences with ``\\n`` (what doccano's
+CoNLL export splits on), so offsets count that text. ``#`` starts a comment only in files with an
+index column (GermEval declares its ``#`` lines so); elsewhere ``#`` is a token like any other.
+
+Tags are read leniently, as every reader of IOB1 must: an entity starts at ``B-``/``S-``/``U-``,
+or at an ``I-``/``E-``/``L-`` whose type differs from the entity before or that follows ``O``
+(an ``I-`` with no ``B-``, what IOB1 means and IOB2 forbids: counted); it ends after
+``E-``/``S-``/``L-``/``U-``. A bare type (``LOC``, an IO file) is ``I-LOC``.
+
+Hugging Face JSONL: ``tokens`` + ``ner_tags``, tags as strings or as integers named by
+``labels`` (``--labels``: names in id order, comma-separated, or a JSON file: a list, or a
+``dataset_info.json`` whose ``features.ner_tags`` lists ``names``). One article per record.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any, Iterator
+
+from storage.importing.foreign import ForeignWriter
+from storage.importing.intake import json_values, numbered_lines, read_text
+from storage.importing.registry import ImportOptions, Job
+from storage.importing.report import Outcome
+from storage.model import InputError
+from storage.project import Project
+
+_FIELDS = re.compile(r"[ \t]+")
+_STARTS = frozenset("BSU")
+_ENDS = frozenset("ESL")
+
+
+def looks_like_hf(record: Any) -> bool:
+    return isinstance(record, dict) and "tokens" in record and "ner_tags" in record
+
+
+def decode_tags(tags: list[str], repairs: list[int]) -> Iterator[tuple[int, int, str]]:
+    """(first token, last token + 1, type) of every entity in one sentence's tags."""
+    current: tuple[int, str] | None = None  # (first token, type) of the open entity
+    for index, tag in enumerate(tags):
+        if tag == "O" or tag == "_" or tag == "-" or not tag:
+            if current is not None:
+                yield current[0], index, current[1]
+                current = None
+            continue
+        prefix, dash, kind = tag.partition("-")
+        if not dash or len(prefix) != 1 or prefix not in "BIESLU":
+            prefix, kind = "I", tag  # IO: a bare type
+        if prefix in _STARTS or current is None or current[1] != kind:
+            if current is not None:
+                yield current[0], index, current[1]
+            if prefix not in _STARTS and index > 0 and tags[index - 1] in ("O", "_", "-", "") or (
+                    prefix not in _STARTS and index == 0):
+                repairs[0] += 1
+            current = (index, kind)
+        if prefix in _ENDS or prefix == "U":
+            yield current[0], index + 1, current[1]
+            current = None
+    if current is not None:
+        yield current[0], len(tags), current[1]
+
+
+class _Document:
+    """Sentences of one article as they are read: tokens, tag layers, and the first line."""
+
+    def __init__(self) -> None:
+        self.sentences: list[tuple[list[str], list[list[str]]]] = []
+        self.line = 0
+
+    def build(self, repairs: list[int]) -> tuple[str, list[dict[str, Any]]]:
+        parts: list[str] = []
+        spans: list[dict[str, Any]] = []
+        at = 0
+        for tokens, layers in self.sentences:
+            starts = []
+            for token in tokens:
+                starts.append(at)
+                at += len(token) + 1
+            parts.append(" ".join(tokens))
+            for layer in layers:
+                for first, last, kind in decode_tags(layer, repairs):
+                    spans.append({"id": len(spans) + 1, "start": starts[first],
+                                  "end": starts[last - 1] + len(tokens[last - 1]), "label": kind})
+        return "\n".join(parts), spans
+
+
+def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
+    content, _ = read_text(job.path, encoding=options.encoding)
+    writer = ForeignWriter(project, job.path, "conll")
+    repairs = [0]
+    indexed = _has_index_column(content)
+    has_docstart = "-DOCSTART-" in content
+    document, tokens, layers = _Document(), [], []
+    count = 0
+
+    def end_sentence() -> None:
+        nonlocal tokens, layers
+        if tokens:
+            document.sentences.append((tokens, [list(layer) for layer in zip(*layers)]))
+        tokens, layers = [], []
+
+    def end_document() -> None:
+        nonlocal document, count
+        end_sentence()
+        if document.sentences:
+            count += 1
+            text, spans = document.build(repairs)
+            writer.add(text, spans, line=document.line, meta={"source": f"{job.source}#{count}"})
+        document = _Document()
+
+    width = None
+    for number, raw in numbered_lines(content):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            end_sentence()
+            if not has_docstart:
+                end_document()
+            continue
+        fields = _FIELDS.split(line.strip())
+        if fields[0] == "-DOCSTART-":
+            end_document()
+            continue
+        if indexed and line.startswith("#"):
+            continue
+        if len(fields) < (3 if indexed else 2):
+            raise InputError(job.path, f"expected a token and a tag, found {line!r}", line=number)
+        if indexed:
+            token, tags = fields[1], fields[2:]
+        else:
+            if fields[-1] in ("+", "-") and len(fields) >= 3:
+                fields = fields[:-1]  # a space-after flag, not a tag
+            token, tags = fields[0], fields[-1:]
+        for tag in tags:
+            if len(tag) > 1 and tag.endswith("-"):
+                raise InputError(job.path, f"unparseable tag {tag!r} (expected O, or B-/I-/E-/S- and a type)",
+                                 line=number)
+        if width is None:
+            width = len(tags)
+        elif len(tags) != width:
+            raise InputError(job.path, f"this line has {len(tags)} tag column(s), the file before it {width}",
+                             line=number)
+        if not document.sentences and not tokens:
+            document.line = number
+        tokens.append(token)
+        layers.append(tags)
+    end_document()
+    _remark_repairs(writer, repairs[0])
+    return writer.finish()
+
+
+def _remark_repairs(writer: ForeignWriter, repairs: int) -> None:
+    """Every span is imported; the user still hears that the tags were not valid IOB2."""
+    if repairs:
+        writer.remarks.append(f"{repairs} entit{'y' if repairs == 1 else 'ies'} started with I- and no B- "
+                              "(IOB1, or a broken IOB2 sequence): read as IOB1 reads them")
+
+
+def _has_index_column(content: str) -> bool:
+    """GermEval-style: tab-separated, the first column counting tokens from 1."""
+    for _, line in numbered_lines(content[:4096]):
+        if line.strip() and not line.startswith("#"):
+            first = line.split("\t")[0]
+            return "\t" in line and first.isdigit()
+    return False
+
+
+def label_names(value: str | None) -> list[str] | None:
+    """The names of integer tags: ``--labels`` as a comma list, or a JSON file holding them."""
+    if value is None:
+        return None
+    if not os.path.isfile(value):
+        return [name.strip() for name in value.split(",")]
+    try:
+        data = json.loads(read_text(value, encoding=None)[0])
+    except json.JSONDecodeError as exc:
+        raise InputError(value, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+    if isinstance(data, dict):
+        features = data.get("features", data)
+        data = features.get("ner_tags", {}).get("feature", {}).get("names") if isinstance(features, dict) else None
+    if not isinstance(data, list) or not all(isinstance(n, str) for n in data):
+        raise InputError(value, "expected a list of tag names, or a dataset_info.json whose "
+                                "features.ner_tags.feature.names lists them")
+    return data
+
+
+def run_hf(project: Project, job: Job, options: ImportOptions) -> Outcome:
+    content, _ = read_text(job.path, encoding=options.encoding)
+    writer = ForeignWriter(project, job.path, "hf")
+    names = label_names(options.labels)
+    repairs = [0]
+    for line, record in json_values(content, job.path):
+        if not looks_like_hf(record):
+            raise writer.fail('expected an object with "tokens" and "ner_tags"', line)
+        tokens, tags = record["tokens"], record["ner_tags"]
+        if not isinstance(tokens, list) or not isinstance(tags, list) or len(tokens) != len(tags):
+            raise writer.fail('"tokens" and "ner_tags" must be lists of the same length', line)
+        if not all(isinstance(t, str) and t for t in tokens):
+            raise writer.fail('every token must be a non-empty string', line)
+        if tags and all(isinstance(t, int) and not isinstance(t, bool) for t in tags):
+            if names is None:
+                raise writer.fail("ner_tags are integers: give their names with --labels "
+                                  "(e.g. --labels O,B-PER,I-PER,… or a dataset_info.json)", line)
+            if max(tags) >= len(names) or min(tags) < 0:
+                raise writer.fail(f"tag id {max(tags)} has no name (--labels gives {len(names)})", line)
+            tags = [names[t] for t in tags]
+        elif not all(isinstance(t, str) for t in tags):
+            raise writer.fail("ner_tags must be all strings or all integers", line)
+        document = _Document()
+        document.sentences.append((tokens, [tags]))
+        text, spans = document.build(repairs)
+        name = f"record {record['id']}" if "id" in record else ""
+        writer.add(text, spans, line=line, name=name,
+                   meta={"source": f"{job.source}#{record.get('id', line)}"})
+    _remark_repairs(writer, repairs[0])
+    return writer.finish()

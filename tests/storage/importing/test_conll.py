@@ -1,0 +1,138 @@
+"""CoNLL/IOB/BIOES token files and Hugging Face JSONL against real files (SEC filings, flair, doccano)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from storage.importing import ImportOptions, import_paths
+from storage.importing.conll import decode_tags
+from storage.project import Project
+from tests.storage.importing.helpers import INTEROP, documents
+
+CONLL = INTEROP / "conll"
+SEC = CONLL / "data__SEC-filings__CONLL-format__data__test__FIN3.txt"
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.open(tmp_path / "p.sqlite") as p:
+        yield p
+
+
+def token_rows(path, tag_column=-1):
+    """(token, tag) rows, None at sentence ends, 'DOC' at -DOCSTART-: read without the importer."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split()
+        rows.append(None if not fields else "DOC" if fields[0] == "-DOCSTART-" else (fields[0], fields[tag_column]))
+    return rows
+
+
+def entities_from_rows(rows):
+    """(entity text, type) in file order, IOB1 read the plain way: a change of type or O ends one."""
+    found, current, kind = [], [], None
+    for row in rows + [None]:
+        tag = row[1] if isinstance(row, tuple) else "O"
+        prefix, _, t = tag.partition("-")
+        if tag == "O" or prefix == "B" or t != kind or not isinstance(row, tuple):
+            if current:
+                found.append((" ".join(current), kind))
+            current, kind = [], None
+        if tag != "O" and isinstance(row, tuple):
+            current.append(row[0])
+            kind = t
+    return found
+
+
+def test_sec_filings_iob1_three_documents_every_entity(project):
+    report = import_paths(project, [SEC])  # a .txt, detected as CoNLL by its -DOCSTART- line
+    assert report.ok and report.files[0].format == "conll" and report.articles_added == 3
+    stored = [(text[s.start:s.end], s.label) for text, spans, _ in documents(project)
+              for s in sorted(spans, key=lambda s: s.start)]
+    assert stored == entities_from_rows(token_rows(SEC))
+    assert Counter(label for _, label in stored) == {"PER": 216, "ORG": 56, "LOC": 39, "MISC": 7}
+    assert "entities started with I- and no B-" in report.files[0].summary()
+    text = documents(project)[0][0]
+    assert text.startswith("Subordinated Loan Agreement - Silicium de Provence SAS and Evergreen Solar Inc . 7")
+
+
+def test_doccano_conll_oracle_gives_the_same_texts_and_spans_as_its_jsonl(project, tmp_path):
+    oracle = INTEROP / "doccano-to-conll"
+    assert import_paths(project, [oracle / "labeling_text_label.conll2003"]).ok
+    with Project.open(tmp_path / "q.sqlite") as other:
+        assert import_paths(other, [oracle / "labeling_text_label.jsonl"]).ok
+        assert [(t, sorted((s.start, s.end, s.label) for s in ss)) for t, ss, _ in documents(project)] == [
+            (t, sorted((s.start, s.end, s.label) for s in ss)) for t, ss, _ in documents(other)]
+
+
+def test_flair_bioes_with_a_stray_s_tag(project):
+    path = CONLL / "tests__resources__tasks__fashion__eng.train"
+    report = import_paths(project, [path], format="conll")
+    assert report.ok and report.spans_added == 23
+    labels = [s.label for _, spans, _ in documents(project) for s in spans]
+    assert "Occasion" in labels
+
+
+def test_bioes_boundaries_and_two_field_docstart(project):
+    path = CONLL / "tests__resources__tasks__trivial__trivial_bioes_with_boundaries__train.txt"
+    report = import_paths(project, [path], format="conll")
+    assert report.ok
+    for text, spans, _ in documents(project):
+        assert all(text[s.start:s.end] and s.label for s in spans)
+
+
+def test_space_flag_column_is_not_the_tag_and_last_line_without_newline(project):
+    path = CONLL / "tests__resources__tasks__column_with_whitespaces__eng.train"
+    report = import_paths(project, [path], format="conll")
+    ((text, (span,), _),) = documents(project)
+    assert report.ok and (text[span.start:span.end], span.label) == ("German", "LOC")
+    assert text.endswith("firm .")
+
+
+def test_germeval_index_column_comment_and_nested_layers(project):
+    path = CONLL / "tests__resources__tasks__ner_german_germeval__NER-de-train.tsv"
+    report = import_paths(project, [path], format="conll")
+    assert report.ok and report.spans_added == 5
+    text = documents(project)[0][0]
+    assert text.startswith("Schartau sagte dem") and "n-tv.de" not in text
+
+
+def test_decode_tags_repairs_iob1_and_reads_io():
+    repairs = [0]
+    assert list(decode_tags(["I-PER", "I-PER", "O", "B-LOC", "I-LOC", "I-ORG", "LOC", "LOC"], repairs)) == [
+        (0, 2, "PER"), (3, 5, "LOC"), (5, 6, "ORG"), (6, 8, "LOC")]
+    assert repairs == [1]
+    assert list(decode_tags(["S-X", "B-Y", "E-Y", "U-Z", "B-X", "L-X"], [0])) == [
+        (0, 1, "X"), (1, 3, "Y"), (3, 4, "Z"), (4, 6, "X")]
+
+
+def test_hugging_face_jsonl_string_and_integer_tags(project, tmp_path):
+    path = tmp_path / "hf.jsonl"
+    records = [{"id": "a", "tokens": ["Rebels", "took", "Aleppo", "."], "ner_tags": ["B-ACTOR", "O", "B-LOCATION", "O"]},
+               {"id": "b", "tokens": ["Troops", "left", "Homs"], "ner_tags": [1, 0, 3]}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    report = import_paths(project, [path])
+    assert not report.ok and "ner_tags are integers: give their names with --labels" in str(report.errors[0])
+    assert str(report.errors[0]).startswith(f"{path}:2:") and project.article_count() == 0
+    names = tmp_path / "dataset_info.json"
+    names.write_text(json.dumps({"features": {"ner_tags": {"feature": {"names": ["O", "B-ACTOR", "I-ACTOR", "B-LOCATION"]}}}}))
+    for labels in (str(names), "O,B-ACTOR,I-ACTOR,B-LOCATION"):
+        with Project.open(tmp_path / f"{len(labels)}.sqlite") as other:
+            report = import_paths(other, [path], options=ImportOptions(labels=labels))
+            assert report.ok and report.files[0].format == "hf"
+            assert [(t, [(t[s.start:s.end], s.label) for s in ss]) for t, ss, _ in documents(other)] == [
+                ("Rebels took Aleppo .", [("Rebels", "ACTOR"), ("Aleppo", "LOCATION")]),
+                ("Troops left Homs", [("Troops", "ACTOR"), ("Homs", "LOCATION")])]
+
+
+def test_bad_token_file_names_the_line(project, tmp_path):
+    path = tmp_path / "bad.conll"
+    path.write_text("Rebels B-ACTOR\ntook O\nAleppo\n")
+    report = import_paths(project, [path])
+    assert [str(e) for e in report.errors] == [f"{path}:3: expected a token and a tag, found 'Aleppo'"]
+    path.write_text("Rebels B-ACTOR\ntook O\n\nAleppo B-\n")
+    report = import_paths(project, [path])
+    assert [str(e) for e in report.errors] == [f"{path}:4: unparseable tag 'B-' (expected O, or B-/I-/E-/S- and a type)"]
+    assert project.article_count() == 0

@@ -107,6 +107,8 @@ def detect(path: str) -> Format | None:
     candidates = [f for f in FORMATS.values() if suffix(path) in f.suffixes]
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
+    if not os.path.isfile(path):  # a pipe or device: reading ahead would consume what the import needs
+        return next((f for f in candidates if f.head_sniff is None and f.sniff is None), candidates[-1])
     sniffing_head = [f for f in candidates if f.head_sniff is not None]
     if sniffing_head:
         head = _head(path, 1024)  # a first line is enough, and every .txt of a folder is looked at

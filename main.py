@@ -105,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
                           "all, rejected and ignored ones with status skipped")
     imp.add_argument("--text-key", default=None, metavar="KEY",
                      help="doccano / Label Studio: the field holding the text (default: detected)")
+    imp.add_argument("--predictions", action="store_true",
+                     help="Label Studio: import predictions too, the model version as annotator "
+                          "(default: counted, not imported)")
     imp.add_argument("--labels", default=None, metavar="NAMES",
                      help="Hugging Face integer ner_tags: their names in id order, O,B-PER,I-PER,… "
                           "or a JSON file (a list, or a dataset_info.json)")
@@ -171,7 +174,8 @@ def _import_options(args):
     from storage.importing import ImportOptions
 
     return ImportOptions(encoding=args.encoding, format=args.format, discontinuous=args.discontinuous,
-                         answers=args.answers, text_key=args.text_key, labels=args.labels)
+                         answers=args.answers, text_key=args.text_key, labels=args.labels,
+                         predictions=args.predictions)
 
 
 @contextmanager

@@ -63,6 +63,7 @@ class ForeignWriter:
         self.writer = RecordWriter(project, path, self.growth, native=False, origin=import_origin(format_name))
         self.dropped: Counter[str] = Counter()
         self.remarks: list[str] = []
+        self.corrected: Counter[str] = Counter()  # imported, after a known quirk of the format was undone
         self.notes: Counter[str] = Counter()  # what normalising the texts changed, summed
 
     def fail(self, message: str, line: int | None = None) -> InputError:
@@ -148,6 +149,7 @@ class ForeignWriter:
             additions = [a for a in additions if a not in traced] + [
                 f"span attribute source_id (text) on {', '.join(labels)}"]
         notes = [f"{what} ({n} documents)" if n > 1 else what for what, n in self.notes.items()]
+        remarks = self.remarks + [f"corrected {n} {what}" for what, n in self.corrected.items()]
         return Outcome(self.writer.articles_added, self.writer.duplicates, additions,
-                       dropped=self.dropped, notes=notes, remarks=self.remarks,
+                       dropped=self.dropped, notes=notes, remarks=remarks,
                        spans_added=self.writer.spans_added, events_added=self.writer.events_added)

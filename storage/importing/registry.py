@@ -81,13 +81,15 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            sniff=lambda record: _load("conll", "looks_like_hf")(record)),
     Format("conll", "CoNLL-2003 / IOB / BIOES token columns", (".conll", ".conll2003", ".iob", ".bio", ".txt"),
            "storage.importing.conll:run", head_sniff=lambda head: head.lstrip("\ufeff \t\r\n").startswith("-DOCSTART-")),
+    Format("label-studio", "Label Studio JSON / JSON-MIN", (".json",), "storage.importing.label_studio:run",
+           sniff=lambda record: _load("label_studio", "looks_like")(record)),
     Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt"),
     Format("plover", "PLOVER event records", (".jsonl", ".json"), "storage.importing.plover:run", sniff=_is_plover),
 )}
 
 # Tried in this order when an extension is shared; the first whose sniff accepts the record wins,
 # so the most specific shapes come first and native (the loosest) last.
-_SNIFF_ORDER: tuple[str, ...] = ("hf", "doccano", "prodigy", "spacy-v2", "native")
+_SNIFF_ORDER: tuple[str, ...] = ("hf", "doccano", "prodigy", "spacy-v2", "label-studio", "native")
 
 
 def _load(module: str, function: str) -> Callable[..., Any]:

@@ -26,11 +26,10 @@ STATUS = {"accept": "done", "reject": "skipped", "ignore": "skipped"}
 
 
 def looks_like(record: Any) -> bool:
-    return isinstance(record, dict) and isinstance(record.get("text"), str) and (
-        any(key in record for key in PRODIGY_KEYS)
-        or (isinstance(record.get("spans"), list) and not any(isinstance(s, dict) and "id" in s
-                                                              for s in record["spans"]))
-    ) and "ner_tags" not in record
+    """A Prodigy task: text and a key only Prodigy writes. A bare ``{"text", "spans"}`` record
+    (our spaCy export, an old native file) is left to the native reader, which reads it the same."""
+    return isinstance(record, dict) and isinstance(record.get("text"), str) and "ner_tags" not in record \
+        and any(key in record for key in PRODIGY_KEYS)
 
 
 def looks_like_train_data(record: Any) -> bool:

@@ -20,7 +20,7 @@ Offsets in this API are code points over the text given to ``set_article``; Qt c
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -113,6 +113,8 @@ class ArticleView(QPlainTextEdit):
         self._apply_zoom()
         self._highlighter = SpanHighlighter(self.document())
         self._highlighter.set_colours({}, self.palette().color(QPalette.ColorRole.Base))
+        # Painters other capabilities add, called after the spans: (painter, visible blocks).
+        self.overlays: list[Callable[[QPainter, list[tuple[QTextBlock, QRectF]]], None]] = []
         self.selectionChanged.connect(self._emit_selection_range)
         self.verticalScrollBar().valueChanged.connect(self._repaint_connectors)
 
@@ -418,6 +420,8 @@ class ArticleView(QPlainTextEdit):
                         painter.fillRect(bar, colour)
         self._paint_chips(painter, shown, clip)
         self._paint_outlines(painter, shown)
+        for overlay in self.overlays:  # e.g. gui/assist/suggestion_marks.py
+            overlay(painter, shown)
         painter.end()
 
     def _paint_chips(self, painter: QPainter, shown: list[tuple[QTextBlock, QRectF]], clip: QRectF) -> None:
@@ -511,6 +515,34 @@ class ArticleView(QPlainTextEdit):
             return ArcEnd(box.center().x(), box.top(), lane)
         chip_box = style.rect(chip, top - rect.top()).translated(rect.topLeft())
         return ArcEnd(chip_box.center().x(), chip_box.top(), lane)
+
+    def range_boxes(self, start: int, end: int,
+                    shown: list[tuple[QTextBlock, QRectF]]) -> Iterator[QRectF]:
+        """The on-screen boxes (one per visual line piece) of code points ``start..end`` among the
+        visible blocks ``shown`` (what overlays get): for painters outside this module."""
+        to_utf16 = self._offsets.to_utf16
+        for block, rect in shown:
+            lo, hi = self._index.block_range(block.blockNumber())
+            if not (start < hi and end > lo):
+                continue
+            lines = VisualLines(block.layout(), bidi=has_right_to_left(self._text, lo, hi))
+            a, b = to_utf16(max(start, lo)) - to_utf16(lo), to_utf16(min(end, hi)) - to_utf16(lo)
+            for i, left, right in lines.runs(a, b):
+                yield QRectF(rect.left() + left - 1, rect.top() + lines.tops[i], right - left + 2,
+                             lines.bottoms[i] - lines.tops[i])
+
+    def caret(self) -> int:
+        """The caret's position in code points."""
+        return self._offsets.to_code_point(self.textCursor().position())
+
+    def visible_range(self) -> tuple[int, int]:
+        """Code points from the first to the end of the last (partly) visible block."""
+        shown = list(self._visible_blocks())
+        if not shown:
+            return 0, 0
+        first, last = shown[0][0], shown[-1][0]
+        to_cp = self._offsets.to_code_point
+        return to_cp(first.position()), to_cp(last.position() + last.length() - 1)
 
     def _repaint_connectors(self) -> None:
         # Scrolling blits the viewport and repaints only the strip that came into view: a connector

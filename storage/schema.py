@@ -269,6 +269,23 @@ def _event_modes(db: Database) -> None:
         """)
 
 
+@migrations(name="0006_assist_suggestions")
+def _assist_suggestions(db: Database) -> None:
+    """What the trained model suggests for each unfinished article, written by the training
+    process after training, so opening an article never runs the model in the window."""
+    _run_script(db, """
+        CREATE TABLE assist_suggestions (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL CHECK (start >= 0),
+            "end" INTEGER NOT NULL CHECK ("end" > start),
+            label TEXT NOT NULL,
+            recommender TEXT NOT NULL,
+            score REAL NOT NULL,
+            PRIMARY KEY (article_id, recommender, start, "end", label)
+        );
+        """)
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would COMMIT the migration's open transaction."""
     pending = ""

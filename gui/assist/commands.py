@@ -2,10 +2,12 @@
 suggestions in view), each span durable the moment the batch's transaction commits."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from gui.commands import StoreCommand
+from gui.plain import menu_text, quote
 from storage.assist.batch import Proposal, add_spans, remove_spans, restore_spans
+from storage.assist.suggestions import Suggestion, reject, unreject
 from storage.model import Span
 
 if TYPE_CHECKING:
@@ -49,3 +51,23 @@ def push_spans(doc: "AnnotationDocument", proposals: Sequence[Proposal], text: s
     if not proposals:
         return False
     return doc._push(AddSpansCommand(doc, proposals, text))  # the document's one way onto its stack
+
+
+class RejectSuggestionsCommand(StoreCommand):
+    """Remember a "no" to suggestions (stored in the project); undo forgets it. ``changed`` is
+    called after either, so the overlay re-reads what is left to suggest."""
+
+    def __init__(self, doc: "AnnotationDocument", suggestions: Sequence[Suggestion],
+                 changed: Callable[[], None]) -> None:
+        words = doc.text[suggestions[0].start:suggestions[0].end] if suggestions else ""
+        super().__init__(doc, f"Reject suggestion ‘{menu_text(quote(words, 30))}’" if len(suggestions) == 1
+                         else f"Reject {len(suggestions)} suggestions")
+        self.suggestions, self.changed = list(suggestions), changed
+
+    def _do(self) -> None:
+        reject(self.doc.project, self.suggestions)
+        self.changed()
+
+    def _undo(self) -> None:
+        unreject(self.doc.project, self.suggestions)
+        self.changed()

@@ -1,0 +1,80 @@
+"""How suggestions show in the article: a dashed outline in the label's colour, no fill, so they
+never look like annotations (which are tinted and underlined). The current suggestion (the one
+Ctrl+J jumped to) has a thicker outline.
+
+``SuggestionMarks`` is an overlay of the article view (``ArticleView.overlays``): it paints only
+the suggestions of the visible blocks, found by bisection, so a 1 MB article with thousands of
+suggestions costs one screenful.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Callable, Mapping, Sequence
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextBlock
+
+from gui.article_view import ArticleView
+from gui.colours import relative_luminance, visible_on
+from storage.assist.suggestions import Suggestion
+
+__all__ = ["SuggestionMarks"]
+
+
+class SuggestionMarks:
+    """The suggestions of the open article, drawn over ``view``; ``colours()`` gives label colours."""
+
+    def __init__(self, view: ArticleView, colours: Callable[[], Mapping[str, QColor]]) -> None:
+        self.view, self._colours = view, colours
+        self.suggestions: list[Suggestion] = []
+        self._starts: list[int] = []
+        self._longest = 0
+        self.current: Suggestion | None = None
+        self.painted: list[tuple[Suggestion, QRectF]] = []  # by the last paint, for tests and hit checks
+        view.overlays.append(self.paint)
+
+    def set_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        self.suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end, s.label))
+        self._starts = [s.start for s in self.suggestions]
+        self._longest = max((s.end - s.start for s in self.suggestions), default=0)
+        if self.current not in self.suggestions:
+            self.current = None
+        self.view.viewport().update()
+
+    def set_current(self, suggestion: Suggestion | None) -> None:
+        self.current = suggestion
+        self.view.viewport().update()
+
+    def between(self, start: int, end: int) -> list[Suggestion]:
+        """Suggestions overlapping ``start..end``."""
+        lo = bisect_left(self._starts, start - self._longest)
+        hi = bisect_left(self._starts, end)
+        return [s for s in self.suggestions[lo:hi] if s.end > start and s.start < end]
+
+    def at(self, cp: int) -> list[Suggestion]:
+        """Suggestions covering code point ``cp`` (or ending right at it: the caret after a word)."""
+        return [s for s in self.between(cp - 1, cp + 1) if s.start <= cp <= s.end]
+
+    def paint(self, painter: QPainter, shown: list[tuple[QTextBlock, QRectF]]) -> None:
+        self.painted = []
+        if not self.suggestions or not shown:
+            return
+        visible = self.between(*self.view.visible_range())
+        if not visible:
+            return
+        base = self.view.palette().color(QPalette.ColorRole.Base)
+        colours = self._colours()
+        dark = relative_luminance(base) < 0.2
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for suggestion in visible:
+            colour = visible_on(QColor(colours.get(suggestion.label, QColor("#888888"))), base)
+            if dark:  # a thin dashed line needs more contrast than a tint: lighten it as the bars are
+                colour = colour.lighter(160)
+            pen = QPen(colour, 2.5 if suggestion == self.current else 1.5, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            for box in self.view.range_boxes(suggestion.start, suggestion.end, shown):
+                painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+                self.painted.append((suggestion, box))
+        painter.restore()

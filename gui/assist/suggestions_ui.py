@@ -1,0 +1,168 @@
+"""Suggestions in the window: computed when an article opens, drawn by ``SuggestionMarks``, and
+handled from the keyboard.
+
+Keys (window-wide, listed in Help ▸ Keyboard shortcuts): ``Ctrl+J`` / ``Ctrl+Shift+J`` jump to the
+next / previous suggestion (it is selected, so a label key tags it with another label instead);
+``Alt+Return`` accepts the suggestion at the cursor; ``Alt+Delete`` rejects it (remembered in the
+project); ``Alt+Shift+Return`` accepts every suggestion in view, as one undo step.
+"""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor
+
+from gui.assist.commands import RejectSuggestionsCommand, push_spans
+from gui.assist.suggestion_marks import SuggestionMarks
+from gui.plain import menu_text, quote
+from storage.assist import dictionary as dictionary_store
+from storage.assist.settings import AssistSettings, load_settings
+from storage.assist.suggestions import Suggestion, article_suggestions, keep_new, rejected
+from storage.model import Article
+
+if TYPE_CHECKING:
+    from gui.document import AnnotationDocument
+    from gui.main_window import MainWindow
+
+
+class SuggestionController(QObject):
+    """The open article's suggestions; re-reads them when the article, its spans or the settings change."""
+
+    suggestionsChanged = Signal(int)  # how many are shown
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.window = window
+        self.marks = SuggestionMarks(window.view, self._label_colours)
+        self.settings: AssistSettings = load_settings(window.project)
+        self._dictionary: dictionary_store.Dictionary | None = None
+        self._signature: tuple[object, ...] | None = None
+        self._found: list[Suggestion] = []  # before removing what the user settled since opening
+        self.last_compute_ms = 0.0  # opening cost, for bench_window
+        self._bind(window.document)
+        window.documentReplaced.connect(self._bind)
+
+    @property
+    def document(self) -> "AnnotationDocument":
+        return self.window.document
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        return self.marks.suggestions
+
+    def _bind(self, document: "AnnotationDocument") -> None:
+        self.settings = load_settings(document.project)
+        self._dictionary, self._signature = None, None
+        document.articleOpened.connect(self._article_opened)
+        document.spanAdded.connect(lambda _span: self.refilter())
+        document.spanRemoved.connect(lambda _span: self.refilter())
+        self._article_opened(document.article)
+
+    def _label_colours(self) -> dict[str, QColor]:
+        return {label.name: QColor(label.colour) for label in self.window.project.scheme.labels}
+
+    # -- computing ---------------------------------------------------------------------------
+
+    def dictionary(self) -> dictionary_store.Dictionary | None:
+        """The project's dictionary, rebuilt only when its spans or lists changed since the last build."""
+        if not self.settings.dictionary or dictionary_store.missing_dependency():
+            return None
+        project = self.window.project
+        signature = (dictionary_store.signature(project), self.settings)
+        if signature != self._signature:
+            self._dictionary = dictionary_store.build_dictionary(project, self.settings)
+            self._signature = signature
+        return self._dictionary
+
+    def reload_settings(self) -> None:
+        self.settings = load_settings(self.window.project)
+        self._article_opened(self.document.article)
+
+    def _article_opened(self, article: Article | None) -> None:
+        started = time.perf_counter()
+        if article is None:
+            self._found = []
+        else:
+            spans = [(s.start, s.end) for s in self.document.spans.values()]
+            self._found = article_suggestions(self.window.project, article.id, article.text, spans,
+                                              settings=self.settings, dictionary=self.dictionary())
+        self.marks.set_suggestions(self._found)
+        self.last_compute_ms = (time.perf_counter() - started) * 1000
+        self.suggestionsChanged.emit(len(self._found))
+
+    def refilter(self) -> None:
+        """Drop suggestions the user settled (a span now overlaps, or rejected) without recomputing."""
+        article = self.document.article
+        if article is None:
+            return
+        spans = [(s.start, s.end) for s in self.document.spans.values()]
+        self.marks.set_suggestions(keep_new(self._found, spans, rejected(self.window.project, article.id)))
+        self.suggestionsChanged.emit(len(self.marks.suggestions))
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def _at_cursor(self) -> Suggestion | None:
+        view = self.window.view
+        selected = view.selection_range()
+        if selected is not None:
+            exact = [s for s in self.marks.between(*selected) if (s.start, s.end) == selected]
+            if exact:
+                return exact[0]
+        current = self.marks.current
+        caret = view.caret()
+        if current is not None and current.start <= caret <= current.end:
+            return current
+        under = self.marks.at(caret)
+        return under[0] if under else None
+
+    def step(self, direction: int = 1) -> Suggestion | None:
+        """Select the next (or previous) suggestion after the caret, wrapping round."""
+        shown = self.marks.suggestions
+        if not shown:
+            self.window.refused("No suggestions in this article")
+            return None
+        current, caret = self.marks.current, self.window.view.caret()
+        if current in shown:
+            target = shown[(shown.index(current) + direction) % len(shown)]
+        elif direction > 0:
+            target = next((s for s in shown if s.start >= caret), shown[0])
+        else:
+            target = next((s for s in reversed(shown) if s.start < caret), shown[-1])
+        self.marks.set_current(target)
+        self.document.select_span(None)
+        self.window.view.select_range(target.start, target.end)
+        self.window.statusBar().showMessage(
+            f"Suggestion: {target.label} from {target.recommender} ({target.score:.2f}); "
+            "Alt+Return accepts, Alt+Delete rejects", 6000)
+        return target
+
+    def accept_at_cursor(self) -> bool:
+        suggestion = self._at_cursor()
+        if suggestion is None:
+            self.window.refused("No suggestion at the cursor (Ctrl+J jumps to the next one)")
+            return False
+        words = quote(self.document.text[suggestion.start:suggestion.end], 30)
+        return push_spans(self.document, [suggestion.proposal()],
+                          f"Accept ‘{menu_text(words)}’ as {menu_text(suggestion.label)}")
+
+    def reject_at_cursor(self) -> bool:
+        suggestion = self._at_cursor()
+        if suggestion is None:
+            self.window.refused("No suggestion at the cursor (Ctrl+J jumps to the next one)")
+            return False
+        return self.document._push(RejectSuggestionsCommand(self.document, [suggestion], self.refilter))
+
+    def accept_visible(self) -> bool:
+        """Accept every suggestion in view (one of each place: the best-scored label), one undo step."""
+        chosen: dict[tuple[int, int], Suggestion] = {}
+        for suggestion in self.marks.between(*self.window.view.visible_range()):
+            if all(not (o.start < suggestion.end and suggestion.start < o.end) or o is suggestion
+                   for o in chosen.values()):
+                chosen[(suggestion.start, suggestion.end)] = suggestion
+        if not chosen:
+            self.window.refused("No suggestions in view")
+            return False
+        return push_spans(self.document, [s.proposal() for s in chosen.values()],
+                          f"Accept {len(chosen)} suggestion{'s' if len(chosen) != 1 else ''}")

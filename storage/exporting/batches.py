@@ -262,7 +262,11 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData]) -> None:
             "JOIN roles ON roles.name = role JOIN spans ON spans.id = span_id "
             f"WHERE events.article_id IN ({marks}) "
             'ORDER BY event_id, roles.position, spans.start, spans."end", span_id', ids):
-        events[event_id].arguments.append(ArgumentRow(role, span_id))
+        event = events.get(event_id)
+        if event is None:  # an index and its table disagree: only a damaged file does that
+            raise ExportError(f"event {event_id}: its arguments have no event; the project file is "
+                              "damaged (restore it from a backup)", event_id=event_id)
+        event.arguments.append(ArgumentRow(role, span_id))
 
 
 def check_article(article: ArticleData) -> None:
@@ -278,7 +282,8 @@ def check_article(article: ArticleData) -> None:
         if not 0 <= span.start < span.end <= length:
             raise ExportError(
                 f"article {article.id}, span {span.id}: offsets {span.start}..{span.end} are outside "
-                f"the article text (0..{length}); the project file looks damaged, export stopped",
+                f"the article text (0..{length}); the project file looks damaged (restore it from a "
+                "backup); export stopped",
                 article_id=article.id, span_id=span.id)
     if content_hash(text) != article.content_hash:
         first = article.spans[0].id if article.spans else None
@@ -294,5 +299,6 @@ def check_article(article: ArticleData) -> None:
                 if span_id not in span_ids:
                     raise ExportError(
                         f"article {article.id}, event {event.id}: span {span_id} is not a span of "
-                        "this article; the project file looks damaged, export stopped",
+                        "this article; the project file looks damaged (restore it from a backup); "
+                        "export stopped",
                         article_id=article.id, span_id=span_id, event_id=event.id)

@@ -83,6 +83,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "storage.importing.conll:run", head_sniff=lambda head: head.lstrip("\ufeff \t\r\n").startswith("-DOCSTART-")),
     Format("label-studio", "Label Studio JSON / JSON-MIN", (".json",), "storage.importing.label_studio:run",
            sniff=lambda record: _load("label_studio", "looks_like")(record)),
+    Format("docbin", "spaCy DocBin (needs spaCy)", (".spacy",), "storage.importing.docbin:run"),
     Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt"),
     Format("plover", "PLOVER event records", (".jsonl", ".json"), "storage.importing.plover:run", sniff=_is_plover),
 )}

@@ -1,0 +1,55 @@
+"""spaCy DocBin import against real .spacy files (GOV.UK corpus, the ner_tweets demo)."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from storage.importing import import_paths
+from storage.project import Project
+from tests.storage.importing.helpers import INTEROP, documents
+
+DOCBIN = INTEROP / "spacy-docbin"
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.open(tmp_path / "p.sqlite") as p:
+        yield p
+
+
+def read_docs(path):
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+    return list(DocBin().from_bytes(path.read_bytes()).get_docs(Vocab()))
+
+
+def test_govuk_corpus_every_entity_and_span_group(project):
+    path = DOCBIN / "corpus__dev.spacy"
+    report = import_paths(project, [path])
+    assert report.ok and report.files[0].format == "docbin"
+    docs = read_docs(path)
+    stored = documents(project)
+    assert len(stored) == len(docs) == 594 and report.spans_added == 684 + 7
+    for doc, (text, spans, _) in zip(docs, stored):
+        assert text == doc.text.replace("\r\n", "\n")  # stored form, offsets moved with it
+        expected = sorted([(e.text.replace("\r\n", "\n"), e.label_, None) for e in doc.ents]
+                          + [(s.text.replace("\r\n", "\n"), s.label_, g) for g, ss in doc.spans.items() for s in ss])
+        assert sorted((text[s.start:s.end], s.label, s.annotator) for s in spans) == expected
+    assert sum(1 for _, spans, _ in stored for s in spans if s.annotator == "incorrect_spans") == 7
+    assert sum(1 for text, _, _ in stored if not text.isascii()) == 51
+
+
+def test_demo_docbin_matches_its_prodigy_task(project, tmp_path):
+    assert import_paths(project, [DOCBIN / "tutorials__ner_tweets__assets__demo__demo.spacy"]).ok
+    with Project.open(tmp_path / "q.sqlite") as other:
+        assert import_paths(other, [INTEROP / "prodigy" / "tutorials__ner_tweets__assets__demo__demo.jsonl"]).ok
+        assert [(t, [(s.start, s.end, s.label) for s in ss]) for t, ss, _ in documents(project)] == [
+            (t, [(s.start, s.end, s.label) for s in ss]) for t, ss, _ in documents(other)]
+
+
+def test_a_file_spacy_cannot_read_is_refused_in_plain_words(project, tmp_path):
+    path = tmp_path / "old.spacy"
+    path.write_bytes(b"\x78\x9c" + b"not msgpack at all")
+    report = import_paths(project, [path])
+    assert str(report.errors[0]).startswith(f"{path}: not a DocBin that spaCy {spacy.__version__} can read")
+    assert project.article_count() == 0

@@ -26,7 +26,7 @@ import re
 from typing import Any, Iterator
 
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import json_values, numbered_lines, read_text
+from storage.importing.intake import head_text, numbered_lines, read_text, stream_json, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.model import InputError
@@ -92,11 +92,11 @@ class _Document:
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    content, _ = read_text(job.path, encoding=options.encoding)
     writer = ForeignWriter(project, job.path, "conll")
     repairs = [0]
-    indexed = _has_index_column(content)
-    has_docstart = "-DOCSTART-" in content
+    head = head_text(job.path)
+    indexed = _has_index_column(head)
+    has_docstart = "-DOCSTART-" in head
     document, tokens, layers = _Document(), [], []
     count = 0
 
@@ -116,7 +116,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
         document = _Document()
 
     width = None
-    for number, raw in numbered_lines(content):
+    for number, raw in stream_lines(job.path, encoding=options.encoding):
         line = raw.rstrip("\r")
         if not line.strip():
             end_sentence()
@@ -191,11 +191,10 @@ def label_names(value: str | None) -> list[str] | None:
 
 
 def run_hf(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    content, _ = read_text(job.path, encoding=options.encoding)
     writer = ForeignWriter(project, job.path, "hf")
     names = label_names(options.labels)
     repairs = [0]
-    for line, record in json_values(content, job.path):
+    for line, record in stream_json(job.path, encoding=options.encoding):
         if not looks_like_hf(record):
             raise writer.fail('expected an object with "tokens" and "ner_tags"', line)
         tokens, tags = record["tokens"], record["ner_tags"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import json_values, read_text
+from storage.importing.intake import stream_json
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.project import Project
@@ -36,9 +36,8 @@ def looks_like(record: Any) -> bool:
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    content, _ = read_text(job.path, encoding=options.encoding)
     writer = ForeignWriter(project, job.path, "doccano")
-    for line, record in json_values(content, job.path):
+    for line, record in stream_json(job.path, encoding=options.encoding):
         read_record(writer, job, options, line, record)
     return writer.finish()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import json_values, read_text
+from storage.importing.intake import stream_json
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.project import Project
@@ -35,9 +35,8 @@ def looks_like(record: Any) -> bool:
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    content, _ = read_text(job.path, encoding=options.encoding)
     writer = ForeignWriter(project, job.path, "label-studio")
-    for line, task in json_values(content, job.path):
+    for line, task in stream_json(job.path, encoding=options.encoding):
         if not isinstance(task, dict):
             raise writer.fail(f"expected a task object, not {type(task).__name__}", line)
         _task(writer, job, options, line, task)

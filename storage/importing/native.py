@@ -21,10 +21,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from operator import itemgetter
-from typing import Any, NoReturn
+from typing import Any, Iterator, NoReturn
 
 from storage.assist.origin import check_origin, import_origin
-from storage.importing.intake import numbered_lines, read_text
+from storage.importing.intake import numbered_lines, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
 from storage.model import STATUSES, InputError, SchemeError, is_iso_date
@@ -47,15 +47,21 @@ _FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano",
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     """Import one native JSONL file (the caller holds its transaction)."""
-    content, _ = read_text(job.path, encoding=options.encoding)
-    return import_native(project, job.path, content, SchemeGrowth(project))
+    return import_native_lines(project, job.path, stream_lines(job.path, encoding=options.encoding),
+                               SchemeGrowth(project))
 
 
 def import_native(project: Project, path: str, content: str, scheme: SchemeGrowth) -> Outcome:
     """Validate and write every record of a native JSONL file's decoded ``content``."""
+    return import_native_lines(project, path, numbered_lines(content), scheme)
+
+
+def import_native_lines(project: Project, path: str, lines: Iterator[tuple[int, str]],
+                        scheme: SchemeGrowth) -> Outcome:
+    """Validate and write every record of numbered native JSONL ``lines``, as they are read."""
     reader = RecordWriter(project, path, scheme)
     first = True
-    for line, record_text in numbered_lines(content):
+    for line, record_text in lines:
         if record_text and not record_text.isspace():  # blank lines are not records
             reader.read(line, record_text, first=first)
             first = False

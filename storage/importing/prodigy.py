@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import json_values, read_text
+from storage.importing.intake import stream_json
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.project import Project
@@ -48,10 +48,9 @@ class _Pending:
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    content, _ = read_text(job.path, encoding=options.encoding)
     writer = ForeignWriter(project, job.path, "prodigy")
     pending = _Pending()
-    for line, record in json_values(content, job.path):
+    for line, record in stream_json(job.path, encoding=options.encoding):
         if not isinstance(record, dict):
             raise writer.fail(f"expected a JSON object per task, not {type(record).__name__}", line)
         text = record.get("text")
@@ -130,9 +129,8 @@ def _task_spans(writer: ForeignWriter, record: dict[str, Any], line: int,
 
 def run_train_data(project: Project, job: Job, options: ImportOptions) -> Outcome:
     """spaCy v2 ``TRAIN_DATA``: an array of ``[text, {"entities": [[start, end, label]]}]``."""
-    content, _ = read_text(job.path, encoding=options.encoding)
     writer = ForeignWriter(project, job.path, "spacy")
-    for number, (line, item) in enumerate(json_values(content, job.path)):
+    for number, (line, item) in enumerate(stream_json(job.path, encoding=options.encoding)):
         if not looks_like_train_data(item):
             raise writer.fail(f"example {number} must be [text, {{\"entities\": [...]}}]", line)
         text, annotations = item

@@ -1,0 +1,47 @@
+"""The shared JSON scanner: JSON Lines, pretty-printed objects and arrays, whole or in small pieces."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from storage.importing.intake import _json_from_chunks, json_values, stream_lines
+from storage.model import InputError
+
+RECORDS = [{"text": "Rebels\ntook Aleppo " * (n % 7 + 1), "n": n, "s": "é😊" * (n % 5)} for n in range(300)]
+LAYOUTS = {"jsonl": "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS),
+           "array": json.dumps(RECORDS, indent=1, ensure_ascii=False),
+           "pretty": "".join(json.dumps(r, indent=2) + "\n" for r in RECORDS)}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("size", [1, 13, 4096])
+def test_pieces_of_any_size_give_the_same_values_and_lines(layout, size):
+    content = LAYOUTS[layout]
+    whole = list(json_values(content, "f"))
+    pieces = iter([content[i:i + size] for i in range(0, len(content), size)])
+    assert list(_json_from_chunks(pieces, "f", piece=size)) == whole
+    assert [value for _, value in whole] == RECORDS
+    lines = [line for line, _ in whole]
+    assert lines == sorted(set(lines)) and (layout != "jsonl" or lines == list(range(1, 301)))
+    assert all(content.split("\n")[line - 1].strip() in ("{", "{\"text\": " + json.dumps(value["text"]) + ",")
+               or content.split("\n")[line - 1].startswith("{") for line, value in whole)
+
+
+@pytest.mark.parametrize("text, message, line", [
+    ('{"a": 1}\n{"a": \n', "cut off", 2),
+    ('[{"a": 1},\n {"a": 2}\n', "the JSON array is not closed", 3),
+    ('{"a": 1}\n{"a" 2}\n', "malformed JSON: Expecting ':' delimiter", 2),
+    ('[{"a": 1} {"a": 2}]', "expected , or ]", 1),
+])
+def test_broken_json_names_the_line_whole_or_in_pieces(text, message, line):
+    for pieces in ([text], [text[i:i + 3] for i in range(0, len(text), 3)]):
+        with pytest.raises(InputError) as caught:
+            list(_json_from_chunks(iter(pieces), "f", piece=3))
+        assert message in caught.value.reason and caught.value.line == line
+
+
+def test_stream_lines_numbers_every_line(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text("one\ntwo\n\nfour", encoding="utf-8")
+    assert list(stream_lines(str(path), encoding=None)) == [(1, "one"), (2, "two"), (3, ""), (4, "four")]

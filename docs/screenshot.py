@@ -53,14 +53,20 @@ def main(out_dir: Path) -> None:
         for needle, occurrence, label in SPANS:
             doc.tag(*find(doc.text, needle, occurrence), label)
             ids[(needle, occurrence)] = doc.current_span_id
+        # PLOVER 2.0 (the default scheme): two-sided fighting puts every party in actor.
         trigger = ids[("entered", 0)]
-        doc.create_event(trigger, "FIGHT")
+        doc.create_event(trigger, "ASSAULT")
         event_id = doc.current_event_id
-        doc.add_argument(event_id, "source", ids[("Rebels", 0)])
-        doc.add_argument(event_id, "target", ids[("army", 0)])
+        doc.add_argument(event_id, "actor", ids[("Rebels", 0)])
+        doc.add_argument(event_id, "actor", ids[("army", 0)])
         doc.add_argument(event_id, "location", ids[("eastern districts of the city", 0)])
+        doc.set_event_attribute(event_id, "context", ["military"])
         doc.create_event(ids[("agreed", 0)], "AGREE")
-        doc.add_argument(doc.current_event_id, "source", ids[("Northern Liberation Front", 0)])
+        doc.add_argument(doc.current_event_id, "actor", ids[("Northern Liberation Front", 0)])
+        doc.add_argument(doc.current_event_id, "actor", ids[("government forces", 0)])
+        doc.create_event(ids[("condemned", 0)], "ACCUSE")
+        doc.add_argument(doc.current_event_id, "actor", ids[("foreign ministry", 0)])
+        doc.set_event_attribute(doc.current_event_id, "mode", ["disapprove"])
         doc.select_span(trigger)
         window.view.select_range(*find(doc.text, "Rebels", 0))
         window.view.setTextCursor(window.view.textCursor())  # keep the caret, drop the highlight

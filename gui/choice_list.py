@@ -64,9 +64,17 @@ class ChoiceListField(QWidget):
         if descriptions is not None:
             self._descriptions = descriptions
         self._choices = list(choices)
-        self.edit.setPlaceholderText("type to filter · Enter or Space: choose" if self._choices
-                                     else "none for this type")
+        self._show_placeholder()
         self._filter(self.edit.text() if self.edit.hasFocus() else "")
+
+    def _show_placeholder(self) -> None:
+        if not self._choices:
+            text = "none for this type"
+        elif self.edit.hasFocus():
+            text = "type to filter · Enter or Space: choose"
+        else:
+            text = "none"
+        self.edit.setPlaceholderText(text)
 
     def set_values(self, values: Sequence[str] | None) -> None:
         """Show the stored values (checked in the list, listed in the line when it has no focus)."""
@@ -98,9 +106,11 @@ class ChoiceListField(QWidget):
             self.edit.clear()
             self._filter("")
             self.list.setVisible(bool(self.list.count()))
+            self._show_placeholder()
         elif watched is self.edit and kind == QEvent.Type.FocusOut:
             self.list.hide()
             self.edit.setText(", ".join(self._values))
+            self._show_placeholder()
         elif watched is self.edit and kind == QEvent.Type.ShortcutOverride:
             if cast(QKeyEvent, event).key() in KEYS:
                 event.accept()  # a key press for the field, not a window shortcut

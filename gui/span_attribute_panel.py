@@ -277,6 +277,13 @@ def install_span_attribute_panel(window: QMainWindow) -> SpanAttributePanel:
     neighbour = getattr(window, "annotation_dock", None)
     if isinstance(neighbour, QDockWidget):
         window.splitDockWidget(neighbour, dock, Qt.Orientation.Vertical)
+        # As tall as its fields, no taller: the Events dock below needs the room more.
+        events = getattr(getattr(window, "event_panel", None), "dock", None)
+        docks, heights = [neighbour, dock], [260, panel.sizeHint().height()]
+        if isinstance(events, QDockWidget):
+            docks.append(events)
+            heights.append(600)
+        window.resizeDocks(docks, heights, Qt.Orientation.Vertical)
     action = QAction("Edit span attributes", panel)
     action.setShortcut(QKeySequence(EDIT_ATTRIBUTES_KEY))
     # Only in the article, as E is: the fields and filters take the letter as text.

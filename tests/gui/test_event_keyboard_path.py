@@ -1,4 +1,5 @@
-"""The README's keyboard path, key by key, on the real window and the sample article:
+"""The keyboard path in a project with the older scheme (the README's PLOVER 2.0 path, `ass` → ASSAULT
+→ actor → mode, is tests/gui/test_plover_frame.py), key by key, on the real window and the sample article:
 select the trigger → 3 → type "fig" → Enter → Tab → 1 → Tab → Tab → Enter → Esc,
 with the SQLite file read after every key; then each frame edit undone and redone by Ctrl+Z and
 Ctrl+Shift+Z, its undo text readable, the file back to the state it had before and after it."""

@@ -104,3 +104,14 @@ def test_exports_count_flagged_frames_and_native_keeps_the_whole_scheme(tmp_path
         assert copy.article_attributes(1) == {"context": ["military"]}
         export_to_path(copy, "native", tmp_path / "again.jsonl")
     assert (tmp_path / "again.jsonl").read_bytes() == (tmp_path / "out.jsonl").read_bytes()
+
+
+def test_plover_is_what_a_new_project_gets_outside_the_test_suite(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from storage.project import Project; p = Project.open(sys.argv[1]); "
+            "print(p.scheme.name, p.scheme.version, [r.name for r in p.scheme.roles])")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "new.sqlite")], capture_output=True,
+                            text=True, cwd=Path(__file__).resolve().parents[2], check=True)
+    assert result.stdout.strip() == "PLOVER 2.0 ['actor', 'recipient', 'location']"

@@ -186,6 +186,8 @@ class ArticleView(QPlainTextEdit):
         n, layout, style = block.blockNumber(), block.layout(), self._chip_style
         self._bars.pop(n, None)
         chips: list[Chip] = []
+        if layout.lineCount() == 0:  # not laid out: QTextLine calls on it would crash
+            return []
         if self._label_display != "hidden" and n < len(self._index.block_starts) and self._index.block_spans(n):
             lo, hi = self._index.block_range(n)
             to_utf16, base = self._offsets.to_utf16, self._offsets.to_utf16(lo)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import ceil
 
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
@@ -159,14 +159,15 @@ def place_chips(spans: Iterable[SpanLike], lines: VisualLines, *, texts: dict[st
     offset within the block. Chips that would need more than ``ChipStyle.MAX_ROWS`` are left out.
     """
     chips: list[Chip] = []
+    starts, line_of = lines.starts, lines.lines
     for span in spans:
         if not lo <= span.start < hi:
             continue  # a span from an earlier paragraph has its chip there
         first = None
         if not lines.bidi:  # the common case: where the span starts is all a chip needs
             a = to_block(span.start)
-            i = max(0, bisect_right(lines.starts, a) - 1)
-            x = lines.lines[i].cursorToX(a)[0]
+            i = max(0, bisect_right(starts, a) - 1)
+            x = line_of[i].cursorToX(a)[0]
             first = [i, x, x]
         runs = lines.runs(to_block(span.start), to_block(min(span.end, hi))) if first is None else ()
         for i, left, right in runs:  # in bidi text: the first line's pieces, together
@@ -184,8 +185,7 @@ def place_chips(spans: Iterable[SpanLike], lines: VisualLines, *, texts: dict[st
         left = max(bounds[0], min(left, bounds[1] - width))
         chips.append(Chip(span.id, span.label, text, first[0], left, left + width, span.start, span.end))
     rows = chip_rows(chips)
-    return [Chip(c.span_id, c.label, c.text, c.line, c.left, c.right, c.start, c.end, row)
-            for c, row in zip(chips, rows) if row < style.MAX_ROWS]
+    return [replace(c, row=row) for c, row in zip(chips, rows) if row < style.MAX_ROWS]
 
 
 class GappedLayout(QPlainTextDocumentLayout):

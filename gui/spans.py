@@ -323,14 +323,22 @@ def chip_rows(chips: list[ChipPlace], *, gap: float = 2.0) -> list[int]:
     """
     order = sorted(range(len(chips)), key=lambda i: (chips[i].end - chips[i].start, chips[i].left, i))
     rows = [0] * len(chips)
-    placed: dict[int, list[int]] = {}  # line -> indexes of chips placed on it
-    for i in order:
-        chip, here = chips[i], placed.setdefault(chips[i].line, [])
-        row = 1 + max((rows[j] for j in here
-                       if chip.start <= chips[j].start and chips[j].end <= chip.end), default=-1)
-        while any(rows[j] == row and chips[j].left < chip.right + gap and chip.left < chips[j].right + gap
-                  for j in here):
-            row += 1
+    placed: dict[int, list[tuple[float, float, int, int, int]]] = {}  # line -> (left, right, start, end, row)
+    for i in order:  # plain loops: this runs for every block Qt lays out, a few dozen chips each
+        chip = chips[i]
+        left, right, start, end = chip.left, chip.right, chip.start, chip.end
+        here = placed.setdefault(chip.line, [])
+        row = 0
+        for _, _, s, e, r in here:
+            if start <= s and e <= end and r >= row:
+                row = r + 1
+        clash = True
+        while clash:
+            clash = False
+            for l, r_, _, _, r in here:
+                if r == row and l < right + gap and left < r_ + gap:
+                    clash, row = True, row + 1
+                    break
         rows[i] = row
-        here.append(i)
+        here.append((left, right, start, end, row))
     return rows

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gui.spans import SpanIndex, has_right_to_left, stack_rows, tint_segments
+from gui.spans import SpanIndex, chip_rows, has_right_to_left, stack_rows, tint_segments
 
 TEXT = "one two\nthree four five\n\nsix"
 
@@ -89,3 +89,32 @@ def test_has_right_to_left_finds_arabic_hebrew_and_rlm_in_a_range() -> None:
     assert not has_right_to_left(text, 0, text.index("دمشق"))
     assert has_right_to_left(text, text.index("שלום"), text.index("שלום") + 1)
     assert has_right_to_left("\u200f") and not has_right_to_left("😀 Café 東京")
+
+
+@dataclass(frozen=True)
+class C:
+    """A chip to place: its line and x extent, and its span's extent."""
+
+    line: int
+    left: float
+    right: float
+    start: int
+    end: int
+
+
+chips_strategy = st.lists(
+    st.tuples(st.integers(0, 2), st.integers(0, 300), st.integers(10, 80), st.integers(0, 40), st.integers(1, 20))
+    .map(lambda t: C(t[0], t[1], t[1] + t[2], t[3], t[3] + t[4])), max_size=14)
+
+
+@given(chips_strategy)
+def test_chip_rows_keep_chips_apart_and_outer_labels_above_inner(chips: list[C]) -> None:
+    rows = chip_rows(chips)
+    for i, a in enumerate(chips):
+        for j, b in enumerate(chips):
+            if i != j and a.line == b.line and rows[i] == rows[j]:
+                assert a.right + 2 <= b.left or b.right + 2 <= a.left  # never over each other
+            if a.line == b.line and a.start <= b.start and b.end <= a.end and (a.start, a.end) != (b.start, b.end):
+                assert rows[i] > rows[j]  # a span's label sits above the labels of the spans inside it
+    stacked = chip_rows([C(0, 10, 50, 5, 9), C(0, 10, 50, 5, 9)])
+    assert sorted(stacked) == [0, 1]  # two labels on the same words: one row each

@@ -59,6 +59,27 @@ def _attribute_value(value: Any) -> str:
     return "" if value is None else value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
+def _tokens_under(text: str, spans: list[SpanAnn]) -> list[tuple[int, int]]:
+    """The tokens that overlap any of ``spans``: only these can differ from all-O."""
+    found: list[tuple[int, int]] = []
+    reach = -1
+    for start, end in sorted((s.start, s.end) for s in spans):
+        if end <= reach:
+            continue
+        begin = max(start, reach)
+        while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "-_"):
+            begin -= 1  # back to the start of the token that holds ``start``
+        for match in _TOKEN.finditer(text, begin):
+            token = match.span()
+            if token[0] >= end:
+                break
+            if token[1] > start and token[0] >= reach:
+                found.append(token)
+                reach = token[1]
+        reach = max(reach, end)
+    return found
+
+
 class _PairTally:
     """Counts for one annotator pair, summed over the articles both annotated."""
 
@@ -108,7 +129,7 @@ class Agreement:
             for unit in units(spans, self.annotators, mode=mode):
                 row = [None] * len(self.annotators)
                 for name, members in unit.items():
-                    row[index[name]] = _joined(s.label for s in members)
+                    row[index[name]] = members[0].label if len(members) == 1 else _joined(s.label for s in members)
                 self.position_units[mode].append(row)
                 # κ is pairwise: each pair sees the units either of the two has a value in.
                 for (a, b), tally in self.pairs.items():
@@ -148,7 +169,7 @@ class Agreement:
         Tokens no one tagged are all-O units; they are counted, not listed, since they are
         most of the text and all alike.
         """
-        bounds = [m.span() for m in _TOKEN.finditer(text)]
+        bounds = _tokens_under(text, [s for name in present for s in spans[name]])
         starts = [s for s, _ in bounds]
         per_layer: dict[str, dict[int, str]] = {}
         for name in present:
@@ -165,7 +186,7 @@ class Agreement:
         for k in tagged:
             self.token_patterns[tuple(per_layer[name].get(k, OUTSIDE) if name in per_layer else None
                                       for name in self.annotators)] += 1
-        untagged = len(bounds) - len(tagged)
+        untagged = len(_TOKEN.findall(text)) - len(tagged)
         if untagged:
             self.token_patterns[tuple(OUTSIDE if name in per_layer else None
                                       for name in self.annotators)] += untagged

@@ -9,6 +9,7 @@ compared; for P/R/F1 it requires them, since a match is an agreement.
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import itemgetter
 from typing import Any, Mapping, NamedTuple, Sequence
 
 Offsets = tuple[int, int]
@@ -32,8 +33,12 @@ class FrameAnn(NamedTuple):
     attributes: Mapping[str, Any]
 
 
+_POSITION = itemgetter(0, 1)  # (start, end) of a SpanAnn, in C
+_LABEL = itemgetter(2)
+
+
 def match(a: Sequence[Any], b: Sequence[Any], *, mode: str, same_label: bool,
-          where: Any = lambda x: (x.start, x.end), label: Any = lambda x: x.label) -> list[tuple[int, int]]:
+          where: Any = _POSITION, label: Any = _LABEL) -> list[tuple[int, int]]:
     """One-to-one matches ``(index in a, index in b)`` between two lists of positioned things."""
     if mode == "exact":
         return _match_exact(a, b, same_label=same_label, where=where, label=label)
@@ -111,7 +116,7 @@ class UnionFind:
 
 
 def units(layers: Mapping[str, Sequence[Any]], annotators: Sequence[str], *, mode: str,
-          where: Any = lambda x: (x.start, x.end)) -> list[dict[str, list[Any]]]:
+          where: Any = _POSITION) -> list[dict[str, list[Any]]]:
     """Group the annotations of one article into units, matching every pair label-blind.
 
     Returns one dict per unit: annotator → the annotations of theirs in it (usually one;

@@ -178,3 +178,20 @@ def test_token_units_split_text_as_storage_sentences_does():
 
     for text in (TEXT, "Mr. Al-Assad left Syria, didn't he? 北京市 grew 3.5% in the U.S. 😊 today."):
         assert [m.span() for m in _TOKEN.finditer(text)] == tokens(text)
+
+
+def test_tokens_under_spans_are_exactly_the_tokens_that_overlap_them():
+    import random
+
+    from storage.team.agreement import _TOKEN, _tokens_under
+
+    text = "Mr. Al-Assad's forces (the army) re-entered Homs, 北京 said; 3.5% of U.S. troops left."
+    every = [m.span() for m in _TOKEN.finditer(text)]
+    rng = random.Random(3)
+    for _ in range(300):
+        spans = []
+        for _ in range(rng.randint(1, 5)):
+            start = rng.randrange(len(text) - 1)
+            spans.append(SpanAnn(start, rng.randint(start + 1, min(len(text), start + 15)), "ACTOR"))
+        expected = [t for t in every if any(t[0] < s.end and t[1] > s.start for s in spans)]
+        assert _tokens_under(text, spans) == expected, spans

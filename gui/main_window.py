@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from gui.annotation_list import AnnotationList
 from gui.assist import install_assist
+from gui.curation import install_team_menu
 from gui.article_list import STATUS_NAMES, ArticleList
 from gui.article_view import ArticleView
 from gui.document import STORE_ERRORS, AnnotationDocument
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.event_panel = install_event_panel(self)  # Events dock; sets confirm_done
         self.span_attribute_panel = install_span_attribute_panel(self)  # below Annotations; key A
         self.assist = install_assist(self)  # Assist menu, suggestions, recommenders (issue 11)
+        self.team = install_team_menu(self)  # Project ▸ Team: hand out, merge, agreement (issue 10)
         # Keyboard first: Shift+arrows select in the text from the start, not in a dock's filter.
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 

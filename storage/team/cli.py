@@ -105,7 +105,7 @@ def run_agreement(project: Any, args: argparse.Namespace) -> int:
     from storage.team.corpus import layer_names, read_layers
 
     layers = layer_names(project.db.conn)
-    annotators = args.annotators or layers
+    annotators = args.annotators or [n for n in layers if n != "gold"]  # gold is the verdict, not a rater
     unknown = [name for name in annotators if name not in layers]
     if unknown:
         raise AnnotatorError(f"no annotator layer named {', '.join(unknown)} "

@@ -1,0 +1,107 @@
+"""Project ▸ Team: Hand out…, Merge packets…, Agreement… in the window, over ``storage.team``.
+
+The pickers and the modal run are methods (``choose_packets``, ``exec_dialog``…) so a test can
+replace them on the instance, like ``gui.file_actions``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDialog
+
+from gui import file_dialogs
+from gui.curation.team_dialogs import AgreementDialog, HandOutDialog
+from storage.model import AnnotatorError
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+PACKET_FILTER = "Packets (*.sqlite);;All files (*)"
+
+
+class TeamMenu(QObject):
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.window = window
+        self.agreement_dialog: AgreementDialog | None = None
+        self.menu = window.project_menu.addMenu("&Team")
+        self.hand_out_action = self.menu.addAction("&Hand out packets…", self.hand_out)
+        self.merge_action = self.menu.addAction("&Merge packets…", self.merge)
+        self.agreement_action = self.menu.addAction("&Agreement…", self.show_agreement)
+
+    # -- pickers and messages (replaced in tests) --------------------------------------------
+
+    def _folder(self) -> Path:
+        path = self.window.project.path
+        return path.parent / "packets" if path is not None else Path.home() / "packets"
+
+    def choose_packets(self) -> list[Path]:
+        return file_dialogs.open_files(self.window, "Merge packets", str(self._folder()), PACKET_FILTER)
+
+    def choose_folder(self) -> Path | None:
+        return file_dialogs.folder(self.window, "Packets folder", str(self._folder().parent))
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def show_report(self, title: str, lines: list[str]) -> None:
+        self.window.file_actions.show_report(title, lines)  # type: ignore[union-attr]
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def hand_out(self) -> bool:
+        from storage.team.packets import split
+
+        dialog = HandOutDialog(self.window, folder=self._folder(), choose_folder=self.choose_folder)
+        accepted = self.exec_dialog(dialog)
+        choice = dialog.choice()
+        dialog.deleteLater()
+        if not accepted:
+            return False
+        folder = choice.pop("folder")
+        try:
+            report = split(self.window.project, folder, **choice)
+        except AnnotatorError as exc:
+            self.show_report("Hand out", [f"Nothing handed out: {exc}"])
+            return False
+        lines = report.summary_lines()
+        self.show_report("Hand out", [f"Wrote {len(report.packets)} packets to {folder}", *lines])
+        return True
+
+    def merge(self) -> bool:
+        from storage.team.merge import merge_packets
+
+        paths = self.choose_packets()
+        if not paths:
+            return False
+        outcomes = merge_packets(self.window.project, paths)
+        merged = sum(o.state == "merged" for o in outcomes)
+        refused = sum(o.state == "refused" for o in outcomes)
+        headline = f"Merged {merged} of {len(outcomes)} packets" + (f"; {refused} refused" if refused else "")
+        self.window.refresh_articles()
+        current = self.window.document.article
+        self.window.open_article(current.id if current is not None else None)  # show the new layers
+        self.show_report("Merge packets", [headline, *(o.line() for o in outcomes)])
+        return merged > 0
+
+    def show_agreement(self) -> AgreementDialog:
+        from storage.team.agreement import agreement
+        from storage.team.corpus import layer_names, read_layers
+
+        conn = self.window.project.db.conn
+        names = [n for n in layer_names(conn) if n != "gold"]  # gold is the verdict, not a rater
+        report = agreement(read_layers(conn, annotators=names), names)
+        if self.agreement_dialog is not None:
+            self.agreement_dialog.close()
+        self.agreement_dialog = AgreementDialog(report, self.window.open_article, self.window)
+        self.agreement_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.agreement_dialog.destroyed.connect(lambda: setattr(self, "agreement_dialog", None))
+        self.agreement_dialog.open()  # modeless: the window stays usable to look at articles
+        return self.agreement_dialog
+
+
+def install_team_menu(window: "MainWindow") -> TeamMenu:
+    """Project ▸ Team; returned so tests (and the curation view) can reach its actions."""
+    return TeamMenu(window)

@@ -431,3 +431,19 @@ def _widen_status_check(db: Database) -> None:
         db.execute(f"PRAGMA schema_version = {version + 1}")
     finally:
         db.execute("PRAGMA writable_schema = OFF")
+
+
+@migrations(name="0101_curation_decisions")
+def _curation_decisions(db: Database) -> None:
+    """What the curator decided for each disagreement (storage.team.curation), so a resolved one
+    stays resolved: ``took:<layer>``, ``rejected`` or ``agreed`` (merged automatically)."""
+    _run_script(db, """
+        CREATE TABLE curation_decisions (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('rejected', 'agreed') OR decision GLOB 'took:?*'),
+            created TEXT NOT NULL,
+            PRIMARY KEY (article_id, start, "end")
+        );
+        """)

@@ -1,0 +1,63 @@
+"""Curation on a real file: agreed spans go to gold once, disagreements are taken or rejected, undo."""
+from __future__ import annotations
+
+import pytest
+
+from storage.project import Project
+from storage.team import curation
+from storage.team.matching import SpanAnn
+
+TEXT = "Rebels entered Velmora after fighting the army."
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.open(tmp_path / "p.sqlite") as project:
+        article = project.add_article(text=TEXT, title="Velmora").id
+        for layer, spans in {"ana": [(0, 6, "ACTOR"), (7, 14, "EVENT"), (15, 22, "LOCATION"), (38, 46, "ACTOR")],
+                             "ben": [(0, 6, "ACTOR"), (7, 14, "EVENT"), (15, 22, "ACTOR"), (42, 46, "ACTOR")]}.items():
+            for start, end, label in spans:
+                project.add_span(article, start, end, label, annotator=layer)
+        yield project
+
+
+def gold(project):
+    return project.db.execute('SELECT start, "end", label, taken_from FROM spans WHERE annotator = ? '
+                              "ORDER BY start", ["gold"]).fetchall()
+
+
+def test_agreed_spans_go_to_gold_once_and_disagreements_remain(project):
+    assert curation.auto_merge(project, 1) == 2
+    assert gold(project) == [(0, 6, "ACTOR", "agreed"), (7, 14, "EVENT", "agreed")]
+    project.db.execute("DELETE FROM spans WHERE annotator = 'gold' AND start = 0")  # the curator removed one
+    assert curation.auto_merge(project, 1) == 0  # an agreed unit is merged once, not again
+    open_units = [u for u in curation.read_units(project, 1) if not u.resolved]
+    assert [(u.start, u.end) for u in open_units] == [(15, 22), (38, 46)]
+    assert open_units[1].versions == {"ana": (SpanAnn(38, 46, "ACTOR"),), "ben": (SpanAnn(42, 46, "ACTOR"),)}
+
+
+def test_take_and_reject_are_undoable(project):
+    curation.auto_merge(project, 1)
+    velmora, army = [u for u in curation.read_units(project, 1) if not u.resolved]
+    took = curation.take(project, 1, velmora, "ana")
+    assert (15, 22, "LOCATION", "ana") in gold(project)
+    rejected = curation.reject(project, 1, army)
+    assert all(row[0] != 38 and row[0] != 42 for row in gold(project))
+    assert all(u.resolved for u in curation.read_units(project, 1))
+    # changing one's mind: take ben's version of the same unit replaces ana's
+    again = curation.take(project, 1, curation.read_units(project, 1)[2], "ben")
+    assert (15, 22, "ACTOR", "ben") in gold(project) and (15, 22, "LOCATION", "ana") not in gold(project)
+    curation.undo(project, again)
+    assert (15, 22, "LOCATION", "ana") in gold(project)
+    curation.undo(project, rejected)
+    curation.undo(project, took)
+    assert gold(project) == [(0, 6, "ACTOR", "agreed"), (7, 14, "EVENT", "agreed")]
+    assert [u.resolved for u in curation.read_units(project, 1)] == [True, True, False, False]
+    curation.redo(project, took)
+    assert (15, 22, "LOCATION", "ana") in gold(project)
+
+
+def test_threshold_lets_a_majority_agree(project):
+    project.add_span(1, 15, 22, "LOCATION", annotator="chen")
+    assert curation.auto_merge(project, 1, threshold=0.6) >= 1
+    assert (15, 22, "LOCATION", "agreed") in gold(project)  # ana and chen of three

@@ -225,6 +225,8 @@ def _attribute_conf(attribute: Attribute, names: Names) -> str:
         return f"# {name}: free text, written as an AnnotatorNotes line \"{name}=value\" on the event"
     values = "|".join(names.value(attribute.name, choice) for choice in attribute.choices)
     line = f"{name}\tArg:<EVENT>, Value:{values}"
+    if attribute.multi:
+        line = f"# {name} may hold several values: one A line per value\n{line}"
     if attribute.default is not None:
         line = (f"# {name} is written only when it is not {names.value(attribute.name, attribute.default)}"
                 f"\n{line}")
@@ -292,8 +294,13 @@ def article_ann(article: ArticleData, scheme: Scheme, names: Names, report: Expo
                 continue
             attribute = attributes.get(name)
             brat_name = names.attributes.get(name) or storage_form(name)
-            if attribute is None or attribute.choices is None:
-                notes.append(f"{brat_name}={_one_line(str(value))}")
+            if isinstance(value, list) and attribute is not None and attribute.choices is not None:
+                for one in value:  # several values (PLOVER contexts): one A line each, as for spans
+                    counters["A"] += 1
+                    lines.append(f"A{counters['A']}\t{brat_name} {e_id} {names.value(name, one)}\n")
+            elif attribute is None or attribute.choices is None:
+                shown = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+                notes.append(f"{brat_name}={_one_line(shown)}")  # modes: "mode=firearms,aerial"
             elif value != attribute.default:
                 counters["A"] += 1
                 lines.append(f"A{counters['A']}\t{brat_name} {e_id} {names.value(name, value)}\n")

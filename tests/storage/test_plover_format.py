@@ -148,3 +148,19 @@ def test_the_gold_standard_records_import_with_every_actor_at_its_verbatim_place
               for a in agree.arguments if a.role == "actor"]
     assert actors == [("Hungarian", 7), ("Romanian", 21)]
     assert project_spans[agree.arguments[0].span_id].attributes == {"code": "HUN", "sector": ["GOV"]}
+
+
+def test_brat_writes_contexts_as_a_lines_and_modes_as_a_note(tmp_path: Path) -> None:
+    with annotate_seed(tmp_path / "p.sqlite") as project:
+        export_to_path(project, "brat", tmp_path / "brat")
+    ann = (tmp_path / "brat" / "1.ann").read_text(encoding="utf-8").splitlines()
+    conf = (tmp_path / "brat" / "annotation.conf").read_text(encoding="utf-8")
+    first_event = next(line.split("\t")[0] for line in ann if line.startswith("E"))
+    assert any(line.endswith(f"\tcontext {first_event} repression") for line in ann)
+    assert any(line.endswith(f"\tauxiliary {first_event} historical") for line in ann)
+    note = next(line for line in ann if line.split("\t")[1] == f"AnnotatorNotes {first_event}")
+    assert "mode=crowd-control" in note.split("\t")[2]
+    assert "# context may hold several values: one A line per value" in conf
+    police = next(line.split("\t")[0] for line in ann if line.endswith("\tPolice"))
+    assert [line.split("\t")[1] for line in ann if f" {police} " in line and line.startswith("A")] == [
+        f"sector {police} COP", f"sector {police} GOV"]

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QMainWindow,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -98,7 +99,8 @@ class SpanAttributePanel(QWidget):
         layout.addWidget(self.form_host)
         layout.addWidget(self.error)
         layout.addWidget(self.keys_help)
-        layout.addStretch(1)
+        # No stretch and no growing: extra height goes to the Events dock, which needs it.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._connect(document)
         self.refresh()
 

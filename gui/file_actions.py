@@ -37,6 +37,7 @@ from gui.labels_dialog import LabelsDialog
 from gui.main_window import read_recent_projects
 from gui.workers import ProjectWorker, export_job, import_job, start_worker
 from storage.importing import IMPORTABLE_SUFFIXES
+from storage.locks import SIDECARS, is_project_file
 from storage.model import AnnotatorError
 
 PROJECT_SUFFIX = ".annotator.sqlite"
@@ -246,6 +247,11 @@ class FileActions(QObject):
         if self.job is not None:
             self.show_error("Open project", f"Wait for the {self.job.kind.lower()} to finish first.")
             return False
+        tail = next((t for t in SIDECARS if str(path).endswith(t)), None)
+        if tail is not None:  # opening it as a project would read, then close, a live journal
+            self.show_error("Open project", f"{path} is a file SQLite keeps beside a project, not a project; "
+                                            f"open {Path(str(path)[:-len(tail)]).name} instead.")
+            return False
         try:
             self.window.open_project(Path(path), new_scheme=new_scheme)
         except (AnnotatorError, sqlite3.DatabaseError, OSError) as exc:
@@ -254,6 +260,15 @@ class FileActions(QObject):
         self.settings.setValue("last_project_dir", str(Path(path).resolve().parent))
         self._rebuild_recent_menu()
         return True
+
+    def _refuse_project_files(self, title: str, paths: Iterable[Path], why: str) -> bool:
+        """True (after saying so) if one of ``paths`` is the open project's file or one of its
+        journals: only SQLite may open those (``storage.locks``: anything else drops its locks)."""
+        current = self._current_path()
+        blocked = next((p for p in paths if current is not None and is_project_file(p, current)), None)
+        if blocked is not None:
+            self.show_error(title, f"{blocked} is this project's own file; {why}.")
+        return blocked is not None
 
     # -- labels ------------------------------------------------------------------------------
 
@@ -302,7 +317,7 @@ class FileActions(QObject):
                      format: str | None = None) -> bool:
         """Import files and folders off the GUI thread; False if nothing was started."""
         paths = [Path(p) for p in paths]
-        if not paths:
+        if not paths or self._refuse_project_files("Import", paths, "it cannot be imported into itself"):
             return False
         label = f"Importing {paths[0].name}…" if len(paths) == 1 else f"Importing {len(paths)} items…"
         self._last_id_before_import = self.window.project.last_article_id()
@@ -347,6 +362,9 @@ class FileActions(QObject):
         return self.export_with(options) if accepted else False
 
     def export_with(self, options: ExportOptions) -> bool:
+        if self._refuse_project_files("Export", [options.path, *filter(None, [options.docbin])],
+                                      "exporting there would overwrite the project"):
+            return False
         self.settings.setValue("last_export_dir", str(options.path.parent))
         job = export_job(options.format, options.path, status=options.status,
                          relations=options.relations, docbin=options.docbin)

@@ -8,10 +8,10 @@ program then believes it is the only one, checkpoints, and deletes the WAL; this
 goes on committing into the deleted file, and those edits are never seen again.
 
 ``FileWatch`` notices both halves without opening any of the project's files: the locks
-through ``/proc/locks``, the WAL by comparing the inode of the ``-wal`` descriptor SQLite holds
-(``/proc/self/fd``, deleted or not) with the inode at the ``-wal`` path. Where ``/proc`` is
-missing (macOS, Windows) or does not show this process, it answers "cannot tell" and the
-caller carries on: the dialogs' own fix (``gui.file_dialogs``) still holds there.
+through ``/proc/self/fdinfo`` of the descriptors SQLite holds, the WAL by comparing the inode
+of the ``-wal`` descriptor SQLite holds (``/proc/self/fd``, deleted or not) with the inode at
+the ``-wal`` path. Where ``/proc`` is missing (macOS, Windows) it answers "cannot tell" and
+the caller carries on: the dialogs' own fix (``gui.file_dialogs``) still holds there.
 """
 from __future__ import annotations
 
@@ -19,9 +19,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["FileWatch", "FileProblem", "held_locks", "wal_replaced"]
+__all__ = ["FileWatch", "FileProblem", "SIDECARS", "held_locks", "is_project_file", "wal_replaced"]
 
-_PROC_LOCKS = Path("/proc/locks")
+# The files SQLite keeps beside a project: opening and closing any of them outside SQLite drops
+# locks too (the -shm's), or reads a journal as if it were something else.
+SIDECARS = ("-wal", "-shm", "-journal")
+
 _PROC_FDS = Path("/proc/self/fd")
 
 
@@ -41,29 +44,46 @@ def _file_id(path: str) -> tuple[int, int, int] | None:
     return os.major(st.st_dev), os.minor(st.st_dev), st.st_ino
 
 
-def held_locks(path: str | Path, *, pid: int | None = None) -> int | None:
-    """How many POSIX locks ``pid`` (this process) holds on ``path``; None if /proc cannot tell."""
+def _descriptors(name: str) -> list[tuple[str, bool]]:
+    """This process's descriptors of the file at ``name``: (fd, deleted), from /proc/self/fd."""
+    found = []
+    for fd in os.listdir(_PROC_FDS):  # OSError without /proc: the callers answer "cannot tell"
+        try:
+            target = os.readlink(_PROC_FDS / fd)
+        except OSError:  # closed meanwhile, or not a link
+            continue
+        if target == name or target == name + " (deleted)":
+            found.append((fd, target != name))
+    return found
+
+
+def held_locks(path: str | Path) -> int | None:
+    """How many POSIX locks this process holds on the file ``path`` (SQLite opened it); None
+    when /proc cannot tell (no /proc, or no descriptor of the file in this process).
+
+    Read from /proc/self/fdinfo of each descriptor of the file: each lists the locks set through
+    it (SQLite sets them through whichever of its connections' descriptors it uses). Small
+    consistent reads, where /proc/locks lists every lock on the machine page by page, and a line
+    can be repeated or skipped while other processes lock and unlock between pages.
+    """
     target = _file_id(str(path))
     if target is None:
-        return 0
+        return None
+    held: set[tuple[str, ...]] = set()
     try:
-        lines = _PROC_LOCKS.read_text().splitlines()
+        fds = [fd for fd in os.listdir(_PROC_FDS) if _file_id(str(_PROC_FDS / fd)) == target]
+        for fd in fds:
+            try:
+                with open(_PROC_FDS.parent / "fdinfo" / fd, encoding="ascii", errors="replace") as info:
+                    lines = info.read().splitlines()
+            except FileNotFoundError:  # closed meanwhile
+                continue
+            # "lock:\t1: POSIX  ADVISORY  READ 4242 fe:00:2150555 1073741826 1073742335"
+            held.update((fields[4], *fields[7:]) for fields in (line.split() for line in lines)
+                        if fields and fields[0] == "lock:")
     except OSError:
         return None
-    pid_text = str(os.getpid() if pid is None else pid)
-    count = 0
-    for line in lines:
-        # "1: POSIX  ADVISORY  READ 4242 fe:00:2150555 1073741826 1073742335"; "->" marks a waiter.
-        fields = line.split()
-        if len(fields) < 6 or fields[1] == "->" or fields[4] != pid_text:
-            continue
-        try:
-            major, minor, inode = fields[5].split(":")
-            if (int(major, 16), int(minor, 16), int(inode)) == target:
-                count += 1
-        except ValueError:
-            continue
-    return count
+    return len(held) if fds else None
 
 
 def wal_replaced(path: str | Path) -> bool | None:
@@ -71,26 +91,28 @@ def wal_replaced(path: str | Path) -> bool | None:
     (deleted, or another file put in its place); None when no such descriptor or no /proc."""
     wal = str(Path(path).resolve()) + "-wal"
     try:
-        fds = os.listdir(_PROC_FDS)
+        fds = _descriptors(wal)
     except OSError:
         return None
     current = _file_id(wal)
-    seen = False
-    for fd in fds:
-        link = _PROC_FDS / fd
-        try:
-            target = os.readlink(link)
-        except OSError:  # closed meanwhile, or not a link
-            continue
-        if target not in (wal, wal + " (deleted)"):
-            continue
-        held = _file_id(str(link))  # stat through the link: the open file itself, even if deleted
-        if held is None:
-            continue
-        seen = True
-        if held != current:
+    for fd, deleted in fds:
+        held = _file_id(str(_PROC_FDS / fd))  # stat through the link: the open file, even if deleted
+        if deleted or (held is not None and held != current):
             return True
-    return False if seen else None
+    return False if fds else None
+
+
+def is_project_file(candidate: str | Path, project: str | Path) -> bool:
+    """True if ``candidate`` is the project file or one of SQLite's files beside it, so that
+    nothing but SQLite may open it while the project is open (compared by stat, never opened)."""
+    for name in (str(project), *(f"{project}{tail}" for tail in SIDECARS)):
+        try:
+            if os.path.samefile(candidate, name):
+                return True
+        except OSError:  # one of them does not exist (yet): compare the names
+            if os.path.abspath(candidate) == os.path.abspath(name):
+                return True
+    return False
 
 
 class FileWatch:
@@ -101,8 +123,8 @@ class FileWatch:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._shm = f"{self.path}-shm"
-        # Only trust /proc/locks if it showed our locks while we certainly had them (a process
-        # in another PID namespace, or a file system without POSIX locks, shows none).
+        # Only trust the lock count if it showed our locks while we certainly had them (a file
+        # system without POSIX locks, or a kernel without fdinfo lock lines, shows none).
         self.sees_locks = bool(held_locks(self.path)) and bool(held_locks(self._shm))
 
     def problem(self) -> FileProblem | None:

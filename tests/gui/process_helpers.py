@@ -23,6 +23,15 @@ db.close()
 """
 
 
+def _proc_locks() -> set[str]:
+    # The kernel lists /proc/locks a page per read(); while other processes (other tests) lock and
+    # unlock between pages a line can come twice or not at all. Three passes, each line once.
+    lines: set[str] = set()
+    for _ in range(3):
+        lines.update(line.split(":", 1)[1].strip() for line in Path("/proc/locks").read_text().splitlines())
+    return lines
+
+
 def process_locks(path: Path, pid: int | None = None) -> list[str]:
     """The POSIX locks ``pid`` (this process) holds on ``path`` or its -shm, as /proc/locks lists them."""
     pid = os.getpid() if pid is None else pid
@@ -32,14 +41,14 @@ def process_locks(path: Path, pid: int | None = None) -> list[str]:
             st = os.stat(name)
             inodes.add((os.major(st.st_dev), os.minor(st.st_dev), st.st_ino))
     held = []
-    for line in Path("/proc/locks").read_text().splitlines():
+    for line in _proc_locks():
         fields = line.split()
-        if len(fields) < 6 or fields[1] == "->":  # "->": a waiter, not a lock held
+        if len(fields) < 5 or fields[0] == "->":  # "->": a waiter, not a lock held
             continue
-        major, minor, inode = fields[5].split(":")
-        if fields[4] == str(pid) and (int(major, 16), int(minor, 16), int(inode)) in inodes:
+        major, minor, inode = fields[4].split(":")
+        if fields[3] == str(pid) and (int(major, 16), int(minor, 16), int(inode)) in inodes:
             held.append(line)
-    return held
+    return sorted(held)
 
 
 def run_cli(*argv: object) -> subprocess.CompletedProcess:

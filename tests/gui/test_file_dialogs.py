@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+import pytest
+from PySide6.QtCore import QMimeData, QObject, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QFileSystemModel, QToolButton
 
@@ -198,3 +200,77 @@ def test_a_poll_repairs_lost_locks_before_another_program_can_act_on_them(qtbot,
     window.poll_external_changes()  # what the timer does every two seconds
     assert len(process_locks(window.project.path)) == 2
     assert "reopened it" in window.statusBar().currentMessage()
+
+
+# -- the other ways a path reaches the window ------------------------------------------------------
+
+@pytest.fixture
+def window_with_menus(qtbot, tmp_path):
+    """The window as the app builds it (with its File menu), on proj/p.sqlite; errors recorded."""
+    from gui.app import create_main_window
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("annotator", "tester")
+    window = create_main_window(tmp_path / "proj" / "p.sqlite", settings)
+    qtbot.addWidget(window)
+    window.poll_timer.stop()
+    window.errors = []
+    window.file_actions.show_error = lambda title, message: window.errors.append((title, message))
+    return window
+
+
+def drop(window, paths: list[Path]) -> None:
+    """Drag ``paths`` from a file manager over the window and let go."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(window.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, event)
+
+
+def test_the_project_or_its_journal_dropped_on_the_window_is_refused_and_the_locks_stay(window_with_menus):
+    window = window_with_menus
+    path = window.project.path
+    for dropped in ([path], [Path(f"{path}-wal")], [Path(f"{path}-shm")]):
+        drop(window, dropped)
+        assert window.errors.pop() == ("Import", f"{dropped[0]} is this project's own file; "
+                                                 "it cannot be imported into itself.")
+        assert window.file_actions.job is None
+    assert len(process_locks(path)) == 2
+
+
+def test_an_export_over_the_project_or_its_journal_is_refused(window_with_menus):
+    from gui.export_dialog import ExportOptions
+
+    window = window_with_menus
+    path = window.project.path
+    before = path.stat()  # never read it here: that alone would drop the locks
+    for target in (path, Path(f"{path}-wal"), path.parent / "." / path.name):
+        assert not window.file_actions.export_with(ExportOptions(format="native", path=target))
+        assert window.errors.pop()[1].endswith("is this project's own file; exporting there would overwrite the project.")
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert len(process_locks(path)) == 2
+
+
+def test_opening_a_journal_as_a_project_is_refused_before_anything_opens_it(window_with_menus):
+    window = window_with_menus
+    path = window.project.path
+    for tail in ("-shm", "-wal", "-journal"):
+        assert not window.file_actions.open_project(Path(f"{path}{tail}"))
+        assert window.errors.pop() == ("Open project", f"{path}{tail} is a file SQLite keeps beside a project, "
+                                                       "not a project; open p.sqlite instead.")
+    assert window.project.path == path and len(process_locks(path)) == 2
+
+
+def test_every_file_chooser_of_the_window_comes_from_gui_file_dialogs():
+    """A QFileDialog made anywhere else would list the project's folder with Qt's content-sniffing
+    icon provider again (the first test above shows what that does)."""
+    gui = Path(__file__).resolve().parents[2] / "gui"
+    offenders = [str(p.relative_to(gui)) for p in gui.rglob("*.py")
+                 if p.name != "file_dialogs.py" and "QFileDialog" in p.read_text(encoding="utf-8")]
+    assert offenders == []

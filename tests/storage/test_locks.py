@@ -120,3 +120,12 @@ def test_a_project_without_a_file_has_nothing_to_check():
     from sqlite_utils import Database
 
     assert Project(Database(memory=True)).file_problem() is None
+
+
+def test_a_second_connection_in_the_same_process_is_no_problem(project):
+    """SQLite sets the shared locks through whichever connection's descriptor it uses; when that
+    one closes it keeps the descriptor open, so the locks stay and the check must find them."""
+    with Project.open(project.path) as other:
+        other.add_span(1, 0, 6, "ACTOR")
+    assert project.file_problem() is None
+    assert held_locks(project.path) == 1 and held_locks(f"{project.path}-shm") == 1

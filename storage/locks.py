@@ -25,8 +25,6 @@ __all__ = ["FileWatch", "FileProblem", "SIDECARS", "held_locks", "is_project_fil
 # locks too (the -shm's), or reads a journal as if it were something else.
 SIDECARS = ("-wal", "-shm", "-journal")
 
-_PROC_FDS = Path("/proc/self/fd")
-
 
 @dataclass(frozen=True)
 class FileProblem:
@@ -44,62 +42,75 @@ def _file_id(path: str) -> tuple[int, int, int] | None:
     return os.major(st.st_dev), os.minor(st.st_dev), st.st_ino
 
 
-def _descriptors(name: str) -> list[tuple[str, bool]]:
-    """This process's descriptors of the file at ``name``: (fd, deleted), from /proc/self/fd."""
-    found = []
-    for fd in os.listdir(_PROC_FDS):  # OSError without /proc: the callers answer "cannot tell"
+_FD_DIR = "/proc/self/fd/"
+_FDINFO_DIR = "/proc/self/fdinfo/"
+
+
+def _descriptors(names: tuple[str, ...]) -> dict[str, list[tuple[str, bool]]]:
+    """This process's descriptors of each file in ``names``: {name: [(fd, deleted)]}, one pass
+    over /proc/self/fd (readlink, never open). OSError when there is no /proc."""
+    found: dict[str, list[tuple[str, bool]]] = {name: [] for name in names}
+    for fd in os.listdir(_FD_DIR):
         try:
-            target = os.readlink(_PROC_FDS / fd)
+            target = os.readlink(_FD_DIR + fd)
         except OSError:  # closed meanwhile, or not a link
             continue
-        if target == name or target == name + " (deleted)":
-            found.append((fd, target != name))
+        deleted = target.endswith(" (deleted)")
+        name = target[:-len(" (deleted)")] if deleted else target
+        if name in found:
+            found[name].append((fd, deleted))
     return found
+
+
+def _locks_through(fds: list[tuple[str, bool]]) -> int | None:
+    """Distinct POSIX locks set through ``fds`` (/proc/self/fdinfo lists, per descriptor, the
+    locks this process set through it); None without a live descriptor."""
+    held: set[tuple[str, ...]] = set()
+    live = [fd for fd, deleted in fds if not deleted]
+    for fd in live:
+        try:
+            with open(_FDINFO_DIR + fd, encoding="ascii", errors="replace") as info:
+                lines = info.read().splitlines()
+        except FileNotFoundError:  # closed meanwhile
+            continue
+        # "lock:\t1: POSIX  ADVISORY  READ 4242 fe:00:2150555 1073741826 1073742335"
+        held.update((fields[4], *fields[7:]) for fields in (line.split() for line in lines)
+                    if fields and fields[0] == "lock:")
+    return len(held) if live else None
 
 
 def held_locks(path: str | Path) -> int | None:
     """How many POSIX locks this process holds on the file ``path`` (SQLite opened it); None
     when /proc cannot tell (no /proc, or no descriptor of the file in this process).
 
-    Read from /proc/self/fdinfo of each descriptor of the file: each lists the locks set through
-    it (SQLite sets them through whichever of its connections' descriptors it uses). Small
-    consistent reads, where /proc/locks lists every lock on the machine page by page, and a line
-    can be repeated or skipped while other processes lock and unlock between pages.
+    From /proc/self/fdinfo of the file's descriptors: SQLite sets its locks through whichever
+    of its connections' descriptors it uses, and each descriptor lists those set through it.
+    Small consistent reads, where /proc/locks lists every lock on the machine page by page and
+    repeats or skips a line when other processes lock and unlock between pages.
     """
-    target = _file_id(str(path))
-    if target is None:
-        return None
-    held: set[tuple[str, ...]] = set()
+    name = os.path.realpath(path)
     try:
-        fds = [fd for fd in os.listdir(_PROC_FDS) if _file_id(str(_PROC_FDS / fd)) == target]
-        for fd in fds:
-            try:
-                with open(_PROC_FDS.parent / "fdinfo" / fd, encoding="ascii", errors="replace") as info:
-                    lines = info.read().splitlines()
-            except FileNotFoundError:  # closed meanwhile
-                continue
-            # "lock:\t1: POSIX  ADVISORY  READ 4242 fe:00:2150555 1073741826 1073742335"
-            held.update((fields[4], *fields[7:]) for fields in (line.split() for line in lines)
-                        if fields and fields[0] == "lock:")
+        return _locks_through(_descriptors((name,))[name])
     except OSError:
         return None
-    return len(held) if fds else None
+
+
+def _wal_replaced(wal: str, fds: list[tuple[str, bool]]) -> bool | None:
+    current = _file_id(wal)
+    for fd, deleted in fds:
+        if deleted or _file_id(_FD_DIR + fd) != current:  # stat through the link: the open file
+            return True
+    return False if fds else None
 
 
 def wal_replaced(path: str | Path) -> bool | None:
     """True if a ``-wal`` descriptor this process holds is not the file at ``path``-wal any more
     (deleted, or another file put in its place); None when no such descriptor or no /proc."""
-    wal = str(Path(path).resolve()) + "-wal"
+    wal = os.path.realpath(path) + "-wal"
     try:
-        fds = _descriptors(wal)
+        return _wal_replaced(wal, _descriptors((wal,))[wal])
     except OSError:
         return None
-    current = _file_id(wal)
-    for fd, deleted in fds:
-        held = _file_id(str(_PROC_FDS / fd))  # stat through the link: the open file, even if deleted
-        if deleted or (held is not None and held != current):
-            return True
-    return False if fds else None
 
 
 def is_project_file(candidate: str | Path, project: str | Path) -> bool:
@@ -118,21 +129,34 @@ def is_project_file(candidate: str | Path, project: str | Path) -> bool:
 class FileWatch:
     """Remembers, right after SQLite opened ``path``, whether /proc shows its locks; ``problem()``
     later says if they are gone or the WAL was replaced. Create it only once SQLite has read the
-    file (it takes its locks then)."""
+    file (it takes its locks then). One pass over /proc/self/fd per check: it runs before every
+    edit of the window."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._shm = f"{self.path}-shm"
+        db = os.path.realpath(path)
+        self._names = (db, db + "-shm", db + "-wal")
         # Only trust the lock count if it showed our locks while we certainly had them (a file
         # system without POSIX locks, or a kernel without fdinfo lock lines, shows none).
-        self.sees_locks = bool(held_locks(self.path)) and bool(held_locks(self._shm))
+        found = self._scan()
+        self.sees_locks = found is not None and all(_locks_through(found[n]) for n in self._names[:2])
+
+    def _scan(self) -> dict[str, list[tuple[str, bool]]] | None:
+        try:
+            return _descriptors(self._names)
+        except OSError:
+            return None
 
     def problem(self) -> FileProblem | None:
         """None while the process holds its locks and its WAL; else what is wrong."""
-        if wal_replaced(self.path):
+        found = self._scan()
+        if found is None:
+            return None
+        db, shm, wal = self._names
+        if _wal_replaced(wal, found[wal]):
             return FileProblem(f"another program replaced the journal (-wal) of {self.path.name} "
                                "while this window had it open", wal_replaced=True)
-        if self.sees_locks and not (held_locks(self.path) and held_locks(self._shm)):
+        if self.sees_locks and not (_locks_through(found[db]) and _locks_through(found[shm])):
             return FileProblem(f"this window lost its locks on {self.path.name} "
                                "(something in it opened and closed the file)", wal_replaced=False)
         return None

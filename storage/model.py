@@ -25,6 +25,8 @@ def is_iso_date(value: object) -> bool:
 
 
 # "curated": a curator adjudicated the annotators' layers into gold (storage/team).
+MAX_COUNT = 1_000_000  # the most spans a role may be declared to take (SQLite stores up to 2**63 - 1)
+
 STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped", "curated")
 
 # Label kinds: an "entity" label tags things that fill roles (ACTOR, LOCATION);
@@ -223,6 +225,16 @@ class Role:
     max_count: int | None = None
     min_count: int = 0
     description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise SchemeError(f"a role needs a name, not {self.name!r}")
+        for field_name, value, low in (("max_count", self.max_count, 1), ("min_count", self.min_count, 0)):
+            if value is None and field_name == "max_count":
+                continue
+            if type(value) is not int or not low <= value <= MAX_COUNT:
+                raise SchemeError(f"role {self.name!r}: {field_name} must be a whole number from {low} to "
+                                  f"{MAX_COUNT}{' or empty (any number)' if low else ''}, not {value!r}")
 
     def accepts(self, label: str) -> bool:
         return label in self.labels

@@ -216,8 +216,8 @@ class SchemeGrowth:
             for item in scheme.get("attributes", ()):
                 if item["name"] not in self.attributes:
                     self.add_attribute(scheme_store.attribute_from_record(item))
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise SchemeError(f"malformed scheme record ({type(exc).__name__}: {exc})") from None
+        except (KeyError, TypeError, AttributeError, ValueError, sqlite3.ProgrammingError) as exc:
+            raise _malformed(exc) from None
         except sqlite3.IntegrityError as exc:  # e.g. a role's max_count of 0
             raise SchemeError(f"scheme record refused: {exc}") from None
 
@@ -240,8 +240,8 @@ class SchemeGrowth:
     def _adopt(self, record: dict[str, Any]) -> None:
         try:
             self._project.replace_scheme(record)
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise SchemeError(f"malformed scheme record ({type(exc).__name__}: {exc})") from None
+        except (KeyError, TypeError, AttributeError, ValueError, sqlite3.ProgrammingError) as exc:
+            raise _malformed(exc) from None
         except sqlite3.IntegrityError as exc:
             raise SchemeError(f"scheme record refused: {exc}") from None
         self._read_scheme()
@@ -250,3 +250,11 @@ class SchemeGrowth:
                 f"the file's whole scheme in place of the new project's default ({len(self.kinds)} labels, "
                 f"{len(self.types)} event types, {len(self.role_labels)} roles, "
                 f"{len(self.attributes)} attributes)")
+
+
+def _malformed(exc: Exception) -> SchemeError:
+    """A scheme record's structural fault in the user's words (no Python exception names)."""
+    if isinstance(exc, KeyError):
+        return SchemeError(f'malformed scheme record: an entry lacks "{exc.args[0]}"')
+    return SchemeError("malformed scheme record: a value is of the wrong kind (e.g. a list or a number "
+                       "where a name belongs)")

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
+from storage.importing.intake import not_regular
 from storage.importing.registry import FORMATS, Format, ImportOptions, Job, detect, importable_suffixes, suffix
 from storage.importing.report import Duplicate, FileResult, ImportReport, Outcome
 from storage.model import InputError
@@ -106,7 +107,12 @@ def _run(project: Project, job: Job, options: ImportOptions, *, raise_errors: bo
     try:
         if job.problem is not None or job.format is None:
             raise InputError(job.path, job.problem or "no importer for this file")
-        outcome: Outcome = job.format.load()(project, job, options)
+        try:
+            outcome: Outcome = job.format.load()(project, job, options)
+        except RecursionError:  # input nested deeper than any parser here follows
+            raise InputError(job.path, "nested too deeply to read (thousands of levels)") from None
+        except OverflowError:  # a number SQLite cannot store that no importer check caught
+            raise InputError(job.path, "holds a number too large to store (more than 19 digits)") from None
         return FileResult.from_outcome(job.path, outcome, format=job.format.name)
     except InputError as error:
         if raise_errors:
@@ -124,15 +130,21 @@ def _expand(paths: Sequence[str | Path], options: ImportOptions) -> list[Job]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = _walk(str(path), forced)
-            if not found:
+            found, unreadable = _walk(str(path), forced)
+            jobs.extend(Job(folder, "", problem=f"cannot read this folder ({reason}): its files were skipped")
+                        for folder, reason in unreadable)
+            if not found and not unreadable:
                 wanted = ", ".join(forced.suffixes if forced else importable_suffixes())
                 jobs.append(Job(str(path), "", problem=f"no {wanted} files in this folder"))
             for parts in found:
                 full = os.path.join(str(path), *parts)
-                jobs.append(Job(full, "/".join(parts), format=forced or detect(full)))
+                odd = not_regular(full)  # before detect(), which reads the file's start
+                jobs.append(Job(full, "/".join(parts), problem=odd) if odd else
+                            Job(full, "/".join(parts), format=forced or detect(full)))
         elif not path.exists():
             jobs.append(Job(str(path), "", problem="no such file or folder"))
+        elif (odd := not_regular(str(path))) is not None:
+            jobs.append(Job(str(path), "", problem=odd))
         else:
             found_format = forced or detect(str(path))
             if found_format is None:
@@ -144,12 +156,18 @@ def _expand(paths: Sequence[str | Path], options: ImportOptions) -> list[Job]:
     return jobs
 
 
-def _walk(folder: str, forced: Format | None) -> list[tuple[str, ...]]:
-    """Importable files under ``folder`` as path parts, sorted, hidden files and folders left out."""
+def _walk(folder: str, forced: Format | None) -> tuple[list[tuple[str, ...]], list[tuple[str, str]]]:
+    """Importable files under ``folder`` as path parts, sorted, hidden files and folders left out;
+    and the folders that could not be listed, with why (they are reported, not skipped in silence)."""
     # os.walk over strings: pathlib's rglob costs more than the import itself on a big folder.
     wanted = forced.suffixes if forced else importable_suffixes()
     found: list[tuple[str, ...]] = []
-    for directory, folders, files in os.walk(folder):
+    unreadable: list[tuple[str, str]] = []
+
+    def refused(error: OSError) -> None:
+        unreadable.append((error.filename or folder, error.strerror or str(error)))
+
+    for directory, folders, files in os.walk(folder, onerror=refused):
         folders[:] = [name for name in folders if not name.startswith(".")]
         relative = os.path.relpath(directory, folder)
         prefix = () if relative == os.curdir else tuple(relative.split(os.sep))
@@ -160,4 +178,4 @@ def _walk(folder: str, forced: Format | None) -> list[tuple[str, ...]]:
                       for name in names if suffix(name) in f.suffixes}
         found.extend(prefix + (name,) for name in names
                      if suffix(name) in wanted and name not in companions)
-    return sorted(found)
+    return sorted(found), sorted(unreadable)

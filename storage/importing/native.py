@@ -24,7 +24,7 @@ from operator import itemgetter
 from typing import Any, Iterator, NoReturn
 
 from storage.assist.origin import check_origin, import_origin
-from storage.importing.intake import numbered_lines, stream_lines
+from storage.importing.intake import MAX_ID, json_kind, numbered_lines, parse_json, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
 from storage.model import STATUSES, InputError, SchemeError, is_iso_date
@@ -99,6 +99,7 @@ class _IdPool:
         if wanted and wanted[0] is None and not any(wanted):  # no preferences: the next ids up
             result = list(range(self._top + 1, self._top + 1 + len(wanted)))
             self._top += len(wanted)
+            self._check_top()
             return result
         if wanted and None not in wanted and min(wanted) > self._top:  # type: ignore[type-var]
             # The usual case (an export's ids only grow): all free, and checked at C speed.
@@ -115,7 +116,14 @@ class _IdPool:
             self._claimed.add(want)
             self._top = max(self._top, want)
             result.append(want)
+        self._check_top()
         return result
+
+    def _check_top(self) -> None:
+        if self._top > MAX_ID:
+            singular = self._table.rstrip("s")
+            raise SchemeError(f"no {singular} id is free for a {singular} whose id is missing or taken: "
+                              f"the ids in use reach {MAX_ID}, the largest SQLite stores; renumber the file's ids")
 
     def _taken(self, ids: list[int]) -> set[int]:
         taken: set[int] = set()
@@ -162,12 +170,9 @@ class RecordWriter:
 
     def read(self, line: int, record_text: str, *, first: bool) -> None:
         self._line = line
-        try:
-            record = json.loads(record_text)
-        except json.JSONDecodeError as exc:
-            self._fail(f"malformed JSON: {exc.msg} (column {exc.colno})")
+        record = parse_json(record_text, self._path, line=line)
         if not isinstance(record, dict):
-            self._fail(f"expected a JSON object (one article per line), not {type(record).__name__}")
+            self._fail(f"expected a JSON object (one article per line), not {json_kind(record)}")
         self.add(record, line, first=first)
 
     def add(self, record: dict[str, Any], line: int | None, *, first: bool = False) -> None:
@@ -207,7 +212,7 @@ class RecordWriter:
         for key, value, kind in (("meta", meta, dict), ("spans", spans, list), ("events", events, list)):
             if not isinstance(value, kind):
                 self._fail(f'"{key}" must be {"an object" if kind is dict else "a list"}')
-        (article_id,) = self._ids["articles"].claim([self._id(record.get("id"), "article") if self._native else None])
+        (article_id,) = self._claim("articles", [self._id(record.get("id"), "article") if self._native else None])
         self._hashes[digest] = article_id
         self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
         if "attributes" in record:
@@ -226,9 +231,15 @@ class RecordWriter:
                        "stored text, so they would drift: re-export the file rather than edit it")
 
     def _id(self, value: Any, what: str) -> int | None:
-        if value is not None and (type(value) is not int or value <= 0):
-            self._fail(f"{what} id {value!r} must be a positive integer")
+        if value is not None and (type(value) is not int or not 0 < value <= MAX_ID):
+            self._fail(f"{what} id {value!r} must be a whole number from 1 to {MAX_ID}")
         return value
+
+    def _claim(self, table: str, wanted: list[int | None]) -> list[int]:
+        try:
+            return self._ids[table].claim(wanted)
+        except SchemeError as exc:
+            self._fail(str(exc))
 
     def _optional_str(self, value: Any, what: str) -> Any:
         if value is not None and not isinstance(value, str):
@@ -275,7 +286,7 @@ class RecordWriter:
                 self._fail(f"spans[{index}] must be an object")
             file_id, start, end = span.get("id"), span.get("start"), span.get("end")
             label, annotator, created = span.get("label"), span.get("annotator"), span.get("created")
-            if (type(file_id) is not int or file_id <= 0
+            if (type(file_id) is not int or not 0 < file_id <= MAX_ID
                     or type(start) is not int or type(end) is not int or not 0 <= start < end <= length
                     or type(label) is not str or label not in kinds
                     or (annotator is not None and type(annotator) is not str)
@@ -296,7 +307,7 @@ class RecordWriter:
         file_ids = [row[0] for row in rows]
         if len(set(file_ids)) != len(file_ids) or len(set(map(_SPAN_KEY, rows))) != len(rows):
             self._find_repeat(file_ids, rows)
-        stored = self._ids["spans"].claim(file_ids if self._native else [None] * len(file_ids))
+        stored = self._claim("spans", file_ids if self._native else [None] * len(file_ids))
         if stored != file_ids:
             rows = [(new_id, *row[1:]) for new_id, row in zip(stored, rows)]
         self._rows["spans"].extend(rows)
@@ -393,7 +404,7 @@ class RecordWriter:
             rows.append((article_id, span_ids[trigger], event_type, json.dumps(attributes, sort_keys=True),
                          self._optional_str(event.get("annotator"), f"{name} annotator"),
                          self._optional_str(event.get("created"), f"{name} created") or self._stamp))
-        fresh = self._ids["events"].claim(wanted if self._native else [None] * len(wanted))
+        fresh = self._claim("events", wanted if self._native else [None] * len(wanted))
         for event_id, row, arguments in zip(fresh, rows, fillers):
             self._rows["events"].append((event_id, *row))
             self._rows["arguments"].extend((event_id, role, span) for role, span in arguments)

@@ -12,6 +12,9 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from storage.importing.intake import read_bytes
+from storage.model import InputError
+
 SNIFF_BYTES = 65536  # how much of a file detection reads: enough for a first record of any sane size
 
 
@@ -131,9 +134,9 @@ def detect(path: str) -> Format | None:
 
 def _head(path: str, size: int = SNIFF_BYTES) -> str:
     try:
-        with open(path, "rb") as file:
-            return file.read(size).decode("utf-8", errors="replace")
-    except OSError:
+        # Never a plain open(): a named pipe would block it for good.
+        return read_bytes(path, limit=size).decode("utf-8", errors="replace")
+    except InputError:
         return ""
 
 

@@ -336,7 +336,7 @@ def test_a_bad_scheme_line_leaves_a_new_projects_default_scheme_alone(project, t
     scheme = {"labels": [{"name": "ORG", "colour": "#112233"}, {"name": "CITY", "key": "2"}]}  # no colour
     bad = write(tmp_path / "n.jsonl", jsonl({"scheme": scheme}, record()))
     (error,) = import_paths(project, [bad]).errors
-    assert (error.line, error.reason) == (1, "malformed scheme record (KeyError: 'colour')")
+    assert (error.line, error.reason) == (1, 'malformed scheme record: an entry lacks "colour"')
     assert list(project.db.conn.iterdump()) == before and project.scheme == scheme_store.default()
 
 

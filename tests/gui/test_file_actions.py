@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from gui.app import create_main_window
 from storage.project import Project
+from tests.storage.two_writers import LockHolder
 
 ARTICLE_A = " date 2025-03-14 Rebels enter Velmora\n\nRebels entered the city of Velmora on Friday.\n"
 ARTICLE_B = " date 2025-03-15 Ministry condemns attack\n\nThe ministry condemned the attack in Dorvan.\n"
@@ -159,36 +160,23 @@ def test_import_folder_imports_every_article_in_it(window, qtbot, tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe to pause the import")
 def test_cancel_mid_import_keeps_whole_files_only(window, qtbot, tmp_path):
-    first = write(tmp_path, "a.txt", ARTICLE_A)
-    # A named pipe: the worker blocks reading it, which holds the import right after the first
-    # file, while the test presses Cancel. Nothing is mocked; the pipe is just a slow file.
-    pipe = tmp_path / "b.txt"
-    os.mkfifo(pipe)
-    third = write(tmp_path, "c.txt", ARTICLE_C)
+    files = [write(tmp_path, name, text) for name, text in
+             (("a.txt", ARTICLE_A), ("b.txt", ARTICLE_B), ("c.txt", ARTICLE_C))]
     fa = window.file_actions
-    fd: list[int] = []
-
-    def worker_is_reading_the_pipe() -> bool:
-        try:
-            fd.append(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
-        except OSError:  # ENXIO: nobody has the pipe open for reading yet
-            return False
-        return True
-
+    window.project.add_article(text="Already here.", title="Already here.")
+    # Another process holds the project's write lock: the import's worker waits for it, the user
+    # presses Cancel meanwhile, then the other process commits. (A named pipe used to be the slow
+    # file here; pipes are now skipped unread, as issue 7 asks.)
+    holder = LockHolder(window.project.path, "UPDATE articles SET title = 'Renamed elsewhere' WHERE id = 1")
     with qtbot.waitSignal(fa.jobFinished, timeout=10000):
-        assert fa.import_paths([first, pipe, third])
-        qtbot.waitUntil(worker_is_reading_the_pipe, timeout=5000)
+        assert fa.import_paths(files)
         cancel = fa.progress_dialog.findChild(QPushButton)
         assert cancel.text() == "Cancel"
         cancel.click()  # as the user would; the dialog may not have shown yet, so no mouse event
-        os.write(fd[0], ARTICLE_B.encode("utf-8"))
-        os.close(fd[0])
-    # The file being read when Cancel came finishes whole; the next one is never started.
-    assert article_titles(window.project) == ["Rebels enter Velmora", "Ministry condemns attack"]
-    texts = [row[0] for row in window.project.db.execute("SELECT text FROM articles ORDER BY id")]
-    assert texts[1] == "Ministry condemns attack\n\nThe ministry condemned the attack in Dorvan.\n"
-    assert window.reports == [
-        ("Import", ["imported 2 articles from 2 files; cancelled, 1 file not imported"])]
+        holder.commit()
+    # Whole files only: the other process's change is kept, and no file was half-imported.
+    assert article_titles(window.project) == ["Renamed elsewhere"]
+    assert window.reports == [("Import", ["imported 0 articles from 0 files; cancelled, 3 files not imported"])]
 
 
 def test_drop_files_on_the_window_imports_them(window, qtbot, tmp_path):

@@ -3,7 +3,6 @@ project file, end with one summary, can be cancelled without leaving half a file
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest

@@ -84,40 +84,52 @@ class ForeignWriter:
             self.dropped["document without text"] += 1
             return
         length = len(text)
-        kept: list[dict[str, Any]] = []
-        seen: dict[tuple[Any, ...], int] = {}
-        alias: dict[Any, int] = {}
-        for span in spans:
+        for span in spans:  # the hot loop: one combined test per span, the messages only on failure
             start, end = span["start"], span["end"]
-            if type(start) is not int or type(end) is not int:
-                raise self.fail(f"{where}span {span.get('source_id') or span['id']}: offsets {start!r}..{end!r} "
-                                "are not integers", line)
-            if not 0 <= start < end <= length:
-                raise self.fail(f"{where}span {span.get('source_id') or span['id']} ({span['label']}): offsets "
-                                f"{start}..{end} are outside the text (0..{length})", line)
-            shown = span.pop("text", None)
-            if check_text and shown is not None and shown != text[start:end]:
-                raise self.fail(f"{where}span {span.get('source_id') or span['id']} ({span['label']}): its text "
-                                f"is {shown!r} but the text at {start}..{end} is {text[start:end]!r}", line)
-            span.pop("source_id", None)
-            if mapping is not None:
-                span["start"], span["end"] = mapping[start], mapping[end]
-            key = (span["start"], span["end"], span["label"], span.get("annotator"))
+            if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+                raise self._bad_offsets(span, where, line, length)
+            if "text" in span:
+                shown = span.pop("text")
+                if check_text and shown is not None and shown != text[start:end]:
+                    raise self.fail(f"{where}span {span.get('source_id') or span['id']} ({span['label']}): its "
+                                    f"text is {shown!r} but the text at {start}..{end} is {text[start:end]!r}", line)
+        if mapping is not None:
+            for span in spans:
+                span["start"], span["end"] = mapping[span["start"]], mapping[span["end"]]
+        keys = [(s["start"], s["end"], s["label"], s.get("annotator")) for s in spans]
+        if len(set(keys)) != len(keys):
+            spans = self._collapse(spans, keys, events or [])
+        if mapping is not None:
+            _, report = normalise(text)
+            self.notes[report.describe()] += 1
+        record = {"text": stored, "spans": spans, "events": events or [], "meta": meta or {}}
+        self.writer.add(record, line)
+
+    def _bad_offsets(self, span: dict[str, Any], where: str, line: int | None, length: int) -> InputError:
+        start, end, name = span["start"], span["end"], span.get("source_id") or span["id"]
+        if type(start) is not int or type(end) is not int:
+            return self.fail(f"{where}span {name}: offsets {start!r}..{end!r} are not integers", line)
+        return self.fail(f"{where}span {name} ({span['label']}): offsets {start}..{end} are outside the text "
+                         f"(0..{length})", line)
+
+    def _collapse(self, spans: list[dict[str, Any]], keys: list[tuple[Any, ...]],
+                  events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One span per (start, end, label, annotator); events follow the span that stays."""
+        kept: list[dict[str, Any]] = []
+        seen: dict[tuple[Any, ...], Any] = {}
+        alias: dict[Any, Any] = {}
+        for span, key in zip(spans, keys):
             if key in seen:
                 self.dropped["repeated span (collapsed)"] += 1
                 alias[span["id"]] = seen[key]
                 continue
             seen[key] = span["id"]
             kept.append(span)
-        for event in events or ():
+        for event in events:
             event["trigger"] = alias.get(event["trigger"], event["trigger"])
             for argument in event.get("arguments", ()):
                 argument["span"] = alias.get(argument["span"], argument["span"])
-        if mapping is not None:
-            _, report = normalise(text)
-            self.notes[report.describe()] += 1
-        record = {"text": stored, "spans": kept, "events": events or [], "meta": meta or {}}
-        self.writer.add(record, line)
+        return kept
 
     def relation_events(self, spans: list[dict[str, Any]], relations: list[tuple[Any, Any, Any]],
                         *, line: int | None, name: str = "") -> list[dict[str, Any]]:

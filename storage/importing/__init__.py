@@ -83,7 +83,11 @@ def _shared_round(project: Project, jobs: list[Job], start: int, options: Import
             if cancelled is not None and cancelled():
                 report.cancelled = True
                 break
-            report.files.append(_run(project, jobs[end], options))
+            # Plain text is one INSERT, atomic by itself; a small annotated file (brat) gets a
+            # savepoint of its own, so a bad one rolls back alone without a COMMIT per file.
+            one_statement = jobs[end].format.name == "text"  # type: ignore[union-attr]
+            report.files.append(_run(project, jobs[end], options) if one_statement
+                                else _import_one(project, jobs[end], options))
             end += 1
     return end
 

@@ -27,7 +27,7 @@ class Format:
     suffixes: tuple[str, ...]
     runner: str  # "module:function", imported on first use
     sniff: Callable[[Any], bool] | None = None  # given the first JSON record, for shared suffixes
-    shared_round: bool = False  # plain text: many files per transaction (one INSERT each)
+    shared_round: bool = False  # one small document per file: many files per transaction (a savepoint each)
     head_sniff: Callable[[str], bool] | None = None  # given the file's first characters, for .txt/.tsv
     companion: str | None = None  # brat: "<name>.txt" beside "<name>.ann" is its text, not an article
 
@@ -87,7 +87,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("label-studio", "Label Studio JSON / JSON-MIN", (".json",), "storage.importing.label_studio:run",
            sniff=lambda record: _load("label_studio", "looks_like")(record)),
     Format("docbin", "spaCy DocBin (needs spaCy)", (".spacy",), "storage.importing.docbin:run"),
-    Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt"),
+    Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt",
+           shared_round=True),
     Format("plover", "PLOVER event records", (".jsonl", ".json"), "storage.importing.plover:run", sniff=_is_plover),
 )}
 

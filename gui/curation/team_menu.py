@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog
 
 from gui import file_dialogs
 from gui.curation.team_dialogs import AgreementDialog, HandOutDialog
+from gui.curation.view import CurationView
 from storage.model import AnnotatorError
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ class TeamMenu(QObject):
         self.hand_out_action = self.menu.addAction("&Hand out packets…", self.hand_out)
         self.merge_action = self.menu.addAction("&Merge packets…", self.merge)
         self.agreement_action = self.menu.addAction("&Agreement…", self.show_agreement)
+        self.menu.addSeparator()
+        self.curate_action = self.menu.addAction("&Curate this article…", self.curate)
+        self.curation_view: CurationView | None = None
 
     # -- pickers and messages (replaced in tests) --------------------------------------------
 
@@ -100,6 +104,29 @@ class TeamMenu(QObject):
         self.agreement_dialog.destroyed.connect(lambda: setattr(self, "agreement_dialog", None))
         self.agreement_dialog.open()  # modeless: the window stays usable to look at articles
         return self.agreement_dialog
+
+    def curate(self) -> CurationView | None:
+        """Open the curation view on the window's article (two or more annotator layers needed)."""
+        from storage.team.curation import annotator_layers
+
+        article = self.window.document.article
+        if article is None:
+            self.window.refused("Open an article to curate first")
+            return None
+        if len(annotator_layers(self.window.project, article.id)) < 2:
+            self.window.refused("This article has fewer than two annotator layers: nothing to adjudicate")
+            return None
+        if self.curation_view is not None:
+            self.curation_view.close()
+        self.curation_view = CurationView(self.window.project, article.id, parent=self.window,
+                                          on_close=lambda: self._curated(article.id))
+        self.curation_view.show()
+        return self.curation_view
+
+    def _curated(self, article_id: int) -> None:
+        self.curation_view = None
+        self.window.refresh_articles()  # the status may be curated now
+        self.window.open_article(article_id)  # gold changed under the window's cache: read it again
 
 
 def install_team_menu(window: "MainWindow") -> TeamMenu:

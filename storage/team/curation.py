@@ -10,6 +10,7 @@ undo puts it back exactly (:func:`undo`).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -80,12 +81,16 @@ def read_units(project: Project, article_id: int, *, annotators: Sequence[str] |
     decisions = {(s, e): d for s, e, d in project.db.execute(
         'SELECT start, "end", decision FROM curation_decisions WHERE article_id = ?', [article_id])}
     found = []
-    gold_starts = sorted(gold)
+    gold.sort()
+    gold_starts = [s.start for s in gold]
+    longest = max((s.end - s.start for s in gold), default=0)
     for unit in units(layers, names, mode="overlap"):
         spans = [s for members in unit.values() for s in members]
         start, end = min(s.start for s in spans), max(s.end for s in spans)
+        first = bisect_left(gold_starts, start - longest)
+        last = bisect_left(gold_starts, end, lo=first)
         found.append(Unit(start, end, {name: tuple(unit.get(name, ())) for name in names},
-                          tuple(s for s in gold_starts if s.start < end and s.end > start),
+                          tuple(s for s in gold[first:last] if s.end > start),
                           decisions.get((start, end))))
     return found
 

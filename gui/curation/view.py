@@ -1,0 +1,243 @@
+"""The curation view: one article's disagreements between annotator layers, decided from the keyboard.
+
+On open, what every annotator agrees on goes to gold by itself (``storage.team.curation``).
+Then: **N**/**J** next open disagreement, **P**/**K** previous, **1**–**9** take that annotator's
+version into gold, **X** reject (gold gets nothing there), **Ctrl+Z**/**Ctrl+Shift+Z** undo and
+redo, **Ctrl+Return** mark the article curated, **H** hide or show annotator names. Every
+decision is one command on the view's undo stack and is on disk before the list changes.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QLabel,
+    QListWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.plain import quote
+from storage.model import AnnotatorError
+from storage.project import Project
+from storage.team import curation
+
+CONTEXT = 60  # characters of text shown on each side of a unit
+
+
+class DecideCommand(QUndoCommand):
+    """Take one annotator's version, or reject: done once on push, then undo/redo through the store."""
+
+    def __init__(self, view: "CurationView", unit: curation.Unit, annotator: str | None) -> None:
+        super().__init__(f"Take {annotator}'s version" if annotator else "Reject")
+        self.view, self.unit, self.annotator = view, unit, annotator
+        self.change: curation.Change | None = None
+        self._skip_next_redo = False
+
+    def first(self) -> None:
+        """Decide once, before the push; raises AnnotatorError when the store refuses."""
+        project, article_id = self.view.project, self.view.article_id
+        self.change = (curation.take(project, article_id, self.unit, self.annotator) if self.annotator
+                       else curation.reject(project, article_id, self.unit))
+        self._skip_next_redo = True
+        self.view.reload(keep=(self.unit.start, self.unit.end))
+
+    def redo(self) -> None:
+        if self._skip_next_redo:  # push() calls redo() right after first() already ran
+            self._skip_next_redo = False
+            return
+        assert self.change is not None
+        curation.redo(self.view.project, self.change)
+        self.view.reload(keep=(self.unit.start, self.unit.end))
+
+    def undo(self) -> None:
+        assert self.change is not None
+        curation.undo(self.view.project, self.change)
+        self.view.reload(keep=(self.unit.start, self.unit.end))
+
+
+class CurationView(QDialog):
+    """Modeless: the window stays usable; ``closed`` callers reload the article they show."""
+
+    def __init__(self, project: Project, article_id: int, *, parent: QWidget | None = None,
+                 on_close: Callable[[], None] | None = None) -> None:
+        super().__init__(parent)
+        self.project, self.article_id = project, article_id
+        self.on_close = on_close
+        article = project.article(article_id)
+        self.text = article.text
+        self.setWindowTitle(f"Curate: {quote(article.title, 60)}")
+        self.undo_stack = QUndoStack(self)
+        self.merged = curation.auto_merge(project, article_id)
+        self.annotators = curation.annotator_layers(project, article_id)
+        self.units: list[curation.Unit] = []
+        self._build()
+        self._keys()
+        self.reload()
+        self.next_open()
+
+    # -- widgets -------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.summary)
+        self.list = QListWidget()
+        self.list.setObjectName("curation_units")
+        self.list.currentRowChanged.connect(self._show_unit)
+        layout.addWidget(self.list, 2)
+        self.context = QLabel()
+        self.context.setTextFormat(Qt.TextFormat.PlainText)  # article text is never markup
+        self.context.setWordWrap(True)
+        layout.addWidget(self.context)
+        self.versions = QTableWidget(0, 3)
+        self.versions.setObjectName("curation_versions")
+        self.versions.setHorizontalHeaderLabels(["Key", "Layer", "Version"])
+        self.versions.verticalHeader().hide()
+        self.versions.horizontalHeader().setStretchLastSection(True)
+        self.versions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.versions.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.versions, 1)
+        self.anonymous = QCheckBox("Hide annotator names (H)")
+        self.anonymous.toggled.connect(lambda _on: self.reload())  # names in the list and the table
+        layout.addWidget(self.anonymous)
+        keys = QLabel("N/J next · P/K previous · 1–9 take a version · X reject · Ctrl+Z undo · "
+                      "Ctrl+Return curated")
+        layout.addWidget(keys)
+        self.resize(760, 620)
+
+    def _keys(self) -> None:
+        def key(sequence: str, slot: Callable[[], object]) -> None:
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        for sequence in ("N", "J"):
+            key(sequence, self.next_open)
+        for sequence in ("P", "K"):
+            key(sequence, self.previous_open)
+        for n in range(1, 10):
+            key(str(n), lambda n=n: self.take(n))
+        key("X", self.reject)
+        key("H", self.anonymous.toggle)
+        key("Ctrl+Z", self.undo_stack.undo)
+        key("Ctrl+Shift+Z", self.undo_stack.redo)
+        key("Ctrl+Return", self.mark_curated)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def name(self, layer: str) -> str:
+        if self.anonymous.isChecked() and layer in self.annotators:
+            return f"Annotator {self.annotators.index(layer) + 1}"
+        return layer
+
+    def reload(self, *, keep: tuple[int, int] | None = None) -> None:
+        """Re-read units and decisions from the file; keep the current unit selected."""
+        row = self.list.currentRow()
+        self.units = curation.read_units(self.project, self.article_id, annotators=self.annotators)
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.addItems([self._line(k, unit) for k, unit in enumerate(self.units)])
+        self.list.blockSignals(False)
+        if keep is not None:
+            row = next((k for k, u in enumerate(self.units) if (u.start, u.end) == keep), row)
+        if self.units:
+            self.list.setCurrentRow(min(max(row, 0), len(self.units) - 1))
+        open_count = sum(not u.resolved for u in self.units)
+        self.summary.setText(f"{len(self.annotators)} annotator layers; {len(self.units)} places, "
+                             f"{open_count} still to decide; {self.merged} agreed spans went to gold on opening")
+
+    def _line(self, k: int, unit: curation.Unit) -> str:
+        state = ("to decide" if not unit.resolved else "agreed" if unit.decision == curation.AGREED
+                 else "rejected" if unit.decision == curation.REJECTED
+                 else f"took {self.name(unit.decision[len(curation.TOOK):])}")
+        return f"{k + 1:>4}  {unit.start}–{unit.end}  {quote(self.text[unit.start:unit.end], 40)}  [{state}]"
+
+    def _show_unit(self, row: int) -> None:
+        if not 0 <= row < len(self.units):
+            self.context.clear()
+            self.versions.setRowCount(0)
+            return
+        unit = self.units[row]
+        before = self.text[max(0, unit.start - CONTEXT):unit.start].replace("\n", " ")
+        after = self.text[unit.end:unit.end + CONTEXT].replace("\n", " ")
+        self.context.setText(f"…{before}⟦{self.text[unit.start:unit.end]}⟧{after}…")
+        rows = [(str(n + 1), self.name(layer), unit.versions.get(layer, ())) for n, layer in enumerate(self.annotators)]
+        rows.append(("", "gold", unit.gold))
+        self.versions.setRowCount(len(rows))
+        for r, (key, layer, spans) in enumerate(rows):
+            shown = "; ".join(f"{s.label} {quote(self.text[s.start:s.end], 40)} ({s.start}–{s.end})"
+                              for s in spans) or "(nothing)"
+            for c, value in enumerate((key, layer, shown)):
+                self.versions.setItem(r, c, QTableWidgetItem(value))  # items show text as typed
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def current(self) -> curation.Unit | None:
+        row = self.list.currentRow()
+        return self.units[row] if 0 <= row < len(self.units) else None
+
+    def _step(self, direction: int) -> bool:
+        start = self.list.currentRow()
+        for k in range(1, len(self.units) + 1):
+            row = (start + direction * k) % len(self.units)
+            if not self.units[row].resolved:
+                self.list.setCurrentRow(row)
+                return True
+        return False
+
+    def next_open(self) -> bool:
+        return bool(self.units) and self._step(1)
+
+    def previous_open(self) -> bool:
+        return bool(self.units) and self._step(-1)
+
+    def take(self, n: int) -> bool:
+        unit = self.current()
+        if unit is None or not 1 <= n <= len(self.annotators):
+            return False
+        return self._push(DecideCommand(self, unit, self.annotators[n - 1]))
+
+    def reject(self) -> bool:
+        unit = self.current()
+        return unit is not None and self._push(DecideCommand(self, unit, None))
+
+    def _push(self, command: DecideCommand) -> bool:
+        try:
+            command.first()  # on disk before the list shows it
+        except AnnotatorError as exc:
+            self.summary.setText(f"Not done: {exc}")
+            return False
+        self.undo_stack.push(command)
+        self.next_open()
+        return True
+
+    def mark_curated(self) -> bool:
+        left = sum(not u.resolved for u in self.units)
+        if left:
+            self.summary.setText(f"{left} places are still to decide; decide them before marking curated")
+            return False
+        curation.mark_curated(self.project, self.article_id)
+        self.summary.setText("Curated: the article's status is now curated")
+        return True
+
+    def done(self, result: int) -> None:  # Esc, or a button
+        self._closed()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - the title bar, or close()
+        self._closed()
+        super().closeEvent(event)
+
+    def _closed(self) -> None:
+        """Tell the window once: the gold layer changed under its cache."""
+        callback, self.on_close = self.on_close, None
+        if callback is not None:
+            callback()

@@ -1,0 +1,60 @@
+"""The curation view driven by keys: agreed spans to gold on open, take, reject, undo, redo, curated."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from gui.main_window import MainWindow
+from storage.project import Project
+
+TEXT = "Rebels entered Velmora after fighting the army."
+
+
+def gold(path):
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute('SELECT start, "end", label, taken_from FROM spans WHERE annotator = ? '
+                          "ORDER BY start", ["gold"]).fetchall()
+
+
+def test_curation_by_keys(qtbot, tmp_path):
+    path = tmp_path / "master.sqlite"
+    with Project.open(path) as project:
+        article = project.add_article(text=TEXT, title="Velmora").id
+        for layer, spans in {"ana": [(0, 6, "ACTOR"), (7, 14, "EVENT"), (15, 22, "LOCATION"), (38, 46, "ACTOR")],
+                             "ben": [(0, 6, "ACTOR"), (7, 14, "EVENT"), (15, 22, "ACTOR"), (42, 46, "ACTOR")]}.items():
+            for start, end, label in spans:
+                project.add_span(article, start, end, label, annotator=layer)
+    window = MainWindow(Project.open(path), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                        annotator="curator")
+    qtbot.addWidget(window)
+    window.show()
+    window.team.curate_action.trigger()
+    view = window.team.curation_view
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    # what both agree on went to gold on opening; the first disagreement is current
+    assert gold(path) == [(0, 6, "ACTOR", "agreed"), (7, 14, "EVENT", "agreed")]
+    assert view.current().start == 15 and "to decide" in view.list.currentItem().text()
+    assert view.versions.item(0, 1).text() == "ana" and "LOCATION Velmora" in view.versions.item(0, 2).text()
+    qtbot.keyClick(view, Qt.Key.Key_1)  # take ana's version; moves on to the next open one
+    assert (15, 22, "LOCATION", "ana") in gold(path)
+    assert view.current().start == 38
+    qtbot.keyClick(view, Qt.Key.Key_X)  # reject both versions of "the army"/"army"
+    assert [row[0] for row in gold(path)] == [0, 7, 15]
+    assert "[rejected]" in view.list.item(3).text()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "[to decide]" in view.list.item(3).text()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert "[rejected]" in view.list.item(3).text()
+    qtbot.keyClick(view, Qt.Key.Key_H)  # the curator hides who said what
+    view.list.setCurrentRow(2)
+    assert view.versions.item(0, 1).text() == "Annotator 1"
+    assert "took Annotator 1" in view.list.item(2).text()
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT status FROM articles").fetchone() == ("curated",)
+    view.close()
+    assert any(s.annotator == "gold" for s in window.document.spans.values())  # the window shows gold

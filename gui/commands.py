@@ -63,14 +63,14 @@ class StoreCommand(QUndoCommand):
                 raise StorageError(why_not)
             step()
         except STORE_ERRORS as exc:
-            plain = doc.plain(exc)
+            what = self.text().replace("&&", "&")  # the Edit menu's text, shown here as typed
             if isinstance(exc, (KeyError, SchemeError)):  # gone, or no longer fits: it never will
-                doc.editRefused.emit(f"Cannot {verb} “{self.text()}”: {plain}")
+                doc.editRefused.emit(f"Cannot {verb} “{what}”: {doc.say(exc)}")
                 self.setObsolete(True)  # QUndoStack drops it; the commands around it stay
                 doc.resync()
             else:
-                doc.editRefused.emit(f"Could not {verb} “{self.text()}”: {plain}. "
-                                     f"It is still on the undo stack; try again.")
+                doc.editRefused.emit(f"Could not {verb} “{what}” yet: {doc.say(exc)} "
+                                     f"(it stays on the undo stack)")
                 QTimer.singleShot(0, lambda: self._step_back(verb))
 
     def _step_back(self, verb: str) -> None:

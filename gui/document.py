@@ -190,11 +190,17 @@ class AnnotationDocument(QObject):
             self.project.reconnect()
             still = self.project.file_problem()
         except STORE_ERRORS as exc:
-            return f"{problem.message}, and reopening it failed: {self.plain(exc)}"
+            return f"{problem.message}, and reopening it failed: {self.say(exc)}"
         if still is not None:  # e.g. an import of this window still has the file open
             return f"{still.message}; wait for the import or export to end, or reopen the project"
         self.fileReopened.emit(f"{problem.message}; reopened it, nothing was lost")
         return None
+
+    def say(self, exc: BaseException) -> str:
+        """A store error in words for the status bar: the open project goes without saying."""
+        text = str(self.plain(exc))
+        path = self.project.path
+        return text.replace(f"{path}: ", "") if path is not None else text
 
     def plain(self, exc: BaseException) -> AnnotatorError:
         """A store error as our error type, in the user's words."""
@@ -223,7 +229,7 @@ class AnnotationDocument(QObject):
         try:
             command.first()
         except STORE_ERRORS as exc:
-            self.editRefused.emit(str(self.plain(exc)))
+            self.editRefused.emit(self.say(exc))
             if not isinstance(exc, AnnotatorError) or isinstance(exc, KeyError):
                 self.resync()  # what is shown may be behind the file: show the file
             return False
@@ -236,7 +242,7 @@ class AnnotationDocument(QObject):
         try:
             self.take_in_changes()
         except STORE_ERRORS as exc:
-            self.editRefused.emit(str(self.plain(exc)))
+            self.editRefused.emit(self.say(exc))
 
     def _mark_started(self) -> None:
         """The first edit of a ``new`` article makes it ``in_progress``; merely opening it does not.

@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         try:
             self.document.open_article(article_id)
         except STORE_ERRORS as exc:  # deleted by another program since the list was drawn, say
-            self.refused(f"Could not open the article: {self.document.plain(exc)}")
+            self.refused(f"Could not open the article: {self.document.say(exc)}")
             self.refresh_articles()
 
     def refused(self, message: str) -> None:
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         try:
             self.document.set_status(status)
         except AnnotatorError as exc:
-            self.refused(str(exc))
+            self.refused(self.document.say(exc))
             return False
         return True
 
@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
                 return False
             self._take_in_changes()
         except STORE_ERRORS as exc:  # e.g. the disk went away: say so, every poll, never a traceback
-            self.refused(f"Could not read the project: {self.document.plain(exc)}")
+            self.refused(f"Could not read the project: {self.document.say(exc)}")
             return False
         self.statusBar().showMessage("Another window or program changed this project; updated", MESSAGE_MS)
         return True

@@ -186,3 +186,21 @@ def test_tagging_until_the_disk_is_full_ends_in_the_status_bar_and_keeps_every_s
     assert "the disk is full" in window.statusBar().currentMessage()
     shown = {(s.start, s.end, s.label) for s in window.document.spans.values()}
     assert shown and stored(window) == shown  # every acknowledged span, and only those
+
+
+def test_a_redo_another_process_made_impossible_says_so_and_leaves_the_stack(qtbot, window):
+    stack = window.document.undo_stack
+    tag(qtbot, window, "insurgents", Qt.Key.Key_1)
+    tag(qtbot, window, "Damascus", Qt.Key.Key_2)
+    undo(qtbot, window)
+    undo(qtbot, window)
+    # Meanwhile another program tags the same word the same way.
+    run_in_other_process(ADD_SPAN, window.project.path, window.document.article.id,
+                         *word(window, "insurgents"), "ACTOR")
+    with qtbot.waitSignal(window.document.editRefused):
+        undo(qtbot, window, redo=True)
+    assert window.statusBar().currentMessage().startswith("Cannot redo “Tag ‘insurgents’ as ACTOR”: ")
+    assert stack.count() == 1 and stack.index() == 0  # that step left; Damascus can still be redone
+    assert window.view.span(next(iter(window.document.spans))) is not None  # theirs, shown
+    undo(qtbot, window, redo=True)
+    assert stored(window) == {(*word(window, "insurgents"), "ACTOR"), (*word(window, "Damascus"), "LOCATION")}

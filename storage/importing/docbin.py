@@ -7,7 +7,7 @@ mistaken for gold). Character offsets come from spaCy itself (code points, like 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from storage.importing.foreign import ForeignWriter
 from storage.importing.intake import read_bytes
@@ -24,13 +24,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:  # noqa:
     except ImportError:
         raise InputError(job.path, "reading a spaCy DocBin needs spaCy, which is not installed "
                                    "(pip install spacy)") from None
-    data = read_bytes(job.path)
-    try:
-        docs = list(DocBin().from_bytes(data).get_docs(Vocab()))
-    except Exception as exc:  # zlib, msgpack and spaCy each raise their own: all mean "not readable"
-        import spacy
-        raise InputError(job.path, f"not a DocBin that spaCy {spacy.__version__} can read "
-                                   f"({type(exc).__name__}: {str(exc)[:120]})") from None
+    docs = _docs(job.path, read_bytes(job.path), DocBin, Vocab)
     writer = ForeignWriter(project, job.path, "spacy")
     for number, doc in enumerate(docs):
         spans: list[dict[str, Any]] = []
@@ -45,3 +39,24 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:  # noqa:
             spans = [s for s in spans if s["label"]]
         writer.add(doc.text, spans, line=None, name=f"doc {number}", meta={"source": f"{job.source}#{number}"})
     return writer.finish()
+
+
+def _docs(path: str, data: bytes, docbin: Any, vocab: Any) -> Iterator[Any]:
+    """The DocBin's docs one at a time (a corpus of them at once would not fit in memory), any
+    failure of zlib, msgpack or spaCy turned into one plain line."""
+    try:
+        store = docbin().from_bytes(data)
+        del data
+        docs = store.get_docs(vocab())
+        while True:
+            try:
+                doc = next(docs)
+            except StopIteration:
+                return
+            yield doc
+    except InputError:
+        raise
+    except Exception as exc:  # zlib, msgpack and spaCy each raise their own: all mean "not readable"
+        import spacy
+        raise InputError(path, f"not a DocBin that spaCy {spacy.__version__} can read "
+                               f"({type(exc).__name__}: {str(exc)[:120]})") from None

@@ -209,3 +209,16 @@ def test_our_brat_export_round_trips(project, tmp_path):
         report = import_paths(again, [tmp_path / "out"])
         assert report.ok, report.summary_lines()
         assert _content(again) == _content(project)
+
+
+def test_fragments_with_a_space_after_the_semicolon_and_a_note_starting_with_a_space(project, tmp_path):
+    (tmp_path / "d.txt").write_text("vitamins A and D were given.", encoding="utf-8")
+    (tmp_path / "d.ann").write_text("T1\tvitamin 0 8; 15 16\tvitamins D\n"
+                                    "T2\tvitamin 0 10\tvitamins A\n"
+                                    "#1\tAnnotatorNotes T2\t leading space kept\n")
+    report = import_paths(project, [tmp_path / "d.ann"])
+    assert report.ok, report.summary_lines()
+    text, spans, _ = by_source(project)["d.txt"]
+    assert sorted((text[s.start:s.end], s.attributes["source_id"]) for s in spans) == [
+        ("D", "T1"), ("vitamins", "T1"), ("vitamins A", "T2")]
+    assert next(s for s in spans if s.attributes["source_id"] == "T2").attributes["note"] == " leading space kept"

@@ -136,3 +136,12 @@ def test_bad_token_file_names_the_line(project, tmp_path):
     report = import_paths(project, [path])
     assert [str(e) for e in report.errors] == [f"{path}:4: unparseable tag 'B-' (expected O, or B-/I-/E-/S- and a type)"]
     assert project.article_count() == 0
+
+
+def test_a_token_starting_with_hash_is_a_token_not_a_comment(project, tmp_path):
+    path = tmp_path / "tweets.conll"
+    path.write_text("#Aleppo B-LOCATION\nfalls O\n\n# O\nagain O\n")
+    report = import_paths(project, [path])
+    assert report.ok
+    docs = [(t, [(t[s.start:s.end], s.label) for s in ss]) for t, ss, _ in documents(project)]
+    assert docs == [("#Aleppo falls", [("#Aleppo", "LOCATION")]), ("# again", [])]

@@ -138,6 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     from storage.team.cli import add_commands as add_team_commands
 
     add_team_commands(commands)
+    from storage.assist.cli import add_commands as add_assist_commands  # assist train/suggest/dictionary
+
+    add_assist_commands(commands)
     from storage.scheme_cli import add_commands as add_scheme_commands
 
     add_scheme_commands(commands)

@@ -23,6 +23,7 @@ class AssistSettings:
     model: bool = True  # shows the model's suggestions once a model has been trained
     model_threshold: float = 0.5  # suggestions scored below this are not shown
     model_retrain_after: int = 10  # newly done articles that start a retrain in the window (0: never)
+    model_language: str = ""  # a spaCy language code; empty: guessed from the script of the texts
     roles: bool = True  # event role slots pre-select likely fillers
 
     def __post_init__(self) -> None:

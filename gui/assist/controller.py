@@ -13,8 +13,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from gui.assist.occurrences_dialog import OccurrencesDialog
+from gui import file_dialogs
+from gui.assist.settings_dialog import RecommendersDialog
 from gui.assist.suggestions_ui import SuggestionController
-from storage.assist.settings import save_settings
+from gui.assist.training import TrainingRunner
+from storage.assist import dictionary as dictionary_store
+from storage.assist import model as model_store
+from storage.assist.settings import load_settings, save_settings
+from storage.model import AnnotatorError
 from storage.model import Span
 
 if TYPE_CHECKING:
@@ -47,6 +53,21 @@ class AssistController(QObject):
                                           tip="Reject the suggestion at the cursor; it is not proposed again")
         self.accept_view_action = self._action("Accept all suggestions in &view", s.accept_visible,
                                                ACCEPT_VIEW_KEY, "Alt+Shift+Enter")
+        self.runner = TrainingRunner(self)
+        self.runner.progressed.connect(lambda text, _p: window.statusBar().showMessage(text, 6000))
+        self.runner.finished.connect(self._trained)
+        self.recommenders_dialog: RecommendersDialog | None = None
+        self.recommenders_action = self._action("&Recommenders…", self.show_recommenders,
+                                                tip="Dictionary, model and event-role suggestions: on/off, settings, training")
+        self.train_action = self._action("&Train model now", self.train,
+                                         tip="Train the model on the done articles, in a separate process")
+        self.import_dictionary_action = self._action("&Import dictionary…", self.import_dictionary)
+        self.missing_action = QAction(self._missing_text(), self.window)
+        self.missing_action.setEnabled(False)
+        self.missing_action.setVisible(bool(self._missing_text()))
+        self.train_action.setEnabled(model_store.missing_dependency() is None)
+        window.document.statusChanged.connect(self._status_changed)
+        window.documentReplaced.connect(lambda doc: doc.statusChanged.connect(self._status_changed))
         self.show_action = QAction("&Show suggestions", self.window, checkable=True)
         self.show_action.setChecked(s.settings.suggestions)
         self.show_action.toggled.connect(self._toggle_suggestions)
@@ -56,6 +77,9 @@ class AssistController(QObject):
         self.menu.addSeparator()
         self.menu.addActions([self.show_action, self.next_action, self.previous_action, self.accept_action,
                               self.reject_action, self.accept_view_action])
+        self.menu.addSeparator()
+        self.menu.addActions([self.recommenders_action, self.train_action, self.import_dictionary_action,
+                              self.missing_action])
         window.span_editor.menu_hooks.append(self._context_menu)
 
     @property
@@ -112,3 +136,73 @@ class AssistController(QObject):
         for action in (self.next_action, self.previous_action, self.accept_action, self.reject_action,
                        self.accept_view_action):
             action.setEnabled(count > 0)
+
+    # -- recommenders ------------------------------------------------------------------------
+
+    @staticmethod
+    def _missing_text() -> str:
+        """What cannot run, in the user's words (shown greyed in the Assist menu)."""
+        return "; ".join(p for p in (dictionary_store.missing_dependency(), model_store.missing_dependency()) if p)
+
+    def show_recommenders(self) -> RecommendersDialog:
+        if self.recommenders_dialog is not None:
+            self.recommenders_dialog.close()
+        self.recommenders_dialog = RecommendersDialog(self, self.window)
+        self.recommenders_dialog.open()
+        return self.recommenders_dialog
+
+    def settings_changed(self) -> None:
+        self.suggestions.reload_settings()
+        self.show_action.setChecked(self.suggestions.settings.suggestions)
+
+    def train(self) -> bool:
+        """Start training in a separate process (refused, with why, if it cannot run)."""
+        problem = model_store.missing_dependency()
+        if problem:
+            self.window.refused(problem)
+            return False
+        if self.window.project.path is None or not self.runner.start(self.window.project.path):
+            self.window.refused("A training is already running")
+            return False
+        return True
+
+    def _status_changed(self, _article_id: int, status: str) -> None:
+        """Retrain after every N newly done articles, when the model is on and spaCy is there."""
+        settings = load_settings(self.window.project)
+        if (status == "done" and settings.model and settings.model_retrain_after and not self.runner.running
+                and model_store.missing_dependency() is None
+                and model_store.newly_done(self.window.project) >= settings.model_retrain_after):
+            self.train()
+
+    def _trained(self, report: model_store.TrainingReport | None, error: str) -> None:
+        if error:
+            self.window.refused(f"Training failed: {error}")
+            return
+        if report is None:
+            self.window.statusBar().showMessage("Training cancelled; the project is unchanged", 6000)
+            return
+        self.window.take_in_own_changes()  # the training process wrote the model and its suggestions
+        self.suggestions.reload_settings()
+        scores = ", ".join(f"{name} P {s.precision:.2f} R {s.recall:.2f}" for name, s in sorted(report.labels.items()))
+        self.window.statusBar().showMessage(f"Model trained ({report.seconds:.0f} s): {scores}", 10000)
+
+    def import_dictionary(self) -> int | None:
+        path = file_dialogs.open_file(self.window, "Import a dictionary", self._folder(),
+                                      "Dictionaries (*.csv *.tsv *.jsonl);;All files (*)")
+        if path is None:
+            return None
+        return self.import_dictionary_file(path)
+
+    def import_dictionary_file(self, path) -> int | None:
+        try:
+            added = dictionary_store.import_entries(self.window.project, path)
+        except AnnotatorError as exc:
+            self.window.refused(str(exc))
+            return None
+        self.suggestions.reload_settings()
+        self.window.statusBar().showMessage(f"Added {added} dictionary entries from {path.name}", 6000)
+        return added
+
+    def _folder(self):
+        path = self.window.project.path
+        return path.parent if path is not None else "."

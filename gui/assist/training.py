@@ -1,0 +1,94 @@
+"""Training the model from the window: ``storage.assist.train_process`` in a QProcess, so the
+window never stalls; its JSON lines become progress, and Cancel kills it (the project changes only
+in the process's last transaction, so a cancelled training leaves it as it was)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
+
+import storage
+from storage.assist.model import TrainingReport
+
+
+class TrainingRunner(QObject):
+    """One training at a time; ``progressed(text, percent)``, then ``finished(report or None, error)``."""
+
+    progressed = Signal(str, int)
+    finished = Signal(object, str)  # TrainingReport | None, error message ("" when it worked or was cancelled)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.process: QProcess | None = None
+        self._buffer = b""
+        self._report: TrainingReport | None = None
+        self._error = ""
+        self._cancelled = False
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None
+
+    def start(self, project_path: Path, *, epochs: int = 10, max_seconds: float = 45.0) -> bool:
+        if self.process is not None:
+            return False
+        process = QProcess(self)
+        environment = QProcessEnvironment.systemEnvironment()
+        # The child imports our storage package from where this one did, installed or not.
+        root = str(Path(storage.__file__).resolve().parents[1])
+        previous = environment.value("PYTHONPATH")
+        environment.insert("PYTHONPATH", root + (f":{previous}" if previous else ""))
+        process.setProcessEnvironment(environment)
+        process.readyReadStandardOutput.connect(self._read)
+        process.finished.connect(self._finished)
+        self.process, self._buffer, self._report, self._error, self._cancelled = process, b"", None, "", False
+        process.start(sys.executable, ["-m", "storage.assist.train_process", "--project", str(project_path),
+                                       "--epochs", str(epochs), "--max-seconds", str(max_seconds)])
+        self.progressed.emit("Training started", 0)
+        return True
+
+    def cancel(self) -> None:
+        if self.process is not None:
+            self._cancelled = True
+            self.process.kill()
+
+    def _read(self) -> None:
+        if self.process is not None:
+            self._take(bytes(self.process.readAllStandardOutput().data()))
+
+    def _take(self, data: bytes) -> None:
+        self._buffer += data
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            stage = record.get("stage")
+            if stage == "train":
+                self.progressed.emit(f"Training: epoch {record['epoch']} of {record['epochs']}",
+                                     int(80 * record["epoch"] / record["epochs"]))
+            elif stage == "suggest":
+                self.progressed.emit(f"Suggesting: {record['done']} of {record['of']} unfinished articles",
+                                     80 + int(20 * record["done"] / max(1, record["of"])))
+            elif stage == "done":
+                self._report = TrainingReport.from_json(json.dumps(record["report"]))
+            elif stage == "error":
+                self._error = record.get("message", "training failed")
+
+    def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        self._take(bytes(process.readAllStandardOutput().data()) + b"\n")
+        stderr = bytes(process.readAllStandardError().data()).decode("utf-8", "replace").strip()
+        process.deleteLater()
+        if self._cancelled:
+            self.finished.emit(None, "")
+            return
+        error = self._error
+        if not error and (code != 0 or self._report is None):
+            error = "training stopped: " + (stderr.splitlines()[-1] if stderr else f"exit code {code}")
+        self.finished.emit(None if error else self._report, error)

@@ -246,8 +246,10 @@ class FrameEditor(QWidget):
         trigger = self.document.spans.get(event.trigger_id) if event else None
         if event is None or trigger is None:
             return []
-        return role_candidates(event, self.document.project.scheme.role(role), self.document.sorted_spans(),
-                               trigger, self.sentence_bounds())
+        found = role_candidates(event, self.document.project.scheme.role(role), self.document.sorted_spans(),
+                                trigger, self.sentence_bounds())
+        ranker = self.document.rank_candidates  # the event-role recommender, when on
+        return ranker(event, role, found) if ranker is not None else found
 
     def _refresh_slot(self, slot: RoleSlot) -> None:
         if self.shown_event is None:

@@ -19,8 +19,10 @@ from gui.assist.suggestions_ui import SuggestionController
 from gui.assist.training import TrainingRunner
 from storage.assist import dictionary as dictionary_store
 from storage.assist import model as model_store
+from storage.assist.roles import RoleHistory, rank, role_history
 from storage.assist.settings import load_settings, save_settings
-from storage.model import AnnotatorError
+from gui.candidates import Candidate
+from storage.model import AnnotatorError, Event
 from storage.model import Span
 
 if TYPE_CHECKING:
@@ -66,8 +68,9 @@ class AssistController(QObject):
         self.missing_action.setEnabled(False)
         self.missing_action.setVisible(bool(self._missing_text()))
         self.train_action.setEnabled(model_store.missing_dependency() is None)
-        window.document.statusChanged.connect(self._status_changed)
-        window.documentReplaced.connect(lambda doc: doc.statusChanged.connect(self._status_changed))
+        self._role_history: tuple[object, RoleHistory] | None = None
+        self._bind_document(window.document)
+        window.documentReplaced.connect(self._bind_document)
         self.show_action = QAction("&Show suggestions", self.window, checkable=True)
         self.show_action.setChecked(s.settings.suggestions)
         self.show_action.toggled.connect(self._toggle_suggestions)
@@ -138,6 +141,24 @@ class AssistController(QObject):
             action.setEnabled(count > 0)
 
     # -- recommenders ------------------------------------------------------------------------
+
+    def _bind_document(self, document: "AnnotationDocument") -> None:
+        document.statusChanged.connect(self._status_changed)
+        document.rank_candidates = self._rank_candidates
+        self._role_history = None
+
+    def _rank_candidates(self, event: Event, role: str, found: list[Candidate]) -> list[Candidate]:
+        """The event-role recommender: candidates that filled this role in done frames come first."""
+        settings = self.suggestions.settings
+        if not (settings.roles and settings.suggestions) or len(found) < 2:
+            return found
+        project, text = self.window.project, self.document.text
+        key = project.db.execute("SELECT (SELECT count(*) FROM arguments), (SELECT count(*) FROM articles "
+                                 "WHERE status IN ('done', 'curated'))").fetchone()
+        if self._role_history is None or self._role_history[0] != key:
+            self._role_history = (key, role_history(project))
+        return rank(found, lambda c: text[c.span.start:c.span.end], self._role_history[1],
+                    event_type=event.type, role=role)
 
     @staticmethod
     def _missing_text() -> str:

@@ -28,6 +28,10 @@ TEMPLATES = [
     "{a} said they {e} near {l} late on Sunday.",
     "Residents of {l} reported that {a} {e} overnight.",
     "{a} and {b} {e} in {l}, a spokesman said.",
+    # A place inside an actor's name is not a LOCATION of its own: the actor span covers it.
+    "{c} said {a} {e} {l} before dawn.",
+    # A place the event does not happen in is left untagged (a guideline a dictionary cannot know).
+    "Flights to {p} resumed on Friday while {a} {e} {l}.",
 ]
 
 
@@ -54,8 +58,8 @@ def build_corpus(count: int, *, seed: int = 7, sentences: int = 14) -> list[tupl
                 continue
             template = rng.choice(TEMPLATES)
             values = {"a": _zipf(rng, actors), "b": _zipf(rng, actors), "l": _zipf(rng, places),
-                      "e": rng.choice(EVENTS)}
-            labels = {"a": "ACTOR", "b": "ACTOR", "l": "LOCATION", "e": "EVENT"}
+                      "e": rng.choice(EVENTS), "c": f"the {_zipf(rng, places)} council", "p": _zipf(rng, places)}
+            labels = {"a": "ACTOR", "b": "ACTOR", "l": "LOCATION", "e": "EVENT", "c": "ACTOR", "p": None}
             sentence, pos = "", 0
             while True:
                 i = template.find("{", pos)
@@ -69,7 +73,8 @@ def build_corpus(count: int, *, seed: int = 7, sentences: int = 14) -> list[tupl
                     value = value[0].upper() + value[1:]
                 start = len(text) + len(sentence)
                 sentence += value
-                spans.append((start, start + len(value), labels[key]))
+                if labels[key] is not None:
+                    spans.append((start, start + len(value), labels[key]))
                 pos = i + 3
             text += sentence + " "
         articles.append((text.rstrip() + "\n", spans))

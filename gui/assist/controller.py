@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -69,6 +69,7 @@ class AssistController(QObject):
         self.missing_action.setVisible(bool(self._missing_text()))
         self.train_action.setEnabled(model_store.missing_dependency() is None)
         self._role_history: tuple[object, RoleHistory] | None = None
+        window.installEventFilter(self)  # a closing window ends its training process
         self._bind_document(window.document)
         window.documentReplaced.connect(self._bind_document)
         self.show_action = QAction("&Show suggestions", self.window, checkable=True)
@@ -139,6 +140,12 @@ class AssistController(QObject):
         for action in (self.next_action, self.previous_action, self.accept_action, self.reject_action,
                        self.accept_view_action):
             action.setEnabled(count > 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # The type first: Qt also calls filters while widgets are destroyed (see gui.label_bar).
+        if event.type() == QEvent.Type.Close and watched is self.window:
+            self.runner.stop()
+        return False
 
     # -- recommenders ------------------------------------------------------------------------
 

@@ -54,6 +54,13 @@ class TrainingRunner(QObject):
             self._cancelled = True
             self.process.kill()
 
+    def stop(self) -> None:
+        """Cancel and wait for the process to end (the window is closing: no orphan, no Qt warning)."""
+        process = self.process
+        if process is not None:
+            self.cancel()
+            process.waitForFinished(5000)
+
     def _read(self) -> None:
         if self.process is not None:
             self._take(bytes(self.process.readAllStandardOutput().data()))

@@ -98,12 +98,17 @@ class Dictionary:
 
 
 def project_counts(project: Project) -> dict[str, dict[str, int]]:
-    """text -> label -> how many spans of the project tag it so."""
+    """text -> label -> how many spans of the project tag it so.
+
+    Sliced in Python, one article text at a time: SQLite's substr() walks a long UTF-8 text from its
+    start for every span, which for 100,000 spans in a 1 MB article would take minutes."""
     counts: dict[str, dict[str, int]] = {}
-    for text, label, n in project.db.execute(
-            'SELECT substr(articles.text, spans.start + 1, spans."end" - spans.start) AS words, label, '
-            "count(*) FROM spans JOIN articles ON articles.id = spans.article_id GROUP BY words, label"):
-        counts.setdefault(text, {})[label] = n
+    for (article_id,) in project.db.execute("SELECT DISTINCT article_id FROM spans").fetchall():
+        text = project.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        for start, end, label in project.db.execute(
+                'SELECT start, "end", label FROM spans WHERE article_id = ?', [article_id]).fetchall():
+            labels = counts.setdefault(text[start:end], {})
+            labels[label] = labels.get(label, 0) + 1
     return counts
 
 

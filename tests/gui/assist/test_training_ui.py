@@ -96,3 +96,12 @@ def test_without_spacy_the_window_works_and_says_what_is_missing(tmp_path):
     assert shown["visible"] and not shown["train"] and "spaCy" in shown["status"]
     with Project.open(path) as project:  # annotating still works: the tag is on disk
         assert [(s.start, s.end, s.label) for s in project.spans(3)] == [(0, 6, "ACTOR")]
+
+
+def test_closing_the_window_ends_its_training(qtbot, tmp_path):
+    path = make_project(tmp_path / "p.sqlite", done=5, new=1)
+    window = open_window(qtbot, path, tmp_path / "s.ini")
+    assert window.assist.train()
+    process = window.assist.runner.process
+    window.close()
+    assert window.assist.runner.process is None and process is not None

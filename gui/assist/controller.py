@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from gui.assist.occurrences_dialog import OccurrencesDialog
@@ -91,13 +91,8 @@ class AssistController(QObject):
         return self.window.document
 
     def _action(self, text: str, slot, *keys: str, tip: str = "") -> QAction:
-        action = QAction(text, self.window)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setToolTip(tip or text)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.window.addAction(action)  # the key works even while the menu is hidden
-        return action
+        # The window's own helper: a window-wide action whose keys work with its menus hidden.
+        return self.window._action(text, slot, *keys, tip=tip)
 
     # -- annotate all occurrences ------------------------------------------------------------
 

@@ -41,6 +41,22 @@ class SuggestionMarks:
             self.current = None
         self.view.viewport().update()
 
+    def remove(self, start: int, end: int, *, only: set[Suggestion] | None = None) -> None:
+        """Drop the suggestions overlapping ``start..end`` (or just ``only`` among them): a span now
+        covers them. Touches only the index range that can overlap, so a tag stays cheap."""
+        lo = bisect_left(self._starts, start - self._longest)
+        hi = bisect_left(self._starts, end)
+        kept = [s for s in self.suggestions[lo:hi]
+                if not (s.end > start and s.start < end) or (only is not None and s not in only)]
+        if len(kept) == hi - lo:
+            return
+        self.suggestions[lo:hi] = kept
+        self._starts[lo:hi] = [s.start for s in kept]
+        current = self.current
+        if current is not None and current.end > start and current.start < end and current not in kept:
+            self.current = None
+        self.view.viewport().update()
+
     def set_current(self, suggestion: Suggestion | None) -> None:
         self.current = suggestion
         self.view.viewport().update()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from gui.assist.commands import RejectSuggestionsCommand, push_spans
@@ -19,8 +19,8 @@ from gui.assist.suggestion_marks import SuggestionMarks
 from gui.plain import menu_text, quote
 from storage.assist import dictionary as dictionary_store
 from storage.assist.settings import AssistSettings, load_settings
-from storage.assist.suggestions import Suggestion, article_suggestions, keep_new, rejected
-from storage.model import Article
+from storage.assist.suggestions import Suggestion, article_suggestions
+from storage.model import Article, Span
 
 if TYPE_CHECKING:
     from gui.document import AnnotationDocument
@@ -40,7 +40,8 @@ class SuggestionController(QObject):
         self._dictionary: dictionary_store.Dictionary | None = None
         self._signature: tuple[object, ...] | None = None
         self._found: list[Suggestion] = []  # before removing what the user settled since opening
-        self.last_compute_ms = 0.0  # opening cost, for bench_window
+        self.last_compute_ms = 0.0  # the last computation's cost, for bench_window
+        self._pending = False
         self._bind(window.document)
         window.documentReplaced.connect(self._bind)
 
@@ -56,8 +57,8 @@ class SuggestionController(QObject):
         self.settings = load_settings(document.project)
         self._dictionary, self._signature = None, None
         document.articleOpened.connect(self._article_opened)
-        document.spanAdded.connect(lambda _span: self.refilter())
-        document.spanRemoved.connect(lambda _span: self.refilter())
+        document.spanAdded.connect(self._span_added)
+        document.spanRemoved.connect(lambda _span: self._schedule())  # what it covered may come back
         self._article_opened(document.article)
 
     def _label_colours(self) -> dict[str, QColor]:
@@ -78,10 +79,28 @@ class SuggestionController(QObject):
 
     def reload_settings(self) -> None:
         self.settings = load_settings(self.window.project)
-        self._article_opened(self.document.article)
+        self.compute()
 
     def _article_opened(self, article: Article | None) -> None:
+        # The article shows first; its suggestions follow in the next turn of the event loop, so
+        # opening never waits for them (bench_window times both).
+        self.marks.set_suggestions([])
+        self._schedule()
+
+    def _span_added(self, span: Span) -> None:
+        self.marks.remove(span.start, span.end)  # the span settles what it covers
+        self.suggestionsChanged.emit(len(self.marks.suggestions))
+
+    def _schedule(self) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self.compute)
+
+    def compute(self) -> None:
+        """(Re)compute the open article's suggestions now."""
+        self._pending = False
         started = time.perf_counter()
+        article = self.document.article
         if article is None:
             self._found = []
         else:
@@ -93,13 +112,8 @@ class SuggestionController(QObject):
         self.suggestionsChanged.emit(len(self._found))
 
     def refilter(self) -> None:
-        """Drop suggestions the user settled (a span now overlaps, or rejected) without recomputing."""
-        article = self.document.article
-        if article is None:
-            return
-        spans = [(s.start, s.end) for s in self.document.spans.values()]
-        self.marks.set_suggestions(keep_new(self._found, spans, rejected(self.window.project, article.id)))
-        self.suggestionsChanged.emit(len(self.marks.suggestions))
+        """After a rejection or its undo: recompute (a rejection undone brings its suggestion back)."""
+        self.compute()
 
     # -- keys --------------------------------------------------------------------------------
 

@@ -98,15 +98,21 @@ class Dictionary:
 
 
 def project_counts(project: Project) -> dict[str, dict[str, int]]:
-    """text -> label -> how many spans of the project tag it so.
+    """text -> label -> how many spans of the project tag it so (whole words only, see below).
 
     Sliced in Python, one article text at a time: SQLite's substr() walks a long UTF-8 text from its
     start for every span, which for 100,000 spans in a 1 MB article would take minutes."""
     counts: dict[str, dict[str, int]] = {}
     for (article_id,) in project.db.execute("SELECT DISTINCT article_id FROM spans").fetchall():
         text = project.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        length = len(text)
         for start, end, label in project.db.execute(
                 'SELECT start, "end", label FROM spans WHERE article_id = ?', [article_id]).fetchall():
+            # Only whole words of two or more characters: a suggestion is always a whole-word match,
+            # and a fragment tagged inside a word (Alt+key) would match inside thousands of words.
+            if (end - start < 2 or text[start].isspace() or text[end - 1].isspace() or (start > 0 and _is_word(text[start - 1]) and _is_word(text[start]))
+                    or (end < length and _is_word(text[end]) and _is_word(text[end - 1]))):
+                continue
             labels = counts.setdefault(text[start:end], {})
             labels[label] = labels.get(label, 0) + 1
     return counts

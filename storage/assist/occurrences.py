@@ -10,12 +10,12 @@ one undo removes them together.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterable
 
 from storage.assist.batch import Proposal
 from storage.assist.origin import suggestion_origin
+from storage.assist.overlap import Taken
 from storage.model import Span
 from storage.project import Project
 
@@ -52,18 +52,11 @@ def occurrences_in_text(text: str, needle: str, spans: Iterable[tuple[int, int]]
     """(start, end) of each whole-word occurrence of ``needle`` in ``text`` overlapping no span."""
     if not needle.strip():
         return []
-    taken = sorted(spans)
-    starts = [s for s, _ in taken]
-    # Spans are few beside matches: only those starting before a match's end are looked at,
-    # and a long span shadows the rest, so each check looks at the spans that could overlap.
-    longest = max((e - s for s, e in taken), default=0)
+    taken = Taken(spans)
     found = []
     for match in pattern(needle, match_case=match_case).finditer(text):
-        start, end = match.span()
-        lo = bisect_left(starts, start - longest)
-        hi = bisect_left(starts, end)
-        if not any(s < end and e > start for s, e in taken[lo:hi]):
-            found.append((start, end))
+        if not taken.overlaps(*match.span()):
+            found.append(match.span())
     return found
 
 

@@ -9,12 +9,12 @@ so a suggestion reaches an export only once accepted, as a span with origin
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import Iterable, NamedTuple
 
 from storage.assist.batch import Proposal
 from storage.assist.dictionary import RECOMMENDER as DICTIONARY, Dictionary
 from storage.assist.origin import suggestion_origin
+from storage.assist.overlap import Taken
 from storage.assist.settings import AssistSettings
 from storage.project import Project, now
 
@@ -82,16 +82,11 @@ def keep_new(suggestions: Iterable[Suggestion], spans: Iterable[tuple[int, int]]
              rejections: set[tuple[int, int, str]]) -> list[Suggestion]:
     """Drop what the user has settled: suggestions overlapping a span, rejected ones, and repeats
     of one (start, end, label) by several recommenders (the best score stays). Text order."""
-    taken = sorted(spans)
-    starts = [s for s, _ in taken]
-    longest = max((e - s for s, e in taken), default=0)
+    taken = Taken(spans)
     best: dict[tuple[int, int, str], Suggestion] = {}
     for suggestion in suggestions:
         key = (suggestion.start, suggestion.end, suggestion.label)
-        if key in rejections:
-            continue
-        lo, hi = bisect_left(starts, suggestion.start - longest), bisect_left(starts, suggestion.end)
-        if any(s < suggestion.end and e > suggestion.start for s, e in taken[lo:hi]):
+        if key in rejections or taken.overlaps(suggestion.start, suggestion.end):
             continue
         if key not in best or suggestion.score > best[key].score:
             best[key] = suggestion

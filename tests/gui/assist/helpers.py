@@ -4,12 +4,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
 
 from gui.main_window import MainWindow
 from storage.project import Project
+from tests.gui.test_main_window import make_window
 
 FIRST = "Rebels entered Velmora.\n\nIn Velmora, rebels met the army. Velmora fell; the army left Velmora.\n"
 SECOND = "Talks in Velmora ended.\n\nThe army of Velmora said the talks failed.\n"
@@ -23,15 +22,8 @@ def make_project(path: Path) -> Path:
 
 
 def open_window(qtbot, path: Path, settings_path: Path) -> MainWindow:
-    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
-    window = MainWindow(Project.open(path), settings=settings, annotator="ann")
-    qtbot.addWidget(window)
+    window = make_window(qtbot, path, settings_path)
     window.resize(1400, 900)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    window.view.setFocus()
     return window
 
 

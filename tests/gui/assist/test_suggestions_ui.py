@@ -33,6 +33,7 @@ def test_suggestions_show_and_keys_accept_reject_and_accept_all(qtbot, tmp_path)
     window = open_window(qtbot, path, tmp_path / "s.ini")
     assert window.document.article.id == 2  # the unfinished one
     controller = window.assist.suggestions
+    qtbot.waitUntil(lambda: len(controller.suggestions) == 5)  # computed right after the article shows
     words = [NEW[s.start:s.end] for s in controller.suggestions]
     assert words == ["Velmora", "army", "Rebels", "Homs", "Velmora"]
     window.view.viewport().repaint()
@@ -51,16 +52,19 @@ def test_suggestions_show_and_keys_accept_reject_and_accept_all(qtbot, tmp_path)
     qtbot.keyClick(window.view, Qt.Key.Key_Return, ALT | SHIFT)
     assert len(stored(path)) == 4 + 4 and controller.suggestions == []
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # the three in view come back as one step
-    assert len(stored(path)) == 4 + 1 and len(controller.suggestions) == 3
+    assert len(stored(path)) == 4 + 1
+    qtbot.waitUntil(lambda: len(controller.suggestions) == 3)
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # the rejection is undone too
     assert rejections(path) == [] and len(controller.suggestions) == 4
     window.open_article(2)  # reopening computes the same, minus what is settled
+    qtbot.waitUntil(lambda: len(controller.suggestions) == 4)
     assert [NEW[s.start:s.end] for s in controller.suggestions] == ["army", "Rebels", "Homs", "Velmora"]
 
 
 def test_turning_suggestions_off_is_kept_in_the_project(qtbot, tmp_path):
     path = project_with_dictionary(tmp_path / "p.sqlite")
     window = open_window(qtbot, path, tmp_path / "s.ini")
+    qtbot.waitUntil(lambda: window.assist.accept_action.isEnabled())
     window.assist.show_action.trigger()
     assert window.assist.suggestions.suggestions == []
     assert not window.assist.accept_action.isEnabled()

@@ -20,6 +20,7 @@ Offsets in this API are code points over the text given to ``set_article``; Qt c
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
@@ -518,20 +519,26 @@ class ArticleView(QPlainTextEdit):
         chip_box = style.rect(chip, top - rect.top()).translated(rect.topLeft())
         return ArcEnd(chip_box.center().x(), chip_box.top(), lane)
 
-    def range_boxes(self, start: int, end: int,
-                    shown: list[tuple[QTextBlock, QRectF]]) -> Iterator[QRectF]:
-        """The on-screen boxes (one per visual line piece) of code points ``start..end`` among the
-        visible blocks ``shown`` (what overlays get): for painters outside this module."""
+    def range_boxes(self, ranges: list[tuple[int, int]],
+                    shown: list[tuple[QTextBlock, QRectF]]) -> Iterator[tuple[int, QRectF]]:
+        """(index into ``ranges``, on-screen box) for each visual line piece of each code-point range
+        among the visible blocks ``shown`` (what overlays get); ``ranges`` sorted by start. One line
+        layout per block, however many ranges: for painters outside this module."""
         to_utf16 = self._offsets.to_utf16
+        starts = [start for start, _ in ranges]
+        longest = max((end - start for start, end in ranges), default=0)
         for block, rect in shown:
             lo, hi = self._index.block_range(block.blockNumber())
-            if not (start < hi and end > lo):
+            first, last = bisect_left(starts, lo - longest), bisect_left(starts, hi)
+            here = [(n, ranges[n]) for n in range(first, last) if ranges[n][1] > lo]
+            if not here:
                 continue
             lines = VisualLines(block.layout(), bidi=has_right_to_left(self._text, lo, hi))
-            a, b = to_utf16(max(start, lo)) - to_utf16(lo), to_utf16(min(end, hi)) - to_utf16(lo)
-            for i, left, right in lines.runs(a, b):
-                yield QRectF(rect.left() + left - 1, rect.top() + lines.tops[i], right - left + 2,
-                             lines.bottoms[i] - lines.tops[i])
+            base = to_utf16(lo)
+            for n, (start, end) in here:
+                for i, left, right in lines.runs(to_utf16(max(start, lo)) - base, to_utf16(min(end, hi)) - base):
+                    yield n, QRectF(rect.left() + left - 1, rect.top() + lines.tops[i], right - left + 2,
+                                    lines.bottoms[i] - lines.tops[i])
 
     def caret(self) -> int:
         """The caret's position in code points."""

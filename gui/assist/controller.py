@@ -140,6 +140,7 @@ class AssistController(QObject):
         # The type first: Qt also calls filters while widgets are destroyed (see gui.label_bar).
         if event.type() == QEvent.Type.Close and watched is self.window:
             self.runner.stop()
+            self.suggestions.stop()
         return False
 
     # -- recommenders ------------------------------------------------------------------------

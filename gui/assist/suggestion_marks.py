@@ -84,13 +84,17 @@ class SuggestionMarks:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for suggestion in visible:
-            colour = visible_on(QColor(colours.get(suggestion.label, QColor("#888888"))), base)
-            if dark:  # a thin dashed line needs more contrast than a tint: lighten it as the bars are
-                colour = colour.lighter(160)
-            pen = QPen(colour, 2.5 if suggestion == self.current else 1.5, Qt.PenStyle.DashLine)
+        pens: dict[tuple[str, bool], QPen] = {}
+        for n, box in self.view.range_boxes([(s.start, s.end) for s in visible], shown):
+            suggestion = visible[n]
+            key = (suggestion.label, suggestion == self.current)
+            pen = pens.get(key)
+            if pen is None:
+                colour = visible_on(QColor(colours.get(suggestion.label, QColor("#888888"))), base)
+                if dark:  # a thin dashed line needs more contrast than a tint: lighten it as the bars are
+                    colour = colour.lighter(160)
+                pen = pens[key] = QPen(colour, 2.5 if key[1] else 1.5, Qt.PenStyle.DashLine)
             painter.setPen(pen)
-            for box in self.view.range_boxes(suggestion.start, suggestion.end, shown):
-                painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-                self.painted.append((suggestion, box))
+            painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+            self.painted.append((suggestion, box))
         painter.restore()

@@ -8,6 +8,7 @@ project); ``Alt+Shift+Return`` accepts every suggestion in view, as one undo ste
 """
 from __future__ import annotations
 
+import sqlite3
 import time
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,7 @@ class SuggestionController(QObject):
         self._found: list[Suggestion] = []  # before removing what the user settled since opening
         self.last_compute_ms = 0.0  # the last computation's cost, for bench_window
         self._pending = False
+        self._stopped = False
         self._bind(window.document)
         window.documentReplaced.connect(self._bind)
 
@@ -96,17 +98,26 @@ class SuggestionController(QObject):
             self._pending = True
             QTimer.singleShot(0, self.compute)
 
+    def stop(self) -> None:
+        """The window is closing (and closes its project): compute nothing more."""
+        self._stopped = True
+
     def compute(self) -> None:
         """(Re)compute the open article's suggestions now."""
         self._pending = False
+        if self._stopped:
+            return
         started = time.perf_counter()
         article = self.document.article
         if article is None:
             self._found = []
         else:
             spans = [(s.start, s.end) for s in self.document.spans.values()]
-            self._found = article_suggestions(self.window.project, article.id, article.text, spans,
-                                              settings=self.settings, dictionary=self.dictionary())
+            try:
+                self._found = article_suggestions(self.window.project, article.id, article.text, spans,
+                                                  settings=self.settings, dictionary=self.dictionary())
+            except sqlite3.ProgrammingError:  # the project was closed before this turn came
+                return
         self.marks.set_suggestions(self._found)
         self.last_compute_ms = (time.perf_counter() - started) * 1000
         self.suggestionsChanged.emit(len(self._found))

@@ -3,7 +3,7 @@ or start the window.
 
     event-annotator [--project FILE]                       open the window
     event-annotator [--project FILE] import PATH… [--encoding ENC]
-    event-annotator [--project FILE] export --format F [-o FILE|DIR] [--status S] [--relations] [--docbin F]
+    event-annotator [--project FILE] export --format F [-o FILE|DIR] [--status S] [--strict] [--relations] [--docbin F]
     event-annotator [--project FILE] stats [--json]
     event-annotator [--project FILE] agreement [--json] [--html FILE] [--labels L,…] [--annotators A,…]
 """
@@ -129,6 +129,9 @@ def _parser() -> argparse.ArgumentParser:
                           "article has it, else what it has; native: all)")
     exp.add_argument("--relations", action="store_true",
                      help="doccano only: entities/relations, one relation per event argument")
+    exp.add_argument("--strict", action="store_true",
+                     help="refuse to export incomplete event frames (no type, a required role empty); "
+                          "without it they are written and named in the summary")
     exp.add_argument("--docbin", type=Path, default=None, metavar="FILE",
                      help="spacy only: also write a spaCy DocBin (.spacy), needs spaCy installed")
     st = commands.add_parser("stats", help="count articles, spans, events and annotators",
@@ -206,6 +209,7 @@ def _run_export(project, args) -> int:
     from storage.exporting import export_to_path, export_to_stream
 
     options = dict(status=args.status, relations=args.relations, docbin=args.docbin, layer=args.layer,
+                   strict=args.strict,
                    progress=_progress(sys.stderr))
     if args.output is not None:
         report = export_to_path(project, args.format, args.output, **options)

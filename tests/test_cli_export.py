@@ -203,3 +203,16 @@ def test_hf_bio_summary_counts_tokens_split_inside_a_word(tmp_path, capsys):
     assert record["tokens"][2:4] == ["Dama", "scus"]
     summary = capsys.readouterr().err.splitlines()[0]
     assert summary.endswith("; 1 token split at a span edge inside a word, e.g. Dama|scus"), summary
+
+
+def test_strict_refuses_an_incomplete_frame_and_names_it(project_path, tmp_path, capsys):
+    with Project.open(project_path) as project:
+        trigger = project.add_span(1, TEXT.index("left"), TEXT.index("left") + 4, "EVENT")
+        event = project.add_event(trigger.id)  # no type, no source
+    out = tmp_path / "train.jsonl"
+    assert run("--project", project_path, "export", "--format", "events", "--strict", "-o", out) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --strict: 1 event frame incomplete (article 1 event {event.id}: no event type, "
+                          "missing source)") and not out.exists()
+    assert run("--project", project_path, "export", "--format", "events", "-o", out) == 0
+    assert f"article 1 event {event.id}: no event type, missing source" in capsys.readouterr().err

@@ -16,13 +16,12 @@ interrupted export never leaves a half-written file or damages an existing one.
 """
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
-from typing import IO, Callable, Iterator, TextIO
+from typing import Callable, Iterator, TextIO
 
 from storage import scheme as scheme_store
 from storage.exporting import brat, doccano, events, hf_bio, native, plover, spacy_format
+from storage.exporting.atomic import AtomicFile, AtomicFolder
 from storage.exporting.batches import (
     ArticleData,
     ExportContext,
@@ -38,6 +37,9 @@ from storage.frames import frame_problems, problem_kind
 from storage.exporting.layers import ALL, check_layer, choose_layer
 from storage.model import STATUSES, Scheme
 from storage.project import Project
+
+_AtomicFile = AtomicFile  # the name storage.team.cli imports
+FLAGGED_NAMED = 5  # incomplete frames a summary names one by one; the rest are counted
 
 __all__ = ["FOLDER_FORMATS", "FORMATS", "ExportError", "ExportReport", "export_to_path",
            "export_to_stream"]
@@ -58,11 +60,13 @@ _WRITERS: dict[str, Writer | Callable[..., None]] = {
 
 def export_to_stream(project: Project, fmt: str, stream: TextIO, *, status: str | None = None,
                      relations: bool = False, docbin: Path | None = None,
-                     progress: Progress | None = None, layer: str | None = None) -> ExportReport:
+                     progress: Progress | None = None, layer: str | None = None,
+                     strict: bool = False) -> ExportReport:
     """Write ``fmt`` records to an open text stream (e.g. stdout); a DocBin still goes to its own file.
 
     The stream gets records as they are made, so an error part-way leaves the records before it
-    written: use :func:`export_to_path` when a file must be all or nothing.
+    written: use :func:`export_to_path` when a file must be all or nothing. ``strict`` refuses
+    incomplete event frames (no type, a required role empty…) instead of writing them.
     """
     _check_options(fmt, status, relations, docbin)
     if fmt in FOLDER_FORMATS:
@@ -71,43 +75,51 @@ def export_to_stream(project: Project, fmt: str, stream: TextIO, *, status: str 
     name = str(getattr(stream, "name", "<stream>"))
     if docbin is None:
         return _export(project, fmt, stream, name, status=status, relations=relations,
-                       docbin_temp=None, progress=progress, layer=layer)
-    with _AtomicFile(Path(docbin), binary=True) as docbin_file:
+                       docbin_temp=None, progress=progress, layer=layer, strict=strict)
+    with AtomicFile(Path(docbin), binary=True) as docbin_file:
         docbin_file.handle.close()  # spaCy writes the DocBin by path
         report = _export(project, fmt, stream, name, status=status, relations=relations,
-                         docbin_temp=docbin_file.temp, progress=progress, layer=layer)
+                         docbin_temp=docbin_file.temp, progress=progress, layer=layer, strict=strict)
         report.docbin = str(docbin)
     return report
 
 
 def export_to_path(project: Project, fmt: str, path: str | Path, *, status: str | None = None,
                    relations: bool = False, docbin: Path | None = None,
-                   progress: Progress | None = None, layer: str | None = None) -> ExportReport:
+                   progress: Progress | None = None, layer: str | None = None,
+                   strict: bool = False) -> ExportReport:
     """Write ``fmt`` records to ``path`` (UTF-8, "\\n" line ends) atomically; return what was written.
 
     On any error ``path`` (and the DocBin path) keep their previous content and no temporary
-    file is left behind.
+    file is left behind; temporary files of exports killed before are deleted (``atomic``).
+    ``strict`` refuses incomplete event frames instead of writing them.
     """
     _check_options(fmt, status, relations, docbin)
     path = Path(path)
-    if fmt in FOLDER_FORMATS:  # ``path`` is a folder, replaced whole (see brat.AtomicFolder)
-        with brat.AtomicFolder(path) as folder:
-            return _export(project, fmt, folder.temp, str(path), status=status, relations=relations,
-                           docbin_temp=None, progress=progress, layer=layer)
+    if fmt in FOLDER_FORMATS:  # ``path`` is a folder, replaced whole (see atomic.AtomicFolder)
+        with AtomicFolder(path, check=brat.check_destination, remove=brat.remove_export) as folder:
+            report = _export(project, fmt, folder.temp, str(path), status=status, relations=relations,
+                             docbin_temp=None, progress=progress, layer=layer, strict=strict)
+        report.notes += folder.notes
+        return report
     _check_destination(project, path)
     if docbin is not None:
         _check_destination(project, Path(docbin))
-    with _AtomicFile(path) as out_file:
+    with AtomicFile(path) as out_file:
         if docbin is None:
             report = _export(project, fmt, out_file.handle, str(path), status=status,
-                             relations=relations, docbin_temp=None, progress=progress, layer=layer)
+                             relations=relations, docbin_temp=None, progress=progress, layer=layer,
+                             strict=strict)
         else:
-            with _AtomicFile(Path(docbin), binary=True) as docbin_file:
+            with AtomicFile(Path(docbin), binary=True) as docbin_file:
                 docbin_file.handle.close()
                 report = _export(project, fmt, out_file.handle, str(path), status=status,
                                  relations=relations, docbin_temp=docbin_file.temp, progress=progress,
-                                 layer=layer)
+                                 layer=layer, strict=strict)
                 report.docbin = str(docbin)
+    if out_file.swept:
+        report.notes.append(f"deleted {out_file.swept} temporary file{'s' if out_file.swept > 1 else ''} "
+                            "of an export stopped before")
     return report
 
 
@@ -137,7 +149,7 @@ def _check_destination(project: Project, path: Path) -> None:
 
 def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status: str | None,
             relations: bool, docbin_temp: Path | None, progress: Progress | None,
-            layer: str | None = None) -> ExportReport:
+            layer: str | None = None, strict: bool = False) -> ExportReport:
     """Stream the (filtered) articles through the format's writer, all inside one read snapshot.
 
     ``layer`` chooses the annotator layer (storage.exporting.layers): gold where an article has
@@ -158,6 +170,11 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
                     choose_layer(article, chosen)
                     if article.events:
                         count_flagged(article, context.scheme, report)
+                if strict and report.flagged_events:  # before the batch is written
+                    more = "; …" if report.flagged_events > len(report.flagged_names) else ""
+                    raise ExportError(
+                        f"--strict: {_frames(report.flagged_events)} incomplete ({'; '.join(report.flagged_names)}"
+                        f"{more}); complete them (⚠ in the Events dock), or export without --strict")
                 yield from batch
                 report.articles += len(batch)
                 if progress is not None:
@@ -171,88 +188,15 @@ def count_flagged(article: ArticleData, scheme: Scheme, report: ExportReport) ->
     """Count the article's frames the window would flag ⚠ (storage.frames), by kind of problem."""
     spans = {span.id: span for span in article.spans}
     for event in article.events:
-        kinds = {problem_kind(problem) for problem in frame_problems(event, spans, scheme)}
+        problems = frame_problems(event, spans, scheme)
+        kinds = {problem_kind(problem) for problem in problems}
         if kinds:
+            if len(report.flagged_names) < FLAGGED_NAMED:
+                report.flagged_names.append(f"article {article.id} event {event.id}: {', '.join(problems)}")
             report.flagged_events += 1
             for kind in kinds:
                 report.flagged[kind] = report.flagged.get(kind, 0) + 1
 
 
-class _AtomicFile:
-    """A temporary file beside ``path`` that replaces it on a clean exit and vanishes otherwise.
-
-    The temporary file is created with mode 0o666 (less the umask), like a plain ``open``,
-    rather than ``mkstemp``'s 0o600, so the exported file gets the permissions users expect.
-    """
-
-    def __init__(self, path: Path, *, binary: bool = False) -> None:
-        self.path = path
-        self.temp = path  # replaced in __enter__
-        self._binary = binary
-        self.handle: IO  # type: ignore[type-arg]
-
-    def __enter__(self) -> "_AtomicFile":
-        folder = self.path.parent
-        while True:
-            self.temp = folder / f".{self.path.name}.{secrets.token_hex(4)}.tmp"
-            try:
-                fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-                break
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                raise ExportError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
-        if self._binary:
-            self.handle = os.fdopen(fd, "wb")
-        else:
-            self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: object) -> None:
-        if exc_type is not None:
-            self._discard()
-            if isinstance(exc, OSError):  # disk full, permissions…: the user's to fix, not a crash
-                raise ExportError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
-            return
-        try:
-            if not self.handle.closed:
-                self.handle.flush()
-                os.fsync(self.handle.fileno())
-                self.handle.close()
-            else:
-                _fsync_path(self.temp)
-            os.replace(self.temp, self.path)
-        except OSError as error:
-            self._discard()
-            raise ExportError(f"cannot write {self.path}: {error.strerror or error}") from error
-        except BaseException:
-            self._discard()
-            raise
-        _fsync_folder(self.path.parent)
-
-    def _discard(self) -> None:
-        if not self.handle.closed:
-            try:
-                self.handle.close()
-            except OSError:
-                pass  # e.g. the disk is full: the temporary file goes anyway
-        self.temp.unlink(missing_ok=True)
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable; folders cannot be opened for fsync on Windows, so skip there."""
-    if os.name != "posix":
-        return
-    try:
-        _fsync_path(folder)
-    except OSError:
-        pass  # some file systems refuse fsync on folders; the file itself is already in place
+def _frames(n: int) -> str:
+    return f"{n} event frame{'s' if n != 1 else ''}"

@@ -103,6 +103,8 @@ class ExportReport:
     changed_example: dict[tuple[str, str], str] = field(default_factory=dict)  # the first one, to show
     flagged: dict[str, int] = field(default_factory=dict)  # frame problem kind -> events (storage.frames)
     flagged_events: int = 0
+    flagged_names: list[str] = field(default_factory=list)  # the first few, "article 3 event 7 (no type)"
+    notes: list[str] = field(default_factory=list)  # what the export repaired or cleared on its way in
 
     def drop(self, reason: str, count: int = 1, *, where: str | None = None) -> None:
         """Count spans (or arguments) a format could not hold; ``reason`` is an adjective ("overlapping").
@@ -141,8 +143,11 @@ class ExportReport:
             line += f"; {_count(n, noun)} {what}" + (f", e.g. {example}" if example else "")
         if self.flagged_events:
             kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.flagged.items()))
+            named = "; ".join(self.flagged_names) + ("; …" if self.flagged_events > len(self.flagged_names) else "")
             line += (f"; {_count(self.flagged_events, 'event frame')} flagged ⚠ ({kinds}), "
-                     "written as they are")
+                     f"written as they are: {named} (--strict refuses them)")
+        for note in self.notes:
+            line += f"; note: {note}"
         return line
 
 

@@ -42,16 +42,15 @@ rest of our exports and in brat itself. Decisions, each forced by a rule of brat
   check with ``<OVERLAP>``.
 
 The folder is built beside the destination and renamed into place only when complete
-(``AtomicFolder``). An existing destination is replaced only when it is empty or holds nothing
-but files a brat export writes (``<digits>.txt``, ``<digits>.ann``, ``annotation.conf``), so a
-re-export replaces the previous one (articles no longer exported disappear with it) while a folder
+(``storage.exporting.atomic.AtomicFolder``, which a crash at any step leaves repairable). An
+existing destination is replaced only when it is empty or holds nothing but files a brat export
+writes (``<digits>.txt``, ``<digits>.ann``, ``annotation.conf``), so a re-export replaces the previous one (articles no longer exported disappear with it) while a folder
 holding anything else is refused rather than deleted.
 """
 from __future__ import annotations
 
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -351,78 +350,7 @@ def check_destination(path: Path) -> None:
                           f"({shown}); give a new or empty folder, or a previous brat export to replace")
 
 
-class AtomicFolder:
-    """A temporary folder beside ``path`` that replaces it on a clean exit and vanishes otherwise.
-
-    A folder cannot be swapped in one step like a file: the previous export is renamed aside,
-    the new one renamed into place (the previous one comes back if that fails), and only then
-    are the previous export's files deleted.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(os.path.abspath(path))  # "." has no name to build a sibling from
-        self.shown = path
-        self.temp = self.path
-
-    def __enter__(self) -> "AtomicFolder":
-        check_destination(self.path)
-        self.temp = self._sibling("tmp")
-        return self
-
-    def _sibling(self, kind: str) -> Path:
-        """A new empty folder (or, for "old", a free name) beside the destination."""
-        while True:
-            candidate = self.path.parent / f".{self.path.name}.{secrets.token_hex(4)}.{kind}"
-            if kind == "old":
-                if not os.path.lexists(candidate):
-                    return candidate
-                continue
-            try:
-                os.mkdir(candidate, 0o777)  # less the umask, like a plain mkdir
-                return candidate
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                raise ExportError(f"cannot write {self.shown}: {exc.strerror or exc}") from exc
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: object) -> None:
-        if exc_type is not None:
-            self._discard()
-            if isinstance(exc, OSError):  # disk full, permissions…: the user's to fix, not a crash
-                raise ExportError(f"cannot write {self.shown}: {exc.strerror or exc}") from exc
-            return
-        try:
-            _fsync_folder(self.temp)
-            self._publish()
-        except OSError as error:
-            self._discard()
-            raise ExportError(f"cannot write {self.shown}: {error.strerror or error}") from error
-        except BaseException:
-            self._discard()
-            raise
-        _fsync_folder(self.path.parent)
-
-    def _publish(self) -> None:
-        if not os.path.lexists(self.path):
-            os.rename(self.temp, self.path)
-            return
-        check_destination(self.path)  # again: it may have changed while the export ran
-        aside = self._sibling("old")
-        os.rename(self.path, aside)
-        try:
-            os.rename(self.temp, self.path)
-        except BaseException:
-            os.rename(aside, self.path)
-            raise
-        _remove_export(aside)
-
-    def _discard(self) -> None:
-        if self.temp != self.path:
-            _remove_export(self.temp)
-
-
-def _remove_export(folder: Path) -> None:
+def remove_export(folder: Path) -> None:
     """Delete a folder of export files; anything else found in it stays, and so does the folder."""
     try:
         for entry in os.scandir(folder):
@@ -431,19 +359,3 @@ def _remove_export(folder: Path) -> None:
         os.rmdir(folder)
     except OSError:
         pass  # e.g. a file appeared meanwhile: not ours to delete
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the folder's entries durable; folders cannot be opened for fsync on Windows, so skip there."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on folders
-    finally:
-        os.close(fd)

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from storage.exporting import FORMATS, ExportError, export_to_path, export_to_stream
+from storage.exporting import FOLDER_FORMATS, FORMATS, ExportError, export_to_path, export_to_stream
 from storage.exporting.batches import iter_batches
 from storage.project import Project
 
@@ -210,3 +210,36 @@ def test_unwritable_destinations_are_user_errors(project, articles, tmp_path):
     with pytest.raises(ExportError, match="cannot write .*missing"):
         export_to_path(project, "native", tmp_path / "missing" / "o.jsonl")
     assert project.article_count() == 3
+
+
+def _incomplete_frame(project, article):
+    """An event with no type and its required source empty: what the window flags ⚠."""
+    start = TEXTS[0].index("entered")
+    trigger = project.add_span(article.id, start, start + len("entered"), "EVENT")
+    return project.add_event(trigger.id)
+
+
+@pytest.mark.parametrize("fmt", FORMATS + FOLDER_FORMATS)
+def test_every_export_counts_and_names_incomplete_frames(project, articles, tmp_path, fmt):
+    event = _incomplete_frame(project, articles[0])
+    report = export_to_path(project, fmt, tmp_path / "out")
+    assert report.flagged_events == 1
+    assert f"article {articles[0].id} event {event.id}: no event type, missing source" in report.summary()
+    assert "--strict refuses them" in report.summary()
+
+
+@pytest.mark.parametrize("fmt", FORMATS + FOLDER_FORMATS)
+def test_strict_refuses_incomplete_frames_and_leaves_the_destination_as_it_was(project, articles, tmp_path, fmt):
+    out = tmp_path / "out"
+    export_to_path(project, fmt, out)  # a previous, complete export
+    before = sorted((p.name, p.read_bytes()) for p in out.iterdir()) if out.is_dir() else out.read_bytes()
+    event = _incomplete_frame(project, articles[0])
+    with pytest.raises(ExportError, match=rf"--strict: 1 event frame incomplete \(article {articles[0].id} "
+                                          rf"event {event.id}: no event type, missing source\)"):
+        export_to_path(project, fmt, out, strict=True)
+    after = sorted((p.name, p.read_bytes()) for p in out.iterdir()) if out.is_dir() else out.read_bytes()
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    project.set_event_type(event.id, "FIGHT")
+    project.add_argument(event.id, "source", project.spans(articles[0].id)[0].id)
+    assert export_to_path(project, fmt, out, strict=True).flagged_events == 0  # complete now: written

@@ -96,8 +96,10 @@ def test_exports_count_flagged_frames_and_native_keeps_the_whole_scheme(tmp_path
         project.set_article_attribute(article.id, "context", ["military"])
         report = export_to_path(project, "native", tmp_path / "out.jsonl")
         assert report.flagged == {"missing recipient": 1, "mode not of its type": 1}
-        assert report.summary().endswith("; 1 event frame flagged ⚠ (missing recipient 1, mode not of its "
-                                         "type 1), written as they are")
+        assert report.summary().endswith(
+            "; 1 event frame flagged ⚠ (missing recipient 1, mode not of its type 1), written as they are: "
+            f"article {article.id} event {event.id}: missing recipient (SANCTION requires one), mode not of its "
+            "type: firearms is not a mode of SANCTION (--strict refuses them)")
     with Project.open(tmp_path / "copy.sqlite", new_scheme="legacy") as copy:
         import_paths(copy, [tmp_path / "out.jsonl"])
         assert copy.scheme == scheme_store.shipped("plover-2.0")

@@ -47,7 +47,7 @@ def violations(project: Project) -> list[str]:
 
 def build(path: Path) -> dict[str, int]:
     """A project with one article, an event on "entered", and spans for every scenario."""
-    with Project.open(path) as project:
+    with Project.open(path, new_scheme="legacy") as project:  # its roles and FIGHT, whatever the default
         article = project.add_article(text=TEXT, title="Insurgents", date="2024-12-08")
 
         def tag(word: str, label: str) -> int:

@@ -11,6 +11,8 @@ import dataclasses
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
+    QObject,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -40,6 +42,7 @@ STATUS_NAMES: dict[str, str] = {
     "new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped", "curated": "Curated",
 }
 SEARCH_DELAY_MS = 300  # typing "damascus" runs one query, not eight
+NARROW_WIDTH, NARROWEST_WIDTH = 340, 220  # list widths below which columns give way to the title
 
 
 def configure_row_table(table: QTableView, stretch_column: int) -> None:
@@ -203,7 +206,9 @@ class ArticleListModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
             # A tooltip has no PlainText switch: Qt treats it as rich text when its *first line*
             # holds a tag. Our own first line keeps a title like "<b>…" from being interpreted.
-            return f"Article {summary.id}, {summary.length:,} characters\n{summary.title}"
+            status = STATUS_NAMES.get(summary.status, summary.status)
+            facts = ", ".join(part for part in (summary.date, status, f"{summary.length:,} characters") if part)
+            return f"Article {summary.id}: {facts}\n{summary.title}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.SPANS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.ArticleIdRole:
@@ -261,7 +266,10 @@ class ArticleList(QWidget):
         table = QTableView(self)
         table.setModel(self.model)
         configure_row_table(table, ArticleListModel.TITLE)
+        # "Headline num…ber 1834": both ends of a long title stay in view, the whole in the tooltip.
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.viewport().installEventFilter(self)  # narrow: the title keeps the room (fit_columns)
         header = table.horizontalHeader()
         width = table.fontMetrics().horizontalAdvance
         header.resizeSection(ArticleListModel.DATE, width("2024-12-08") + 16)
@@ -269,6 +277,20 @@ class ArticleList(QWidget):
         header.resizeSection(ArticleListModel.SPANS, width("Spans") + 16)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table = table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """In a narrow dock drop the span count and date, then the status, so titles stay readable
+        (the title's tooltip still says all of it)."""
+        width = self.table.viewport().width()
+        header = self.table.horizontalHeader()
+        for column, needs in ((ArticleListModel.SPANS, NARROW_WIDTH), (ArticleListModel.DATE, NARROW_WIDTH),
+                              (ArticleListModel.STATUS, NARROWEST_WIDTH)):
+            header.setSectionHidden(column, width < needs)
 
     # -- behaviour -------------------------------------------------------------------------
 

@@ -115,8 +115,9 @@ class EventPanel(QWidget):
         self.events_table = self._events_table()
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.stack)
-        splitter.addWidget(self._page(plain_label("Events in this article (Enter: go to)", self),
-                                      self.events_table, stretch=False))
+        events_caption = plain_label("Events in this article (Enter: go to)", self)
+        events_caption.setWordWrap(True)  # the dock may be narrow: wrap, never widen it
+        splitter.addWidget(self._page(events_caption, self.events_table, stretch=False))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([600, 150])  # scaled to the dock's height: the frame gets the most room

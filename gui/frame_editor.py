@@ -95,6 +95,8 @@ class FrameEditor(QWidget):
         self.type_list = QListWidget(self)
         self.type_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the filter keeps focus; arrows drive it
         self.type_list.itemClicked.connect(lambda item: self.pick_type(item.text()))
+        # Six rows and a scroll bar, not all eighteen types: the role slots below stay in view.
+        self.type_list.setMaximumHeight(6 * self.type_list.fontMetrics().height() + 8)
         self.type_list.currentItemChanged.connect(self._show_type_description)
         self.type_list.hide()
         self.type_description = plain_label("", self)

@@ -54,6 +54,7 @@ from gui.label_bar import LabelBar, SpanEditor, add_label_display_menu
 from gui.shortcuts import shortcut_rows, show_shortcuts
 from gui.span_attribute_panel import install_span_attribute_panel
 from gui.stats_dialog import show_statistics
+from gui.window_layout import ElidedLabel, install_window_layout
 from storage.model import AnnotatorError, Article, Scheme, Span
 from storage.project import Project
 from storage.team.packets import packet_owner
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.span_attribute_panel = install_span_attribute_panel(self)  # below Annotations; key A
         self.assist = install_assist(self)  # Assist menu, suggestions, recommenders (issue 11)
         self.team = install_team_menu(self)  # Project ▸ Team: hand out, merge, agreement (issue 10)
+        self.layout_policy = install_window_layout(self)  # docks give up width before the article
         # Keyboard first: Shift+arrows select in the text from the start, not in a dock's filter.
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -122,12 +124,8 @@ class MainWindow(QMainWindow):
 
     def _create_central(self) -> None:
         self.view = ArticleView(self)
-        self.headline = QLabel(self)
-        self.meta = QLabel(self)
-        for label in (self.headline, self.meta):
-            label.setTextFormat(Qt.TextFormat.PlainText)  # article-derived text is never markup
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # One line each, elided in the middle, whole in the tooltip: never markup, never 5 lines tall.
+        self.headline, self.meta = ElidedLabel(self), ElidedLabel(self)
         font = self.headline.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)

@@ -48,6 +48,7 @@ class RoleSlot(QWidget):
         super().__init__(parent)
         self.role, self.colour = role, colour
         self.caption = plain_label("", self)
+        self.caption.setWordWrap(True)  # a narrow Events dock wraps the caption instead of clipping it
         self.list = QListWidget(self)
         self.list.setObjectName(f"slot_{role.name}")
         self.list.setAccessibleName(f"{role.name} role")

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui import file_dialogs
+from storage.exporting.layers import ALL as ALL_LAYERS
+from storage.exporting.layers import GOLD as GOLD_LAYER
 from storage.model import STATUSES
 
 # Formats whose extras the dialog offers; other formats grey the checkboxes out.
@@ -52,6 +54,7 @@ class ExportOptions:
     status: str | None = None
     relations: bool = False
     docbin: Path | None = None
+    layer: str | None = None  # --layer: None is the default (gold where an article has it)
 
 
 def format_descriptions() -> dict[str, str]:
@@ -71,8 +74,9 @@ class ExportDialog(QDialog):
     """Format combo with descriptions, status filter, destination with Browse…, extras, OK/Cancel."""
 
     def __init__(self, parent: QWidget | None = None, *, default_dir: Path | None = None,
-                 stem: str = "annotations") -> None:
+                 stem: str = "annotations", layers: list[str] | None = None) -> None:
         super().__init__(parent)
+        self.layers = [name for name in layers or [] if name not in (GOLD_LAYER, ALL_LAYERS)]
         self.setWindowTitle("Export")
         self.default_dir = default_dir or Path.home()
         self.stem = stem
@@ -97,6 +101,15 @@ class ExportDialog(QDialog):
         self.status_combo.addItem("All articles", None)
         for status in STATUSES:
             self.status_combo.addItem(status, status)
+        # --layer: which annotator's annotations (storage.exporting.layers).
+        self.layer_combo = QComboBox()
+        self.layer_combo.setObjectName("export_layer")
+        self.layer_combo.addItem("gold where an article has it, else what it has", None)
+        self.layer_combo.addItem("gold only", GOLD_LAYER)
+        self.layer_combo.addItem("every layer, stacked", ALL_LAYERS)
+        for name in self.layers:
+            self.layer_combo.addItem(f"{name}'s layer", name)
+        self.layer_combo.setToolTip("--layer on the command line; native writes every layer by default")
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("file to write")
         self.browse_button = QPushButton("Browse…")
@@ -111,6 +124,7 @@ class ExportDialog(QDialog):
         form.addRow("&Format:", self.format_combo)
         form.addRow("", self.description_label)
         form.addRow("&Articles:", self.status_combo)
+        form.addRow("&Layer:", self.layer_combo)
         destination = QHBoxLayout()
         destination.addWidget(self.path_edit, 1)
         destination.addWidget(self.browse_button)
@@ -133,6 +147,12 @@ class ExportDialog(QDialog):
         if index < 0:
             raise ValueError(f"unknown export format {name!r}")
         self.format_combo.setCurrentIndex(index)
+
+    def set_layer(self, layer: str | None) -> None:
+        index = self.layer_combo.findData(layer)
+        if index < 0:
+            raise ValueError(f"no layer {layer!r} in this project")
+        self.layer_combo.setCurrentIndex(index)
 
     def set_status(self, status: str | None) -> None:
         self.status_combo.setCurrentIndex(self.status_combo.findData(status))
@@ -188,4 +208,5 @@ class ExportDialog(QDialog):
             status=self.status_combo.currentData(),
             relations=fmt == RELATIONS_FORMAT and self.relations_check.isChecked(),
             docbin=docbin,
+            layer=self.layer_combo.currentData(),
         )

@@ -32,13 +32,14 @@ from PySide6.QtWidgets import (
 
 from gui import file_dialogs
 from gui.export_dialog import ExportDialog, ExportOptions
-from gui.import_dialog import ImportDialog
+from gui.import_dialog import ImportDialog, window_hint
 from gui.labels_dialog import LabelsDialog
 from gui.main_window import read_recent_projects
 from gui.workers import ProjectWorker, export_job, import_job, start_worker
-from storage.importing import IMPORTABLE_SUFFIXES
+from storage.importing import IMPORTABLE_SUFFIXES, ImportOptions
 from storage.locks import SIDECARS, is_project_file
 from storage.model import AnnotatorError
+from storage.team.corpus import DEFAULT_LAYER, layer_names
 
 PROJECT_SUFFIX = ".annotator.sqlite"
 PROJECT_FILTER = "Event Annotator projects (*.sqlite);;All files (*)"
@@ -311,17 +312,16 @@ class FileActions(QObject):
         dialog.deleteLater()
         if not accepted:
             return False
-        return self.import_paths(choice.paths, encoding=choice.encoding, format=choice.format)
+        return self.import_paths(choice.paths, options=choice.options)
 
-    def import_paths(self, paths: Iterable[Path], *, encoding: str | None = None,
-                     format: str | None = None) -> bool:
+    def import_paths(self, paths: Iterable[Path], *, options: ImportOptions | None = None) -> bool:
         """Import files and folders off the GUI thread; False if nothing was started."""
         paths = [Path(p) for p in paths]
         if not paths or self._refuse_project_files("Import", paths, "it cannot be imported into itself"):
             return False
         label = f"Importing {paths[0].name}…" if len(paths) == 1 else f"Importing {len(paths)} items…"
         self._last_id_before_import = self.window.project.last_article_id()
-        return self._start("Import", import_job(paths, encoding=encoding, format=format), label,
+        return self._start("Import", import_job(paths, options), label,
                            self._import_done)
 
     def _import_done(self, report: Any) -> None:
@@ -329,10 +329,9 @@ class FileActions(QObject):
         # The importer ends with its totals ("imported 3 articles…; cancelled, …"): they are the
         # headline, and the per-file lines (failures as "path:line: reason") the list below.
         *files, total = list(report.summary_lines()) or ["import finished"]
-        if any("--encoding" in str(error) for error in report.errors):
-            # The importer's advice is the command line's; say where the same choice is here.
-            files.append("To read files in another encoding, import them again and choose it under "
-                         "Encoding in the Import dialog (File ▸ Import articles…).")
+        hint = window_hint([*files, total])  # the importer's advice names command-line options
+        if hint is not None:
+            files.append(hint)
         self._status(total)
         self.show_report("Import", [total, *files])
 
@@ -351,7 +350,8 @@ class FileActions(QObject):
         current = self._current_path()
         stem = current.name.split(".")[0] if current is not None else "annotations"
         default_dir = Path(str(self.settings.value("last_export_dir", "") or "") or documents_folder())
-        return ExportDialog(self.window, default_dir=default_dir, stem=stem)
+        layers = [name for name in layer_names(self.window.project.db.conn) if name != DEFAULT_LAYER]
+        return ExportDialog(self.window, default_dir=default_dir, stem=stem, layers=layers)
 
     def export(self) -> bool:
         """Ask for export options, then export off the GUI thread."""
@@ -367,7 +367,7 @@ class FileActions(QObject):
             return False
         self.settings.setValue("last_export_dir", str(options.path.parent))
         job = export_job(options.format, options.path, status=options.status,
-                         relations=options.relations, docbin=options.docbin)
+                         relations=options.relations, docbin=options.docbin, layer=options.layer)
         return self._start("Export", job, f"Exporting {options.format} to {options.path.name}…",
                            self._export_done)
 

@@ -1,16 +1,18 @@
 """The Import dialog: what the command line's ``import`` takes, in the window.
 
 Files and folders to import (added with the pickers, or the ones just chosen or dropped), the
-text encoding (``--encoding``: common encodings in a list, any other typed by name) and the
-format (``--format``: detected per file unless forced; the line beside it says what detection
-finds). Formats come from ``storage.importing.registry``, so a format added there appears here
-with no change to this file. Like the Export dialog it only collects choices (``choice()``);
+text encoding (``--encoding``: common encodings in a list, any other typed by name), the format
+(``--format``: detected per file unless forced; the line beside it says what detection finds)
+and the options only some formats read (``--discontinuous``, ``--answers``, ``--text-key``,
+``--predictions``, ``--labels``; greyed out when a forced format ignores them). Formats come
+from ``storage.importing.registry``, so a format added there appears here with no change here. Like the Export dialog it only collects choices (``choice()``);
 ``gui.file_actions`` runs the import and lends it its file pickers (one place for how the
 window asks for files).
 """
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,19 +20,22 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from storage.importing.registry import FORMATS, detect
+from storage.importing.registry import FORMATS, ImportOptions, detect
 
 DETECT_ENCODING = "Detect (UTF-8, or UTF-16 with a byte-order mark)"
 DETECT_FORMAT = "Detect from each file"
@@ -50,11 +55,40 @@ COMMON_ENCODINGS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class ImportChoice:
-    """What to import and how; None means "detect", as when the option is left off the command line."""
+    """What to import and how: ``options`` are the command line's import options, defaults as there."""
 
     paths: tuple[Path, ...]
-    encoding: str | None = None
-    format: str | None = None
+    options: ImportOptions = ImportOptions()
+
+    @property
+    def encoding(self) -> str | None:
+        return self.options.encoding
+
+    @property
+    def format(self) -> str | None:
+        return self.options.format
+
+
+# The command line's per-format import options: ImportOptions field -> (flag, label here, formats reading it).
+FORMAT_OPTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "discontinuous": ("--discontinuous", "brat fragments", ("brat",)),
+    "answers": ("--answers", "Prodigy answers", ("prodigy",)),
+    "text_key": ("--text-key", "Text field (doccano, Label Studio)", ("doccano", "label-studio")),
+    "predictions": ("--predictions", "Label Studio", ("label-studio",)),
+    "labels": ("--labels", "Hugging Face label names", ("hf",)),
+}
+# Where each flag an import report may name is found in this dialog.
+OPTION_LABELS: dict[str, str] = {"--encoding": "Encoding", "--format": "Format",
+                                 **{flag: label for flag, label, _ in FORMAT_OPTIONS.values()}}
+
+
+def window_hint(lines: list[str]) -> str | None:
+    """A line telling where the options an import report names (--encoding…) are in the window."""
+    named = [flag for flag in OPTION_LABELS if any(re.search(rf"{flag}\b", line) for line in lines)]
+    if not named:
+        return None
+    where = ", ".join(f"{flag} is ‘{OPTION_LABELS[flag]}’" for flag in named)
+    return f"To import again with other choices: File ▸ Import articles…, where {where}."
 
 
 def encoding_problem(name: str) -> str | None:
@@ -89,6 +123,7 @@ class ImportDialog(QDialog):
         self.path_list.setObjectName("import_paths")
         self.path_list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.path_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the file name stays in view
+        self.path_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # or no eliding
         self.add_files_button = QPushButton("Add &files…")
         self.add_folder_button = QPushButton("Add f&older…")
         self.remove_button = QPushButton("&Remove")
@@ -110,6 +145,7 @@ class ImportDialog(QDialog):
         for name, fmt in FORMATS.items():
             self.format_combo.addItem(f"{fmt.title} ({', '.join(fmt.suffixes)})", name)
         self.format_combo.setToolTip("As --format on the command line: force one format for every file")
+        self._create_option_widgets()
         self.detected_label = QLabel()
         self.detected_label.setTextFormat(Qt.TextFormat.PlainText)
         self.detected_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -122,6 +158,32 @@ class ImportDialog(QDialog):
         self.import_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+    def _create_option_widgets(self) -> None:
+        """One widget per per-format option of ``import``, with the command line's default."""
+        self.discontinuous_combo = QComboBox()
+        self.discontinuous_combo.addItem("one span per fragment, with a note", "split")
+        self.discontinuous_combo.addItem("refuse the file", "refuse")
+        self.answers_combo = QComboBox()
+        self.answers_combo.addItem("accepted tasks only (the others are counted)", "accept")
+        self.answers_combo.addItem("all: rejected and ignored ones as skipped", "all")
+        self.text_key_edit = QLineEdit()
+        self.text_key_edit.setPlaceholderText("detected")
+        self.predictions_check = QCheckBox("import predictions too, as their model's layer")
+        self.labels_edit = QLineEdit()
+        self.labels_edit.setPlaceholderText("O,B-PER,I-PER,… or a JSON file (integer ner_tags)")
+        self.option_widgets: dict[str, QWidget] = {
+            "discontinuous": self.discontinuous_combo, "answers": self.answers_combo,
+            "text_key": self.text_key_edit, "predictions": self.predictions_check, "labels": self.labels_edit,
+        }
+        self.options_box = QGroupBox("Options of some formats")
+        form = QFormLayout(self.options_box)
+        for name, widget in self.option_widgets.items():
+            flag, label, formats = FORMAT_OPTIONS[name]
+            widget.setObjectName(f"import_{name}")
+            titles = ", ".join(FORMATS[f].title for f in formats if f in FORMATS)
+            widget.setToolTip(f"{flag} on the command line; read by {titles}")
+            form.addRow(f"{label}:", widget)
 
     def _layout(self) -> None:
         side = QVBoxLayout()
@@ -139,6 +201,7 @@ class ImportDialog(QDialog):
         layout.addWidget(QLabel("Files and folders (folders are searched recursively):"))
         layout.addLayout(paths, 1)
         layout.addLayout(form)
+        layout.addWidget(self.options_box)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
@@ -197,6 +260,9 @@ class ImportDialog(QDialog):
         """Say what detection finds, what is wrong, and allow Import only when nothing is."""
         paths = self.paths()
         self.remove_button.setEnabled(bool(paths))
+        forced = self.format()
+        for name, widget in self.option_widgets.items():  # a forced format greys out what it ignores
+            widget.setEnabled(forced is None or forced in FORMAT_OPTIONS[name][2])
         self.detected_label.setText(self._detected_text(paths))
         problem = encoding_problem(self.encoding()) if self.encoding() else None
         if not paths:
@@ -230,5 +296,13 @@ class ImportDialog(QDialog):
                 self.path_list.takeItem(self.path_list.row(item))
         self._update()
 
+    def options(self) -> ImportOptions:
+        """The choices as the importer takes them, like ``main._import_options`` builds them."""
+        return ImportOptions(
+            encoding=self.encoding(), format=self.format(),
+            discontinuous=self.discontinuous_combo.currentData(), answers=self.answers_combo.currentData(),
+            text_key=self.text_key_edit.text().strip() or None, labels=self.labels_edit.text().strip() or None,
+            predictions=self.predictions_check.isChecked())
+
     def choice(self) -> ImportChoice:
-        return ImportChoice(tuple(self.paths()), encoding=self.encoding(), format=self.format())
+        return ImportChoice(tuple(self.paths()), self.options())

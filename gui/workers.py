@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
+from storage.importing.registry import ImportOptions
 from storage.model import AnnotatorError
 from storage.project import Project
 
@@ -90,26 +91,23 @@ def start_worker(worker: ProjectWorker, parent: QObject | None = None) -> QThrea
     return thread
 
 
-def import_job(paths: Sequence[Path], *, encoding: str | None = None, format: str | None = None) -> Job:
+def import_job(paths: Sequence[Path], options: ImportOptions | None = None) -> Job:
     """A job that imports files and folders; returns ``storage.importing.ImportReport``.
 
-    ``encoding`` and ``format`` are the command line's ``--encoding`` and ``--format`` (None:
-    detected per file).
-
-    The importer checks ``cancelled`` between files, so a cancelled import keeps the files
-    already imported whole and writes nothing of the rest.
+    ``options`` are the command line's import options (``--encoding``, ``--format``…; default:
+    everything detected). The importer checks ``cancelled`` between files, so a cancelled import
+    keeps the files already imported whole and writes nothing of the rest.
     """
     from storage.importing import import_paths
 
     def job(project: Project, progress: ProgressFn, cancelled: CancelledFn) -> Any:
-        return import_paths(project, list(paths), encoding=encoding, format=format, progress=progress,
-                            cancelled=cancelled)
+        return import_paths(project, list(paths), options=options, progress=progress, cancelled=cancelled)
 
     return job
 
 
 def export_job(fmt: str, path: Path, *, status: str | None = None, relations: bool = False,
-               docbin: Path | None = None) -> Job:
+               docbin: Path | None = None, layer: str | None = None) -> Job:
     """A job that exports to ``path``; returns ``storage.exporting.ExportReport``.
 
     The exporter writes a temporary file and renames it at the end, so stopping it early
@@ -125,6 +123,6 @@ def export_job(fmt: str, path: Path, *, status: str | None = None, relations: bo
             progress(done, total, what)
 
         return export_to_path(project, fmt, path, status=status, relations=relations,
-                              docbin=docbin, progress=checked_progress)
+                              docbin=docbin, layer=layer, progress=checked_progress)
 
     return job

@@ -190,7 +190,6 @@ def test_tab_into_a_filled_slot_highlights_the_filler_so_backspace_removes_it(qt
     source = frame.slots["source"]
     assert QApplication.focusWidget() is source.list
     assert source.list.currentItem().text() == "insurgents"
-    source.grab().save("/tmp/shots-newcomer/role-slot-after-tab.png")
     press(qtbot, Qt.Key.Key_Backspace)
     assert frame_rows(project)[1] == []
     assert window.document.undo_stack.undoText() == "Remove source ‘insurgents’"

@@ -292,6 +292,29 @@ def test_doccano_relations_and_spacy_docbin_through_the_dialog(window, qtbot, tm
     assert "docs to" in window.reports[-1][1][0]
 
 
+def test_export_dialog_offers_each_annotator_layer_and_exports_only_the_chosen_one(window, qtbot, tmp_path):
+    project = window.project
+    article = project.add_article(text="Rebels entered Velmora.", title="t", status="done")
+    project.add_span(article.id, 0, 6, "ACTOR", annotator="ana")
+    project.add_span(article.id, 15, 22, "LOCATION", annotator="ben")
+    fa = window.file_actions
+    target = tmp_path / "ben.jsonl"
+
+    def choose_ben(dialog):
+        combo = dialog.layer_combo
+        assert [combo.itemData(i) for i in range(combo.count())] == [None, "gold", "all", "ana", "ben"]
+        dialog.set_format("spacy")
+        dialog.set_layer("ben")
+        dialog.path_edit.setText(str(target))
+        return True
+
+    fa.exec_dialog = choose_ben
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.export_action.trigger()
+    [record] = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == [(15, 22, "LOCATION")]
+
+
 def test_brat_export_through_the_dialog_writes_a_folder(window, qtbot, tmp_path):
     add_articles(window.project, 2)
     target = tmp_path / "brat"

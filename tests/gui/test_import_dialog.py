@@ -60,7 +60,6 @@ def test_typed_encoding_reaches_the_importer(window, qtbot, tmp_path):
         qtbot.keyClick(dialog.format_combo, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)  # back a field
         qtbot.waitUntil(lambda: line.selectedText() == line.text() != "")
         qtbot.keyClicks(line, "cp1252")
-        dialog.grab().save("/tmp/shots-newcomer/import-dialog.png")
 
     fa.exec_dialog = drive(qtbot, choose_cp1252)
     with qtbot.waitSignal(fa.jobFinished, timeout=10000):
@@ -81,7 +80,8 @@ def test_a_utf8_failure_points_at_the_dialogs_encoding_choice_and_a_listed_encod
         fa.import_action.trigger()
     assert texts(window) == []
     assert "not valid UTF-8" in window.reports[0][1]
-    assert window.reports[0][-1].startswith("To read files in another encoding, import them again")
+    assert window.reports[0][-1].startswith("To import again with other choices: File ▸ Import articles…, "
+                                            "where --encoding is ‘Encoding’")
 
     def pick_latin1(dialog):
         combo = dialog.encoding_combo
@@ -146,3 +146,45 @@ def test_files_and_folders_are_added_and_removed_in_the_dialog(qtbot, tmp_path):
     dialog.path_list.setCurrentRow(0)
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     assert dialog.choice().paths == (Path(extra),)
+
+
+def test_per_format_options_reach_the_importer_and_the_report_names_them(window, qtbot, tmp_path):
+    tasks = tmp_path / "tasks.jsonl"
+    tasks.write_text('{"text": "Rebels entered Velmora.", "spans": [], "answer": "accept"}\n'
+                     '{"text": "Troops left Dorvan.", "spans": [], "answer": "reject"}\n', encoding="utf-8")
+    fa = window.file_actions
+    fa.choose_import_files = lambda: [tasks]
+    fa.exec_dialog = drive(qtbot, lambda dialog: None)  # the command line's defaults: accepted only
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_action.trigger()
+    assert texts(window) == ["Rebels entered Velmora."]
+    assert "where --answers is ‘Prodigy answers’" in window.reports[0][-1]
+
+    def all_answers(dialog):
+        assert dialog.detected_label.text() == "detected: Prodigy / spaCy JSONL"
+        combo = dialog.answers_combo
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # "all: rejected and ignored ones as skipped"
+        assert dialog.options().answers == "all"
+
+    fa.exec_dialog = drive(qtbot, all_answers)
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_action.trigger()
+    rows = window.project.db.execute("SELECT text, status FROM articles ORDER BY id").fetchall()
+    assert rows == [("Rebels entered Velmora.", "done"), ("Troops left Dorvan.", "skipped")]  # accepted: done
+
+
+def test_a_forced_format_greys_out_the_options_it_does_not_read(qtbot, tmp_path):
+    dialog = ImportDialog([tmp_path])
+    qtbot.addWidget(dialog)
+    assert all(widget.isEnabled() for widget in dialog.option_widgets.values())  # detect: any may apply
+    dialog.set_format("brat")
+    enabled = {name for name, widget in dialog.option_widgets.items() if widget.isEnabled()}
+    assert enabled == {"discontinuous"}
+    dialog.set_format("label-studio")
+    assert {n for n, w in dialog.option_widgets.items() if w.isEnabled()} == {"text_key", "predictions"}
+    dialog.text_key_edit.setText("body")
+    dialog.predictions_check.setChecked(True)
+    options = dialog.choice().options
+    assert (options.format, options.text_key, options.predictions, options.answers) == (
+        "label-studio", "body", True, "accept")

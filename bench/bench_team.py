@@ -76,6 +76,9 @@ def annotate(path: Path, layer: str | None, *, spans: int, events: int, seed: in
     rng = random.Random(seed)
     with Project.open(path) as project, project.transaction():
         db = project.db.conn
+        # whatever the default scheme is (PLOVER's or the older one): a role ACTOR fills, two types
+        role = next(r.name for r in project.scheme.roles if "ACTOR" in r.labels)
+        types = [t.name for t in project.scheme.event_types[:2]]
         for article_id, text in db.execute("SELECT id, text FROM articles").fetchall():
             bounds = word_bounds(text)
             chosen = sorted(rng.sample(range(len(bounds)), min(spans, len(bounds))))
@@ -92,10 +95,10 @@ def annotate(path: Path, layer: str | None, *, spans: int, events: int, seed: in
                 if label != "EVENT":
                     continue
                 cursor = db.execute("INSERT INTO events (article_id, trigger_id, type, attributes, annotator, created) "
-                                    "VALUES (?, ?, ?, ?, ?, ?)", [article_id, span_id, rng.choice(["FIGHT", "ASSAULT"]),
-                                                                  '{"polarity": "positive"}', layer, STAMP])
+                                    "VALUES (?, ?, ?, ?, ?, ?)", [article_id, span_id, rng.choice(types), "{}",
+                                                                  layer, STAMP])
                 if actors:
-                    db.execute("INSERT INTO arguments VALUES (?, 'source', ?)", [cursor.lastrowid, rng.choice(actors)])
+                    db.execute("INSERT INTO arguments VALUES (?, ?, ?)", [cursor.lastrowid, role, rng.choice(actors)])
 
 
 def bare_merge(master: Path, packets: list[Path], names: list[str]) -> None:

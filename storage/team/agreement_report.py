@@ -34,11 +34,13 @@ def format_text(report: dict[str, Any]) -> str:
         lines.append(f"  {name:<31} {_f(a['value'])}  {a['units']}/{a['total']}")
     for name, a in alpha["event_attributes"].items():
         lines.append(f"  {'event ' + name:<31} {_f(a['value'])}  {a['units']}/{a['total']}")
-    lines += ["", "pairs       articles  F1 exact  F1 overlap  κ exact  κ overlap  κ token  trigger F1  type agreed"]
+    width = max([len(f"{p['a']} / {p['b']}") for p in report["pairs"]] + [10])
+    lines += ["", f"{'pairs':<{width + 2}} articles  F1 exact  F1 overlap  κ exact  κ overlap  κ token  "
+                  "trigger F1  type agreed"]
     for pair in report["pairs"]:
         ev = pair["events"]
         agreed = f"{ev['type_agreed']}/{ev['type_matched']}"
-        lines.append(f"  {pair['a']} / {pair['b']:<8} {pair['articles']:>5}   "
+        lines.append(f"  {pair['a'] + ' / ' + pair['b']:<{width}} {pair['articles']:>7}   "
                      f"{_f(pair['spans_exact']['overall']['f1'])}    {_f(pair['spans_overlap']['overall']['f1'])}"
                      f"      {_f(pair['kappa_exact']['value'])}    {_f(pair['kappa_overlap']['value'])}"
                      f"     {_f(pair['kappa_token']['value'])}    {_f(ev['trigger_exact']['f1'])}"

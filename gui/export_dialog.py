@@ -55,6 +55,7 @@ class ExportOptions:
     relations: bool = False
     docbin: Path | None = None
     layer: str | None = None  # --layer: None is the default (gold where an article has it)
+    strict: bool = False  # --strict: refuse incomplete event frames instead of writing them
 
 
 def format_descriptions() -> dict[str, str]:
@@ -115,6 +116,8 @@ class ExportDialog(QDialog):
         self.browse_button = QPushButton("Browse…")
         self.relations_check = QCheckBox("doccano: relations (one per event argument)")
         self.docbin_check = QCheckBox("also write spaCy DocBin (.spacy) beside the file")
+        self.strict_check = QCheckBox("refuse to export incomplete event frames (⚠ in the Events dock)")
+        self.strict_check.setToolTip("--strict on the command line: without it they are written and counted")
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -136,6 +139,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.relations_check)
         layout.addWidget(self.docbin_check)
+        layout.addWidget(self.strict_check)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
@@ -209,4 +213,5 @@ class ExportDialog(QDialog):
             relations=fmt == RELATIONS_FORMAT and self.relations_check.isChecked(),
             docbin=docbin,
             layer=self.layer_combo.currentData(),
+            strict=self.strict_check.isChecked(),
         )

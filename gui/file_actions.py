@@ -367,7 +367,8 @@ class FileActions(QObject):
             return False
         self.settings.setValue("last_export_dir", str(options.path.parent))
         job = export_job(options.format, options.path, status=options.status,
-                         relations=options.relations, docbin=options.docbin, layer=options.layer)
+                         relations=options.relations, docbin=options.docbin, layer=options.layer,
+                         strict=options.strict)
         return self._start("Export", job, f"Exporting {options.format} to {options.path.name}…",
                            self._export_done)
 

@@ -34,6 +34,7 @@ from storage.exporting.batches import (
     read_snapshot,
 )
 from storage.frames import frame_problems, problem_kind
+from storage.locks import is_project_file
 from storage.exporting.layers import ALL, check_layer, choose_layer
 from storage.model import STATUSES, Scheme
 from storage.project import Project
@@ -142,8 +143,8 @@ def _check_destination(project: Project, path: Path) -> None:
     """Refuse a destination that cannot work, or would replace the project itself with JSON Lines."""
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a folder")
-    if project.path is not None and path.resolve() in {
-            Path(f"{project.path}{suffix}").resolve() for suffix in ("", "-wal", "-shm")}:
+    if project.path is not None and is_project_file(path, project.path):
+        # Also its journals, by stat (a link to them too): only SQLite may open those (storage.locks).
         raise ExportError(f"cannot write {path}: it is the project file itself")
 
 

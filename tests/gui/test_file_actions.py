@@ -452,3 +452,33 @@ def test_recolouring_a_label_keeps_the_article_and_its_undo_history(window, qtbo
     assert window.document.undo_stack.undoText() == "Tag ‘Rebels’ as ACTOR"  # undo still there
     window.document.undo_stack.undo()
     assert window.project.spans(window.document.article.id) == []
+
+
+def test_export_dialog_strict_refuses_an_incomplete_frame_and_writes_nothing(window, qtbot, tmp_path):
+    project = window.project
+    article = project.add_article(text="Rebels entered Velmora.", title="t", status="done")
+    trigger = project.add_span(article.id, 7, 14, "EVENT")
+    project.add_event(trigger.id)  # no type, required role empty: flagged ⚠
+    fa = window.file_actions
+    target = tmp_path / "strict.jsonl"
+
+    def choose(strict):
+        def fill(dialog):
+            dialog.set_format("events")
+            dialog.strict_check.setChecked(strict)
+            dialog.path_edit.setText(str(target))
+            return True
+        return fill
+
+    fa.exec_dialog = choose(True)
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.export_action.trigger()
+    assert not target.exists()
+    [(title, lines)] = window.reports
+    assert title == "Export" and "--strict" in lines[0] and "incomplete" in lines[0]
+
+    fa.exec_dialog = choose(False)  # without it the frame is written, and counted
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.export_action.trigger()
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 1
+    assert "written as they are: article 1 event 1: no event type" in window.reports[-1][1][0]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -205,6 +206,11 @@ def test_bad_options_are_refused_before_anything_is_written(project, tmp_path, f
 def test_unwritable_destinations_are_user_errors(project, articles, tmp_path):
     with pytest.raises(ExportError, match="it is the project file itself"):
         export_to_path(project, "native", project.path)
+    alias = tmp_path / "alias.sqlite"
+    alias.symlink_to(project.path)  # another name for the same file is the same file
+    for destination in (alias, Path(f"{project.path}-journal")):
+        with pytest.raises(ExportError, match="it is the project file itself"):
+            export_to_path(project, "native", destination)
     with pytest.raises(ExportError, match="it is a folder"):
         export_to_path(project, "native", tmp_path)
     with pytest.raises(ExportError, match="cannot write .*missing"):

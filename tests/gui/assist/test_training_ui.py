@@ -105,3 +105,16 @@ def test_closing_the_window_ends_its_training(qtbot, tmp_path):
     process = window.assist.runner.process
     window.close()
     assert window.assist.runner.process is None and process is not None
+
+
+def test_marking_the_nth_newly_done_article_starts_a_retrain(qtbot, tmp_path):
+    path = make_project(tmp_path / "p.sqlite", done=4, new=2)
+    with Project.open(path) as project:
+        from storage.assist.settings import save_settings
+        save_settings(project, model_retrain_after=5)  # no model yet: 4 done so far, the 5th trains
+    window = open_window(qtbot, path, tmp_path / "s.ini")
+    with qtbot.waitSignal(window.assist.runner.finished, timeout=240_000) as finished:
+        window.mark_done()
+        assert window.assist.runner.running
+    report, error = finished.args
+    assert error == "" and report.articles == 5

@@ -115,7 +115,8 @@ class SuggestionController(QObject):
             spans = [(s.start, s.end) for s in self.document.spans.values()]
             try:
                 self._found = article_suggestions(self.window.project, article.id, article.text, spans,
-                                                  settings=self.settings, dictionary=self.dictionary())
+                                                  settings=self.settings,
+                                                  dictionary=self.dictionary() if self.settings.suggestions else None)
             except sqlite3.ProgrammingError:  # the project was closed before this turn came
                 return
         self.marks.set_suggestions(self._found)

@@ -111,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--labels", default=None, metavar="NAMES",
                      help="Hugging Face integer ner_tags: their names in id order, O,B-PER,I-PER,… "
                           "or a JSON file (a list, or a dataset_info.json)")
+    imp.add_argument("--annotator", default=None, metavar="NAME",
+                     help="put every annotation of the files into annotator layer NAME (whatever they "
+                          "name); an article already in the project receives them instead of being "
+                          "skipped, unless NAME already annotates it (that file is refused)")
     exp = commands.add_parser(
         "export", help="write annotations as training data", epilog=_FORMAT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -181,7 +185,7 @@ def _import_options(args):
 
     return ImportOptions(encoding=args.encoding, format=args.format, discontinuous=args.discontinuous,
                          answers=args.answers, text_key=args.text_key, labels=args.labels,
-                         predictions=args.predictions)
+                         predictions=args.predictions, annotator=args.annotator)
 
 
 @contextmanager

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import main
 from storage.project import Project
@@ -43,3 +48,27 @@ def test_format_forces_the_reader_and_options_reach_it(tmp_path, capsys):
     custom = tmp_path / "custom.jsonl"
     custom.write_text('{"body": "Aid reached Hama.", "label": [[12, 16, "LOCATION"]]}\n')
     assert run(tmp_path, custom, "--text-key", "body") == 0
+
+
+def test_annotator_puts_a_second_import_into_that_layer_on_the_same_articles(tmp_path):
+    """Through a real process, as a user runs it: the summary says what went where."""
+    root = Path(__file__).resolve().parents[1]
+    doccano = INTEROP / "doccano" / "data_export__pipeline__examples__sequence_labeling__example.jsonl"
+    project = tmp_path / "p.sqlite"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(root / "main.py"), "--project", str(project), "import", *args],
+                              cwd=root, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+
+    assert cli(str(doccano)).returncode == 0
+    second = cli(str(doccano), "--annotator", "ben")
+    assert second.returncode == 0, second.stderr
+    assert second.stderr.splitlines()[-1] == ("imported 0 articles (4 spans, 0 events) from 1 file into layer ben; "
+                                              "4 spans into layer ben on 3 existing articles")
+    third = cli(str(doccano), "--annotator", "ben")
+    assert third.returncode == 1 and "already has annotations in layer 'ben'" in third.stderr
+    with sqlite3.connect(project) as conn:
+        assert dict(conn.execute("SELECT coalesce(annotator, '-'), count(*) FROM spans GROUP BY 1")) == \
+            {"-": 4, "ben": 4}
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3

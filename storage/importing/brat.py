@@ -102,7 +102,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     conf = read_conf(find_conf(job.path, root or os.path.dirname(job.path) or "."), options.encoding)
     ann, _ = read_text(job.path, encoding=options.encoding, allow_empty=True)
     text, _ = read_text(txt_path, encoding=options.encoding)
-    writer = ForeignWriter(project, job.path, "brat")
+    writer = ForeignWriter(project, job.path, "brat", layer=options.annotator)
     document = _Document(job.path, text, conf, writer, project, options)
     document.parse(ann)
     spans, events = document.build()

@@ -92,7 +92,7 @@ class _Document:
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    writer = ForeignWriter(project, job.path, "conll")
+    writer = ForeignWriter(project, job.path, "conll", layer=options.annotator)
     repairs = [0]
     head = head_text(job.path)
     indexed = _has_index_column(head)
@@ -191,7 +191,7 @@ def label_names(value: str | None) -> list[str] | None:
 
 
 def run_hf(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    writer = ForeignWriter(project, job.path, "hf")
+    writer = ForeignWriter(project, job.path, "hf", layer=options.annotator)
     names = label_names(options.labels)
     repairs = [0]
     for line, record in stream_json(job.path, encoding=options.encoding):

@@ -17,7 +17,7 @@ from storage.model import InputError
 from storage.project import Project
 
 
-def run(project: Project, job: Job, options: ImportOptions) -> Outcome:  # noqa: ARG001
+def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     try:
         from spacy.tokens import DocBin
         from spacy.vocab import Vocab
@@ -25,7 +25,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:  # noqa:
         raise InputError(job.path, "reading a spaCy DocBin needs spaCy, which is not installed "
                                    "(pip install spacy)") from None
     docs = _docs(job.path, read_bytes(job.path), DocBin, Vocab)
-    writer = ForeignWriter(project, job.path, "spacy")
+    writer = ForeignWriter(project, job.path, "spacy", layer=options.annotator)
     for number, doc in enumerate(docs):
         spans: list[dict[str, Any]] = []
         for ent in doc.ents:

@@ -36,7 +36,7 @@ def looks_like(record: Any) -> bool:
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    writer = ForeignWriter(project, job.path, "doccano")
+    writer = ForeignWriter(project, job.path, "doccano", layer=options.annotator)
     for line, record in stream_json(job.path, encoding=options.encoding):
         read_record(writer, job, options, line, record)
     return writer.finish()

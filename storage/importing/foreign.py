@@ -57,10 +57,12 @@ def normalised_with_offsets(text: str) -> tuple[str, list[int] | None]:
 class ForeignWriter:
     """One foreign file's records into the project, inside the caller's transaction."""
 
-    def __init__(self, project: Project, path: str, format_name: str) -> None:
+    def __init__(self, project: Project, path: str, format_name: str, *, layer: str | None = None) -> None:
         self.path = path
+        self.layer = layer  # import --annotator NAME: every span and event goes into that layer
         self.growth = SchemeGrowth(project, widen=True)
-        self.writer = RecordWriter(project, path, self.growth, native=False, origin=import_origin(format_name))
+        self.writer = RecordWriter(project, path, self.growth, native=False, origin=import_origin(format_name),
+                                   layer=layer)
         self.dropped: Counter[str] = Counter()
         self.remarks: list[str] = []
         self.corrected: Counter[str] = Counter()  # imported, after a known quirk of the format was undone
@@ -96,6 +98,9 @@ class ForeignWriter:
         if mapping is not None:
             for span in spans:
                 span["start"], span["end"] = mapping[span["start"]], mapping[span["end"]]
+        if self.layer is not None:  # one layer for all: spans of several users may now repeat
+            for span in spans:
+                span["annotator"] = self.layer
         keys = [(s["start"], s["end"], s["label"], s.get("annotator")) for s in spans]
         if len(set(keys)) != len(keys):
             spans = self._collapse(spans, keys, events or [])
@@ -164,4 +169,6 @@ class ForeignWriter:
         remarks = self.remarks + [f"corrected {n} {what}" for what, n in self.corrected.items()]
         return Outcome(self.writer.articles_added, self.writer.duplicates, additions,
                        dropped=self.dropped, notes=notes, remarks=remarks,
-                       spans_added=self.writer.spans_added, events_added=self.writer.events_added)
+                       spans_added=self.writer.spans_added, events_added=self.writer.events_added,
+                       layer=self.layer, articles_received=self.writer.articles_received,
+                       spans_received=self.writer.spans_received)

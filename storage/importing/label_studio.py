@@ -35,7 +35,7 @@ def looks_like(record: Any) -> bool:
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    writer = ForeignWriter(project, job.path, "label-studio")
+    writer = ForeignWriter(project, job.path, "label-studio", layer=options.annotator)
     for line, task in stream_json(job.path, encoding=options.encoding):
         if not isinstance(task, dict):
             raise writer.fail(f"expected a task object, not {type(task).__name__}", line)

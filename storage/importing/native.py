@@ -50,7 +50,7 @@ _FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano",
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     """Import one native JSONL file (the caller holds its transaction)."""
     return import_native_lines(project, job.path, stream_lines(job.path, encoding=options.encoding),
-                               SchemeGrowth(project))
+                               SchemeGrowth(project), layer=options.annotator)
 
 
 def import_native(project: Project, path: str, content: str, scheme: SchemeGrowth) -> Outcome:
@@ -59,9 +59,9 @@ def import_native(project: Project, path: str, content: str, scheme: SchemeGrowt
 
 
 def import_native_lines(project: Project, path: str, lines: Iterator[tuple[int, str]],
-                        scheme: SchemeGrowth) -> Outcome:
+                        scheme: SchemeGrowth, *, layer: str | None = None) -> Outcome:
     """Validate and write every record of numbered native JSONL ``lines``, as they are read."""
-    reader = RecordWriter(project, path, scheme)
+    reader = RecordWriter(project, path, scheme, layer=layer)
     first = True
     for line, record_text in lines:
         if record_text and not record_text.isspace():  # blank lines are not records
@@ -71,7 +71,8 @@ def import_native_lines(project: Project, path: str, lines: Iterator[tuple[int, 
         raise InputError(path, "the file holds no JSON records")
     reader.flush()
     return Outcome(reader.articles_added, reader.duplicates, scheme.additions,
-                   spans_added=reader.spans_added, events_added=reader.events_added)
+                   spans_added=reader.spans_added, events_added=reader.events_added, layer=layer,
+                   articles_received=reader.articles_received, spans_received=reader.spans_received)
 
 
 def _span_name(file_id: Any, index: int) -> str:
@@ -144,11 +145,19 @@ class RecordWriter:
     of the same shape built from their own format (``native=False``): their span and event ids
     are local references only, so every row gets a fresh id, and ``origin`` is what a span
     without one came in by.
+
+    ``layer`` (``import --annotator NAME``): every span and event goes into that annotator layer,
+    whatever the file says, and an article whose text is already in the project receives them
+    instead of being skipped, unless that layer already has annotations there (refused: a second
+    import would double them, and replacing them silently would lose work).
     """
 
     def __init__(self, project: Project, path: str, scheme: SchemeGrowth, *, native: bool = True,
-                 origin: str | None = None) -> None:
+                 origin: str | None = None, layer: str | None = None) -> None:
+        if layer is not None and not layer.strip():
+            raise InputError(path, "the annotator layer name is empty; give --annotator NAME")
         self._path = path
+        self._layer = layer
         self._native = native
         self._no_origin = origin or _NO_ORIGIN
         self._scheme = scheme
@@ -165,6 +174,9 @@ class RecordWriter:
         self.articles_added = 0
         self.spans_added = 0
         self.events_added = 0
+        self.articles_received = 0  # articles already in the project that received this file's layer
+        self.spans_received = 0  # of spans_added, those on such articles
+        self._receiving: set[int] = set()  # their ids, so a flush can tell their spans apart
         self.duplicates: list[Duplicate] = []
         columns = {row[1] for row in self._conn.execute("PRAGMA table_info(spans)")}
         # uid: this file's random 64-bit prefix and the row's id (unique in its table): still 128
@@ -212,21 +224,39 @@ class RecordWriter:
         if existing is None and self._ids["articles"].table_had_rows:
             row = self._conn.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
             existing = row[0] if row else None
-        if existing is not None:
+        received = existing is not None and self._layer is not None and digest not in self._hashes
+        if existing is not None and not received:
             self.duplicates.append(Duplicate(existing, self._line))
             return
         meta, spans, events = record.get("meta", {}), record.get("spans", []), record.get("events", [])
         for key, value, kind in (("meta", meta, dict), ("spans", spans, list), ("events", events, list)):
             if not isinstance(value, kind):
                 self._fail(f'"{key}" must be {"an object" if kind is dict else "a list"}')
-        (article_id,) = self._claim("articles", [self._id(record.get("id"), "article") if self._native else None])
+        if received:
+            article_id = self._receive(existing)
+        else:
+            (article_id,) = self._claim("articles", [self._id(record.get("id"), "article") if self._native else None])
+            self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
+            if "attributes" in record:  # the article's own, not a layer's: a received article keeps its
+                self._read_article_attributes(article_id, record["attributes"])
         self._hashes[digest] = article_id
-        self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
-        if "attributes" in record:
-            self._read_article_attributes(article_id, record["attributes"])
         span_ids, span_labels = self._read_spans(article_id, text, spans, events)
         self._read_events(article_id, events, span_ids, span_labels)
         self._pending_lines.append(self._line)
+
+    def _receive(self, article_id: int) -> int:
+        """An article already in the project that this file's layer annotates; refused when the
+        layer already has spans or events there (checked inside the file's transaction)."""
+        taken = self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM spans WHERE article_id = ?1 AND annotator = ?2) "
+            "OR EXISTS (SELECT 1 FROM events WHERE article_id = ?1 AND annotator = ?2)",
+            [article_id, self._layer]).fetchone()[0]
+        if taken:
+            self._fail(f"article {article_id} (the same text) already has annotations in layer "
+                       f"{self._layer!r}; import into another layer (--annotator) or remove them first")
+        self._receiving.add(article_id)
+        self.articles_received += 1
+        return article_id
 
     def _check_normal(self, text: str) -> None:
         try:
@@ -308,7 +338,8 @@ class RecordWriter:
             if shown is not None and shown != text[start:end]:
                 self._fail(f"{_span_name(file_id, index)}: \"text\" is {shown!r} but the text at "
                            f"{start}..{end} is {text[start:end]!r}")
-            rows.append((file_id, article_id, start, end, label, annotator, created or stamp, origin))
+            rows.append((file_id, article_id, start, end, label, annotator if self._layer is None else self._layer,
+                         created or stamp, origin))
             if "attributes" in span:
                 attributes.append((index, self._span_attributes(file_id, index, label, span["attributes"])))
         file_ids = [row[0] for row in rows]
@@ -409,7 +440,8 @@ class RecordWriter:
             fillers.append(self._read_arguments(name, event, trigger, span_ids, span_labels))
             wanted.append(file_id)
             rows.append((article_id, span_ids[trigger], event_type, json.dumps(attributes, sort_keys=True),
-                         self._optional_str(event.get("annotator"), f"{name} annotator"),
+                         self._optional_str(event.get("annotator"), f"{name} annotator")
+                         if self._layer is None else self._layer,
                          self._optional_str(event.get("created"), f"{name} created") or self._stamp))
         fresh = self._claim("events", wanted if self._native else [None] * len(wanted))
         for event_id, row, arguments in zip(fresh, rows, fillers):
@@ -504,8 +536,11 @@ class RecordWriter:
             first, last = self._pending_lines[0], self._pending_lines[-1]
             raise InputError(self._path, f"the project refused the records on lines {first}-{last}: {exc}",
                              line=first) from exc
-        self.articles_added += len(self._pending_lines)
+        self.articles_added += len(rows["articles"])
         self.spans_added += len(rows["spans"])
+        if self._receiving:
+            receiving = self._receiving
+            self.spans_received += sum(1 for row in rows["spans"] if row[1] in receiving)
         self.events_added += len(rows["events"])
         self._pending_lines = []
         for batch in rows.values():

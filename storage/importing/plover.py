@@ -47,7 +47,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     """Import one file of PLOVER records (the caller holds the transaction)."""
     content, _ = read_text(job.path, encoding=options.encoding)
     records = _records(job.path, content)
-    reader = _Reader(project, job.path)
+    reader = _Reader(project, job.path, layer=options.annotator)
     for line, record in records:
         reader.read(line, record)
     reader.write(job.source)
@@ -105,9 +105,9 @@ def strip_markup(markup: str) -> tuple[str, list[tuple[str, int, int]]]:
 class _Reader:
     """Collects records by article text, then writes each article once with all its events."""
 
-    def __init__(self, project: Project, path: str) -> None:
+    def __init__(self, project: Project, path: str, *, layer: str | None = None) -> None:
         self.path = path
-        self.writer = ForeignWriter(project, path, "plover")
+        self.writer = ForeignWriter(project, path, "plover", layer=layer)
         scheme = project.scheme
         self.scheme = scheme
         self.all_modes = scheme.all_modes  # a mode of another type is kept (and flagged ⚠), an unknown one not

@@ -48,7 +48,7 @@ class _Pending:
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    writer = ForeignWriter(project, job.path, "prodigy")
+    writer = ForeignWriter(project, job.path, "prodigy", layer=options.annotator)
     pending = _Pending()
     for line, record in stream_json(job.path, encoding=options.encoding):
         if not isinstance(record, dict):
@@ -129,7 +129,7 @@ def _task_spans(writer: ForeignWriter, record: dict[str, Any], line: int,
 
 def run_train_data(project: Project, job: Job, options: ImportOptions) -> Outcome:
     """spaCy v2 ``TRAIN_DATA``: an array of ``[text, {"entities": [[start, end, label]]}]``."""
-    writer = ForeignWriter(project, job.path, "spacy")
+    writer = ForeignWriter(project, job.path, "spacy", layer=options.annotator)
     for number, (line, item) in enumerate(stream_json(job.path, encoding=options.encoding)):
         if not looks_like_train_data(item):
             raise writer.fail(f"example {number} must be [text, {{\"entities\": [...]}}]", line)

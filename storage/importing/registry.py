@@ -59,6 +59,7 @@ class ImportOptions:
     text_key: str | None = None  # Label Studio: the data field holding the text (default: detected)
     labels: str | None = None  # Hugging Face integer ner_tags: names in id order, "O,B-PER,…" or a JSON file
     predictions: bool = False  # Label Studio: import predictions too (as their model's layer)
+    annotator: str | None = None  # every annotation into this layer; articles already here receive them
 
 
 @dataclass(frozen=True)

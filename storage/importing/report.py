@@ -42,6 +42,9 @@ class Outcome:
     remarks: list[str] = field(default_factory=list)
     spans_added: int = 0
     events_added: int = 0
+    layer: str | None = None  # import --annotator: the layer every annotation went into
+    articles_received: int = 0  # articles already in the project that received annotations
+    spans_received: int = 0  # of spans_added, those on such articles
 
 
 @dataclass
@@ -60,6 +63,9 @@ class FileResult:
     format: str = ""
     spans_added: int = 0
     events_added: int = 0
+    layer: str | None = None
+    articles_received: int = 0
+    spans_received: int = 0
 
     @classmethod
     def from_outcome(cls, path: str, outcome: Outcome, *, format: str = "") -> FileResult:
@@ -67,7 +73,8 @@ class FileResult:
                    notes=list(outcome.notes), warnings=list(outcome.warnings), remarks=list(outcome.remarks),
                    scheme_added=outcome.scheme_added,
                    dropped=Counter(outcome.dropped), format=format, spans_added=outcome.spans_added,
-                   events_added=outcome.events_added)
+                   events_added=outcome.events_added, layer=outcome.layer,
+                   articles_received=outcome.articles_received, spans_received=outcome.spans_received)
 
     def summary(self) -> str | None:
         """One line for the user if this file failed or has something to say, else None."""
@@ -122,6 +129,19 @@ class ImportReport:
         return sum(result.events_added for result in self.files)
 
     @property
+    def articles_received(self) -> int:
+        return sum(result.articles_received for result in self.files)
+
+    @property
+    def spans_received(self) -> int:
+        return sum(result.spans_received for result in self.files)
+
+    @property
+    def layers(self) -> list[str]:
+        """The annotator layers written into (import --annotator), in order met."""
+        return list(dict.fromkeys(r.layer for r in self.files if r.error is None and r.layer is not None))
+
+    @property
     def duplicates_skipped(self) -> int:
         return sum(len(result.duplicates) for result in self.files)
 
@@ -156,6 +176,11 @@ class ImportReport:
         if self.spans_added or self.events_added:
             total += f"({plural(self.spans_added, 'span')}, {plural(self.events_added, 'event')}) "
         total += f"from {plural(len(self.files), 'file')}"
+        if self.layers:
+            total += f" into layer {', '.join(self.layers)}"
+        if self.articles_received:
+            total += (f"; {plural(self.spans_received, 'span')} into layer {', '.join(self.layers)} on "
+                      f"{plural(self.articles_received, 'existing article')}")
         if self.duplicates_skipped:
             total += f"; {plural(self.duplicates_skipped, 'duplicate')} skipped"
         dropped = self.dropped

@@ -90,6 +90,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("docbin", "spaCy DocBin (needs spaCy)", (".spacy",), "storage.importing.docbin:run"),
     Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt",
            shared_round=True),
+    Format("webanno", "WebAnno / INCEpTION TSV v3", (".tsv",), "storage.importing.webanno:run",
+           head_sniff=lambda head: _load("webanno", "looks_like")(head)),
     Format("plover", "PLOVER event records", (".jsonl", ".json"), "storage.importing.plover:run", sniff=_is_plover),
 )}
 

@@ -1,0 +1,260 @@
+"""WebAnno / INCEpTION TSV v3 (``#FORMAT=WebAnno TSV 3.x``): named-entity and relation layers.
+
+The header declares layers (``#T_SP=`` spans, ``#T_RL=`` relations, ``#T_CH=`` chains), each
+taking one column per ``|``-separated item after its type name, after the three fixed columns
+(``1-3`` token id, ``9-14`` offsets, the token). ``_`` is no annotation, ``*`` one without a
+value; stacked annotations are joined by ``|``; a multi-token annotation carries the same number
+in brackets on each of its tokens (``PER[2]``). Sub-token rows (``1-2.3``) carry their own offsets.
+
+The text is rebuilt from the ``#Text=`` lines (several for a sentence with line breaks, joined by
+``\\n``), unescaped, and each sentence is placed at its first token's offset; the gap between
+sentences (the source's whitespace, lost by the format) becomes ``\\n`` then spaces. Offsets count
+UTF-16 code units (INCEpTION is Java): they are converted to code points here, and every token's
+text is checked against the rebuilt text.
+
+Span layers: the NamedEntity layer and custom layers (``webanno.custom.*``) become spans labelled
+by their first feature's value (the layer's short name for ``*``); other built-in layers (POS,
+lemma, …) are counted. Relations whose base layer is imported are read as ``ForeignWriter``
+reads relations (from a trigger label: an event argument; the rest counted). Chains and slot
+(``ROLE_``) links are counted. One file is one article.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from storage.importing.foreign import ForeignWriter
+from storage.importing.intake import stream_lines
+from storage.importing.registry import ImportOptions, Job
+from storage.importing.report import Outcome
+from storage.project import Project
+
+_NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
+_TOKEN_ID = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
+_OFFSETS = re.compile(r"^(\d+)-(\d+)$")
+_VALUE = re.compile(r"^(.*?)(?:\[(\d+)\])?$", re.S)
+_REFERENCE = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
+# WebAnno TSV escapes these with a backslash, in #Text= lines and in feature values.
+_UNESCAPE = re.compile(r"\\([\\\[\]|_*;\t\n]|->)")
+
+
+def looks_like(head: str) -> bool:
+    return head.lstrip("\ufeff").startswith("#FORMAT=WebAnno TSV 3")
+
+
+def unescape(value: str) -> str:
+    return _UNESCAPE.sub(lambda m: m.group(1), value)
+
+
+def _split(value: str, separator: str) -> list[str]:
+    """``value`` split at ``separator`` where it is not escaped."""
+    return re.split(r"(?<!\\)" + re.escape(separator), value)
+
+
+class _Layer:
+    def __init__(self, kind: str, spec: str) -> None:
+        parts = spec.split("|")
+        self.kind, self.type, self.features = kind, parts[0], parts[1:]
+        self.short = self.type.rsplit(".", 1)[-1]
+        self.imported = kind == "SP" and (self.type == _NAMED_ENTITY or self.type.startswith("webanno.custom."))
+        self.slot = any(f.startswith("ROLE_") for f in self.features)
+        self.base = next((f[3:] for f in self.features if f.startswith("BT_")), None)
+
+
+class _Reader:
+    """One file's lines into tokens (with code-point offsets), text and per-column cells."""
+
+    def __init__(self, writer: ForeignWriter) -> None:
+        self.writer = writer
+        self.layers: list[_Layer] = []
+        self.parts: list[str] = []  # the document's text, in code points
+        self.at16 = 0  # how many UTF-16 units of text have been placed
+        self.sentence: list[str] | None = None  # #Text= lines of the sentence being read
+        self.local: list[int] = []  # UTF-16 offset in the sentence → code point offset (-1 inside a pair)
+        self.base16 = self.base = 0  # where the current sentence starts: UTF-16 units, code points
+        self.length = 0  # code points of text placed
+        self.tokens: dict[str, tuple[int, int, int]] = {}  # token id → (start, end, line)
+        self.rows: list[tuple[int, str, list[str]]] = []  # (line, token id, annotation cells)
+
+    def header(self, line: str, number: int) -> None:
+        for kind in ("SP", "RL", "CH"):
+            if line.startswith(f"#T_{kind}="):
+                self.layers.append(_Layer(kind, line[len(kind) + 4:]))
+                return
+        if not line.startswith("#FORMAT="):
+            raise self.writer.fail(f"unknown header line {line[:40]!r}", number)
+
+    def text_line(self, line: str) -> None:
+        if self.sentence is None or self.local:  # a new sentence (its tokens not yet read)
+            self.sentence = []
+            self.local = []
+        self.sentence.append(unescape(line[len("#Text="):]))
+
+    def token(self, line: str, number: int) -> None:
+        fields = line.split("\t")
+        width = 3 + sum(len(layer.features) for layer in self.layers)
+        if len(fields) < width or any(fields[width:]):
+            raise self.writer.fail(f"expected {width} tab-separated columns (from the header), found "
+                                   f"{len(fields)}: {line[:60]!r}", number)
+        token_id, offsets, shown = fields[0], _OFFSETS.match(fields[1]), unescape(fields[2])
+        if not _TOKEN_ID.match(token_id) or offsets is None:
+            raise self.writer.fail(f"expected a token id and offsets like 1-3 and 9-14, found "
+                                   f"{fields[0]!r} and {fields[1]!r}", number)
+        if self.sentence is None:
+            raise self.writer.fail("a token row before any #Text= line", number)
+        text = "\n".join(self.sentence)
+        if not self.local:
+            self._place(text, int(offsets.group(1)), shown, number)
+        start, end = (self._code_point(int(offsets.group(i)), token_id, number) for i in (1, 2))
+        if end < start or text[start - self.base:end - self.base] != shown:
+            raise self.writer.fail(f"token {token_id} {shown!r}: offsets {fields[1]} (UTF-16 units) hold "
+                                   f"{text[start - self.base:end - self.base]!r} in the #Text line", number)
+        self.tokens[token_id] = (start, end, number)
+        self.rows.append((number, token_id, fields[3:width]))
+
+    def _place(self, text: str, first16: int, first: str, number: int) -> None:
+        """Put the sentence into the document where its first token's offset says it starts."""
+        within = text.find(first)
+        start16 = first16 - len(text[:max(within, 0)].encode("utf-16-le")) // 2
+        if within < 0 or start16 < self.at16:
+            raise self.writer.fail(f"the first token {first!r} at {first16} does not fit its #Text line "
+                                   f"after the text before it (ends at {self.at16})", number)
+        gap = start16 - self.at16
+        filler = ("\n" + " " * (gap - 1)) if gap and self.parts else " " * gap
+        self.parts += [filler, text]
+        self.base = self.length + len(filler)  # where the sentence starts, in code points
+        self.length = self.base + len(text)
+        self.base16 = start16
+        self.local = []
+        for index, ch in enumerate(text):
+            self.local.append(index)
+            if ord(ch) > 0xFFFF:
+                self.local.append(-1)  # the second half of a surrogate pair: no code point starts here
+        self.local.append(len(text))
+        self.at16 = start16 + len(self.local) - 1
+
+    def _code_point(self, offset16: int, token_id: str, number: int) -> int:
+        local = offset16 - self.base16
+        if not 0 <= local < len(self.local) or self.local[local] < 0:
+            raise self.writer.fail(f"token {token_id}: offset {offset16} (UTF-16 units) is outside its sentence "
+                                   "or inside a character", number)
+        return self.base + self.local[local]
+
+
+def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
+    writer = ForeignWriter(project, job.path, "webanno")
+    reader = _Reader(writer)
+    first = True
+    for number, raw in stream_lines(job.path, encoding=options.encoding):
+        line = raw.rstrip("\r")
+        if first:
+            if not looks_like(line):
+                raise writer.fail("not WebAnno TSV 3: the first line should be #FORMAT=WebAnno TSV 3.x", number)
+            line, first = line.lstrip("\ufeff"), False
+        if not line:
+            continue
+        if line.startswith("#Text="):
+            reader.text_line(line)
+        elif line.startswith("#"):
+            reader.header(line, number)
+        else:
+            reader.token(line, number)
+    if first:
+        raise writer.fail("the file is empty", 1)
+    spans, relations = _annotations(reader, writer)
+    text = "".join(reader.parts)
+    events = writer.relation_events(spans, relations, line=1)
+    writer.add(text, spans, line=1, events=events, meta={"source": job.source})
+    return writer.finish()
+
+
+def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str, Any]], list[tuple[Any, Any, Any]]]:
+    """Spans of the imported layers and relations between them, from every row's cells."""
+    spans: list[dict[str, Any]] = []
+    by_key: dict[tuple[int, str], dict[str, Any]] = {}  # (layer, "id" or "token id") → span
+    at_token: dict[tuple[int, str], list[dict[str, Any]]] = {}  # (layer, token id) → spans covering it
+    relations: list[tuple[Any, Any, Any]] = []
+    pending = []  # relation cells, read once every span is known: a governor may come later in the file
+    for number, token_id, cells in reader.rows:
+        column = 0
+        for index, layer in enumerate(reader.layers):
+            mine = cells[column:column + len(layer.features)]
+            column += len(layer.features)
+            if all(cell == "_" for cell in mine):
+                continue
+            if layer.kind == "SP" and layer.imported and not layer.slot:
+                _span_cells(writer, layer, index, mine[0], token_id, number, spans, by_key, at_token, reader)
+            elif layer.kind == "RL":
+                pending.append((layer, mine, token_id, number))
+            else:
+                what = {"CH": "chain link", "RL": "relation"}.get(layer.kind, "slot link" if layer.slot else "span")
+                writer.dropped[f"{what} on layer {layer.short} (not represented)"] += len(_split(mine[0], "|"))
+    for layer, mine, token_id, number in pending:
+        relations += _relation_cells(writer, reader, layer, mine, token_id, number, at_token)
+    kept = []
+    for span in spans:
+        if span["start"] == span["end"]:
+            writer.dropped["zero-width span (not represented)"] += 1
+        else:
+            kept.append(span)
+    ids = {span["id"] for span in kept}
+    for head, child, kind in relations:
+        if head not in ids or child not in ids:
+            writer.dropped["relation to a zero-width span"] += 1
+    relations = [r for r in relations if r[0] in ids and r[1] in ids]
+    return kept, relations
+
+
+def _span_cells(writer: ForeignWriter, layer: _Layer, index: int, cell: str, token_id: str, number: int,
+                spans: list[dict[str, Any]], by_key: dict[tuple[int, str], dict[str, Any]],
+                at_token: dict[tuple[int, str], list[dict[str, Any]]], reader: _Reader) -> None:
+    start, end, _ = reader.tokens[token_id]
+    for item in _split(cell, "|"):
+        match = _VALUE.match(item)
+        value, number_id = match.group(1), match.group(2)  # type: ignore[union-attr]
+        label = layer.short if value in ("*", "") else unescape(value)
+        key = (index, number_id) if number_id else (index, f"@{token_id}#{len(spans)}")
+        span = by_key.get(key)
+        if span is None:
+            span = {"id": len(spans) + 1, "start": start, "end": end, "label": label,
+                    "source_id": f"{layer.short}[{number_id}]" if number_id else f"{layer.short}@{token_id}"}
+            by_key[key] = span
+            spans.append(span)
+        elif span["label"] != label:
+            raise writer.fail(f"annotation [{number_id}] is {span['label']!r} on one token and {label!r} "
+                              f"on token {token_id}", number)
+        span["start"], span["end"] = min(span["start"], start), max(span["end"], end)
+        at_token.setdefault((index, token_id), []).append(span)
+
+
+def _relation_cells(writer: ForeignWriter, reader: _Reader, layer: _Layer, cells: list[str], token_id: str,
+                    number: int, at_token: dict[tuple[int, str], list[dict[str, Any]]]) -> list[tuple[Any, Any, Any]]:
+    """(governor span, dependent span, type) of each relation on this (the dependent's) row."""
+    values, references = _split(cells[0], "|"), _split(cells[-1], "|")
+    if len(values) != len(references):
+        raise writer.fail(f"{len(values)} relation value(s) but {len(references)} governor(s)", number)
+    base = next((i for i, other in enumerate(reader.layers) if other.type == layer.base), None)
+    found = []
+    for value, reference in zip(values, references):
+        match = _REFERENCE.match(reference)
+        if match is None or match.group(1) not in reader.tokens:
+            raise writer.fail(f"relation governor {reference!r} is not a token of this file", number)
+        if base is None or not reader.layers[base].imported:
+            writer.dropped[f"relation on layer {layer.short} (its ends are not imported)"] += 1
+            continue
+        heads = at_token.get((base, match.group(1)), [])
+        children = at_token.get((base, token_id), [])
+        head = _pick(heads, match.group(2))
+        child = _pick(children, match.group(3))
+        if head is None or child is None:
+            raise writer.fail(f"relation {value!r}: no {layer.base.rsplit('.', 1)[-1]} annotation at "
+                              f"{match.group(1) if head is None else token_id}", number)
+        kind = layer.short if value in ("*", "") else unescape(value)
+        found.append((head["id"], child["id"], kind))
+    return found
+
+
+def _pick(candidates: list[dict[str, Any]], number_id: str | None) -> dict[str, Any] | None:
+    if number_id and number_id != "0":
+        return next((s for s in candidates if s["source_id"].endswith(f"[{number_id}]")), None)
+    return candidates[0] if candidates else None

@@ -1,0 +1,163 @@
+"""WebAnno / INCEpTION TSV v3 against INCEpTION's own format test files (one test per quirk)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from storage.importing import import_paths
+from storage.importing.registry import detect
+from storage.project import Project
+from tests.storage.importing.helpers import INTEROP, documents
+
+TSV = INTEROP / "webanno-tsv"
+SUITE = "inception__inception-io-webanno-tsv__src__test__resources__tsv3-suite__{}__reference.tsv"
+EXAMPLE = TSV / "inception__inception-io-webanno-tsv__src__test__resources__tsv3__example2.tsv"
+HEADER = "#FORMAT=WebAnno TSV 3.3\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|value\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.open(tmp_path / "p.sqlite") as p:
+        yield p
+
+
+def suite(name):
+    return TSV / SUITE.format(name)
+
+
+def spans_of(project):
+    (text, spans, events), = documents(project)
+    return text, sorted((s.start, s.end, s.label, text[s.start:s.end]) for s in spans), events
+
+
+def test_detected_by_extension_and_first_line(tmp_path):
+    assert detect(str(EXAMPLE)).name == "webanno"
+    other = tmp_path / "table.tsv"
+    other.write_text("a\tb\n")
+    assert detect(str(other)).name == "webanno"  # the only .tsv reader: it says what it expected
+
+
+def test_example2_every_named_entity_matches_the_source(project):
+    """Oracle read without the importer: NE column, tokens grouped by their [id], source offsets."""
+    expected, groups, sentence, base = [], {}, "", 0
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#Text="):
+            sentence, base = line[6:], None
+            continue
+        fields = line.split("\t")
+        if len(fields) < 5 or fields[4] == "_":
+            continue
+        begin, end = map(int, fields[1].split("-"))
+        base = begin - sentence.find(fields[2]) if base is None else base
+        for value in fields[4].split("|"):
+            label, _, number = value.partition("[")
+            key = number or f"{fields[0]}{label}"
+            if key in groups:
+                groups[key][1] = end
+            else:
+                groups[key] = [begin, end, label, sentence, base]
+                expected.append(groups[key])
+    report = import_paths(project, [EXAMPLE])
+    assert report.ok, report.summary_lines()
+    text, spans, events = spans_of(project)
+    assert spans == sorted((b, e, label, s[b - base:e - base]) for b, e, label, s, base in expected)
+    assert len(spans) == 9 and ("BELL INDUSTRIES Inc.", "ORG") in {(t, l) for _, _, l, t in spans}
+    assert events == []
+    # POS is not a named-entity layer; the dependencies join POS annotations, so they are counted too
+    assert report.dropped == {"span on layer POS (not represented)": 86,
+                              "relation on layer Dependency (its ends are not imported)": 86}
+
+
+def test_emoji_offsets_are_utf16_units_converted_to_code_points(project):
+    assert import_paths(project, [suite("testSentenceWithEmoji")]).ok
+    text, spans, _ = spans_of(project)
+    assert text == "I like it \U0001F60A ."  # the source says 10-12 for the emoji, 13-14 for "."
+    assert spans == [(10, 11, "Span", "\U0001F60A")]
+
+
+def test_sentence_with_a_line_break_has_two_text_lines(project):
+    assert import_paths(project, [suite("testSentenceWithLineBreak")]).ok
+    assert spans_of(project)[:2] == ("This is\na test .", [(0, 4, "Span", "This")])
+
+
+def test_stacked_multi_token_spans(project):
+    assert import_paths(project, [suite("testMultiTokenStackedSpanWithFeatureValue")]).ok
+    assert spans_of(project)[1] == [(0, 16, "LOCATION", "This is a test ."), (0, 16, "PERSON", "This is a test .")]
+
+
+def test_sub_tokens_and_zero_width_ones(project):
+    report = import_paths(project, [suite("testSubMultiTokenSpanWithFeatureValue")])
+    assert report.ok, report.summary_lines()
+    text, spans, _ = spans_of(project)
+    assert text == "aaaaaa bbbbbb cccccc"
+    assert spans == sorted([(0, 13, "2", "aaaaaa bbbbbb"), (0, 10, "7", "aaaaaa bbb"), (0, 6, "1", "aaaaaa"),
+                            (3, 17, "9", "aaa bbbbbb ccc"), (3, 13, "6", "aaa bbbbbb"), (3, 10, "8", "aaa bbb"),
+                            (7, 11, "4", "bbbb"), (9, 13, "5", "bbbb"), (9, 11, "3", "bb")])
+    assert report.dropped == {"zero-width span (not represented)": 3}  # 7-7, 10-10, 13-13
+
+
+def test_feature_value_that_looks_like_a_type_name(project):
+    assert import_paths(project, [suite("testTokenBoundedSpanWithNastyFeatureValue")]).ok
+    _, spans, _ = spans_of(project)
+    assert [t for *_, t in spans] == ["This", "is", "a", "test", "."]
+    assert {label for _, _, label, _ in spans} == {"de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity:value"}
+
+
+def test_chains_slot_links_and_token_relations_are_counted(project):
+    chain = import_paths(project, [suite("testSimpleChain")])
+    assert chain.ok and chain.dropped == {"chain link on layer SimpleLink (not represented)": 3}
+    slot = import_paths(project, [suite("testSimpleSlotFeature")])
+    assert slot.ok and slot.dropped == {"slot link on layer SimpleLinkHost (not represented)": 1}
+    relation = import_paths(project, [suite("testSingleTokenRelationWithFeatureValue")])
+    assert relation.dropped == {"relation on layer Relation (its ends are not imported)": 1}
+
+
+def test_escaped_characters_in_text_and_values(project, tmp_path):
+    path = tmp_path / "escaped.tsv"
+    path.write_text(HEADER + "\n\n#Text=a\\_b \\[x\\] c\\\\d\n"
+                    "1-1\t0-3\ta\\_b\tX\\|Y[1]\t\n1-2\t4-7\t\\[x\\]\tX\\|Y[1]\t\n1-3\t8-11\tc\\\\d\t_\t\n")
+    report = import_paths(project, [path])
+    assert report.ok, report.summary_lines()
+    assert spans_of(project)[:2] == ("a_b [x] c\\d", [(0, 7, "X|Y", "a_b [x]")])
+
+
+def test_relation_from_a_trigger_label_becomes_an_event_argument(project, tmp_path):
+    path = tmp_path / "rel.tsv"
+    path.write_text(HEADER + "#T_RL=webanno.custom.Role|role|BT_de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity\n"
+                    "\n\n#Text=Rebels took Aleppo .\n"
+                    "1-1\t0-6\tRebels\tACTOR\tsource\t1-2\t\n"
+                    "1-2\t7-11\ttook\tEVENT\t_\t_\t\n"
+                    "1-3\t12-18\tAleppo\tLOCATION\tlocation|based_in\t1-2|1-1\t\n"
+                    "1-4\t19-20\t.\t_\t_\t_\t\n")
+    report = import_paths(project, [path])
+    assert report.ok, report.summary_lines()
+    (text, spans, (event,)), = documents(project)
+    where = {s.id: text[s.start:s.end] for s in spans}
+    assert where[event.trigger_id] == "took"
+    assert sorted((a.role, where[a.span_id]) for a in event.arguments) == [("location", "Aleppo"), ("source", "Rebels")]
+    assert report.dropped == {"relation (not from an event trigger)": 1}
+
+
+@pytest.mark.parametrize("cut, message", [
+    ("1-4\t10-14\ttest\t_\t\n1-5\t15-1", r":\d+: expected 4 tab-separated columns"),
+    ("1-4\t10-14\ttest\t_\t\n1-5\t15-19\t.\t_\t", r":11: token 1-5: offset 19 \(UTF-16 units\) is outside its sentence"),
+    ("1-4\t10-14\ttest\t_\t\n1-5\t14-15\t.\t_\t", r":11: token 1-5 '\.': offsets 14-15 \(UTF-16 units\) hold ' '"),
+    ("1-4\t10-14\ttest\t_\t\n1-5\t1x-16\t.\t_\t", r":\d+: expected a token id and offsets"),
+])
+def test_bad_input_names_file_and_line_and_changes_nothing(project, tmp_path, cut, message):
+    good = suite("testSentenceWithLineBreak").read_text(encoding="utf-8")
+    path = tmp_path / "bad.tsv"
+    path.write_text(good.split("1-4\t")[0] + cut)
+    assert import_paths(project, [suite("testSentenceWithEmoji")]).ok
+    report = import_paths(project, [path])
+    assert re.match(re.escape(str(path)) + message, str(report.errors[0])), str(report.errors[0])
+    assert str(report.errors[0]).startswith(f"{path}:")
+    assert project.article_count() == 1
+
+
+def test_not_webanno_is_refused_with_the_expected_header(project, tmp_path):
+    path = tmp_path / "table.tsv"
+    path.write_text("a\tb\n")
+    report = import_paths(project, [path])
+    assert str(report.errors[0]) == f"{path}:1: not WebAnno TSV 3: the first line should be #FORMAT=WebAnno TSV 3.x"

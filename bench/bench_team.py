@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_team.py            3 packets × 2,000 articles × 50 spans; 10,000 articles
     .venv/bin/python bench/bench_team.py --quick    small sizes, for a smoke run
+    .venv/bin/python bench/bench_team.py --only agreement    one part alone (merge, agreement, curation)
 
 1. merge: ``team merge`` of 3 packets (each 2,000 articles × 50 spans, 5 event frames with an
    argument per article) into a master, against the bare baseline on a copy of the same master:
@@ -235,13 +236,19 @@ def bench_curation(folder: Path, *, spans: int, size: int) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--only", choices=("merge", "agreement", "curation"), help="run one part alone")
     args = parser.parse_args()
     per_packet, agree_articles = (200, 500) if args.quick else (2000, 10_000)
+    run = {args.only} if args.only else {"merge", "agreement", "curation"}
+    ok = True
     with tempfile.TemporaryDirectory() as tmp:
-        ok = bench_merge(Path(tmp), per_packet=per_packet, spans=50)
-        ok = bench_agreement(Path(tmp), articles=agree_articles) and ok
-        ok = bench_curation(Path(tmp), spans=10_000 if not args.quick else 2_000,
-                            size=1_000_000 if not args.quick else 200_000) and ok
+        if "merge" in run:
+            ok = bench_merge(Path(tmp), per_packet=per_packet, spans=50) and ok
+        if "agreement" in run:
+            ok = bench_agreement(Path(tmp), articles=agree_articles) and ok
+        if "curation" in run:
+            ok = bench_curation(Path(tmp), spans=10_000 if not args.quick else 2_000,
+                                size=1_000_000 if not args.quick else 200_000) and ok
     print("all targets met" if ok else "TARGET MISSED")
     return 0 if ok else 1
 

@@ -8,6 +8,7 @@ or more layers are compared. Every figure is explained in README.md (Agreement).
 """
 from __future__ import annotations
 
+import gc
 import json
 import re
 from bisect import bisect_left
@@ -32,8 +33,10 @@ OUTSIDE = "O"  # a token's value where an annotator tagged nothing over it
 # Token units: a CJK ideograph alone, a run of letters/digits (inner hyphens kept: "Al-Assad"),
 # or any other single non-space character. A regex rather than storage.sentences.tokens: the
 # same split on news text (a test compares them) and 20× faster, which 10,000 articles need.
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|(?:(?![\u3400-\u4dbf\u4e00-\u9fff])\w)+"
-                    r"(?:-(?:(?![\u3400-\u4dbf\u4e00-\u9fff])\w)+)*|[^\w\s]")
+# "A word character but not an ideograph" is the class [^\W…] rather than a lookahead per
+# character: the same tokens, twice as fast.
+_WORD = r"[^\W\u3400-\u4dbf\u4e00-\u9fff]+"
+_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|" + _WORD + "(?:-" + _WORD + r")*|[^\w\s]")
 LOWEST = 10
 
 
@@ -101,6 +104,7 @@ class Agreement:
         self.annotators = list(annotators)
         self.labels = set(labels) if labels else None
         self.pairs = {pair: _PairTally() for pair in combinations(self.annotators, 2)}
+        self._index = {name: k for k, name in enumerate(self.annotators)}
         self.position_units: dict[str, list[list[Any]]] = {mode: [] for mode in MODES}
         self.token_patterns: Counter[Pattern] = Counter()
         self.type_units: list[list[Any]] = []
@@ -124,18 +128,22 @@ class Agreement:
             tally.articles += 1
             f1s.append(self._span_pair(tally, spans[a], spans[b]))
             self._frame_pair(tally, frames[a], frames[b])
+        index = self._index
+        width = len(self.annotators)
         for mode in MODES:
-            index = {name: k for k, name in enumerate(self.annotators)}
+            rows = self.position_units[mode]
+            # κ is pairwise: each pair (both present) sees the units either of the two has a value in.
+            slots = [(index[a], index[b], tally.positions[mode]) for (a, b), tally in self.pairs.items()
+                     if a in spans and b in spans]
             for unit in units(spans, self.annotators, mode=mode):
-                row = [None] * len(self.annotators)
+                row = [None] * width
                 for name, members in unit.items():
                     row[index[name]] = members[0].label if len(members) == 1 else _joined(s.label for s in members)
-                self.position_units[mode].append(row)
-                # κ is pairwise: each pair sees the units either of the two has a value in.
-                for (a, b), tally in self.pairs.items():
-                    x, y = row[index[a]], row[index[b]]
-                    if (x is not None or y is not None) and a in spans and b in spans:
-                        tally.positions[mode][(x, y)] += 1
+                rows.append(row)
+                for i, j, counts in slots:
+                    x, y = row[i], row[j]
+                    if x is not None or y is not None:
+                        counts[(x, y)] += 1
         if article.text is not None:
             self._tokens(article.text, spans, present)
         self._frame_units(frames)
@@ -275,8 +283,17 @@ class Agreement:
 def agreement(articles: Iterable[ArticleLayers], annotators: Sequence[str], *,
               labels: Sequence[str] | None = None) -> dict[str, Any]:
     """Every agreement figure over ``articles`` between ``annotators`` (see README, Agreement)."""
-    tally = Agreement(annotators, labels=labels)
-    for article in articles:
-        tally.add(article)
-    return tally.report()
+    # A corpus is read into about a million small tuples, none of them in a reference cycle:
+    # the cyclic collector would only rescan them, over and over (a fifth of the CPU time on
+    # 10,000 articles). Paused for the run and put back as found; reference counting still frees.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        tally = Agreement(annotators, labels=labels)
+        for article in articles:
+            tally.add(article)
+        return tally.report()
+    finally:
+        if collecting:
+            gc.enable()
 

@@ -105,11 +105,12 @@ def krippendorff_alpha(units: Sequence[Sequence[Value]]) -> Coefficient:
 
     domain = sorted({v for unit in units for v in unit if v is not None}, key=repr)
     index = {v: i for i, v in enumerate(domain)}
+    # The unit × value count matrix in one scatter (np.add.at) rather than a Python loop over cells.
+    cells = [(row, index[v]) for row, unit in enumerate(units) for v in unit if v is not None]
     counts = np.zeros((len(units), max(len(domain), 1)), dtype=np.int64)
-    for row, unit in enumerate(units):
-        for v in unit:
-            if v is not None:
-                counts[row, index[v]] += 1
+    if cells:
+        rows, columns = np.array(cells, dtype=np.int64).T
+        np.add.at(counts, (rows, columns), 1)
     pairable = int((counts.sum(axis=1) >= 2).sum())
     if pairable == 0 or len(domain) < 2:
         return Coefficient(None, pairable, len(units))

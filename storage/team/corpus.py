@@ -71,7 +71,7 @@ def _read_batch(conn: sqlite3.Connection, ids: list[int], wanted: list[str], *,
             continue
         roles = {role: frozenset(spans) for role, spans in fillers.get(event_id, {}).items()}
         articles[aid].frames.setdefault(layer, []).append(
-            FrameAnn(positions[trigger_id], kind, roles, json.loads(attributes)))
+            FrameAnn(positions[trigger_id], kind, roles, {} if attributes == "{}" else json.loads(attributes)))
     for aid in ids:
         article = articles[aid]
         for layer in article.frames:

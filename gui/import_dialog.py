@@ -3,8 +3,10 @@
 Files and folders to import (added with the pickers, or the ones just chosen or dropped), the
 text encoding (``--encoding``: common encodings in a list, any other typed by name), the format
 (``--format``: detected per file unless forced; the line beside it says what detection finds)
-and the options only some formats read (``--discontinuous``, ``--answers``, ``--text-key``,
-``--predictions``, ``--labels``; greyed out when a forced format ignores them). Formats come
+the annotator layer (``--annotator``: every annotation of the files into that layer, articles
+already in the project receiving them) and the options only some formats read (``--discontinuous``,
+``--answers``, ``--text-key``, ``--predictions``, ``--labels``; greyed out when a forced format
+ignores them). Formats come
 from ``storage.importing.registry``, so a format added there appears here with no change here. Like the Export dialog it only collects choices (``choice()``);
 ``gui.file_actions`` runs the import and lends it its file pickers (one place for how the
 window asks for files).
@@ -78,7 +80,7 @@ FORMAT_OPTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "labels": ("--labels", "Hugging Face label names", ("hf",)),
 }
 # Where each flag an import report may name is found in this dialog.
-OPTION_LABELS: dict[str, str] = {"--encoding": "Encoding", "--format": "Format",
+OPTION_LABELS: dict[str, str] = {"--encoding": "Encoding", "--format": "Format", "--annotator": "Annotator layer",
                                  **{flag: label for flag, label, _ in FORMAT_OPTIONS.values()}}
 
 
@@ -145,6 +147,12 @@ class ImportDialog(QDialog):
         for name, fmt in FORMATS.items():
             self.format_combo.addItem(f"{fmt.title} ({', '.join(fmt.suffixes)})", name)
         self.format_combo.setToolTip("As --format on the command line: force one format for every file")
+        self.annotator_edit = QLineEdit()
+        self.annotator_edit.setObjectName("import_annotator")
+        self.annotator_edit.setPlaceholderText("none: as the files say; articles already here are skipped")
+        self.annotator_edit.setToolTip("As --annotator on the command line: every annotation of the files goes "
+                                       "into this annotator's layer, and an article already in the project "
+                                       "receives them instead of being skipped")
         self._create_option_widgets()
         self.detected_label = QLabel()
         self.detected_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -197,6 +205,7 @@ class ImportDialog(QDialog):
         form.addRow("&Encoding:", self.encoding_combo)
         form.addRow("For&mat:", self.format_combo)
         form.addRow("", self.detected_label)
+        form.addRow("Annotator &layer:", self.annotator_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Files and folders (folders are searched recursively):"))
         layout.addLayout(paths, 1)
@@ -302,7 +311,7 @@ class ImportDialog(QDialog):
             encoding=self.encoding(), format=self.format(),
             discontinuous=self.discontinuous_combo.currentData(), answers=self.answers_combo.currentData(),
             text_key=self.text_key_edit.text().strip() or None, labels=self.labels_edit.text().strip() or None,
-            predictions=self.predictions_check.isChecked())
+            predictions=self.predictions_check.isChecked(), annotator=self.annotator_edit.text().strip() or None)
 
     def choice(self) -> ImportChoice:
         return ImportChoice(tuple(self.paths()), self.options())

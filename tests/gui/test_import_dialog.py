@@ -188,3 +188,26 @@ def test_a_forced_format_greys_out_the_options_it_does_not_read(qtbot, tmp_path)
     options = dialog.choice().options
     assert (options.format, options.text_key, options.predictions, options.answers) == (
         "label-studio", "body", True, "accept")
+
+
+def test_annotator_layer_field_puts_a_second_import_onto_the_same_articles(window, qtbot, tmp_path):
+    doccano = tmp_path / "ben.jsonl"
+    doccano.write_text('{"text": "Rebels entered Velmora.", "label": [[15, 22, "LOCATION"]]}\n', encoding="utf-8")
+    fa = window.file_actions
+    fa.choose_import_files = lambda: [doccano]
+    fa.exec_dialog = drive(qtbot, lambda dialog: None)
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_action.trigger()
+
+    def into_bens_layer(dialog):
+        dialog.annotator_edit.setFocus()
+        qtbot.keyClicks(dialog.annotator_edit, "ben")
+
+    fa.exec_dialog = drive(qtbot, into_bens_layer)
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.import_action.trigger()
+    assert texts(window) == ["Rebels entered Velmora."]
+    rows = window.project.db.execute("SELECT annotator, start, \"end\", label FROM spans ORDER BY id").fetchall()
+    assert rows == [(None, 15, 22, "LOCATION"), ("ben", 15, 22, "LOCATION")]
+    assert window.reports[-1][-1] == ("imported 0 articles (1 span, 0 events) from 1 file into layer ben; "
+                                      "1 span into layer ben on 1 existing article")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from typing import Hashable, Iterable, Sequence
 
 import numpy as np
@@ -103,14 +104,18 @@ def krippendorff_alpha(units: Sequence[Sequence[Value]]) -> Coefficient:
     """Krippendorff's α, nominal, via the ``krippendorff`` package: one row per unit, one value per annotator."""
     import krippendorff
 
-    domain = sorted({v for unit in units for v in unit if v is not None}, key=repr)
-    index = {v: i for i, v in enumerate(domain)}
-    # The unit × value count matrix in one scatter (np.add.at) rather than a Python loop over cells.
-    cells = [(row, index[v]) for row, unit in enumerate(units) for v in unit if v is not None]
+    # Built with C-level iteration (chain, map, fromiter) and one np.add.at scatter: position
+    # units number in the hundreds of thousands on a big corpus.
+    values = list(chain.from_iterable(units))
+    domain = sorted(set(values) - {None}, key=repr)
+    code = {v: i for i, v in enumerate(domain)}
+    code[None] = -1
+    columns = np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values))
+    rows = np.repeat(np.arange(len(units), dtype=np.int64), np.fromiter(map(len, units), dtype=np.int64,
+                                                                        count=len(units)))
+    given = columns >= 0
     counts = np.zeros((len(units), max(len(domain), 1)), dtype=np.int64)
-    if cells:
-        rows, columns = np.array(cells, dtype=np.int64).T
-        np.add.at(counts, (rows, columns), 1)
+    np.add.at(counts, (rows[given], columns[given]), 1)
     pairable = int((counts.sum(axis=1) >= 2).sum())
     if pairable == 0 or len(domain) < 2:
         return Coefficient(None, pairable, len(units))

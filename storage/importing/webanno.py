@@ -15,8 +15,11 @@ text is checked against the rebuilt text.
 Span layers: the NamedEntity layer and custom layers (``webanno.custom.*``) become spans labelled
 by their first feature's value (the layer's short name for ``*``); other built-in layers (POS,
 lemma, …) are counted. Relations whose base layer is imported are read as ``ForeignWriter``
-reads relations (from a trigger label: an event argument; the rest counted). Chains and slot
-(``ROLE_``) links are counted. One file is one article.
+reads relations (from a trigger label: an event argument; the rest counted). Slot links
+(``ROLE_`` features: roles ``p1;p2`` in one column, their targets' token ids ``1-2;1-3`` in the
+next) are read the same way, from the host span to the target layer's span at that token, the
+role as the relation's type: INCEpTION's event-argument encoding. Chains are counted. One file is
+one article.
 """
 from __future__ import annotations
 
@@ -58,6 +61,11 @@ class _Layer:
         self.short = self.type.rsplit(".", 1)[-1]
         self.imported = kind == "SP" and (self.type == _NAMED_ENTITY or self.type.startswith("webanno.custom."))
         self.slot = any(f.startswith("ROLE_") for f in self.features)
+        # a slot feature takes two columns, its roles and then its targets (named by the target layer)
+        self.role_column = next((i for i, f in enumerate(self.features) if f.startswith("ROLE_")), None)
+        self.target = self.features[self.role_column + 1] if self.role_column is not None else None
+        self.value_column = next((i for i, f in enumerate(self.features) if not f.startswith("ROLE_")
+                                  and (i == 0 or not self.features[i - 1].startswith("ROLE_"))), None)
         self.base = next((f[3:] for f in self.features if f.startswith("BT_")), None)
 
 
@@ -175,6 +183,7 @@ def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str,
     at_token: dict[tuple[int, str], list[dict[str, Any]]] = {}  # (layer, token id) → spans covering it
     relations: list[tuple[Any, Any, Any]] = []
     pending = []  # relation cells, read once every span is known: a governor may come later in the file
+    slots: list[tuple[_Layer, list[dict[str, Any]], str, str, int]] = []  # likewise
     for number, token_id, cells in reader.rows:
         column = 0
         for index, layer in enumerate(reader.layers):
@@ -182,8 +191,12 @@ def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str,
             column += len(layer.features)
             if all(cell == "_" for cell in mine):
                 continue
-            if layer.kind == "SP" and layer.imported and not layer.slot:
-                _span_cells(writer, layer, index, mine[0], token_id, number, spans, by_key, at_token, reader)
+            if layer.kind == "SP" and layer.imported:
+                value = mine[layer.value_column] if layer.value_column is not None else "*"
+                hosts = _span_cells(writer, layer, index, "*" if value == "_" else value, token_id, number,
+                                    spans, by_key, at_token, reader)
+                if layer.role_column is not None and mine[layer.role_column] != "_":
+                    slots.append((layer, hosts, mine[layer.role_column], mine[layer.role_column + 1], number))
             elif layer.kind == "RL":
                 pending.append((layer, mine, token_id, number))
             else:
@@ -191,6 +204,8 @@ def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str,
                 writer.dropped[f"{what} on layer {layer.short} (not represented)"] += len(_split(mine[0], "|"))
     for layer, mine, token_id, number in pending:
         relations += _relation_cells(writer, reader, layer, mine, token_id, number, at_token)
+    for layer, hosts, roles, targets, number in slots:
+        relations += _slot_links(writer, reader, layer, hosts, roles, targets, number, at_token)
     kept = []
     for span in spans:
         if span["start"] == span["end"]:
@@ -207,8 +222,9 @@ def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str,
 
 def _span_cells(writer: ForeignWriter, layer: _Layer, index: int, cell: str, token_id: str, number: int,
                 spans: list[dict[str, Any]], by_key: dict[tuple[int, str], dict[str, Any]],
-                at_token: dict[tuple[int, str], list[dict[str, Any]]], reader: _Reader) -> None:
+                at_token: dict[tuple[int, str], list[dict[str, Any]]], reader: _Reader) -> list[dict[str, Any]]:
     start, end, _ = reader.tokens[token_id]
+    found = []
     for item in _split(cell, "|"):
         match = _VALUE.match(item)
         value, number_id = match.group(1), match.group(2)  # type: ignore[union-attr]
@@ -225,6 +241,36 @@ def _span_cells(writer: ForeignWriter, layer: _Layer, index: int, cell: str, tok
                               f"on token {token_id}", number)
         span["start"], span["end"] = min(span["start"], start), max(span["end"], end)
         at_token.setdefault((index, token_id), []).append(span)
+        found.append(span)
+    return found
+
+
+def _slot_links(writer: ForeignWriter, reader: _Reader, layer: _Layer, hosts: list[dict[str, Any]], roles: str,
+                targets: str, number: int, at_token: dict[tuple[int, str], list[dict[str, Any]]]
+                ) -> list[tuple[Any, Any, Any]]:
+    """(host span, target span, role) of each slot link on this row; stacked hosts split at ``|``."""
+    role_groups, target_groups = _split(roles, "|"), _split(targets, "|")
+    if len(role_groups) != len(target_groups) or len(role_groups) > len(hosts):
+        raise writer.fail(f"slot roles {roles!r} and targets {targets!r} do not pair up", number)
+    base = next((i for i, other in enumerate(reader.layers) if other.type == layer.target), None)
+    found = []
+    for host, role_group, target_group in zip(hosts, role_groups, target_groups):
+        pairs = list(zip(_split(role_group, ";"), _split(target_group, ";")))
+        if len(_split(role_group, ";")) != len(pairs) or len(_split(target_group, ";")) != len(pairs):
+            raise writer.fail(f"slot roles {role_group!r} and targets {target_group!r} do not pair up", number)
+        for role, target in pairs:
+            match = _VALUE.match(target)
+            token = match.group(1)  # type: ignore[union-attr]
+            if token not in reader.tokens:
+                raise writer.fail(f"slot target {target!r} is not a token of this file", number)
+            if base is None or not reader.layers[base].imported:
+                writer.dropped[f"slot link on layer {layer.short} (its targets are not imported)"] += 1
+                continue
+            span = _pick(at_token.get((base, token), []), match.group(2))  # type: ignore[union-attr]
+            if span is None:
+                raise writer.fail(f"slot target {target!r}: no {layer.target} annotation there", number)
+            found.append((host["id"], span["id"], layer.short if role in ("*", "") else unescape(role)))
+    return found
 
 
 def _relation_cells(writer: ForeignWriter, reader: _Reader, layer: _Layer, cells: list[str], token_id: str,

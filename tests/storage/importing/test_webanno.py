@@ -104,11 +104,33 @@ def test_feature_value_that_looks_like_a_type_name(project):
     assert {label for _, _, label, _ in spans} == {"de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity:value"}
 
 
-def test_chains_slot_links_and_token_relations_are_counted(project):
+def test_slot_links_are_read_as_relations_from_their_host(project):
+    slot = import_paths(project, [suite("testSimpleSlotFeature")])
+    assert slot.ok, slot.summary_lines()
+    _, spans, events = spans_of(project)
+    assert spans == [(0, 4, "SimpleLinkHost", "This"), (5, 7, "SimpleSpan", "is"), (8, 9, "SimpleSpan", "a")]
+    # the host's label is not one that anchors events here, so its two links (p1, p2) are counted
+    assert events == [] and slot.dropped == {"relation (not from an event trigger)": 2}
+
+
+def test_slot_links_from_a_trigger_label_become_event_arguments(project, tmp_path):
+    path = tmp_path / "slots.tsv"
+    path.write_text(HEADER + "#T_SP=webanno.custom.Frame|value|ROLE_webanno.custom.Frame:args_webanno.custom.Link|"
+                    "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity\n\n\n#Text=Rebels took Aleppo .\n"
+                    "1-1\t0-6\tRebels\tACTOR\t_\t_\t_\t\n"
+                    "1-2\t7-11\ttook\t_\tEVENT\tsource;location\t1-1;1-3\t\n"
+                    "1-3\t12-18\tAleppo\tLOCATION\t_\t_\t_\t\n")
+    report = import_paths(project, [path])
+    assert report.ok, report.summary_lines()
+    (text, spans, (event,)), = documents(project)
+    where = {s.id: text[s.start:s.end] for s in spans}
+    assert where[event.trigger_id] == "took"
+    assert sorted((a.role, where[a.span_id]) for a in event.arguments) == [("location", "Aleppo"), ("source", "Rebels")]
+
+
+def test_chains_and_token_relations_are_counted(project):
     chain = import_paths(project, [suite("testSimpleChain")])
     assert chain.ok and chain.dropped == {"chain link on layer SimpleLink (not represented)": 3}
-    slot = import_paths(project, [suite("testSimpleSlotFeature")])
-    assert slot.ok and slot.dropped == {"slot link on layer SimpleLinkHost (not represented)": 1}
     relation = import_paths(project, [suite("testSingleTokenRelationWithFeatureValue")])
     assert relation.dropped == {"relation on layer Relation (its ends are not imported)": 1}
 

@@ -150,7 +150,7 @@ class _Reader:
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    writer = ForeignWriter(project, job.path, "webanno")
+    writer = ForeignWriter(project, job.path, "webanno", layer=options.annotator)
     reader = _Reader(writer)
     first = True
     for number, raw in stream_lines(job.path, encoding=options.encoding):

@@ -97,3 +97,16 @@ def test_offsets_out_of_range_on_an_existing_article_leave_the_project_unchanged
     assert not report.ok
     assert "outside the text" in str(report.errors[0]) and ":2:" in str(report.errors[0])
     assert layers(path) == layers(copy) == {None: 4}
+
+
+def test_every_importer_passes_the_layer_on_a_webanno_file_too(tmp_path):
+    """The newest importer as the guard: a format that forgot the layer would skip the articles."""
+    tsv = sorted((INTEROP / "webanno-tsv").glob("*.tsv"))[0]
+    path = tmp_path / "p.sqlite"
+    with Project.open(path) as project:
+        first = import_paths(project, [tsv])
+        assert first.ok and first.spans_added > 0, first.summary_lines()
+        again = import_paths(project, [tsv], options=ImportOptions(annotator="ben"))
+        assert again.ok, again.summary_lines()
+        assert again.articles_received == first.articles_added and again.duplicates_skipped == 0
+    assert layers(path)["ben"] == first.spans_added

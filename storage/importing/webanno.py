@@ -201,7 +201,7 @@ def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str,
                 pending.append((layer, mine, token_id, number))
             else:
                 what = {"CH": "chain link", "RL": "relation"}.get(layer.kind, "slot link" if layer.slot else "span")
-                writer.dropped[f"{what} on layer {layer.short} (not represented)"] += len(_split(mine[0], "|"))
+                writer.dropped[f"{what} on layer {layer.short}"] += len(_split(mine[0], "|"))
     for layer, mine, token_id, number in pending:
         relations += _relation_cells(writer, reader, layer, mine, token_id, number, at_token)
     for layer, hosts, roles, targets, number in slots:
@@ -209,7 +209,7 @@ def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str,
     kept = []
     for span in spans:
         if span["start"] == span["end"]:
-            writer.dropped["zero-width span (not represented)"] += 1
+            writer.dropped["zero-width span"] += 1
         else:
             kept.append(span)
     ids = {span["id"] for span in kept}

@@ -106,7 +106,9 @@ def auto_merge(project: Project, article_id: int, *, threshold: float | None = N
     names = annotator_layers(project, article_id)
     if len(names) < 2:
         return 0
-    added = 0
+    gold_rows: list[tuple] = []
+    decided: list[tuple] = []
+    stamp = now()
     with project.transaction():
         for unit in read_units(project, article_id, annotators=names):
             if unit.resolved or unit.gold:
@@ -118,11 +120,16 @@ def auto_merge(project: Project, article_id: int, *, threshold: float | None = N
             best = max(counts.items(), key=lambda kv: kv[1], default=None)
             if best is None or best[1] < threshold * len(names) - 1e-9:
                 continue
-            for span in best[0]:
-                _insert_gold(project, article_id, span, AGREED)
-                added += 1
-            _decide(project, article_id, unit.start, unit.end, AGREED)
-    return added
+            gold_rows += [(article_id, span.start, span.end, span.label, GOLD, stamp, AGREED) for span in best[0]]
+            decided.append((article_id, unit.start, unit.end, AGREED, stamp))
+        # One executemany each instead of a statement per span: ~8,000 agreed spans on a big article.
+        project.db.conn.executemany(
+            'INSERT INTO spans (article_id, start, "end", label, annotator, created, taken_from) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", gold_rows)
+        project.db.conn.executemany(
+            'INSERT OR REPLACE INTO curation_decisions (article_id, start, "end", decision, created) '
+            "VALUES (?, ?, ?, ?, ?)", decided)
+    return len(gold_rows)
 
 
 def take(project: Project, article_id: int, unit: Unit, annotator: str) -> Change:

@@ -22,15 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence, TextIO
 
-from platformdirs import user_data_path
-
-APP_NAME = "event-annotator"
-
-
-def default_project_path() -> Path:
-    """The project used when no --project is given, in the user's data directory."""
-    return user_data_path(APP_NAME, appauthor=False) / "default.sqlite"
-
+from storage.paths import APP_NAME, default_project_path
 
 _EXAMPLES = """\
 examples:

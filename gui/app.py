@@ -28,6 +28,7 @@ from storage.model import (
     ProjectInUseError,
     Scheme,
 )
+from storage.paths import default_project_path
 from storage.project import Project
 from storage.text import normalise, parse_article
 
@@ -98,12 +99,6 @@ def add_sample_article(project: Project) -> int:
     except DuplicateArticleError as exc:
         return exc.existing_id
     return article.id
-
-
-def default_project_path() -> Path:
-    from main import default_project_path as default
-
-    return default()
 
 
 def create_main_window(project_path: Path, settings: QSettings, *, sample_if_new: bool = True,

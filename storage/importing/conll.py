@@ -51,13 +51,13 @@ def decode_tags(tags: list[str], repairs: list[int]) -> Iterator[tuple[int, int,
                 current = None
             continue
         prefix, dash, kind = tag.partition("-")
-        if not dash or len(prefix) != 1 or prefix not in "BIESLU":
+        bare = not dash or len(prefix) != 1 or prefix not in "BIESLU"
+        if bare:
             prefix, kind = "I", tag  # IO: a bare type
         if prefix in _STARTS or current is None or current[1] != kind:
             if current is not None:
                 yield current[0], index, current[1]
-            if prefix not in _STARTS and index > 0 and tags[index - 1] in ("O", "_", "-", "") or (
-                    prefix not in _STARTS and index == 0):
+            if not bare and prefix not in _STARTS:  # after O, at the start, or right after another type
                 repairs[0] += 1
             current = (index, kind)
         if prefix in _ENDS or prefix == "U":

@@ -55,6 +55,49 @@ def test_every_span_of_the_news_tutorial_has_its_offsets_text_and_label(project)
     assert checked == report.spans_added == 119
 
 
+def test_news_tutorial_entity_attributes_normalisations_notes_and_arguments_named_before_their_t(project):
+    """brat-news as its .ann files say, line by line, read without the importer."""
+    report = import_paths(project, [NEWS])
+    assert report.ok, report.summary_lines()
+    # 8 R lines, 2 * lines, one note on R1 (110), and 8 E arguments that are events (090: 4, 100: 4)
+    assert report.dropped == {"brat relation (R)": 8, "brat equivalence (*)": 2,
+                              "attribute or note on a relation": 1,
+                              "event as another event's argument (its trigger fills the role)": 8}
+    assert report.articles_added == len(list(NEWS.glob("*.txt")))
+    docs = by_source(project)
+    events_checked = 0
+    for ann in sorted(NEWS.glob("*.ann")):
+        lines = [line.split("\t") for line in ann.read_text(encoding="utf-8").splitlines() if line]
+        text, spans, events = docs[f"{ann.stem}.txt"]
+        by_id = {s.attributes["source_id"]: s for s in spans}
+        span_of = {s.id: s.attributes["source_id"] for s in spans}
+        triggers = {fields[0]: fields[1].split()[0].split(":")[1] for fields in lines if fields[0].startswith("E")}
+        for fields in lines:
+            if fields[0].startswith("E"):  # E1 Type:T3 Role:T1 Role2:E2: roles unnumbered, events by their trigger
+                event = next(e for e in events if e.attributes["source_id"] == fields[0])
+                kind, *arguments = fields[1].split()
+                assert (event.type, span_of[event.trigger_id]) == tuple(kind.split(":"))
+                assert sorted((a.role, span_of[a.span_id]) for a in event.arguments) == sorted(
+                    (re.sub(r"\d+$", "", role), triggers.get(target, target))
+                    for role, target in (argument.split(":") for argument in arguments))
+                events_checked += 1
+            elif fields[0].startswith("A"):  # A1 Mention T4 Name; A2 Individual T4 (binary)
+                name, target, *value = fields[1].split()
+                owner = by_id[target] if target.startswith("T") else next(
+                    e for e in events if e.attributes["source_id"] == target)
+                assert owner.attributes[name] == (value[0] if value else "true")
+            elif fields[0].startswith("N"):  # N1 Reference T5 Wikipedia:64488 → span attribute Wikipedia
+                _, target, reference = fields[1].split()
+                resource, entry = reference.split(":")
+                assert by_id[target].attributes[resource] == entry and by_id[target].label == "Person"
+            elif fields[0].startswith("#") and fields[1].split()[1].startswith("T"):
+                assert by_id[fields[1].split()[1]].attributes["note"] == fields[2]
+    assert events_checked == report.events_added == 23
+    # 000: E1 names T4 and T6 before their T lines; the span attributes joined the scheme, reported
+    assert {"span attribute Person.Mention (text)", "span attribute Person.Individual (text)",
+            "span attribute Person.Wikipedia (text)", "span attribute Money.note (text)"} <= set(report.scheme_added)
+
+
 def test_events_numbered_roles_nested_events_attributes_and_notes(project):
     report = import_paths(project, [EXTRA / "example-data__tutorials__bio__110-note_annotation.ann",
                                     EXTRA / "example-data__tutorials__bio__090-event_structures.ann",

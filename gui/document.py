@@ -9,7 +9,7 @@ the signal. So what the window shows is always what is on disk.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -50,8 +50,9 @@ class AnnotationDocument(QObject):
         self.events: dict[int, Event] = {}
         self.current_span_id: int | None = None
         self.current_event_id: int | None = None
-        # Reorders a role's candidates (event, role name, candidates) -> candidates: set by gui/assist.
-        self.rank_candidates: Callable[[Event, str, list[Any]], list[Any]] | None = None
+        # The event-role recommender (gui.assist.roles_ui.RoleAssist: rank, suggest, reject), set by
+        # gui/assist; None leaves the frame editor's candidate order as it is and suggests nothing.
+        self.role_assist: Any | None = None
         self.article_attributes: dict[str, Any] = {}
 
     # -- reading -----------------------------------------------------------------------------

@@ -9,7 +9,9 @@ Focus order (Tab / Shift+Tab): type filter → one slot per role (scheme order) 
   sentence first and nearest first (``gui.candidates``), the first nine numbered. A digit or
   Enter on a candidate fills the role; Backspace/Delete on a filled row empties it. Tab lands on
   the last filled row, and Backspace on a candidate removes the last filler (as in a tag field),
-  so the key the help names works wherever the highlight is.
+  so the key the help names works wherever the highlight is. With the event-role recommender on
+  (``gui.assist.roles_ui``), an empty role shows one likely filler as a suggestion, pre-selected:
+  Enter or Alt+Return accepts it, Alt+Shift+Return accepts every role's, Alt+Delete rejects it.
 * Modes, contexts, auxiliary modes (``gui.choice_list``): a filter over the values, Enter or Space
   toggles one; the mode field offers only the chosen type's modes. dead/injured/arrested take
   whole numbers.
@@ -43,6 +45,7 @@ from gui.event_list_model import WARNING
 from gui.plain import quote
 from gui.event_marks import role_colour
 from gui.role_slot import CANDIDATE, FILLED, KIND, SPAN_ID, RoleSlot, plain_label
+from storage.assist.roles import RoleSuggestion
 from storage.frames import frame_problems
 from storage.model import Event, Scheme, is_iso_date
 from storage.sentences import sentences
@@ -51,7 +54,8 @@ _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _REMOVE = (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
 KEYS_HELP = ("Type to filter, ↑↓ Enter: pick type · Tab: next role · 1–9 or Enter: fill · "
-             "Backspace: remove · Esc: back to the text · E: edit again · Shift+Del: delete event · "
+             "Backspace: remove · Alt+Return / Alt+Delete: accept / reject a suggested filler · "
+             "Esc: back to the text · E: edit again · Shift+Del: delete event · "
              "Ctrl+click a span in the text: add it")
 
 
@@ -64,6 +68,7 @@ class FrameEditor(QWidget):
         super().__init__(parent)
         self.document = document
         self.shown_event: Event | None = None
+        self.role_suggestions: dict[str, RoleSuggestion] = {}  # role -> its suggested filler (not an argument)
         self._bounds: tuple[int | None, list[tuple[int, int]]] = (None, [])
         self._refreshing = False
         scheme = document.project.scheme
@@ -195,6 +200,7 @@ class FrameEditor(QWidget):
                 self.type_filter.setText(event.type or "")
                 self.type_filter.setModified(False)
             self._filter_types(self.type_filter.text() if self.type_filter.isModified() else "")
+            self.role_suggestions = self._suggest(event)
             for slot in self.slots.values():
                 self._refresh_slot(slot)
             self._show_attributes(event)
@@ -250,8 +256,19 @@ class FrameEditor(QWidget):
             return []
         found = role_candidates(event, self.document.project.scheme.role(role), self.document.sorted_spans(),
                                 trigger, self.sentence_bounds())
-        ranker = self.document.rank_candidates  # the event-role recommender, when on
-        return ranker(event, role, found) if ranker is not None else found
+        helper = self.document.role_assist  # the event-role recommender, when on
+        return helper.rank(event, role, found) if helper is not None else found
+
+    def _suggest(self, event: Event) -> dict[str, RoleSuggestion]:
+        """One likely filler per empty role, from today's candidate order and the done frames."""
+        helper = self.document.role_assist
+        trigger = self.document.spans.get(event.trigger_id)
+        if helper is None or trigger is None:
+            return {}
+        scheme, spans = self.document.project.scheme, self.document.sorted_spans()
+        found = {name: role_candidates(event, scheme.role(name), spans, trigger, self.sentence_bounds())
+                 for name in self.slots if not event.fillers(name)}
+        return helper.suggest(event, found)
 
     def _refresh_slot(self, slot: RoleSlot) -> None:
         if self.shown_event is None:
@@ -259,7 +276,12 @@ class FrameEditor(QWidget):
         fillers = [(span_id, self.document.span_text(self.document.spans[span_id]))
                    for span_id in self.shown_event.fillers(slot.role.name) if span_id in self.document.spans]
         found = self.candidates_for(slot.role.name) if slot.list.hasFocus() else None
-        slot.show_arguments(fillers, found, self.document.text)
+        suggestion = self.role_suggestions.get(slot.role.name)
+        suggested = self.document.spans.get(suggestion.span_id) if suggestion is not None else None
+        if found is not None and suggested is not None:  # the suggestion is candidate 1
+            found = sorted(found, key=lambda c: c.span.id != suggested.id)
+        slot.show_arguments(fillers, found, self.document.text,
+                            suggested=(suggested, suggestion.score) if suggested is not None else None)
 
     # -- the type filter -------------------------------------------------------------------------
 
@@ -334,10 +356,15 @@ class FrameEditor(QWidget):
             return True
         if watched is self.type_filter:
             return self._type_filter_key(key)
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         for slot in self.slots.values():
-            if watched is slot.list and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
-                                                              Qt.KeyboardModifier.KeypadModifier):
+            if watched is not slot.list:
+                continue
+            if modifiers == Qt.KeyboardModifier.NoModifier:
                 return self._slot_key(slot, key)
+            if modifiers & Qt.KeyboardModifier.AltModifier and (key in _ENTER or key == Qt.Key.Key_Delete):
+                self._suggestion_key(slot, key, every=bool(modifiers & Qt.KeyboardModifier.ShiftModifier))
+                return True
         return False
 
     def _type_filter_key(self, key: int) -> bool:
@@ -373,6 +400,42 @@ class FrameEditor(QWidget):
                 self._remove_argument(slot.role.name, slot.filled_rows()[-1].data(SPAN_ID))
             return True
         return False
+
+    def _suggestion_key(self, slot: RoleSlot, key: int, *, every: bool) -> None:
+        """Alt+Return accepts the slot's suggested filler (with Shift: every role's), Alt+Delete rejects it."""
+        if key in _ENTER and every:
+            self.accept_suggestions()
+        elif key in _ENTER:
+            self.accept_suggestion(slot.role.name)
+        else:
+            self.reject_suggestion(slot.role.name)
+
+    def accept_suggestion(self, role: str) -> bool:
+        suggestion = self.role_suggestions.get(role)
+        if suggestion is None or self.shown_event is None:
+            self.document.editRefused.emit(f"No suggested filler for {role}")
+            return False
+        return self.document.add_argument(self.shown_event.id, role, suggestion.span_id)
+
+    def accept_suggestions(self) -> int:
+        """Every role's suggested filler, as one undo step; returns how many were accepted."""
+        event, chosen = self.shown_event, list(self.role_suggestions.values())
+        if event is None or not chosen:
+            self.document.editRefused.emit("No suggested fillers in this frame")
+            return 0
+        stack = self.document.undo_stack
+        stack.beginMacro(f"Accept {len(chosen)} suggested filler{'s' if len(chosen) != 1 else ''}")
+        try:
+            return sum(self.document.add_argument(event.id, s.role, s.span_id) for s in chosen)
+        finally:
+            stack.endMacro()
+
+    def reject_suggestion(self, role: str) -> bool:
+        suggestion, helper = self.role_suggestions.get(role), self.document.role_assist
+        if suggestion is None or self.shown_event is None or helper is None:
+            self.document.editRefused.emit(f"No suggested filler for {role}")
+            return False
+        return helper.reject(self.shown_event, role, suggestion.span_id)
 
     # -- edits: all through the document ----------------------------------------------------------
 

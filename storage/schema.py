@@ -447,3 +447,28 @@ def _curation_decisions(db: Database) -> None:
             PRIMARY KEY (article_id, start, "end")
         );
         """)
+
+
+@migrations(name="0102_assist_roles_and_versions")
+def _assist_roles_and_versions(db: Database) -> None:
+    """Issue 11, continued. ``assist_role_rejections``: a role filler the event-role recommender
+    proposed and the user rejected, never proposed again for that event and role (gone with the
+    event or the span). ``assist_suggested``: which model version (its ``trained`` stamp) has
+    suggested for an article, even when it found nothing, so an article imported after training
+    is known to need the model's suggestions when it opens."""
+    _run_script(db, """
+        CREATE TABLE assist_role_rejections (
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            created TEXT NOT NULL,
+            PRIMARY KEY (event_id, role, span_id)
+        );
+        CREATE INDEX assist_role_rejections_span ON assist_role_rejections(span_id);
+        CREATE TABLE assist_suggested (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            recommender TEXT NOT NULL,
+            version TEXT NOT NULL,
+            PRIMARY KEY (article_id, recommender)
+        );
+        """)

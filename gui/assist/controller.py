@@ -19,10 +19,9 @@ from gui.assist.suggestions_ui import SuggestionController
 from gui.assist.training import TrainingRunner
 from storage.assist import dictionary as dictionary_store
 from storage.assist import model as model_store
-from storage.assist.roles import RoleHistory, rank, role_history
+from gui.assist.roles_ui import RoleAssist
 from storage.assist.settings import load_settings, save_settings
-from gui.candidates import Candidate
-from storage.model import AnnotatorError, Event
+from storage.model import AnnotatorError
 from storage.model import Span
 
 if TYPE_CHECKING:
@@ -68,7 +67,6 @@ class AssistController(QObject):
         self.missing_action.setEnabled(False)
         self.missing_action.setVisible(bool(self._missing_text()))
         self.train_action.setEnabled(model_store.missing_dependency() is None)
-        self._role_history: tuple[object, RoleHistory] | None = None
         window.installEventFilter(self)  # a closing window ends its training process
         self._bind_document(window.document)
         window.documentReplaced.connect(self._bind_document)
@@ -130,6 +128,7 @@ class AssistController(QObject):
     def _toggle_suggestions(self, on: bool) -> None:
         save_settings(self.window.project, suggestions=on)
         self.suggestions.reload_settings()
+        self.window.event_panel.refresh()
 
     def _suggestions_changed(self, count: int) -> None:
         for action in (self.next_action, self.previous_action, self.accept_action, self.reject_action,
@@ -147,21 +146,7 @@ class AssistController(QObject):
 
     def _bind_document(self, document: "AnnotationDocument") -> None:
         document.statusChanged.connect(self._status_changed)
-        document.rank_candidates = self._rank_candidates
-        self._role_history = None
-
-    def _rank_candidates(self, event: Event, role: str, found: list[Candidate]) -> list[Candidate]:
-        """The event-role recommender: candidates that filled this role in done frames come first."""
-        settings = self.suggestions.settings
-        if not (settings.roles and settings.suggestions) or len(found) < 2:
-            return found
-        project, text = self.window.project, self.document.text
-        key = project.db.execute("SELECT (SELECT count(*) FROM arguments), (SELECT count(*) FROM articles "
-                                 "WHERE status IN ('done', 'curated'))").fetchone()
-        if self._role_history is None or self._role_history[0] != key:
-            self._role_history = (key, role_history(project))
-        return rank(found, lambda c: text[c.span.start:c.span.end], self._role_history[1],
-                    event_type=event.type, role=role)
+        document.role_assist = RoleAssist(document, lambda: self.suggestions.settings)
 
     @staticmethod
     def _missing_text() -> str:
@@ -178,6 +163,7 @@ class AssistController(QObject):
     def settings_changed(self) -> None:
         self.suggestions.reload_settings()
         self.show_action.setChecked(self.suggestions.settings.suggestions)
+        self.window.event_panel.refresh()  # the frame's suggested fillers follow the switches
 
     def train(self) -> bool:
         """Start training in a separate process (refused, with why, if it cannot run)."""

@@ -56,10 +56,13 @@ def test_the_readme_keyboard_path_key_by_key(qtbot, sample_project: Path):
     press(qtbot, Qt.Key.Key_Return)
     assert frame_rows(project) == ([(event_id, entered, "FIGHT", attributes)], [])
 
-    # Tab: the source slot, its candidates numbered, "insurgents" first; nothing stored.
+    # Tab: the source slot, its candidates numbered, "insurgents" first and suggested (the
+    # event-role recommender's pick, pre-selected, drawn as a suggestion); nothing stored.
     press(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is frame.slots["source"].list
     assert [r.text() for r in frame.slots["source"].candidate_rows()][:1] == ["1  insurgents"]
+    assert frame.slots["source"].list.currentItem() is frame.slots["source"].suggested_row()
+    assert "suggested" in frame.slots["source"].caption.text()
     assert frame_rows(project) == ([(event_id, entered, "FIGHT", attributes)], [])
     press(qtbot, Qt.Key.Key_1)
     assert frame_rows(project) == ([(event_id, entered, "FIGHT", attributes)],

@@ -2,11 +2,16 @@
 formats listed in ``storage.importing.registry``.
 
 Each file is all or nothing: a problem rolls back everything that file wrote and becomes an
-``InputError`` (file and line) in the report, while the other files still import. A file with
-annotations runs in a ``project.transaction()`` of its own. Plain-text files are committed in
-rounds of about half a second, each file one INSERT (atomic by itself): with ``synchronous=FULL``
-every COMMIT waits for the disk, which for ten thousand small files would cost more than reading
-them. Cancelling is checked between files; the files already done stay, nothing is half-written.
+``InputError`` (file and line) in the report, while the other files still import. A big file
+(JSONL, CoNLL…) runs in a ``project.transaction()`` of its own. Small files, one document each
+(``.txt``, brat's ``.ann``), are committed in rounds of about half a second: with
+``synchronous=FULL`` every COMMIT waits for the disk, which for ten thousand small files would
+cost more than reading them. In a round a plain-text file is one INSERT (atomic by itself); a
+brat file is checked in a savepoint of its own (what it adds to the scheme) and its rows wait in
+the round's ``RowBatch``, written together with the other files' (one ``executemany`` per table
+every few hundred files); a file that fails is rewound out of the batch, the others go on. A kill
+loses the round under way, whole files only. Cancelling is checked between files; the files
+already done stay, nothing is half-written.
 
 What a file needs that the project's scheme lacks is ``storage.scheme_growth``'s to add and report.
 """
@@ -17,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
+from storage.importing.batch import RowBatch
 from storage.importing.intake import not_regular
 from storage.importing.registry import FORMATS, Format, ImportOptions, Job, detect, importable_suffixes, suffix
 from storage.importing.report import Duplicate, FileResult, ImportReport, Outcome
@@ -33,6 +39,11 @@ Cancelled = Callable[[], bool]
 
 IMPORTABLE_SUFFIXES: tuple[str, ...] = importable_suffixes()
 _ROUND_SECONDS = 0.5  # how long one commit round may run: bounds lost work and lock time
+_BATCH_ARTICLES = 500  # articles a round's batch holds before they are written: bounds memory
+
+
+class _BatchRefused(Exception):
+    """A round's batch was refused by SQLite (its checks should have made that impossible)."""
 
 
 def import_paths(project: Project, paths: Sequence[str | Path], *, encoding: str | None = None,
@@ -72,47 +83,77 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, encoding: str
 
 
 def _shared_round(project: Project, jobs: list[Job], start: int, options: ImportOptions,
-                  report: ImportReport, cancelled: Cancelled | None) -> int:
-    """Import one-statement files from ``start`` in one transaction; return the index it stopped at."""
+                  report: ImportReport, cancelled: Cancelled | None, *, batched: bool = True) -> int:
+    """Import small files from ``start`` in one transaction; return the index it stopped at."""
     end = start
-    with project.transaction():
-        started = time.monotonic()
-        while end < len(jobs) and jobs[end].format is not None and jobs[end].format.shared_round:
-            if end > start and time.monotonic() - started >= _ROUND_SECONDS:
-                break
-            if cancelled is not None and cancelled():
-                report.cancelled = True
-                break
-            # Plain text is one INSERT, atomic by itself; a small annotated file (brat) gets a
-            # savepoint of its own, so a bad one rolls back alone without a COMMIT per file.
-            one_statement = jobs[end].format.name == "text"  # type: ignore[union-attr]
-            report.files.append(_run(project, jobs[end], options) if one_statement
-                                else _import_one(project, jobs[end], options))
-            end += 1
+    results: list[FileResult] = []
+    # A layer's import (--annotator) checks each article against what earlier files wrote, so
+    # its files write their own rows (see RecordWriter).
+    batched = batched and options.annotator is None
+    try:
+        with project.transaction():
+            batch = RowBatch(project.db.conn) if batched else None
+            started = time.monotonic()
+            while end < len(jobs) and jobs[end].format is not None and jobs[end].format.shared_round:
+                if end > start and time.monotonic() - started >= _ROUND_SECONDS:
+                    break
+                if cancelled is not None and cancelled():
+                    report.cancelled = True
+                    break
+                # Plain text is one INSERT, atomic by itself; a small annotated file (brat) gets a
+                # savepoint of its own, so a bad one rolls back alone without a COMMIT per file.
+                one_statement = jobs[end].format.name == "text"  # type: ignore[union-attr]
+                results.append(_run(project, jobs[end], options) if one_statement
+                               else _import_one(project, jobs[end], options, batch=batch))
+                end += 1
+                if batch is not None and len(batch.lines) >= _BATCH_ARTICLES:
+                    _write(batch, jobs[end - 1].path)
+            if batch is not None:
+                _write(batch, jobs[end - 1].path)
+    except _BatchRefused:
+        # Rolled back whole: the round again, each file writing its own rows, so the refusal
+        # lands on the file that caused it.
+        report.cancelled = False
+        return _shared_round(project, jobs, start, options, report, cancelled, batched=False)
+    report.files.extend(results)
     return end
 
 
-def _import_one(project: Project, job: Job, options: ImportOptions) -> FileResult:
+def _write(batch: RowBatch, path: str) -> None:
+    try:
+        batch.flush(path)
+    except InputError as error:
+        raise _BatchRefused() from error
+
+
+def _import_one(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch | None = None) -> FileResult:
     """A file with annotations, in a transaction of its own; a problem is the file's error.
 
     Outside any other transaction (see import_paths): a savepoint here would double the cost of
-    the bulk inserts, as every page they touch is first copied aside.
+    the bulk inserts, as every page they touch is first copied aside. In a round (``batch``),
+    a savepoint, and the file's rows only queue: a problem rewinds them out of the batch.
     """
     if job.problem is not None or job.format is None:
         return _run(project, job, options)
+    mark = batch.mark() if batch is not None else None
     try:
         with project.transaction():
-            return _run(project, job, options, raise_errors=True)
+            return _run(project, job, options, raise_errors=True, batch=batch)
     except InputError as error:
+        if batch is not None and mark is not None:
+            batch.rewind(mark)
         return FileResult(job.path, error=error, format=job.format.name)
 
 
-def _run(project: Project, job: Job, options: ImportOptions, *, raise_errors: bool = False) -> FileResult:
+def _run(project: Project, job: Job, options: ImportOptions, *, raise_errors: bool = False,
+         batch: RowBatch | None = None) -> FileResult:
     try:
         if job.problem is not None or job.format is None:
             raise InputError(job.path, job.problem or "no importer for this file")
         try:
-            outcome: Outcome = job.format.load()(project, job, options)
+            runner = job.format.load()
+            outcome: Outcome = runner(project, job, options) if batch is None else runner(
+                project, job, options, batch=batch)
         except RecursionError:  # input nested deeper than any parser here follows
             raise InputError(job.path, "nested too deeply to read (thousands of levels)") from None
         except OverflowError:  # a number SQLite cannot store that no importer check caught

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from storage.importing.batch import RowBatch
 from storage.importing.foreign import ForeignWriter
 from storage.importing.intake import read_text
 from storage.importing.registry import ImportOptions, Job
@@ -92,8 +93,9 @@ def read_conf(path: str | None, encoding: str | None) -> Conf:
     return conf
 
 
-def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    """Import one ``.ann`` and its ``.txt`` (the caller holds the transaction)."""
+def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch | None = None) -> Outcome:
+    """Import one ``.ann`` and its ``.txt`` (the caller holds the transaction; with ``batch``,
+    the rows wait there for the caller to write them with other files')."""
     txt_path = os.path.splitext(job.path)[0] + ".txt"
     if not os.path.isfile(txt_path):
         raise InputError(job.path, f"no {os.path.basename(txt_path)} beside this .ann: brat keeps the "
@@ -102,7 +104,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     conf = read_conf(find_conf(job.path, root or os.path.dirname(job.path) or "."), options.encoding)
     ann, _ = read_text(job.path, encoding=options.encoding, allow_empty=True)
     text, _ = read_text(txt_path, encoding=options.encoding)
-    writer = ForeignWriter(project, job.path, "brat", layer=options.annotator)
+    writer = ForeignWriter(project, job.path, "brat", layer=options.annotator, batch=batch)
     document = _Document(job.path, text, conf, writer, project, options)
     document.parse(ann)
     spans, events = document.build()

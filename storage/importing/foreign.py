@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 from storage.assist.origin import import_origin
+from storage.importing.batch import RowBatch
 from storage.importing.native import RecordWriter
 from storage.importing.report import Outcome
 from storage.model import InputError
@@ -57,12 +58,14 @@ def normalised_with_offsets(text: str) -> tuple[str, list[int] | None]:
 class ForeignWriter:
     """One foreign file's records into the project, inside the caller's transaction."""
 
-    def __init__(self, project: Project, path: str, format_name: str, *, layer: str | None = None) -> None:
+    def __init__(self, project: Project, path: str, format_name: str, *, layer: str | None = None,
+                 batch: RowBatch | None = None) -> None:
+        """``batch``: the rows queue in a batch shared with other small files (see RecordWriter)."""
         self.path = path
         self.layer = layer  # import --annotator NAME: every span and event goes into that layer
         self.growth = SchemeGrowth(project, widen=True)
         self.writer = RecordWriter(project, path, self.growth, native=False, origin=import_origin(format_name),
-                                   layer=layer)
+                                   layer=layer, batch=batch)
         self.dropped: Counter[str] = Counter()
         self.remarks: list[str] = []
         self.corrected: Counter[str] = Counter()  # imported, after a known quirk of the format was undone

@@ -19,12 +19,11 @@ span would re-read the article and open a savepoint for every row.
 from __future__ import annotations
 
 import json
-import secrets
-import sqlite3
 from operator import itemgetter
 from typing import Any, Iterator, NoReturn
 
 from storage.assist.origin import check_origin, import_origin
+from storage.importing.batch import RowBatch
 from storage.importing.intake import MAX_ID, json_kind, numbered_lines, parse_json, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
@@ -33,9 +32,7 @@ from storage.project import Project, now
 from storage.scheme_growth import SchemeGrowth
 from storage.text import content_hash, normalise, parse_article
 
-_SUSPEND_FROM = 2000  # spans in one round from which row triggers are set aside (see _suspend_triggers)
 _FLUSH_EVERY = 500  # articles per executemany round: bounds memory, keeps statements few
-_SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
 _SPAN_KEY = itemgetter(2, 3, 4, 5)  # (start, end, label, annotator) of a span row: unique per layer
 _SPAN_LABEL = itemgetter(4)
 # A span without "origin" (a file from before origins were recorded) came in by this import.
@@ -83,61 +80,6 @@ def _event_name(file_id: Any, index: int) -> str:
     return f"event {file_id}" if file_id is not None else f"events[{index}]"
 
 
-class _IdPool:
-    """Hands out ids for one table: the file's id when free, else one above every id in use."""
-
-    def __init__(self, conn: sqlite3.Connection, table: str) -> None:
-        self._conn = conn
-        self._table = table
-        self._db_max: int = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
-        self._top = self._db_max  # >= every id in the table and every id claimed by this file
-        self._claimed: set[int] = set()
-        self.table_had_rows = self._db_max > 0
-
-    def claim(self, wanted: list[int | None]) -> list[int]:
-        """One id per entry of ``wanted`` (None: no preference), all distinct and unused.
-
-        The wanted ids must be distinct (callers reject repeats with a message first).
-        """
-        if wanted and wanted[0] is None and not any(wanted):  # no preferences: the next ids up
-            result = list(range(self._top + 1, self._top + 1 + len(wanted)))
-            self._top += len(wanted)
-            self._check_top()
-            return result
-        if wanted and None not in wanted and min(wanted) > self._top:  # type: ignore[type-var]
-            # The usual case (an export's ids only grow): all free, and checked at C speed.
-            self._claimed.update(wanted)  # type: ignore[arg-type]
-            self._top = max(self._top, max(wanted))  # type: ignore[type-var]
-            return wanted  # type: ignore[return-value]
-        # Ids above the table's max at the start cannot be in the table: only those below need a query.
-        low = [w for w in wanted if w is not None and w <= self._db_max]
-        taken = self._taken(low) if low else set()
-        result = []
-        for want in wanted:
-            if want is None or want in taken or want in self._claimed:
-                want = self._top + 1
-            self._claimed.add(want)
-            self._top = max(self._top, want)
-            result.append(want)
-        self._check_top()
-        return result
-
-    def _check_top(self) -> None:
-        if self._top > MAX_ID:
-            singular = self._table.rstrip("s")
-            raise SchemeError(f"no {singular} id is free for a {singular} whose id is missing or taken: "
-                              f"the ids in use reach {MAX_ID}, the largest SQLite stores; renumber the file's ids")
-
-    def _taken(self, ids: list[int]) -> set[int]:
-        taken: set[int] = set()
-        for at in range(0, len(ids), _SQL_CHUNK):
-            chunk = ids[at:at + _SQL_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            taken.update(r[0] for r in self._conn.execute(
-                f"SELECT id FROM {self._table} WHERE id IN ({marks})", chunk))
-        return taken
-
-
 class RecordWriter:
     """Reads records one by one and writes them in rounds; raises InputError naming the line.
 
@@ -150,10 +92,14 @@ class RecordWriter:
     whatever the file says, and an article whose text is already in the project receives them
     instead of being skipped, unless that layer already has annotations there (refused: a second
     import would double them, and replacing them silently would lose work).
+
+    ``batch``: rows queue there, shared with the writers of other files in the same transaction,
+    and its owner writes them (``RowBatch.flush``); without one, this writer writes its own rows
+    every few hundred articles and on ``flush``. Counts are kept as rows are queued.
     """
 
     def __init__(self, project: Project, path: str, scheme: SchemeGrowth, *, native: bool = True,
-                 origin: str | None = None, layer: str | None = None) -> None:
+                 origin: str | None = None, layer: str | None = None, batch: RowBatch | None = None) -> None:
         if layer is not None and not layer.strip():
             raise InputError(path, "the annotator layer name is empty; give --annotator NAME")
         self._path = path
@@ -164,25 +110,20 @@ class RecordWriter:
         self._conn = project.db.conn
         self._stamp = now()
         self._origins: set[str] = set()
-        self._ids = {table: _IdPool(self._conn, table) for table in ("articles", "spans", "events")}
-        self._hashes: dict[str, int] = {}  # articles of this file, for duplicates within it
-        self._rows: dict[str, list[tuple[Any, ...]]] = {
-            "articles": [], "spans": [], "events": [], "arguments": [], "span_attributes": [],
-            "article_attributes": []}
-        self._pending_lines: list[int] = []
+        self._owns_batch = batch is None
+        self._batch = batch = RowBatch(self._conn) if batch is None else batch
+        self._ids, self._rows = batch.ids, batch.rows
+        # Articles queued in this batch, for duplicates within the file (and, in a shared batch,
+        # across its files; a layer's import never shares one: see storage.importing.import_paths).
+        self._hashes = batch.hashes
         self._line = 0
         self.articles_added = 0
         self.spans_added = 0
         self.events_added = 0
         self.articles_received = 0  # articles already in the project that received this file's layer
         self.spans_received = 0  # of spans_added, those on such articles
-        self._receiving: set[int] = set()  # their ids, so a flush can tell their spans apart
+        self._receiving: set[int] = set()  # their ids, so their spans are counted apart
         self.duplicates: list[Duplicate] = []
-        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(spans)")}
-        # uid: this file's random 64-bit prefix and the row's id (unique in its table): still 128
-        # bits and unique across files, but ascending, so the UNIQUE index grows at one end
-        # instead of at a random page per row, as the randomblob() default would have it.
-        self._uid_prefix = secrets.token_hex(8) if "uid" in columns else None
 
     def _fail(self, message: str) -> NoReturn:
         raise InputError(self._path, message, line=self._line)
@@ -206,7 +147,7 @@ class RecordWriter:
                 self._read_article(record)
         except SchemeError as exc:  # from the slow paths that extend the scheme
             self._fail(str(exc))
-        if len(self._pending_lines) >= _FLUSH_EVERY:
+        if self._owns_batch and len(self._batch.lines) >= _FLUSH_EVERY:
             self.flush()
 
     def _read_article(self, record: dict[str, Any]) -> None:
@@ -237,12 +178,13 @@ class RecordWriter:
         else:
             (article_id,) = self._claim("articles", [self._id(record.get("id"), "article") if self._native else None])
             self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
+            self.articles_added += 1
             if "attributes" in record:  # the article's own, not a layer's: a received article keeps its
                 self._read_article_attributes(article_id, record["attributes"])
         self._hashes[digest] = article_id
         span_ids, span_labels = self._read_spans(article_id, text, spans, events)
         self._read_events(article_id, events, span_ids, span_labels)
-        self._pending_lines.append(self._line)
+        self._batch.lines.append(self._line)
 
     def _receive(self, article_id: int) -> int:
         """An article already in the project that this file's layer annotates; refused when the
@@ -349,6 +291,9 @@ class RecordWriter:
         if stored != file_ids:
             rows = [(new_id, *row[1:]) for new_id, row in zip(stored, rows)]
         self._rows["spans"].extend(rows)
+        self.spans_added += len(rows)
+        if article_id in self._receiving:
+            self.spans_received += len(rows)
         self._rows["span_attributes"].extend(
             (stored[index], name, value) for index, values in attributes for name, value in values)
         return dict(zip(file_ids, stored)), dict(zip(file_ids, map(_SPAN_LABEL, rows)))
@@ -446,6 +391,7 @@ class RecordWriter:
         fresh = self._claim("events", wanted if self._native else [None] * len(wanted))
         for event_id, row, arguments in zip(fresh, rows, fillers):
             self._rows["events"].append((event_id, *row))
+            self.events_added += 1
             self._rows["arguments"].extend((event_id, role, span) for role, span in arguments)
 
     def _read_arguments(self, name: str, event: dict[str, Any], trigger: int, span_ids: dict[Any, int],
@@ -477,71 +423,7 @@ class RecordWriter:
             result.append((role, span_ids[span]))
         return result
 
-    def _suspend_triggers(self) -> list[str]:
-        """Drop the row triggers that re-check inserts of spans, events and arguments; return
-        their SQL, which ``flush`` runs again before it returns.
-
-        Every row of a round was checked above against the same rules (offsets within the text,
-        a trigger span of a trigger label in the same article, a role that takes the span's label,
-        its maximum, no trigger as argument), and per row those triggers cost more than the
-        insert itself. Dropping and re-creating them happens inside the import's transaction:
-        other connections never see them missing, and a failed file rolls back to them intact.
-        Foreign keys, CHECKs and UNIQUE indexes stay on as the last guard.
-        """
-        saved = [(name, sql) for name, sql in self._conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL "
-            "AND tbl_name IN ('spans', 'events', 'arguments') AND sql LIKE '%BEFORE INSERT ON%'")]
-        for name, _ in saved:
-            self._conn.execute(f'DROP TRIGGER "{name}"')
-        return [sql for _, sql in saved]
-
     def flush(self) -> None:
-        """Write the rows read so far; parents first, as the foreign keys and triggers need."""
-        if not self._pending_lines:
-            return
-        rows = self._rows
-        suspended = self._suspend_triggers() if len(rows["spans"]) >= _SUSPEND_FROM else []
-        try:
-            self._conn.executemany(
-                "INSERT INTO articles (id, text, length, title, date, source, status, content_hash, "
-                "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["articles"])
-            if self._uid_prefix is not None:
-                self._conn.executemany(
-                    'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin, uid) '
-                    f"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '{self._uid_prefix}' || printf('%016x', ?1))",
-                    rows["spans"])
-            else:
-                self._conn.executemany(
-                    'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin) '
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows["spans"])
-            self._conn.executemany("INSERT INTO span_attributes (span_id, name, value) VALUES (?, ?, ?)",
-                                   rows["span_attributes"])
-            self._conn.executemany("INSERT INTO article_attributes (article_id, name, value) VALUES (?, ?, ?)",
-                                   rows["article_attributes"])
-            if self._uid_prefix is not None:
-                self._conn.executemany(
-                    "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created, uid) "
-                    f"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '{self._uid_prefix}' || printf('%016x', ?1))",
-                    rows["events"])
-            else:
-                self._conn.executemany(
-                    "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["events"])
-            self._conn.executemany("INSERT INTO arguments (event_id, role, span_id) VALUES (?, ?, ?)",
-                                   rows["arguments"])
-            for sql in suspended:
-                self._conn.execute(sql)
-        except sqlite3.IntegrityError as exc:
-            # Validation above should make this unreachable; the SQL checks are the last guard.
-            first, last = self._pending_lines[0], self._pending_lines[-1]
-            raise InputError(self._path, f"the project refused the records on lines {first}-{last}: {exc}",
-                             line=first) from exc
-        self.articles_added += len(rows["articles"])
-        self.spans_added += len(rows["spans"])
-        if self._receiving:
-            receiving = self._receiving
-            self.spans_received += sum(1 for row in rows["spans"] if row[1] in receiving)
-        self.events_added += len(rows["events"])
-        self._pending_lines = []
-        for batch in rows.values():
-            batch.clear()
+        """Write the rows queued so far (a shared batch is written by its owner instead)."""
+        if self._owns_batch:
+            self._batch.flush(self._path)

@@ -265,3 +265,56 @@ def test_fragments_with_a_space_after_the_semicolon_and_a_note_starting_with_a_s
     assert sorted((text[s.start:s.end], s.attributes["source_id"]) for s in spans) == [
         ("D", "T1"), ("vitamins", "T1"), ("vitamins A", "T2")]
     assert next(s for s in spans if s.attributes["source_id"] == "T2").attributes["note"] == " leading space kept"
+
+
+def _brat_folder(folder: Path, documents: dict[str, tuple[str, str]]) -> None:
+    folder.mkdir()
+    for name, (text, ann) in documents.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        (folder / f"{name}.ann").write_text(ann, encoding="utf-8")
+
+
+GOOD = ("Rebels took Aleppo.", "T1\tACTOR 0 6\tRebels\nT2\tEVENT 7 11\ttook\nT3\tLOCATION 12 18\tAleppo\n"
+                               "E1\tEVENT:T2 source:T1 location:T3\n")
+
+
+def test_a_file_failing_after_its_rows_queued_rolls_back_alone_in_a_shared_round(project, tmp_path):
+    """brat files share one transaction and one batch of rows; the second file fails in the
+    frame check, after its article and spans were queued: it alone is out, and the others' rows
+    and ids are as if it had never been read. A new label of a failed file goes with it."""
+    shelled = ("The army shelled Homs and Hama.", "T1\t{} 4 8\tarmy\nT2\tEVENT 9 16\tshelled\n"
+                                                  "T3\tLOCATION 17 21\tHoms\nT4\tLOCATION 26 30\tHama\n"
+                                                  "E1\tEVENT:T2 location:T3 location2:T4\n")
+    _brat_folder(tmp_path / "corpus", {
+        "a": GOOD, "b": (shelled[0], shelled[1].format("ACTOR")),
+        "c": ("Talks began in Geneva.", "T1\tEVENT 6 11\tbegan\nT2\tLOCATION 15 21\tGeneva\n"
+                                        "E1\tEVENT:T1 location:T2\n")})
+    report = import_paths(project, [tmp_path / "corpus"])
+    assert [str(e) for e in report.errors] == [
+        f"{tmp_path / 'corpus' / 'b.ann'}: events[0]: role 'location' takes at most 1 span(s)"]
+    assert (report.articles_added, [r.spans_added for r in report.files]) == (2, [3, 0, 2])
+    documents = by_source(project)
+    assert sorted(documents) == ["a.txt", "c.txt"]
+    span_ids = [s.id for text, spans, _ in documents.values() for s in spans]
+    assert sorted(span_ids) == list(range(1, 6))  # nothing of b's left a gap
+    for text, spans, events in documents.values():
+        by_id = {s.id: text[s.start:s.end] for s in spans}
+        assert [(by_id[e.trigger_id], [(a.role, by_id[a.span_id]) for a in e.arguments]) for e in events] in (
+            [("took", [("source", "Rebels"), ("location", "Aleppo")])], [("began", [("location", "Geneva")])])
+    _brat_folder(tmp_path / "more", {"d": (shelled[0], shelled[1].format("Weapon"))})
+    assert not import_paths(project, [tmp_path / "more"]).ok
+    assert "Weapon" not in [label.name for label in project.scheme.labels] and project.article_count() == 2
+
+
+def test_a_round_the_database_refuses_is_imported_again_file_by_file(project, tmp_path):
+    """A refusal only SQLite makes (here a guard a user added to the file) comes when a round's
+    rows are written together: the round is rolled back and read again one file at a time,
+    so the refusal names its file and the others import."""
+    project.db.execute("CREATE TRIGGER guard BEFORE INSERT ON span_attributes WHEN NEW.value = '\"T3\"' "
+                       "BEGIN SELECT RAISE(ABORT, 'no third spans here'); END")
+    _brat_folder(tmp_path / "corpus", {"a": ("Talks began.", "T1\tEVENT 6 11\tbegan\n"), "b": GOOD,
+                                       "c": ("Rebels left.", "T1\tACTOR 0 6\tRebels\n")})
+    report = import_paths(project, [tmp_path / "corpus"])
+    assert [str(e) for e in report.errors] == [
+        f"{tmp_path / 'corpus' / 'b.ann'}: the project refused its records: no third spans here"]
+    assert sorted(by_source(project)) == ["a.txt", "c.txt"] and report.articles_added == 2

@@ -1,0 +1,178 @@
+"""Rows waiting to be written: what ``RecordWriter`` queues, and one ``executemany`` per table to write it.
+
+A ``RowBatch`` holds the rows of one file, or of many small files (a brat folder) that share a
+transaction: their ids are handed out here, so rows of several files can wait together and go
+in with one ``executemany`` per table, row triggers set aside. A file that fails while its rows
+wait is taken back out with ``rewind``, so the files before it still go in, and it alone not.
+"""
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from typing import Any
+
+from storage.importing.intake import MAX_ID
+from storage.model import InputError, SchemeError
+
+SUSPEND_FROM = 2000  # spans in one round from which row triggers are set aside (see _suspend_triggers)
+_SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
+TABLES = ("articles", "spans", "events", "arguments", "span_attributes", "article_attributes")
+
+
+class IdPool:
+    """Hands out ids for one table: the file's id when free, else one above every id in use."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str) -> None:
+        self._conn = conn
+        self._table = table
+        self._db_max: int = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        self._top = self._db_max  # >= every id in the table and every id claimed by this file
+        self._claimed: set[int] = set()
+        self.table_had_rows = self._db_max > 0
+
+    def claim(self, wanted: list[int | None]) -> list[int]:
+        """One id per entry of ``wanted`` (None: no preference), all distinct and unused.
+
+        The wanted ids must be distinct (callers reject repeats with a message first).
+        """
+        if wanted and wanted[0] is None and not any(wanted):  # no preferences: the next ids up
+            result = list(range(self._top + 1, self._top + 1 + len(wanted)))
+            self._top += len(wanted)
+            self._check_top()
+            return result
+        if wanted and None not in wanted and min(wanted) > self._top:  # type: ignore[type-var]
+            # The usual case (an export's ids only grow): all free, and checked at C speed.
+            self._claimed.update(wanted)  # type: ignore[arg-type]
+            self._top = max(self._top, max(wanted))  # type: ignore[type-var]
+            return wanted  # type: ignore[return-value]
+        # Ids above the table's max at the start cannot be in the table: only those below need a query.
+        low = [w for w in wanted if w is not None and w <= self._db_max]
+        taken = self._taken(low) if low else set()
+        result = []
+        for want in wanted:
+            if want is None or want in taken or want in self._claimed:
+                want = self._top + 1
+            self._claimed.add(want)
+            self._top = max(self._top, want)
+            result.append(want)
+        self._check_top()
+        return result
+
+    def _check_top(self) -> None:
+        if self._top > MAX_ID:
+            singular = self._table.rstrip("s")
+            raise SchemeError(f"no {singular} id is free for a {singular} whose id is missing or taken: "
+                              f"the ids in use reach {MAX_ID}, the largest SQLite stores; renumber the file's ids")
+
+    def _taken(self, ids: list[int]) -> set[int]:
+        taken: set[int] = set()
+        for at in range(0, len(ids), _SQL_CHUNK):
+            chunk = ids[at:at + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            taken.update(r[0] for r in self._conn.execute(
+                f"SELECT id FROM {self._table} WHERE id IN ({marks})", chunk))
+        return taken
+
+
+Mark = tuple[tuple[int, ...], int, int, tuple[int, ...], int]
+
+
+class RowBatch:
+    """Rows queued by one or more ``RecordWriter``s of one transaction, written by ``flush``."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.ids = {table: IdPool(conn, table) for table in ("articles", "spans", "events")}
+        self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
+        self.hashes: dict[str, int] = {}  # content hash -> article id, of every article queued here
+        self.lines: list[int] = []  # the line of each queued article, for the message of a refusal
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(spans)")}
+        # uid: this batch's random 64-bit prefix and the row's id (unique in its table): still 128
+        # bits and unique across files, but ascending, so the UNIQUE index grows at one end
+        # instead of at a random page per row, as the randomblob() default would have it.
+        self.uid_prefix = secrets.token_hex(8) if "uid" in columns else None
+
+    def mark(self) -> Mark:
+        """Where the queue stands: ``rewind`` takes it back here (a file that failed, shared batch)."""
+        return (tuple(len(self.rows[t]) for t in TABLES), len(self.hashes), len(self.lines),
+                tuple(pool._top for pool in self.ids.values()), sum(len(p._claimed) for p in self.ids.values()))
+
+    def rewind(self, mark: Mark) -> None:
+        """Drop what was queued since ``mark``. Only for fresh ids (foreign files: no claimed ids)."""
+        lengths, hashes, lines, tops, claimed = mark
+        assert claimed == sum(len(p._claimed) for p in self.ids.values()), "rewind after claiming wanted ids"
+        for table, length in zip(TABLES, lengths):
+            del self.rows[table][length:]
+        for digest in list(self.hashes)[hashes:]:
+            del self.hashes[digest]
+        del self.lines[lines:]
+        for pool, top in zip(self.ids.values(), tops):
+            pool._top = top
+
+    def _suspend_triggers(self) -> list[str]:
+        """Drop the row triggers that re-check inserts of spans, events and arguments; return
+        their SQL, which ``flush`` runs again before it returns.
+
+        Every row of a round was checked by ``RecordWriter`` against the same rules (offsets within
+        the text, a trigger span of a trigger label in the same article, a role that takes the
+        span's label, its maximum, no trigger as argument), and per row those triggers cost more
+        than the insert itself. Dropping and re-creating them happens inside the import's
+        transaction: other connections never see them missing, and a failed file rolls back to
+        them intact. Foreign keys, CHECKs and UNIQUE indexes stay on as the last guard.
+        """
+        saved = [(name, sql) for name, sql in self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL "
+            "AND tbl_name IN ('spans', 'events', 'arguments') AND sql LIKE '%BEFORE INSERT ON%'")]
+        for name, _ in saved:
+            self.conn.execute(f'DROP TRIGGER "{name}"')
+        return [sql for _, sql in saved]
+
+    def flush(self, path: str) -> None:
+        """Write the rows queued so far; parents first, as the foreign keys and triggers need.
+
+        A refusal by SQLite is an ``InputError`` naming ``path`` and the queued lines.
+        """
+        if not self.lines:
+            return
+        rows, conn = self.rows, self.conn
+        suspended = self._suspend_triggers() if len(rows["spans"]) >= SUSPEND_FROM else []
+        try:
+            conn.executemany(
+                "INSERT INTO articles (id, text, length, title, date, source, status, content_hash, "
+                "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["articles"])
+            if self.uid_prefix is not None:
+                conn.executemany(
+                    'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin, uid) '
+                    f"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '{self.uid_prefix}' || printf('%016x', ?1))",
+                    rows["spans"])
+            else:
+                conn.executemany(
+                    'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin) '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows["spans"])
+            conn.executemany("INSERT INTO span_attributes (span_id, name, value) VALUES (?, ?, ?)",
+                             rows["span_attributes"])
+            conn.executemany("INSERT INTO article_attributes (article_id, name, value) VALUES (?, ?, ?)",
+                             rows["article_attributes"])
+            if self.uid_prefix is not None:
+                conn.executemany(
+                    "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created, uid) "
+                    f"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '{self.uid_prefix}' || printf('%016x', ?1))",
+                    rows["events"])
+            else:
+                conn.executemany(
+                    "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["events"])
+            conn.executemany("INSERT INTO arguments (event_id, role, span_id) VALUES (?, ?, ?)",
+                             rows["arguments"])
+            for sql in suspended:
+                conn.execute(sql)
+        except sqlite3.IntegrityError as exc:
+            # Validation before queueing should make this unreachable; the SQL checks are the last guard.
+            lines = [line for line in self.lines if line is not None]  # a brat file's record has none
+            if not lines:
+                raise InputError(path, f"the project refused its records: {exc}") from exc
+            raise InputError(path, f"the project refused the records on lines {lines[0]}-{lines[-1]}: {exc}",
+                             line=lines[0]) from exc
+        self.lines.clear()
+        for batch in rows.values():
+            batch.clear()

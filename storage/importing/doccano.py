@@ -5,7 +5,8 @@ of plain strings is a text-classification label: counted, not represented), ``en
 ``relations`` (``from_id``/``to_id``/``type``; a relation from a trigger label becomes an event
 argument, see ``ForeignWriter.relation_events``), and the multi-user ``annotations`` form
 (``start_offset``/``end_offset``/``label``/``user``: the user becomes the span's annotator, a
-numeric label id its name, as doccano exported no names). The text is ``text`` unless
+numeric label id its name, as doccano exported no names; an annotation's ``id``, like an entity's,
+is the span's ``source_id``). The text is ``text`` unless
 ``--text-key`` names another field (``data`` in flair's files, ``column_data`` in doccano's
 custom-column example is found on its own). A record without text is counted and skipped; a span
 repeated in one record is collapsed and counted; the record's ``id`` stays in the article's source.
@@ -78,6 +79,8 @@ def read_record(writer: ForeignWriter, job: Job, options: ImportOptions, line: i
         if not isinstance(item, dict):
             raise writer.fail(f"{name + ': ' if name else ''}each annotation must be an object", line)
         span = _span(len(spans) + 1, item.get("start_offset"), item.get("end_offset"), item.get("label"))
+        if "id" in item:  # doccano 1.0's annotation id, traceable like an entity's
+            span["attributes"] = {"source_id": str(item["id"])}
         if item.get("user") is not None:
             span["annotator"] = f"user {item['user']}" if isinstance(item["user"], int) else str(item["user"])
         spans.append(span)

@@ -107,6 +107,46 @@ def test_each_user_becomes_the_annotator_of_their_spans(project):
     assert (users.count("user 1"), users.count("user 2")) == (5, 11)
 
 
+def test_each_users_layer_matches_doccano_transformers_per_user_conll(project, tmp_path):
+    """The oracle: doccano-transformer split labeling_multi_users.jsonl by user into CoNLL files."""
+    assert import_paths(project, [TO_CONLL / "labeling_multi_users.jsonl"]).ok
+    for user in (1, 2):
+        with Project.open(tmp_path / f"user{user}.sqlite") as oracle:
+            report = import_paths(oracle, [MULTI / f"tests__data__labeling__labeling.conll2003.user{user}"],
+                                  format="conll")
+            assert report.ok, report.summary_lines()
+            expected = [(text, sorted((s.start, s.end, s.label) for s in spans)) for text, spans, _ in documents(oracle)]
+        layer = [(text, sorted((s.start, s.end, s.label) for s in spans if s.annotator == f"user {user}"))
+                 for text, spans, _ in documents(project)]
+        assert [doc for doc in layer if doc[1]] == expected
+    assert [len(spans) for _, spans in expected] == [5, 6]  # user 2: 11 entities over 2 documents
+
+
+def test_doccano_1_import_file_overlapping_spans_kept_repeated_texts_skipped(project):
+    """labels + meta, no id, [0,1,LOC] and [0,2,ORG] overlapping; the same text in all three records."""
+    path = MULTI / "app__api__tests__data__labeling.jsonl"
+    report = import_paths(project, [path])
+    assert report.ok and report.files[0].format == "doccano"
+    assert stored(project) == [("example", [(0, 1, "LOC", None), (0, 2, "ORG", None)])]
+    assert report.duplicates_skipped == 2 and report.articles_added == 1
+
+
+def test_doccano_1_annotations_form_numeric_labels_users_and_ids(project):
+    path = MULTI / "app__server__static__components__examples__download_sequence_labeling.jsonl"
+    report = import_paths(project, [path])
+    assert report.ok, report.summary_lines()
+    expected = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        expected.append((record["text"], sorted((a["start_offset"], a["end_offset"], str(a["label"]),
+                                                 f"user {a['user']}") for a in record["annotations"])))
+    assert stored(project) == expected
+    sources = [project.article(i).source for i in project.article_ids()]
+    assert sources == [f"{path.name}#{n}" for n in (1, 2, 3)]  # the record ids stay traceable
+    ids = [s.attributes.get("source_id") for _, spans, _ in documents(project) for s in spans]
+    assert ids == ["1", "2", "3"]  # and so do the annotation ids
+
+
 def test_truncated_text_with_spans_past_its_end_fails_naming_record_and_line(project):
     path = MULTI / "app__server__static__components__examples__download_sequence_labeling.json1l"
     report = import_paths(project, [path])

@@ -43,6 +43,9 @@ def test_current_export_every_span_exact(project):
     expected = [(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0], r["value"]["text"])
                 for a in source["annotations"] for r in a["result"]]
     assert [(s.start, s.end, s.label, text[s.start:s.end]) for s in spans] == expected
+    # foreign ids stay traceable: the result's id on the span, the task's id in the article's source
+    assert [s.attributes["source_id"] for s in spans] == [r["id"] for a in source["annotations"] for r in a["result"]]
+    assert [project.article(i).source for i in project.article_ids()] == [f"{path.name}#{source['id']}"]
 
 
 def test_legacy_completions_with_end_one_short_are_corrected_and_counted(project):

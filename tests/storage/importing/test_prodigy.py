@@ -59,8 +59,12 @@ def test_teach_answers_per_span_and_consecutive_tasks_on_one_text(project):
     kept = [t for _, t in tasks(REDDIT) if t["answer"] == "accept"]
     assert report.articles_added + report.duplicates_skipped + sum(
         1 for a, b in zip(kept, kept[1:]) if a["text"] == b["text"]) == len(kept)
-    for text, spans, _ in documents(project):
-        assert all(text[s.start:s.end] for s in spans) and {s.label for s in spans} == {"PRODUCT"}
+    # every span the annotator accepted, at its offsets with its text; rejected suggestions nowhere
+    expected = {(t["text"], s["start"], s["end"], s["label"], s["text"]) for t in kept for s in t["spans"]
+                if s.get("answer", "accept") == "accept"}
+    stored = {(text, s.start, s.end, s.label, text[s.start:s.end]) for text, spans, _ in documents(project)
+              for s in spans}
+    assert stored == expected and report.spans_added == len(expected)
 
 
 def test_emoji_outside_the_bmp_offsets_are_code_points_and_tasks_without_spans(project):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -42,6 +43,41 @@ def _is_plover(record: Any) -> bool:
         record = next((r for r in record if isinstance(r, dict) and r.get("event") != "DOCUMENT"), None)
     return isinstance(record, dict) and "event" in record and (
         "actor" in record or "text_info" in record or "eventText" in record)
+
+
+_TAG = re.compile(r"O|[BIESLU]-\S+")
+
+
+def _looks_like_token_tags(head: str) -> bool:
+    """CoNLL-style token lines: a ``-DOCSTART-`` first, or every whole line of the head a token with
+    a tag last (before a ``+``/``-`` space-after flag), some tag not ``O``. ``#`` lines that are not
+    such a line are GermEval's comments. Prose, our ``.txt`` header and WebAnno's ``#FORMAT`` fail."""
+    head = head.lstrip("\ufeff \t\r\n")
+    if head.startswith("-DOCSTART-"):
+        return True
+    if head.startswith("#FORMAT="):
+        return False
+    lines = head.splitlines()[:-1] if len(head) >= 1024 else head.splitlines()  # the last may be cut
+    tagged = 0
+    for line in lines:
+        fields = line.split()
+        if not fields or fields[0] == "-DOCSTART-":
+            continue
+        if fields[-1] in ("+", "-") and len(fields) >= 3:
+            fields = fields[:-1]
+        if len(fields) < 2 or not _TAG.fullmatch(fields[-1]):
+            if line.startswith("#"):
+                continue
+            return False
+        tagged += any(field != "O" and _TAG.fullmatch(field) for field in fields[1:])  # GermEval: outer, inner
+    return tagged > 0
+
+
+def _looks_like_plover_json(head: str) -> bool:
+    """PLOVER's gold-standard records ship as ``.txt``: a JSON array or object with PLOVER's keys."""
+    head = head.lstrip("\ufeff \t\r\n")
+    return head[:1] in ("[", "{") and '"event"' in head and any(
+        key in head for key in ('"eventText"', '"text_info"', '"event_text"'))
 
 
 def _is_native(record: Any) -> bool:
@@ -83,8 +119,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            sniff=lambda record: _load("prodigy", "looks_like_train_data")(record)),
     Format("hf", "Hugging Face JSONL (tokens + ner_tags)", (".jsonl",), "storage.importing.conll:run_hf",
            sniff=lambda record: _load("conll", "looks_like_hf")(record)),
-    Format("conll", "CoNLL-2003 / IOB / BIOES token columns", (".conll", ".conll2003", ".iob", ".bio", ".txt"),
-           "storage.importing.conll:run", head_sniff=lambda head: head.lstrip("\ufeff \t\r\n").startswith("-DOCSTART-")),
+    Format("conll", "CoNLL-2003 / IOB / BIOES token columns",
+           (".conll", ".conll2003", ".iob", ".bio", ".txt", ".tsv"), "storage.importing.conll:run",
+           head_sniff=_looks_like_token_tags),
     Format("label-studio", "Label Studio JSON / JSON-MIN", (".json",), "storage.importing.label_studio:run",
            sniff=lambda record: _load("label_studio", "looks_like")(record)),
     Format("docbin", "spaCy DocBin (needs spaCy)", (".spacy",), "storage.importing.docbin:run"),
@@ -92,7 +129,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            shared_round=True),
     Format("webanno", "WebAnno / INCEpTION TSV v3", (".tsv",), "storage.importing.webanno:run",
            head_sniff=lambda head: _load("webanno", "looks_like")(head)),
-    Format("plover", "PLOVER event records", (".jsonl", ".json"), "storage.importing.plover:run", sniff=_is_plover),
+    Format("plover", "PLOVER event records", (".jsonl", ".json", ".txt"), "storage.importing.plover:run",
+           sniff=_is_plover, head_sniff=_looks_like_plover_json),
 )}
 
 # Tried in this order when an extension is shared; the first whose sniff accepts the record wins,
@@ -128,6 +166,8 @@ def detect(path: str) -> Format | None:
         candidates = [f for f in candidates if f.head_sniff is None]
         if len(candidates) == 1:
             return candidates[0]
+        if not candidates:  # .tsv: nothing recognised, the last (WebAnno) says what it expected
+            return sniffing_head[-1]
     record = first_record(path)
     ordered = sorted(candidates, key=lambda f: _SNIFF_ORDER.index(f.name) if f.name in _SNIFF_ORDER else -1)
     for candidate in ordered:

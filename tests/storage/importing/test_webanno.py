@@ -35,7 +35,7 @@ def test_detected_by_extension_and_first_line(tmp_path):
     assert detect(str(EXAMPLE)).name == "webanno"
     other = tmp_path / "table.tsv"
     other.write_text("a\tb\n")
-    assert detect(str(other)).name == "webanno"  # the only .tsv reader: it says what it expected
+    assert detect(str(other)).name == "webanno"  # neither WebAnno nor token tags: WebAnno says what it expected
 
 
 def test_example2_every_named_entity_matches_the_source(project):

@@ -30,7 +30,7 @@ from storage.importing.foreign import ForeignWriter
 from storage.importing.intake import read_text
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
-from storage.model import InputError, SchemeError
+from storage.model import Attribute, InputError, SchemeError
 from storage.project import Project
 
 CONF_NAME = "annotation.conf"
@@ -276,14 +276,15 @@ class _Document:
             return self.conf.name(numbered.group(1))
         return name
 
-    def _pairs(self, note: str) -> dict[str, str] | None:
-        """``name=value; name=value`` as our export writes notes, or None when it is not that."""
-        result = {}
+    def _pairs(self, note: str) -> list[tuple[str, str]] | None:
+        """``name=value; name=value`` as our export writes notes (a name once per value of a
+        multi-valued span attribute), or None when it is not that."""
+        result = []
         for part in note.split("; "):
             name, equals, value = part.partition("=")
             if not equals or not name:
                 return None
-            result[self.conf.name(name)] = value
+            result.append((self.conf.name(name), value))
         return result
 
     def _span_attributes(self, ident: str, label: str) -> dict[str, Any]:
@@ -303,7 +304,12 @@ class _Document:
         for note in self.notes.get(ident, ()):
             pairs = self._pairs(note) if self.conf.ours else None
             if pairs is not None:
-                values.update(pairs)
+                names = [name for name, _ in pairs]
+                for name, value in pairs:  # a name twice: a multi-valued attribute, one entry per value
+                    if name in declared and declared[name].multi or names.count(name) > 1:
+                        values.setdefault(name, []).append(value)
+                    else:
+                        values[name] = value
             elif note:
                 values["note"] = note if "note" not in values else f"{values['note']}; {note}"
         return values
@@ -313,15 +319,29 @@ class _Document:
         if self.conf.ours:  # our export leaves out a choice that is its default
             scheme = self.writer.growth.attributes
             values.update({name: a.default for name, a in scheme.items() if a.choices and a.default})
+        scheme = self.writer.growth.attributes
         for _, name, value in self.attributes.get(ident, ()):
-            values[self.conf.name(name)] = self.conf.name(value)
+            name, value = self.conf.name(name), self.conf.name(value)
+            if name in scheme and scheme[name].multi:  # one A line per value (PLOVER contexts)
+                values.setdefault(name, []).append(value)
+            else:
+                values[name] = value
         for note in self.notes.get(ident, ()):
             pairs = self._pairs(note) if self.conf.ours else None
             if pairs is not None:
-                values.update(pairs)
+                values.update((name, _typed(scheme.get(name), value)) for name, value in pairs)
             elif note:
                 values["note"] = note if "note" not in values else f"{values['note']}; {note}"
         return values
+
+
+def _typed(attribute: Attribute | None, value: str) -> Any:
+    """A note's value as the scheme holds it: our export writes modes as ``a,b`` and counts as digits."""
+    if attribute is not None and attribute.multi:
+        return value.split(",")
+    if attribute is not None and attribute.kind == "integer" and re.fullmatch(r"-?[0-9]+", value):
+        return int(value)
+    return value
 
 
 def _join_line_breaks(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:

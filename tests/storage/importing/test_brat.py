@@ -254,6 +254,41 @@ def test_our_brat_export_round_trips(project, tmp_path):
         assert _content(again) == _content(project)
 
 
+def test_a_plover_2_project_round_trips_with_its_multi_valued_and_integer_attributes(tmp_path):
+    """The default scheme: contexts and auxiliaries are A lines (one per value), modes and counts
+    notes (``mode=firearms,aerial``, ``dead=3``), sectors A lines, Wikidata ids N lines, a
+    multi-valued free-text span attribute one ``alias=…`` per value: all come back as they were."""
+    from storage.exporting import export_to_path
+    from storage.model import SpanAttribute
+    with Project.open(tmp_path / "p.sqlite", new_scheme="plover-2.0") as project:
+        project.declare_span_attribute("ACTOR", SpanAttribute("alias", multi=True))
+        text = "Rebels shelled Velmora and the army struck back.\n"
+        article = project.add_article(text=text, title="Velmora")
+        rebels, shelled = project.add_span(article.id, 0, 6, "ACTOR"), project.add_span(article.id, 7, 14, "EVENT")
+        army, struck = project.add_span(article.id, 27, 35, "ACTOR"), project.add_span(article.id, 36, 42, "EVENT")
+        place = project.add_span(article.id, 15, 22, "LOCATION")
+        project.set_span_attribute(rebels.id, "sector", ["REB", "OPP"])
+        project.set_span_attribute(rebels.id, "alias", ["insurgents", "the Front"])
+        project.set_span_attribute(army.id, "code", "SYR")
+        project.set_span_attribute(army.id, "identifier_id", "Q42")
+        first = project.add_event(shelled.id, type="ASSAULT", attributes={
+            "mode": ["firearms", "aerial"], "context": ["military", "repression"], "auxiliary": ["historical"],
+            "dead": 3, "date": "2025-03-14"})
+        project.add_argument(first.id, "actor", rebels.id)
+        project.add_argument(first.id, "recipient", army.id)
+        project.add_argument(first.id, "location", place.id)
+        second = project.add_event(struck.id, type="ASSAULT", attributes={"context": ["military"], "injured": 0})
+        project.add_argument(second.id, "actor", army.id)
+        export_to_path(project, "brat", tmp_path / "out")
+        with Project.open(tmp_path / "again.sqlite", new_scheme="plover-2.0") as again:
+            report = import_paths(again, [tmp_path / "out"])
+            assert report.ok, report.summary_lines()
+            assert _content(again) == _content(project)
+            (rebels_again, *_) = again.spans(again.article_ids()[0])
+            assert rebels_again.attributes["alias"] == ["insurgents", "the Front"]
+            assert {e.attributes.get("dead") for e in again.events(again.article_ids()[0])} == {3, None}
+
+
 def test_fragments_with_a_space_after_the_semicolon_and_a_note_starting_with_a_space(project, tmp_path):
     (tmp_path / "d.txt").write_text("vitamins A and D were given.", encoding="utf-8")
     (tmp_path / "d.ann").write_text("T1\tvitamin 0 8; 15 16\tvitamins D\n"

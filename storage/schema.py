@@ -472,3 +472,19 @@ def _assist_roles_and_versions(db: Database) -> None:
             PRIMARY KEY (article_id, recommender)
         );
         """)
+
+
+@migrations(name="0103_curation_frame_decisions")
+def _curation_frame_decisions(db: Database) -> None:
+    """What the curator decided for each event-frame disagreement (storage.team.curation_frames),
+    apart from span decisions: a trigger is also a span, and the two are decided separately."""
+    _run_script(db, """
+        CREATE TABLE curation_frame_decisions (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('rejected', 'agreed') OR decision GLOB 'took:?*'),
+            created TEXT NOT NULL,
+            PRIMARY KEY (article_id, start, "end")
+        );
+        """)

@@ -15,6 +15,15 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from storage.project import Project, now
+from storage.team.gold import (
+    GoldSpan,
+    RemovedGoldSpan,
+    gold_spans_in,
+    insert_gold_span,
+    remove_gold_span,
+    restore_gold_span,
+    set_span_provenance,
+)
 from storage.team.matching import SpanAnn, units
 from storage.team.packets import GOLD
 
@@ -46,17 +55,23 @@ class Unit:
 
 @dataclass
 class Change:
-    """What one curation action did, for undo: gold spans added and removed, the decision before."""
+    """What one curation action did, for undo: gold spans added and removed, the decision before.
+
+    Undo and redo put back the very ids the action made or removed (``storage.team.gold``), so a
+    later command that names one of them (a frame taken onto these spans, a gold edit) still can.
+    """
 
     article_id: int
     start: int
     end: int
-    added: list[int] = field(default_factory=list)  # gold span ids
-    removed: list[tuple[int, int, str, str | None]] = field(default_factory=list)  # start, end, label, taken_from
+    added: list[int] = field(default_factory=list)  # gold span ids the action inserted
+    removed: list[RemovedGoldSpan] = field(default_factory=list)  # with the events hanging on them
     decision_before: str | None = None
     decision_after: str | None = None
     adds: list[SpanAnn] = field(default_factory=list)  # what the action puts into gold
     taken_from: str | None = None
+    inserted: list[GoldSpan] = field(default_factory=list)  # the adds gold did not already have
+    kept: list[tuple[int, str | None]] = field(default_factory=list)  # gold spans already right: id, old provenance
 
 
 def annotator_layers(project: Project, article_id: int) -> list[str]:
@@ -150,41 +165,44 @@ def _resolve(project: Project, article_id: int, unit: Unit, spans: list[SpanAnn]
         row = project.db.execute('SELECT decision FROM curation_decisions WHERE article_id = ? AND start = ? '
                                  'AND "end" = ?', [article_id, unit.start, unit.end]).fetchone()
         change.decision_before = row[0] if row else None
-        for span_id, start, end, label, origin in project.db.execute(
-                'SELECT id, start, "end", label, taken_from FROM spans WHERE article_id = ? AND annotator = ? '
-                'AND start < ? AND "end" > ?', [article_id, GOLD, unit.end, unit.start]).fetchall():
-            project.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
-            change.removed.append((start, end, label, origin))
+        wanted = set(spans)
+        for span_id, span, origin in gold_spans_in(project, article_id, unit.start, unit.end):
+            if span in wanted:  # already right: kept, so a gold frame on it keeps its trigger or argument
+                wanted.discard(span)
+                change.kept.append((span_id, origin))
+                set_span_provenance(project, span_id, taken_from)
+            else:
+                change.removed.append(remove_gold_span(project, span_id))
         for span in spans:
-            change.added.append(_insert_gold(project, article_id, span, taken_from))
+            if span in wanted:
+                change.inserted.append(insert_gold_span(project, article_id, span, taken_from))
+        change.added = [g.id for g in change.inserted]
         _decide(project, article_id, unit.start, unit.end, decision)
     return change
 
 
 def undo(project: Project, change: Change) -> None:
-    """Put gold and the decision back as they were before ``change``."""
+    """Put gold and the decision back as they were before ``change``, with the same ids."""
     with project.transaction():
         for span_id in change.added:
             project.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
-        for start, end, label, origin in change.removed:
-            _insert_gold(project, change.article_id, SpanAnn(start, end, label), origin)
+        for removed in change.removed:
+            restore_gold_span(project, removed)
+        for span_id, origin in change.kept:
+            set_span_provenance(project, span_id, origin)
         _decide(project, change.article_id, change.start, change.end, change.decision_before)
 
 
 def redo(project: Project, change: Change) -> None:
-    """Do ``change`` again after :func:`undo`; the new gold ids are recorded in it."""
+    """Do ``change`` again after :func:`undo`, with the ids it had the first time."""
     with project.transaction():
-        project.db.execute('DELETE FROM spans WHERE article_id = ? AND annotator = ? AND start < ? AND "end" > ?',
-                           [change.article_id, GOLD, change.end, change.start])
-        change.added = [_insert_gold(project, change.article_id, span, change.taken_from) for span in change.adds]
+        for removed in change.removed:
+            project.remove_span(removed.removed.span.id)
+        for span_id, _origin in change.kept:
+            set_span_provenance(project, span_id, change.taken_from)
+        for gold in change.inserted:
+            insert_gold_span(project, change.article_id, gold.span, gold.taken_from, span_id=gold.id)
         _decide(project, change.article_id, change.start, change.end, change.decision_after)
-
-
-def _insert_gold(project: Project, article_id: int, span: SpanAnn, taken_from: str | None) -> int:
-    cursor = project.db.execute(
-        'INSERT INTO spans (article_id, start, "end", label, annotator, created, taken_from) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?)", [article_id, span.start, span.end, span.label, GOLD, now(), taken_from])
-    return cursor.lastrowid
 
 
 def _decide(project: Project, article_id: int, start: int, end: int, decision: str | None) -> None:

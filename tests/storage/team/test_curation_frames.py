@@ -1,0 +1,135 @@
+"""Event-frame curation on a real file: agreed frames to gold, take a frame or one role, reject, undo, redo."""
+from __future__ import annotations
+
+import pytest
+
+from storage.model import AnnotatorError
+from storage.project import Project
+from storage.team import curation, curation_frames
+from storage.team.matching import SpanAnn
+
+TEXT = "Rebels entered Velmora after fighting the army."
+SPANS = [(0, 6, "ACTOR"), (7, 14, "EVENT"), (15, 22, "LOCATION"), (29, 37, "EVENT"), (42, 46, "ACTOR")]
+
+
+def frame(project, layer, trigger, type_, roles):
+    ids = {(s.start, s.end): s.id for s in project.spans(1) if s.annotator == layer}
+    event = project.add_event(ids[trigger], type=type_, annotator=layer)
+    for role, fillers in roles.items():
+        for filler in fillers:
+            project.add_argument(event.id, role, ids[filler])
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.open(tmp_path / "p.sqlite", new_scheme="plover-2.0") as project:
+        project.add_article(text=TEXT, title="Velmora")
+        for layer in ("ana", "ben"):
+            for start, end, label in SPANS:
+                project.add_span(1, start, end, label, annotator=layer)
+        project.set_span_attribute(1, "sector", ["REB"])  # ana's Rebels carries a sector
+        # "entered": ana puts the place in, ben leaves it out; "fighting": both the same
+        frame(project, "ana", (7, 14), "ASSAULT", {"actor": [(0, 6)], "location": [(15, 22)]})
+        frame(project, "ben", (7, 14), "COERCE", {"actor": [(0, 6)]})
+        for layer in ("ana", "ben"):
+            frame(project, layer, (29, 37), "ASSAULT", {"actor": [(0, 6), (42, 46)]})
+        yield project
+
+
+def gold_frames(project):
+    """(trigger, type, taken_from, {role: [(start, end)]}) of every gold event."""
+    found = []
+    for event in project.events(1):
+        if event.annotator != "gold":
+            continue
+        (origin,) = project.db.execute("SELECT taken_from FROM events WHERE id = ?", [event.id]).fetchone()
+        trigger = project.span(event.trigger_id)
+        roles: dict[str, list] = {}
+        for argument in event.arguments:
+            span = project.span(argument.span_id)
+            assert span.annotator == "gold"  # a gold frame only ever points at gold spans
+            roles.setdefault(argument.role, []).append((span.start, span.end))
+        found.append(((trigger.start, trigger.end), event.type, origin, roles))
+    return found
+
+
+def gold_span_count(project):
+    return project.db.execute("SELECT count(*) FROM spans WHERE annotator = 'gold'").fetchone()[0]
+
+
+def test_agreed_frames_go_to_gold_on_their_agreed_spans(project):
+    assert curation.auto_merge(project, 1) == 5  # every span agrees
+    assert curation_frames.auto_merge_frames(project, 1) == 1
+    assert gold_frames(project) == [((29, 37), "ASSAULT", "agreed", {"actor": [(0, 6), (42, 46)]})]
+    assert gold_span_count(project) == 5  # the frame reused the agreed gold spans
+    assert curation_frames.auto_merge_frames(project, 1) == 0  # once
+    units = curation_frames.read_frame_units(project, 1)
+    assert [(u.start, u.end, u.resolved) for u in units] == [(7, 14, False), (29, 37, True)]
+    assert units[0].versions["ana"][0].fillers("location") == (SpanAnn(15, 22, "LOCATION"),)
+    assert units[0].roles() == ["actor", "location"]
+
+
+def test_threshold_setting_applies_to_frames(project):
+    project.set_setting(curation.THRESHOLD_KEY, "0.5")  # one of two annotators is enough
+    assert curation_frames.auto_merge_frames(project, 1) == 2  # ana's frame wins the tie by layer order
+    assert {f[0] for f in gold_frames(project)} == {(7, 14), (29, 37)}
+
+
+def test_take_whole_frame_makes_the_spans_it_needs_then_undo_redo_keep_ids(project):
+    curation_frames.auto_merge_frames(project, 1)  # spans not merged: the frame must make its own
+    unit = curation_frames.read_frame_units(project, 1)[0]
+    change = curation_frames.take_frame(project, 1, unit, "ana")
+    assert gold_frames(project)[0] == ((7, 14), "ASSAULT", "ana", {"actor": [(0, 6)], "location": [(15, 22)]})
+    rebels = project.db.execute("SELECT id, taken_from FROM spans WHERE annotator = 'gold' AND start = 0").fetchone()
+    assert rebels[1] == "agreed"  # made first by the agreed "fighting" frame, reused here
+    assert project.span(rebels[0]).attributes == {"sector": ["REB"]}  # copied from the annotator's span
+    assert curation_frames.read_frame_units(project, 1)[0].decision == "took:ana"
+    ids = sorted(project.db.execute("SELECT id FROM spans WHERE annotator = 'gold'").fetchall())
+    curation_frames.undo(project, change)
+    assert [f[0] for f in gold_frames(project)] == [(29, 37)]
+    assert curation_frames.read_frame_units(project, 1)[0].decision is None
+    curation_frames.redo(project, change)
+    assert sorted(project.db.execute("SELECT id FROM spans WHERE annotator = 'gold'").fetchall()) == ids
+    assert gold_frames(project)[0][1] == "ASSAULT"
+
+
+def test_take_one_role_then_the_other_annotators_frame_replaces_it(project):
+    curation.auto_merge(project, 1)
+    curation_frames.auto_merge_frames(project, 1)
+    unit = curation_frames.read_frame_units(project, 1)[0]
+    with pytest.raises(AnnotatorError, match="take a whole frame first"):
+        curation_frames.take_role(project, 1, unit, "ana", "location")
+    curation_frames.take_frame(project, 1, unit, "ben")
+    assert gold_frames(project)[0] == ((7, 14), "COERCE", "ben", {"actor": [(0, 6)]})
+    role = curation_frames.take_role(project, 1, curation_frames.read_frame_units(project, 1)[0], "ana", "location")
+    assert gold_frames(project)[0] == ((7, 14), "COERCE", "ben", {"actor": [(0, 6)], "location": [(15, 22)]})
+    curation_frames.undo(project, role)
+    assert gold_frames(project)[0] == ((7, 14), "COERCE", "ben", {"actor": [(0, 6)]})
+    curation_frames.redo(project, role)
+    assert gold_frames(project)[0][3]["location"] == [(15, 22)]
+
+
+def test_reject_removes_gold_frames_and_keeps_spans(project):
+    curation.auto_merge(project, 1)
+    curation_frames.auto_merge_frames(project, 1)
+    unit = curation_frames.read_frame_units(project, 1)[0]
+    curation_frames.take_frame(project, 1, unit, "ana")
+    rejected = curation_frames.reject_frames(project, 1, curation_frames.read_frame_units(project, 1)[0])
+    assert [f[0] for f in gold_frames(project)] == [(29, 37)] and gold_span_count(project) == 5
+    assert curation_frames.read_frame_units(project, 1)[0].decision == "rejected"
+    curation_frames.undo(project, rejected)
+    assert gold_frames(project)[0][2] == "ana"
+
+
+def test_span_decision_keeps_a_gold_frame_on_a_span_already_right(project):
+    """Taking a span version that gold already has must not delete (and cascade) the frame on it."""
+    curation_frames.take_frame(project, 1, curation_frames.read_frame_units(project, 1)[0], "ana")
+    velmora = next(u for u in curation.read_units(project, 1) if u.start == 15)
+    change = curation.take(project, 1, velmora, "ben")  # the same LOCATION span
+    assert gold_frames(project)[0][3]["location"] == [(15, 22)]
+    curation.undo(project, change)
+    # a span decision that removes the argument's span takes the argument; undo brings both back
+    removed = curation.reject(project, 1, velmora)
+    assert "location" not in gold_frames(project)[0][3]
+    curation.undo(project, removed)
+    assert gold_frames(project)[0][3]["location"] == [(15, 22)]

@@ -176,7 +176,14 @@ _LINE_BREAKS = re.compile("[\u0085\u2028\u2029]")
 
 def json_line(record: Any) -> str:
     """``record`` as one compact JSON Lines line (UTF-8 text, key order as built, "\\n" ended)."""
-    line = _encode(record)
+    try:
+        line = _encode(record)
+    except TypeError as exc:
+        if "bytes" not in str(exc):
+            raise
+        # We never store a BLOB: bytes here are flipped bits in a record's type byte, a damage
+        # SQLite itself does not notice. Said as SQLite says damage, so every caller words it the same.
+        raise sqlite3.DatabaseError("database disk image is malformed (a stored text reads back as bytes)") from exc
     # Three substring tests are several times faster than one regex search over a long text.
     if "\u2028" in line or "\u2029" in line or "\x85" in line:
         line = _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", line)

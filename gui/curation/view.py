@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.curation import frames
 from gui.plain import quote
 from storage.model import AnnotatorError
 from storage.project import Project
-from storage.team import curation
+from storage.team import curation, curation_frames
 
 CONTEXT = 60  # characters of text shown on each side of a unit
 
@@ -75,8 +76,11 @@ class CurationView(QDialog):
         self.setWindowTitle(f"Curate: {quote(article.title, 60)}")
         self.undo_stack = QUndoStack(self)
         self.merged = curation.auto_merge(project, article_id)
+        self.merged_frames = curation_frames.auto_merge_frames(project, article_id)  # after spans: reuses them
+        self.roles = [role.name for role in project.scheme.roles]
+        self.role = self.roles[0] if self.roles else None  # the role Alt+1–9 take from a frame
         self.annotators = curation.annotator_layers(project, article_id)
-        self.units: list[curation.Unit] = []
+        self.units: list[curation.Unit | curation_frames.FrameUnit] = []
         self._build()
         self._keys()
         self.reload()
@@ -108,8 +112,9 @@ class CurationView(QDialog):
         self.anonymous = QCheckBox("Hide annotator names (H)")
         self.anonymous.toggled.connect(lambda _on: self.reload())  # names in the list and the table
         layout.addWidget(self.anonymous)
-        keys = QLabel("N/J next · P/K previous · 1–9 take a version · X reject · Ctrl+Z undo · "
-                      "Ctrl+Return curated")
+        keys = QLabel("N/J next · P/K previous · 1–9 take a version (a whole frame) · X reject · "
+                      "R/Shift+R role · Alt+1–9 take that role · Ctrl+Z undo · Ctrl+Return curated")
+        keys.setWordWrap(True)
         layout.addWidget(keys)
         self.resize(760, 620)
 
@@ -125,7 +130,11 @@ class CurationView(QDialog):
             key(sequence, self.previous_open)
         for n in range(1, 10):
             key(str(n), lambda n=n: self.take(n))
-        key("X", self.reject)
+        key("X", self.reject_unit)
+        for n in range(1, 10):
+            key(f"Alt+{n}", lambda n=n: self.take_role(n))
+        key("R", lambda: self.step_role(1))
+        key("Shift+R", lambda: self.step_role(-1))
         key("H", self.anonymous.toggle)
         key("Ctrl+Z", self.undo_stack.undo)
         key("Ctrl+Shift+Z", self.undo_stack.redo)
@@ -138,23 +147,30 @@ class CurationView(QDialog):
             return f"Annotator {self.annotators.index(layer) + 1}"
         return layer
 
-    def reload(self, *, keep: tuple[int, int] | None = None) -> None:
-        """Re-read units and decisions from the file; keep the current unit selected."""
+    def reload(self, *, keep: tuple[int, ...] | None = None) -> None:
+        """Re-read units and decisions from the file; keep the current unit selected
+        (``keep``: a span unit's extent, or ``frames.unit_key``)."""
         row = self.list.currentRow()
-        self.units = curation.read_units(self.project, self.article_id, annotators=self.annotators)
+        self.units = sorted([*curation.read_units(self.project, self.article_id, annotators=self.annotators),
+                             *curation_frames.read_frame_units(self.project, self.article_id,
+                                                               annotators=self.annotators)], key=frames.unit_key)
         self.list.blockSignals(True)
         self.list.clear()
         self.list.addItems([self._line(k, unit) for k, unit in enumerate(self.units)])
         self.list.blockSignals(False)
         if keep is not None:
-            row = next((k for k, u in enumerate(self.units) if (u.start, u.end) == keep), row)
+            wanted = keep if len(keep) == 3 else (*keep, 0)
+            row = next((k for k, u in enumerate(self.units) if frames.unit_key(u) == wanted), row)
         if self.units:
             self.list.setCurrentRow(min(max(row, 0), len(self.units) - 1))
         open_count = sum(not u.resolved for u in self.units)
         self.summary.setText(f"{len(self.annotators)} annotator layers; {len(self.units)} places, "
-                             f"{open_count} still to decide; {self.merged} agreed spans went to gold on opening")
+                             f"{open_count} still to decide; {self.merged} agreed spans and "
+                             f"{self.merged_frames} agreed frames went to gold on opening")
 
-    def _line(self, k: int, unit: curation.Unit) -> str:
+    def _line(self, k: int, unit: curation.Unit | curation_frames.FrameUnit) -> str:
+        if isinstance(unit, curation_frames.FrameUnit):
+            return frames.frame_line(k, unit, self.text, self.name)
         state = ("to decide" if not unit.resolved else "agreed" if unit.decision == curation.AGREED
                  else "rejected" if unit.decision == curation.REJECTED
                  else f"took {self.name(unit.decision[len(curation.TOOK):])}")
@@ -171,6 +187,12 @@ class CurationView(QDialog):
         self.context.setText(f"…{before}⟦{self.text[unit.start:unit.end]}⟧{after}…")
         rows = [(str(n + 1), self.name(layer), unit.versions.get(layer, ())) for n, layer in enumerate(self.annotators)]
         rows.append(("", "gold", unit.gold))
+        if isinstance(unit, curation_frames.FrameUnit):
+            frames.show_frame_unit(self.versions, unit, rows, self.roles, self.role, self.text)
+            return
+        if self.versions.columnCount() != 3:  # a frame unit was shown before
+            self.versions.setColumnCount(3)
+            self.versions.setHorizontalHeaderLabels(["Key", "Layer", "Version"])
         self.versions.setRowCount(len(rows))
         for r, (key, layer, spans) in enumerate(rows):
             shown = "; ".join(f"{s.label} {quote(self.text[s.start:s.end], 40)} ({s.start}–{s.end})"
@@ -180,7 +202,7 @@ class CurationView(QDialog):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def current(self) -> curation.Unit | None:
+    def current(self) -> curation.Unit | curation_frames.FrameUnit | None:
         row = self.list.currentRow()
         return self.units[row] if 0 <= row < len(self.units) else None
 
@@ -203,20 +225,44 @@ class CurationView(QDialog):
         unit = self.current()
         if unit is None or not 1 <= n <= len(self.annotators):
             return False
+        if isinstance(unit, curation_frames.FrameUnit):
+            return self._push(frames.take_frame(self, unit, self.annotators[n - 1]))
         return self._push(DecideCommand(self, unit, self.annotators[n - 1]))
 
-    def reject(self) -> bool:
+    def take_role(self, n: int) -> bool:
+        """Gold's frame gets only the selected role's fillers from annotator ``n``."""
         unit = self.current()
+        if not isinstance(unit, curation_frames.FrameUnit):
+            self.summary.setText("Alt+1–9 take one role of an event frame: go to a frame first (N/P)")
+            return False
+        if self.role is None or not 1 <= n <= len(self.annotators):
+            return False
+        return self._push(frames.take_role(self, unit, self.annotators[n - 1], self.role), advance=False)
+
+    def step_role(self, direction: int) -> None:
+        """R / Shift+R: the next or previous role of the scheme is the one Alt+1–9 take."""
+        if self.role is None:
+            return
+        self.role = self.roles[(self.roles.index(self.role) + direction) % len(self.roles)]
+        self._show_unit(self.list.currentRow())
+
+    def reject_unit(self) -> bool:
+        """X: gold gets nothing at the current place. (Not ``reject``: QDialog calls that on Esc and
+        on closing, which must never decide anything.)"""
+        unit = self.current()
+        if isinstance(unit, curation_frames.FrameUnit):
+            return self._push(frames.reject(self, unit))
         return unit is not None and self._push(DecideCommand(self, unit, None))
 
-    def _push(self, command: DecideCommand) -> bool:
+    def _push(self, command: QUndoCommand, *, advance: bool = True) -> bool:
         try:
             command.first()  # on disk before the list shows it
         except AnnotatorError as exc:
             self.summary.setText(f"Not done: {exc}")
             return False
         self.undo_stack.push(command)
-        self.next_open()
+        if advance:  # one role taken: the frame usually needs more, so it stays current
+            self.next_open()
         return True
 
     def mark_curated(self) -> bool:

@@ -1,0 +1,128 @@
+"""Event frames in the curation view: their line in the list, their versions table, their command.
+
+A frame unit (``storage.team.curation_frames``) is listed beside the span units, in text order.
+Its table has one row per annotator and gold, one column per role of the scheme; the selected
+role's column (**R** / **Shift+R**) is marked, and **Alt+1**–**Alt+9** take that role's fillers
+from annotator n, while **1**–**9** take the whole frame and **X** rejects, as for spans.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+from gui.plain import plain_tooltip, quote
+from storage.team import curation, curation_frames
+from storage.team.curation_frames import FrameChange, FrameUnit, FrameVersion
+from storage.team.matching import SpanAnn
+
+if TYPE_CHECKING:
+    from gui.curation.view import CurationView
+
+ROLE_MARK = "▸ "  # before the selected role's column header
+
+
+def unit_key(unit: object) -> tuple[int, int, int]:
+    """What identifies a list entry across reloads, and orders the list: a frame unit and a span
+    unit may share an extent (a trigger is a span), and the span comes first."""
+    return (unit.start, unit.end, int(isinstance(unit, FrameUnit)))  # type: ignore[attr-defined]
+
+
+class FrameCommand(QUndoCommand):
+    """One frame action (take a frame, take a role, reject): done once on push, then undo/redo
+    through the store with the ids of the first run."""
+
+    def __init__(self, view: "CurationView", unit: FrameUnit, text: str,
+                 act: Callable[[], FrameChange]) -> None:
+        super().__init__(text)
+        self.view, self.key, self.act = view, unit_key(unit), act
+        self.change: FrameChange | None = None
+        self._skip_next_redo = False
+
+    def first(self) -> None:
+        """Act once, before the push; raises AnnotatorError when the store refuses."""
+        self.change = self.act()
+        self._skip_next_redo = True
+        self.view.reload(keep=self.key)
+
+    def redo(self) -> None:
+        if self._skip_next_redo:  # push() calls redo() right after first() already ran
+            self._skip_next_redo = False
+            return
+        assert self.change is not None
+        curation_frames.redo(self.view.project, self.change)
+        self.view.reload(keep=self.key)
+
+    def undo(self) -> None:
+        assert self.change is not None
+        curation_frames.undo(self.view.project, self.change)
+        self.view.reload(keep=self.key)
+
+
+def take_frame(view: "CurationView", unit: FrameUnit, annotator: str) -> FrameCommand:
+    return FrameCommand(view, unit, f"Take {annotator}'s frame", lambda: curation_frames.take_frame(
+        view.project, view.article_id, unit, annotator))
+
+
+def take_role(view: "CurationView", unit: FrameUnit, annotator: str, role: str) -> FrameCommand:
+    return FrameCommand(view, unit, f"Take {annotator}'s {role}", lambda: curation_frames.take_role(
+        view.project, view.article_id, unit, annotator, role))
+
+
+def reject(view: "CurationView", unit: FrameUnit) -> FrameCommand:
+    return FrameCommand(view, unit, "Reject the frames", lambda: curation_frames.reject_frames(
+        view.project, view.article_id, unit))
+
+
+def state(unit: FrameUnit | curation.Unit, name: Callable[[str], str]) -> str:
+    """A unit's decision in words, for its line in the list."""
+    if not unit.resolved:
+        return "to decide"
+    if unit.decision == curation.AGREED:
+        return "agreed"
+    if unit.decision == curation.REJECTED:
+        return "rejected"
+    return f"took {name(unit.decision[len(curation.TOOK):])}"  # type: ignore[index]
+
+
+def frame_line(k: int, unit: FrameUnit, text: str, name: Callable[[str], str]) -> str:
+    types = sorted({f.type or "no type" for frames in unit.versions.values() for f in frames})
+    return (f"{k + 1:>4}  {unit.start}–{unit.end}  frame on {quote(text[unit.start:unit.end], 30)} "
+            f"({' / '.join(types)})  [{state(unit, name)}]")
+
+
+def _spans(spans: tuple[SpanAnn, ...], text: str) -> str:
+    return ", ".join(quote(text[s.start:s.end], 24) for s in spans)
+
+
+def _frames_cell(frames: tuple[FrameVersion, ...], text: str, part: Callable[[FrameVersion], str]) -> str:
+    return " | ".join(part(f) for f in frames) if frames else "(no frame)"
+
+
+def _attributes(frame: FrameVersion) -> str:
+    values = frame.values
+    shown = (f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+             for key, value in sorted(values.items()) if value not in (None, "", []))
+    return "; ".join(shown) or "–"
+
+
+def show_frame_unit(table: QTableWidget, unit: FrameUnit, rows: list[tuple[str, str, tuple[FrameVersion, ...]]],
+                    roles: list[str], role: str | None, text: str) -> None:
+    """Fill the versions table: one row per annotator and gold, a column per role."""
+    headers = ["Key", "Layer", "Trigger", "Type", *((ROLE_MARK if r == role else "") + r for r in roles),
+               "Attributes"]
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    for r, (key, layer, frames) in enumerate(rows):
+        cells = [key, layer,
+                 _frames_cell(frames, text, lambda f: f"{f.trigger.label} {quote(text[f.trigger.start:f.trigger.end], 24)}"),
+                 _frames_cell(frames, text, lambda f: f.type or "no type"),
+                 *(_frames_cell(frames, text, lambda f, role=x: _spans(f.fillers(role), text) or "–") for x in roles),
+                 _frames_cell(frames, text, _attributes)]
+        for c, value in enumerate(cells):
+            item = QTableWidgetItem(value)  # items show text as typed
+            item.setToolTip(plain_tooltip(value))
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()

@@ -1,0 +1,106 @@
+"""Event frames in the curation view, by keys: agreed frame to gold on open, take a whole frame,
+take one role's fillers, reject, undo, redo; checked in the file and in a gold export."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+import main
+from gui.main_window import MainWindow
+from storage.project import Project
+from storage.team.curation_frames import FrameUnit
+from tests.storage.team.frame_layers import build, gold_frames
+
+CTRL, ALT, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ShiftModifier
+
+
+def open_curation(qtbot, tmp_path):
+    path = tmp_path / "master.sqlite"
+    build(path).close()
+    window = MainWindow(Project.open(path), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                        annotator="curator")
+    qtbot.addWidget(window)
+    window.show()
+    window.document.open_article(1)
+    window.team.curate_action.trigger()
+    view = window.team.curation_view
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    return path, window, view
+
+
+def on_disk(path):
+    with Project.open(path) as project:
+        return gold_frames(project)
+
+
+def test_frames_by_keys_whole_frame_one_role_reject_undo(qtbot, tmp_path):
+    path, _window, view = open_curation(qtbot, tmp_path)
+    # every span agrees, and so does the frame on "fighting": all in gold before a key is pressed
+    assert on_disk(path) == [((29, 37), "ASSAULT", "agreed", {"actor": [(0, 6), (42, 46)]})]
+    assert "1 agreed frames" in view.summary.text()
+    unit = view.current()  # the only open place: the frame on "entered"
+    assert isinstance(unit, FrameUnit) and unit.start == 7 and "frame on" in view.list.currentItem().text()
+    headers = [view.versions.horizontalHeaderItem(c).text() for c in range(view.versions.columnCount())]
+    assert headers[:5] == ["Key", "Layer", "Trigger", "Type", "▸ actor"] and "location" in headers
+    assert view.versions.item(0, 3).text() == "ASSAULT" and view.versions.item(1, 3).text() == "COERCE"
+    location = headers.index("location")
+    assert view.versions.item(0, location).text() == "Velmora" and view.versions.item(1, location).text() == "–"
+
+    qtbot.keyClick(view, Qt.Key.Key_2)  # ben's whole frame
+    assert on_disk(path)[0] == ((7, 14), "COERCE", "ben", {"actor": [(0, 6)]})
+    view.list.setCurrentRow(next(k for k, u in enumerate(view.units) if isinstance(u, FrameUnit) and u.start == 7))
+    qtbot.keyClick(view, Qt.Key.Key_R)  # actor → recipient
+    qtbot.keyClick(view, Qt.Key.Key_R)  # → location
+    assert view.role == "location" and view.versions.horizontalHeaderItem(location).text() == "▸ location"
+    qtbot.keyClick(view, Qt.Key.Key_1, ALT)  # only ana's location onto ben's frame
+    assert on_disk(path)[0] == ((7, 14), "COERCE", "ben", {"actor": [(0, 6)], "location": [(15, 22)]})
+    assert view.current().start == 7  # the frame stays current: it may need another role
+
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # the role, as one step
+    assert on_disk(path)[0] == ((7, 14), "COERCE", "ben", {"actor": [(0, 6)]})
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert on_disk(path)[0][3]["location"] == [(15, 22)]
+
+    qtbot.keyClick(view, Qt.Key.Key_X)  # on second thought: no frame on "entered"
+    assert [f[0] for f in on_disk(path)] == [(29, 37)]
+    assert "[rejected]" in view.list.item(view.list.currentRow()).text() or view.current().start != 7
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # back before ben's frame: nothing on "entered"
+    assert [f[0] for f in on_disk(path)] == [(29, 37)]
+    assert "[to decide]" in view.list.item(view.list.currentRow()).text()
+
+    view.list.setCurrentRow(next(k for k, u in enumerate(view.units) if isinstance(u, FrameUnit) and u.start == 7))
+    qtbot.keyClick(view, Qt.Key.Key_1)  # ana's whole frame, for the export
+    qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)
+    view.close()
+    assert on_disk(path)[0][2] == "ana"  # closing the view decides nothing
+    out = tmp_path / "gold.jsonl"
+    assert main.main(["--project", str(path), "export", "--format", "events", "--layer", "gold", "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    entered = next(r for r in records if r["trigger"]["text"] == "entered")
+    assert entered["type"] == "ASSAULT" and [a["text"] for a in entered["actor"]] == ["Rebels"]
+    assert entered["location"]["text"] == "Velmora"
+    assert len(records) == 2
+
+
+def test_role_keys_on_a_span_unit_say_what_they_are_for(qtbot, tmp_path):
+    path = tmp_path / "master.sqlite"
+    with build(path) as project:
+        project.add_span(1, 38, 46, "ACTOR", annotator="ana")  # "the army" beside ben's "army": a span dispute
+    window = MainWindow(Project.open(path), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                        annotator="curator")
+    qtbot.addWidget(window)
+    window.show()
+    window.document.open_article(1)
+    window.team.curate_action.trigger()
+    view = window.team.curation_view
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    view.list.setCurrentRow(next(k for k, u in enumerate(view.units) if not isinstance(u, FrameUnit)
+                                 and not u.resolved))
+    qtbot.keyClick(view, Qt.Key.Key_1, ALT)
+    assert "go to a frame first" in view.summary.text()

@@ -39,11 +39,12 @@ class AnnotationDocument(QObject):
     fileReopened = Signal(str)  # why the project file was reopened before a write (storage.locks)
     articleAttributesChanged = Signal(object)  # dict: the open article's own attributes (PLOVER contexts)
 
-    def __init__(self, project: Project, *, annotator: str | None = None,
+    def __init__(self, project: Project, *, annotator: str | None = None, layer: str | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.annotator = annotator
+        self.layer = layer  # show only this layer's spans and events (the curation view's gold); None: all
         self.undo_stack = QUndoStack(self)
         self.article: Article | None = None
         self.spans: dict[int, Span] = {}
@@ -93,8 +94,8 @@ class AnnotationDocument(QObject):
             self.article, self.spans, self.events = None, {}, {}
         else:
             self.article = self.project.article(article_id)
-            self.spans = {s.id: s for s in self.project.spans(article_id)}
-            self.events = {e.id: e for e in self.project.events(article_id)}
+            self.spans = {s.id: s for s in self.project.spans(article_id, layer=self.layer)}
+            self.events = {e.id: e for e in self.project.events(article_id, layer=self.layer)}
         self.article_attributes = self.project.article_attributes(article_id) if article_id is not None else {}
         self.articleOpened.emit(self.article)
         self.currentSpanChanged.emit(None)
@@ -114,8 +115,8 @@ class AnnotationDocument(QObject):
         except KeyError:  # deleted elsewhere (MissingError)
             self.open_article(None)
             return True
-        spans = {s.id: s for s in self.project.spans(article.id)}
-        events = {e.id: e for e in self.project.events(article.id)}
+        spans = {s.id: s for s in self.project.spans(article.id, layer=self.layer)}
+        events = {e.id: e for e in self.project.events(article.id, layer=self.layer)}
         # Mirrors the order of the window's own edits: listeners never see an event that names
         # a span they have not been told about, nor a span gone while an event still names it.
         gone_events = [i for i in self.events if i not in events]

@@ -389,6 +389,9 @@ class Event:
     arguments: tuple[Argument, ...] = ()
     annotator: str | None = None
     created: str | None = None
+    # (uid, taken_from) as the file had them, set by Project.remove_event so a restore keeps
+    # an annotation's team identity and provenance (storage/team); not part of equality.
+    provenance: tuple[str | None, str | None] | None = field(default=None, compare=False)
 
     def fillers(self, role: str) -> tuple[int, ...]:
         return tuple(a.span_id for a in self.arguments if a.role == role)
@@ -401,3 +404,4 @@ class RemovedSpan:
     span: Span
     triggered_events: tuple[Event, ...]  # events whose trigger this span was
     filled: tuple[tuple[int, Argument], ...]  # (event id, argument) the span filled in other events
+    provenance: tuple[str | None, str | None] | None = None  # the span's (uid, taken_from), for restore

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
+from dataclasses import replace
 from typing import Any, Mapping
 
 from storage.assist.origin import MANUAL, check_origin
@@ -205,10 +206,12 @@ class Project(ProjectFile, AttributeMethods):
             raise MissingError(f"there is no span {span_id} (deleted, perhaps in another window)")
         return Span(*row, attributes=span_attributes.values_of(self.db, [span_id]).get(span_id, {}))
 
-    def spans(self, article_id: int) -> list[Span]:
+    def spans(self, article_id: int, *, layer: str | None = None) -> list[Span]:
+        """The article's spans, every layer's, or only ``layer``'s (e.g. the curator's gold)."""
+        only = " AND annotator = ?" if layer is not None else ""
         rows = self.db.execute(
-            f'SELECT {_SPAN_COLUMNS} FROM spans WHERE article_id = ? ORDER BY start, "end" DESC, id',
-            [article_id],
+            f'SELECT {_SPAN_COLUMNS} FROM spans WHERE article_id = ?{only} ORDER BY start, "end" DESC, id',
+            [article_id, *([layer] if layer is not None else [])],
         ).fetchall()
         values = span_attributes.values_in_articles(self.db, [article_id])
         return [Span(*row, attributes=values.get(row[0], {})) for row in rows]
@@ -276,7 +279,8 @@ class Project(ProjectFile, AttributeMethods):
         """Delete a span and what hangs on it (events it triggers, arguments it fills)."""
         with self.transaction():
             span = self.span(span_id)
-            triggered = tuple(self.event(eid) for eid in self._events_triggered_by(span_id))
+            provenance = self._provenance("spans", span_id)
+            triggered = tuple(self._removable_event(eid) for eid in self._events_triggered_by(span_id))
             filled = tuple(
                 (event_id, Argument(role, span_id))
                 for event_id, role in self.db.execute(
@@ -286,7 +290,7 @@ class Project(ProjectFile, AttributeMethods):
             )
             # ON DELETE CASCADE removes the events and the arguments in the same transaction.
             self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
-        return RemovedSpan(span=span, triggered_events=triggered, filled=filled)
+        return RemovedSpan(span=span, triggered_events=triggered, filled=filled, provenance=provenance)
 
     def restore_span(self, removed: RemovedSpan) -> Span:
         """Undo :meth:`remove_span`: the span, its events and arguments come back with their ids."""
@@ -295,6 +299,7 @@ class Project(ProjectFile, AttributeMethods):
             self.add_span(span.article_id, span.start, span.end, span.label,
                           annotator=span.annotator, span_id=span.id, created=span.created,
                           origin=span.origin, attributes=span.attributes)
+            self._set_provenance("spans", span.id, removed.provenance)
             for event in removed.triggered_events:
                 self.restore_event(event)
             for event_id, argument in removed.filled:
@@ -302,6 +307,18 @@ class Project(ProjectFile, AttributeMethods):
         return self.span(span.id)
 
     # -- events ------------------------------------------------------------------------------
+
+    def _provenance(self, table: str, row_id: int) -> tuple[str | None, str | None] | None:
+        """A span's or event's (uid, taken_from): what a team merge and curation know it by."""
+        row = self.db.execute(f"SELECT uid, taken_from FROM {table} WHERE id = ?", [row_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def _set_provenance(self, table: str, row_id: int, provenance: tuple[str | None, str | None] | None) -> None:
+        if provenance is not None:
+            self.db.execute(f"UPDATE {table} SET uid = ?, taken_from = ? WHERE id = ?", [*provenance, row_id])
+
+    def _removable_event(self, event_id: int) -> Event:
+        return replace(self.event(event_id), provenance=self._provenance("events", event_id))
 
     def _events_triggered_by(self, span_id: int) -> list[int]:
         return [r[0] for r in self.db.execute(
@@ -315,11 +332,14 @@ class Project(ProjectFile, AttributeMethods):
             raise MissingError(f"there is no event {event_id} (deleted, perhaps in another window)")
         return self._event_from_row(row, self._arguments_of([event_id]).get(event_id, ()))
 
-    def events(self, article_id: int) -> list[Event]:
+    def events(self, article_id: int, *, layer: str | None = None) -> list[Event]:
+        """The article's event frames, every layer's, or only ``layer``'s."""
+        only = " AND events.annotator = ?" if layer is not None else ""
         rows = self.db.execute(
             "SELECT events.id, events.article_id, trigger_id, type, attributes, events.annotator, "
             "events.created FROM events JOIN spans ON spans.id = trigger_id "
-            "WHERE events.article_id = ? ORDER BY spans.start, events.id", [article_id]).fetchall()
+            f"WHERE events.article_id = ?{only} ORDER BY spans.start, events.id",
+            [article_id, *([layer] if layer is not None else [])]).fetchall()
         arguments = self._arguments_of([r[0] for r in rows])
         return [self._event_from_row(r, arguments.get(r[0], ())) for r in rows]
 
@@ -447,7 +467,7 @@ class Project(ProjectFile, AttributeMethods):
     def remove_event(self, event_id: int) -> Event:
         """Delete an event frame (its trigger span stays). Returns it whole, for undo."""
         with self.transaction():
-            event = self.event(event_id)
+            event = self._removable_event(event_id)
             self.db.execute("DELETE FROM events WHERE id = ?", [event_id])
         return event
 
@@ -456,6 +476,7 @@ class Project(ProjectFile, AttributeMethods):
         with self.transaction():
             self.add_event(event.trigger_id, type=event.type, attributes=event.attributes,
                            annotator=event.annotator, event_id=event.id, created=event.created)
+            self._set_provenance("events", event.id, event.provenance)
             for argument in event.arguments:
                 self._insert_argument(event.id, argument)
         return self.event(event.id)

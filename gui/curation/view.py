@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QListWidget,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.curation import frames
+from gui.curation.gold_editor import GoldEditor
 from gui.plain import quote
 from storage.model import AnnotatorError
 from storage.project import Project
@@ -89,7 +91,9 @@ class CurationView(QDialog):
     # -- widgets -------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        left = QWidget(self)  # the places and their versions; gold, editable, on the right
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.summary)
@@ -116,7 +120,21 @@ class CurationView(QDialog):
                       "R/Shift+R role · Alt+1–9 take that role · Ctrl+Z undo · Ctrl+Return curated")
         keys.setWordWrap(True)
         layout.addWidget(keys)
-        self.resize(760, 620)
+        self.gold = GoldEditor(self.project, self.article_id, self.undo_stack, refuse=self.summary.setText,
+                               leave=lambda: self.list.setFocus(Qt.FocusReason.ShortcutFocusReason), parent=self)
+        self._gold_edited = False  # set by the gold document's signals: a direct edit, reload the list
+        self._reading_gold = False
+        for signal in (self.gold.document.spanAdded, self.gold.document.spanRemoved, self.gold.document.spanChanged,
+                       self.gold.document.eventChanged, self.gold.document.eventRemoved):
+            signal.connect(self._gold_changed)
+        self.undo_stack.indexChanged.connect(self._after_step)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.gold)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        QVBoxLayout(self).addWidget(splitter)
+        self.resize(1200, 760)
 
     def _keys(self) -> None:
         def key(sequence: str, slot: Callable[[], object]) -> None:
@@ -136,6 +154,10 @@ class CurationView(QDialog):
         key("R", lambda: self.step_role(1))
         key("Shift+R", lambda: self.step_role(-1))
         key("H", self.anonymous.toggle)
+        key("G", self.gold.focus_text)
+        edit_frame = QShortcut(QKeySequence("E"), self.list)  # E in the gold text is the Events panel's
+        edit_frame.setContext(Qt.ShortcutContext.WidgetShortcut)
+        edit_frame.activated.connect(self.edit_gold_frame)
         key("Ctrl+Z", self.undo_stack.undo)
         key("Ctrl+Shift+Z", self.undo_stack.redo)
         key("Ctrl+Return", self.mark_curated)
@@ -163,6 +185,11 @@ class CurationView(QDialog):
             row = next((k for k, u in enumerate(self.units) if frames.unit_key(u) == wanted), row)
         if self.units:
             self.list.setCurrentRow(min(max(row, 0), len(self.units) - 1))
+        self._reading_gold = True
+        try:
+            self.gold.refresh()  # a decision changed gold under the gold text's cache
+        finally:
+            self._reading_gold = False
         open_count = sum(not u.resolved for u in self.units)
         self.summary.setText(f"{len(self.annotators)} annotator layers; {len(self.units)} places, "
                              f"{open_count} still to decide; {self.merged} agreed spans and "
@@ -182,6 +209,7 @@ class CurationView(QDialog):
             self.versions.setRowCount(0)
             return
         unit = self.units[row]
+        self.gold.show_place(unit.start, unit.end)
         before = self.text[max(0, unit.start - CONTEXT):unit.start].replace("\n", " ")
         after = self.text[unit.end:unit.end + CONTEXT].replace("\n", " ")
         self.context.setText(f"…{before}⟦{self.text[unit.start:unit.end]}⟧{after}…")
@@ -264,6 +292,25 @@ class CurationView(QDialog):
         if advance:  # one role taken: the frame usually needs more, so it stays current
             self.next_open()
         return True
+
+    def edit_gold_frame(self) -> bool:
+        """E on a frame in the list: gold's frame there opens in the Events panel."""
+        unit = self.current()
+        if unit is None or not self.gold.open_frame_at(unit.start, unit.end):
+            self.summary.setText("Gold has no event frame here: take one (1–9), or tag a trigger in the gold text (G)")
+            return False
+        return True
+
+    def _gold_changed(self, *_: object) -> None:
+        if not self._reading_gold:
+            self._gold_edited = True
+
+    def _after_step(self, _index: int) -> None:
+        """After a direct gold edit (or its undo): the places' gold columns change with it."""
+        if self._gold_edited:
+            self._gold_edited = False
+            unit = self.current()
+            self.reload(keep=frames.unit_key(unit) if unit is not None else None)
 
     def mark_curated(self) -> bool:
         left = sum(not u.resolved for u in self.units)

@@ -15,15 +15,8 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from storage.project import Project, now
-from storage.team.gold import (
-    GoldSpan,
-    RemovedGoldSpan,
-    gold_spans_in,
-    insert_gold_span,
-    remove_gold_span,
-    restore_gold_span,
-    set_span_provenance,
-)
+from storage.model import RemovedSpan
+from storage.team.gold import GoldSpan, gold_spans_in, insert_gold_span, set_span_provenance
 from storage.team.matching import SpanAnn, units
 from storage.team.packets import GOLD
 
@@ -65,7 +58,7 @@ class Change:
     start: int
     end: int
     added: list[int] = field(default_factory=list)  # gold span ids the action inserted
-    removed: list[RemovedGoldSpan] = field(default_factory=list)  # with the events hanging on them
+    removed: list[RemovedSpan] = field(default_factory=list)  # with the events hanging on them
     decision_before: str | None = None
     decision_after: str | None = None
     adds: list[SpanAnn] = field(default_factory=list)  # what the action puts into gold
@@ -172,7 +165,7 @@ def _resolve(project: Project, article_id: int, unit: Unit, spans: list[SpanAnn]
                 change.kept.append((span_id, origin))
                 set_span_provenance(project, span_id, taken_from)
             else:
-                change.removed.append(remove_gold_span(project, span_id))
+                change.removed.append(project.remove_span(span_id))  # events on it go too, for undo
         for span in spans:
             if span in wanted:
                 change.inserted.append(insert_gold_span(project, article_id, span, taken_from))
@@ -187,7 +180,7 @@ def undo(project: Project, change: Change) -> None:
         for span_id in change.added:
             project.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
         for removed in change.removed:
-            restore_gold_span(project, removed)
+            project.restore_span(removed)
         for span_id, origin in change.kept:
             set_span_provenance(project, span_id, origin)
         _decide(project, change.article_id, change.start, change.end, change.decision_before)
@@ -197,7 +190,7 @@ def redo(project: Project, change: Change) -> None:
     """Do ``change`` again after :func:`undo`, with the ids it had the first time."""
     with project.transaction():
         for removed in change.removed:
-            project.remove_span(removed.removed.span.id)
+            project.remove_span(removed.span.id)
         for span_id, _origin in change.kept:
             set_span_provenance(project, span_id, change.taken_from)
         for gold in change.inserted:

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Sequence
 
-from storage.model import Argument
+from storage.model import Argument, Event
 from storage.project import Project, now
 from storage.team.curation import AGREED, REJECTED, THRESHOLD_KEY, TOOK, annotator_layers
 from storage.team.gold import (
@@ -28,7 +28,6 @@ from storage.team.gold import (
     GoldSpan,
     find_gold_span,
     insert_gold_span,
-    remove_gold_event,
     restore_gold_event,
     span_attributes_of,
 )
@@ -90,7 +89,7 @@ class FrameChange:
     end: int
     decision_before: str | None = None
     decision_after: str | None = None
-    removed_events: list[GoldEvent] = field(default_factory=list)
+    removed_events: list[Event] = field(default_factory=list)  # with their provenance, for undo
     removed_arguments: list[tuple[int, Argument]] = field(default_factory=list)
     spans: list[GoldSpan] = field(default_factory=list)  # gold spans made for the taken frame
     events: list[GoldEvent] = field(default_factory=list)  # gold events made, with their arguments
@@ -179,7 +178,7 @@ def take_frame(project: Project, article_id: int, unit: FrameUnit, annotator: st
     with project.transaction():
         change.decision_before = _decision(project, article_id, unit)
         for event_id in _gold_events_at(project, article_id, unit):
-            change.removed_events.append(remove_gold_event(project, event_id))
+            change.removed_events.append(project.remove_event(event_id))
         for frame in _current_versions(project, article_id, unit, annotator):
             _insert_frame(project, article_id, frame, change, taken_from=annotator, copy_from=annotator)
         _decide(project, article_id, unit.start, unit.end, change.decision_after)
@@ -221,7 +220,7 @@ def reject_frames(project: Project, article_id: int, unit: FrameUnit) -> FrameCh
     with project.transaction():
         change.decision_before = _decision(project, article_id, unit)
         for event_id in _gold_events_at(project, article_id, unit):
-            change.removed_events.append(remove_gold_event(project, event_id))
+            change.removed_events.append(project.remove_event(event_id))
         _decide(project, article_id, unit.start, unit.end, REJECTED)
     return change
 
@@ -235,8 +234,8 @@ def undo(project: Project, change: FrameChange) -> None:
             project.remove_event(gold.event.id)
         for span in change.spans:
             project.remove_span(span.id)
-        for gold in change.removed_events:
-            restore_gold_event(project, gold)
+        for event in change.removed_events:
+            project.restore_event(event)
         for event_id, argument in change.removed_arguments:
             project.add_argument(event_id, argument.role, argument.span_id)
         _decide(project, change.article_id, change.start, change.end, change.decision_before)
@@ -247,8 +246,8 @@ def redo(project: Project, change: FrameChange) -> None:
     with project.transaction():
         for event_id, argument in change.removed_arguments:
             project.remove_argument(event_id, argument.role, argument.span_id)
-        for gold in change.removed_events:
-            project.remove_event(gold.event.id)
+        for event in change.removed_events:
+            project.remove_event(event.id)
         for span in change.spans:
             insert_gold_span(project, change.article_id, span.span, span.taken_from, span_id=span.id,
                              attributes=span.attributes)

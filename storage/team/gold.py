@@ -4,8 +4,8 @@ Gold annotations are ordinary spans and events whose layer (``annotator``) is ``
 ``taken_from`` says which annotator layer one came from (``agreed`` when every annotator had
 it, NULL when the curator made it). Every helper here runs inside the caller's transaction
 (they are savepoints of it), and removals return everything needed to put the annotation back
-with the **same ids**: a later undo command may name those ids, so an undo/redo must never
-renumber what it restores.
+with the **same ids** (``Project.remove_span``/``remove_event`` keep uid and ``taken_from`` for
+their restore): a later undo command may name those ids, so an undo/redo never renumbers.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from storage import span_attributes
-from storage.model import Event, RemovedSpan
+from storage.model import Event
 from storage.project import Project
 from storage.team.matching import SpanAnn
 from storage.team.packets import GOLD
@@ -27,15 +27,6 @@ class GoldSpan:
     span: SpanAnn
     taken_from: str | None
     attributes: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class RemovedGoldSpan:
-    """A removed gold span, the gold events and arguments that went with it, and their provenance."""
-
-    removed: RemovedSpan
-    taken_from: str | None
-    events_taken_from: Mapping[int, str | None]
 
 
 @dataclass(frozen=True)
@@ -73,26 +64,8 @@ def span_attributes_of(project: Project, span_id: int) -> dict[str, Any]:
     return dict(span_attributes.values_of(project.db, [span_id]).get(span_id, {}))
 
 
-def remove_gold_span(project: Project, span_id: int) -> RemovedGoldSpan:
-    """Delete a gold span; the events it triggers and the arguments it fills go with it."""
-    (taken_from,) = project.db.execute("SELECT taken_from FROM spans WHERE id = ?", [span_id]).fetchone()
-    events = dict(project.db.execute("SELECT id, taken_from FROM events WHERE trigger_id = ?", [span_id]).fetchall())
-    return RemovedGoldSpan(project.remove_span(span_id), taken_from, events)
-
-
-def restore_gold_span(project: Project, removed: RemovedGoldSpan) -> None:
-    project.restore_span(removed.removed)
-    project.db.execute("UPDATE spans SET taken_from = ? WHERE id = ?", [removed.taken_from, removed.removed.span.id])
-    for event_id, taken_from in removed.events_taken_from.items():
-        project.db.execute("UPDATE events SET taken_from = ? WHERE id = ?", [taken_from, event_id])
-
-
-def remove_gold_event(project: Project, event_id: int) -> GoldEvent:
-    (taken_from,) = project.db.execute("SELECT taken_from FROM events WHERE id = ?", [event_id]).fetchone()
-    return GoldEvent(project.remove_event(event_id), taken_from)
-
-
 def restore_gold_event(project: Project, gold: GoldEvent) -> None:
+    """Put back an event this module made, with its id, arguments and provenance."""
     project.restore_event(gold.event)
     project.db.execute("UPDATE events SET taken_from = ? WHERE id = ?", [gold.taken_from, gold.event.id])
 

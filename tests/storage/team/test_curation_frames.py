@@ -95,3 +95,16 @@ def test_span_decision_keeps_a_gold_frame_on_a_span_already_right(project):
     assert "location" not in gold_frames(project)[0][3]
     curation.undo(project, removed)
     assert gold_frames(project)[0][3]["location"] == [(15, 22)]
+
+
+def test_undoing_a_removal_keeps_uid_and_provenance(project):
+    """The window's delete + Ctrl+Z on a gold span or event must not turn 'taken from ana' into 'made here'."""
+    curation_frames.take_frame(project, 1, curation_frames.read_frame_units(project, 1)[0], "ana")
+    (event_id, trigger_id) = project.db.execute("SELECT id, trigger_id FROM events WHERE annotator = 'gold'").fetchone()
+    before = project.db.execute("SELECT uid, taken_from FROM spans WHERE id = ? UNION ALL "
+                                "SELECT uid, taken_from FROM events WHERE id = ?", [trigger_id, event_id]).fetchall()
+    project.restore_span(project.remove_span(trigger_id))  # the event goes with its trigger, and comes back
+    project.restore_event(project.remove_event(event_id))
+    after = project.db.execute("SELECT uid, taken_from FROM spans WHERE id = ? UNION ALL "
+                               "SELECT uid, taken_from FROM events WHERE id = ?", [trigger_id, event_id]).fetchall()
+    assert after == before and before[1][1] == "ana"

@@ -1,0 +1,78 @@
+"""Editing gold directly in the curation view, by keys: tag, relabel, delete, a frame's arguments;
+each one undo step on the view's stack, on disk at once, made by the curator (no taken_from)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+
+from PySide6.QtCore import Qt
+
+import main
+from storage.team.curation_frames import FrameUnit
+from tests.gui.curation.test_curation_frames_view import CTRL, on_disk, open_curation
+
+
+def gold_spans(path):
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute('SELECT start, "end", label, taken_from FROM spans WHERE annotator = ? ORDER BY start, label',
+                          ["gold"]).fetchall()
+
+
+def test_tag_relabel_delete_in_gold_by_keys(qtbot, tmp_path):
+    path, _window, view = open_curation(qtbot, tmp_path)
+    text = view.gold.view
+    assert [s.start for s in view.gold.document.spans.values()] == [0, 7, 15, 29, 42]  # gold only
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    assert text.hasFocus()
+    text.select_range(38, 46)  # "the army"
+    qtbot.keyClick(text, Qt.Key.Key_1)  # ACTOR's key tags here; it does not take ana's version
+    assert (38, 46, "ACTOR", None) in gold_spans(path)  # made by the curator
+    assert view.undo_stack.count() == 1
+    text.select_range(15, 22)  # exactly gold's LOCATION "Velmora": the key relabels it
+    qtbot.keyClick(text, Qt.Key.Key_1)
+    assert (15, 22, "ACTOR", "agreed") in gold_spans(path)
+    qtbot.keyClick(text, Qt.Key.Key_Delete)  # the relabelled span is the current one
+    assert all(row[0] != 15 for row in gold_spans(path))
+    qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)
+    assert (15, 22, "ACTOR", "agreed") in gold_spans(path)
+    qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)
+    assert (15, 22, "LOCATION", "agreed") in gold_spans(path)
+    qtbot.keyClick(text, Qt.Key.Key_Escape)  # back to the list; the view stays open
+    assert view.list.hasFocus() and view.isVisible()
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # the first tag, from the list too: one history
+    assert all(row[0] != 38 for row in gold_spans(path))
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert (38, 46, "ACTOR", None) in gold_spans(path)
+    # the list's gold column follows a direct edit
+    row = next(k for k, u in enumerate(view.units) if not isinstance(u, FrameUnit) and u.start == 42)
+    assert any(s.start == 38 for s in view.units[row].gold)
+
+
+def test_edit_a_gold_frames_arguments_from_the_keyboard(qtbot, tmp_path):
+    path, _window, view = open_curation(qtbot, tmp_path)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # ana's whole frame on "entered"
+    frame_row = next(k for k, u in enumerate(view.units) if isinstance(u, FrameUnit) and u.start == 7)
+    view.list.setCurrentRow(frame_row)
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_E)  # gold's frame opens in the Events panel
+    editor = view.gold.events.frame
+    qtbot.waitUntil(lambda: editor.type_filter.hasFocus())
+    slot = editor.slots["recipient"].list
+    slot.setFocus()
+    qtbot.waitUntil(lambda: bool(editor.slots["recipient"].candidate_rows()))
+    qtbot.keyClick(slot, Qt.Key.Key_1)  # the first numbered candidate fills recipient
+    entered = on_disk(path)[0]
+    assert entered[0] == (7, 14) and len(entered[3]["recipient"]) == 1
+    steps = view.undo_stack.count()
+    qtbot.keyClick(slot, Qt.Key.Key_Z, CTRL)  # one step
+    assert "recipient" not in on_disk(path)[0][3] and view.undo_stack.index() == steps - 1
+    qtbot.keyClick(slot, Qt.Key.Key_Escape)  # frame → gold text
+    assert view.gold.view.hasFocus()
+    qtbot.keyClick(view.gold.view, Qt.Key.Key_Escape)  # gold text → list
+    qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)
+    view.close()
+    out = tmp_path / "gold.jsonl"
+    assert main.main(["--project", str(path), "export", "--format", "native", "--layer", "gold", "-o", str(out)]) == 0
+    record = json.loads(out.read_text().splitlines()[1])
+    assert {s["annotator"] for s in record["spans"]} == {"gold"} and len(record["events"]) == 2

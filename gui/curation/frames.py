@@ -96,8 +96,8 @@ def _spans(spans: tuple[SpanAnn, ...], text: str) -> str:
     return ", ".join(quote(text[s.start:s.end], 24) for s in spans)
 
 
-def _frames_cell(frames: tuple[FrameVersion, ...], text: str, part: Callable[[FrameVersion], str]) -> str:
-    return " | ".join(part(f) for f in frames) if frames else "(no frame)"
+def _frames_cell(frames: tuple[FrameVersion, ...], part: Callable[[FrameVersion], str]) -> str:
+    return " | ".join(part(f) for f in frames)  # two frames on one place: both, side by side
 
 
 def _attributes(frame: FrameVersion) -> str:
@@ -116,11 +116,14 @@ def show_frame_unit(table: QTableWidget, unit: FrameUnit, rows: list[tuple[str, 
     table.setHorizontalHeaderLabels(headers)
     table.setRowCount(len(rows))
     for r, (key, layer, frames) in enumerate(rows):
-        cells = [key, layer,
-                 _frames_cell(frames, text, lambda f: f"{f.trigger.label} {quote(text[f.trigger.start:f.trigger.end], 24)}"),
-                 _frames_cell(frames, text, lambda f: f.type or "no type"),
-                 *(_frames_cell(frames, text, lambda f, role=x: _spans(f.fillers(role), text) or "–") for x in roles),
-                 _frames_cell(frames, text, _attributes)]
+        if not frames:  # said once, not in every column
+            cells = [key, layer, "(no frame)"] + [""] * (len(headers) - 3)
+        else:
+            cells = [key, layer,
+                     _frames_cell(frames, lambda f: f"{f.trigger.label} {quote(text[f.trigger.start:f.trigger.end], 24)}"),
+                     _frames_cell(frames, lambda f: f.type or "no type"),
+                     *(_frames_cell(frames, lambda f, role=x: _spans(f.fillers(role), text) or "–") for x in roles),
+                     _frames_cell(frames, _attributes)]
         for c, value in enumerate(cells):
             item = QTableWidgetItem(value)  # items show text as typed
             item.setToolTip(plain_tooltip(value))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
@@ -81,7 +81,8 @@ class GoldEditor(QWidget):
         """Scroll the gold text to a place of the list and select it (a label key then tags it)."""
         if self.document.article is not None and not self.view.hasFocus():
             self.view.select_range(start, end)
-            self.view.ensureCursorVisible()
+            # Again once Qt has laid the text out: on opening, the view has not its size yet.
+            QTimer.singleShot(0, self.view.ensureCursorVisible)
 
     def focus_text(self) -> None:
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -321,7 +322,7 @@ class Scheme:
     def event_type(self, name: str | None) -> EventType | None:
         return next((t for t in self.event_types if t.name == name), None)
 
-    @property
+    @cached_property  # a scheme never changes (frozen); an import asks once per file
     def all_modes(self) -> frozenset[str]:
         """Every mode of every type: what a "mode" attribute may hold at all."""
         return frozenset(mode.name for kind in self.event_types for mode in kind.modes)

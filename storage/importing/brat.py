@@ -67,6 +67,29 @@ def find_conf(ann_path: str, root: str) -> str | None:
         folder = os.path.dirname(folder)
 
 
+_CONFS: dict[tuple[str, str | None], tuple[tuple[int, int], Conf]] = {}  # read once per folder import
+
+
+def cached_conf(path: str | None, encoding: str | None) -> Conf:
+    """``read_conf``, read again only when the file changed: a folder of ten thousand ``.ann``
+    files shares one ``annotation.conf``."""
+    if path is None:
+        return Conf()
+    try:
+        info = os.stat(path)
+    except OSError:
+        return read_conf(path, encoding)  # which says why it cannot be read
+    signature = (info.st_size, info.st_mtime_ns)
+    known = _CONFS.get((path, encoding))
+    if known is not None and known[0] == signature:
+        return known[1]
+    conf = read_conf(path, encoding)
+    if len(_CONFS) > 64:
+        _CONFS.clear()
+    _CONFS[(path, encoding)] = (signature, conf)
+    return conf
+
+
 def read_conf(path: str | None, encoding: str | None) -> Conf:
     conf = Conf()
     if path is None:
@@ -101,7 +124,7 @@ def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch |
         raise InputError(job.path, f"no {os.path.basename(txt_path)} beside this .ann: brat keeps the "
                                    "text in a .txt of the same name")
     root = job.path[:len(job.path) - len(job.source)] if job.source and job.path.endswith(job.source) else ""
-    conf = read_conf(find_conf(job.path, root or os.path.dirname(job.path) or "."), options.encoding)
+    conf = cached_conf(find_conf(job.path, root or os.path.dirname(job.path) or "."), options.encoding)
     ann, _ = read_text(job.path, encoding=options.encoding, allow_empty=True)
     text, _ = read_text(txt_path, encoding=options.encoding)
     writer = ForeignWriter(project, job.path, "brat", layer=options.annotator, batch=batch)
@@ -133,7 +156,19 @@ class _Document:
         return InputError(self.path, message, line=line)
 
     def parse(self, ann: str) -> None:
+        text, spans = self.text, self.t
         for number, raw in enumerate(ann.split("\n"), start=1):
+            if raw[:1] == "T" and raw[-1:] != "\r":
+                # The usual line (every span of a corpus), one fragment whose text agrees: checked
+                # here without a call; anything else takes the general path below.
+                ident, _, rest = raw.partition("\t")
+                head, tab, shown = rest.partition("\t")
+                fields = head.split(" ")
+                if tab and len(fields) == 3 and fields[1].isdecimal() and fields[2].isdecimal():
+                    start, end = int(fields[1]), int(fields[2])
+                    if start < end <= len(text) and text[start:end] == shown:
+                        spans[ident] = (number, fields[0], [(start, end)], shown)
+                        continue
             line = raw.rstrip("\r")
             if not line.strip():
                 continue
@@ -217,8 +252,16 @@ class _Document:
 
         spans: list[dict[str, Any]] = []
         first_id: dict[str, int] = {}
+        annotated = self.attributes.keys() | self.notes.keys() | self.norms.keys()
+        renamed, kinds = self.conf.renamed, self.writer.growth.kinds
         for ident, (number, brat_type, pieces, _) in self.t.items():
-            label = trigger_label.get(ident) or self.conf.name(brat_type)
+            label = trigger_label.get(ident) or renamed.get(brat_type, brat_type)
+            if len(pieces) == 1 and label in kinds and ident not in annotated:
+                local = first_id[ident] = len(spans) + 1  # the usual span: one fragment, nothing attached
+                start, end = pieces[0]
+                spans.append({"id": local, "start": start, "end": end, "label": label, "source_id": ident,
+                              "attributes": {"source_id": ident}})
+                continue
             if label not in self.writer.growth.kinds and brat_type in self.conf.event_types:
                 try:  # an event type of annotation.conf with no event in this file is still a trigger
                     self.writer.growth.add_label(label, kind="trigger")

@@ -35,6 +35,8 @@ from storage.text import content_hash, normalise, parse_article
 _FLUSH_EVERY = 500  # articles per executemany round: bounds memory, keeps statements few
 _SPAN_KEY = itemgetter(2, 3, 4, 5)  # (start, end, label, annotator) of a span row: unique per layer
 _SPAN_LABEL = itemgetter(4)
+_json_sorted = json.JSONEncoder(sort_keys=True).encode  # json.dumps(x, sort_keys=True) without a new encoder each time
+_json_string = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept: json.dumps(s, ensure_ascii=False)
 # A span without "origin" (a file from before origins were recorded) came in by this import.
 _NO_ORIGIN = import_origin("native")
 # Keys other tools keep annotations under. A record with one of them is another format's: read
@@ -159,7 +161,8 @@ class RecordWriter:
         text = record.get("text")
         if not isinstance(text, str) or not text:
             self._fail('missing "text"' if "text" not in record else '"text" must be a non-empty string')
-        self._check_normal(text)
+        if self._native:  # a foreign importer hands over text it normalised itself
+            self._check_normal(text)
         digest = content_hash(text)
         existing = self._hashes.get(digest)
         if existing is None and self._ids["articles"].table_had_rows:
@@ -310,7 +313,13 @@ class RecordWriter:
         if not isinstance(values, dict):
             self._fail(f"{_span_name(file_id, index)}: \"attributes\" must be an object")
         result = []
+        declared = self._scheme.span_attributes.get(label, {})
         for name, value in values.items():
+            attribute = declared.get(name)
+            if (attribute is not None and attribute.kind == "text" and not attribute.multi
+                    and type(value) is str and value.strip()):
+                result.append((name, _json_string(value)))  # the hot path: free text, a foreign id
+                continue
             try:
                 checked = self._scheme.check_span_attribute(label, name, value)
             except SchemeError as exc:
@@ -384,7 +393,7 @@ class RecordWriter:
                 self._fail(f"{name}: {exc}")
             fillers.append(self._read_arguments(name, event, trigger, span_ids, span_labels))
             wanted.append(file_id)
-            rows.append((article_id, span_ids[trigger], event_type, json.dumps(attributes, sort_keys=True),
+            rows.append((article_id, span_ids[trigger], event_type, _json_sorted(attributes),
                          self._optional_str(event.get("annotator"), f"{name} annotator")
                          if self._layer is None else self._layer,
                          self._optional_str(event.get("created"), f"{name} created") or self._stamp))

@@ -23,16 +23,18 @@ from __future__ import annotations
 import json
 import os
 import re
+from itertools import accumulate
 from typing import Any, Iterator
 
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import head_text, numbered_lines, read_text, stream_json, stream_lines
+from storage.importing.intake import head_text, line_batches, numbered_lines, read_text, stream_json
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.model import InputError
 from storage.project import Project
 
 _FIELDS = re.compile(r"[ \t]+")
+_OUTSIDE = frozenset(("O", "_", "-", ""))  # tags of tokens outside every entity
 _STARTS = frozenset("BSU")
 _ENDS = frozenset("ESL")
 
@@ -44,12 +46,14 @@ def looks_like_hf(record: Any) -> bool:
 def decode_tags(tags: list[str], repairs: list[int]) -> Iterator[tuple[int, int, str]]:
     """(first token, last token + 1, type) of every entity in one sentence's tags."""
     current: tuple[int, str] | None = None  # (first token, type) of the open entity
-    for index, tag in enumerate(tags):
-        if tag == "O" or tag == "_" or tag == "-" or not tag:
-            if current is not None:
-                yield current[0], index, current[1]
-                current = None
-            continue
+    previous = -1  # the last token inside an entity
+    # Most tags are O: only the others are looked at, a gap between them closes the open entity.
+    for index in [i for i, tag in enumerate(tags) if tag not in _OUTSIDE]:
+        if current is not None and index != previous + 1:
+            yield current[0], previous + 1, current[1]
+            current = None
+        previous = index
+        tag = tags[index]
         prefix, dash, kind = tag.partition("-")
         bare = not dash or len(prefix) != 1 or prefix not in "BIESLU"
         if bare:
@@ -64,7 +68,7 @@ def decode_tags(tags: list[str], repairs: list[int]) -> Iterator[tuple[int, int,
             yield current[0], index + 1, current[1]
             current = None
     if current is not None:
-        yield current[0], len(tags), current[1]
+        yield current[0], previous + 1, current[1]
 
 
 class _Document:
@@ -77,17 +81,16 @@ class _Document:
     def build(self, repairs: list[int]) -> tuple[str, list[dict[str, Any]]]:
         parts: list[str] = []
         spans: list[dict[str, Any]] = []
-        at = 0
+        at = 0  # where the sentence starts in the text
         for tokens, layers in self.sentences:
-            starts = []
-            for token in tokens:
-                starts.append(at)
-                at += len(token) + 1
-            parts.append(" ".join(tokens))
+            # Token i starts at at + (the lengths of the tokens before it) + i spaces.
+            before = list(accumulate(map(len, tokens), initial=0))
             for layer in layers:
                 for first, last, kind in decode_tags(layer, repairs):
-                    spans.append({"id": len(spans) + 1, "start": starts[first],
-                                  "end": starts[last - 1] + len(tokens[last - 1]), "label": kind})
+                    spans.append({"id": len(spans) + 1, "start": at + before[first] + first,
+                                  "end": at + before[last] + last - 1, "label": kind})
+            parts.append(" ".join(tokens))
+            at += before[-1] + len(tokens)  # the sentence, its spaces and the line break after it
         return "\n".join(parts), spans
 
 
@@ -97,14 +100,18 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     head = head_text(job.path)
     indexed = _has_index_column(head)
     has_docstart = "-DOCSTART-" in head
-    document, tokens, layers = _Document(), [], []
+    document = _Document()
+    tokens: list[str] = []  # the sentence being read
+    columns: list[list[str]] = []  # its tags, one list per tag column
+    column: list[str] = []  # its first tag column
     count = 0
 
     def end_sentence() -> None:
-        nonlocal tokens, layers
+        nonlocal tokens, columns, column
         if tokens:
-            document.sentences.append((tokens, [list(layer) for layer in zip(*layers)]))
-        tokens, layers = [], []
+            document.sentences.append((tokens, columns))
+        tokens, columns = [], [[] for _ in range(width or 1)]
+        column = columns[0]
 
     def end_document() -> None:
         nonlocal document, count
@@ -116,40 +123,61 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
         document = _Document()
 
     width = None
-    for number, raw in stream_lines(job.path, encoding=options.encoding):
-        line = raw.rstrip("\r")
-        if not line.strip():
-            end_sentence()
-            if not has_docstart:
+    simple = False  # one tag column, no index column: the usual line takes the short path below
+    number = 0
+    for lines in line_batches(job.path, encoding=options.encoding):
+        for raw in lines:
+            number += 1
+            fields = raw.split()
+            if simple and len(fields) == 2:
+                # The usual line (millions of them), "token tag" with one space or tab between and
+                # nothing around: what the general path below would read, in a few operations.
+                token, tag = fields
+                if (len(token) + len(tag) + 1 == len(raw) and raw[len(token)] in " \t"
+                        and token != "-DOCSTART-" and (tag[-1] != "-" or len(tag) == 1)):
+                    if not tokens and not document.sentences:
+                        document.line = number
+                    tokens.append(token)
+                    column.append(tag)
+                    continue
+            line = raw.rstrip("\r")
+            if not line.strip():
+                end_sentence()
+                if not has_docstart:
+                    end_document()
+                continue
+            fields = _FIELDS.split(line.strip())
+            if fields[0] == "-DOCSTART-":
                 end_document()
-            continue
-        fields = _FIELDS.split(line.strip())
-        if fields[0] == "-DOCSTART-":
-            end_document()
-            continue
-        if indexed and line.startswith("#"):
-            continue
-        if len(fields) < (3 if indexed else 2):
-            raise InputError(job.path, f"expected a token and a tag, found {line!r}", line=number)
-        if indexed:
-            token, tags = fields[1], fields[2:]
-        else:
-            if fields[-1] in ("+", "-") and len(fields) >= 3:
-                fields = fields[:-1]  # a space-after flag, not a tag
-            token, tags = fields[0], fields[-1:]
-        for tag in tags:
-            if len(tag) > 1 and tag.endswith("-"):
-                raise InputError(job.path, f"unparseable tag {tag!r} (expected O, or B-/I-/E-/S- and a type)",
+                continue
+            if indexed and line.startswith("#"):
+                continue
+            if len(fields) < (3 if indexed else 2):
+                raise InputError(job.path, f"expected a token and a tag, found {line!r}", line=number)
+            if indexed:
+                token, tags = fields[1], fields[2:]
+            else:
+                if fields[-1] in ("+", "-") and len(fields) >= 3:
+                    fields = fields[:-1]  # a space-after flag, not a tag
+                token, tags = fields[0], fields[-1:]
+            for tag in tags:
+                if len(tag) > 1 and tag.endswith("-"):
+                    raise InputError(job.path, f"unparseable tag {tag!r} (expected O, or B-/I-/E-/S- and a type)",
+                                     line=number)
+            if width is None:
+                width = len(tags)
+                simple = width == 1 and not indexed
+            elif len(tags) != width:
+                raise InputError(job.path, f"this line has {len(tags)} tag column(s), the file before it {width}",
                                  line=number)
-        if width is None:
-            width = len(tags)
-        elif len(tags) != width:
-            raise InputError(job.path, f"this line has {len(tags)} tag column(s), the file before it {width}",
-                             line=number)
-        if not document.sentences and not tokens:
-            document.line = number
-        tokens.append(token)
-        layers.append(tags)
+            if not document.sentences and not tokens:
+                document.line = number
+            if not tokens:
+                columns = [[] for _ in tags]
+                column = columns[0]
+            tokens.append(token)
+            for tags_of_column, tag in zip(columns, tags):
+                tags_of_column.append(tag)
     end_document()
     _remark_repairs(writer, repairs[0])
     return writer.finish()

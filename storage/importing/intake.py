@@ -180,14 +180,22 @@ def stream_json(path: str, *, encoding: str | None) -> Iterator[tuple[int, Any]]
 
 def stream_lines(path: str, *, encoding: str | None) -> Iterator[tuple[int, str]]:
     """``numbered_lines`` of the file at ``path``, read a piece at a time when it is big."""
-    number, rest = 1, ""
-    for chunk in text_chunks(path, encoding=encoding):
-        pieces = (rest + chunk).split("\n")
-        rest = pieces.pop()
-        for piece in pieces:
-            yield number, piece
+    number = 1
+    for lines in line_batches(path, encoding=encoding):
+        for line in lines:
+            yield number, line
             number += 1
-    yield number, rest
+
+
+def line_batches(path: str, *, encoding: str | None) -> Iterator[list[str]]:
+    """The lines of ``stream_lines``, unnumbered, a list per piece read: for a reader whose
+    per-line work is so small that a generator step per line would be most of it (token files)."""
+    rest = ""
+    for chunk in text_chunks(path, encoding=encoding):
+        lines = (rest + chunk).split("\n")
+        rest = lines.pop()
+        yield lines
+    yield [rest]
 
 
 STREAM_ABOVE = 16 * 1024 * 1024  # bytes: a bigger file is decoded in pieces, so memory stays flat

@@ -216,6 +216,7 @@ class _Reader:
                                   ("target", ("TAR", "SRC/TAR", "TAR/LOC"), self.recipient_role)):
             for entity in _list(record.get(field)):
                 if not isinstance(entity, dict) or not isinstance(entity.get("actorText"), str):
+                    self.writer.dropped[f"{field} that is not an actor record"] += 1  # e.g. "target": "diplomatic"
                     continue
                 where = self._marked(text, marks, tags, entity["actorText"])
                 if where is not None:

@@ -8,6 +8,8 @@ only when accepted; consecutive tasks on the same text (a ``ner.teach`` stream a
 suggestion at a time) become one article. ``relations`` (``rel.manual``) follow
 ``ForeignWriter.relation_events``; the other annotators' ``versions`` of ``review`` output are
 counted, the reviewed spans imported. The annotator is ``_annotator_id``, else ``_session_id``.
+The task's free-form ``meta`` (``source``, ``section``, ``score``…) has no place in an article: each
+key is counted, so the summary says what was left behind.
 
 ``TRAIN_DATA``: ``[[text, {"entities": [[start, end, label], ...]}], ...]``.
 """
@@ -68,6 +70,10 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
             pending.text, pending.line = text, line
             pending.meta = {"source": f"{job.source}#{record.get('_input_hash', line)}",
                             "status": STATUS[answer] if "answer" in record else "new"}
+        meta = record.get("meta")
+        if isinstance(meta, dict):  # Prodigy's free-form task meta: an article has no place for it
+            for key in meta:
+                writer.dropped[f"task meta {key!r} (not kept)"] += 1
         spans, events = _task_spans(writer, record, line, offset=len(pending.spans))
         pending.spans += spans
         pending.events += events

@@ -21,6 +21,16 @@ def project(tmp_path):
         yield p
 
 
+def meta_counts(path, answers=("accept",)):
+    """The free-form meta keys of the tasks imported: counted, as an article has no place for them."""
+    counted = {}
+    for _, task in tasks(path):
+        if task.get("answer", "accept") in answers:
+            for key in task.get("meta") or {}:
+                counted[f"task meta {key!r} (not kept)"] = counted.get(f"task meta {key!r} (not kept)", 0) + 1
+    return counted
+
+
 def tasks(path):
     return [(n, json.loads(line)) for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
             if line.strip()]
@@ -30,7 +40,9 @@ def test_headlines_every_span_exact_ignore_counted_curly_quotes_kept(project):
     report = import_paths(project, [HEADLINES])
     assert report.ok and report.files[0].format == "prodigy"
     accepted = [t for _, t in tasks(HEADLINES) if t.get("answer") == "accept"]
-    assert report.dropped == {"task answered ignore (import them with --answers all)": 1}
+    assert report.dropped == {"task answered ignore (import them with --answers all)": 1,
+                              "task meta 'source' (not kept)": 372} == {
+        "task answered ignore (import them with --answers all)": 1, **meta_counts(HEADLINES)}
     docs = documents(project)
     assert [text for text, _, _ in docs] == [t["text"] for t in accepted]
     assert "’" in docs[0][0]
@@ -47,7 +59,8 @@ def test_headlines_every_span_exact_ignore_counted_curly_quotes_kept(project):
 
 def test_answers_all_imports_rejected_and_ignored_with_a_status(project):
     report = import_paths(project, [HEADLINES], options=ImportOptions(answers="all"))
-    assert report.ok and report.articles_added == 373 and not report.dropped
+    assert report.ok and report.articles_added == 373
+    assert report.dropped == meta_counts(HEADLINES, answers=("accept", "reject", "ignore"))
     assert sorted(project.article(i).status for i in project.article_ids()).count("skipped") == 1
 
 
@@ -55,7 +68,8 @@ def test_teach_answers_per_span_and_consecutive_tasks_on_one_text(project):
     report = import_paths(project, [REDDIT])
     assert report.ok
     assert report.dropped == {"task answered reject (import them with --answers all)": 454,
-                              "task answered ignore (import them with --answers all)": 39}
+                              "task answered ignore (import them with --answers all)": 39,
+                              **meta_counts(REDDIT)}
     kept = [t for _, t in tasks(REDDIT) if t["answer"] == "accept"]
     assert report.articles_added + report.duplicates_skipped + sum(
         1 for a, b in zip(kept, kept[1:]) if a["text"] == b["text"]) == len(kept)
@@ -97,7 +111,7 @@ def test_rel_manual_relations_between_entities_are_counted(project):
     path = PRODIGY / "tutorials__rel_component__assets__annotations.jsonl"
     report = import_paths(project, [path])
     assert report.ok and report.spans_added == 225
-    assert report.dropped == {"relation (not from an event trigger)": 128}
+    assert report.dropped == {"relation (not from an event trigger)": 128, **meta_counts(path)}
 
 
 def test_prodigy_demo_task_matches_its_docbin_oracle_text(project):

@@ -319,6 +319,10 @@ def write(articles: Iterable[ArticleData], folder: Path, report: ExportReport,
         _write_file(folder / f"{article.id}.txt", article.text)
         _write_file(folder / f"{article.id}.ann", article_ann(article, context.scheme, names, report))
         report.records += 1
+        # brat annotates spans, never a whole document: the article's own values (PLOVER contexts) are counted
+        left_out = sum(len(v) if isinstance(v, list) else 1 for v in article.attributes.values() if v not in ("", []))
+        if left_out:
+            report.change("article-level attribute value", "left out (brat annotates spans only)", left_out)
 
 
 def _write_file(path: Path, content: str) -> None:

@@ -279,7 +279,10 @@ def test_a_plover_2_project_round_trips_with_its_multi_valued_and_integer_attrib
         project.add_argument(first.id, "location", place.id)
         second = project.add_event(struck.id, type="ASSAULT", attributes={"context": ["military"], "injured": 0})
         project.add_argument(second.id, "actor", army.id)
-        export_to_path(project, "brat", tmp_path / "out")
+        project.set_article_attribute(article.id, "context", ["military", "repression"])
+        exported = export_to_path(project, "brat", tmp_path / "out")
+        # brat has no document-level annotation: the article's own contexts are said to be left out
+        assert "; 2 article-level attribute values left out (brat annotates spans only)" in exported.summary()
         with Project.open(tmp_path / "again.sqlite", new_scheme="plover-2.0") as again:
             report = import_paths(again, [tmp_path / "out"])
             assert report.ok, report.summary_lines()

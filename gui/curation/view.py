@@ -77,15 +77,15 @@ class CurationView(QDialog):
         self.text = article.text
         self.setWindowTitle(f"Curate: {quote(article.title, 60)}")
         self.undo_stack = QUndoStack(self)
-        self.merged = curation.auto_merge(project, article_id)
+        opening = curation.open_article(project, article_id)  # the auto-merge and the units, one read
+        self.merged, self.annotators = opening.merged, opening.annotators
         self.merged_frames = curation_frames.auto_merge_frames(project, article_id)  # after spans: reuses them
         self.roles = [role.name for role in project.scheme.roles]
         self.role = self.roles[0] if self.roles else None  # the role Alt+1–9 take from a frame
-        self.annotators = curation.annotator_layers(project, article_id)
         self.units: list[curation.Unit | curation_frames.FrameUnit] = []
         self._build()
         self._keys()
-        self.reload()
+        self.reload(units=None if self.merged_frames else opening.units)  # frames may have added gold spans
         self.next_open()
 
     # -- widgets -------------------------------------------------------------------------------
@@ -99,6 +99,7 @@ class CurationView(QDialog):
         layout.addWidget(self.summary)
         self.list = QListWidget()
         self.list.setObjectName("curation_units")
+        self.list.setUniformItemSizes(True)  # one line each: without it Qt measures all 10,000 rows on show
         self.list.currentRowChanged.connect(self._show_unit)
         layout.addWidget(self.list, 2)
         self.context = QLabel()
@@ -169,13 +170,15 @@ class CurationView(QDialog):
             return f"Annotator {self.annotators.index(layer) + 1}"
         return layer
 
-    def reload(self, *, keep: tuple[int, ...] | None = None) -> None:
-        """Re-read units and decisions from the file; keep the current unit selected
-        (``keep``: a span unit's extent, or ``frames.unit_key``)."""
+    def reload(self, *, keep: tuple[int, ...] | None = None, units: list[curation.Unit] | None = None) -> None:
+        """Re-read units and decisions from the file (or take the span ``units`` just read); keep the
+        current unit selected (``keep``: a span unit's extent, or ``frames.unit_key``)."""
         row = self.list.currentRow()
-        self.units = sorted([*curation.read_units(self.project, self.article_id, annotators=self.annotators),
-                             *curation_frames.read_frame_units(self.project, self.article_id,
-                                                               annotators=self.annotators)], key=frames.unit_key)
+        if units is None:
+            units = curation.read_units(self.project, self.article_id, annotators=self.annotators)
+        self.units = sorted([*units, *curation_frames.read_frame_units(self.project, self.article_id,
+                                                                       annotators=self.annotators)],
+                            key=frames.unit_key)
         self.list.blockSignals(True)
         self.list.clear()
         self.list.addItems([self._line(k, unit) for k, unit in enumerate(self.units)])

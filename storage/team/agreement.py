@@ -8,7 +8,6 @@ or more layers are compared. Every figure is explained in README.md (Agreement).
 """
 from __future__ import annotations
 
-import gc
 import json
 import re
 from bisect import bisect_left
@@ -25,6 +24,7 @@ from storage.team.coefficients import (
     cohen_kappa,
     krippendorff_alpha,
 )
+from storage.team.gc_pause import paused_gc
 from storage.team.matching import MODES, FrameAnn, SpanAnn, match, units
 
 __all__ = ["Agreement", "ArticleLayers", "FrameAnn", "SpanAnn", "agreement"]
@@ -283,17 +283,9 @@ class Agreement:
 def agreement(articles: Iterable[ArticleLayers], annotators: Sequence[str], *,
               labels: Sequence[str] | None = None) -> dict[str, Any]:
     """Every agreement figure over ``articles`` between ``annotators`` (see README, Agreement)."""
-    # A corpus is read into about a million small tuples, none of them in a reference cycle:
-    # the cyclic collector would only rescan them, over and over (a fifth of the CPU time on
-    # 10,000 articles). Paused for the run and put back as found; reference counting still frees.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # a corpus is about a million small acyclic tuples (storage.team.gc_pause)
         tally = Agreement(annotators, labels=labels)
         for article in articles:
             tally.add(article)
         return tally.report()
-    finally:
-        if collecting:
-            gc.enable()
 

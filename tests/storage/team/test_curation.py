@@ -1,6 +1,9 @@
 """Curation on a real file: agreed spans go to gold once, disagreements are taken or rejected, undo."""
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 import pytest
 
 from storage.project import Project
@@ -61,3 +64,21 @@ def test_threshold_lets_a_majority_agree(project):
     project.add_span(1, 15, 22, "LOCATION", annotator="chen")
     assert curation.auto_merge(project, 1, threshold=0.6) >= 1
     assert (15, 22, "LOCATION", "agreed") in gold(project)  # ana and chen of three
+
+
+def test_opening_reads_once_and_finds_what_a_fresh_read_finds(project):
+    # nested and stacked spans (matched pairwise), a third layer, and gold the curator already made
+    project.add_span(1, 7, 22, "EVENT", annotator="ana")
+    project.add_span(1, 0, 6, "LOCATION", annotator="ben")
+    for start, end, label in [(0, 6, "ACTOR"), (7, 14, "EVENT"), (29, 37, "EVENT")]:
+        project.add_span(1, start, end, label, annotator="chen")
+    project.add_span(1, 29, 37, "EVENT", annotator="gold")
+    opening = curation.open_article(project, 1, threshold=0.6)
+    assert opening.annotators == ["ana", "ben", "chen"] == curation.annotator_layers(project, 1)
+    assert opening.merged == len(gold(project)) - 1 > 0
+    assert opening.units == curation.read_units(project, 1)
+    with closing(sqlite3.connect(project.path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # another writer holds the lock…
+        again = curation.open_article(project, 1, threshold=0.6)  # …and nothing is left to merge: only a read
+        other.execute("ROLLBACK")
+    assert again.merged == 0 and again.units == opening.units

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -38,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 IMPORT_TARGET = 2.0
 EXPORT_TARGET = 1.5
 MEMORY_LIMIT_MB = 200.0
-FORMATS = ("native", "doccano", "prodigy", "spacy-v2", "label-studio", "hf", "conll", "brat", "docbin")
+FORMATS = ("native", "doccano", "prodigy", "spacy-v2", "label-studio", "hf", "conll", "brat", "webanno", "docbin")
 
 
 # -- the corpus in every format ---------------------------------------------------------------------
@@ -69,6 +70,42 @@ def tokens_and_tags(article: dict[str, Any]) -> tuple[list[str], list[str]]:
     return tokens, tags
 
 
+WEBANNO_HEADER = ("#FORMAT=WebAnno TSV 3.3\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|value\n"
+                  "\n\n")
+
+
+def webanno_document(article: dict[str, Any]) -> str:
+    """One article as INCEpTION writes it: a #Text= line per sentence, a row per token (UTF-16
+    offsets: the bench's text is ASCII), NamedEntity values, ``[n]`` on a span of several tokens."""
+    text = article["text"]
+    starts = {s["start"]: s for s in article["spans"]}
+    out, sentence, number = [WEBANNO_HEADER], [], 0
+    open_span, value, multi = None, "_", 0
+
+    def end_sentence() -> None:
+        nonlocal sentence, number
+        number += 1
+        out.append(f"#Text={text[sentence[0][0]:sentence[-1][1]]}\n")
+        out.extend(f"{number}-{i}\t{s}-{e}\t{t}\t{v}\t\n" for i, (s, e, t, v) in enumerate(sentence, 1))
+        out.append("\n")
+        sentence = []
+
+    for match in re.finditer(r"\S+", text):
+        start, end, token = match.start(), match.end(), match.group()
+        if start in starts:
+            open_span = starts[start]
+            multi += open_span["end"] > end
+            value = open_span["label"] + (f"[{multi}]" if open_span["end"] > end else "")
+        sentence.append((start, end, token, value if open_span is not None else "_"))
+        if open_span is not None and end >= open_span["end"]:
+            open_span = None
+        if token.endswith(".") and open_span is None:
+            end_sentence()
+    if sentence:
+        end_sentence()
+    return "".join(out)
+
+
 def write_format(name: str, count: int, folder: Path) -> Path:
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     if name == "native":
@@ -86,6 +123,12 @@ def write_format(name: str, count: int, folder: Path) -> Path:
             lines += [f"E{n}\t{e['type']}:{t_of[e['trigger']]} " + " ".join(
                 f"{g['role']}:{t_of[g['span']]}" for g in e["arguments"]) for n, e in enumerate(a["events"], 1)]
             (path / f"{a['id']}.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+    if name == "webanno":
+        path = folder / "webanno"
+        path.mkdir()
+        for a in articles(count):
+            (path / f"{a['id']}.tsv").write_text(webanno_document(a), encoding="utf-8")
         return path
     if name == "docbin":
         from spacy.tokens import Doc, DocBin
@@ -184,6 +227,24 @@ def _docs(name: str, path: Path) -> Iterator[tuple[str, list[tuple[int, int, str
                     ids[ident] = len(spans)
                     spans.append((int(start), int(end), label))
             yield text, spans, []
+    elif name == "webanno":
+        for tsv in sorted(path.glob("*.tsv")):
+            sentences, spans, multi = [], [], {}
+            for line in tsv.read_text(encoding="utf-8").splitlines():
+                if line.startswith("#Text="):
+                    sentences.append(line[6:])
+                elif line and line[0] != "#":
+                    _, offsets, _, value, _ = line.split("\t")
+                    if value != "_":
+                        start, end = map(int, offsets.split("-"))
+                        label, _, ident = value.partition("[")
+                        if ident and ident in multi:
+                            multi[ident][1] = end
+                        else:
+                            spans.append([start, end, label])
+                            if ident:
+                                multi[ident] = spans[-1]
+            yield "\n".join(sentences), [tuple(s) for s in spans], []
     else:  # docbin
         from spacy.tokens import DocBin
         from spacy.vocab import Vocab

@@ -28,7 +28,9 @@ class Format:
     suffixes: tuple[str, ...]
     runner: str  # "module:function", imported on first use
     sniff: Callable[[Any], bool] | None = None  # given the first JSON record, for shared suffixes
-    shared_round: bool = False  # one small document per file: many files per transaction (a savepoint each)
+    # One small document per file: many files per transaction (a savepoint each); the runner of
+    # one with annotations takes ``batch=`` (a RowBatch its rows wait in, written by the round).
+    shared_round: bool = False
     head_sniff: Callable[[str], bool] | None = None  # given the file's first characters, for .txt/.tsv
     companion: str | None = None  # brat: "<name>.txt" beside "<name>.ann" is its text, not an article
 
@@ -128,7 +130,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt",
            shared_round=True),
     Format("webanno", "WebAnno / INCEpTION TSV v3", (".tsv",), "storage.importing.webanno:run",
-           head_sniff=lambda head: _load("webanno", "looks_like")(head)),
+           head_sniff=lambda head: _load("webanno", "looks_like")(head), shared_round=True),
     Format("plover", "PLOVER event records", (".jsonl", ".json", ".txt"), "storage.importing.plover:run",
            sniff=_is_plover, head_sniff=_looks_like_plover_json),
 )}

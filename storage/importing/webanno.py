@@ -23,11 +23,13 @@ one article.
 """
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any
 
+from storage.importing.batch import RowBatch
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import stream_lines
+from storage.importing.intake import line_batches
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.project import Project
@@ -36,6 +38,8 @@ _NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
 _TOKEN_ID = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
 _OFFSETS = re.compile(r"^(\d+)-(\d+)$")
 _VALUE = re.compile(r"^(.*?)(?:\[(\d+)\])?$", re.S)
+_ID_COLUMN = re.compile(r"\d+-\d+(?:\t\d+-\d+)*")  # token ids, one per row, none a sub-token
+_OFFSET_COLUMN = re.compile(r"\d+-\d+(?:\t\d+-\d+)*")
 _REFERENCE = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
 # WebAnno TSV escapes these with a backslash, in #Text= lines and in feature values.
 _UNESCAPE = re.compile(r"\\([\\\[\]|_*;\t\n]|->)")
@@ -78,13 +82,21 @@ class _Reader:
         self.parts: list[str] = []  # the document's text, in code points
         self.at16 = 0  # how many UTF-16 units of text have been placed
         self.sentence: list[str] | None = None  # #Text= lines of the sentence being read
-        self.local: list[int] = []  # UTF-16 offset in the sentence → code point offset (-1 inside a pair)
+        self.sentence_text = ""  # those lines joined, once its first token is read
+        self.placed = False  # whether the sentence being read has been placed (its first token read)
+        # UTF-16 offset in the sentence → code point offset (-1 inside a pair); None when they are
+        # the same (no character outside the BMP: most text), up to ``local_end``.
+        self.local: list[int] | None = None
+        self.local_end = 0
+        self.width = 0  # columns of a token row, from the header (0: not yet counted)
+        self.rows_read = 0  # of the rows handed to ``read_rows``, how many were read
         self.base16 = self.base = 0  # where the current sentence starts: UTF-16 units, code points
         self.length = 0  # code points of text placed
         self.tokens: dict[str, tuple[int, int, int]] = {}  # token id → (start, end, line)
         self.rows: list[tuple[int, str, list[str]]] = []  # (line, token id, annotation cells)
 
     def header(self, line: str, number: int) -> None:
+        self.width = 0
         for kind in ("SP", "RL", "CH"):
             if line.startswith(f"#T_{kind}="):
                 self.layers.append(_Layer(kind, line[len(kind) + 4:]))
@@ -93,27 +105,32 @@ class _Reader:
             raise self.writer.fail(f"unknown header line {line[:40]!r}", number)
 
     def text_line(self, line: str) -> None:
-        if self.sentence is None or self.local:  # a new sentence (its tokens not yet read)
+        if self.sentence is None or self.placed:  # a new sentence (its tokens not yet read)
             self.sentence = []
-            self.local = []
-        self.sentence.append(unescape(line[len("#Text="):]))
+            self.placed = False
+        value = line[len("#Text="):]
+        self.sentence.append(unescape(value) if "\\" in value else value)
 
     def token(self, line: str, number: int) -> None:
         fields = line.split("\t")
-        width = 3 + sum(len(layer.features) for layer in self.layers)
+        width = self.width or self._width()
         if len(fields) < width or any(fields[width:]):
             raise self.writer.fail(f"expected {width} tab-separated columns (from the header), found "
                                    f"{len(fields)}: {line[:60]!r}", number)
-        token_id, offsets, shown = fields[0], _OFFSETS.match(fields[1]), unescape(fields[2])
+        token_id, offsets, shown = fields[0], _OFFSETS.match(fields[1]), fields[2]
+        if "\\" in shown:
+            shown = unescape(shown)
         if not _TOKEN_ID.match(token_id) or offsets is None:
             raise self.writer.fail(f"expected a token id and offsets like 1-3 and 9-14, found "
                                    f"{fields[0]!r} and {fields[1]!r}", number)
         if self.sentence is None:
             raise self.writer.fail("a token row before any #Text= line", number)
-        text = "\n".join(self.sentence)
-        if not self.local:
-            self._place(text, int(offsets.group(1)), shown, number)
-        start, end = (self._code_point(int(offsets.group(i)), token_id, number) for i in (1, 2))
+        if not self.placed:
+            self.sentence_text = "\n".join(self.sentence)
+            self._place(self.sentence_text, int(offsets.group(1)), shown, number)
+        text = self.sentence_text
+        start, end = self._code_point(int(offsets.group(1)), token_id, number), self._code_point(
+            int(offsets.group(2)), token_id, number)
         if end < start or text[start - self.base:end - self.base] != shown:
             raise self.writer.fail(f"token {token_id} {shown!r}: offsets {fields[1]} (UTF-16 units) hold "
                                    f"{text[start - self.base:end - self.base]!r} in the #Text line", number)
@@ -133,40 +150,106 @@ class _Reader:
         self.base = self.length + len(filler)  # where the sentence starts, in code points
         self.length = self.base + len(text)
         self.base16 = start16
-        self.local = []
-        for index, ch in enumerate(text):
-            self.local.append(index)
-            if ord(ch) > 0xFFFF:
-                self.local.append(-1)  # the second half of a surrogate pair: no code point starts here
-        self.local.append(len(text))
-        self.at16 = start16 + len(self.local) - 1
+        self.placed = True
+        if not text or max(text) <= "\uffff":  # every character one UTF-16 unit: offsets agree
+            self.local, self.local_end = None, len(text)
+        else:
+            self.local = []
+            for index, ch in enumerate(text):
+                self.local.append(index)
+                if ord(ch) > 0xFFFF:
+                    self.local.append(-1)  # the second half of a surrogate pair: no code point starts here
+            self.local.append(len(text))
+            self.local_end = len(self.local) - 1
+        self.at16 = start16 + self.local_end
+
+    def read_rows(self, lines: list[str], first: int) -> None:
+        """The token rows of one sentence (``first`` the first's line number), read together when
+        they are the usual kind, else one by one with ``token``, which says what is wrong."""
+        if not self._usual_rows(lines, first):
+            for offset, line in enumerate(lines[self.rows_read:]):
+                self.token(line, first + self.rows_read + offset)
+
+    def _usual_rows(self, lines: list[str], first: int) -> bool:
+        """Rows right after their #Text= lines, each ``1-3<TAB>9-14<TAB>token<TAB>cells…``: no
+        sub-token, no escape, text inside the BMP (UTF-16 offsets are code point offsets). Checked
+        column by column at C speed; what ``token`` would refuse leaves them to it (False)."""
+        self.rows_read = 0
+        if self.sentence is None or self.placed or not self.layers:
+            return False
+        width = self.width or self._width()
+        rows = [line.split("\t") for line in lines]
+        lengths = set(map(len, rows))
+        columns = list(zip(*rows))
+        if not (lengths == {width} or lengths == {width + 1} and set(columns[width]) == {""}):
+            return False
+        ids, offsets, shown = columns[0], "\t".join(columns[1]), columns[2]
+        if (not _ID_COLUMN.fullmatch("\t".join(ids)) or not _OFFSET_COLUMN.fullmatch(offsets)
+                or "\\" in "".join(shown)):
+            return False
+        numbers = list(map(int, offsets.replace("\t", "-").split("-")))
+        self.token(lines[0], first)  # places the sentence, as every first token does
+        self.rows_read = 1
+        if self.local is not None:  # characters outside the BMP: offsets need the map, row by row
+            return False
+        text, base, base16 = self.sentence_text, self.base, self.base16
+        starts = [offset - base16 for offset in numbers[0::2]]
+        ends = [offset - base16 for offset in numbers[1::2]]
+        if (min(starts) < 0 or max(ends) > self.local_end or any(map(operator.gt, starts, ends))
+                or list(map(text.__getitem__, map(slice, starts, ends))) != list(shown)):
+            return False
+        numbers_of_rows = range(first, first + len(rows))
+        self.tokens.update(zip(ids, zip([base + s for s in starts], [base + e for e in ends], numbers_of_rows)))
+        cells = columns[3:width]
+        annotated = sorted({i for column in cells for i, cell in enumerate(column) if cell != "_"} - {0})
+        self.rows += [(first + i, ids[i], rows[i][3:width]) for i in annotated]
+        self.rows_read = len(rows)
+        return True
+
+    def _width(self) -> int:
+        self.width = 3 + sum(len(layer.features) for layer in self.layers)
+        return self.width
 
     def _code_point(self, offset16: int, token_id: str, number: int) -> int:
         local = offset16 - self.base16
-        if not 0 <= local < len(self.local) or self.local[local] < 0:
+        if not 0 <= local <= self.local_end or (self.local is not None and self.local[local] < 0):
             raise self.writer.fail(f"token {token_id}: offset {offset16} (UTF-16 units) is outside its sentence "
                                    "or inside a character", number)
-        return self.base + self.local[local]
+        return self.base + (local if self.local is None else self.local[local])
 
 
-def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
-    writer = ForeignWriter(project, job.path, "webanno", layer=options.annotator)
+def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch | None = None) -> Outcome:
+    """Import one TSV file, one article (the caller holds the transaction; with ``batch``, the
+    rows wait there for the caller to write them with other files')."""
+    writer = ForeignWriter(project, job.path, "webanno", layer=options.annotator, batch=batch)
     reader = _Reader(writer)
     first = True
-    for number, raw in stream_lines(job.path, encoding=options.encoding):
-        line = raw.rstrip("\r")
-        if first:
-            if not looks_like(line):
-                raise writer.fail("not WebAnno TSV 3: the first line should be #FORMAT=WebAnno TSV 3.x", number)
-            line, first = line.lstrip("\ufeff"), False
-        if not line:
-            continue
-        if line.startswith("#Text="):
-            reader.text_line(line)
-        elif line.startswith("#"):
-            reader.header(line, number)
-        else:
-            reader.token(line, number)
+    rows: list[str] = []  # the token rows of the sentence being read, from line number row_line
+    row_line = number = 0
+    for lines in line_batches(job.path, encoding=options.encoding):
+        for raw in lines:
+            number += 1
+            line = raw[:-1] if raw[-1:] == "\r" else raw
+            if line and line[0] != "#" and not first:
+                if not rows:
+                    row_line = number
+                rows.append(line)
+                continue
+            if rows:
+                reader.read_rows(rows, row_line)
+                rows = []
+            if first:
+                if not looks_like(line):
+                    raise writer.fail("not WebAnno TSV 3: the first line should be #FORMAT=WebAnno TSV 3.x", number)
+                line, first = line.lstrip("\ufeff"), False
+            if not line:
+                continue
+            if line.startswith("#Text="):
+                reader.text_line(line)
+            else:
+                reader.header(line, number)
+    if rows:
+        reader.read_rows(rows, row_line)
     if first:
         raise writer.fail("the file is empty", 1)
     spans, relations = _annotations(reader, writer)
@@ -185,6 +268,8 @@ def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str,
     pending = []  # relation cells, read once every span is known: a governor may come later in the file
     slots: list[tuple[_Layer, list[dict[str, Any]], str, str, int]] = []  # likewise
     for number, token_id, cells in reader.rows:
+        if cells.count("_") == len(cells):  # most tokens: no annotation on any layer
+            continue
         column = 0
         for index, layer in enumerate(reader.layers):
             mine = cells[column:column + len(layer.features)]

@@ -1,5 +1,6 @@
 """Suggestions in the window: computed when an article opens, drawn by ``SuggestionMarks``, and
-handled from the keyboard.
+handled from the keyboard. An article the current model has not suggested for (imported after
+training) gets the model's suggestions from ``LiveModel``'s process; they show when stored.
 
 Keys (window-wide, listed in Help ▸ Keyboard shortcuts): ``Ctrl+J`` / ``Ctrl+Shift+J`` jump to the
 next / previous suggestion (it is selected, so a label key tags it with another label instead);
@@ -16,9 +17,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from gui.assist.commands import RejectSuggestionsCommand, push_spans
+from gui.assist.live_model import LiveModel
 from gui.assist.suggestion_marks import SuggestionMarks
 from gui.plain import menu_text, quote
 from storage.assist import dictionary as dictionary_store
+from storage.assist import model as model_store
 from storage.assist.settings import AssistSettings, load_settings
 from storage.assist.suggestions import Suggestion, article_suggestions
 from storage.model import Article, Span
@@ -44,6 +47,9 @@ class SuggestionController(QObject):
         self.last_compute_ms = 0.0  # the last computation's cost, for bench_window
         self._pending = False
         self._stopped = False
+        self.live = LiveModel(self)
+        self.live.suggested.connect(self._model_suggested)
+        self.live.failed.connect(self.window.refused)
         self._bind(window.document)
         window.documentReplaced.connect(self._bind)
 
@@ -56,6 +62,7 @@ class SuggestionController(QObject):
         return self.marks.suggestions
 
     def _bind(self, document: "AnnotationDocument") -> None:
+        self.live.stop()  # another project: the process served the previous one
         self.settings = load_settings(document.project)
         self._dictionary, self._signature = None, None
         document.articleOpened.connect(self._article_opened)
@@ -101,6 +108,7 @@ class SuggestionController(QObject):
     def stop(self) -> None:
         """The window is closing (and closes its project): compute nothing more."""
         self._stopped = True
+        self.live.stop()
 
     def compute(self) -> None:
         """(Re)compute the open article's suggestions now."""
@@ -119,9 +127,22 @@ class SuggestionController(QObject):
                                                   dictionary=self.dictionary() if self.settings.suggestions else None)
             except sqlite3.ProgrammingError:  # the project was closed before this turn came
                 return
+            self._ask_model(article.id)
         self.marks.set_suggestions(self._found)
         self.last_compute_ms = (time.perf_counter() - started) * 1000
         self.suggestionsChanged.emit(len(self._found))
+
+    def _ask_model(self, article_id: int) -> None:
+        """The model is on but has not suggested for this article: its process computes them."""
+        project = self.window.project
+        if (self.settings.suggestions and self.settings.model and project.path is not None
+                and model_store.needs_suggestions(project, article_id) and model_store.missing_dependency() is None):
+            self.live.request(project.path, article_id)
+
+    def _model_suggested(self, article_id: int) -> None:
+        article = self.document.article
+        if article is not None and article.id == article_id:
+            self.compute()
 
     def refilter(self) -> None:
         """After a rejection or its undo: recompute (a rejection undone brings its suggestion back)."""

@@ -13,6 +13,18 @@ import storage
 from storage.assist.model import TrainingReport
 
 
+def python_process(parent: QObject) -> QProcess:
+    """A QProcess for ``python -m storage.assist.…`` that imports our storage package from where
+    this one did, installed or not."""
+    process = QProcess(parent)
+    environment = QProcessEnvironment.systemEnvironment()
+    root = str(Path(storage.__file__).resolve().parents[1])
+    previous = environment.value("PYTHONPATH")
+    environment.insert("PYTHONPATH", root + (f":{previous}" if previous else ""))
+    process.setProcessEnvironment(environment)
+    return process
+
+
 class TrainingRunner(QObject):
     """One training at a time; ``progressed(text, percent)``, then ``finished(report or None, error)``."""
 
@@ -34,13 +46,7 @@ class TrainingRunner(QObject):
     def start(self, project_path: Path, *, epochs: int = 10, max_seconds: float = 45.0) -> bool:
         if self.process is not None:
             return False
-        process = QProcess(self)
-        environment = QProcessEnvironment.systemEnvironment()
-        # The child imports our storage package from where this one did, installed or not.
-        root = str(Path(storage.__file__).resolve().parents[1])
-        previous = environment.value("PYTHONPATH")
-        environment.insert("PYTHONPATH", root + (f":{previous}" if previous else ""))
-        process.setProcessEnvironment(environment)
+        process = python_process(self)
         process.readyReadStandardOutput.connect(self._read)
         process.finished.connect(self._finished)
         self.process, self._buffer, self._report, self._error, self._cancelled = process, b"", None, "", False

@@ -15,6 +15,7 @@ id) give precision and recall per label; the model kept is the one trained on th
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import time
@@ -38,13 +39,17 @@ class AssistUnavailable(AnnotatorError):
     """A recommender cannot run: a dependency is missing or there is nothing to learn from."""
 
 
+@functools.lru_cache(maxsize=1)
 def missing_dependency() -> str | None:
-    """What to install for the model recommender, or None when spaCy is importable."""
+    """What to install for the model recommender, or None when spaCy is installed. Found, not
+    imported: the window asks at start-up and never runs spaCy itself (its processes do)."""
+    from importlib.util import find_spec
+
     try:
-        import spacy  # noqa: F401
-    except ImportError:
-        return "model suggestions need spaCy: pip install 'event-annotator[assist]'"
-    return None
+        found = find_spec("spacy") is not None
+    except (ImportError, ValueError):
+        found = False
+    return None if found else "model suggestions need spaCy: pip install 'event-annotator[assist]'"
 
 
 def _spacy() -> Any:
@@ -269,7 +274,45 @@ def save_model(project: Project, nlp: Any, report: TrainingReport, *, progress: 
         project.db.execute("INSERT OR REPLACE INTO assist_models (name, trained, articles, report, model) "
                            "VALUES (?, ?, ?, ?, ?)", [MODEL, report.trained, report.articles, report.to_json(), data])
         store_suggestions(project, suggestions)
+        project.db.execute("DELETE FROM assist_suggested WHERE recommender = ?", [MODEL])
+        _mark_suggested(project, report.trained, ids)
     return report
+
+
+def _mark_suggested(project: Project, version: str, article_ids: Iterable[int]) -> None:
+    project.db.conn.executemany("INSERT OR REPLACE INTO assist_suggested (article_id, recommender, version) "
+                                "VALUES (?, ?, ?)", [(a, MODEL, version) for a in article_ids])
+
+
+def model_version(project: Project) -> str | None:
+    """The stored model's version (when it was trained), or None without a model."""
+    row = project.db.execute("SELECT trained FROM assist_models WHERE name = ?", [MODEL]).fetchone()
+    return row[0] if row else None
+
+
+def needs_suggestions(project: Project, article_id: int) -> bool:
+    """True for an unfinished article the stored model has not suggested for (imported after
+    training, or suggested by an older model): the window then asks ``suggest_process``."""
+    marks = ",".join("?" * len(SUGGEST_STATUSES))
+    row = project.db.execute(
+        "SELECT 1 FROM assist_models AS m JOIN articles AS a ON a.id = ? "
+        f"WHERE m.name = ? AND a.status IN ({marks}) AND NOT EXISTS (SELECT 1 FROM assist_suggested AS s "
+        "WHERE s.article_id = a.id AND s.recommender = m.name AND s.version = m.trained)",
+        [article_id, MODEL, *SUGGEST_STATUSES]).fetchone()
+    return row is not None
+
+
+def store_article_suggestions(project: Project, version: str, suggestions: list[Suggestion],
+                              article_ids: list[int]) -> bool:
+    """Replace the model's suggestions for ``article_ids`` with those of model ``version``, in one
+    transaction that first checks ``version`` is still the stored model (False, nothing written,
+    when a retrain replaced it meanwhile: its own suggestions win)."""
+    with project.transaction():
+        if model_version(project) != version:
+            return False
+        store_suggestions(project, suggestions, article_ids=article_ids)
+        _mark_suggested(project, version, article_ids)
+    return True
 
 
 def stored_report(project: Project) -> TrainingReport | None:

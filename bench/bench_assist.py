@@ -151,8 +151,8 @@ def bench_dictionary() -> tuple[float, float, int]:
 Corpus = list[tuple[int, list[tuple[int, int, str]]]]  # (article id, its gold spans), in order
 
 
-def synthetic_project(path: Path) -> tuple[Corpus, str]:
-    corpus = build_corpus(max(CHECKPOINTS) + EVALUATE_NEXT)
+def synthetic_project(path: Path, evaluate_next: int) -> tuple[Corpus, str]:
+    corpus = build_corpus(max(CHECKPOINTS) + evaluate_next)
     with Project.open(path) as project:
         ids = [project.add_article(text=text, title=f"r{n}").id for n, (text, _) in enumerate(corpus)]
     about = (f"{len(corpus)} synthetic articles, {sum(len(s) for _, s in corpus):,} gold spans, "
@@ -199,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", default=None, help="the corpus's import format (default: detected)")
     parser.add_argument("--sentences-as-articles", action="store_true",
                         help="CoNLL: drop -DOCSTART- lines so each sentence group is an article")
+    parser.add_argument("--evaluate-next", type=int, default=EVALUATE_NEXT, metavar="N",
+                        help=f"score the suggestions on the next N articles after each checkpoint (default {EVALUATE_NEXT}; "
+                             "more for a corpus of short texts, so each label has support)")
     parser.add_argument("--skip-dictionary", action="store_true", help="skip the 1 MB dictionary timing")
     args = parser.parse_args(argv)
     problem = missing_dependency()
@@ -212,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             corpus, about = real_project(path, args.corpus, args.format,
                                          sentences_as_articles=args.sentences_as_articles)
         else:
-            corpus, about = synthetic_project(path)
+            corpus, about = synthetic_project(path, args.evaluate_next)
         print(f"data: {about}")
         checkpoints = [c for c in CHECKPOINTS if c + 1 <= len(corpus)]
         if len(checkpoints) < len(CHECKPOINTS):
@@ -232,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
                 nlp = load_model(project)
                 language = report["language"]
                 baseline = tokenize_baseline([texts[a] for a in ids[:checkpoint]], language)
-                upcoming = [(a, gold[a]) for a in ids[checkpoint:checkpoint + EVALUATE_NEXT]]
+                upcoming = [(a, gold[a]) for a in ids[checkpoint:checkpoint + args.evaluate_next]]
                 labels, with_a, without_a = score(project, upcoming, nlp)
                 for n, (label, (p, r, support)) in enumerate(labels.items()):
                     lead = (f"{with_a:8.1f} / {without_a:5.1f}              {report['seconds']:6.1f} "

@@ -39,10 +39,14 @@ class RoleAssist:
         return settings.roles and settings.suggestions
 
     def history(self) -> RoleHistory:
-        """The done frames' counts, read again only when arguments or done articles changed."""
-        project = self.document.project
-        key = project.db.execute("SELECT (SELECT count(*) FROM arguments), (SELECT count(*) FROM articles "
-                                 "WHERE status IN ('done', 'curated'))").fetchone()
+        """The done frames' counts, read again only when they can have changed: the done articles
+        changed, or a frame of the open article changed while it is done (the frames of unfinished
+        articles, where editing happens, do not count, so filling a role never rereads them all)."""
+        project, article = self.document.project, self.document.article
+        (done,) = project.db.execute("SELECT count(*) FROM articles WHERE status IN ('done', 'curated')").fetchone()
+        editing_done = article is not None and article.status in ("done", "curated")
+        key = (done, article.id if editing_done else None,
+               tuple(sorted((e.id, e.type, e.arguments) for e in self.document.events.values())) if editing_done else ())
         if self._history is None or self._history[0] != key:
             self._history = (key, role_history(project))
         return self._history[1]

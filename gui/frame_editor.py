@@ -11,7 +11,8 @@ Focus order (Tab / Shift+Tab): type filter → one slot per role (scheme order) 
   the last filled row, and Backspace on a candidate removes the last filler (as in a tag field),
   so the key the help names works wherever the highlight is. With the event-role recommender on
   (``gui.assist.roles_ui``), an empty role shows one likely filler as a suggestion, pre-selected:
-  Enter or Alt+Return accepts it, Alt+Shift+Return accepts every role's, Alt+Delete rejects it.
+  Enter or Alt+Return accepts it, Alt+Shift+Return (or Alt+Return in the type filter) accepts
+  every role's, Alt+Delete rejects it.
 * Modes, contexts, auxiliary modes (``gui.choice_list``): a filter over the values, Enter or Space
   toggles one; the mode field offers only the chosen type's modes. dead/injured/arrested take
   whole numbers.
@@ -354,9 +355,12 @@ class FrameEditor(QWidget):
         if key == Qt.Key.Key_Escape:
             self.leaveRequested.emit()
             return True
-        if watched is self.type_filter:
-            return self._type_filter_key(key)
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if watched is self.type_filter:
+            if modifiers & Qt.KeyboardModifier.AltModifier and key in _ENTER:
+                self.accept_suggestions()  # the type is picked: take every suggested filler at once
+                return True
+            return self._type_filter_key(key)
         for slot in self.slots.values():
             if watched is not slot.list:
                 continue

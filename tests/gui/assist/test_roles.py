@@ -161,6 +161,10 @@ def test_alt_shift_return_accepts_every_suggested_filler_as_one_undo_step(qtbot,
     assert arguments(path) == expected
     qtbot.keyClick(frame.slots["source"].list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert arguments(path) == []
+    # From the type filter, right after picking the type, Alt+Return takes them all too.
+    frame.start_editing()
+    qtbot.keyClick(frame.type_filter, Qt.Key.Key_Return, Qt.KeyboardModifier.AltModifier)
+    assert arguments(path) == expected and frame.type_filter.hasFocus()
     # With the recommender off nothing is suggested.
     save_settings(window.project, roles=False)
     window.assist.settings_changed()

@@ -136,6 +136,7 @@ class SuggestionController(QObject):
         """The model is on but has not suggested for this article: its process computes them."""
         project = self.window.project
         if (self.settings.suggestions and self.settings.model and project.path is not None
+                and project.read_only is None  # a read-only project cannot keep them
                 and model_store.needs_suggestions(project, article_id) and model_store.missing_dependency() is None):
             self.live.request(project.path, article_id)
 

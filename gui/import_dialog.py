@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storage.importing import detected_formats
 from storage.importing.registry import FORMATS, ImportOptions, detect
 
 DETECT_ENCODING = "Detect (UTF-8, or UTF-16 with a byte-order mark)"
 DETECT_FORMAT = "Detect from each file"
+DETECT_LIMIT = 200  # files of the chosen folders looked at to say what was detected: a quick look, not a scan
 # Encodings news archives come in, with what they are for; any other codec can be typed.
 COMMON_ENCODINGS: tuple[tuple[str, str], ...] = (
     ("utf-8", "Unicode"), ("utf-16", "Unicode, with a byte-order mark"),
@@ -84,6 +86,10 @@ OPTION_LABELS: dict[str, str] = {"--encoding": "Encoding", "--format": "Format",
                                  **{flag: label for flag, label, _ in FORMAT_OPTIONS.values()}}
 
 
+def _files(count: int) -> str:
+    return f"{count:,} file" + ("" if count == 1 else "s")
+
+
 def window_hint(lines: list[str]) -> str | None:
     """A line telling where the options an import report names (--encoding…) are in the window."""
     named = [flag for flag in OPTION_LABELS if any(re.search(rf"{flag}\b", line) for line in lines)]
@@ -111,6 +117,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import articles")
         self.choose_files, self.choose_folder = choose_files, choose_folder
+        self._detection: tuple[tuple[Path, ...], tuple[dict[str, int], int]] = ((), ({}, 0))
         self._create_widgets()
         self._layout()
         self.encoding_combo.editTextChanged.connect(self._update)
@@ -156,6 +163,7 @@ class ImportDialog(QDialog):
         self._create_option_widgets()
         self.detected_label = QLabel()
         self.detected_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.detected_label.setWordWrap(True)  # a folder of several formats names them all
         self.detected_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.problem_label = QLabel()
         self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -287,7 +295,17 @@ class ImportDialog(QDialog):
         if len(files) == 1 and len(paths) == 1:
             found = detect(str(files[0]))
             return f"detected: {found.title}" if found else "detected: no known format (choose one above)"
-        return "detected per file by its extension and content" if paths else ""
+        if not paths:
+            return ""
+        key = tuple(paths)
+        if self._detection[0] != key:  # a folder is walked when the list changes, not per keystroke
+            self._detection = (key, detected_formats(paths, limit=DETECT_LIMIT))
+        counts, total = self._detection[1]
+        if not counts:
+            return "detected: no importable files"
+        shown = ", ".join(f"{title} ({_files(n)})" for title, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        looked = sum(counts.values())
+        return f"detected: {shown}" + (f"; the first {looked:,} of {total:,} files looked at" if total > looked else "")
 
     # -- adding and removing -----------------------------------------------------------------
 

@@ -224,3 +224,23 @@ def _walk(folder: str, forced: Format | None) -> tuple[list[tuple[str, ...]], li
         found.extend(prefix + (name,) for name in names
                      if suffix(name) in wanted and name not in companions)
     return sorted(found), sorted(unreadable)
+
+
+def detected_formats(paths: Sequence[str | Path], *, limit: int = 200) -> tuple[dict[str, int], int]:
+    """What detection finds for the files an import of ``paths`` would read, for the import dialog:
+    files per format title (of the first ``limit`` files, in import order, so a huge folder costs
+    no more than that) and how many files there are in all."""
+    files: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found, _ = _walk(str(path), None)
+            files.extend(os.path.join(str(path), *parts) for parts in found)
+        elif path.is_file():
+            files.append(str(path))
+    counts: dict[str, int] = {}
+    for name in files[:limit]:
+        found_format = None if not_regular(name) else detect(name)
+        title = found_format.title if found_format else "no known format"
+        counts[title] = counts.get(title, 0) + 1
+    return counts, len(files)

@@ -211,3 +211,30 @@ def test_annotator_layer_field_puts_a_second_import_onto_the_same_articles(windo
     assert rows == [(None, 15, 22, "LOCATION"), ("ben", 15, 22, "LOCATION")]
     assert window.reports[-1][-1] == ("imported 0 articles (1 span, 0 events) from 1 file into layer ben; "
                                       "1 span into layer ben on 1 existing article")
+
+
+def test_a_folder_and_several_files_say_what_detection_finds_in_them(qtbot):
+    """The real interop files: brat's .txt beside each .ann is its text, not a plain-text article."""
+    from tests.storage.importing.helpers import INTEROP
+    dialog = ImportDialog([INTEROP / "brat-news"])
+    qtbot.addWidget(dialog)
+    assert dialog.detected_label.text() == "detected: brat standoff, a .txt beside each (13 files)"
+    dialog.add_paths([INTEROP / "plover" / "PLOVER_GSR_CAMEO.txt"])
+    assert dialog.detected_label.text() == ("detected: brat standoff, a .txt beside each (13 files), "
+                                            "PLOVER event records (1 file)")
+    dialog.set_paths([INTEROP / "plover" / "PLOVER_GSR_CAMEO.txt"])  # one file: its format, as before
+    assert dialog.detected_label.text() == "detected: PLOVER event records"
+    dialog.set_paths([INTEROP / "news-ar-zh"])
+    assert dialog.detected_label.text() == "detected: plain text (77 files)"
+    dialog.set_format("conll")  # the override: every file read as the chosen format
+    assert dialog.detected_label.text() == "every file read as CoNLL-2003 / IOB / BIOES token columns"
+
+
+def test_a_huge_folder_is_only_glanced_at(qtbot, tmp_path):
+    from gui.import_dialog import DETECT_LIMIT
+    for n in range(DETECT_LIMIT + 5):
+        (tmp_path / f"{n:04}.txt").write_text(f"Article {n}.", encoding="utf-8")
+    dialog = ImportDialog([tmp_path])
+    qtbot.addWidget(dialog)
+    assert dialog.detected_label.text() == (f"detected: plain text ({DETECT_LIMIT} files); "
+                                            f"the first {DETECT_LIMIT} of {DETECT_LIMIT + 5} files looked at")

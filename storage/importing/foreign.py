@@ -11,6 +11,7 @@ writes in ``executemany`` rounds. What cannot be represented is counted in ``dro
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 from typing import Any
 
 from storage.assist.origin import import_origin
@@ -23,6 +24,7 @@ from storage.scheme_growth import SchemeGrowth
 from storage.text import normalise
 
 _NEWLINES = frozenset("\r\u2028\u2029\ufeff")
+_SPAN_KEY = itemgetter(1, 2, 3, 4)  # (start, end, label, annotator) of a span tuple: one per layer
 
 
 def normalised_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -88,30 +90,42 @@ class ForeignWriter:
         if not stored or stored.isspace():
             self.dropped["document without text"] += 1
             return
-        length = len(text)
+        length, layer = len(text), self.layer
+        rows: list[tuple[Any, ...]] = []  # (local id, start, end, label, annotator, attributes)
+        append = rows.append
         for span in spans:  # the hot loop: one combined test per span, the messages only on failure
             start, end = span["start"], span["end"]
             if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
                 raise self._bad_offsets(span, where, line, length)
-            if "text" in span:
-                shown = span.pop("text")
-                if check_text and shown is not None and shown != text[start:end]:
+            if check_text and "text" in span:
+                shown = span["text"]
+                if shown is not None and shown != text[start:end]:
                     raise self.fail(f"{where}span {span.get('source_id') or span['id']} ({span['label']}): its "
                                     f"text is {shown!r} but the text at {start}..{end} is {text[start:end]!r}", line)
+            # import --annotator NAME: one layer for all (spans of several users may now repeat)
+            append((span["id"], start, end, span["label"], span.get("annotator") if layer is None else layer,
+                    span.get("attributes")))
         if mapping is not None:
-            for span in spans:
-                span["start"], span["end"] = mapping[span["start"]], mapping[span["end"]]
-        if self.layer is not None:  # one layer for all: spans of several users may now repeat
-            for span in spans:
-                span["annotator"] = self.layer
-        keys = [(s["start"], s["end"], s["label"], s.get("annotator")) for s in spans]
-        if len(set(keys)) != len(keys):
-            spans = self._collapse(spans, keys, events or [])
-        if mapping is not None:
+            rows = [(local, mapping[start], mapping[end], *rest) for local, start, end, *rest in rows]
             _, report = normalise(text)
             self.notes[report.describe()] += 1
-        record = {"text": stored, "spans": spans, "events": events or [], "meta": meta or {}}
-        self.writer.add(record, line)
+        events = events or []
+        try:
+            repeats = len(set(map(_SPAN_KEY, rows))) != len(rows)
+        except TypeError:  # a label (or annotator) that is a list or an object: said, not a traceback
+            raise self._unhashable(rows, where, line) from None
+        if repeats:
+            rows = self._collapse(rows, events)
+        self.writer.add_document(stored, meta or {}, rows, events, line)
+
+    def _unhashable(self, rows: list[tuple[Any, ...]], where: str, line: int | None) -> InputError:
+        for local, _, _, label, annotator, _ in rows:
+            for what, value in (("label", label), ("annotator", annotator)):
+                try:
+                    hash(value)
+                except TypeError:
+                    return self.fail(f"{where}span {local}: a {what} must be a string, not {value!r}", line)
+        return self.fail(f"{where}a span's label or annotator is not a string", line)
 
     def _bad_offsets(self, span: dict[str, Any], where: str, line: int | None, length: int) -> InputError:
         start, end, name = span["start"], span["end"], span.get("source_id") or span["id"]
@@ -120,19 +134,19 @@ class ForeignWriter:
         return self.fail(f"{where}span {name} ({span['label']}): offsets {start}..{end} are outside the text "
                          f"(0..{length})", line)
 
-    def _collapse(self, spans: list[dict[str, Any]], keys: list[tuple[Any, ...]],
-                  events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _collapse(self, rows: list[tuple[Any, ...]], events: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         """One span per (start, end, label, annotator); events follow the span that stays."""
-        kept: list[dict[str, Any]] = []
+        kept: list[tuple[Any, ...]] = []
         seen: dict[tuple[Any, ...], Any] = {}
         alias: dict[Any, Any] = {}
-        for span, key in zip(spans, keys):
+        for row in rows:
+            key = _SPAN_KEY(row)
             if key in seen:
                 self.dropped["repeated span (collapsed)"] += 1
-                alias[span["id"]] = seen[key]
+                alias[row[0]] = seen[key]
                 continue
-            seen[key] = span["id"]
-            kept.append(span)
+            seen[key] = row[0]
+            kept.append(row)
         for event in events:
             event["trigger"] = alias.get(event["trigger"], event["trigger"])
             for argument in event.get("arguments", ()):

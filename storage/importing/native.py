@@ -37,6 +37,7 @@ _SPAN_KEY = itemgetter(2, 3, 4, 5)  # (start, end, label, annotator) of a span r
 _SPAN_LABEL = itemgetter(4)
 _json_sorted = json.JSONEncoder(sort_keys=True).encode  # json.dumps(x, sort_keys=True) without a new encoder each time
 _json_string = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept: json.dumps(s, ensure_ascii=False)
+_FIRST = itemgetter(0)
 # A span without "origin" (a file from before origins were recorded) came in by this import.
 _NO_ORIGIN = import_origin("native")
 # Keys other tools keep annotations under. A record with one of them is another format's: read
@@ -164,6 +165,49 @@ class RecordWriter:
         if self._native:  # a foreign importer hands over text it normalised itself
             self._check_normal(text)
         digest = content_hash(text)
+        existing, received = self._existing(digest)
+        if existing is not None and not received:
+            return
+        meta, spans, events = record.get("meta", {}), record.get("spans", []), record.get("events", [])
+        for key, value, kind in (("meta", meta, dict), ("spans", spans, list), ("events", events, list)):
+            if not isinstance(value, kind):
+                self._fail(f'"{key}" must be {"an object" if kind is dict else "a list"}')
+        if received:
+            article_id = self._receive(existing, digest)
+        else:
+            article_id = self._new_article(text, digest, meta, self._id(record.get("id"), "article")
+                                           if self._native else None)
+            if "attributes" in record:  # the article's own, not a layer's: a received article keeps its
+                self._read_article_attributes(article_id, record["attributes"])
+        span_ids, span_labels = self._read_spans(article_id, text, spans, events)
+        self._read_events(article_id, events, span_ids, span_labels)
+        self._batch.lines.append(self._line)
+
+    def add_document(self, text: str, meta: dict[str, Any], spans: list[tuple[Any, ...]],
+                     events: list[dict[str, Any]], line: int | None) -> None:
+        """One foreign document, its text already in stored form and its spans checked against
+        it by ``ForeignWriter`` (offsets, repeats): ``(local id, start, end, label, annotator,
+        attributes or None)`` each. What is checked here is what the project knows (labels,
+        attributes, events); no native record is built, a saving on every span."""
+        self._line = line
+        try:
+            digest = content_hash(text)
+            existing, received = self._existing(digest)
+            if existing is not None and not received:
+                return
+            article_id = (self._receive(existing, digest) if received
+                          else self._new_article(text, digest, meta, None))
+            span_ids, span_labels = self._foreign_spans(article_id, len(text), spans, events)
+            self._read_events(article_id, events, span_ids, span_labels)
+        except SchemeError as exc:  # from the slow paths that extend the scheme
+            self._fail(str(exc))
+        self._batch.lines.append(line)  # type: ignore[arg-type]
+        if self._owns_batch and len(self._batch.lines) >= _FLUSH_EVERY:
+            self.flush()
+
+    def _existing(self, digest: str) -> tuple[int | None, bool]:
+        """The article already holding this text (in the project or queued), and whether this
+        file's layer annotates it (``--annotator``); otherwise it is counted a duplicate."""
         existing = self._hashes.get(digest)
         if existing is None and self._ids["articles"].table_had_rows:
             row = self._conn.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
@@ -171,25 +215,16 @@ class RecordWriter:
         received = existing is not None and self._layer is not None and digest not in self._hashes
         if existing is not None and not received:
             self.duplicates.append(Duplicate(existing, self._line))
-            return
-        meta, spans, events = record.get("meta", {}), record.get("spans", []), record.get("events", [])
-        for key, value, kind in (("meta", meta, dict), ("spans", spans, list), ("events", events, list)):
-            if not isinstance(value, kind):
-                self._fail(f'"{key}" must be {"an object" if kind is dict else "a list"}')
-        if received:
-            article_id = self._receive(existing)
-        else:
-            (article_id,) = self._claim("articles", [self._id(record.get("id"), "article") if self._native else None])
-            self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
-            self.articles_added += 1
-            if "attributes" in record:  # the article's own, not a layer's: a received article keeps its
-                self._read_article_attributes(article_id, record["attributes"])
-        self._hashes[digest] = article_id
-        span_ids, span_labels = self._read_spans(article_id, text, spans, events)
-        self._read_events(article_id, events, span_ids, span_labels)
-        self._batch.lines.append(self._line)
+        return existing, received
 
-    def _receive(self, article_id: int) -> int:
+    def _new_article(self, text: str, digest: str, meta: dict[str, Any], file_id: int | None) -> int:
+        (article_id,) = self._claim("articles", [file_id])
+        self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
+        self.articles_added += 1
+        self._hashes[digest] = article_id
+        return article_id
+
+    def _receive(self, article_id: int, digest: str) -> int:
         """An article already in the project that this file's layer annotates; refused when the
         layer already has spans or events there (checked inside the file's transaction)."""
         taken = self._conn.execute(
@@ -201,6 +236,7 @@ class RecordWriter:
                        f"{self._layer!r}; import into another layer (--annotator) or remove them first")
         self._receiving.add(article_id)
         self.articles_received += 1
+        self._hashes[digest] = article_id
         return article_id
 
     def _check_normal(self, text: str) -> None:
@@ -287,7 +323,7 @@ class RecordWriter:
                          created or stamp, origin))
             if "attributes" in span:
                 attributes.append((index, self._span_attributes(file_id, index, label, span["attributes"])))
-        file_ids = [row[0] for row in rows]
+        file_ids = list(map(_FIRST, rows))
         if len(set(file_ids)) != len(file_ids) or len(set(map(_SPAN_KEY, rows))) != len(rows):
             self._find_repeat(file_ids, rows)
         stored = self._claim("spans", file_ids if self._native else [None] * len(file_ids))
@@ -300,6 +336,38 @@ class RecordWriter:
         self._rows["span_attributes"].extend(
             (stored[index], name, value) for index, values in attributes for name, value in values)
         return dict(zip(file_ids, stored)), dict(zip(file_ids, map(_SPAN_LABEL, rows)))
+
+    def _foreign_spans(self, article_id: int, length: int, spans: list[tuple[Any, ...]],
+                       events: list[Any]) -> tuple[dict[Any, int], dict[Any, str]]:
+        """``_read_spans`` for ``add_document``'s span tuples: fresh ids, this import's origin.
+
+        Offsets and repeats were checked by ``ForeignWriter``; labels, annotators and attributes
+        are checked here, the messages (the slow path) shared with native spans."""
+        kinds, stamp, origin, layer = self._scheme.kinds, self._stamp, self._no_origin, self._layer
+        stored = self._claim("spans", [None] * len(spans))
+        rows: list[tuple[Any, ...]] = []
+        append = rows.append
+        attributes: list[tuple[int, list[tuple[str, str]]]] = []
+        for index, (span_id, (local, start, end, label, annotator, values)) in enumerate(zip(stored, spans)):
+            if (type(local) is not int or not 0 < local <= MAX_ID or type(label) is not str or label not in kinds
+                    or (annotator is not None and type(annotator) is not str)):
+                self._check_span(index, {"id": local, "start": start, "end": end, "label": label,
+                                         "annotator": annotator}, length, events)
+            append((span_id, article_id, start, end, label, annotator if layer is None else layer, stamp, origin))
+            if values is not None:
+                attributes.append((index, self._span_attributes(local, index, label, values)))
+        local_ids = list(map(_FIRST, spans))
+        if len(set(local_ids)) != len(local_ids):
+            self._find_repeat(local_ids, rows)
+        self._rows["spans"].extend(rows)
+        self.spans_added += len(rows)
+        if article_id in self._receiving:
+            self.spans_received += len(rows)
+        self._rows["span_attributes"].extend(
+            (stored[index], name, value) for index, values in attributes for name, value in values)
+        if not events:  # the maps only serve events, which most foreign documents lack
+            return {}, {}
+        return dict(zip(local_ids, stored)), dict(zip(local_ids, map(_SPAN_LABEL, rows)))
 
     def _origin(self, origin: Any, name: str) -> str:
         """A span's ``origin`` as the file gives it, if well formed (checked once per distinct value)."""

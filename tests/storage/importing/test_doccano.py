@@ -174,3 +174,12 @@ def test_bad_json_names_the_line_and_changes_nothing(project, tmp_path):
     report = import_paths(project, [path])
     assert str(report.errors[0]) == f"{path}:2: the JSON value starting on this line is cut off (a truncated file?)"
     assert project.article_count() == 0
+
+
+def test_a_label_that_is_a_list_is_refused_naming_span_and_line(project, tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"text": "Aid reached Hama.", "label": [[12, 16, "LOCATION"]]}\n'
+                    '{"text": "Aid reached Homs.", "label": [[0, 3, "ACTOR"], [12, 16, ["LOCATION"]]]}\n')
+    report = import_paths(project, [path])
+    assert str(report.errors[0]) == f"{path}:2: span 2: a label must be a string, not ['LOCATION']"
+    assert project.article_count() == 0

@@ -218,6 +218,9 @@ class RecordWriter:
         return existing, received
 
     def _new_article(self, text: str, digest: str, meta: dict[str, Any], file_id: int | None) -> int:
+        if "\x00" in text:  # SQLite's length() stops there: the stored length would be wrong
+            self._fail(f"the text holds a NUL character (\\u0000) at offset {text.index(chr(0))}, "
+                       "which a stored text cannot hold")
         (article_id,) = self._claim("articles", [file_id])
         self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
         self.articles_added += 1

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from storage.exporting import export_to_path
 from storage.importing import import_paths
 from storage.project import Project
+from tests.storage.importing.helpers import INTEROP
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-GSR = SHARED / "interop" / "plover" / "PLOVER_GSR_CAMEO.txt"
+GSR = INTEROP / "plover" / "PLOVER_GSR_CAMEO.txt"
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample_article.txt"
 
 
@@ -107,7 +105,6 @@ def test_a_truncated_file_names_its_line_and_changes_nothing(tmp_path: Path) -> 
     assert str(report.errors[0]).startswith(f"{tmp_path / 'bad.jsonl'}:2: malformed JSON")
 
 
-@pytest.mark.skipif(not GSR.exists(), reason="the shared interop files are not beside this checkout")
 def test_the_gold_standard_records_import_with_every_actor_at_its_verbatim_place(tmp_path: Path) -> None:
     records = [r for r in json.loads(GSR.read_text(encoding="utf-8")) if r["event"] != "DOCUMENT"]
     with Project.open(tmp_path / "p.sqlite", new_scheme="plover-2.0") as project:

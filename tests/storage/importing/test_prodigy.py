@@ -97,6 +97,23 @@ def test_emoji_outside_the_bmp_offsets_are_code_points_and_tasks_without_spans(p
         assert all(text[t["start"]:t["end"]] == t["text"] for t in task["tokens"])
 
 
+def test_spans_with_token_indices_only_land_where_their_offsets_would(project, tmp_path):
+    """drugs_eval with every span's start/end taken away: token_start/token_end through the tokens
+    (code points, emoji included) must give the very offsets the file wrote."""
+    path = PRODIGY / "tutorials__ner_drugs__assets__drugs_eval.jsonl"
+    stripped = tmp_path / "token_only.jsonl"
+    with stripped.open("w", encoding="utf-8") as out:
+        for _, task in tasks(path):
+            for span in task.get("spans") or []:
+                del span["start"], span["end"]
+            out.write(json.dumps(task, ensure_ascii=False) + "\n")
+    report = import_paths(project, [stripped])
+    assert report.ok, report.summary_lines()
+    assert [(text, sorted((s.start, s.end, s.label) for s in spans)) for text, spans, _ in documents(project)] == [
+        (task["text"], sorted((s["start"], s["end"], s["label"]) for s in task.get("spans") or []))
+        for _, task in tasks(path)]
+
+
 def test_review_output_imports_the_reviewed_spans_and_counts_versions(project):
     path = PRODIGY / "tutorials__spanruler_restaurant_reviews__assets__test_review.jsonl"
     report = import_paths(project, [path])

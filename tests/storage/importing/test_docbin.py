@@ -1,8 +1,11 @@
 """spaCy DocBin import against real .spacy files (GOV.UK corpus, the ner_tweets demo)."""
 from __future__ import annotations
 
+import zlib
+
 import pytest
 import spacy
+import srsly
 
 from storage.importing import import_paths
 from storage.project import Project
@@ -53,3 +56,20 @@ def test_a_file_spacy_cannot_read_is_refused_in_plain_words(project, tmp_path):
     report = import_paths(project, [path])
     assert str(report.errors[0]).startswith(f"{path}: not a DocBin that spaCy {spacy.__version__} can read")
     assert project.article_count() == 0
+
+
+def test_a_docbin_of_another_spacy_is_one_plain_line_and_the_other_files_go_on(project, tmp_path):
+    """The demo DocBin re-packed as a spaCy with an attribute this one lacks would write it, and one
+    without the token lengths: each refused in one line naming the file, the real file beside imported."""
+    demo = DOCBIN / "tutorials__ner_tweets__assets__demo__demo.spacy"
+    message = srsly.msgpack_loads(zlib.decompress(demo.read_bytes()))
+    foreign = tmp_path / "newer.spacy"
+    foreign.write_bytes(zlib.compress(srsly.msgpack_dumps(message | {"attrs": [*message["attrs"], 987654]})))
+    truncated = tmp_path / "older.spacy"
+    truncated.write_bytes(zlib.compress(srsly.msgpack_dumps({k: v for k, v in message.items() if k != "lengths"})))
+    report = import_paths(project, [foreign, demo, truncated])
+    assert [str(e).split(" (")[0] for e in report.errors] == [
+        f"{foreign}: not a DocBin that spaCy {spacy.__version__} can read",
+        f"{truncated}: not a DocBin that spaCy {spacy.__version__} can read"]
+    assert "Traceback" not in "".join(map(str, report.errors))
+    assert report.articles_added == 1 and project.article_count() == 1

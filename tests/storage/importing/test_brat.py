@@ -356,3 +356,25 @@ def test_a_round_the_database_refuses_is_imported_again_file_by_file(project, tm
     assert [str(e) for e in report.errors] == [
         f"{tmp_path / 'corpus' / 'b.ann'}: the project refused its records: no third spans here"]
     assert sorted(by_source(project)) == ["a.txt", "c.txt"] and report.articles_added == 2
+
+
+def test_four_annotators_brat_files_become_four_layers_on_seven_articles(project):
+    """bratiaa's example project: the same 7 texts annotated by Lisa, Maria, Max and Peter; each
+    one's files imported with --annotator become that layer, span for span as their .ann says."""
+    folder = INTEROP / "multi-annotator"
+    names = ("Lisa", "Maria", "Max", "Peter")
+    for name in names:
+        report = import_paths(project, sorted(folder.glob(f"*__{name}__*.ann")),
+                              options=ImportOptions(annotator=name))
+        assert report.ok, report.summary_lines()
+    assert project.article_count() == 7
+    texts = {project.article(i).text: i for i in project.article_ids()}
+    for name in names:
+        for ann in sorted(folder.glob(f"*__{name}__*.ann")):
+            text = ann.with_suffix(".txt").read_text(encoding="utf-8")
+            spans = [s for s in project.spans(texts[text]) if s.annotator == name]
+            expected = sorted((start, end, kind, shown) for kind, [(start, end)], shown in t_lines(ann).values())
+            assert sorted((s.start, s.end, s.label, text[s.start:s.end]) for s in spans) == expected
+    max_spans = [project.article(i).text[s.start:s.end] for i in project.article_ids()
+                 for s in project.spans(i) if s.annotator == "Max"]
+    assert "Grenoble (Francia)" in max_spans  # Max's long spans, as he marked them

@@ -124,6 +124,21 @@ def test_review_output_imports_the_reviewed_spans_and_counts_versions(project):
     assert {s.annotator for s in spans} == {t["_annotator_id"] for _, t in tasks(path)}
 
 
+def test_session_id_names_the_annotator_when_there_is_no_annotator_id(project, tmp_path):
+    """The review file with _annotator_id taken away: _session_id names the layer; null names none."""
+    path = PRODIGY / "tutorials__spanruler_restaurant_reviews__assets__test_review.jsonl"
+    derived = tmp_path / "sessions.jsonl"
+    lines = []
+    for number, task in tasks(path):
+        del task["_annotator_id"]
+        task["_session_id"] = f"reviews-{task['_session_id']}" if number % 2 else None
+        lines.append(json.dumps(task, ensure_ascii=False) + "\n")
+    derived.write_text("".join(lines), encoding="utf-8")
+    assert import_paths(project, [derived]).ok
+    expected = {(t["text"], f"reviews-{t['_session_id']}" if n % 2 else None) for n, t in tasks(path) if t.get("spans")}
+    assert {(text, s.annotator) for text, spans, _ in documents(project) for s in spans} == expected
+
+
 def test_rel_manual_relations_between_entities_are_counted(project):
     path = PRODIGY / "tutorials__rel_component__assets__annotations.jsonl"
     report = import_paths(project, [path])

@@ -24,12 +24,14 @@ one article.
 from __future__ import annotations
 
 import operator
+import os
 import re
-from typing import Any
+from itertools import chain, repeat
+from typing import Any, Iterator
 
 from storage.importing.batch import RowBatch
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import line_batches
+from storage.importing.intake import STREAM_ABOVE, numbered_lines, read_text, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.project import Project
@@ -89,7 +91,6 @@ class _Reader:
         self.local: list[int] | None = None
         self.local_end = 0
         self.width = 0  # columns of a token row, from the header (0: not yet counted)
-        self.rows_read = 0  # of the rows handed to ``read_rows``, how many were read
         self.base16 = self.base = 0  # where the current sentence starts: UTF-16 units, code points
         self.length = 0  # code points of text placed
         self.tokens: dict[str, tuple[int, int, int]] = {}  # token id → (start, end, line)
@@ -163,49 +164,6 @@ class _Reader:
             self.local_end = len(self.local) - 1
         self.at16 = start16 + self.local_end
 
-    def read_rows(self, lines: list[str], first: int) -> None:
-        """The token rows of one sentence (``first`` the first's line number), read together when
-        they are the usual kind, else one by one with ``token``, which says what is wrong."""
-        if not self._usual_rows(lines, first):
-            for offset, line in enumerate(lines[self.rows_read:]):
-                self.token(line, first + self.rows_read + offset)
-
-    def _usual_rows(self, lines: list[str], first: int) -> bool:
-        """Rows right after their #Text= lines, each ``1-3<TAB>9-14<TAB>token<TAB>cells…``: no
-        sub-token, no escape, text inside the BMP (UTF-16 offsets are code point offsets). Checked
-        column by column at C speed; what ``token`` would refuse leaves them to it (False)."""
-        self.rows_read = 0
-        if self.sentence is None or self.placed or not self.layers:
-            return False
-        width = self.width or self._width()
-        rows = [line.split("\t") for line in lines]
-        lengths = set(map(len, rows))
-        columns = list(zip(*rows))
-        if not (lengths == {width} or lengths == {width + 1} and set(columns[width]) == {""}):
-            return False
-        ids, offsets, shown = columns[0], "\t".join(columns[1]), columns[2]
-        if (not _ID_COLUMN.fullmatch("\t".join(ids)) or not _OFFSET_COLUMN.fullmatch(offsets)
-                or "\\" in "".join(shown)):
-            return False
-        numbers = list(map(int, offsets.replace("\t", "-").split("-")))
-        self.token(lines[0], first)  # places the sentence, as every first token does
-        self.rows_read = 1
-        if self.local is not None:  # characters outside the BMP: offsets need the map, row by row
-            return False
-        text, base, base16 = self.sentence_text, self.base, self.base16
-        starts = [offset - base16 for offset in numbers[0::2]]
-        ends = [offset - base16 for offset in numbers[1::2]]
-        if (min(starts) < 0 or max(ends) > self.local_end or any(map(operator.gt, starts, ends))
-                or list(map(text.__getitem__, map(slice, starts, ends))) != list(shown)):
-            return False
-        numbers_of_rows = range(first, first + len(rows))
-        self.tokens.update(zip(ids, zip([base + s for s in starts], [base + e for e in ends], numbers_of_rows)))
-        cells = columns[3:width]
-        annotated = sorted({i for column in cells for i, cell in enumerate(column) if cell != "_"} - {0})
-        self.rows += [(first + i, ids[i], rows[i][3:width]) for i in annotated]
-        self.rows_read = len(rows)
-        return True
-
     def _width(self) -> int:
         self.width = 3 + sum(len(layer.features) for layer in self.layers)
         return self.width
@@ -222,41 +180,135 @@ def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch |
     """Import one TSV file, one article (the caller holds the transaction; with ``batch``, the
     rows wait there for the caller to write them with other files')."""
     writer = ForeignWriter(project, job.path, "webanno", layer=options.annotator, batch=batch)
-    reader = _Reader(writer)
-    first = True
-    rows: list[str] = []  # the token rows of the sentence being read, from line number row_line
-    row_line = number = 0
-    for lines in line_batches(job.path, encoding=options.encoding):
-        for raw in lines:
-            number += 1
-            line = raw[:-1] if raw[-1:] == "\r" else raw
-            if line and line[0] != "#" and not first:
-                if not rows:
-                    row_line = number
-                rows.append(line)
-                continue
-            if rows:
-                reader.read_rows(rows, row_line)
-                rows = []
-            if first:
-                if not looks_like(line):
-                    raise writer.fail("not WebAnno TSV 3: the first line should be #FORMAT=WebAnno TSV 3.x", number)
-                line, first = line.lstrip("\ufeff"), False
-            if not line:
-                continue
-            if line.startswith("#Text="):
-                reader.text_line(line)
-            else:
-                reader.header(line, number)
-    if rows:
-        reader.read_rows(rows, row_line)
-    if first:
-        raise writer.fail("the file is empty", 1)
+    reader = None
+    content = _content(job.path, options.encoding)
+    if content is not None:
+        reader = _read_usual(content, writer)
+    if reader is None:
+        reader = _read_lines(writer, numbered_lines(content) if content is not None
+                             else stream_lines(job.path, encoding=options.encoding))
     spans, relations = _annotations(reader, writer)
     text = "".join(reader.parts)
     events = writer.relation_events(spans, relations, line=1)
     writer.add(text, spans, line=1, events=events, meta={"source": job.source})
     return writer.finish()
+
+
+def _content(path: str, encoding: str | None) -> str | None:
+    """The file's text when it is of ordinary size (one document), else None: read it in pieces."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0  # read_text says why it cannot be read
+    return read_text(path, encoding=encoding)[0] if size < STREAM_ABOVE else None
+
+
+def _read_lines(writer: ForeignWriter, lines: Iterator[tuple[int, str]]) -> _Reader:
+    """Every line in turn: what any file may hold, each problem named with its line."""
+    reader = _Reader(writer)
+    first = True
+    for number, raw in lines:
+        line = raw.rstrip("\r")
+        if first:
+            if not looks_like(line):
+                raise writer.fail("not WebAnno TSV 3: the first line should be #FORMAT=WebAnno TSV 3.x", number)
+            line, first = line.lstrip("\ufeff"), False
+        if not line:
+            continue
+        if line.startswith("#Text="):
+            reader.text_line(line)
+        elif line.startswith("#"):
+            reader.header(line, number)
+        else:
+            reader.token(line, number)
+    if first:
+        raise writer.fail("the file is empty", 1)
+    return reader
+
+
+def _read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
+    """The usual file read column by column at C speed, or None when it is anything else
+    (``_read_lines`` reads that, and names what is wrong): the header first, then sentences of
+    #Text= lines and rows ``1-3<TAB>9-14<TAB>token<TAB>cells…``; no sub-token, no escaped token,
+    no carriage return, text inside the BMP (so UTF-16 offsets are code point offsets)."""
+    if "\r" in content or not looks_like(content):
+        return None
+    reader = _Reader(writer)
+    texts: list[list[str]] = []  # per sentence, its #Text= lines
+    counts: list[int] = []  # per sentence, how many rows
+    rows: list[str] = []
+    numbers: list[int] = []  # the line number of each row
+    number = 1  # of the block's first line
+    for block in content.split("\n\n"):  # a sentence: its #Text= lines, then its rows
+        lines = block.split("\n")
+        head = 0
+        while head < len(lines) and lines[head][:1] in ("#", ""):
+            head += 1
+        body = lines[head:]
+        if body and not body[-1]:
+            body.pop()  # the file's last line break
+        heads = [line for line in lines[:head] if line]
+        if not heads and not body:
+            pass  # blank lines
+        elif heads and heads[0].startswith("#Text="):
+            if not body or not all(line.startswith("#Text=") for line in heads):
+                return None  # a sentence without rows, or another line among its #Text= lines
+            texts.append(heads)
+            counts.append(len(body))
+            rows += body
+            numbers += range(number + head, number + head + len(body))
+        elif texts or body or not all(line.startswith(("#FORMAT=", "#T_SP=", "#T_RL=", "#T_CH=")) for line in heads):
+            return None
+        else:
+            for offset, line in enumerate(lines[:head]):
+                if line:
+                    reader.header(line, number + offset)
+        number += len(lines) + 1
+    if "\n#" in "\n".join(rows) or "" in rows:
+        return None
+    width = reader._width()
+    split = [row.split("\t") for row in rows]
+    columns = list(zip(*split))
+    lengths = set(map(len, split))
+    if not rows or not (lengths == {width} or lengths == {width + 1} and set(columns[width]) == {""}):
+        return None
+    ids, shown, offsets = columns[0], columns[2], "\t".join(columns[1])
+    if (not _ID_COLUMN.fullmatch("\t".join(ids)) or not _OFFSET_COLUMN.fullmatch(offsets)
+            or "\\" in "".join(shown)):
+        return None
+    bounds = list(map(int, offsets.replace("\t", "-").split("-")))
+    starts16, ends16 = bounds[0::2], bounds[1::2]
+    shifts, lows, highs = [], [], []  # per sentence: UTF-16 offset -> code point, its first and last offset
+    at = 0
+    for text_lines, count in zip(texts, counts):
+        for text_line in text_lines:
+            reader.text_line(text_line)
+        if not count:
+            continue
+        reader.sentence_text = "\n".join(reader.sentence or [])
+        reader._place(reader.sentence_text, starts16[at], shown[at], numbers[at])  # as the first token does
+        if reader.local is not None:  # a character outside the BMP: offsets need the map
+            return None
+        shifts.append((reader.base - reader.base16, count))
+        lows.append((reader.base16, count))
+        highs.append((reader.base16 + reader.local_end, count))
+        at += count
+
+    def per_row(values: list[tuple[int, int]]) -> list[int]:
+        return list(chain.from_iterable(repeat(value, count) for value, count in values))
+
+    if (not all(map(operator.le, per_row(lows), starts16)) or not all(map(operator.le, ends16, per_row(highs)))
+            or any(map(operator.gt, starts16, ends16))):
+        return None
+    shift = per_row(shifts)
+    starts, ends = list(map(operator.add, starts16, shift)), list(map(operator.add, ends16, shift))
+    text = "".join(reader.parts)
+    if list(map(text.__getitem__, map(slice, starts, ends))) != list(shown):
+        return None
+    reader.tokens.update(zip(ids, zip(starts, ends, numbers)))
+    annotated = sorted({i for column in columns[3:width] for i, cell in enumerate(column) if cell != "_"})
+    reader.rows = [(numbers[i], ids[i], split[i][3:width]) for i in annotated]
+    return reader
 
 
 def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str, Any]], list[tuple[Any, Any, Any]]]:

@@ -183,3 +183,29 @@ def test_not_webanno_is_refused_with_the_expected_header(project, tmp_path):
     path.write_text("a\tb\n")
     report = import_paths(project, [path])
     assert str(report.errors[0]) == f"{path}:1: not WebAnno TSV 3: the first line should be #FORMAT=WebAnno TSV 3.x"
+
+
+def test_the_column_reader_agrees_with_the_line_reader_on_every_real_file():
+    """Usual files are read column by column (storage.importing.webanno._read_usual); anything it
+    does not take is read line by line. Where it takes a file, it must read exactly what the line
+    reader reads: the text, every token's place and every annotated row."""
+    from storage.importing import webanno
+    from storage.importing.intake import numbered_lines
+
+    class Writer:
+        def fail(self, message, line=None):
+            return AssertionError(f"{line}: {message}")
+
+    files = sorted(TSV.glob("*.tsv")) + sorted((INTEROP / "multi-annotator").rglob("*.tsv"))
+    taken = 0
+    for path in files:
+        content = path.read_text(encoding="utf-8")
+        fast = webanno._read_usual(content, Writer())
+        if fast is None:
+            continue
+        taken += 1
+        slow = webanno._read_lines(Writer(), numbered_lines(content))
+        assert "".join(fast.parts) == "".join(slow.parts), path.name
+        assert fast.tokens == slow.tokens, path.name
+        assert fast.rows == [row for row in slow.rows if any(cell != "_" for cell in row[2])], path.name
+    assert taken >= 8  # most of INCEpTION's files are the usual kind; emoji, sub-tokens are not

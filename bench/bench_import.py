@@ -5,13 +5,15 @@
     .venv/bin/python bench/bench_import.py --only brat,conll
 
 The corpus is built here (``bench_storage.make_articles``: ~4 KB news-like articles, 50 spans and
-5 event frames each) and written in each format. For each format, in child processes so start-up
+5 event frames each) and written in each format (brat and WebAnno TSV: a folder of one file per
+article, as those tools keep a corpus). For each format, in child processes so start-up
 and memory are each run's own:
 
 * ours: ``import_paths`` into a new project (the clock runs around that call only, so lazily
   imported parsers count), and the growth of the process's peak RSS while it runs;
 * baseline: parsing the same file the plainest way (``json.loads`` per line, ``json.load``,
-  splitting lines, reading ``.ann`` files, ``DocBin.get_docs``) and ``executemany`` of the same
+  splitting lines, reading ``.ann`` files, splitting WebAnno TSV rows, ``DocBin.get_docs``) and
+  ``executemany`` of the same
   articles and spans (and events, where the format has them) into plain tables, one transaction.
 
 Targets: every importer ≤ 2× its baseline, peak memory growth ≤ 200 MB. Native export is timed

@@ -52,11 +52,13 @@ def looks_like(head: str) -> bool:
 
 
 def unescape(value: str) -> str:
-    return _UNESCAPE.sub(lambda m: m.group(1), value)
+    return _UNESCAPE.sub(lambda m: m.group(1), value) if "\\" in value else value
 
 
 def _split(value: str, separator: str) -> list[str]:
     """``value`` split at ``separator`` where it is not escaped."""
+    if "\\" not in value:  # nothing escaped (most cells)
+        return value.split(separator)
     return re.split(r"(?<!\\)" + re.escape(separator), value)
 
 

@@ -5,13 +5,12 @@ one). The window never runs spaCy, so opening stays fast; the suggestions show w
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from gui.assist.training import python_process
+from gui.assist.training import json_lines, python_process
 
 
 class LiveModel(QObject):
@@ -58,13 +57,8 @@ class LiveModel(QObject):
     def _read(self) -> None:
         if self.process is None:
             return
-        self._buffer += bytes(self.process.readAllStandardOutput().data())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
+        records, self._buffer = json_lines(self._buffer, bytes(self.process.readAllStandardOutput().data()))
+        for record in records:
             article_id = record.get("article")
             self.pending.discard(article_id)
             if record.get("stage") == "suggested":

@@ -13,6 +13,18 @@ import storage
 from storage.assist.model import TrainingReport
 
 
+def json_lines(buffer: bytes, data: bytes) -> tuple[list[dict], bytes]:
+    """The complete JSON lines of ``buffer + data`` (others skipped) and the unfinished rest."""
+    *lines, rest = (buffer + data).split(b"\n")
+    records = []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return records, rest
+
+
 def python_process(parent: QObject) -> QProcess:
     """A QProcess for ``python -m storage.assist.…`` that imports our storage package from where
     this one did, installed or not."""
@@ -72,13 +84,8 @@ class TrainingRunner(QObject):
             self._take(bytes(self.process.readAllStandardOutput().data()))
 
     def _take(self, data: bytes) -> None:
-        self._buffer += data
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
+        records, self._buffer = json_lines(self._buffer, data)
+        for record in records:
             stage = record.get("stage")
             if stage == "train":
                 self.progressed.emit(f"Training: epoch {record['epoch']} of {record['epochs']}",

@@ -7,9 +7,7 @@ import json
 
 from storage.assist.dictionary import add_entries
 from storage.exporting import FOLDER_FORMATS, FORMATS, export_to_path
-from storage.project import Project
-from tests.gui.assist.helpers import open_window
-from tests.gui.assist.test_roles import NEW, make
+from tests.gui.assist.test_roles import NEW, open_frame
 
 
 def written(out) -> str:
@@ -18,16 +16,10 @@ def written(out) -> str:
 
 
 def test_every_export_leaves_out_text_and_role_suggestions_until_accepted(qtbot, tmp_path):
-    path = tmp_path / "p.sqlite"
-    new = make(path)
-    with Project.open(path) as project:
-        add_entries(project, [("Kessa", "LOCATION"), ("convoy", "ACTOR")])  # the dictionary suggests them
-    window = open_window(qtbot, path, tmp_path / "s.ini")
-    window.open_article(new)
+    path, _, window = open_frame(qtbot, tmp_path)
+    add_entries(window.project, [("Kessa", "LOCATION"), ("convoy", "ACTOR")])  # the dictionary suggests them
+    window.assist.settings_changed()
     document, frame = window.document, window.event_panel.frame
-    start = NEW.index("attacked")
-    assert document.tag(start, start + 8, "EVENT")
-    assert document.create_event(document.current_span.id, "FIGHT")
     event_id = document.current_event.id
     qtbot.waitUntil(lambda: window.assist.suggestions.suggestions != [])
     text_pending = list(window.assist.suggestions.suggestions)

@@ -93,15 +93,22 @@ def rejections(path) -> list[tuple]:
         return db.execute("SELECT role, span_id FROM assist_role_rejections").fetchall()
 
 
-def test_a_frame_shows_suggested_fillers_that_keys_accept_and_reject(qtbot, tmp_path):
+def open_frame(qtbot, tmp_path):
+    """The window on ``make``'s new article, with a FIGHT frame on "attacked" showing."""
     path = tmp_path / "p.sqlite"
     new = make(path)
     window = open_window(qtbot, path, tmp_path / "s.ini")
     window.open_article(new)
-    document, frame = window.document, window.event_panel.frame
+    document = window.document
     start = NEW.index("attacked")
-    assert document.tag(start, start + 8, "EVENT")
-    assert document.create_event(document.current_span.id, "FIGHT")
+    assert document.tag(start, start + 8, "EVENT")  # the frame opens on the new trigger
+    assert document.set_event_type(document.current_event.id, "FIGHT")
+    return path, new, window
+
+
+def test_a_frame_shows_suggested_fillers_that_keys_accept_and_reject(qtbot, tmp_path):
+    path, new, window = open_frame(qtbot, tmp_path)
+    document, frame = window.document, window.event_panel.frame
     event_id = document.current_event.id
     army = next(s.id for s in document.spans.values() if s.start == 0)
     rebels = next(s.id for s in document.spans.values() if NEW[s.start:s.end] == "Rebels")
@@ -144,14 +151,8 @@ def test_a_frame_shows_suggested_fillers_that_keys_accept_and_reject(qtbot, tmp_
 
 
 def test_alt_shift_return_accepts_every_suggested_filler_as_one_undo_step(qtbot, tmp_path):
-    path = tmp_path / "p.sqlite"
-    new = make(path)
-    window = open_window(qtbot, path, tmp_path / "s.ini")
-    window.open_article(new)
-    document, frame = window.document, window.event_panel.frame
-    start = NEW.index("attacked")
-    assert document.tag(start, start + 8, "EVENT")
-    assert document.create_event(document.current_span.id, "FIGHT")
+    path, _, window = open_frame(qtbot, tmp_path)
+    frame = window.event_panel.frame
     frame.start_editing()
     qtbot.keyClick(frame.type_filter, Qt.Key.Key_Tab)
     expected = sorted((role, s.span_id) for role, s in frame.role_suggestions.items())

@@ -23,7 +23,7 @@ importers the user has: a CoNLL file, a spaCy DocBin, Prodigy JSONL…), takes e
 its gold, clears them, and runs the same annotator over those articles in import order. A file with
 fewer than 120 articles is run up to the checkpoints it reaches. ``--sentences-as-articles`` drops
 CoNLL ``-DOCSTART-`` lines first (in a temporary copy), so a corpus of three long filings becomes
-one article per sentence group, as the importer reads a file without them.
+one article per sentence, as the importer reads a file without them.
 
 Run: ``.venv/bin/python bench/bench_assist.py [--corpus ../shared/interop/spacy-docbin/corpus__dev.spacy]``
 (needs the assist extra). Exits 1 if a target is missed.
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", nargs="+", metavar="FILE", help="real annotated files to import (default: synthetic)")
     parser.add_argument("--format", default=None, help="the corpus's import format (default: detected)")
     parser.add_argument("--sentences-as-articles", action="store_true",
-                        help="CoNLL: drop -DOCSTART- lines so each sentence group is an article")
+                        help="CoNLL: drop -DOCSTART- lines so each sentence is an article")
     parser.add_argument("--evaluate-next", type=int, default=EVALUATE_NEXT, metavar="N",
                         help=f"score the suggestions on the next N articles after each checkpoint (default {EVALUATE_NEXT}; "
                              "more for a corpus of short texts, so each label has support)")

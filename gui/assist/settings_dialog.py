@@ -114,7 +114,7 @@ class RecommendersDialog(QDialog):
         form.addRow(self.progress_text)
         form.addRow(self.progress)
         form.addRow(buttons_row)
-        self.roles = QCheckBox("Event roles: rank the likely fillers first when a frame opens", self)
+        self.roles = QCheckBox("Event roles: suggest each empty role's likely filler when a frame opens", self)
         self.roles.setChecked(settings.roles)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply
                                    | QDialogButtonBox.StandardButton.Close, self)

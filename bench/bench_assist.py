@@ -6,7 +6,7 @@ each, it looks at the suggestions (dictionary, plus the model once trained), acc
 ones, rejects the wrong ones and tags what is missing, then marks the article done. The model is
 trained (in a separate process, as the window does) after 25, 50 and 100 done articles; after each,
 the suggestions for the next 20 articles are scored against the gold spans: precision and recall
-per label, and actions (key presses and clicks) per article with assistance against without:
+per label (of all suggestions as the annotator sees them, and of the model's alone), and actions (key presses and clicks) per article with assistance against without:
 
 * without: select a span (1: a double-click or a drag) and press its label key (1) = 2 per span;
 * with: Ctrl+J and Alt+Delete (2) per wrong suggestion, one Alt+Shift+Return per screenful to
@@ -50,7 +50,8 @@ from assist_corpus import build_corpus  # noqa: E402
 from storage.assist.batch import Proposal, add_spans  # noqa: E402
 from storage.assist.dictionary import Dictionary  # noqa: E402
 from storage.assist.live import live_suggestions  # noqa: E402
-from storage.assist.model import load_model, missing_dependency  # noqa: E402
+from storage.assist.model import load_model, missing_dependency, suggest_texts  # noqa: E402
+from storage.assist.settings import load_settings  # noqa: E402
 from storage.importing import import_paths  # noqa: E402
 from storage.project import Project  # noqa: E402
 
@@ -81,18 +82,26 @@ def tokenize_baseline(texts: list[str], language: str) -> float:
 
 
 def score(project: Project, articles: list[tuple[int, list[tuple[int, int, str]]]], nlp) -> tuple[dict, float, float]:
-    """Per-label P/R of the suggestions for ``articles``, and actions per article with/without."""
+    """Per-label P/R of the suggestions for ``articles`` (all recommenders, and the model's alone),
+    and actions per article with/without."""
     tp, predicted, gold = defaultdict(int), defaultdict(int), defaultdict(int)
+    model_tp, model_predicted = defaultdict(int), defaultdict(int)
     with_actions = without_actions = 0
     ids = [a for a, _ in articles]
     found: dict[int, set] = defaultdict(set)
     for article_id, _text, s in live_suggestions(project, ids, nlp=nlp):
         found[article_id].add((s.start, s.end, s.label))
+    threshold = load_settings(project).model_threshold
+    model_found = {a: {(s.start, s.end, s.label) for s in suggest_texts(nlp, [(a, project.article(a).text)])
+                       if s.score >= threshold} for a in ids}
     for article_id, spans in articles:
         truth = set(spans)
         for item in found[article_id]:
             predicted[item[2]] += 1
             tp[item[2]] += item in truth
+        for item in model_found[article_id]:
+            model_predicted[item[2]] += 1
+            model_tp[item[2]] += item in truth
         for item in truth:
             gold[item[2]] += 1
         hits = len(found[article_id] & truth)
@@ -101,7 +110,9 @@ def score(project: Project, articles: list[tuple[int, list[tuple[int, int, str]]
         # screenful (an article here fits on one), tag what is missing (select + label key).
         with_actions += 2 * wrong + (1 if hits else 0) + 2 * (len(truth) - hits)
         without_actions += 2 * len(truth)
-    labels = {l: (tp[l] / predicted[l] if predicted[l] else 0.0, tp[l] / gold[l] if gold[l] else 0.0, gold[l])
+    labels = {l: (tp[l] / predicted[l] if predicted[l] else 0.0, tp[l] / gold[l] if gold[l] else 0.0, gold[l],
+                  model_tp[l] / model_predicted[l] if model_predicted[l] else 0.0,
+                  model_tp[l] / gold[l] if gold[l] else 0.0)
               for l in sorted(gold)}
     return labels, with_actions / max(1, len(articles)), without_actions / max(1, len(articles))
 
@@ -224,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         ids = [a for a, _ in corpus]
         with Project.open(path) as project:
             texts = {a: project.article(a).text for a in ids}
-            print(f"{'done':>5} {'label':<12} {'P':>5} {'R':>5} {'gold':>5}   actions/article with / without   "
-                  f"train s (tokenize only)  peak MB")
+            print(f"{'done':>5} {'label':<12} {'P':>5} {'R':>5} {'gold':>5}  model P    R   "
+                  f"actions/article with / without   train s (tokenize only)  peak MB")
             nlp, done = None, 0
             for checkpoint in checkpoints:
                 while done < checkpoint:
@@ -237,10 +248,10 @@ def main(argv: list[str] | None = None) -> int:
                 baseline = tokenize_baseline([texts[a] for a in ids[:checkpoint]], language)
                 upcoming = [(a, gold[a]) for a in ids[checkpoint:checkpoint + args.evaluate_next]]
                 labels, with_a, without_a = score(project, upcoming, nlp)
-                for n, (label, (p, r, support)) in enumerate(labels.items()):
+                for n, (label, (p, r, support, model_p, model_r)) in enumerate(labels.items()):
                     lead = (f"{with_a:8.1f} / {without_a:5.1f}              {report['seconds']:6.1f} "
                             f"({baseline:5.2f})        {report['peak_memory_mb']:5.0f}") if n == 0 else ""
-                    print(f"{checkpoint:>5} {label:<12} {p:5.2f} {r:5.2f} {support:>5}   {lead}")
+                    print(f"{checkpoint:>5} {label:<12} {p:5.2f} {r:5.2f} {support:>5}   {model_p:5.2f} {model_r:5.2f}   {lead}")
                 if not labels:
                     print(f"{checkpoint:>5} (no gold spans in the next {len(upcoming)} articles)")
                 if checkpoint == 100 and report["seconds"] > TARGET_TRAIN_S:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextBlock
 
 from gui.article_view import ArticleView
@@ -82,19 +82,30 @@ class SuggestionMarks:
         colours = self._colours()
         dark = relative_luminance(base) < 0.2
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Square, one pixel, not antialiased, all boxes of one colour in one drawRects: an
+        # antialiased dashed rounded outline costs ~0.1 ms each to stroke, and a screenful of
+        # suggestions (a few hundred) would cost more than the frame (measured: 13 ms → 0.2 ms
+        # for 114 boxes).
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        pens: dict[tuple[str, bool], QPen] = {}
+        groups: dict[str, list[QRect]] = {}
+        current: list[QRect] = []
         for n, box in self.view.range_boxes([(s.start, s.end) for s in visible], shown):
             suggestion = visible[n]
-            key = (suggestion.label, suggestion == self.current)
-            pen = pens.get(key)
-            if pen is None:
-                colour = visible_on(QColor(colours.get(suggestion.label, QColor("#888888"))), base)
-                if dark:  # a thin dashed line needs more contrast than a tint: lighten it as the bars are
-                    colour = colour.lighter(160)
-                pen = pens[key] = QPen(colour, 2.5 if key[1] else 1.5, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+            rect = box.toAlignedRect().adjusted(0, 0, -1, -1)
+            groups.setdefault(suggestion.label, []).append(rect)
+            if suggestion == self.current:  # thicker: a solid outline just inside the dashed one
+                current.append(rect.adjusted(1, 1, -1, -1))
             self.painted.append((suggestion, box))
+
+        def colour(label: str) -> QColor:
+            shown = visible_on(QColor(colours.get(label, QColor("#888888"))), base)
+            return shown.lighter(160) if dark else shown  # a thin dashed line needs more contrast than a tint
+
+        for label, rects in groups.items():
+            painter.setPen(QPen(colour(label), 1, Qt.PenStyle.DashLine))
+            painter.drawRects(rects)
+        if current and self.current is not None:
+            painter.setPen(QPen(colour(self.current.label), 1, Qt.PenStyle.SolidLine))
+            painter.drawRects(current)
         painter.restore()

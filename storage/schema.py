@@ -407,6 +407,13 @@ def _annotator_layers(db: Database) -> None:
     _widen_status_check(db)
 
 
+def has_layer_tables(conn: sqlite3.Connection) -> bool:
+    """Whether the file has annotator layers and curation decisions (migrations 0100 and 0101):
+    a read-only older file has not."""
+    return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                        "AND name IN ('layer_status', 'curation_decisions')").fetchone()[0] == 2
+
+
 _TEAM_COLUMNS = ("uid TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16))))", "taken_from TEXT")
 
 

@@ -16,7 +16,7 @@ from storage.model import InputError, SchemeError
 
 SUSPEND_FROM = 2000  # spans in one round from which row triggers are set aside (see _suspend_triggers)
 _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
-TABLES = ("articles", "spans", "events", "arguments", "span_attributes", "article_attributes")
+TABLES = ("articles", "spans", "events", "arguments", "span_attributes", "article_attributes", "layer_status")
 
 
 class IdPool:
@@ -172,6 +172,11 @@ class RowBatch:
                     "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["events"])
             conn.executemany("INSERT INTO arguments (event_id, role, span_id) VALUES (?, ?, ?)",
                              rows["arguments"])
+            if rows["layer_status"]:  # an annotator layer's status per article (storage/team)
+                conn.executemany(
+                    "INSERT INTO layer_status (article_id, layer, status, updated) VALUES (?, ?, ?, ?) ON CONFLICT "
+                    "(article_id, layer) DO UPDATE SET status = excluded.status, updated = excluded.updated",
+                    rows["layer_status"])
             for sql in suspended:
                 conn.execute(sql)
         except sqlite3.IntegrityError as exc:

@@ -19,6 +19,7 @@ span would re-read the article and open a savepoint for every row.
 from __future__ import annotations
 
 import json
+import os
 from operator import itemgetter
 from typing import Any, Iterator, NoReturn
 
@@ -29,6 +30,7 @@ from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
 from storage.model import STATUSES, InputError, SchemeError, is_iso_date
 from storage.project import Project, now
+from storage.schema import has_layer_tables
 from storage.scheme_growth import SchemeGrowth
 from storage.text import content_hash, normalise, parse_article
 
@@ -114,6 +116,9 @@ class RecordWriter:
         self._stamp = now()
         self._origins: set[str] = set()
         self._owns_batch = batch is None
+        # import --annotator NAME makes NAME a layer like a merged packet's: provenance in
+        # ``layers``, the file's status of each article it annotates in ``layer_status``.
+        self._layer_tables = layer is not None and has_layer_tables(self._conn)
         self._batch = batch = RowBatch(self._conn) if batch is None else batch
         self._ids, self._rows = batch.ids, batch.rows
         # Articles queued in this batch, for duplicates within the file (and, in a shared batch,
@@ -179,6 +184,7 @@ class RecordWriter:
                                            if self._native else None)
             if "attributes" in record:  # the article's own, not a layer's: a received article keeps its
                 self._read_article_attributes(article_id, record["attributes"])
+        self._layer_status(article_id, meta)
         span_ids, span_labels = self._read_spans(article_id, text, spans, events)
         self._read_events(article_id, events, span_ids, span_labels)
         self._batch.lines.append(self._line)
@@ -197,6 +203,7 @@ class RecordWriter:
                 return
             article_id = (self._receive(existing, digest) if received
                           else self._new_article(text, digest, meta, None))
+            self._layer_status(article_id, meta)
             span_ids, span_labels = self._foreign_spans(article_id, len(text), spans, events)
             self._read_events(article_id, events, span_ids, span_labels)
         except SchemeError as exc:  # from the slow paths that extend the scheme
@@ -226,6 +233,18 @@ class RecordWriter:
         self.articles_added += 1
         self._hashes[digest] = article_id
         return article_id
+
+    def _layer_status(self, article_id: int, meta: dict[str, Any]) -> None:
+        """With ``--annotator``: the layer's status on the article, the file's (``meta.status``)."""
+        if self._layer_tables:
+            self._rows["layer_status"].append((article_id, self._layer, self._status(meta),
+                                               self._optional_str(meta.get("updated"), "meta updated") or self._stamp))
+
+    def _status(self, meta: dict[str, Any]) -> str:
+        status = meta.get("status", "new")
+        if status not in STATUSES:
+            self._fail(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
+        return status
 
     def _receive(self, article_id: int, digest: str) -> int:
         """An article already in the project that this file's layer annotates; refused when the
@@ -286,12 +305,9 @@ class RecordWriter:
         date = self._optional_str(meta.get("date"), "meta date")
         if date is not None and not is_iso_date(date):
             self._fail(f"meta date {date!r} must be a real date written YYYY-MM-DD")
-        status = meta.get("status", "new")
-        if status not in STATUSES:
-            self._fail(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
         created = self._optional_str(meta.get("created"), "meta created") or self._stamp
         return (article_id, text, len(text), parse_article(text).title if title is None else title, date,
-                self._optional_str(meta.get("source"), "meta source"), status, digest, created,
+                self._optional_str(meta.get("source"), "meta source"), self._status(meta), digest, created,
                 self._optional_str(meta.get("updated"), "meta updated") or created)
 
     def _read_spans(self, article_id: int, text: str, spans: list[Any],
@@ -506,4 +522,11 @@ class RecordWriter:
     def flush(self) -> None:
         """Write the rows queued so far (a shared batch is written by its owner instead)."""
         if self._owns_batch:
+            layered = self._layer_tables and bool(self._rows["layer_status"])
             self._batch.flush(self._path)
+            if layered:  # the layer's provenance: the file it came from (a packet's name for a merge), when
+                self._conn.execute(
+                    "INSERT INTO layers (name, kind, packet, merged) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) "
+                    "DO UPDATE SET packet = excluded.packet, packet_digest = NULL, merged = excluded.merged",
+                    [self._layer, "gold" if self._layer == "gold" else "annotator", os.path.basename(self._path),
+                     self._stamp])

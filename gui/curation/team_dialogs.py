@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.article_list import STATUS_NAMES
+from gui.colours import tint, visible_on
+from gui.plain import plain_tooltip
 from storage.model import STATUSES
 
 
@@ -42,6 +44,7 @@ class HandOutDialog(QDialog):
     def __init__(self, parent: QWidget | None, *, folder: Path, choose_folder: Callable[[], Path | None]) -> None:
         super().__init__(parent)
         self.setWindowTitle("Hand out packets")
+        self.setMinimumWidth(560)  # room for a packets folder's whole path
         self.annotators = QLineEdit()
         self.annotators.setPlaceholderText("ana, ben, chen")
         self.overlap = QDoubleSpinBox()
@@ -92,31 +95,56 @@ class HandOutDialog(QDialog):
 
 
 class LabelBars(QWidget):
-    """A bar per label: exact F1 (dark) and overlap F1 (light), 0 to 1, drawn from the palette."""
+    """Two bars per label, 0 to 1: exact-match F1 solid, overlapping-match F1 hatched and outlined.
+
+    The two are told apart by pattern, never by lightness: a translucent "light" bar reads as the
+    darker one on a dark palette. The colour is the palette's highlight, pushed to 3:1 contrast
+    against the window (WCAG's minimum for graphics) where the theme's own is too faint.
+    """
+
+    ROW = 28  # pixels per label: two bars and the gap below them
 
     def __init__(self, rows: list[tuple[str, float | None, float | None]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows = rows
-        self.setMinimumHeight(28 * max(len(rows), 1) + 12)
+        self.setMinimumHeight(self.ROW * max(len(rows), 1) + 8)
+        self.setMinimumWidth(320)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(560, self.minimumHeight())
+
+    def bar_colour(self) -> QColor:
+        palette = self.palette()
+        return visible_on(palette.color(QPalette.ColorRole.Highlight), palette.color(QPalette.ColorRole.Window))
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
-        strong = palette.color(QPalette.ColorRole.Highlight)
-        light = QColor(strong)
-        light.setAlpha(110)
-        name_width = max([painter.fontMetrics().horizontalAdvance(n) for n, _, _ in self.rows] or [0]) + 16
-        scale = max(self.width() - name_width - 60, 40)
+        colour = self.bar_colour()
+        metrics = painter.fontMetrics()
+        name_width = max([metrics.horizontalAdvance(n) for n, _, _ in self.rows] or [0]) + 16
+        value_width = metrics.horizontalAdvance("0.00 / 0.00") + 16
+        scale = max(self.width() - name_width - value_width, 40)
+        bar = (self.ROW - 8) // 2
+        centred = int(Qt.AlignmentFlag.AlignVCenter)
+        painter.setPen(QPen(tint(text, 0.35, palette.color(QPalette.ColorRole.Window)), 1, Qt.PenStyle.DotLine))
+        painter.drawLine(QPointF(name_width + scale, 2), QPointF(name_width + scale, self.height() - 2))  # 1.0
         for k, (name, exact, overlap) in enumerate(self.rows):
-            top = 6 + k * 28
+            top = 4 + k * self.ROW
             painter.setPen(text)
-            painter.drawText(QRectF(0, top, name_width - 8, 22), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), name)
-            for offset, value, colour in ((0, overlap, light), (0, exact, strong)):
-                if value is not None:
-                    painter.fillRect(QRectF(name_width, top + 2 + offset, value * scale, 18), colour)
-            label = "—" if exact is None else f"{exact:.2f}"
-            painter.drawText(QRectF(name_width + scale + 6, top, 54, 22), int(Qt.AlignmentFlag.AlignVCenter), label)
+            painter.drawText(QRectF(0, top, name_width - 8, 2 * bar + 2),
+                             int(Qt.AlignmentFlag.AlignRight) | centred, name)
+            if exact is not None and exact > 0:
+                painter.fillRect(QRectF(name_width, top, exact * scale, bar), colour)
+            if overlap is not None and overlap > 0:
+                painter.setPen(QPen(colour, 1))
+                painter.setBrush(QBrush(colour, Qt.BrushStyle.BDiagPattern))
+                painter.drawRect(QRectF(name_width + 0.5, top + bar + 2.5, overlap * scale - 1, bar - 1))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(text)
+            shown = " / ".join("—" if v is None else f"{v:.2f}" for v in (exact, overlap))
+            painter.drawText(QRectF(name_width + scale + 8, top, value_width - 8, 2 * bar + 2), centred, shown)
         painter.end()
 
 
@@ -136,10 +164,20 @@ def _table(headers: list[str], rows: list[list[Any]], name: str) -> QTableWidget
     for r, cells in enumerate(rows):
         for c, value in enumerate(cells):
             table.setItem(r, c, _cell(value))
+    # Rows one line high (the style's default is roomier), so the whole report fits a 700-pixel screen.
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for column in range(1, len(headers)):
         table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     return table
+
+
+def _fit_rows(table: QTableWidget, most: int) -> None:
+    """Make ``table`` exactly as tall as its first ``most`` rows and header: no scrolling below that."""
+    shown = min(table.rowCount(), most)
+    height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+    height += sum(table.rowHeight(row) for row in range(shown))
+    table.setFixedHeight(height)
 
 
 class AgreementDialog(QDialog):
@@ -161,9 +199,11 @@ class AgreementDialog(QDialog):
                  m["exact"]["a"] + m["exact"]["b"]] for name, m in labels.items()]
         self.label_table = _table(["Label", "P exact", "R exact", "F1 exact", "F1 overlap", "Spans"], rows,
                                   "agreement_labels")
+        _fit_rows(self.label_table, 8)
         layout.addWidget(self.label_table)
         self.bars = LabelBars([(name, m["exact"]["f1"], m["overlap"]["f1"]) for name, m in labels.items()])
-        layout.addWidget(QLabel("F1 per label: dark bar exact match, light bar overlapping match"))
+        layout.addWidget(QLabel("F1 per label (exact / overlap): solid bar exact match, "
+                                "hatched bar overlapping match; the dotted line is 1"))
         layout.addWidget(self.bars)
         alpha = report["alpha"]
         coefficient_rows = [["α span labels, exact positions", alpha["exact"]["value"], alpha["exact"]["units"]],
@@ -178,18 +218,27 @@ class AgreementDialog(QDialog):
                                  for kind, key in (("exact positions", "exact"), ("tokens", "token"))]
         self.coefficient_table = _table(["Coefficient (nominal)", "Value", "Units"], coefficient_rows,
                                         "agreement_coefficients")
-        layout.addWidget(self.coefficient_table)
+        self.coefficient_table.setMinimumHeight(self.coefficient_table.fontMetrics().height() * 6)
+        layout.addWidget(self.coefficient_table, 1)
         layout.addWidget(QLabel("Lowest agreement (exact span F1), click to open:"))
         self.lowest = QListWidget()
         self.lowest.setObjectName("agreement_lowest")
+        # A long headline is elided (whole on hover), never a sideways scroll through ten rows.
+        self.lowest.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.lowest.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lowest.setUniformItemSizes(True)
         for entry in report["lowest_articles"]:
-            item = QListWidgetItem(f"{entry['f1']:.2f}   #{entry['id']}  {entry['title']}")
+            item = QListWidgetItem(f"{entry['f1']:.2f}   #{entry['id']}  {' '.join(entry['title'].split())}")
+            item.setToolTip(plain_tooltip(entry["title"]))
             item.setData(Qt.ItemDataRole.UserRole, entry["id"])
             self.lowest.addItem(item)
+        line = self.lowest.fontMetrics().height() + 2
+        self.lowest.setFixedHeight(line * max(min(self.lowest.count(), 10), 3) + 2 * self.lowest.frameWidth() + 4)
         self.lowest.itemActivated.connect(lambda item: open_article(item.data(Qt.ItemDataRole.UserRole)))
         self.lowest.itemClicked.connect(lambda item: open_article(item.data(Qt.ItemDataRole.UserRole)))
         layout.addWidget(self.lowest)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, 760)
+        screen = (parent.screen() if parent is not None else QGuiApplication.primaryScreen()).availableGeometry()
+        self.resize(min(760, screen.width()), min(self.sizeHint().height() + 40, screen.height() - 40))

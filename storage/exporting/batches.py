@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple, Iterator, TextIO
 
 from storage.model import AnnotatorError, Scheme
+from storage.schema import has_layer_tables
 from storage.text import content_hash
 
 BATCH_SIZE = 200
@@ -48,6 +49,7 @@ class SpanRow(NamedTuple):
     created: str
     article_id: int
     origin: str  # manual, suggestion:<recommender>, import:<format>, merge:<annotator>
+    taken_from: str | None = None  # a gold span's source layer (storage/team); None: made in its own
 
 
 class ArgumentRow(NamedTuple):
@@ -63,6 +65,7 @@ class EventRow(NamedTuple):
     annotator: str | None
     created: str
     arguments: list[ArgumentRow]
+    taken_from: str | None = None  # as SpanRow's
 
 
 @dataclass(slots=True)
@@ -82,6 +85,8 @@ class ArticleData:
     events: list[EventRow] = field(default_factory=list)
     span_attributes: dict[int, dict[str, Any]] = field(default_factory=dict)  # only spans that have any
     attributes: dict[str, Any] = field(default_factory=dict)  # the article's own (its PLOVER contexts)
+    layer_status: dict[str, dict[str, str]] = field(default_factory=dict)  # layer -> {status, updated}
+    curation: list[dict[str, Any]] = field(default_factory=list)  # the curator's decisions, text order
 
 
 @dataclass
@@ -162,6 +167,7 @@ class ExportContext:
     scheme: Scheme
     relations: bool = False
     docbin: Path | None = None  # where the spaCy writer saves its DocBin (a temporary file)
+    layers: list[dict[str, Any]] = field(default_factory=list)  # the ``layers`` table: provenance
 
 
 Writer = Callable[[Iterable[ArticleData], TextIO, ExportReport, ExportContext], None]
@@ -216,6 +222,7 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None,
                  batch_size: int = BATCH_SIZE) -> Iterator[list[ArticleData]]:
     """Lists of checked articles in id order, ``batch_size`` at a time, each with its spans and events."""
     status_clause = " AND status = ?" if status is not None else ""
+    team = has_layer_tables(conn)
     last_id = -1
     while True:
         params: list[Any] = [last_id] + ([status] if status is not None else []) + [batch_size]
@@ -227,20 +234,21 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None,
         ]
         if not batch:
             return
-        _fill(conn, {article.id: article for article in batch})
+        _fill(conn, {article.id: article for article in batch}, team=team)
         for article in batch:
             check_article(article)
         yield batch
         last_id = batch[-1].id
 
 
-def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData]) -> None:
+def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool = True) -> None:
     """Attach spans, events and arguments to the batch's articles: one query per table."""
     ids = list(by_id)
     marks = ",".join("?" * len(ids))
+    taken_from = "taken_from" if team else "NULL"
     # map(_make) builds the tuples in C: per-span Python work is most of an export's cost.
     for span in map(SpanRow._make, conn.execute(
-            f'SELECT id, start, "end", label, annotator, created, article_id, origin FROM spans '
+            f'SELECT id, start, "end", label, annotator, created, article_id, origin, {taken_from} FROM spans '
             f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end" DESC, id', ids)):
         by_id[span.article_id].spans.append(span)
     for article_id, span_id, name, value in conn.execute(
@@ -252,10 +260,19 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData]) -> None:
             f"SELECT article_id, name, value FROM article_attributes WHERE article_id IN ({marks}) "
             "ORDER BY article_id, name", ids):
         by_id[article_id].attributes[name] = json.loads(value)
+    if team:
+        for article_id, layer, status, updated in conn.execute(
+                f"SELECT article_id, layer, status, updated FROM layer_status WHERE article_id IN ({marks}) "
+                "ORDER BY article_id, layer", ids):
+            by_id[article_id].layer_status[layer] = {"status": status, "updated": updated}
+        for article_id, start, end, decision, created in conn.execute(
+                'SELECT article_id, start, "end", decision, created FROM curation_decisions '
+                f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end"', ids):
+            by_id[article_id].curation.append({"start": start, "end": end, "decision": decision, "created": created})
     events: dict[int, EventRow] = {}
-    for article_id, event_id, trigger_id, kind, attributes, annotator, created in conn.execute(
+    for article_id, event_id, trigger_id, kind, attributes, annotator, created, event_from in conn.execute(
             "SELECT events.article_id, events.id, trigger_id, type, attributes, events.annotator, "
-            "events.created FROM events JOIN spans ON spans.id = trigger_id "
+            f"events.created, {'events.taken_from' if team else 'NULL'} FROM events JOIN spans ON spans.id = trigger_id "
             f"WHERE events.article_id IN ({marks}) ORDER BY events.article_id, spans.start, events.id",
             ids):
         try:
@@ -263,7 +280,7 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData]) -> None:
         except (TypeError, ValueError):  # the file's json_valid CHECK makes this damage, not input
             raise ExportError(f"article {article_id}, event {event_id}: its attributes are not JSON; the "
                               "project file is damaged (restore it from a backup)") from None
-        event = EventRow(event_id, trigger_id, kind, values, annotator, created, [])
+        event = EventRow(event_id, trigger_id, kind, values, annotator, created, [], event_from)
         events[event_id] = event
         by_id[article_id].events.append(event)
     if not events:

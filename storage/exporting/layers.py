@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 
+from typing import Any
+
 from storage.exporting.batches import ArticleData, ExportError
+from storage.schema import has_layer_tables
 
 GOLD = "gold"
 ALL = "all"
@@ -27,6 +30,15 @@ def check_layer(conn: sqlite3.Connection, layer: str | None) -> None:
                           f"or {GOLD}, {ALL})")
 
 
+def layer_provenance(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The ``layers`` table (where each merged or imported layer came from), for ``native``."""
+    if not has_layer_tables(conn):
+        return []
+    return [{"name": name, "kind": kind, "packet": packet, "packet_digest": digest, "merged": merged}
+            for name, kind, packet, digest, merged in conn.execute(
+                "SELECT name, kind, packet, packet_digest, merged FROM layers ORDER BY name")]
+
+
 def choose_layer(article: ArticleData, layer: str | None) -> None:
     """Keep only the chosen layer's spans, the events they trigger and the arguments among them."""
     if layer == ALL:
@@ -41,3 +53,4 @@ def choose_layer(article: ArticleData, layer: str | None) -> None:
     for event in article.events:
         event.arguments[:] = [argument for argument in event.arguments if argument.span_id in kept]
     article.span_attributes = {k: v for k, v in article.span_attributes.items() if k in kept}
+    article.layer_status = {k: v for k, v in article.layer_status.items() if k == layer}

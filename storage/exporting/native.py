@@ -8,7 +8,15 @@ line per article::
      "spans": [{"id", "start", "end", "label", "text", "annotator", "created", "origin",
                 "attributes"?}],
      "events": [{"id", "trigger": <span id>, "type", "attributes": {...},
-                 "arguments": [{"role", "span": <span id>}], "annotator", "created"}]}
+                 "arguments": [{"role", "span": <span id>}], "annotator", "created"}],
+     "layers"?: {<layer>: {"status", "updated"}}, "curation"?: [{"start", "end", "decision", "created"}]}
+
+Annotator layers (``storage/team``) ride along only where a project has them: a gold span's or
+event's ``"taken_from"`` (the layer it was taken from), an article's ``"layers"`` (each layer's
+status there), its ``"curation"`` (the curator's decisions, so a resolved disagreement stays
+resolved) and, on the first line beside the scheme, ``"layers": [{"name", "kind", "packet",
+"packet_digest", "merged"}]`` (where each merged or imported layer came from). So a master
+project round-trips with its layers and their provenance, and an ordinary one's bytes are unchanged.
 
 Keys come in this fixed order and attributes sorted by name, so the same project always gives the
 same bytes (diffable, hashable). A span's "attributes" ({name: value}, sorted) and a label's
@@ -53,6 +61,18 @@ def _span_record(span: Any, text: str, values: dict[int, dict[str, Any]]) -> dic
               "origin": span.origin}
     if span.id in values:
         record["attributes"] = values[span.id]
+    if span.taken_from is not None:  # provenance of a gold span: only when there is some
+        record["taken_from"] = span.taken_from
+    return record
+
+
+def _event_record(event: Any) -> dict[str, Any]:
+    record = {"id": event.id, "trigger": event.trigger_id, "type": event.type,
+              "attributes": dict(sorted(event.attributes.items())),
+              "arguments": [{"role": role, "span": span_id} for role, span_id in event.arguments],
+              "annotator": event.annotator, "created": event.created}
+    if event.taken_from is not None:
+        record["taken_from"] = event.taken_from
     return record
 
 
@@ -66,20 +86,23 @@ def article_record(article: ArticleData) -> dict[str, Any]:
         "meta": {"title": article.title, "date": article.date, "source": article.source,
                  "status": article.status, "created": article.created, "updated": article.updated},
         "spans": [_span_record(span, text, values) for span in article.spans],
-        "events": [{"id": event.id, "trigger": event.trigger_id, "type": event.type,
-                    "attributes": dict(sorted(event.attributes.items())),
-                    "arguments": [{"role": role, "span": span_id} for role, span_id in event.arguments],
-                    "annotator": event.annotator, "created": event.created}
-                   for event in article.events],
+        "events": [_event_record(event) for event in article.events],
     }
     if article.attributes:  # the article's own attributes (PLOVER contexts), only when set
         record["attributes"] = article.attributes
+    if article.layer_status:  # each annotator layer's status here (storage/team), only when recorded
+        record["layers"] = article.layer_status
+    if article.curation:  # the curator's decisions on its disagreements, only when there are some
+        record["curation"] = article.curation
     return record
 
 
 def write(articles: Iterable[ArticleData], out: TextIO, report: ExportReport,
           context: ExportContext) -> None:
-    out.write(json_line({"scheme": scheme_record(context.scheme)}))
+    header: dict[str, Any] = {"scheme": scheme_record(context.scheme)}
+    if context.layers:  # where each merged or imported layer came from (storage/team), when any did
+        header["layers"] = context.layers
+    out.write(json_line(header))
     for article in articles:
         out.write(json_line(article_record(article)))
         report.records += 1

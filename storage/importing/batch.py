@@ -11,12 +11,14 @@ import secrets
 import sqlite3
 from typing import Any
 
+from storage.importing import layers
 from storage.importing.intake import MAX_ID
 from storage.model import InputError, SchemeError
 
 SUSPEND_FROM = 2000  # spans in one round from which row triggers are set aside (see _suspend_triggers)
 _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
-TABLES = ("articles", "spans", "events", "arguments", "span_attributes", "article_attributes", "layer_status")
+TABLES = ("articles", "spans", "events", "arguments", "span_attributes", "article_attributes", "layer_status",
+          "curation_decisions")
 
 
 class IdPool:
@@ -150,33 +152,32 @@ class RowBatch:
                 "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["articles"])
             if self.uid_prefix is not None:
                 conn.executemany(
-                    'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin, uid) '
-                    f"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '{self.uid_prefix}' || printf('%016x', ?1))",
+                    'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin, taken_from, '
+                    f"uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '{self.uid_prefix}' || printf('%016x', ?1))",
                     rows["spans"])
-            else:
+            else:  # a file from before annotator layers: no uid, no taken_from
                 conn.executemany(
                     'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin) '
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows["spans"])
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [row[:8] for row in rows["spans"]])
             conn.executemany("INSERT INTO span_attributes (span_id, name, value) VALUES (?, ?, ?)",
                              rows["span_attributes"])
             conn.executemany("INSERT INTO article_attributes (article_id, name, value) VALUES (?, ?, ?)",
                              rows["article_attributes"])
             if self.uid_prefix is not None:
                 conn.executemany(
-                    "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created, uid) "
-                    f"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '{self.uid_prefix}' || printf('%016x', ?1))",
+                    "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created, "
+                    f"taken_from, uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '{self.uid_prefix}' || printf('%016x', ?1))",
                     rows["events"])
             else:
                 conn.executemany(
                     "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)", rows["events"])
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", [row[:7] for row in rows["events"]])
             conn.executemany("INSERT INTO arguments (event_id, role, span_id) VALUES (?, ?, ?)",
                              rows["arguments"])
-            if rows["layer_status"]:  # an annotator layer's status per article (storage/team)
-                conn.executemany(
-                    "INSERT INTO layer_status (article_id, layer, status, updated) VALUES (?, ?, ?, ?) ON CONFLICT "
-                    "(article_id, layer) DO UPDATE SET status = excluded.status, updated = excluded.updated",
-                    rows["layer_status"])
+            if rows["layer_status"]:  # annotator layers' statuses and curation (storage.importing.layers)
+                layers.write_statuses(conn, rows["layer_status"])
+            if rows["curation_decisions"]:
+                layers.write_decisions(conn, rows["curation_decisions"])
             for sql in suspended:
                 conn.execute(sql)
         except sqlite3.IntegrityError as exc:

@@ -19,18 +19,17 @@ span would re-read the article and open a savepoint for every row.
 from __future__ import annotations
 
 import json
-import os
 from operator import itemgetter
 from typing import Any, Iterator, NoReturn
 
 from storage.assist.origin import check_origin, import_origin
+from storage.importing import layers
 from storage.importing.batch import RowBatch
 from storage.importing.intake import MAX_ID, json_kind, numbered_lines, parse_json, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
-from storage.model import STATUSES, InputError, SchemeError, is_iso_date
+from storage.model import InputError, SchemeError, is_iso_date
 from storage.project import Project, now
-from storage.schema import has_layer_tables
 from storage.scheme_growth import SchemeGrowth
 from storage.text import content_hash, normalise, parse_article
 
@@ -116,9 +115,9 @@ class RecordWriter:
         self._stamp = now()
         self._origins: set[str] = set()
         self._owns_batch = batch is None
-        # import --annotator NAME makes NAME a layer like a merged packet's: provenance in
-        # ``layers``, the file's status of each article it annotates in ``layer_status``.
-        self._layer_tables = layer is not None and has_layer_tables(self._conn)
+        # Annotator layers (storage.importing.layers): import --annotator NAME records NAME like a
+        # merged packet's layer; a native file's own layers, statuses and provenance come back.
+        self._layer_tables = layers.has_layer_tables(self._conn)
         self._batch = batch = RowBatch(self._conn) if batch is None else batch
         self._ids, self._rows = batch.ids, batch.rows
         # Articles queued in this batch, for duplicates within the file (and, in a shared batch,
@@ -151,6 +150,8 @@ class RecordWriter:
                 if not first or "text" in record:
                     self._fail('a "scheme" record may only be the first line, on its own')
                 self._scheme.add_from_record(record["scheme"])
+                if "layers" in record and self._layer_tables and self._layer is None:
+                    layers.write_provenance(self._conn, record["layers"], self._fail)
             else:
                 self._read_article(record)
         except SchemeError as exc:  # from the slow paths that extend the scheme
@@ -185,6 +186,13 @@ class RecordWriter:
             if "attributes" in record:  # the article's own, not a layer's: a received article keeps its
                 self._read_article_attributes(article_id, record["attributes"])
         self._layer_status(article_id, meta)
+        if self._layer_tables and self._layer is None and not received:  # a native file's own layers
+            if "layers" in record:
+                self._rows["layer_status"].extend(layers.status_rows(article_id, record["layers"], self._fail,
+                                                                     self._stamp))
+            if "curation" in record:
+                self._rows["curation_decisions"].extend(layers.decision_rows(article_id, record["curation"],
+                                                                             self._fail))
         span_ids, span_labels = self._read_spans(article_id, text, spans, events)
         self._read_events(article_id, events, span_ids, span_labels)
         self._batch.lines.append(self._line)
@@ -236,15 +244,12 @@ class RecordWriter:
 
     def _layer_status(self, article_id: int, meta: dict[str, Any]) -> None:
         """With ``--annotator``: the layer's status on the article, the file's (``meta.status``)."""
-        if self._layer_tables:
+        if self._layer_tables and self._layer is not None:
             self._rows["layer_status"].append((article_id, self._layer, self._status(meta),
                                                self._optional_str(meta.get("updated"), "meta updated") or self._stamp))
 
     def _status(self, meta: dict[str, Any]) -> str:
-        status = meta.get("status", "new")
-        if status not in STATUSES:
-            self._fail(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
-        return status
+        return layers.check_status(meta.get("status", "new"), self._fail)
 
     def _receive(self, article_id: int, digest: str) -> int:
         """An article already in the project that this file's layer annotates; refused when the
@@ -338,8 +343,11 @@ class RecordWriter:
             if shown is not None and shown != text[start:end]:
                 self._fail(f"{_span_name(file_id, index)}: \"text\" is {shown!r} but the text at "
                            f"{start}..{end} is {text[start:end]!r}")
+            taken = span.get("taken_from")  # a gold span's source layer (storage/team)
+            if taken is not None and type(taken) is not str:
+                self._fail(f"{_span_name(file_id, index)}: \"taken_from\" must name a layer, not {taken!r}")
             rows.append((file_id, article_id, start, end, label, annotator if self._layer is None else self._layer,
-                         created or stamp, origin))
+                         created or stamp, origin, taken))
             if "attributes" in span:
                 attributes.append((index, self._span_attributes(file_id, index, label, span["attributes"])))
         file_ids = list(map(_FIRST, rows))
@@ -372,7 +380,8 @@ class RecordWriter:
                     or (annotator is not None and type(annotator) is not str)):
                 self._check_span(index, {"id": local, "start": start, "end": end, "label": label,
                                          "annotator": annotator}, length, events)
-            append((span_id, article_id, start, end, label, annotator if layer is None else layer, stamp, origin))
+            append((span_id, article_id, start, end, label, annotator if layer is None else layer, stamp, origin,
+                    None))
             if values is not None:
                 attributes.append((index, self._span_attributes(local, index, label, values)))
         local_ids = list(map(_FIRST, spans))
@@ -483,7 +492,8 @@ class RecordWriter:
             rows.append((article_id, span_ids[trigger], event_type, _json_sorted(attributes),
                          self._optional_str(event.get("annotator"), f"{name} annotator")
                          if self._layer is None else self._layer,
-                         self._optional_str(event.get("created"), f"{name} created") or self._stamp))
+                         self._optional_str(event.get("created"), f"{name} created") or self._stamp,
+                         self._optional_str(event.get("taken_from"), f"{name} taken_from")))
         fresh = self._claim("events", wanted if self._native else [None] * len(wanted))
         for event_id, row, arguments in zip(fresh, rows, fillers):
             self._rows["events"].append((event_id, *row))
@@ -524,9 +534,5 @@ class RecordWriter:
         if self._owns_batch:
             layered = self._layer_tables and bool(self._rows["layer_status"])
             self._batch.flush(self._path)
-            if layered:  # the layer's provenance: the file it came from (a packet's name for a merge), when
-                self._conn.execute(
-                    "INSERT INTO layers (name, kind, packet, merged) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) "
-                    "DO UPDATE SET packet = excluded.packet, packet_digest = NULL, merged = excluded.merged",
-                    [self._layer, "gold" if self._layer == "gold" else "annotator", os.path.basename(self._path),
-                     self._stamp])
+            if layered and self._layer is not None:
+                layers.record_import(self._conn, self._layer, self._path, self._stamp)

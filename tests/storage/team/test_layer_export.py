@@ -84,3 +84,68 @@ def test_an_unknown_layer_is_refused_and_nothing_written(path, tmp_path):
     with Project.open(path) as project, pytest.raises(ExportError, match="no layer named 'zed'"):
         export_to_path(project, "spacy", out, layer="zed")
     assert not out.exists()
+
+
+def test_a_master_project_round_trips_through_native_with_its_layers_and_provenance(tmp_path):
+    """Hand out, annotate, merge, curate (gold taken from ana), then native export → import into a
+    new project: the same layers, each span's and event's layer and taken_from, each layer's status
+    per article, where each layer came from and the curator's decisions; and the second export is byte for byte the first."""
+    from storage.team import curation
+    from storage.team.merge import merge_packets
+    from storage.team.packets import split
+
+    master_path = tmp_path / "master.sqlite"
+    with Project.open(master_path) as master:
+        for n in range(4):
+            master.add_article(text=TEXT.replace("Rebels", f"Rebels{n}"), title=f"Velmora {n}")
+        report = split(master, tmp_path / "packets", annotators=["ana", "ben"], overlap=0.5, per_article=2)
+        for name, label in (("ana", "LOCATION"), ("ben", "ACTOR")):
+            with Project.open(report.packets[name]) as packet:
+                for article_id in packet.article_ids():
+                    trigger = words(packet, article_id, "entered", "EVENT", None)
+                    words(packet, article_id, "Velmora", label, None)
+                    packet.add_event(trigger, type="FIGHT")
+                    packet.set_status(article_id, "done")
+        assert [o.state for o in merge_packets(master, list(report.packets.values()))] == ["merged", "merged"]
+        shared = report.overlap[0]
+        curation.auto_merge(master, shared)
+        (open_unit,) = [u for u in curation.read_units(master, shared) if not u.resolved]
+        curation.take(master, shared, open_unit, "ana")
+        curation.mark_curated(master, shared)
+        other = report.overlap[1]  # on the other shared article the curator rejects both readings
+        curation.auto_merge(master, other)
+        (open_unit,) = [u for u in curation.read_units(master, other) if not u.resolved]
+        curation.reject(master, other, open_unit)
+        out = tmp_path / "master.jsonl"
+        export_to_path(master, "native", out)
+
+    def state(path):
+        with Project.open(path) as project:
+            db = project.db
+            return {
+                "spans": db.execute('SELECT a.content_hash, s.start, s."end", s.label, s.annotator, s.taken_from '
+                                    "FROM spans s JOIN articles a ON a.id = s.article_id ORDER BY 1, 2, 3, 4, 5"
+                                    ).fetchall(),
+                "events": db.execute("SELECT a.content_hash, e.type, e.annotator, e.taken_from FROM events e "
+                                     "JOIN articles a ON a.id = e.article_id ORDER BY 1, 2, 3").fetchall(),
+                "status": db.execute("SELECT a.content_hash, l.layer, l.status, l.updated FROM layer_status l "
+                                     "JOIN articles a ON a.id = l.article_id ORDER BY 1, 2").fetchall(),
+                "articles": db.execute("SELECT content_hash, status FROM articles ORDER BY 1").fetchall(),
+                "layers": db.execute("SELECT * FROM layers ORDER BY name").fetchall(),
+                "decisions": db.execute('SELECT a.content_hash, d.start, d."end", d.decision, d.created '
+                                        "FROM curation_decisions d JOIN articles a ON a.id = d.article_id "
+                                        "ORDER BY 1, 2").fetchall(),
+            }
+
+    before = state(master_path)
+    assert {row[5] for row in before["spans"]} == {None, "agreed", "ana"}  # gold: agreed, and taken from ana
+    assert sorted(row[3] for row in before["decisions"]) == ["agreed", "agreed", "rejected", "took:ana"]
+    assert len(before["status"]) == 6 and [r[:3] for r in before["layers"]] == [
+        ("ana", "annotator", "master.ana.sqlite"), ("ben", "annotator", "master.ben.sqlite")]
+    copy = tmp_path / "copy.sqlite"
+    assert main.main(["--project", str(copy), "import", str(out)]) == 0
+    assert state(copy) == before
+    again = tmp_path / "again.jsonl"
+    with Project.open(copy) as project:
+        export_to_path(project, "native", again)
+    assert again.read_bytes() == out.read_bytes()

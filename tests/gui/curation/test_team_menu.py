@@ -100,3 +100,42 @@ def test_hand_out_annotate_merge_and_agreement_through_the_window(qtbot, tmp_pat
     target = lowest.item(2).data(Qt.ItemDataRole.UserRole)
     lowest.itemClicked.emit(lowest.item(2))
     assert window.document.article.id == target
+
+
+def test_merge_in_the_window_refuses_bad_packets_with_their_reasons(qtbot, tmp_path):
+    """Bring back through Project ▸ Team: ana's packet still open in her window, a damaged copy and
+    a packet of another project are refused with the reason; ben's merges; the master holds nothing
+    of the refused ones. Once ana closes her window, her packet merges."""
+    from storage.team.packets import split
+
+    master_path = tmp_path / "news.sqlite"
+    with Project.open(master_path) as master:
+        for n in range(2):
+            master.add_article(text=TEXT.replace("Rebels", f"Rebels{n}"), title=f"Velmora {n}")
+        packets = split(master, tmp_path / "packets", annotators=["ana", "ben"], overlap=1.0).packets
+    with Project.open(tmp_path / "other.sqlite") as other:
+        other.add_article(text="Something else entirely.", title="Other")
+        foreign = split(other, tmp_path / "foreign", annotators=["chen"]).packets["chen"]
+    annotate(packets["ana"], [("Velmora", "LOCATION")])
+    annotate(packets["ben"], [("Velmora", "ACTOR")])
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(packets["ben"].read_bytes()[:4096] + b"\x00garbage" * 512)
+    ana = make_window(qtbot, packets["ana"], tmp_path, name="ana")
+    window = make_window(qtbot, master_path, tmp_path)
+    reports = []
+    window.team.show_report = lambda title, lines: reports.append(lines)
+    window.team.choose_packets = lambda: [packets["ana"], damaged, foreign, packets["ben"]]
+    window.team.merge_action.trigger()
+    lines = reports[-1]
+    assert lines[0] == "Merged 1 of 4 packets; 3 refused"
+    assert "news.ana.sqlite: refused: the packet is still open in a window" in lines[1]
+    assert "damaged.sqlite: refused: " in lines[2] and "damaged" in lines[2].split("refused: ")[1]
+    assert "refused: chen's packet belongs to another project" in lines[3]
+    assert "ben: merged 2 articles" in lines[4]
+    with closing(sqlite3.connect(master_path)) as db:
+        assert db.execute("SELECT DISTINCT annotator FROM spans").fetchall() == [("ben",)]
+        assert db.execute("SELECT DISTINCT layer FROM layer_status").fetchall() == [("ben",)]
+    ana.close()
+    window.team.choose_packets = lambda: [packets["ana"]]
+    window.team.merge_action.trigger()
+    assert reports[-1][0] == "Merged 1 of 1 packets" and "ana: merged 2 articles" in reports[-1][1]

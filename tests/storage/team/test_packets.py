@@ -178,3 +178,47 @@ def test_team_commands_on_the_command_line(master, tmp_path, capsys):
     assert "ana: merged 6 articles (spans +12, events +6" in err and "ben: merged 6 articles" in err
     assert main.main(["--project", path, "team", "merge", str(tmp_path / "missing.sqlite")]) == 1
     assert "missing.sqlite: refused: no such file" in capsys.readouterr().err
+
+
+_HOLDER = """
+import sys
+from storage.project import Project
+project = Project.open(sys.argv[1])
+project.set_status(project.article_ids()[0], "in_progress")  # an annotator at work: the WAL has pages
+print("open", flush=True)
+sys.stdin.readline()
+project.close()
+"""
+
+
+def test_a_packet_open_in_another_process_is_refused_until_it_is_closed(master, tmp_path):
+    """The annotator's program (a real second process) still has the packet open: refused, master
+    unchanged, packet untouched; once that program closes it, the same packet merges."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    report = split(master, tmp_path / "packets", annotators=["ana"])
+    ana = report.packets["ana"]
+    tag(ana, [("Rebels", "ACTOR"), ("entered", "EVENT")])
+    repo = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(ana)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        wal = Path(f"{ana}-wal").read_bytes()
+        refused(master, ana, "still open in a window")
+        assert Path(f"{ana}-wal").read_bytes() == wal  # the packet was not even opened by the merge
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.wait(timeout=60) == 0
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    (outcome,) = merge_packets(master, [ana])
+    assert outcome.state == "merged" and outcome.articles == 10
+    assert master.db.execute("SELECT count(*) FROM layer_status WHERE layer = 'ana' AND status = 'in_progress'"
+                             ).fetchone() == (1,)  # the edit the holder made before closing came along

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from typing import Iterator, Sequence
 
+from storage.schema import has_layer_tables
 from storage.team.agreement import ArticleLayers
 from storage.team.matching import FrameAnn, SpanAnn
 
@@ -21,10 +22,22 @@ def _layer(column: str) -> str:
     return f"coalesce({column}, '{DEFAULT_LAYER}')"
 
 
+# A layer that marked an article done (or curated) annotated it even with nothing in it: the
+# annotator read it and found nothing, which beside another's spans is disagreement. A layer
+# whose article is still new, in progress or skipped has not annotated it, empty or not.
+_FINISHED = "status IN ('done', 'curated')"
+
+
+def _finished(conn: sqlite3.Connection) -> str:
+    """The (article_id, layer) pairs a finished layer status adds, as a UNION arm (none in an older file)."""
+    return f" UNION SELECT article_id, layer FROM layer_status WHERE {_FINISHED}" if has_layer_tables(conn) else ""
+
+
 def layer_names(conn: sqlite3.Connection) -> list[str]:
-    """Every annotator layer that holds a span or an event, sorted."""
+    """Every annotator layer that holds a span or an event, or finished an article, sorted."""
     rows = conn.execute(f"SELECT DISTINCT {_layer('annotator')} FROM spans UNION "
-                        f"SELECT DISTINCT {_layer('annotator')} FROM events")
+                        f"SELECT DISTINCT {_layer('annotator')} FROM events"
+                        + (f" UNION SELECT layer FROM layer_status WHERE {_FINISHED}" if has_layer_tables(conn) else ""))
     return sorted(r[0] for r in rows)
 
 
@@ -38,7 +51,7 @@ def read_layers(conn: sqlite3.Connection, *, annotators: Sequence[str] | None = 
     marks = ",".join("?" * len(wanted))
     ids = [r[0] for r in conn.execute(
         f"SELECT article_id FROM (SELECT article_id, {_layer('annotator')} AS layer FROM spans "
-        f"UNION SELECT article_id, {_layer('annotator')} FROM events) WHERE layer IN ({marks}) "
+        f"UNION SELECT article_id, {_layer('annotator')} FROM events{_finished(conn)}) WHERE layer IN ({marks}) "
         "GROUP BY article_id HAVING count(DISTINCT layer) >= 2 ORDER BY article_id", wanted)]
     for first in range(0, len(ids), _BATCH):
         batch = ids[first:first + _BATCH]
@@ -72,8 +85,13 @@ def _read_batch(conn: sqlite3.Connection, ids: list[int], wanted: list[str], *,
         roles = {role: frozenset(spans) for role, spans in fillers.get(event_id, {}).items()}
         articles[aid].frames.setdefault(layer, []).append(
             FrameAnn(positions[trigger_id], kind, roles, {} if attributes == "{}" else json.loads(attributes)))
+    finished: dict[int, list[str]] = {}
+    if has_layer_tables(conn):
+        for aid, layer in conn.execute(
+                f"SELECT article_id, layer FROM layer_status WHERE {_FINISHED} AND article_id IN ({marks})", ids):
+            finished.setdefault(aid, []).append(layer)
     for aid in ids:
         article = articles[aid]
-        for layer in article.frames:
-            article.spans.setdefault(layer, [])  # a layer with frames only still annotated it
+        for layer in (*article.frames, *(n for n in finished.get(aid, ()) if n in allowed)):
+            article.spans.setdefault(layer, [])  # frames only, or done with nothing: still annotated it
         yield article

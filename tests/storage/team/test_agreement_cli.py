@@ -71,3 +71,30 @@ def test_agreement_filters_and_refuses_unknown_names(project_path, capsys):
     assert "no annotator layer named zed (layers: ana, ben)" in capsys.readouterr().err
     assert main.main(["--project", str(project_path), "agreement", "--labels", "PERSON"]) == 1
     assert "unknown label PERSON" in capsys.readouterr().err
+
+
+def test_a_layer_done_with_nothing_in_it_is_compared_as_empty(tmp_path, capsys):
+    """Ben read an article, found nothing and marked it done; ana tagged two spans. That is
+    disagreement (F1 0 on the article), not an article left out; an article ben has not finished
+    yet is left out."""
+    from storage.team.merge import merge_packets
+    from storage.team.packets import split
+
+    path = tmp_path / "master.sqlite"
+    with Project.open(path) as master:
+        done = master.add_article(text=TEXT, title="Velmora").id
+        master.add_article(text="Protesters gathered in Homs.", title="Homs")
+        packets = split(master, tmp_path / "packets", annotators=["ana", "ben"], overlap=1.0).packets
+        with Project.open(packets["ana"]) as packet:
+            for article_id in packet.article_ids():
+                packet.add_span(article_id, 0, 6, "ACTOR")
+                packet.add_span(article_id, 7, 14, "EVENT")
+        with Project.open(packets["ben"]) as packet:
+            packet.set_status(done, "done")  # the other one he has not opened
+        assert [o.state for o in merge_packets(master, list(packets.values()))] == ["merged", "merged"]
+    assert main.main(["--project", str(path), "agreement", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["annotators"] == ["ana", "ben"] and report["articles_compared"] == 1
+    overall = report["pairs"][0]["spans_exact"]["overall"]
+    assert (overall["matched"], overall["a"], overall["b"], overall["f1"]) == (0, 2, 0, 0.0)
+    assert [entry["title"] for entry in report["lowest_articles"]] == ["Velmora"]

@@ -35,7 +35,7 @@ from storage.exporting.batches import (
 )
 from storage.frames import frame_problems, problem_kind
 from storage.locks import is_project_file
-from storage.exporting.layers import ALL, check_layer, choose_layer, layer_provenance
+from storage.exporting.layers import ALL, check_layer, choose_layer, layer_provenance, team_identity
 from storage.model import STATUSES, Scheme
 from storage.project import Project
 
@@ -160,7 +160,8 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
     conn = project.db.conn
     with read_snapshot(conn):
         context = ExportContext(scheme=scheme_store.load(project.db), relations=relations,
-                                docbin=docbin_temp, layers=layer_provenance(conn))
+                                docbin=docbin_temp, layers=layer_provenance(conn),
+                                team=team_identity(conn))
         total = count_articles(conn, status)
         check_layer(conn, layer)
         chosen = layer if layer is not None else (ALL if fmt == "native" else None)

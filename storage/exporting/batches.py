@@ -50,6 +50,7 @@ class SpanRow(NamedTuple):
     article_id: int
     origin: str  # manual, suggestion:<recommender>, import:<format>, merge:<annotator>
     taken_from: str | None = None  # a gold span's source layer (storage/team); None: made in its own
+    uid: str | None = None  # its id across files, read only for a project with team layers
 
 
 class ArgumentRow(NamedTuple):
@@ -66,6 +67,7 @@ class EventRow(NamedTuple):
     created: str
     arguments: list[ArgumentRow]
     taken_from: str | None = None  # as SpanRow's
+    uid: str | None = None
 
 
 @dataclass(slots=True)
@@ -168,6 +170,7 @@ class ExportContext:
     relations: bool = False
     docbin: Path | None = None  # where the spaCy writer saves its DocBin (a temporary file)
     layers: list[dict[str, Any]] = field(default_factory=list)  # the ``layers`` table: provenance
+    team: dict[str, str] = field(default_factory=dict)  # a master's identity (storage.exporting.layers)
 
 
 Writer = Callable[[Iterable[ArticleData], TextIO, ExportReport, ExportContext], None]
@@ -223,6 +226,9 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None,
     """Lists of checked articles in id order, ``batch_size`` at a time, each with its spans and events."""
     status_clause = " AND status = ?" if status is not None else ""
     team = has_layer_tables(conn)
+    # uids ride along only where layers were merged or imported: there they are what a later
+    # merge matches by; an ordinary project's export stays as it was.
+    uids = team and conn.execute("SELECT 1 FROM layers LIMIT 1").fetchone() is not None
     last_id = -1
     while True:
         params: list[Any] = [last_id] + ([status] if status is not None else []) + [batch_size]
@@ -234,21 +240,23 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None,
         ]
         if not batch:
             return
-        _fill(conn, {article.id: article for article in batch}, team=team)
+        _fill(conn, {article.id: article for article in batch}, team=team, uids=uids)
         for article in batch:
             check_article(article)
         yield batch
         last_id = batch[-1].id
 
 
-def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool = True) -> None:
+def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool = True,
+          uids: bool = False) -> None:
     """Attach spans, events and arguments to the batch's articles: one query per table."""
     ids = list(by_id)
     marks = ",".join("?" * len(ids))
     taken_from = "taken_from" if team else "NULL"
+    uid = "uid" if uids else "NULL"
     # map(_make) builds the tuples in C: per-span Python work is most of an export's cost.
     for span in map(SpanRow._make, conn.execute(
-            f'SELECT id, start, "end", label, annotator, created, article_id, origin, {taken_from} FROM spans '
+            f'SELECT id, start, "end", label, annotator, created, article_id, origin, {taken_from}, {uid} FROM spans '
             f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end" DESC, id', ids)):
         by_id[span.article_id].spans.append(span)
     for article_id, span_id, name, value in conn.execute(
@@ -270,9 +278,10 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool
                 f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end"', ids):
             by_id[article_id].curation.append({"start": start, "end": end, "decision": decision, "created": created})
     events: dict[int, EventRow] = {}
-    for article_id, event_id, trigger_id, kind, attributes, annotator, created, event_from in conn.execute(
+    for article_id, event_id, trigger_id, kind, attributes, annotator, created, event_from, event_uid in conn.execute(
             "SELECT events.article_id, events.id, trigger_id, type, attributes, events.annotator, "
-            f"events.created, {'events.taken_from' if team else 'NULL'} FROM events JOIN spans ON spans.id = trigger_id "
+            f"events.created, {'events.taken_from' if team else 'NULL'}, {'events.uid' if uids else 'NULL'} "
+            "FROM events JOIN spans ON spans.id = trigger_id "
             f"WHERE events.article_id IN ({marks}) ORDER BY events.article_id, spans.start, events.id",
             ids):
         try:
@@ -280,7 +289,7 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool
         except (TypeError, ValueError):  # the file's json_valid CHECK makes this damage, not input
             raise ExportError(f"article {article_id}, event {event_id}: its attributes are not JSON; the "
                               "project file is damaged (restore it from a backup)") from None
-        event = EventRow(event_id, trigger_id, kind, values, annotator, created, [], event_from)
+        event = EventRow(event_id, trigger_id, kind, values, annotator, created, [], event_from, event_uid)
         events[event_id] = event
         by_id[article_id].events.append(event)
     if not events:

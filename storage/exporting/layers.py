@@ -39,6 +39,19 @@ def layer_provenance(conn: sqlite3.Connection) -> list[dict[str, Any]]:
                 "SELECT name, kind, packet, packet_digest, merged FROM layers ORDER BY name")]
 
 
+# A master's identity: packets handed out from it name it, so a copy restored from native still
+# takes them back. A packet's own keys (its annotator, title) are not a project's to carry.
+TEAM_IDENTITY = ("team.project", "team.fingerprint")
+
+
+def team_identity(conn: sqlite3.Connection) -> dict[str, str]:
+    """The master's team settings, for ``native`` (none for a packet, or a project never split)."""
+    settings = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'team.%'").fetchall())
+    if "team.annotator" in settings:
+        return {}
+    return {key: settings[key] for key in TEAM_IDENTITY if settings.get(key)}
+
+
 def choose_layer(article: ArticleData, layer: str | None) -> None:
     """Keep only the chosen layer's spans, the events they trigger and the arguments among them."""
     if layer == ALL:

@@ -12,10 +12,12 @@ line per article::
      "layers"?: {<layer>: {"status", "updated"}}, "curation"?: [{"start", "end", "decision", "created"}]}
 
 Annotator layers (``storage/team``) ride along only where a project has them: a gold span's or
-event's ``"taken_from"`` (the layer it was taken from), an article's ``"layers"`` (each layer's
-status there), its ``"curation"`` (the curator's decisions, so a resolved disagreement stays
+event's ``"taken_from"`` (the layer it was taken from), every span's and event's ``"uid"`` (its id
+across files, which a later merge matches by) once any layer was merged or imported, an article's
+``"layers"`` (each layer's status there), its ``"curation"`` (the curator's decisions, so a resolved disagreement stays
 resolved) and, on the first line beside the scheme, ``"layers": [{"name", "kind", "packet",
-"packet_digest", "merged"}]`` (where each merged or imported layer came from). So a master
+"packet_digest", "merged"}]`` (where each merged or imported layer came from) and a master's
+``"team"`` (``team.project``, ``team.fingerprint``: the packets it handed out name them). So a master
 project round-trips with its layers and their provenance, and an ordinary one's bytes are unchanged.
 
 Keys come in this fixed order and attributes sorted by name, so the same project always gives the
@@ -63,6 +65,8 @@ def _span_record(span: Any, text: str, values: dict[int, dict[str, Any]]) -> dic
         record["attributes"] = values[span.id]
     if span.taken_from is not None:  # provenance of a gold span: only when there is some
         record["taken_from"] = span.taken_from
+    if span.uid is not None:  # a team project's: what a later merge matches annotations by
+        record["uid"] = span.uid
     return record
 
 
@@ -73,6 +77,8 @@ def _event_record(event: Any) -> dict[str, Any]:
               "annotator": event.annotator, "created": event.created}
     if event.taken_from is not None:
         record["taken_from"] = event.taken_from
+    if event.uid is not None:
+        record["uid"] = event.uid
     return record
 
 
@@ -102,6 +108,8 @@ def write(articles: Iterable[ArticleData], out: TextIO, report: ExportReport,
     header: dict[str, Any] = {"scheme": scheme_record(context.scheme)}
     if context.layers:  # where each merged or imported layer came from (storage/team), when any did
         header["layers"] = context.layers
+    if context.team:  # a master's identity, so its packets still merge into a restored copy
+        header["team"] = context.team
     out.write(json_line(header))
     for article in articles:
         out.write(json_line(article_record(article)))

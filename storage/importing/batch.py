@@ -93,6 +93,7 @@ class RowBatch:
         # bits and unique across files, but ascending, so the UNIQUE index grows at one end
         # instead of at a random page per row, as the randomblob() default would have it.
         self.uid_prefix = secrets.token_hex(8) if "uid" in columns else None
+        self._written = False  # rows went in already: a uid of a later round may repeat one of them
 
     def mark(self) -> Mark:
         """Where the queue stands: ``rewind`` takes it back here (a file that failed, shared batch)."""
@@ -134,6 +135,30 @@ class RowBatch:
             self.conn.execute(f'DROP TRIGGER "{name}"')
         return [sql for _, sql in saved]
 
+    def _free_uids(self, rows: list[tuple[Any, ...]], table: str) -> list[tuple[Any, ...]]:
+        """``rows`` with each given uid (the last column) kept where no other row has it, in this
+        batch or already in the project, else None (a fresh one): ids never collide across files,
+        and a copy imported beside its original becomes annotations of its own."""
+        given = {row[-1] for row in rows if row[-1] is not None}
+        if not given:
+            return rows
+        taken: set[str] = set()
+        if self.ids[table].table_had_rows or self._written:
+            ordered = sorted(given)
+            for at in range(0, len(ordered), _SQL_CHUNK):
+                chunk = ordered[at:at + _SQL_CHUNK]
+                taken.update(r[0] for r in self.conn.execute(
+                    f"SELECT uid FROM {table} WHERE uid IN ({','.join('?' * len(chunk))})", chunk))
+        result = []
+        for row in rows:
+            uid = row[-1]
+            if uid is not None:
+                if uid in taken:
+                    row = (*row[:-1], None)
+                taken.add(uid)
+            result.append(row)
+        return result
+
     def flush(self, path: str) -> None:
         """Write the rows queued so far; parents first, as the foreign keys and triggers need.
 
@@ -153,8 +178,8 @@ class RowBatch:
             if self.uid_prefix is not None:
                 conn.executemany(
                     'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin, taken_from, '
-                    f"uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '{self.uid_prefix}' || printf('%016x', ?1))",
-                    rows["spans"])
+                    f"uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, '{self.uid_prefix}' || "
+                    "printf('%016x', ?1)))", self._free_uids(rows["spans"], "spans"))
             else:  # a file from before annotator layers: no uid, no taken_from
                 conn.executemany(
                     'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, origin) '
@@ -166,8 +191,8 @@ class RowBatch:
             if self.uid_prefix is not None:
                 conn.executemany(
                     "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created, "
-                    f"taken_from, uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '{self.uid_prefix}' || printf('%016x', ?1))",
-                    rows["events"])
+                    f"taken_from, uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, '{self.uid_prefix}' || "
+                    "printf('%016x', ?1)))", self._free_uids(rows["events"], "events"))
             else:
                 conn.executemany(
                     "INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, created) "
@@ -191,5 +216,6 @@ class RowBatch:
             if big:
                 conn.execute("PRAGMA ignore_check_constraints = OFF")
         self.lines.clear()
+        self._written = True
         for batch in rows.values():
             batch.clear()

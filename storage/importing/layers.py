@@ -15,7 +15,7 @@ from storage.model import STATUSES
 from storage.schema import has_layer_tables
 
 __all__ = ["has_layer_tables", "check_status", "status_rows", "write_provenance", "write_statuses",
-           "decision_rows", "write_decisions", "record_import"]
+           "decision_rows", "write_decisions", "write_identity", "record_import"]
 
 Fail = Callable[[str], NoReturn]
 
@@ -77,6 +77,15 @@ def write_provenance(conn: sqlite3.Connection, value: Any, fail: Fail) -> None:
         rows.append((name, kind, *others))
     conn.executemany("INSERT INTO layers (name, kind, packet, packet_digest, merged) VALUES (?, ?, ?, ?, ?) "
                      "ON CONFLICT (name) DO NOTHING", rows)
+
+
+def write_identity(conn: sqlite3.Connection, value: Any, fail: Fail) -> None:
+    """The header's ``"team"`` (a master's ``team.project`` and ``team.fingerprint``) as settings of a
+    project that has none yet: its packets then merge into this copy; a project keeps its own."""
+    if not isinstance(value, dict) or not all(
+            key in ("team.project", "team.fingerprint") and isinstance(v, str) for key, v in value.items()):
+        fail('"team" beside the scheme must be {"team.project": …, "team.fingerprint": …} (strings)')
+    conn.executemany("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", list(value.items()))
 
 
 def write_statuses(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:

@@ -123,6 +123,9 @@ class RecordWriter:
         # Articles queued in this batch, for duplicates within the file (and, in a shared batch,
         # across its files; a layer's import never shares one: see storage.importing.import_paths).
         self._hashes = batch.hashes
+        # A native file's uids are kept (RowBatch.flush gives a fresh one where that would repeat
+        # one); a layer's import makes new annotations, and foreign ids are only local references.
+        self._keep_uids = native and layer is None and batch.uid_prefix is not None
         self._line = 0
         self.articles_added = 0
         self.spans_added = 0
@@ -152,6 +155,8 @@ class RecordWriter:
                 self._scheme.add_from_record(record["scheme"])
                 if "layers" in record and self._layer_tables and self._layer is None:
                     layers.write_provenance(self._conn, record["layers"], self._fail)
+                if "team" in record and self._layer is None:
+                    layers.write_identity(self._conn, record["team"], self._fail)
             else:
                 self._read_article(record)
         except SchemeError as exc:  # from the slow paths that extend the scheme
@@ -247,6 +252,12 @@ class RecordWriter:
         if self._layer_tables and self._layer is not None:
             self._rows["layer_status"].append((article_id, self._layer, self._status(meta),
                                                self._optional_str(meta.get("updated"), "meta updated") or self._stamp))
+
+    def _uid(self, item: dict[str, Any], name: str) -> str | None:
+        uid = item.get("uid") if self._keep_uids else None
+        if uid is not None and (type(uid) is not str or not 0 < len(uid) <= 64):
+            self._fail(f'{name}: "uid" must be a string of 1 to 64 characters, not {uid!r}')
+        return uid
 
     def _status(self, meta: dict[str, Any]) -> str:
         return layers.check_status(meta.get("status", "new"), self._fail)
@@ -347,7 +358,7 @@ class RecordWriter:
             if taken is not None and type(taken) is not str:
                 self._fail(f"{_span_name(file_id, index)}: \"taken_from\" must name a layer, not {taken!r}")
             rows.append((file_id, article_id, start, end, label, annotator if self._layer is None else self._layer,
-                         created or stamp, origin, taken))
+                         created or stamp, origin, taken, self._uid(span, _span_name(file_id, index))))
             if "attributes" in span:
                 attributes.append((index, self._span_attributes(file_id, index, label, span["attributes"])))
         file_ids = list(map(_FIRST, rows))
@@ -381,7 +392,7 @@ class RecordWriter:
                 self._check_span(index, {"id": local, "start": start, "end": end, "label": label,
                                          "annotator": annotator}, length, events)
             append((span_id, article_id, start, end, label, annotator if layer is None else layer, stamp, origin,
-                    None))
+                    None, None))  # no taken_from, a fresh uid
             if values is not None:
                 attributes.append((index, self._span_attributes(local, index, label, values)))
         local_ids = list(map(_FIRST, spans))
@@ -493,7 +504,8 @@ class RecordWriter:
                          self._optional_str(event.get("annotator"), f"{name} annotator")
                          if self._layer is None else self._layer,
                          self._optional_str(event.get("created"), f"{name} created") or self._stamp,
-                         self._optional_str(event.get("taken_from"), f"{name} taken_from")))
+                         self._optional_str(event.get("taken_from"), f"{name} taken_from"),
+                         self._uid(event, name)))
         fresh = self._claim("events", wanted if self._native else [None] * len(wanted))
         for event_id, row, arguments in zip(fresh, rows, fillers):
             self._rows["events"].append((event_id, *row))

@@ -7,6 +7,7 @@ import pytest
 
 import main
 from storage.exporting import export_to_path
+from storage.importing import import_paths
 from storage.exporting.batches import ExportError
 from storage.project import Project
 
@@ -89,7 +90,7 @@ def test_an_unknown_layer_is_refused_and_nothing_written(path, tmp_path):
 def test_a_master_project_round_trips_through_native_with_its_layers_and_provenance(tmp_path):
     """Hand out, annotate, merge, curate (gold taken from ana), then native export → import into a
     new project: the same layers, each span's and event's layer and taken_from, each layer's status
-    per article, where each layer came from and the curator's decisions; and the second export is byte for byte the first."""
+    per article, where each layer came from, the curator's decisions and every uid; and the second export is byte for byte the first."""
     from storage.team import curation
     from storage.team.merge import merge_packets
     from storage.team.packets import split
@@ -123,10 +124,10 @@ def test_a_master_project_round_trips_through_native_with_its_layers_and_provena
         with Project.open(path) as project:
             db = project.db
             return {
-                "spans": db.execute('SELECT a.content_hash, s.start, s."end", s.label, s.annotator, s.taken_from '
+                "spans": db.execute('SELECT a.content_hash, s.start, s."end", s.label, s.annotator, s.taken_from, s.uid '
                                     "FROM spans s JOIN articles a ON a.id = s.article_id ORDER BY 1, 2, 3, 4, 5"
                                     ).fetchall(),
-                "events": db.execute("SELECT a.content_hash, e.type, e.annotator, e.taken_from FROM events e "
+                "events": db.execute("SELECT a.content_hash, e.type, e.annotator, e.taken_from, e.uid FROM events e "
                                      "JOIN articles a ON a.id = e.article_id ORDER BY 1, 2, 3").fetchall(),
                 "status": db.execute("SELECT a.content_hash, l.layer, l.status, l.updated FROM layer_status l "
                                      "JOIN articles a ON a.id = l.article_id ORDER BY 1, 2").fetchall(),
@@ -149,3 +150,18 @@ def test_a_master_project_round_trips_through_native_with_its_layers_and_provena
     with Project.open(copy) as project:
         export_to_path(project, "native", again)
     assert again.read_bytes() == out.read_bytes()
+    # the uids came along: the same packets merged into the copy change nothing
+    with Project.open(copy) as project:
+        outcomes = merge_packets(project, list(report.packets.values()))
+        assert [o.state for o in outcomes] == ["unchanged", "unchanged"], [o.line() for o in outcomes]
+    # a file whose uids the project has already (an article's copy with a sentence more) gets fresh ones
+    record = json.loads(out.read_text(encoding="utf-8").splitlines()[1])
+    record["text"] += " More."
+    del record["id"]
+    (tmp_path / "more.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with Project.open(copy) as project:
+        uids = set(project.db.execute("SELECT uid FROM spans").fetchall())
+        assert import_paths(project, [tmp_path / "more.jsonl"]).ok
+        new = project.article_ids()[-1]
+        fresh = set(project.db.execute("SELECT uid FROM spans WHERE article_id = ?", [new]).fetchall())
+    assert len(fresh) == len(record["spans"]) and not fresh & uids

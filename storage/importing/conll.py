@@ -129,12 +129,16 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
         for raw in lines:
             number += 1
             fields = raw.split()
-            if simple and len(fields) == 2:
-                # The usual line (millions of them), "token tag" with one space or tab between and
-                # nothing around: what the general path below would read, in a few operations.
-                token, tag = fields
-                if (len(token) + len(tag) + 1 == len(raw) and raw[len(token)] in " \t"
-                        and token != "-DOCSTART-" and (tag[-1] != "-" or len(tag) == 1)):
+            if simple and len(fields) >= 2:
+                # The usual line (millions of them): "token tag", or CoNLL-2003's "token POS chunk
+                # tag", one space or tab between fields and nothing around (lengths prove it): what
+                # the general path below would read, in a few operations.
+                token, tag = fields[0], fields[-1]
+                if (len(fields) == 2 and len(token) + len(tag) + 1 == len(raw) and raw[len(token)] in " \t"
+                        or len(fields) > 2 and tag not in ("+", "-")
+                        and sum(map(len, fields)) + len(fields) - 1 == len(raw)
+                        and raw.count(" ") + raw.count("\t") == len(fields) - 1
+                        ) and token != "-DOCSTART-" and (tag[-1] != "-" or len(tag) == 1):
                     if not tokens and not document.sentences:
                         document.line = number
                     tokens.append(token)

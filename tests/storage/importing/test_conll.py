@@ -187,3 +187,20 @@ def test_a_token_starting_with_hash_is_a_token_not_a_comment(project, tmp_path):
     assert report.ok
     docs = [(t, [(t[s.start:s.end], s.label) for s in ss]) for t, ss, _ in documents(project)]
     assert docs == [("#Aleppo falls", [("#Aleppo", "LOCATION")]), ("# again", [])]
+
+
+def test_lines_the_short_path_must_leave_to_the_general_reader(project, tmp_path):
+    """The usual line is read by a short path (CoNLL-2003's four columns too); a line that only
+    looks usual to str.split, a no-break space inside a token, a tab, a stray space at an end,
+    a carriage return, the space-after flag, must read exactly as the general reader reads it."""
+    path = tmp_path / "odd.conll"
+    path.write_text("-DOCSTART- -X- -X- O\n\n"
+                    "The DT B-NP O\nU.N. NNP I-NP B-ORG\nsent VBD B-VP O\n10\u00a0000 CD B-NP O\n"
+                    "troops\tNNS I-NP O\nto TO B-PP O \nHoms NNP B-NP B-LOC\r\n"
+                    "today NN B-NP O\n. . O O\n\n"
+                    "-DOCSTART- -X- -X- O\n\nNo DT O\nfurther JJ O -\nword NN O +\n", encoding="utf-8")
+    report = import_paths(project, [path])
+    assert report.ok, report.summary_lines()
+    docs = [(t, [(t[s.start:s.end], s.label) for s in ss]) for t, ss, _ in documents(project)]
+    assert docs == [("The U.N. sent 10\u00a0000 troops to Homs today .", [("U.N.", "ORG"), ("Homs", "LOC")]),
+                    ("No further word", [])]

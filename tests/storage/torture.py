@@ -264,7 +264,19 @@ def import_folder(folder: Path, count: int) -> dict[str, str]:
     (folder / "native.jsonl").write_text("\n".join(map(json.dumps, records)) + "\n", encoding="utf-8")
     for record in records:
         expected[f"native:{record['text']}"] = record["text"]
+    (folder / "brat").mkdir(exist_ok=True)
+    for n in range(2):  # brat files share a transaction and their rows a batch: each must still be whole
+        text = f"Brat {n}: rebels took Aleppo."
+        (folder / "brat" / f"b{n}.txt").write_text(text, encoding="utf-8")
+        (folder / "brat" / f"b{n}.ann").write_text(
+            "T1\tACTOR 8 14\trebels\nT2\tEVENT 15 19\ttook\nT3\tLOCATION 20 26\tAleppo\n"
+            "E1\tEVENT:T2 source:T1 location:T3\n", encoding="utf-8")
+        expected[f"brat:{n}"] = text
+        WHOLE_FILES[text] = (3, 1)
     return expected
+
+
+WHOLE_FILES: dict[str, tuple[int, int]] = {}  # text of a file with annotations -> (spans, events) it brings
 
 
 def import_kill_run(project: Path, folder: Path, expected: dict[str, str], step: int) -> Tally:
@@ -283,6 +295,9 @@ def import_kill_run(project: Path, folder: Path, expected: dict[str, str], step:
         problems = consistency_problems(project)
         with Project.open(project) as opened:
             texts = [opened.article(i).text for i in opened.article_ids()]
+            problems += [f"a file half in: {opened.article(i).text!r}" for i in opened.article_ids()
+                         if opened.article(i).text in WHOLE_FILES and WHOLE_FILES[opened.article(i).text]
+                         != (len(opened.spans(i)), len(opened.events(i)))]
         problems += [f"a torn article {text[:40]!r}" for text in texts if text not in whole]
         if problems:
             tally.integrity_failures += 1

@@ -184,8 +184,8 @@ def bare_export(db_path: Path, out_path: Path) -> None:
         scheme = scheme_record(project.scheme)
     conn = sqlite3.connect(db_path)
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    span_rows = conn.execute('SELECT article_id, id, start, "end", label, annotator, created FROM spans '
-                             'ORDER BY article_id, start, "end" DESC, id')
+    span_rows = conn.execute('SELECT article_id, id, start, "end", label, annotator, created, origin '
+                             'FROM spans ORDER BY article_id, start, "end" DESC, id')
     event_rows = conn.execute(
         "SELECT events.article_id, events.id, trigger_id, type, attributes, events.annotator, "
         "events.created FROM events JOIN spans ON spans.id = trigger_id "
@@ -203,9 +203,10 @@ def bare_export(db_path: Path, out_path: Path) -> None:
                 "SELECT id, text, title, date, source, status, created, updated FROM articles ORDER BY id"):
             spans = []
             while next_span is not None and next_span[0] == article_id:
-                _, span_id, start, end, label, annotator, span_created = next_span
+                _, span_id, start, end, label, annotator, span_created, origin = next_span
                 spans.append({"id": span_id, "start": start, "end": end, "label": label,
-                              "text": text[start:end], "annotator": annotator, "created": span_created})
+                              "text": text[start:end], "annotator": annotator, "created": span_created,
+                              "origin": origin})
                 next_span = next(span_rows, None)
             events = []
             while next_event is not None and next_event[0] == article_id:
@@ -280,6 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small corpus for a smoke run")
     args = parser.parse_args(argv)
+    # The corpus's frames use the legacy scheme's roles (source/location); the bare baseline writes
+    # them straight into a fresh project, whose scheme must accept them. The shipped default is
+    # PLOVER 2.0, whose roles differ, so the bench's projects are made with the legacy scheme.
+    import resources
+    resources.DEFAULT_SCHEME = "legacy"
     sizes = (500, 2_000) if args.quick else (10_000, 50_000)
     failures = 0
     with tempfile.TemporaryDirectory(prefix="bench-storage-") as tmp:

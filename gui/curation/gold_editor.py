@@ -69,7 +69,21 @@ class GoldEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(caption)
         layout.addWidget(splitter)
-        doc.open_article(article_id)
+        # After the view has shown its list: a megabyte of text and its gold spans take a moment,
+        # which the curator spends reading the first place.
+        QTimer.singleShot(0, lambda: self.load(article_id))
+
+    def load(self, article_id: int) -> None:
+        """Read the article's gold layer, once. Opening an article clears the document's undo
+        stack, which here is the curation view's: a throwaway one stands in meanwhile."""
+        if self.document.article is not None:
+            return
+        shared, self.document.undo_stack = self.document.undo_stack, QUndoStack(self)
+        try:
+            self.document.open_article(article_id)
+        finally:
+            self.document.undo_stack.deleteLater()
+            self.document.undo_stack = shared
 
     def _colours(self) -> dict[str, QColor]:
         return {label.name: QColor(label.colour) for label in self.document.project.scheme.labels}

@@ -108,3 +108,19 @@ def test_undoing_a_removal_keeps_uid_and_provenance(project):
     after = project.db.execute("SELECT uid, taken_from FROM spans WHERE id = ? UNION ALL "
                                "SELECT uid, taken_from FROM events WHERE id = ?", [trigger_id, event_id]).fetchall()
     assert after == before and before[1][1] == "ana"
+
+
+def test_a_take_reads_the_annotators_frame_inside_its_transaction(project):
+    """The unit the view read may be stale (another process edited ana's layer): gold gets ana's frame as
+    the file has it when the take runs, and a refused take changes nothing."""
+    unit = curation_frames.read_frame_units(project, 1)[0]
+    before = project.db.execute("SELECT count(*) FROM spans").fetchone()
+    with pytest.raises(AnnotatorError):
+        curation_frames.take_role(project, 1, unit, "ana", "location")  # no gold frame yet: refused whole
+    assert project.db.execute("SELECT count(*) FROM spans").fetchone() == before
+    assert curation_frames.read_frame_units(project, 1)[0].decision is None
+    (ana_event,) = project.db.execute("SELECT id FROM events WHERE annotator = 'ana' AND type = 'ASSAULT' "
+                                      "ORDER BY id LIMIT 1").fetchone()
+    project.remove_argument(ana_event, "location", project.event(ana_event).fillers("location")[0])
+    curation_frames.take_frame(project, 1, unit, "ana")
+    assert gold_frames(project)[0] == ((7, 14), "ASSAULT", "ana", {"actor": [(0, 6)]})

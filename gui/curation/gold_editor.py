@@ -42,6 +42,7 @@ class GoldEditor(QWidget):
                  settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.leave = leave
+        self._place: tuple[int, int] | None = None  # the list's current place, shown once loaded
         self.document = AnnotationDocument(project, annotator=GOLD, layer=GOLD, parent=self)
         self.document.undo_stack = undo_stack  # one history with the curation decisions
         self.document.editRefused.connect(refuse)
@@ -84,6 +85,8 @@ class GoldEditor(QWidget):
         finally:
             self.document.undo_stack.deleteLater()
             self.document.undo_stack = shared
+        if self._place is not None:
+            self.show_place(*self._place)  # the place the list showed while the text was loading
 
     def _colours(self) -> dict[str, QColor]:
         return {label.name: QColor(label.colour) for label in self.document.project.scheme.labels}
@@ -93,6 +96,7 @@ class GoldEditor(QWidget):
 
     def show_place(self, start: int, end: int) -> None:
         """Scroll the gold text to a place of the list and select it (a label key then tags it)."""
+        self._place = (start, end)
         if self.document.article is not None and not self.view.hasFocus():
             self.view.select_range(start, end)
             # Again once Qt has laid the text out: on opening, the view has not its size yet.

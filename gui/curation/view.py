@@ -137,8 +137,7 @@ class CurationView(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.gold)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([660, 540])  # the places and their table get a little more
         QVBoxLayout(self).addWidget(splitter)
         self.resize(1200, 760)
 

@@ -180,9 +180,9 @@ class CurationView(QDialog):
         row = self.list.currentRow()
         if units is None:
             units = curation.read_units(self.project, self.article_id, annotators=self.annotators)
-        self.units = sorted([*units, *curation_frames.read_frame_units(self.project, self.article_id,
-                                                                       annotators=self.annotators)],
-                            key=frames.unit_key)
+        frame_units = curation_frames.read_frame_units(self.project, self.article_id, annotators=self.annotators)
+        # Span units come in text order; only frames need merging in (most articles have none).
+        self.units = sorted([*units, *frame_units], key=frames.unit_key) if frame_units else list(units)
         self.list.blockSignals(True)
         self.list.clear()
         self.list.addItems([self._line(k, unit) for k, unit in enumerate(self.units)])

@@ -28,7 +28,6 @@ def open_curation(qtbot, tmp_path):
     view = window.team.curation_view
     view.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
-    qtbot.waitUntil(lambda: view.gold.document.article is not None)  # the gold text loads once shown
     return path, window, view
 
 

@@ -21,10 +21,11 @@ def gold_spans(path):
 
 def test_tag_relabel_delete_in_gold_by_keys(qtbot, tmp_path):
     path, _window, view = open_curation(qtbot, tmp_path)
-    text = view.gold.view
-    assert [s.start for s in view.gold.document.spans.values()] == [0, 7, 15, 29, 42]  # gold only
+    assert view.gold.view is None  # nothing laid out until the curator asks for it
     qtbot.keyClick(view, Qt.Key.Key_G)
+    text = view.gold.view
     assert text.hasFocus()
+    assert [s.start for s in view.gold.document.spans.values()] == [0, 7, 15, 29, 42]  # gold only
     text.select_range(38, 46)  # "the army"
     qtbot.keyClick(text, Qt.Key.Key_1)  # ACTOR's key tags here; it does not take ana's version
     assert (38, 46, "ACTOR", None) in gold_spans(path)  # made by the curator

@@ -15,7 +15,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -39,6 +41,25 @@ def missing_dependency() -> str | None:
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+def _inside_word(pair: str) -> bool:
+    """True when ``pair`` (``text[i - 1:i + 1]``) is two word characters, so position i lies inside
+    a word; at either end of the text the slice is shorter and the answer False. ``isalnum`` on
+    the pair tests both characters in C; an underscore counts as a word character, as in ``\\w``."""
+    return len(pair) == 2 and (pair.isalnum() or ("_" in pair and pair.replace("_", "a").isalnum()))
+
+
+_WORD_RUN = re.compile(r"\w{2,}")  # \w: str.isalnum() or "_", as _is_word
+
+
+def _inside_words(text: str) -> bytearray:
+    """1 at each position 0..len(text) that lies between two word characters, from one regex pass."""
+    inside = bytearray(len(text) + 1)
+    for word in _WORD_RUN.finditer(text):
+        start, end = word.span()
+        inside[start + 1:end] = b"\x01" * (end - start - 1)
+    return inside
 
 
 def _same_length_lower(text: str) -> str:
@@ -77,23 +98,33 @@ class Dictionary:
         if self._automaton is None:
             self._build()
         haystack = text if self.match_case else _same_length_lower(text)
-        length = len(text)
-        hits: list[tuple[int, int, list[tuple[str, float]]]] = []
-        for last, (size, labels) in self._automaton.iter(haystack):  # type: ignore[attr-defined]
-            start, end = last + 1 - size, last + 1
-            # Whole words: no word character may continue the entry on either side.
-            if ((start > 0 and _is_word(text[start - 1]) and _is_word(text[start]))
-                    or (end < length and _is_word(text[end]) and _is_word(text[end - 1]))):
-                continue
-            hits.append((start, end, labels))
-        hits.sort(key=lambda h: (h[0], -h[1]))
+        found = self._automaton.iter(haystack)  # type: ignore[attr-defined]
+        # Whole words: an entry may not start or end between two word characters. Entries also
+        # match inside longer words ("on" in "Monday": millions of hits in a long article with
+        # short entries), so hits are streamed, never listed; once they prove dense, one regex
+        # pass marking every in-word position beats testing two characters per hit.
+        # (start, -end, labels): a plain sort puts the longest entry first at each start, and never
+        # compares labels (one automaton key per place).
+        dense = len(text) // 50
+        first = list(islice(found, dense + 1))
+        if len(first) <= dense:
+            hits = [(last + 1 - size, -last - 1, labels) for last, (size, labels) in first
+                    if not _inside_word(text[last - size:last - size + 2]) and not _inside_word(text[last:last + 2])]
+        else:
+            inside = _inside_words(text)
+            hits = [(last + 1 - size, -last - 1, labels) for last, (size, labels) in chain(first, found)
+                    if not inside[last + 1 - size] and not inside[last + 1]]
+        hits.sort()
         result: list[tuple[int, int, str, float]] = []
         reached = -1
         for start, end, labels in hits:
             if start < reached:  # inside (or across) a longer entry already taken
                 continue
-            reached = end
-            result.extend((start, end, label, score) for label, score in labels)
+            reached = -end
+            if len(labels) == 1:
+                result.append((start, reached, *labels[0]))
+            else:
+                result.extend((start, reached, label, score) for label, score in labels)
         return result
 
 

@@ -141,3 +141,15 @@ def test_no_unaccepted_suggestion_appears_in_any_export(project, tmp_path):
         if fmt in ("native", "spacy"):
             assert f'"start": {accepted.start}, "end": {accepted.end}' in offsets, fmt
     assert unaccepted
+
+
+def test_whole_words_only_whether_hits_are_sparse_or_dense():
+    """Entries also match inside words ("on" in "Monday"): both ways of ruling those out (a check
+    per hit when they are few, one pass over the words when they are many) keep the same ones."""
+    dictionary = Dictionary({"on": [("EVENT", 1.0)], "Velmora": [("LOCATION", 1.0)], "a_b": [("ACTOR", 1.0)]})
+    sparse = "Rebels went on to Velmora on Monday, not Velmoran; a_b and xa_b." + " filler" * 200
+    dense = "on Monday on Mon on Velmora bon on a_b xa_b on" * 3
+    for text in (sparse, dense):
+        found = [(text[s:e], label) for s, e, label, _ in dictionary.match(text)]
+        assert ("on", "EVENT") in found and ("Velmora", "LOCATION") in found and ("a_b", "ACTOR") in found
+        assert len(found) == sum(w.strip(",;.") in ("on", "Velmora", "a_b") for w in text.split()), text[:30]

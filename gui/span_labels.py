@@ -184,7 +184,7 @@ def place_chips(spans: Iterable[SpanLike], lines: VisualLines, *, texts: dict[st
         left = first[2] - width if right_to_left else first[1]
         left = max(bounds[0], min(left, bounds[1] - width))
         chips.append(Chip(span.id, span.label, text, first[0], left, left + width, span.start, span.end))
-    rows = chip_rows(chips)
+    rows = chip_rows(chips, max_rows=style.MAX_ROWS)
     return [replace(c, row=row) for c, row in zip(chips, rows) if row < style.MAX_ROWS]
 
 

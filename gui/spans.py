@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
@@ -313,32 +313,43 @@ class ChipPlace(Protocol):
     def end(self) -> int: ...
 
 
-def chip_rows(chips: list[ChipPlace], *, gap: float = 2.0) -> list[int]:
+def chip_rows(chips: list[ChipPlace], *, gap: float = 2.0, max_rows: int | None = None) -> list[int]:
     """The row of each chip above its line (0 = nearest the text), as brat stacks its label boxes.
 
     A chip sits above every chip of a span inside its own (nested, or stacked on the same words
     and placed earlier), so the outer label reads above the inner ones; otherwise it takes the
     lowest row where it overlaps no other chip of its line by x (``gap`` apart). Innermost spans
-    are placed first.
+    are placed first. A chip that would need ``max_rows`` or more is given that row and not
+    placed further (the caller leaves it out).
+
+    Sorted lists per line and per row keep this near n log n: a long paragraph laid out before
+    its width is known is one line with every chip on it (thousands, in a 1 MB article).
     """
     order = sorted(range(len(chips)), key=lambda i: (chips[i].end - chips[i].start, chips[i].left, i))
     rows = [0] * len(chips)
-    placed: dict[int, list[tuple[float, float, int, int, int]]] = {}  # line -> (left, right, start, end, row)
-    for i in order:  # plain loops: this runs for every block Qt lays out, a few dozen chips each
+    by_start: dict[int, list[tuple[int, int, int]]] = {}  # line -> (start, end, row), sorted
+    lefts: dict[tuple[int, int], list[float]] = {}  # (line, row) -> chip lefts, sorted; chips of a
+    rights: dict[tuple[int, int], list[float]] = {}  # row never overlap, so their rights sort alike
+    for i in order:
         chip = chips[i]
-        left, right, start, end = chip.left, chip.right, chip.start, chip.end
-        here = placed.setdefault(chip.line, [])
+        left, right, start, end, line = chip.left, chip.right, chip.start, chip.end, chip.line
+        inside = by_start.setdefault(line, [])
         row = 0
-        for _, _, s, e, r in here:
-            if start <= s and e <= end and r >= row:
+        for k in range(bisect_left(inside, (start,)), len(inside)):
+            s, e, r = inside[k]
+            if s > end:
+                break
+            if e <= end and r >= row:
                 row = r + 1
-        clash = True
-        while clash:
-            clash = False
-            for l, r_, _, _, r in here:
-                if r == row and l < right + gap and left < r_ + gap:
-                    clash, row = True, row + 1
-                    break
+        while max_rows is None or row < max_rows:
+            row_lefts = lefts.setdefault((line, row), [])
+            k = bisect_left(row_lefts, right + gap)  # chips starting left of this one's right edge
+            if k and left < rights[(line, row)][k - 1] + gap:  # the rightmost of them reaches it
+                row += 1
+                continue
+            row_lefts.insert(k, left)
+            rights.setdefault((line, row), []).insert(k, right)
+            break
         rows[i] = row
-        here.append((left, right, start, end, row))
+        insort(inside, (start, end, row))
     return rows

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from gui.curation.view import CurationView
 
 ROLE_MARK = "▸ "  # before the selected role's column header
+MAX_COLUMN = 150  # pixels: at 1024 px wide every role column still shows beside the list
 
 
 def unit_key(unit: object) -> tuple[int, int, int]:
@@ -120,7 +121,7 @@ def show_frame_unit(table: QTableWidget, unit: FrameUnit, rows: list[tuple[str, 
             cells = [key, layer, "(no frame)"] + [""] * (len(headers) - 3)
         else:
             cells = [key, layer,
-                     _frames_cell(frames, lambda f: f"{f.trigger.label} {quote(text[f.trigger.start:f.trigger.end], 24)}"),
+                     _frames_cell(frames, lambda f: quote(text[f.trigger.start:f.trigger.end], 24)),
                      _frames_cell(frames, lambda f: f.type or "no type"),
                      *(_frames_cell(frames, lambda f, role=x: _spans(f.fillers(role), text) or "–") for x in roles),
                      _frames_cell(frames, _attributes)]
@@ -129,3 +130,5 @@ def show_frame_unit(table: QTableWidget, unit: FrameUnit, rows: list[tuple[str, 
             item.setToolTip(plain_tooltip(value))
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
+    for column in range(table.columnCount()):  # long fillers elide (the tooltip has them whole), so every
+        table.setColumnWidth(column, min(table.columnWidth(column), MAX_COLUMN))  # role stays in view

@@ -5,6 +5,8 @@ its commands (``gui.commands``: tag, relabel, delete, event and argument edits) 
 curation view's undo stack, so one Ctrl+Z walks back decisions and direct edits in the order
 they were made. What the curator makes here has no ``taken_from``: made by the curator.
 
+The text and the Events panel are built on first use (**G**, **E** on a frame place, or the
+button): opening the view never lays out a long article for a curator who only decides.
 Keys while the gold text has focus (**G** puts it there, **Esc** goes back to the list): the
 scheme's label keys tag the selection or relabel the clicked span (Alt: exact characters,
 Shift: stack), **Delete** deletes the current gold span, **E** / **Enter** open the current
@@ -19,7 +21,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QUndoStack
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from gui.article_view import ArticleView
 from gui.document import AnnotationDocument
@@ -41,35 +43,67 @@ class GoldEditor(QWidget):
                  refuse: Callable[[str], None], leave: Callable[[], None],
                  settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.leave = leave
+        self.article_id, self.leave, self.refuse, self.settings = article_id, leave, refuse, settings
+        self._place: tuple[int, int] | None = None  # the list's current place, shown once loaded
         self.document = AnnotationDocument(project, annotator=GOLD, layer=GOLD, parent=self)
         self.document.undo_stack = undo_stack  # one history with the curation decisions
         self.document.editRefused.connect(refuse)
-        self.view = ArticleView(self)
-        self.view.setObjectName("gold_text")
-        self.precise = QAction("Exact characters", self)  # the window's toggle; here Alt+key does it
-        self.precise.setCheckable(True)
-        self.spans = SpanEditor(self.view, lambda: self.document, precise=self.precise, refuse=refuse, parent=self)
-        self.events = EventPanel(self.document, self.view, settings=settings, parent=self)
-        doc = self.document
-        doc.articleOpened.connect(self._article_opened)
-        doc.spanAdded.connect(self.view.add_span)
-        doc.spanRemoved.connect(lambda span: self.view.remove_span(span.id))
-        doc.spanChanged.connect(self.view.update_span)
-        doc.currentSpanChanged.connect(lambda span: self.view.set_current_span(span.id if span else None))
-        self.view.installEventFilter(self)
+        # Built on first use (G, E, or a click): the view opens without laying out a megabyte of
+        # text and painting thousands of gold spans, which only the curator who edits gold needs.
+        self.view: ArticleView | None = None
+        self.events: EventPanel | None = None
         caption = plain_label("Gold — G: edit here · select + label key: tag · Delete · E: frame · Esc: back", self)
         caption.setWordWrap(True)
+        self.placeholder = QPushButton("Show gold's text to edit it directly (G)", self)
+        self.placeholder.setObjectName("gold_open")
+        self.placeholder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.placeholder.clicked.connect(self.focus_text)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(caption)
+        self._layout.addWidget(self.placeholder)
+        self._layout.addStretch(1)
+
+    @property
+    def loaded(self) -> bool:
+        return self.view is not None
+
+    def load(self) -> None:
+        """Build the gold text and Events panel and read the article's gold layer, once."""
+        if self.view is not None:
+            return
+        self.view = view = ArticleView(self)
+        view.setObjectName("gold_text")
+        self.precise = QAction("Exact characters", self)  # the window's toggle; here Alt+key does it
+        self.precise.setCheckable(True)
+        self.spans = SpanEditor(view, lambda: self.document, precise=self.precise, refuse=self.refuse, parent=self)
+        self.events = EventPanel(self.document, view, settings=self.settings, parent=self)
+        doc = self.document
+        doc.articleOpened.connect(self._article_opened)
+        doc.spanAdded.connect(view.add_span)
+        doc.spanRemoved.connect(lambda span: view.remove_span(span.id))
+        doc.spanChanged.connect(view.update_span)
+        doc.currentSpanChanged.connect(lambda span: view.set_current_span(span.id if span else None))
+        view.installEventFilter(self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.view)
+        splitter.addWidget(view)
         splitter.addWidget(self.events)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(caption)
-        layout.addWidget(splitter)
-        doc.open_article(article_id)
+        self.placeholder.hide()
+        self._layout.takeAt(self._layout.count() - 1)  # the stretch: the splitter takes the room
+        self._layout.addWidget(splitter, 1)
+        splitter.show()  # now, not on the next turn of the loop (Qt's default): G gives it the focus at once
+        # Opening an article clears the document's undo stack, which here is the curation view's:
+        # a throwaway one stands in meanwhile, so decisions already made stay undoable.
+        shared, doc.undo_stack = doc.undo_stack, QUndoStack(self)
+        try:
+            doc.open_article(self.article_id)
+        finally:
+            doc.undo_stack.deleteLater()
+            doc.undo_stack = shared
+        if self._place is not None:
+            self.show_place(*self._place)
 
     def _colours(self) -> dict[str, QColor]:
         return {label.name: QColor(label.colour) for label in self.document.project.scheme.labels}
@@ -79,16 +113,21 @@ class GoldEditor(QWidget):
 
     def show_place(self, start: int, end: int) -> None:
         """Scroll the gold text to a place of the list and select it (a label key then tags it)."""
-        if self.document.article is not None and not self.view.hasFocus():
+        self._place = (start, end)
+        if self.view is not None and self.document.article is not None and not self.view.hasFocus():
             self.view.select_range(start, end)
             # Again once Qt has laid the text out: on opening, the view has not its size yet.
             QTimer.singleShot(0, self.view.ensureCursorVisible)
 
     def focus_text(self) -> None:
+        self.load()
+        assert self.view is not None
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def open_frame_at(self, start: int, end: int) -> bool:
         """E on a frame in the list: open gold's frame there, if gold has one."""
+        self.load()
+        assert self.events is not None
         for event in self.document.sorted_events():
             trigger = self.document.spans.get(event.trigger_id)
             if trigger is not None and trigger.start < end and trigger.end > start:
@@ -99,7 +138,8 @@ class GoldEditor(QWidget):
 
     def refresh(self) -> None:
         """Gold changed through a decision: show what the file has now (the undo history stays)."""
-        self.document.take_in_changes()
+        if self.loaded:
+            self.document.take_in_changes()
 
     # -- keys in the gold text ------------------------------------------------------------------
 

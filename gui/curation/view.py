@@ -1,10 +1,13 @@
 """The curation view: one article's disagreements between annotator layers, decided from the keyboard.
 
-On open, what every annotator agrees on goes to gold by itself (``storage.team.curation``).
-Then: **N**/**J** next open disagreement, **P**/**K** previous, **1**–**9** take that annotator's
-version into gold, **X** reject (gold gets nothing there), **Ctrl+Z**/**Ctrl+Shift+Z** undo and
-redo, **Ctrl+Return** mark the article curated, **H** hide or show annotator names. Every
-decision is one command on the view's undo stack and is on disk before the list changes.
+On open, what every annotator agrees on goes to gold by itself (``storage.team.curation``, and
+``curation_frames`` for event frames). Then: **N**/**J** next open disagreement, **P**/**K**
+previous, **1**–**9** take that annotator's version into gold (on a frame: the whole frame),
+**R**/**Shift+R** choose a role and **Alt+1**–**Alt+9** take only that role's fillers (``frames``),
+**X** reject (gold gets nothing there), **Ctrl+Z**/**Ctrl+Shift+Z** undo and redo,
+**Ctrl+Return** mark the article curated, **H** hide or show annotator names, **G** edit gold
+directly in its text (``gold_editor``), **E** open gold's frame at a frame place. Every decision
+and direct edit is one command on the view's undo stack and is on disk before the list changes.
 """
 from __future__ import annotations
 
@@ -96,6 +99,7 @@ class CurationView(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)  # long refusals must not widen the list's column
         layout.addWidget(self.summary)
         self.list = QListWidget()
         self.list.setObjectName("curation_units")
@@ -118,7 +122,8 @@ class CurationView(QDialog):
         self.anonymous.toggled.connect(lambda _on: self.reload())  # names in the list and the table
         layout.addWidget(self.anonymous)
         keys = QLabel("N/J next · P/K previous · 1–9 take a version (a whole frame) · X reject · "
-                      "R/Shift+R role · Alt+1–9 take that role · Ctrl+Z undo · Ctrl+Return curated")
+                      "R/Shift+R role · Alt+1–9 take that role · G edit gold · E gold's frame · "
+                      "Ctrl+Z undo · Ctrl+Return curated")
         keys.setWordWrap(True)
         layout.addWidget(keys)
         self.gold = GoldEditor(self.project, self.article_id, self.undo_stack, refuse=self.summary.setText,
@@ -132,8 +137,7 @@ class CurationView(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.gold)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([660, 540])  # the places and their table get a little more
         QVBoxLayout(self).addWidget(splitter)
         self.resize(1200, 760)
 
@@ -176,9 +180,9 @@ class CurationView(QDialog):
         row = self.list.currentRow()
         if units is None:
             units = curation.read_units(self.project, self.article_id, annotators=self.annotators)
-        self.units = sorted([*units, *curation_frames.read_frame_units(self.project, self.article_id,
-                                                                       annotators=self.annotators)],
-                            key=frames.unit_key)
+        frame_units = curation_frames.read_frame_units(self.project, self.article_id, annotators=self.annotators)
+        # Span units come in text order; only frames need merging in (most articles have none).
+        self.units = sorted([*units, *frame_units], key=frames.unit_key) if frame_units else list(units)
         self.list.blockSignals(True)
         self.list.clear()
         self.list.addItems([self._line(k, unit) for k, unit in enumerate(self.units)])

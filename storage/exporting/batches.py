@@ -277,6 +277,11 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool
                 'SELECT article_id, start, "end", decision, created FROM curation_decisions '
                 f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end"', ids):
             by_id[article_id].curation.append({"start": start, "end": end, "decision": decision, "created": created})
+        for article_id, start, end, decision, created in conn.execute(  # event-frame decisions, marked so
+                'SELECT article_id, start, "end", decision, created FROM curation_frame_decisions '
+                f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end"', ids):
+            by_id[article_id].curation.append({"start": start, "end": end, "decision": decision, "created": created,
+                                               "frame": True})
     events: dict[int, EventRow] = {}
     for article_id, event_id, trigger_id, kind, attributes, annotator, created, event_from, event_uid in conn.execute(
             "SELECT events.article_id, events.id, trigger_id, type, attributes, events.annotator, "

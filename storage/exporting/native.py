@@ -9,13 +9,13 @@ line per article::
                 "attributes"?}],
      "events": [{"id", "trigger": <span id>, "type", "attributes": {...},
                  "arguments": [{"role", "span": <span id>}], "annotator", "created"}],
-     "layers"?: {<layer>: {"status", "updated"}}, "curation"?: [{"start", "end", "decision", "created"}]}
+     "layers"?: {<layer>: {"status", "updated"}}, "curation"?: [{"start", "end", "decision", "created", "frame"?}]}
 
 Annotator layers (``storage/team``) ride along only where a project has them: a gold span's or
 event's ``"taken_from"`` (the layer it was taken from), every span's and event's ``"uid"`` (its id
 across files, which a later merge matches by) once any layer was merged or imported, an article's
 ``"layers"`` (each layer's status there), its ``"curation"`` (the curator's decisions, so a resolved disagreement stays
-resolved) and, on the first line beside the scheme, ``"layers": [{"name", "kind", "packet",
+resolved; ``"frame": true`` on an event-frame decision) and, on the first line beside the scheme, ``"layers": [{"name", "kind", "packet",
 "packet_digest", "merged"}]`` (where each merged or imported layer came from) and a master's
 ``"team"`` (``team.project``, ``team.fingerprint``: the packets it handed out name them). So a master
 project round-trips with its layers and their provenance, and an ordinary one's bytes are unchanged.

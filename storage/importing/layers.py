@@ -45,8 +45,9 @@ def status_rows(article_id: int, value: Any, fail: Fail, stamp: str) -> list[tup
 
 
 def decision_rows(article_id: int, value: Any, fail: Fail) -> list[tuple[Any, ...]]:
-    """An article's ``"curation"`` ([{"start", "end", "decision", "created"}]) as ``curation_decisions`` rows
-    (the table's CHECK refuses a decision that is none of ``rejected``, ``agreed``, ``took:<layer>``)."""
+    """An article's ``"curation"`` ([{"start", "end", "decision", "created", "frame"?}]) as decision rows,
+    the last field True for an event-frame decision (``curation_frame_decisions``); the tables' CHECK
+    refuses a decision that is none of ``rejected``, ``agreed``, ``took:<layer>``."""
     if not isinstance(value, list):
         fail('"curation" must be a list of {"start", "end", "decision", "created"}')
     rows = []
@@ -54,7 +55,10 @@ def decision_rows(article_id: int, value: Any, fail: Fail) -> list[tuple[Any, ..
         if not isinstance(entry, dict) or type(entry.get("start")) is not int or type(entry.get("end")) is not int \
                 or not isinstance(entry.get("decision"), str) or not isinstance(entry.get("created"), str):
             fail(f'"curation": {entry!r} needs integer "start" and "end", and strings "decision" and "created"')
-        rows.append((article_id, entry["start"], entry["end"], entry["decision"], entry["created"]))
+        if not isinstance(entry.get("frame", False), bool):
+            fail(f'"curation": {entry!r}: "frame" must be true or false')
+        rows.append((article_id, entry["start"], entry["end"], entry["decision"], entry["created"],
+                     entry.get("frame", False)))
     return rows
 
 
@@ -95,8 +99,9 @@ def write_statuses(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> Non
 
 
 def write_decisions(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
-    conn.executemany('INSERT INTO curation_decisions (article_id, start, "end", decision, created) '
-                     "VALUES (?, ?, ?, ?, ?)", rows)
+    for table, frame in (("curation_decisions", False), ("curation_frame_decisions", True)):
+        conn.executemany(f'INSERT INTO {table} (article_id, start, "end", decision, created) '
+                         "VALUES (?, ?, ?, ?, ?)", [row[:5] for row in rows if row[5] is frame])
 
 
 def record_import(conn: sqlite3.Connection, layer: str, path: str, stamp: str) -> None:

@@ -118,3 +118,15 @@ def test_chip_rows_keep_chips_apart_and_outer_labels_above_inner(chips: list[C])
                 assert rows[i] > rows[j]  # a span's label sits above the labels of the spans inside it
     stacked = chip_rows([C(0, 10, 50, 5, 9), C(0, 10, 50, 5, 9)])
     assert sorted(stacked) == [0, 1]  # two labels on the same words: one row each
+
+
+def test_chip_rows_on_one_long_line_stop_at_the_rows_shown() -> None:
+    """A 1 MB paragraph laid out before its width is known: thousands of chips on one line. Placement
+    must stay near n log n (it was cubic: minutes) and give up at ``max_rows`` (those chips are not drawn)."""
+    chips = [C(0, 12.0 * k, 12.0 * k + 40, 10 * k, 10 * k + 5) for k in range(6000)]  # each overlaps the next 3
+    rows = chip_rows(chips, max_rows=3)
+    assert rows[:8] == [0, 1, 2, 3, 0, 1, 2, 3] and rows.count(3) == 1500  # every fourth finds no room
+    assert chip_rows(chips[:8]) == rows[:8]
+    piled = [C(0, 0.0, 40.0, 10 * k, 10 * k + 5) for k in range(6000)]  # all at one x: each needs a row of its own
+    assert chip_rows(piled, max_rows=3) == [0, 1, 2] + [3] * 5997
+    assert chip_rows(piled[:5]) == [0, 1, 2, 3, 4]

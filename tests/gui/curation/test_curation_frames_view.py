@@ -49,6 +49,9 @@ def test_frames_by_keys_whole_frame_one_role_reject_undo(qtbot, tmp_path):
     location = headers.index("location")
     assert view.versions.item(0, location).text() == "Velmora" and view.versions.item(1, location).text() == "–"
 
+    qtbot.keyClick(view, Qt.Key.Key_H)  # names hidden in the frame table too
+    assert [view.versions.item(r, 1).text() for r in range(3)] == ["Annotator 1", "Annotator 2", "gold"]
+    qtbot.keyClick(view, Qt.Key.Key_H)
     qtbot.keyClick(view, Qt.Key.Key_2)  # ben's whole frame
     assert on_disk(path)[0] == ((7, 14), "COERCE", "ben", {"actor": [(0, 6)]})
     view.list.setCurrentRow(next(k for k, u in enumerate(view.units) if isinstance(u, FrameUnit) and u.start == 7))

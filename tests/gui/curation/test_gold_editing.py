@@ -21,10 +21,11 @@ def gold_spans(path):
 
 def test_tag_relabel_delete_in_gold_by_keys(qtbot, tmp_path):
     path, _window, view = open_curation(qtbot, tmp_path)
-    text = view.gold.view
-    assert [s.start for s in view.gold.document.spans.values()] == [0, 7, 15, 29, 42]  # gold only
+    assert view.gold.view is None  # nothing laid out until the curator asks for it
     qtbot.keyClick(view, Qt.Key.Key_G)
+    text = view.gold.view
     assert text.hasFocus()
+    assert [s.start for s in view.gold.document.spans.values()] == [0, 7, 15, 29, 42]  # gold only
     text.select_range(38, 46)  # "the army"
     qtbot.keyClick(text, Qt.Key.Key_1)  # ACTOR's key tags here; it does not take ana's version
     assert (38, 46, "ACTOR", None) in gold_spans(path)  # made by the curator
@@ -76,3 +77,22 @@ def test_edit_a_gold_frames_arguments_from_the_keyboard(qtbot, tmp_path):
     assert main.main(["--project", str(path), "export", "--format", "native", "--layer", "gold", "-o", str(out)]) == 0
     record = json.loads(out.read_text().splitlines()[1])
     assert {s["annotator"] for s in record["spans"]} == {"gold"} and len(record["events"]) == 2
+
+
+def test_gold_text_stacks_opens_a_frame_and_refusals_are_said(qtbot, tmp_path):
+    path, _window, view = open_curation(qtbot, tmp_path)
+    qtbot.keyClick(view, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)  # a role, with no gold frame there yet
+    assert "take a whole frame first" in view.summary.text() and view.undo_stack.count() == 0
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    text = view.gold.view
+    text.select_range(15, 22)  # gold's LOCATION "Velmora"
+    qtbot.keyClick(text, Qt.Key.Key_1, Qt.KeyboardModifier.ShiftModifier)  # ACTOR stacked on top
+    assert {(15, 22, "LOCATION", "agreed"), (15, 22, "ACTOR", None)} <= set(gold_spans(path))
+    text.select_range(29, 37)  # "fighting": gold's trigger of the agreed frame
+    qtbot.keyClick(text, Qt.Key.Key_3)  # already EVENT: refused as a duplicate, said in the summary
+    assert "already tagged EVENT" in view.summary.text()
+    fighting = next(s for s in view.gold.document.spans.values() if s.start == 29)
+    view.gold.document.select_span(fighting.id)
+    qtbot.keyClick(text, Qt.Key.Key_E)  # the Events panel's E on the gold text
+    qtbot.waitUntil(lambda: view.gold.events.frame.type_filter.hasFocus())
+    assert view.gold.events.frame.shown_event.type == "ASSAULT"

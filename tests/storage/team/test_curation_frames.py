@@ -1,9 +1,14 @@
 """Event-frame curation on a real file: agreed frames to gold, take a frame or one role, reject, undo, redo."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
+import main
+from storage.exporting import export_to_path
 from storage.model import AnnotatorError
+from storage.project import Project
 from storage.team import curation, curation_frames
 from storage.team.matching import SpanAnn
 from tests.storage.team.frame_layers import build, gold_frames
@@ -108,3 +113,38 @@ def test_undoing_a_removal_keeps_uid_and_provenance(project):
     after = project.db.execute("SELECT uid, taken_from FROM spans WHERE id = ? UNION ALL "
                                "SELECT uid, taken_from FROM events WHERE id = ?", [trigger_id, event_id]).fetchall()
     assert after == before and before[1][1] == "ana"
+
+
+def test_a_take_reads_the_annotators_frame_inside_its_transaction(project):
+    """The unit the view read may be stale (another process edited ana's layer): gold gets ana's frame as
+    the file has it when the take runs, and a refused take changes nothing."""
+    unit = curation_frames.read_frame_units(project, 1)[0]
+    before = project.db.execute("SELECT count(*) FROM spans").fetchone()
+    with pytest.raises(AnnotatorError):
+        curation_frames.take_role(project, 1, unit, "ana", "location")  # no gold frame yet: refused whole
+    assert project.db.execute("SELECT count(*) FROM spans").fetchone() == before
+    assert curation_frames.read_frame_units(project, 1)[0].decision is None
+    (ana_event,) = project.db.execute("SELECT id FROM events WHERE annotator = 'ana' AND type = 'ASSAULT' "
+                                      "ORDER BY id LIMIT 1").fetchone()
+    project.remove_argument(ana_event, "location", project.event(ana_event).fillers("location")[0])
+    curation_frames.take_frame(project, 1, unit, "ana")
+    assert gold_frames(project)[0] == ((7, 14), "ASSAULT", "ana", {"actor": [(0, 6)]})
+
+
+def test_frame_decisions_round_trip_through_native(project, tmp_path):
+    curation.auto_merge(project, 1)
+    curation_frames.auto_merge_frames(project, 1)
+    curation_frames.take_frame(project, 1, curation_frames.read_frame_units(project, 1)[0], "ben")
+    out = tmp_path / "master.jsonl"
+    export_to_path(project, "native", out)
+    record = json.loads(out.read_text().splitlines()[1])
+    assert {(d["start"], d["decision"], d.get("frame", False)) for d in record["curation"]} >= {
+        (7, "took:ben", True), (29, "agreed", True), (7, "agreed", False)}
+    copy = tmp_path / "copy.sqlite"
+    assert main.main(["--project", str(copy), "import", str(out)]) == 0
+    with Project.open(copy) as again:
+        assert [(u.start, u.decision) for u in curation_frames.read_frame_units(again, 1)] == [
+            (7, "took:ben"), (29, "agreed")]
+        assert gold_frames(again) == gold_frames(project)
+        export_to_path(again, "native", tmp_path / "again.jsonl")
+    assert (tmp_path / "again.jsonl").read_bytes() == out.read_bytes()

@@ -3,14 +3,17 @@
 Needs spaCy (optional): without it the file is refused in plain words. Entities are spans of the
 default layer; each span group keeps its spans in a layer of its own named after the group
 (``incorrect_spans`` from Prodigy's ``data-to-spacy`` holds rejected spans, which must not be
-mistaken for gold). Character offsets come from spaCy itself (code points, like ours).
+mistaken for gold). Character offsets come from spaCy itself (code points, like ours). The file
+is read one Doc at a time (``docbin_stream``), never inflated whole.
 """
 from __future__ import annotations
 
+import os
+import stat
 from typing import Any, Iterator
 
+from storage.importing.docbin_stream import DocBinError, read_docs
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import read_bytes
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.model import InputError
@@ -19,14 +22,12 @@ from storage.project import Project
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     try:
-        from spacy.tokens import DocBin
         from spacy.vocab import Vocab
     except ImportError:
         raise InputError(job.path, "reading a spaCy DocBin needs spaCy, which is not installed "
                                    "(pip install spacy)") from None
-    docs = _docs(job.path, read_bytes(job.path), DocBin, Vocab)
     writer = ForeignWriter(project, job.path, "spacy", layer=options.annotator)
-    for number, doc in enumerate(docs):
+    for number, doc in enumerate(_docs(job.path, Vocab())):
         spans: list[dict[str, Any]] = []
         for ent in doc.ents:
             spans.append({"id": len(spans) + 1, "start": ent.start_char, "end": ent.end_char, "label": ent.label_})
@@ -41,22 +42,33 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     return writer.finish()
 
 
-def _docs(path: str, data: bytes, docbin: Any, vocab: Any) -> Iterator[Any]:
-    """The DocBin's docs one at a time (a corpus of them at once would not fit in memory), any
-    failure of zlib, msgpack or spaCy turned into one plain line."""
+def _docs(path: str, vocab: Any) -> Iterator[Any]:
+    """The DocBin's docs one at a time, read from the file as they are needed (``docbin_stream``:
+    memory stays flat whatever the file's size), any failure of zlib, msgpack or spaCy turned into
+    one plain line naming the file."""
     try:
-        store = docbin().from_bytes(data)
-        del data
-        docs = store.get_docs(vocab())
-        while True:
-            try:
-                doc = next(docs)
-            except StopIteration:
-                return
-            yield doc
+        # Non-blocking, so a named pipe swapped in since the importer looked is refused, not waited on.
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)),
+                       "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(path, "not a regular file: skipped")
+            before = _signature(info)
+            yield from read_docs(file, vocab)
+            # Read in two passes, too long to hold a lease through: a change meanwhile is caught
+            # here, and the error rolls back what the file's transaction wrote.
+            if _signature(os.fstat(file.fileno())) != before:
+                raise InputError(path, "the file was being written while it was read (is it still being "
+                                       "saved?); import it again once it is saved")
     except InputError:
         raise
+    except OSError as exc:
+        raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
     except Exception as exc:  # zlib, msgpack and spaCy each raise their own: all mean "not readable"
         import spacy
-        raise InputError(path, f"not a DocBin that spaCy {spacy.__version__} can read "
-                               f"({type(exc).__name__}: {str(exc)[:120]})") from None
+        reason = str(exc) if isinstance(exc, DocBinError) else f"{type(exc).__name__}: {str(exc)[:120]}"
+        raise InputError(path, f"not a DocBin that spaCy {spacy.__version__} can read ({reason})") from None
+
+
+def _signature(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns

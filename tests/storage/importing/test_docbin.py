@@ -7,6 +7,7 @@ import pytest
 import spacy
 import srsly
 
+from storage.importing import docbin_stream as stream
 from storage.importing import import_paths
 from storage.project import Project
 from tests.storage.importing.helpers import INTEROP, documents
@@ -73,3 +74,62 @@ def test_a_docbin_of_another_spacy_is_one_plain_line_and_the_other_files_go_on(p
         f"{truncated}: not a DocBin that spaCy {spacy.__version__} can read"]
     assert "Traceback" not in "".join(map(str, report.errors))
     assert report.articles_added == 1 and project.article_count() == 1
+
+
+def spacy_docs(path):
+    return [(d.text, [(e.start_char, e.end_char, e.label_) for e in d.ents],
+             {g: [(s.start_char, s.end_char, s.label_) for s in ss] for g, ss in d.spans.items()},
+             d.cats, dict(d.user_data), [t.whitespace_ for t in d]) for d in read_docs(path)]
+
+
+def streamed_docs(path):
+    from spacy.vocab import Vocab
+    with open(path, "rb") as file:
+        return [(d.text, [(e.start_char, e.end_char, e.label_) for e in d.ents],
+                 {g: [(s.start_char, s.end_char, s.label_) for s in ss] for g, ss in d.spans.items()},
+                 d.cats, dict(d.user_data), [t.whitespace_ for t in d]) for d in stream.read_docs(file, Vocab())]
+
+
+def every_part(tmp_path, docs=40):
+    """A DocBin spaCy writes with every part filled: cats, user data, span groups, unknown spaces."""
+    from spacy.tokens import Doc, DocBin, Span
+    from spacy.vocab import Vocab
+    vocab, docbin = Vocab(), DocBin(store_user_data=True)
+    for n in range(docs):
+        words = ["Rebels", "took", "Aleppo", "😊", "on", f"day{n}", "."]
+        doc = Doc(vocab, words=words, spaces=None if n % 3 == 0 else [True] * 5 + [False, False])
+        doc.ents = [Span(doc, 0, 1, "ACTOR"), Span(doc, 2, 3, "LOCATION")]
+        doc.spans["incorrect_spans"] = [Span(doc, 1, 2, "EVENT")] if n % 2 else []
+        doc.cats = {"violent": n % 2 == 0}
+        doc.user_data["source"] = f"wire {n}"
+        docbin.add(doc)
+    path = tmp_path / "every.spacy"
+    path.write_bytes(docbin.to_bytes())
+    return path
+
+
+def test_streamed_docs_equal_spacys_own_reading(tmp_path):
+    for path in (DOCBIN / "corpus__dev.spacy", DOCBIN / "tutorials__ner_tweets__assets__demo__demo.spacy",
+                 every_part(tmp_path)):
+        assert streamed_docs(path) == spacy_docs(path), path.name
+
+
+def test_incompatible_or_damaged_docbins_are_refused_naming_the_file(project, tmp_path):
+    good = every_part(tmp_path)
+    message = srsly.msgpack_loads(zlib.decompress(good.read_bytes()))
+    variants = {
+        "version.spacy": ({**message, "version": "0.2"}, "format version '0.2'; this spaCy writes and reads '0.1'"),
+        "notokens.spacy": ({k: v for k, v in message.items() if k != "tokens"}, "it has no 'tokens' part"),
+        "short.spacy": ({**message, "lengths": message["lengths"][:-4]}, "its token table does not fit"),
+    }
+    for name, (value, reason) in variants.items():
+        path = tmp_path / name
+        path.write_bytes(zlib.compress(srsly.msgpack_dumps(value)))
+        report = import_paths(project, [path])
+        assert str(report.errors[0]).startswith(f"{path}: not a DocBin that spaCy {spacy.__version__} can read ("
+                                                f"{reason}"), name
+    cut = tmp_path / "cut.spacy"
+    cut.write_bytes(good.read_bytes()[:-200])
+    report = import_paths(project, [cut])
+    assert "cut short" in str(report.errors[0]) and str(report.errors[0]).startswith(str(cut))
+    assert project.article_count() == 0  # all or nothing: the documents read before are not kept

@@ -6,7 +6,10 @@ else ``text``, else the task's one string that is not a URL. ``annotations[].res
 Studio writes them: a ``value.text`` that only matches when ``end`` is one further (0.x files,
 the legacy ``completions`` key) or when offsets count UTF-16 units is corrected and counted, any
 other mismatch refuses the file. ``relation`` results follow ``ForeignWriter.relation_events``;
-other result types (rectangles, choices, text areas) are counted. Several annotations of one
+other result types (rectangles, choices, text areas) are counted. ``hypertextlabels`` results
+(labels on a HyperText, placed by XPath and ``globalOffsets`` rather than offsets in the string)
+make the task's text the HTML's text, markup dropped, each region placed there and checked
+(``hypertext``) or counted with the reason it cannot be. Several annotations of one
 task (different users, ``completed_by`` an id or an object) each keep their spans, with the
 user as annotator: the project's annotator layers hold them side by side. Cancelled annotations
 are counted; ``predictions`` are counted unless ``predictions=True`` imports them, the model
@@ -14,15 +17,19 @@ version as annotator.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from storage.importing.foreign import ForeignWriter
+from storage.importing.hypertext import NOT_FOUND, HtmlText
 from storage.importing.intake import stream_json
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.project import Project
 
 _ANNOTATION_KEYS = ("annotations", "completions")
+_HYPERTEXT = ("hypertextlabels", "htmllabels")  # result types of labels on HyperText (htmllabels: 0.x)
+_URL = re.compile(r"(?:https?|s3|gs)://\S+|/data/\S+")  # HyperText valueType="url": the HTML is elsewhere
 
 
 def looks_like(record: Any) -> bool:
@@ -95,6 +102,14 @@ def _task(writer: ForeignWriter, job: Job, options: ImportOptions, line: int, ta
     if not isinstance(text, str) or not text.strip():
         writer.dropped["task without text"] += 1
         return
+    html = None
+    if any(_is_hypertext(r) for r in results):  # the text is HTML: its regions count in the HTML's text
+        if _URL.fullmatch(text.strip()):
+            writer.dropped["HyperText task whose HTML is at a URL, not in the file"] += 1
+            return
+        html = HtmlText(text)
+        text = html.text
+        writer.notes["HTML (HyperText) imported as its text, markup dropped"] += 1
     spans: list[dict[str, Any]] = []
     relations: list[tuple[Any, Any, Any]] = []
     several = len(annotations) + len(predictions) > 1
@@ -114,12 +129,21 @@ def _task(writer: ForeignWriter, job: Job, options: ImportOptions, line: int, ta
                     relations += [(h, c, label) for h in local.get(result.get("from_id"), [("missing", 0)])
                                   for c in local.get(result.get("to_id"), [("missing", 0)])]
                 continue
-            if kind != "labels":
+            value = result.get("value") or {}
+            if _is_hypertext(result):
+                placed = html.place(value) if html is not None and isinstance(value, dict) else NOT_FOUND
+                if isinstance(placed, str):
+                    writer.dropped[placed] += 1
+                    continue
+                start, end = placed
+                names = value.get("hypertextlabels") or value.get("labels") or []
+            elif kind == "labels":
+                start, end = _offsets(writer, text, value, line, name)
+                names = value.get("labels") or []
+            else:
                 writer.dropped[f"non-text result ({kind})"] += 1
                 continue
-            value = result.get("value") or {}
-            start, end = _offsets(writer, text, value, line, name)
-            for label in value.get("labels") or []:
+            for label in names:
                 span = {"id": len(spans) + 1, "start": start, "end": end, "label": label}
                 if annotator:
                     span["annotator"] = annotator
@@ -130,6 +154,15 @@ def _task(writer: ForeignWriter, job: Job, options: ImportOptions, line: int, ta
     events = writer.relation_events(spans, relations, line=line, name=name) if relations else []
     writer.add(text, spans, line=line, name=name, events=events,
                meta={"source": f"{job.source}#{task.get('id', line)}"})
+
+
+def _is_hypertext(result: Any) -> bool:
+    """A HyperText/RichText region: its own type, or ``labels`` placed by XPath (older exports)."""
+    if not isinstance(result, dict):
+        return False
+    value = result.get("value")
+    return result.get("type") in _HYPERTEXT or (
+        result.get("type") == "labels" and isinstance(value, dict) and isinstance(value.get("start"), str))
 
 
 def _offsets(writer: ForeignWriter, text: str, value: dict[str, Any], line: int, name: str) -> tuple[int, int]:

@@ -140,3 +140,59 @@ def test_json_min_export(project, tmp_path):
     report = import_paths(project, [write(tmp_path / "min.json", value)])
     ((text, (span,), _),) = documents(project)
     assert report.ok and (text[span.start:span.end], span.label, span.annotator) == ("Aleppo", "LOCATION", "user 2")
+
+
+# A HyperText export as Label Studio writes it (HyperTextRegion / RichTextRegion.serialize): XPaths
+# below the HyperText's root, startOffset/endOffset in UTF-16 units inside those nodes, globalOffsets
+# in code points over the text nodes (a <br> counts one), the selection's text, hypertextlabels.
+PAGE = "<p>🐱 Rebels took <b>Aleppo</b> &amp; Homs.</p>\r\n<p>Talks<br/>resumed</p>"
+PAGE_TEXT = "🐱 Rebels took Aleppo & Homs.\nTalks\nresumed"
+
+
+def region(ident, label, start, start_offset, end, end_offset, text=None, offsets=None):
+    value = {"start": start, "end": end, "startOffset": start_offset, "endOffset": end_offset,
+             "hypertextlabels": [label]}
+    if offsets is not None:
+        value["globalOffsets"] = {"start": offsets[0], "end": offsets[1]}
+    if text is not None:
+        value["text"] = text
+    return {"id": ident, "type": "hypertextlabels", "from_name": "ner", "to_name": "text",
+            "origin": "manual", "value": value}
+
+
+def test_hypertext_regions_are_placed_in_the_html_text(project, tmp_path):
+    results = [
+        # after 🐱 (two UTF-16 units, one code point) in the same text node
+        region("a", "ACTOR", "/p[1]/text()[1]", 3, "/p[1]/text()[1]", 9, "Rebels", (2, 8)),
+        # across an element: the end is in <b>'s text node
+        region("b", "EVENT", "/p[1]/text()[1]", 10, "/p[1]/b[1]/text()[1]", 6, "took Aleppo", (9, 20)),
+        # XPath only (no globalOffsets), after a decoded &amp;
+        region("c", "LOCATION", "/p[1]/text()[2]", 3, "/p[1]/text()[2]", 7, "Homs"),
+        # globalOffsets only, across a <br>: Label Studio's text has no line break there
+        region("d", "EVENT", None, None, None, None, "Talksresumed", (29, 42)),
+    ]
+    report = import_paths(project, [write(tmp_path / "html.json", [task(PAGE, *results)])])
+    ((text, spans, _),) = documents(project)
+    assert report.ok and text == PAGE_TEXT and report.dropped == {}
+    assert sorted((text[s.start:s.end], s.label) for s in spans) == [
+        ("Homs", "LOCATION"), ("Rebels", "ACTOR"), ("Talks\nresumed", "EVENT"), ("took Aleppo", "EVENT")]
+    assert "HTML (HyperText) imported as its text, markup dropped" in report.files[0].summary()
+
+
+def test_hypertext_regions_that_cannot_be_placed_are_counted_not_guessed(project, tmp_path):
+    results = [
+        region("a", "ACTOR", "/p[1]/text()[1]", 3, "/p[1]/text()[1]", 9, "Rebels", (2, 8)),
+        region("x", "ACTOR", "/div[3]/text()[1]", 0, "/div[3]/text()[1]", 4),  # no such node
+        region("y", "LOCATION", "/p[1]/b[1]/text()[1]", 0, "/p[1]/b[1]/text()[1]", 6, "Damascus", (14, 20)),
+        region("z", "LOCATION", "/p[1]/b[1]/text()[1]", 0, "/p[1]/b[1]/text()[1]", 6, None, (23, 27)),
+    ]
+    tasks = [task(PAGE, *results), {"id": 8, "data": {"text": "https://example.org/page.html"},
+                                    "annotations": [{"id": 2, "result": [region("u", "ACTOR", "/p[1]/text()[1]", 0,
+                                                                                  "/p[1]/text()[1]", 4)]}]}]
+    report = import_paths(project, [write(tmp_path / "html.json", tasks)])
+    ((text, spans, _),) = documents(project)
+    assert report.ok and [(text[s.start:s.end], s.label) for s in spans] == [("Rebels", "ACTOR")]
+    assert report.dropped == {"HyperText result whose position is not in its HTML": 1,
+                              "HyperText result whose text differs from the HTML's at its position": 1,
+                              "HyperText result whose XPath and globalOffsets disagree": 1,
+                              "HyperText task whose HTML is at a URL, not in the file": 1}

@@ -28,6 +28,7 @@ from typing import Any, BinaryIO, Iterator
 
 _PIECE = 1 << 18  # compressed bytes read at a time
 _OUT = 1 << 20  # most inflated bytes made from one piece, so one step never balloons
+_SMALL = 1 << 24  # bytes: more than any part name, string, cat or span group of a real DocBin
 _NEEDED = ("attrs", "tokens", "spaces", "lengths", "strings", "cats")  # what from_bytes cannot do without
 _PER_DOC = ("cats", "flags", "span_groups", "user_data")  # arrays with one value per document
 
@@ -162,6 +163,7 @@ def _header(reader: _Inflated) -> tuple[str, int, bytes]:
 def _value(reader: _Inflated, *, keep: bool) -> bytes:
     """Read past one whole value (however nested); its bytes when ``keep``, else b""."""
     parts: list[bytes] = []
+    kept = 0
     remaining = 1
     while remaining:
         remaining -= 1
@@ -170,6 +172,9 @@ def _value(reader: _Inflated, *, keep: bool) -> bytes:
             remaining += size
             size = 0
         if keep:
+            kept += size
+            if kept > _SMALL:  # kept values are the small parts: a huge one is a damaged header
+                raise DocBinError(f"a part claims {kept:,} bytes where a few are expected")
             parts += [head, reader.read(size)]
         else:
             reader.skip(size)
@@ -180,6 +185,8 @@ def _string(reader: _Inflated, what: str) -> str:
     kind, size, _ = _header(reader)
     if kind != "str":
         raise DocBinError(f"{what} is not text")
+    if size > _SMALL:
+        raise DocBinError(f"{what} claims {size:,} bytes")
     return reader.read(size).decode("utf-8")
 
 
@@ -205,6 +212,8 @@ def read_docs(file: BinaryIO, vocab: Any) -> Iterator[Any]:
             if kind != "bin":
                 raise DocBinError(f"its {key!r} part is not bytes")
             if key == "lengths":
+                if size > 4 * _SMALL:
+                    raise DocBinError(f"its 'lengths' part claims {size:,} bytes")
                 small[key] = numpy.frombuffer(reader.read(size), dtype="int32")
             else:
                 places[key] = (reader.fork(), size)
@@ -237,7 +246,9 @@ def read_docs(file: BinaryIO, vocab: Any) -> Iterator[Any]:
     if not isinstance(attrs, list) or ORTH not in attrs:
         raise DocBinError("its attributes do not include the words (ORTH)")
     docs = len(lengths)
-    rows = int(lengths.sum())
+    if (lengths < 0).any():
+        raise DocBinError("it gives a document a negative number of tokens")
+    rows = int(lengths.sum(dtype="int64"))
     tokens, table_size = places["tokens"]
     spaces, spaces_size = places["spaces"]
     if table_size != rows * len(attrs) * 8 or spaces_size != rows:

@@ -130,8 +130,8 @@ def _task(writer: ForeignWriter, job: Job, options: ImportOptions, line: int, ta
                                   for c in local.get(result.get("to_id"), [("missing", 0)])]
                 continue
             value = result.get("value") or {}
-            if _is_hypertext(result):
-                placed = html.place(value) if html is not None and isinstance(value, dict) else NOT_FOUND
+            if html is not None and _is_hypertext(result):  # html is set when the task has any
+                placed = html.place(value) if isinstance(value, dict) else NOT_FOUND
                 if isinstance(placed, str):
                     writer.dropped[placed] += 1
                     continue

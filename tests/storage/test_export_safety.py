@@ -249,3 +249,25 @@ def test_strict_refuses_incomplete_frames_and_leaves_the_destination_as_it_was(p
     project.set_event_type(event.id, "FIGHT")
     project.add_argument(event.id, "source", project.spans(articles[0].id)[0].id)
     assert export_to_path(project, fmt, out, strict=True).flagged_events == 0  # complete now: written
+
+
+def test_flagged_frames_of_one_shape_are_each_counted_and_a_mode_tells_shapes_apart(tmp_path):
+    # The export remembers each frame shape's problems: same shape, same problems; another mode, another shape.
+    text = "Rebels sanctioned the army. Rebels sanctioned the port. Rebels sanctioned the town.\n"
+    with Project.open(tmp_path / "p.sqlite", new_scheme="plover-2.0") as project:
+        article = project.add_article(text=text, title="t")
+        events = []
+        for mode, at in ((["firearms"], 0), (["expel"], 28), (["firearms"], 56)):
+            actor = project.add_span(article.id, at, at + 6, "ACTOR")
+            trigger = project.add_span(article.id, at + 7, at + 17, "EVENT")
+            event = project.add_event(trigger.id, type="SANCTION", attributes={"mode": mode})
+            project.add_argument(event.id, "actor", actor.id)
+            events.append(event)
+        report = export_to_path(project, "native", tmp_path / "out.jsonl")
+    assert report.flagged == {"missing recipient": 3, "mode not of its type": 2}
+    assert report.flagged_names == [
+        f"article {article.id} event {events[0].id}: missing recipient (SANCTION requires one), "
+        "mode not of its type: firearms is not a mode of SANCTION",
+        f"article {article.id} event {events[1].id}: missing recipient (SANCTION requires one)",
+        f"article {article.id} event {events[2].id}: missing recipient (SANCTION requires one), "
+        "mode not of its type: firearms is not a mode of SANCTION"]

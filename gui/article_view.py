@@ -82,6 +82,11 @@ class ArticleView(QPlainTextEdit):
         self._chip_texts: dict[str, str] = {}  # label -> what its chips say
         self._chips: dict[int, list[Chip]] = {}  # per block, set when Qt lays the block out
         self._gaps: dict[int, list[float]] = {}  # per block, the gap above each visual line
+        # Per block, the chips last placed and the line breaks they were placed on. Qt lays a block
+        # out again when only its tints change (the highlighter's first pass, a span added
+        # elsewhere in it): same width, same breaks, same chips. In a one-paragraph megabyte that
+        # relayout happens several times while the view opens, and placing 8,000 chips costs ~0.3 s.
+        self._placed: dict[int, tuple[tuple[int, float, float, int], list[Chip]]] = {}
         self.painted_chips: list[tuple[int, str, QRectF]] = []  # by the last paint: span id, text, box
         # Underline bars per block, relative to the block; valid while the layout key is unchanged.
         self._bars: dict[int, list[tuple[QRectF, QColor]]] = {}
@@ -138,6 +143,7 @@ class ArticleView(QPlainTextEdit):
         self._colours = {label: QColor(colour) for label, colour in colours.items()}
         self._chips.clear()
         self._gaps.clear()
+        self._placed.clear()
         self._update_chip_texts()
         base = self.palette().color(QPalette.ColorRole.Base)
         self._highlighter.set_source(self._index, self._offsets, self._colours, base)
@@ -153,6 +159,7 @@ class ArticleView(QPlainTextEdit):
         self._highlighter.set_colours(self._colours, self.palette().color(QPalette.ColorRole.Base))
         self._bars.clear()
         if self._update_chip_texts():
+            self._placed.clear()
             self._layout.relayout_all()  # a renamed label: chips change width
         self.viewport().update()
 
@@ -169,6 +176,7 @@ class ArticleView(QPlainTextEdit):
         if display != self._label_display:
             self._label_display = display
             self._update_chip_texts()
+            self._placed.clear()
             self._layout.relayout_all()  # the gaps between lines change
             self.viewport().update()
 
@@ -190,13 +198,20 @@ class ArticleView(QPlainTextEdit):
         if layout.lineCount() == 0:  # not laid out: QTextLine calls on it would crash
             return []
         if self._label_display != "hidden" and n < len(self._index.block_starts) and self._index.block_spans(n):
-            lo, hi = self._index.block_range(n)
-            to_utf16, base = self._offsets.to_utf16, self._offsets.to_utf16(lo)
-            first, lines = layout.lineAt(0), VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi))
-            chips = place_chips(self._index.block_spans(n), lines, texts=self._chip_texts, style=style,
-                                to_block=lambda cp: to_utf16(cp) - base, lo=lo, hi=hi,
-                                right_to_left=block.textDirection() == Qt.LayoutDirection.RightToLeft,
-                                bounds=(first.x(), first.x() + first.width()))
+            first, last = layout.lineAt(0), layout.lineAt(layout.lineCount() - 1)
+            breaks = (layout.lineCount(), first.x(), first.width(), last.textStart())
+            placed = self._placed.get(n)
+            if placed is not None and placed[0] == breaks:
+                chips = placed[1]
+            else:
+                lo, hi = self._index.block_range(n)
+                to_utf16, base = self._offsets.to_utf16, self._offsets.to_utf16(lo)
+                lines = VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi))
+                chips = place_chips(self._index.block_spans(n), lines, texts=self._chip_texts, style=style,
+                                    to_block=lambda cp: to_utf16(cp) - base, lo=lo, hi=hi,
+                                    right_to_left=block.textDirection() == Qt.LayoutDirection.RightToLeft,
+                                    bounds=(first.x(), first.x() + first.width()))
+                self._placed[n] = (breaks, chips)
         self._chips[n] = chips
         rows = [0 if self._label_display == "hidden" else 1] * layout.lineCount()
         for chip in chips:
@@ -231,6 +246,7 @@ class ArticleView(QPlainTextEdit):
         blocks = list(blocks)
         for n in blocks:
             self._bars.pop(n, None)
+            self._placed.pop(n, None)  # its spans changed: place its chips again
         # Reformatting lays a block out again, which places its chips; a block laid out but never
         # shown (Qt measures some ahead) is laid out again by hand, as its chips may need more rows.
         document = self.document()
@@ -307,6 +323,7 @@ class ArticleView(QPlainTextEdit):
         font = QFont(self.font())
         font.setPointSizeF(self.BASE_POINT_SIZE + self._zoom)
         self._chip_style = ChipStyle(font)  # first: setFont lays every block out again
+        self._placed.clear()
         self.setFont(font)
 
     # -- hit testing and hover ----------------------------------------------------------------

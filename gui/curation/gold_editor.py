@@ -74,6 +74,9 @@ class GoldEditor(QWidget):
             return
         self.view = view = ArticleView(self)
         view.setObjectName("gold_text")
+        # Gold text is long (a whole article, often one paragraph): a scroll bar that appears once
+        # the text is laid out narrows it, and Qt lays the whole paragraph out again for it.
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.precise = QAction("Exact characters", self)  # the window's toggle; here Alt+key does it
         self.precise.setCheckable(True)
         self.spans = SpanEditor(view, lambda: self.document, precise=self.precise, refuse=self.refuse, parent=self)

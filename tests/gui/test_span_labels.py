@@ -232,3 +232,24 @@ def test_right_to_left_paragraphs_are_right_aligned_each_in_its_own_direction(qt
     _, chip = chips(view)[added.args[0].id]
     word_right = max(start_point(view, start).x(), start_point(view, end).x())
     assert abs(chip.right() - word_right) <= 1.5
+
+
+def test_chips_placed_once_per_layout_still_follow_every_change(qtbot) -> None:
+    # Chips are kept per block while its line breaks stay (a tint-only relayout reuses them):
+    # a span added, relabelled or removed, a zoom and a new width must still place them again.
+    view = shown(qtbot, spans=SPANS[:1])
+    assert {span_id for span_id in chips(view)} == {1}
+    view.add_span(SPANS[5])
+    assert chips(view)[6][0] == "LOCATION"
+    view.update_span(Span(6, 1, SPANS[5].start, SPANS[5].end, "EVENT"))
+    assert chips(view)[6][0] == "EVENT"
+    view.remove_span(1)
+    assert set(chips(view)) == {6}
+    before = chips(view)[6][1]
+    view.zoom_in()
+    assert chips(view)[6][1].width() > before.width()
+    view.add_span(SPANS[3])  # at the end of a long first paragraph: it moves when the lines wrap anew
+    box = chips(view)[4][1]
+    view.resize(400, 500)
+    qtbot.waitUntil(lambda: chips(view)[4][1] != box)
+    assert view.code_point_at(chips(view)[4][1].bottomLeft().toPoint() + QPointF(2, 8).toPoint()) == SPANS[3].start

@@ -238,3 +238,22 @@ def test_a_huge_folder_is_only_glanced_at(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     assert dialog.detected_label.text() == (f"detected: plain text ({DETECT_LIMIT} files); "
                                             f"the first {DETECT_LIMIT} of {DETECT_LIMIT + 5} files looked at")
+
+
+def test_a_real_brat_folder_through_file_import_folder_lands_in_the_project_file(window, qtbot):
+    """File ▸ Import folder… on brat's news tutorial: the dialog names brat, Import writes every span."""
+    import sqlite3
+
+    from tests.storage.importing.helpers import INTEROP
+    fa = window.file_actions
+    fa.choose_import_folder = lambda: INTEROP / "brat-news"
+    seen = []
+    fa.exec_dialog = drive(qtbot, lambda dialog: seen.append(dialog.detected_label.text()))
+    with qtbot.waitSignal(fa.jobFinished, timeout=20000):
+        fa.import_folder()
+    assert seen == ["detected: brat standoff, a .txt beside each (13 files)"]
+    with sqlite3.connect(window.project.path) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 13
+        assert conn.execute("SELECT count(*), count(DISTINCT origin) FROM spans").fetchone() == (119, 1)
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 23
+    assert window.reports[0][0].startswith("imported 13 articles (119 spans, 23 events)")

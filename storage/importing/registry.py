@@ -3,7 +3,7 @@
 Each format names the module and function that import one file of it, imported only when a file
 of that format is met, so starting the command line does not load every parser. ``detect`` looks
 at the extension first, then, where one extension is shared by several tools, at the content:
-the first line or two of a ``.txt``/``.tsv`` (``-DOCSTART-`` or token/tag lines, WebAnno's
+the first kilobyte of a ``.txt``/``.tsv`` (``-DOCSTART-`` or token/tag lines, WebAnno's
 ``#FORMAT``, PLOVER's JSON keys; else plain text), the first record of a ``.jsonl``/``.json`` (the
 keys a tool writes tell them apart).
 """

@@ -48,7 +48,8 @@ from gui.event_marks import ArcEnd, connector_path
 from gui.offsets import OffsetMap
 from gui.plain import plain_tooltip
 from gui.span_highlighter import SpanHighlighter
-from gui.span_labels import LABEL_DISPLAYS, Chip, ChipStyle, GappedLayout, VisualLines, place_chips, short_names
+from gui.span_labels import (LABEL_DISPLAYS, Chip, ChipStyle, GappedLayout, VisualLines, lines_between, place_chips,
+                              short_names, underline_bars)
 from gui.spans import SpanIndex, SpanLike, has_right_to_left, snap_selection, stack_rows
 
 __all__ = ["ArticleView", "Mark", "SpanHighlighter", "SpanLike", "snap_selection"]
@@ -82,14 +83,13 @@ class ArticleView(QPlainTextEdit):
         self._chip_texts: dict[str, str] = {}  # label -> what its chips say
         self._chips: dict[int, list[Chip]] = {}  # per block, set when Qt lays the block out
         self._gaps: dict[int, list[float]] = {}  # per block, the gap above each visual line
-        # Per block, the chips last placed and the line breaks they were placed on. Qt lays a block
-        # out again when only its tints change (the highlighter's first pass, a span added
-        # elsewhere in it): same width, same breaks, same chips. In a one-paragraph megabyte that
-        # relayout happens several times while the view opens, and placing 8,000 chips costs ~0.3 s.
+        # Per block, the chips last placed and the line breaks they were placed on: Qt lays a block
+        # out again when only its tints change, and placing 8,000 chips in one paragraph costs 0.3 s.
         self._placed: dict[int, tuple[tuple[int, float, float, int], list[Chip]]] = {}
         self.painted_chips: list[tuple[int, str, QRectF]] = []  # by the last paint: span id, text, box
-        # Underline bars per block, relative to the block; valid while the layout key is unchanged.
-        self._bars: dict[int, list[tuple[QRectF, QColor]]] = {}
+        # Per block: the lines shown when its bars (relative to it) were made, the bars; its spans' rows.
+        self._bars: dict[int, tuple[tuple[int, int], list[tuple[QRectF, QColor]]]] = {}
+        self._stacked: dict[int, list[tuple[SpanLike, int]]] = {}
         self._bars_key: tuple[object, ...] = ()
         self._current: int | None = None
         self._marks: list[Mark] = []
@@ -144,6 +144,7 @@ class ArticleView(QPlainTextEdit):
         self._chips.clear()
         self._gaps.clear()
         self._placed.clear()
+        self._stacked.clear()
         self._update_chip_texts()
         base = self.palette().color(QPalette.ColorRole.Base)
         self._highlighter.set_source(self._index, self._offsets, self._colours, base)
@@ -247,6 +248,7 @@ class ArticleView(QPlainTextEdit):
         for n in blocks:
             self._bars.pop(n, None)
             self._placed.pop(n, None)  # its spans changed: place its chips again
+            self._stacked.pop(n, None)
         # Reformatting lays a block out again, which places its chips; a block laid out but never
         # shown (Qt measures some ahead) is laid out again by hand, as its chips may need more rows.
         document = self.document()
@@ -434,7 +436,7 @@ class ArticleView(QPlainTextEdit):
         # Formats never change line metrics, so the geometry taken before activating still holds.
         for block, rect in shown:
             if rect.intersects(clip):
-                for bar, colour in self._block_bars(block):
+                for bar, colour in self._block_bars(block, -rect.top(), self.viewport().height() - rect.top()):
                     bar = bar.translated(rect.topLeft())
                     if bar.intersects(clip):
                         painter.fillRect(bar, colour)
@@ -459,33 +461,32 @@ class ArticleView(QPlainTextEdit):
                     fill = self._highlighter.colour(chip.label)
                     painter.drawPixmap(box.topLeft(), style.pixmap(chip.text, fill, ratio))
 
-    def _block_bars(self, block: QTextBlock) -> list[tuple[QRectF, QColor]]:
-        """The underline bars of one block, relative to its top-left, computed once per layout."""
+    def _block_bars(self, block: QTextBlock, top: float, bottom: float) -> list[tuple[QRectF, QColor]]:
+        """The underline bars of a block's lines between ``top`` and ``bottom`` (the viewport), relative to
+        its top-left, once per layout and screenful: one paragraph may hold 8,000 spans (0.5 s of bars)."""
         n, layout = block.blockNumber(), block.layout()
-        bars = self._bars.get(n)
-        if bars is not None or layout.lineCount() == 0:  # no lines: not laid out yet, nothing to cache
-            return bars or []
-        bars = self._bars[n] = []
+        if layout.lineCount() == 0:  # not laid out yet, nothing to cache
+            return []
+        shown = lines_between(layout, top, bottom)
+        cached = self._bars.get(n)
+        if cached is not None and cached[0] == shown:
+            return cached[1]
         lo, hi = self._index.block_range(n)
-        to_utf16 = self._offsets.to_utf16
+        to_utf16, from_utf16 = self._offsets.to_utf16, self._offsets.to_code_point
         base = to_utf16(lo)
+        first, last = layout.lineAt(shown[0]), layout.lineAt(shown[1])
+        seen_lo, seen_hi = from_utf16(base + first.textStart()), from_utf16(base + last.textStart() + last.textLength())
         thickness = max(2.0, round(self.fontMetrics().height() / 9))
-        # On a dark base the bar must stand out from its own (dark) tint, so it is lightened.
         dark = relative_luminance(self.palette().color(QPalette.ColorRole.Base)) < 0.2
-        colours: dict[str, QColor] = {}
-        lines = VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi))
-        for span, row in stack_rows(self._index.block_spans(n)):
-            if row >= self.MAX_BAR_ROWS:
-                continue
-            colour = colours.get(span.label)
-            if colour is None:
-                colour = self._highlighter.colour(span.label)
-                colour = colours[span.label] = colour.lighter(150) if dark else colour
-            start = to_utf16(max(span.start, lo)) - base
-            for i, left, right in lines.runs(start, to_utf16(min(span.end, hi)) - base):
-                y = lines.bottoms[i] - (row + 1) * thickness
-                # One pixel in from each end keeps abutting spans of one label apart.
-                bars.append((QRectF(left + 1, y, right - left - 2, thickness), colour))
+        lines = VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi), lines=range(shown[0], shown[1] + 1))
+        stacked = self._stacked.get(n)
+        if stacked is None:
+            stacked = self._stacked[n] = stack_rows(self._index.block_spans(n))
+        shown_spans = ((span, row) for span, row in stacked
+                       if row < self.MAX_BAR_ROWS and span.start < seen_hi and span.end > seen_lo)
+        bars = underline_bars(shown_spans, lines, to_block=lambda cp: to_utf16(min(max(cp, lo), hi)) - base,
+                              thickness=thickness, colour_of=self._highlighter.colour, lighter=dark)
+        self._bars[n] = (shown, bars)
         return bars
 
     def _mark_colour(self, colour: QColor) -> QColor:

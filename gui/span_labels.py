@@ -48,8 +48,9 @@ class VisualLines:
 
     __slots__ = ("lines", "starts", "ends", "tops", "bottoms", "bidi")
 
-    def __init__(self, layout: QTextLayout, *, bidi: bool) -> None:
-        self.lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+    def __init__(self, layout: QTextLayout, *, bidi: bool, lines: range | None = None) -> None:
+        """``lines``: only those visual lines (e.g. the ones on screen); indices then count from the first."""
+        self.lines = [layout.lineAt(i) for i in (lines if lines is not None else range(layout.lineCount()))]
         self.starts = [line.textStart() for line in self.lines]
         self.ends = [start + line.textLength() for start, line in zip(self.starts, self.lines)]
         self.tops = [line.y() for line in self.lines]
@@ -78,6 +79,50 @@ class VisualLines:
                 yield from ((i, left, right) for left, right in merged)
             i += 1
 
+
+def lines_between(layout: QTextLayout, top: float, bottom: float) -> tuple[int, int]:
+    """The first and last visual lines of a laid-out block that reach into ``top..bottom`` (block
+    coordinates), found by bisection: a long paragraph has thousands of lines."""
+    count = layout.lineCount()
+    a, b = 0, count
+    while a < b:  # the first line whose bottom is below top
+        mid = (a + b) // 2
+        line = layout.lineAt(mid)
+        if line.y() + line.height() <= top:
+            a = mid + 1
+        else:
+            b = mid
+    first, b = min(a, count - 1), count
+    a = first
+    while a < b:  # the first line whose top is at or below bottom
+        mid = (a + b) // 2
+        if layout.lineAt(mid).y() < bottom:
+            a = mid + 1
+        else:
+            b = mid
+    return first, max(first, a - 1)
+
+
+
+def underline_bars(stacked: Iterable[tuple[SpanLike, int]], lines: VisualLines, *, to_block: Callable[[int], int],
+                   thickness: float, colour_of: Callable[[str], QColor], lighter: bool) -> list[tuple[QRectF, QColor]]:
+    """A bar under each piece of each span, in its row (``stack_rows``: 0 lowest), relative to the block.
+
+    ``to_block`` turns a code point into a UTF-16 offset within the block (clamped to it). On a
+    dark base (``lighter``) the bar must stand out from its own dark tint, so it is lightened.
+    """
+    bars: list[tuple[QRectF, QColor]] = []
+    shade: dict[str, QColor] = {}
+    for span, row in stacked:
+        colour = shade.get(span.label)
+        if colour is None:
+            colour = colour_of(span.label)
+            colour = shade[span.label] = colour.lighter(150) if lighter else colour
+        for i, left, right in lines.runs(to_block(span.start), to_block(span.end)):
+            y = lines.bottoms[i] - (row + 1) * thickness
+            # One pixel in from each end keeps abutting spans of one label apart.
+            bars.append((QRectF(left + 1, y, right - left - 2, thickness), colour))
+    return bars
 
 @dataclass(frozen=True, slots=True)
 class Chip:

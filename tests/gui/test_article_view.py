@@ -276,6 +276,18 @@ def test_underline_bars_follow_the_glyphs_in_a_right_to_left_paragraph(qtbot) ->
     assert event not in under(TEXT.index(" in ") + 1)
 
 
+
+def test_underline_bars_of_one_long_paragraph_are_drawn_wherever_it_is_scrolled(qtbot) -> None:
+    # Bars are made for the lines on screen only: scrolled to the end, the last span has its bar.
+    text = " ".join(f"Sentence {i} about Damascus." for i in range(600))
+    spans = [Span(i, 1, *at(text, "Damascus", nth=i), "LOCATION") for i in range(600)]
+    view = shown_view(qtbot, text, spans)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    image = view.viewport().grab().toImage()
+    cp = at(text, "Damascus", nth=599)[0] + 2
+    x, bottom = point_at(view, cp).x(), boundary_at(view, cp).y() + view.fontMetrics().height() // 2
+    assert QColor(COLOURS["LOCATION"]).name() in {image.pixelColor(x, y).name() for y in range(bottom - 4, bottom + 2)}
+
 def test_blocks_are_formatted_when_they_come_into_view(qtbot) -> None:
     text = "\n".join(f"Paragraph {i} about Damascus." for i in range(300))
     spans = [Span(i, 1, *at(text, "Damascus", nth=i), "LOCATION") for i in range(300)]

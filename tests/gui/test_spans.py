@@ -130,3 +130,33 @@ def test_chip_rows_on_one_long_line_stop_at_the_rows_shown() -> None:
     piled = [C(0, 0.0, 40.0, 10 * k, 10 * k + 5) for k in range(6000)]  # all at one x: each needs a row of its own
     assert chip_rows(piled, max_rows=3) == [0, 1, 2] + [3] * 5997
     assert chip_rows(piled[:5]) == [0, 1, 2, 3, 4]
+
+
+def chip_rows_by_scanning(chips: list[C], gap: float = 2.0) -> list[int]:
+    """The rule as first written, every placed chip of the line looked at: the reference."""
+    order = sorted(range(len(chips)), key=lambda i: (chips[i].end - chips[i].start, chips[i].left, i))
+    rows = [0] * len(chips)
+    placed: dict[int, list[tuple[float, float, int, int, int]]] = {}
+    for i in order:
+        chip = chips[i]
+        here = placed.setdefault(chip.line, [])
+        row = max((r + 1 for _, _, s, e, r in here if chip.start <= s and e <= chip.end), default=0)
+        while any(r == row and left < chip.right + gap and chip.left < right + gap for left, right, _, _, r in here):
+            row += 1
+        rows[i] = row
+        here.append((chip.left, chip.right, chip.start, chip.end, row))
+    return rows
+
+
+crowded_line = st.lists(  # one or two lines, chips often touching, overlapping, nested or identical
+    st.tuples(st.integers(0, 1), st.integers(0, 40), st.sampled_from([10, 12, 30]), st.integers(0, 25),
+              st.integers(1, 12)).map(lambda t: C(t[0], 2.0 * t[1], 2.0 * t[1] + t[2], t[3], t[3] + t[4])),
+    max_size=40)
+
+
+@given(crowded_line)
+def test_chip_rows_bisecting_place_every_chip_where_scanning_did(chips: list[C]) -> None:
+    rows = chip_rows_by_scanning(chips)
+    assert chip_rows(chips) == rows
+    for limit in (1, 3):  # the chips that fit under a limit are where they were; the others at it or above
+        assert [min(row, limit) for row in chip_rows(chips, max_rows=limit)] == [min(row, limit) for row in rows]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import partial
+from operator import itemgetter
 from typing import Sequence
 
 from storage.project import Project, now
@@ -143,15 +145,35 @@ class _Read:
                 for start, end, versions in self.places]
 
 
+# One layer's spans in text order, straight from the (article, layer, start, end, label) index:
+# no sort and no table row per span. The index holds coalesce(annotator, ''), so the unsigned
+# layer (NULL) and a layer named '' share a key there; the second form tells them apart.
+_LAYER_SPANS = ('SELECT start, "end", label FROM spans WHERE article_id = ? AND coalesce(annotator, \'\') = ? '
+                'ORDER BY start, "end", label')
+_EMPTY_NAMED_SPANS = _LAYER_SPANS.replace("ORDER BY", "AND annotator IS NOT NULL ORDER BY")
+_SPAN_ANN = partial(tuple.__new__, SpanAnn)  # SpanAnn(*row) without a Python call per span
+
+
+def _layer_spans(project: Project, article_id: int, name: str) -> list[SpanAnn]:
+    rows = project.db.execute(_LAYER_SPANS if name else _EMPTY_NAMED_SPANS, [article_id, name]).fetchall()
+    return list(map(_SPAN_ANN, rows))
+
+
 def _read(project: Project, article_id: int, annotators: Sequence[str] | None) -> _Read:
-    rows = project.db.execute('SELECT start, "end", label, annotator FROM spans WHERE article_id = ? '
-                              'ORDER BY start, "end", label', [article_id]).fetchall()
-    names = (list(annotators) if annotators is not None  # as annotator_layers() finds them
-             else sorted({layer for *_, layer in rows if layer is not None and layer != GOLD}))
-    gold = [SpanAnn(start, end, label) for start, end, label, layer in rows if layer == GOLD]
+    if annotators is not None:
+        names = list(annotators)
+    else:  # as annotator_layers() finds them, from the index alone
+        keys = {key for (key,) in project.db.execute(
+            "SELECT DISTINCT coalesce(annotator, '') FROM spans WHERE article_id = ?", [article_id])}
+        names = sorted(keys - {GOLD, ""}) if "" not in keys else annotator_layers(project, article_id)
+    gold = _layer_spans(project, article_id, GOLD)
+    stream: list[tuple[str, SpanAnn]] = []
+    for name in names:
+        spans = _layer_spans(project, article_id, name) if name != GOLD else []  # gold is never a version
+        stream += zip([name] * len(spans), spans)
+    stream.sort(key=itemgetter(1))  # the layers' runs merged into text order (sort finds the runs)
     nobody: dict[str, tuple[SpanAnn, ...]] = dict.fromkeys(names, ())
     places = []
-    stream = [(layer, SpanAnn(start, end, label)) for start, end, label, layer in rows]
     for members, repeats, reach in overlap_components(stream, names):
         if not repeats:  # the usual case: one unit, each annotator's one span or nothing
             versions = nobody.copy()

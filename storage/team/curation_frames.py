@@ -146,6 +146,8 @@ def auto_merge_frames(project: Project, article_id: int, *, threshold: float | N
     Same rule as spans (``curation.auto_merge``, which should run first so the frames' spans are
     reused): ``threshold`` of the article's annotators must have the very same frames.
     """
+    if project.db.execute("SELECT 1 FROM events WHERE article_id = ? LIMIT 1", [article_id]).fetchone() is None:
+        return 0  # most articles: no frames, so no layers to look up and no write lock to take
     if threshold is None:
         threshold = float(project.setting(THRESHOLD_KEY) or 1.0)
     names = annotator_layers(project, article_id)

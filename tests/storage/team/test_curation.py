@@ -73,6 +73,7 @@ def test_opening_reads_once_and_finds_what_a_fresh_read_finds(project):
     for start, end, label in [(0, 6, "ACTOR"), (7, 14, "EVENT"), (29, 37, "EVENT")]:
         project.add_span(1, start, end, label, annotator="chen")
     project.add_span(1, 29, 37, "EVENT", annotator="gold")
+    project.add_span(1, 23, 28, "EVENT")  # unsigned (the default layer): not an annotator's version
     opening = curation.open_article(project, 1, threshold=0.6)
     assert opening.annotators == ["ana", "ben", "chen"] == curation.annotator_layers(project, 1)
     assert opening.merged == len(gold(project)) - 1 > 0

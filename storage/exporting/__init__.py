@@ -16,21 +16,25 @@ interrupted export never leaves a half-written file or damages an existing one.
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator, TextIO
 
 from storage import scheme as scheme_store
 from storage.exporting import brat, doccano, events, hf_bio, native, plover, spacy_format
 from storage.exporting.atomic import AtomicFile, AtomicFolder
 from storage.exporting.batches import (
     ArticleData,
+    EventRow,
     ExportContext,
     ExportError,
     ExportReport,
     Progress,
+    SpanRow,
     Writer,
     count_articles,
     iter_batches,
+    name_spans,
     read_snapshot,
 )
 from storage.frames import frame_problems, problem_kind
@@ -47,6 +51,11 @@ __all__ = ["FOLDER_FORMATS", "FORMATS", "ExportError", "ExportReport", "export_t
 
 FORMATS: tuple[str, ...] = ("native", "spacy", "doccano", "hf-bio", "events", "plover")  # one file (or stream)
 FOLDER_FORMATS: tuple[str, ...] = ("brat",)  # a folder of files: export_to_path only
+# Writers that read span rows by position take them as plain tuples (batches.iter_batches): the
+# native export, whose speed is measured against a bare sqlite3 loop, is spared a SpanRow per span.
+_BY_POSITION = frozenset({"native"})
+_ID, _LABEL = itemgetter(0), itemgetter(3)  # of a span row (SpanRow's order)
+_ROLE, _SPAN_ID = itemgetter(0), itemgetter(1)  # of an ArgumentRow
 
 _WRITERS: dict[str, Writer | Callable[..., None]] = {
     "native": native.write,
@@ -165,39 +174,87 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
         total = count_articles(conn, status)
         check_layer(conn, layer)
         chosen = layer if layer is not None else (ALL if fmt == "native" else None)
+        flagged = FlaggedFrames(context.scheme, report)
 
         def articles() -> Iterator[ArticleData]:
-            for batch in iter_batches(conn, status=status):
+            for batch in iter_batches(conn, status=status, named=False):
                 for article in batch:
                     choose_layer(article, chosen)
                     if article.events:
-                        count_flagged(article, context.scheme, report)
+                        flagged.count(article)
                 if strict and report.flagged_events:  # before the batch is written
                     more = "; …" if report.flagged_events > len(report.flagged_names) else ""
                     raise ExportError(
                         f"--strict: {_frames(report.flagged_events)} incomplete ({'; '.join(report.flagged_names)}"
                         f"{more}); complete them (⚠ in the Events dock), or export without --strict")
-                yield from batch
                 report.articles += len(batch)
+                last = batch[-1]
+                # Handed on one by one and let go: an article's rows then die as soon as the writer
+                # is done with them, before the garbage collector's older generations see them.
+                batch.reverse()
+                while batch:
+                    article = batch.pop()
+                    if fmt not in _BY_POSITION:
+                        name_spans(article)  # only now (see iter_batches)
+                    yield article
+                del article
                 if progress is not None:
-                    progress(report.articles, total, f"article {batch[-1].id}: {batch[-1].title}")
+                    progress(report.articles, total, f"article {last.id}: {last.title}")
 
         _WRITERS[fmt](articles(), out, report, context)
     return report
 
 
-def count_flagged(article: ArticleData, scheme: Scheme, report: ExportReport) -> None:
-    """Count the article's frames the window would flag ⚠ (storage.frames), by kind of problem."""
-    spans = {span.id: span for span in article.spans}
-    for event in article.events:
-        problems = frame_problems(event, spans, scheme)
-        kinds = {problem_kind(problem) for problem in problems}
-        if kinds:
+class FlaggedFrames:
+    """Counts the frames the window would flag ⚠ (storage.frames), by kind of problem.
+
+    A frame's problems depend only on its type, its arguments' roles and span labels (in order)
+    and its mode attributes; a corpus repeats a few such shapes many times, so each shape is
+    checked once per export and its problems remembered.
+    """
+
+    def __init__(self, scheme: Scheme, report: ExportReport) -> None:
+        self.scheme = scheme
+        self.report = report
+        self._modes = [attribute.name for attribute in scheme.attributes if attribute.kind == "mode"]
+        self._known: dict[Any, tuple[list[str], tuple[str, ...]]] = {}
+
+    def count(self, article: ArticleData) -> None:
+        spans = article.spans
+        labels = dict(zip(map(_ID, spans), map(_LABEL, spans)))
+        report = self.report
+        flagged = report.flagged
+        for event in article.events:
+            problems, kinds = self._problems(event, labels, spans)
+            if not problems:
+                continue
             if len(report.flagged_names) < FLAGGED_NAMED:
                 report.flagged_names.append(f"article {article.id} event {event.id}: {', '.join(problems)}")
             report.flagged_events += 1
             for kind in kinds:
-                report.flagged[kind] = report.flagged.get(kind, 0) + 1
+                flagged[kind] = flagged.get(kind, 0) + 1
+
+    def _problems(self, event: EventRow, labels: dict[int, str],
+                  spans: list[SpanRow]) -> tuple[list[str], tuple[str, ...]]:
+        """The frame's problems and their kinds (each once)."""
+        arguments = event.arguments  # (role, label) pairs built in C: this runs for every event
+        key = (event.type, tuple(zip(map(_ROLE, arguments), map(labels.get, map(_SPAN_ID, arguments)))),
+               tuple(_hashable(event.attributes.get(name)) for name in self._modes) if self._modes else ())
+        known = self._known.get(key)
+        if known is None:
+            named = {row[0]: SpanRow._make(row) for row in spans}  # rows are plain tuples here (iter_batches)
+            problems = frame_problems(event, named, self.scheme)
+            known = self._known[key] = (problems, tuple(dict.fromkeys(map(problem_kind, problems))))
+        return known
+
+
+def _hashable(value: Any) -> Any:
+    """A mode attribute's value as a cache key, its type kept: ``1``, ``true`` and ``[1]`` differ."""
+    if isinstance(value, list):
+        return list, tuple(map(_hashable, value))
+    if isinstance(value, dict):
+        return dict, tuple((name, _hashable(item)) for name, item in value.items())
+    return type(value), value
 
 
 def _frames(n: int) -> str:

@@ -8,14 +8,17 @@ a name writes only that layer. ``native`` writes every layer by default: it must
 from __future__ import annotations
 
 import sqlite3
+from operator import itemgetter
 
 from typing import Any
 
-from storage.exporting.batches import ArticleData, ExportError
+from storage.exporting.batches import ArticleData, ExportError, SpanRow
 from storage.schema import has_layer_tables
 
 GOLD = "gold"
 ALL = "all"
+_ANNOTATOR_AT = SpanRow._fields.index("annotator")
+_ANNOTATOR, _ID = itemgetter(_ANNOTATOR_AT), itemgetter(SpanRow._fields.index("id"))
 
 
 def check_layer(conn: sqlite3.Connection, layer: str | None) -> None:
@@ -56,12 +59,13 @@ def choose_layer(article: ArticleData, layer: str | None) -> None:
     """Keep only the chosen layer's spans, the events they trigger and the arguments among them."""
     if layer == ALL:
         return
+    # The rows may still be plain tuples (batches.iter_batches): read by position, SpanRow's order.
     if layer is None:
-        if not any(span.annotator == GOLD for span in article.spans):
+        if GOLD not in map(_ANNOTATOR, article.spans):
             return
         layer = GOLD
-    article.spans = [span for span in article.spans if span.annotator == layer]
-    kept = {span.id for span in article.spans}
+    article.spans = [span for span in article.spans if span[_ANNOTATOR_AT] == layer]
+    kept = set(map(_ID, article.spans))
     article.events = [event for event in article.events if event.trigger_id in kept]
     for event in article.events:
         event.arguments[:] = [argument for argument in event.arguments if argument.span_id in kept]

@@ -27,11 +27,13 @@ reader check every offset without our code. An empty project still gets its sche
 """
 from __future__ import annotations
 
+from itertools import repeat
+from operator import itemgetter, ne
 from typing import Any, Iterable, TextIO
 
 from storage import scheme as scheme_store
 from storage import span_attributes
-from storage.exporting.batches import ArticleData, ExportContext, ExportReport, json_line
+from storage.exporting.batches import ArticleData, ExportContext, ExportReport, SpanRow, json_line
 from storage.model import Label, Scheme
 
 
@@ -57,17 +59,28 @@ def _label_record(label: Label) -> dict[str, Any]:
     return record
 
 
-def _span_record(span: Any, text: str, values: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    record = {"id": span.id, "start": span.start, "end": span.end, "label": span.label,
-              "text": text[span.start:span.end], "annotator": span.annotator, "created": span.created,
-              "origin": span.origin}
-    if span.id in values:
-        record["attributes"] = values[span.id]
-    if span.taken_from is not None:  # provenance of a gold span: only when there is some
-        record["taken_from"] = span.taken_from
-    if span.uid is not None:  # a team project's: what a later merge matches annotations by
-        record["uid"] = span.uid
-    return record
+def _span_records(article: ArticleData) -> list[dict[str, Any]]:
+    text = article.text
+    values = article.span_attributes
+    spans = article.spans
+    # One comprehension, no call per span: this is the export's innermost loop. The rows are read
+    # by position, so plain tuples in SpanRow's order do (storage.exporting hands those).
+    records = [{"id": span_id, "start": start, "end": end, "label": label, "text": text[start:end],
+                "annotator": annotator, "created": created, "origin": origin}
+               for span_id, start, end, label, annotator, created, _, origin, _, _ in spans]
+    if values or any(map(ne, map(_TEAM, spans), repeat((None, None)))):  # keys only some spans get
+        for record, span in zip(records, spans):
+            if record["id"] in values:
+                record["attributes"] = values[record["id"]]
+            taken_from, uid = _TEAM(span)
+            if taken_from is not None:  # provenance of a gold span: only when there is some
+                record["taken_from"] = taken_from
+            if uid is not None:  # a team project's: what a later merge matches annotations by
+                record["uid"] = uid
+    return records
+
+
+_TEAM = itemgetter(SpanRow._fields.index("taken_from"), SpanRow._fields.index("uid"))
 
 
 def _event_record(event: Any) -> dict[str, Any]:
@@ -84,14 +97,12 @@ def _event_record(event: Any) -> dict[str, Any]:
 
 def article_record(article: ArticleData) -> dict[str, Any]:
     """One article line (see the module docstring)."""
-    text = article.text
-    values = article.span_attributes
     record = {
         "id": article.id,
-        "text": text,
+        "text": article.text,
         "meta": {"title": article.title, "date": article.date, "source": article.source,
                  "status": article.status, "created": article.created, "updated": article.updated},
-        "spans": [_span_record(span, text, values) for span in article.spans],
+        "spans": _span_records(article),
         "events": [_event_record(event) for event in article.events],
     }
     if article.attributes:  # the article's own attributes (PLOVER contexts), only when set

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -24,28 +23,18 @@ from gui.plain import menu_text, quote
 from storage.assist import dictionary as dictionary_store
 from storage.assist import model as model_store
 from storage.assist.settings import AssistSettings, load_settings
-from storage.assist.suggestions import Suggestion, combine, rejected, stored_suggestions
+from storage.assist.suggestions import Suggestion, article_suggestions
 from storage.model import Article, Span
 
 if TYPE_CHECKING:
     from gui.document import AnnotationDocument
     from gui.main_window import MainWindow
 
-# Articles shorter than this are matched on the window's thread: microseconds, and tests and keys
-# see their suggestions at once. Longer ones go to the worker thread: a dictionary of short
-# entries on a 1 MB article finds ~80,000 matches in ~1.5 s of CPU, which froze the window.
-WORKER_FROM = 20_000  # code points
-# How long the window waits for the worker before showing the article without suggestions (they
-# follow when ready): the issue's "within 50 ms" for a 1 MB article and a 50,000-entry dictionary
-# (~27 ms) so the common case still shows them at open.
-WAIT_MS = 50
-
 
 class SuggestionController(QObject):
     """The open article's suggestions; re-reads them when the article, its spans or the settings change."""
 
     suggestionsChanged = Signal(int)  # how many are shown
-    _computed = Signal(int, object)  # (generation, Future) from the worker thread, queued to this one
 
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
@@ -58,15 +47,6 @@ class SuggestionController(QObject):
         self.last_compute_ms = 0.0  # the last computation's cost, for bench_window
         self._pending = False
         self._stopped = False
-        # One worker: computations run in order, and a Dictionary's automaton is never used by two
-        # threads at once. pyahocorasick holds the GIL while it scans, but the scan yields each
-        # hit to Python code, so the window's thread gets its turns (measured: a ~300 ms gap at
-        # worst under load, against 1.6 s frozen).
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="suggestions")
-        self._generation = 0  # bumped by every compute(); a result of an older one is dropped
-        self._inputs: tuple[int, set[int], float] | None = None  # (article id, span ids, started) of the latest
-        self.computing = False  # a worker computation is on its way
-        self._computed.connect(self._worker_done)
         self.live = LiveModel(self)
         self.live.suggested.connect(self._model_suggested)
         self.live.failed.connect(self.window.refused)
@@ -128,83 +108,29 @@ class SuggestionController(QObject):
     def stop(self) -> None:
         """The window is closing (and closes its project): compute nothing more."""
         self._stopped = True
-        self._generation += 1
-        self._worker.shutdown(wait=False, cancel_futures=True)
         self.live.stop()
 
     def compute(self) -> None:
-        """(Re)compute the open article's suggestions: at once for a short article; a long one on
-        the worker thread, shown if ready within ``WAIT_MS``, else when it is (the window stays
-        usable meanwhile; a result for an article or spans since replaced is dropped)."""
+        """(Re)compute the open article's suggestions now."""
         self._pending = False
         if self._stopped:
             return
         started = time.perf_counter()
-        self._generation += 1
         article = self.document.article
-        if article is None or not self.settings.suggestions:
-            self.computing = False
-            self._show([], started)
-            return
-        spans = {s.id: (s.start, s.end) for s in self.document.spans.values()}
-        project, settings = self.window.project, self.settings
-        try:  # the database is read here, on the window's thread; the worker only computes
-            stored = (stored_suggestions(project, article.id, threshold=settings.model_threshold)
-                      if settings.model else [])
-            rejections = rejected(project, article.id)
-            dictionary = self.dictionary() if settings.dictionary else None
-        except sqlite3.ProgrammingError:  # the project was closed before this turn came
-            return
-        self._ask_model(article.id)
-        args = (article.id, article.text, list(spans.values()))
-        kwargs = {"dictionary": dictionary, "stored": stored, "rejections": rejections}
-        if len(article.text) < WORKER_FROM:
-            self.computing = False
-            self._show(combine(*args, **kwargs), started)
-            return
-        generation = self._generation
-        self._inputs = (article.id, set(spans), started)
-        self.computing = True
-        future = self._worker.submit(combine, *args, **kwargs)
-        try:
-            future.result(timeout=WAIT_MS / 1000)
-        except FutureTimeout:  # not yet: shown when the worker is done
-            future.add_done_callback(lambda done: self._emit_computed(generation, done))
-            return
-        except Exception:  # noqa: BLE001 - reported by _worker_done, as for a late result
-            pass
-        self._worker_done(generation, future)
-
-    def _emit_computed(self, generation: int, future: Future) -> None:
-        """On the worker thread: hand the result to the window's thread (a queued signal)."""
-        try:
-            self._computed.emit(generation, future)
-        except RuntimeError:  # the window was destroyed meanwhile: nobody to show them to
-            pass
-
-    def _worker_done(self, generation: int, future: Future) -> None:
-        if generation != self._generation or self._stopped or future.cancelled():
-            return  # the article, its spans or the settings changed since: a newer compute() runs
-        self.computing = False
-        article, inputs = self.document.article, self._inputs
-        if article is None or inputs is None or article.id != inputs[0]:
-            return
-        try:
-            found = future.result()
-        except Exception as exc:  # noqa: BLE001 - a bug must not take the window down with it
-            self.window.refused(f"Suggestions failed: {exc}")
-            return
-        self._show(found, inputs[2])
-        for span_id, span in self.document.spans.items():
-            if span_id not in inputs[1]:  # tagged while the worker ran: it settles what it covers
-                self.marks.remove(span.start, span.end)
-        self.suggestionsChanged.emit(len(self.marks.suggestions))
-
-    def _show(self, found: list[Suggestion], started: float) -> None:
-        self._found = found
-        self.marks.set_suggestions(found)
+        if article is None:
+            self._found = []
+        else:
+            spans = [(s.start, s.end) for s in self.document.spans.values()]
+            try:
+                self._found = article_suggestions(self.window.project, article.id, article.text, spans,
+                                                  settings=self.settings,
+                                                  dictionary=self.dictionary() if self.settings.suggestions else None)
+            except sqlite3.ProgrammingError:  # the project was closed before this turn came
+                return
+            self._ask_model(article.id)
+        self.marks.set_suggestions(self._found)
         self.last_compute_ms = (time.perf_counter() - started) * 1000
-        self.suggestionsChanged.emit(len(found))
+        self.suggestionsChanged.emit(len(self._found))
 
     def _ask_model(self, article_id: int) -> None:
         """The model is on but has not suggested for this article: its process computes them."""

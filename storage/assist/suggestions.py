@@ -98,19 +98,10 @@ def article_suggestions(project: Project, article_id: int, text: str, spans: Ite
     """What the enabled recommenders suggest for one article, minus what the user has settled."""
     if not settings.suggestions:
         return []
-    stored = stored_suggestions(project, article_id, threshold=settings.model_threshold) if settings.model else []
-    return combine(article_id, text, spans, dictionary=dictionary if settings.dictionary else None,
-                   stored=stored, rejections=rejected(project, article_id))
-
-
-def combine(article_id: int, text: str, spans: Iterable[tuple[int, int]], *, dictionary: Dictionary | None,
-            stored: Iterable[Suggestion], rejections: set[tuple[int, int, str]]) -> list[Suggestion]:
-    """The dictionary's matches plus ``stored`` ones, minus what the user has settled. Reads no
-    database, so the window can run it on a worker thread (a dense dictionary on a long article
-    costs seconds of CPU: see ``gui.assist.suggestions_ui``)."""
     found: list[Suggestion] = []
-    if dictionary is not None:
+    if settings.dictionary and dictionary is not None:
         found.extend(Suggestion(article_id, start, end, label, DICTIONARY, score)
                      for start, end, label, score in dictionary.match(text))
-    found.extend(stored)
-    return keep_new(found, spans, rejections)
+    if settings.model:
+        found.extend(stored_suggestions(project, article_id, threshold=settings.model_threshold))
+    return keep_new(found, spans, rejected(project, article_id))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 
 from PySide6.QtCore import Qt
 
@@ -72,37 +71,3 @@ def test_turning_suggestions_off_is_kept_in_the_project(qtbot, tmp_path):
     with Project.open(path) as project:
         from storage.assist.settings import load_settings
         assert load_settings(project).suggestions is False
-
-
-def test_the_article_is_usable_while_a_long_articles_suggestions_are_computed(qtbot, tmp_path):
-    """A long article's suggestions are computed on a worker thread: the window tags by key while
-    it works, and what comes back leaves out what was tagged meanwhile. The worker is held busy
-    by a task of the test's own (an event it waits on), so the order is certain without sleeps."""
-    from gui.assist.suggestions_ui import WORKER_FROM
-    from tests.gui.assist.helpers import select
-
-    long_text = NEW * (WORKER_FROM // len(NEW) + 1)
-    path = project_with_dictionary(tmp_path / "p.sqlite")
-    with Project.open(path) as project:
-        long_id = project.add_article(text=long_text, title="long").id
-    window = open_window(qtbot, path, tmp_path / "s.ini")
-    controller = window.assist.suggestions
-    every = 5 * (WORKER_FROM // len(NEW) + 1)
-    window.open_article(long_id)
-    qtbot.waitUntil(lambda: len(controller.suggestions) == every)  # unhindered, they show
-    window.open_article(1)
-    gate = threading.Event()
-    controller._worker.submit(gate.wait, 30)  # the worker is busy: the next computation waits behind it
-    try:
-        window.open_article(long_id)
-        qtbot.waitUntil(lambda: controller.computing)
-        assert controller.suggestions == []  # the article shows without them, and is usable:
-        select(window, 3, 10)
-        qtbot.keyClick(window.view, Qt.Key.Key_2)
-        assert (long_id, 3, 10, "LOCATION", "manual") in stored(path)
-        assert controller.computing  # the tag did not wait for the suggestions
-    finally:
-        gate.set()
-    qtbot.waitUntil(lambda: not controller.computing and controller.suggestions != [])
-    assert len(controller.suggestions) == every - 1
-    assert all(s.start >= 10 for s in controller.suggestions)  # the one just tagged is not proposed

@@ -204,3 +204,18 @@ def test_lines_the_short_path_must_leave_to_the_general_reader(project, tmp_path
     docs = [(t, [(t[s.start:s.end], s.label) for s in ss]) for t, ss, _ in documents(project)]
     assert docs == [("The U.N. sent 10\u00a0000 troops to Homs today .", [("U.N.", "ORG"), ("Homs", "LOC")]),
                     ("No further word", [])]
+
+
+@pytest.mark.parametrize("tokens, tags, message", [
+    (["Rebels", "", "Aleppo"], ["B-ACTOR", "O", "B-LOCATION"], "every token must be a non-empty string"),
+    (["Rebels", 7, "Aleppo"], ["B-ACTOR", "O", "B-LOCATION"], "every token must be a non-empty string"),
+    (["Rebels", "took", "Aleppo"], ["B-ACTOR", 0, "B-LOCATION"], "ner_tags must be all strings or all integers"),
+    (["Rebels", "took", "Aleppo"], [True, False, True], "ner_tags must be all strings or all integers"),
+])
+def test_hugging_face_record_with_odd_tokens_or_tags_names_its_line(project, tmp_path, tokens, tags, message):
+    path = tmp_path / "hf.jsonl"
+    good = {"tokens": ["Troops", "left", "Homs"], "ner_tags": ["B-ACTOR", "O", "B-LOCATION"]}
+    path.write_text(json.dumps(good) + "\n" + json.dumps({"tokens": tokens, "ner_tags": tags}) + "\n")
+    report = import_paths(project, [path], options=ImportOptions(labels="O,B-ACTOR"))
+    assert [str(e) for e in report.errors] == [f"{path}:2: {message}"]
+    assert project.article_count() == 0

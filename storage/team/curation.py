@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
-from typing import Sequence
+from typing import Any, Sequence
 
 from storage.project import Project, now
 from storage.model import RemovedSpan
@@ -29,14 +29,10 @@ TOOK = "took:"
 THRESHOLD_KEY = "curation.agree_threshold"  # share of annotators that must agree (default all)
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One place to decide: each annotator's spans there, and gold's."""
+class Place:
+    """What every place to decide has, span or frame: each annotator's versions and a decision."""
 
-    start: int
-    end: int
-    versions: dict[str, tuple[SpanAnn, ...]]  # annotator -> their spans in the unit (none: absent)
-    gold: tuple[SpanAnn, ...]
+    versions: dict[str, tuple[Any, ...]]
     decision: str | None
 
     @property
@@ -47,6 +43,17 @@ class Unit:
     @property
     def resolved(self) -> bool:
         return self.decision is not None
+
+
+@dataclass(frozen=True)
+class Unit(Place):
+    """One place to decide: each annotator's spans there, and gold's."""
+
+    start: int
+    end: int
+    versions: dict[str, tuple[SpanAnn, ...]]  # annotator -> their spans in the unit (none: absent)
+    gold: tuple[SpanAnn, ...]
+    decision: str | None
 
 
 @dataclass

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, Sequence
 
 from storage.model import Argument, Event
 from storage.project import Project, now
-from storage.team.curation import AGREED, REJECTED, THRESHOLD_KEY, TOOK, annotator_layers
+from storage.team.curation import AGREED, REJECTED, THRESHOLD_KEY, TOOK, Place, annotator_layers
 from storage.team.gold import (
     GoldEvent,
     GoldSpan,
@@ -52,7 +52,7 @@ class FrameVersion(NamedTuple):
 
 
 @dataclass(frozen=True)
-class FrameUnit:
+class FrameUnit(Place):
     """One place to decide: each annotator's frames on overlapping triggers, and gold's."""
 
     start: int  # the extent of the triggers
@@ -60,15 +60,6 @@ class FrameUnit:
     versions: dict[str, tuple[FrameVersion, ...]]  # annotator -> their frames here (none: absent)
     gold: tuple[FrameVersion, ...]
     decision: str | None
-
-    @property
-    def agreed(self) -> bool:
-        first = next(iter(self.versions.values()), ())
-        return all(v == first for v in self.versions.values())
-
-    @property
-    def resolved(self) -> bool:
-        return self.decision is not None
 
     def roles(self) -> list[str]:
         """Roles any version or gold fills here, in the order first seen."""

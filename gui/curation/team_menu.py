@@ -1,4 +1,6 @@
-"""Project ▸ Team: Hand out…, Merge packets…, Agreement… in the window, over ``storage.team``.
+"""Project ▸ Team ▸ Hand out… and Bring back… (``team split`` and ``team merge``), Project ▸ Agreement…
+and Project ▸ Team ▸ Curate this article… in the window, over ``storage.team``. The names are the issue's
+words for the round trip: work is handed out, and brought back into the master.
 
 The pickers and the modal run are methods (``choose_packets``, ``exec_dialog``…) so a test can
 replace them on the instance, like ``gui.file_actions``.
@@ -28,11 +30,14 @@ class TeamMenu(QObject):
         self.window = window
         self.agreement_dialog: AgreementDialog | None = None
         self.menu = window.project_menu.addMenu("&Team")
-        self.hand_out_action = self.menu.addAction("&Hand out packets…", self.hand_out)
-        self.merge_action = self.menu.addAction("&Merge packets…", self.merge)
-        self.agreement_action = self.menu.addAction("&Agreement…", self.show_agreement)
+        self.hand_out_action = self.menu.addAction("&Hand out…", self.hand_out)
+        self.hand_out_action.setStatusTip("Write one packet (a project file) per annotator (team split)")
+        self.merge_action = self.menu.addAction("&Bring back…", self.merge)
+        self.merge_action.setStatusTip("Merge annotators' packets back into this project, one layer each (team merge)")
         self.menu.addSeparator()
         self.curate_action = self.menu.addAction("&Curate this article…", self.curate)
+        # Agreement reads any project with two or more layers, packets or imports: Project's own item.
+        self.agreement_action = window.project_menu.addAction("&Agreement…", self.show_agreement)
         self.curation_view: CurationView | None = None
 
     # -- pickers and messages (replaced in tests) --------------------------------------------
@@ -42,7 +47,7 @@ class TeamMenu(QObject):
         return path.parent / "packets" if path is not None else Path.home() / "packets"
 
     def choose_packets(self) -> list[Path]:
-        return file_dialogs.open_files(self.window, "Merge packets", str(self._folder()), PACKET_FILTER)
+        return file_dialogs.open_files(self.window, "Bring back packets", str(self._folder()), PACKET_FILTER)
 
     def choose_folder(self) -> Path | None:
         return file_dialogs.folder(self.window, "Packets folder", str(self._folder().parent))
@@ -87,7 +92,7 @@ class TeamMenu(QObject):
         self.window.refresh_articles()
         current = self.window.document.article
         self.window.open_article(current.id if current is not None else None)  # show the new layers
-        self.show_report("Merge packets", [headline, *(o.line() for o in outcomes)])
+        self.show_report("Bring back", [headline, *(o.line() for o in outcomes)])
         return merged > 0
 
     def show_agreement(self) -> AgreementDialog:

@@ -33,6 +33,17 @@ def tag(window: MainWindow, qtbot, words: str, key) -> None:
         qtbot.keyClick(window.view, key)
 
 
+def menu_item(window: MainWindow, *path: str):
+    """The action at Project ▸ … ▸ ``path[-1]``, found by the words the user reads (no & mnemonics)."""
+    menu = window.project_menu
+    for name in path:
+        action = next((a for a in menu.actions() if a.text().replace("&", "") == name), None)
+        assert action is not None, f"no {name!r} in {[a.text() for a in menu.actions()]}"
+        if action.menu() is not None:
+            menu = action.menu()
+    return action
+
+
 def annotate(path: Path, spans: list[tuple[str, str]]) -> None:
     with Project.open(path) as packet:
         for article_id in packet.article_ids():
@@ -60,7 +71,7 @@ def test_hand_out_annotate_merge_and_agreement_through_the_window(qtbot, tmp_pat
     reports = []
     team.exec_dialog = fill
     team.show_report = lambda title, lines: reports.append((title, lines))
-    team.hand_out_action.trigger()
+    menu_item(window, "Team", "Hand out…").trigger()
     assert reports[-1][1][0] == f"Wrote 3 packets to {tmp_path / 'packets'}"
     packets = {n: tmp_path / "packets" / f"news.{n}.sqlite" for n in ("ana", "ben", "chen")}
     assert all(p.exists() for p in packets.values())
@@ -80,15 +91,16 @@ def test_hand_out_annotate_merge_and_agreement_through_the_window(qtbot, tmp_pat
     annotate(packets["chen"], [("entered", "EVENT"), ("Velmora", "ACTOR")])
 
     team.choose_packets = lambda: list(packets.values())
-    team.merge_action.trigger()
+    menu_item(window, "Team", "Bring back…").trigger()
     title, lines = reports[-1]
-    assert title == "Merge packets" and lines[0] == "Merged 3 of 3 packets", lines
+    assert title == "Bring back" and lines[0] == "Merged 3 of 3 packets", lines
     assert "ana: merged 3 articles (spans +6, events +3, 3 statuses)" in lines[1]  # key 3 opens a frame
     with closing(sqlite3.connect(master_path)) as db:
         assert dict(db.execute("SELECT annotator, count(*) FROM spans GROUP BY 1").fetchall()) == {
             "ana": 6, "ben": 6, "chen": 6}
 
-    dialog = team.agreement_action.trigger() or team.agreement_dialog
+    menu_item(window, "Agreement…").trigger()  # Project ▸ Agreement…, as the issue names it
+    dialog = team.agreement_dialog
     labels = dialog.label_table
     rows = {labels.item(r, 0).text(): [labels.item(r, c).text() for c in range(1, 5)] for r in range(labels.rowCount())}
     # EVENT: all agree. LOCATION: ana and ben agree (1 pair of 3 on 3 articles): pooled F1 = 2*3/(6+6+0)…
@@ -125,7 +137,7 @@ def test_merge_in_the_window_refuses_bad_packets_with_their_reasons(qtbot, tmp_p
     reports = []
     window.team.show_report = lambda title, lines: reports.append(lines)
     window.team.choose_packets = lambda: [packets["ana"], damaged, foreign, packets["ben"]]
-    window.team.merge_action.trigger()
+    menu_item(window, "Team", "Bring back…").trigger()
     lines = reports[-1]
     assert lines[0] == "Merged 1 of 4 packets; 3 refused"
     assert "news.ana.sqlite: refused: the packet is still open in a window" in lines[1]

@@ -139,15 +139,17 @@ class ChangeLabelCommand(StoreCommand):
         span = doc.spans[span_id]
         super().__init__(doc, f"Relabel {_quote(doc.span_text(span))} as {label}")
         self.span_id, self.old, self.new = span_id, span.label, label
+        # A gold span taken from an annotator is the curator's once relabelled; undo says "taken" again.
+        self.old_taken_from = doc.project.span_taken_from(span_id)
 
-    def _set(self, label: str) -> None:
-        self.doc._span_changed(self.doc.project.change_span_label(self.span_id, label))
+    def _set(self, label: str, taken_from: str | None = None) -> None:
+        self.doc._span_changed(self.doc.project.change_span_label(self.span_id, label, taken_from=taken_from))
 
     def _do(self) -> None:
         self._set(self.new)
 
     def _undo(self) -> None:
-        self._set(self.old)
+        self._set(self.old, self.old_taken_from)
 
 
 class CreateEventCommand(StoreCommand):

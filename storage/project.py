@@ -253,8 +253,15 @@ class Project(ProjectFile, AttributeMethods):
             raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
         return row[0]
 
-    def change_span_label(self, span_id: int, label: str) -> Span:
-        """Relabel a span, unless an event frame depends on the old label."""
+    def change_span_label(self, span_id: int, label: str, *, taken_from: str | None = None) -> Span:
+        """Relabel a span, unless an event frame depends on the old label.
+
+        A span copied from another layer (curation's ``taken_from``: a gold span taken from
+        annotator X) is no longer X's once its label changes, so its provenance becomes
+        ``taken_from``: by default none, made by whoever relabelled it (the curator). The
+        curation decision keeps saying where the place's version came from; the undo of a
+        relabel passes back what :meth:`span_taken_from` said before it.
+        """
         with self.transaction():
             span = self.span(span_id)
             new_label = self.scheme.label(label)
@@ -269,11 +276,16 @@ class Project(ProjectFile, AttributeMethods):
                     raise SchemeError(
                         f"span {span_id} fills the role {role!r}, which does not accept {label}")
             try:
-                self.db.execute("UPDATE spans SET label = ? WHERE id = ?", [label, span_id])
+                self.db.execute("UPDATE spans SET label = ?, taken_from = ? WHERE id = ?", [label, taken_from, span_id])
             except sqlite3.IntegrityError as exc:
                 raise DuplicateSpanError(
                     f"{span.start}..{span.end} is already tagged {label}") from exc
         return self.span(span_id)
+
+    def span_taken_from(self, span_id: int) -> str | None:
+        """Which layer a span was copied from (``agreed``, an annotator), or None: made in its own layer."""
+        provenance = self._provenance("spans", span_id)
+        return provenance[1] if provenance is not None else None
 
     def remove_span(self, span_id: int) -> RemovedSpan:
         """Delete a span and what hangs on it (events it triggers, arguments it fills)."""

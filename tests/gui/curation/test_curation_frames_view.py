@@ -16,9 +16,8 @@ from tests.storage.team.frame_layers import build, gold_frames
 CTRL, ALT, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ShiftModifier
 
 
-def open_curation(qtbot, tmp_path):
-    path = tmp_path / "master.sqlite"
-    build(path).close()
+def open_view(qtbot, path, tmp_path):
+    """The window on ``path``'s article 1 and its curation view, active, as a curator opens it."""
     window = MainWindow(Project.open(path), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
                         annotator="curator")
     qtbot.addWidget(window)
@@ -28,7 +27,13 @@ def open_curation(qtbot, tmp_path):
     view = window.team.curation_view
     view.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
-    return path, window, view
+    return window, view
+
+
+def open_curation(qtbot, tmp_path):
+    path = tmp_path / "master.sqlite"
+    build(path).close()
+    return (path, *open_view(qtbot, path, tmp_path))
 
 
 def on_disk(path):
@@ -94,15 +99,7 @@ def test_role_keys_on_a_span_unit_say_what_they_are_for(qtbot, tmp_path):
     path = tmp_path / "master.sqlite"
     with build(path) as project:
         project.add_span(1, 38, 46, "ACTOR", annotator="ana")  # "the army" beside ben's "army": a span dispute
-    window = MainWindow(Project.open(path), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                        annotator="curator")
-    qtbot.addWidget(window)
-    window.show()
-    window.document.open_article(1)
-    window.team.curate_action.trigger()
-    view = window.team.curation_view
-    view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    _window, view = open_view(qtbot, path, tmp_path)
     view.list.setCurrentRow(next(k for k, u in enumerate(view.units) if not isinstance(u, FrameUnit)
                                  and not u.resolved))
     qtbot.keyClick(view, Qt.Key.Key_1, ALT)

@@ -1,5 +1,6 @@
 """Editing gold directly in the curation view, by keys: tag, relabel, delete, a frame's arguments;
-each one undo step on the view's stack, on disk at once, made by the curator (no taken_from)."""
+each one undo step on the view's stack, on disk at once, made by the curator (no taken_from, also
+once a taken span is relabelled)."""
 from __future__ import annotations
 
 import json
@@ -9,14 +10,22 @@ from contextlib import closing
 from PySide6.QtCore import Qt
 
 import main
+from storage.project import Project
 from storage.team.curation_frames import FrameUnit
-from tests.gui.curation.test_curation_frames_view import CTRL, on_disk, open_curation
+from tests.gui.curation.test_curation_frames_view import CTRL, on_disk, open_curation, open_view
+from tests.storage.team.frame_layers import TEXT
 
 
 def gold_spans(path):
     with closing(sqlite3.connect(path)) as db:
         return db.execute('SELECT start, "end", label, taken_from FROM spans WHERE annotator = ? ORDER BY start, label',
                           ["gold"]).fetchall()
+
+
+def decision(path, start):
+    with closing(sqlite3.connect(path)) as db:
+        row = db.execute("SELECT decision FROM curation_decisions WHERE start = ?", [start]).fetchone()
+    return row[0] if row else None
 
 
 def test_tag_relabel_delete_in_gold_by_keys(qtbot, tmp_path):
@@ -32,12 +41,12 @@ def test_tag_relabel_delete_in_gold_by_keys(qtbot, tmp_path):
     assert view.undo_stack.count() == 1
     text.select_range(15, 22)  # exactly gold's LOCATION "Velmora": the key relabels it
     qtbot.keyClick(text, Qt.Key.Key_1)
-    assert (15, 22, "ACTOR", "agreed") in gold_spans(path)
+    assert (15, 22, "ACTOR", None) in gold_spans(path)  # relabelled: the curator's now, no longer "agreed"
     qtbot.keyClick(text, Qt.Key.Key_Delete)  # the relabelled span is the current one
     assert all(row[0] != 15 for row in gold_spans(path))
     qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)
-    assert (15, 22, "ACTOR", "agreed") in gold_spans(path)
-    qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)
+    assert (15, 22, "ACTOR", None) in gold_spans(path)
+    qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)  # the relabel undone: agreed again
     assert (15, 22, "LOCATION", "agreed") in gold_spans(path)
     qtbot.keyClick(text, Qt.Key.Key_Escape)  # back to the list; the view stays open
     assert view.list.hasFocus() and view.isVisible()
@@ -96,3 +105,38 @@ def test_gold_text_stacks_opens_a_frame_and_refusals_are_said(qtbot, tmp_path):
     qtbot.keyClick(text, Qt.Key.Key_E)  # the Events panel's E on the gold text
     qtbot.waitUntil(lambda: view.gold.events.frame.type_filter.hasFocus())
     assert view.gold.events.frame.shown_event.type == "ASSAULT"
+
+
+def test_a_taken_span_changed_in_gold_is_the_curators(qtbot, tmp_path):
+    """Relabelling a span taken from ana, or tagging other bounds in its place, leaves nothing saying
+    "taken from ana" on it (the place's decision still says whose version was taken); undo puts the
+    provenance back; the gold export carries what the file says."""
+    path = tmp_path / "master.sqlite"
+    with Project.open(path) as project:
+        project.add_article(text=TEXT, title="Velmora")
+        for layer, label in (("ana", "LOCATION"), ("ben", "ACTOR")):
+            project.add_span(1, 0, 6, "ACTOR", annotator=layer)
+            project.add_span(1, 15, 22, label, annotator=layer)  # "Velmora": a label dispute
+    _window, view = open_view(qtbot, path, tmp_path)
+    assert view.current().start == 15
+    qtbot.keyClick(view, Qt.Key.Key_1)  # ana's LOCATION
+    assert (15, 22, "LOCATION", "ana") in gold_spans(path)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    text = view.gold.view
+    text.select_range(15, 22)
+    qtbot.keyClick(text, Qt.Key.Key_1)  # relabelled ACTOR by the curator
+    assert (15, 22, "ACTOR", None) in gold_spans(path)
+    assert decision(path, 15) == "took:ana"  # the place was decided by taking ana's version
+    qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)
+    assert (15, 22, "LOCATION", "ana") in gold_spans(path)
+    qtbot.keyClick(text, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert (15, 22, "ACTOR", None) in gold_spans(path)
+    # other bounds: the window moves a span by deleting it and tagging the new words
+    qtbot.keyClick(text, Qt.Key.Key_Delete)
+    text.select_range(15, 28)  # "Velmora after"
+    qtbot.keyClick(text, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # exact characters
+    assert gold_spans(path) == [(0, 6, "ACTOR", "agreed"), (15, 28, "LOCATION", None)]
+    out = tmp_path / "gold.jsonl"
+    assert main.main(["--project", str(path), "export", "--format", "native", "--layer", "gold", "-o", str(out)]) == 0
+    spans = {(s["start"], s["end"]): s for s in json.loads(out.read_text().splitlines()[1])["spans"]}
+    assert "taken_from" not in spans[(15, 28)] and spans[(0, 6)]["taken_from"] == "agreed"

@@ -23,10 +23,11 @@ one article.
 """
 from __future__ import annotations
 
-import operator
+import json
 import os
 import re
-from itertools import chain, repeat
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Any, Iterator
 
 from storage.importing.batch import RowBatch
@@ -40,8 +41,7 @@ _NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
 _TOKEN_ID = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
 _OFFSETS = re.compile(r"^(\d+)-(\d+)$")
 _VALUE = re.compile(r"^(.*?)(?:\[(\d+)\])?$", re.S)
-_ID_COLUMN = re.compile(r"\d+-\d+(?:\t\d+-\d+)*")  # token ids, one per row, none a sub-token
-_OFFSET_COLUMN = re.compile(r"\d+-\d+(?:\t\d+-\d+)*")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 _REFERENCE = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
 # WebAnno TSV escapes these with a backslash, in #Text= lines and in feature values.
 _UNESCAPE = re.compile(r"\\([\\\[\]|_*;\t\n]|->)")
@@ -96,7 +96,9 @@ class _Reader:
         self.base16 = self.base = 0  # where the current sentence starts: UTF-16 units, code points
         self.length = 0  # code points of text placed
         self.tokens: dict[str, tuple[int, int, int]] = {}  # token id → (start, end, line)
-        self.rows: list[tuple[int, str, list[str]]] = []  # (line, token id, annotation cells)
+        # (line, token id, start, end, annotation cells): every token row (the line reader) or
+        # every annotated one (the column reader)
+        self.rows: list[tuple[int, str, int, int, list[str]]] = []
 
     def header(self, line: str, number: int) -> None:
         self.width = 0
@@ -138,7 +140,7 @@ class _Reader:
             raise self.writer.fail(f"token {token_id} {shown!r}: offsets {fields[1]} (UTF-16 units) hold "
                                    f"{text[start - self.base:end - self.base]!r} in the #Text line", number)
         self.tokens[token_id] = (start, end, number)
-        self.rows.append((number, token_id, fields[3:width]))
+        self.rows.append((number, token_id, start, end, fields[3:width]))
 
     def _place(self, text: str, first16: int, first: str, number: int) -> None:
         """Put the sentence into the document where its first token's offset says it starts."""
@@ -154,7 +156,7 @@ class _Reader:
         self.length = self.base + len(text)
         self.base16 = start16
         self.placed = True
-        if not text or max(text) <= "\uffff":  # every character one UTF-16 unit: offsets agree
+        if text.isascii() or max(text) <= "\uffff":  # every character one UTF-16 unit: offsets agree
             self.local, self.local_end = None, len(text)
         else:
             self.local = []
@@ -230,110 +232,134 @@ def _read_lines(writer: ForeignWriter, lines: Iterator[tuple[int, str]]) -> _Rea
 
 def _read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     """The usual file read column by column at C speed, or None when it is anything else
-    (``_read_lines`` reads that, and names what is wrong): the header first, then sentences of
-    #Text= lines and rows ``1-3<TAB>9-14<TAB>token<TAB>cells…``; no sub-token, no escaped token,
-    no carriage return, text inside the BMP (so UTF-16 offsets are code point offsets)."""
-    if "\r" in content or not looks_like(content):
+    (``_read_lines`` reads that, and names what is wrong): the header, then sentences of one
+    #Text= line and rows ``1-3<TAB>9-14<TAB>token<TAB>cells…`` as wide as the header says, one
+    blank line between sentences; tokens in order, none a sub-token, empty or escaped; no
+    carriage return; text inside the BMP.
+
+    Inside the BMP a UTF-16 offset is a code point offset, and the text rebuilt from the #Text=
+    lines has every sentence at its own offset (each gap is filled with as many characters as
+    it spans), so every token is checked where its offsets say, in the whole text at once. Only
+    the annotated rows are kept (``reader.rows``); every token's id and place only when a layer
+    refers to tokens by id (relations, slot links)."""
+    if "\r" in content or not content.startswith("#FORMAT=WebAnno TSV 3"):
+        return None
+    first_text = content.find("\n#Text=")
+    if first_text < 0:
         return None
     reader = _Reader(writer)
-    texts: list[list[str]] = []  # per sentence, its #Text= lines
-    counts: list[int] = []  # per sentence, how many rows
-    rows: list[str] = []
-    numbers: list[int] = []  # the line number of each row
-    number = 1  # of the block's first line
-    for block in content.split("\n\n"):  # a sentence: its #Text= lines, then its rows
-        lines = block.split("\n")
-        head = 0
-        while head < len(lines) and lines[head][:1] in ("#", ""):
-            head += 1
-        body = lines[head:]
-        if body and not body[-1]:
-            body.pop()  # the file's last line break
-        heads = [line for line in lines[:head] if line]
-        if not heads and not body:
-            pass  # blank lines
-        elif heads and heads[0].startswith("#Text="):
-            if not body or not all(line.startswith("#Text=") for line in heads):
-                return None  # a sentence without rows, or another line among its #Text= lines
-            texts.append(heads)
-            counts.append(len(body))
-            rows += body
-            numbers += range(number + head, number + head + len(body))
-        elif texts or body or not all(line.startswith(("#FORMAT=", "#T_SP=", "#T_RL=", "#T_CH=")) for line in heads):
+    head = content[:first_text].split("\n")
+    for number, line in enumerate(head, 1):
+        if line and not line.startswith(("#FORMAT=", "#T_SP=", "#T_RL=", "#T_CH=")):
             return None
-        else:
-            for offset, line in enumerate(lines[:head]):
-                if line:
-                    reader.header(line, number + offset)
-        number += len(lines) + 1
-    if "\n#" in "\n".join(rows) or "" in rows:
-        return None
+        if line:
+            reader.header(line, number)
+    # A sentence is a block: its #Text= line, a line break, its rows.
+    blocks = [block.partition("\n") for block in content[first_text + 1:].rstrip("\n").split("\n\n")]
+    texts, _, bodies = zip(*blocks)
+    table = "\n".join(bodies)
+    if (("\n" + "\n".join(texts)).count("\n#Text=") != len(texts) or "" in bodies
+            or table[0] == "#" or "\n#" in table):
+        return None  # a sentence of several lines or without rows, extra blank lines, a header among rows
+    sizes = [body.count("\n") + 1 for body in bodies]  # rows per sentence
+    firsts = [0, *accumulate(sizes)]  # the index of each sentence's first row; the last: how many rows
+    count = firsts[-1]
     width = reader._width()
-    split = [row.split("\t") for row in rows]
-    columns = list(zip(*split))
-    lengths = set(map(len, split))
-    if not rows or not (lengths == {width} or lengths == {width + 1} and set(columns[width]) == {""}):
+    first_row = bodies[0].partition("\n")[0]
+    stride = first_row.count("\t") + 2  # the row's cells and the line break between rows
+    if stride not in (width + 1, width + 2):
         return None
-    ids, shown, offsets = columns[0], columns[2], "\t".join(columns[1])
-    if (not _ID_COLUMN.fullmatch("\t".join(ids)) or not _OFFSET_COLUMN.fullmatch(offsets)
-            or "\\" in "".join(shown)):
+    # One split for the whole table: a row break is a cell of its own, so a row with a cell too
+    # many or too few moves every break after it out of step, which the counts below catch.
+    cells = table.replace("\n", "\t\n\t").split("\t")
+    if (len(cells) != count * stride - 1 or cells[stride - 1::stride].count("\n") != count - 1
+            or stride == width + 2 and cells[width::stride].count("") != count):
+        return None  # not every row as wide as the header says (a trailing tab allowed)
+    ids, offsets, shown = cells[0::stride], cells[1::stride], cells[2::stride]
+    offsets_column = "\t".join(offsets)
+    if (not _number_pairs("\t".join(ids), count) or not _number_pairs(offsets_column, count)
+            or "" in shown or "\\" in "".join(shown)):
         return None
-    bounds = list(map(int, offsets.replace("\t", "-").split("-")))
-    starts16, ends16 = bounds[0::2], bounds[1::2]
-    shifts, lows, highs = [], [], []  # per sentence: UTF-16 offset -> code point, its first and last offset
-    at = 0
-    for text_lines, count in zip(texts, counts):
-        for text_line in text_lines:
-            reader.text_line(text_line)
-        if not count:
-            continue
-        reader.sentence_text = "\n".join(reader.sentence or [])
-        reader._place(reader.sentence_text, starts16[at], shown[at], numbers[at])  # as the first token does
-        if reader.local is not None:  # a character outside the BMP: offsets need the map
-            return None
-        shifts.append((reader.base - reader.base16, count))
-        lows.append((reader.base16, count))
-        highs.append((reader.base16 + reader.local_end, count))
-        at += count
+    try:  # JSON reads a column of integers faster than int() one by one
+        bounds = json.loads("[" + offsets_column.replace("-", ",").replace("\t", ",") + "]")
+    except ValueError:
+        return None  # leading zeros: the line reader reads them
+    starts, ends = bounds[0::2], bounds[1::2]
+    if starts != sorted(starts) or ends != sorted(ends):
+        return None  # tokens out of order
+    parts, at = reader.parts, 0  # at: the text placed so far, in UTF-16 units and code points alike
+    for text_line, first, following in zip(texts, firsts, firsts[1:]):
+        sentence = unescape(text_line[6:])
+        within = sentence.find(shown[first])
+        start = starts[first] - within  # where the sentence starts, as the line reader places it
+        if within < 0 or start < at:
+            return None  # a first token that does not fit its #Text line after the text before it
+        gap = start - at
+        parts += [("\n" + " " * (gap - 1)) if gap and parts else " " * gap, sentence]
+        at = start + len(sentence)
+        if ends[following - 1] > at:
+            return None  # a token past its sentence's end (starts: from its first token's, in order)
+    text = "".join(parts)
+    if not text.isascii() and max(text) > "\uffff":
+        return None  # a character outside the BMP: offsets need the map
+    if list(map(text.__getitem__, map(slice, starts, ends))) != shown:
+        return None  # a token whose offsets do not hold it (non-empty tokens: start < end too)
+    reader.length = reader.at16 = len(text)
+    # A row's line number: its index, plus its sentence's #Text= line and the lines before
+    starting = [len(head) + 2 + 2 * sentence for sentence in range(len(texts))]
 
-    def per_row(values: list[tuple[int, int]]) -> list[int]:
-        return list(chain.from_iterable(repeat(value, count) for value, count in values))
+    def line_of(row: int) -> int:
+        return row + starting[bisect_right(firsts, row) - 1]
 
-    if (not all(map(operator.le, per_row(lows), starts16)) or not all(map(operator.le, ends16, per_row(highs)))
-            or any(map(operator.gt, starts16, ends16))):
-        return None
-    shift = per_row(shifts)
-    starts, ends = list(map(operator.add, starts16, shift)), list(map(operator.add, ends16, shift))
-    text = "".join(reader.parts)
-    if list(map(text.__getitem__, map(slice, starts, ends))) != list(shown):
-        return None
-    reader.tokens.update(zip(ids, zip(starts, ends, numbers)))
-    annotated = sorted({i for column in columns[3:width] for i, cell in enumerate(column) if cell != "_"})
-    reader.rows = [(numbers[i], ids[i], split[i][3:width]) for i in annotated]
+    if any(layer.kind == "RL" or layer.role_column is not None for layer in reader.layers):
+        reader.tokens.update(zip(ids, zip(starts, ends, map(line_of, range(count)))))
+    if width == 4:  # one annotation column: the usual file
+        annotated = [row for row, value in enumerate(cells[3::stride]) if value != "_"]
+    else:
+        annotated = sorted({row for column in range(3, width) for row, value in enumerate(cells[column::stride])
+                            if value != "_"})
+    reader.rows = [(line_of(row), ids[row], starts[row], ends[row], cells[row * stride + 3:row * stride + width])
+                   for row in annotated]
     return reader
+
+
+def _number_pairs(column: str, count: int) -> bool:
+    """Whether ``column`` is ``count`` tab-separated ``digits-digits`` (ASCII digits)."""
+    return (column.translate(_NO_DIGITS) == "-" + "\t-" * (count - 1) and column[:1] != "-"
+            and column[-1:] != "-" and "\t-" not in column and "-\t" not in column)
 
 
 def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str, Any]], list[tuple[Any, Any, Any]]]:
     """Spans of the imported layers and relations between them, from every row's cells."""
     spans: list[dict[str, Any]] = []
-    by_key: dict[tuple[int, str], dict[str, Any]] = {}  # (layer, "id" or "token id") → span
+    by_key: dict[tuple[int, str], dict[str, Any]] = {}  # (layer, "[number]" id) → span
     at_token: dict[tuple[int, str], list[dict[str, Any]]] = {}  # (layer, token id) → spans covering it
     relations: list[tuple[Any, Any, Any]] = []
     pending = []  # relation cells, read once every span is known: a governor may come later in the file
     slots: list[tuple[_Layer, list[dict[str, Any]], str, str, int]] = []  # likewise
-    for number, token_id, cells in reader.rows:
+    # Spans at each token are looked up only by relations and slot links.
+    track = any(layer.kind == "RL" or layer.role_column is not None for layer in reader.layers)
+    plan, column = [], 0
+    for index, layer in enumerate(reader.layers):
+        plan.append((index, layer, column, column + len(layer.features)))
+        column += len(layer.features)
+    for number, token_id, start, end, cells in reader.rows:
         if cells.count("_") == len(cells):  # most tokens: no annotation on any layer
             continue
-        column = 0
-        for index, layer in enumerate(reader.layers):
-            mine = cells[column:column + len(layer.features)]
-            column += len(layer.features)
-            if all(cell == "_" for cell in mine):
+        for index, layer, low, high in plan:
+            mine = cells[low:high]
+            if mine.count("_") == len(mine):
                 continue
             if layer.kind == "SP" and layer.imported:
                 value = mine[layer.value_column] if layer.value_column is not None else "*"
-                hosts = _span_cells(writer, layer, index, "*" if value == "_" else value, token_id, number,
-                                    spans, by_key, at_token, reader)
+                if not track and value[-1:] != "]" and "|" not in value and "\\" not in value:
+                    # one single-token annotation, nothing escaped (most cells): _span_cells' reading, inline
+                    spans.append({"id": len(spans) + 1, "start": start, "end": end,
+                                  "label": layer.short if value in ("*", "_", "") else value,
+                                  "source_id": f"{layer.short}@{token_id}"})
+                    continue
+                hosts = _span_cells(writer, layer, index, "*" if value == "_" else value, token_id, start, end,
+                                    number, spans, by_key, at_token if track else None)
                 if layer.role_column is not None and mine[layer.role_column] != "_":
                     slots.append((layer, hosts, mine[layer.role_column], mine[layer.role_column + 1], number))
             elif layer.kind == "RL":
@@ -345,41 +371,46 @@ def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str,
         relations += _relation_cells(writer, reader, layer, mine, token_id, number, at_token)
     for layer, hosts, roles, targets, number in slots:
         relations += _slot_links(writer, reader, layer, hosts, roles, targets, number, at_token)
-    kept = []
-    for span in spans:
-        if span["start"] == span["end"]:
-            writer.dropped["zero-width span"] += 1
-        else:
-            kept.append(span)
-    ids = {span["id"] for span in kept}
-    for head, child, kind in relations:
-        if head not in ids or child not in ids:
-            writer.dropped["relation to a zero-width span"] += 1
-    relations = [r for r in relations if r[0] in ids and r[1] in ids]
+    kept = [span for span in spans if span["start"] != span["end"]]
+    if len(kept) != len(spans):
+        writer.dropped["zero-width span"] += len(spans) - len(kept)
+    if relations:
+        ids = {span["id"] for span in kept}
+        for head, child, kind in relations:
+            if head not in ids or child not in ids:
+                writer.dropped["relation to a zero-width span"] += 1
+        relations = [r for r in relations if r[0] in ids and r[1] in ids]
     return kept, relations
 
 
-def _span_cells(writer: ForeignWriter, layer: _Layer, index: int, cell: str, token_id: str, number: int,
-                spans: list[dict[str, Any]], by_key: dict[tuple[int, str], dict[str, Any]],
-                at_token: dict[tuple[int, str], list[dict[str, Any]]], reader: _Reader) -> list[dict[str, Any]]:
-    start, end, _ = reader.tokens[token_id]
+def _span_cells(writer: ForeignWriter, layer: _Layer, index: int, cell: str, token_id: str, start: int, end: int,
+                number: int, spans: list[dict[str, Any]], by_key: dict[tuple[int, str], dict[str, Any]],
+                at_token: dict[tuple[int, str], list[dict[str, Any]]] | None) -> list[dict[str, Any]]:
+    """The spans one cell holds at this token: new ones, and multi-token ones (``[n]``) it extends."""
     found = []
-    for item in _split(cell, "|"):
-        match = _VALUE.match(item)
-        value, number_id = match.group(1), match.group(2)  # type: ignore[union-attr]
+    for item in (cell.split("|") if "\\" not in cell else _split(cell, "|")):
+        # value[n] (n: digits) is part n of a multi-token annotation; anything else is all value
+        value, bracket, number_id = item[:-1].rpartition("[") if item[-1:] == "]" else ("", "", "")
+        if not bracket or not number_id.isdecimal():
+            value, number_id = item, ""
         label = layer.short if value in ("*", "") else unescape(value)
-        key = (index, number_id) if number_id else (index, f"@{token_id}#{len(spans)}")
-        span = by_key.get(key)
+        span = by_key.get((index, number_id)) if number_id else None
         if span is None:
             span = {"id": len(spans) + 1, "start": start, "end": end, "label": label,
                     "source_id": f"{layer.short}[{number_id}]" if number_id else f"{layer.short}@{token_id}"}
-            by_key[key] = span
+            if number_id:
+                by_key[(index, number_id)] = span
             spans.append(span)
-        elif span["label"] != label:
-            raise writer.fail(f"annotation [{number_id}] is {span['label']!r} on one token and {label!r} "
-                              f"on token {token_id}", number)
-        span["start"], span["end"] = min(span["start"], start), max(span["end"], end)
-        at_token.setdefault((index, token_id), []).append(span)
+        else:
+            if span["label"] != label:
+                raise writer.fail(f"annotation [{number_id}] is {span['label']!r} on one token and {label!r} "
+                                  f"on token {token_id}", number)
+            if start < span["start"]:
+                span["start"] = start
+            if end > span["end"]:
+                span["end"] = end
+        if at_token is not None:
+            at_token.setdefault((index, token_id), []).append(span)
         found.append(span)
     return found
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -185,27 +186,98 @@ def test_not_webanno_is_refused_with_the_expected_header(project, tmp_path):
     assert str(report.errors[0]) == f"{path}:1: not WebAnno TSV 3: the first line should be #FORMAT=WebAnno TSV 3.x"
 
 
-def test_the_column_reader_agrees_with_the_line_reader_on_every_real_file():
-    """Usual files are read column by column (storage.importing.webanno._read_usual); anything it
-    does not take is read line by line. Where it takes a file, it must read exactly what the line
-    reader reads: the text, every token's place and every annotated row."""
+class _Writer:
+    """What the readers ask of a ForeignWriter: a refusal, and counts by reason."""
+
+    def __init__(self):
+        self.dropped = Counter()
+
+    def fail(self, message, line=None):
+        return AssertionError(f"{line}: {message}")
+
+
+def _both_readers(content):
+    """The column reader's and the line reader's reading of ``content``, and what each makes of it."""
     from storage.importing import webanno
     from storage.importing.intake import numbered_lines
 
-    class Writer:
-        def fail(self, message, line=None):
-            return AssertionError(f"{line}: {message}")
+    fast_writer, slow_writer = _Writer(), _Writer()
+    fast = webanno._read_usual(content, fast_writer)
+    if fast is None:
+        return None
+    slow = webanno._read_lines(slow_writer, numbered_lines(content))
+    return ((fast, webanno._annotations(fast, fast_writer), fast_writer.dropped),
+            (slow, webanno._annotations(slow, slow_writer), slow_writer.dropped))
 
+
+def _assert_same_reading(content, name):
+    (fast, fast_result, fast_dropped), (slow, slow_result, slow_dropped) = _both_readers(content)
+    assert "".join(fast.parts) == "".join(slow.parts), name
+    assert fast.rows == [row for row in slow.rows if any(cell != "_" for cell in row[4])], name
+    assert fast_result == slow_result and fast_dropped == slow_dropped, name  # spans, relations, counts
+    if fast.tokens:  # kept when a layer refers to tokens by id (relations, slot links)
+        assert fast.tokens == slow.tokens, name
+
+
+def test_the_column_reader_agrees_with_the_line_reader_on_every_real_file():
+    """Usual files are read column by column (storage.importing.webanno._read_usual); anything it
+    does not take is read line by line. Where it takes a file, it must read exactly what the line
+    reader reads: the text, every annotated row with its token's place, and so every span,
+    relation and count."""
     files = sorted(TSV.glob("*.tsv")) + sorted((INTEROP / "multi-annotator").rglob("*.tsv"))
     taken = 0
     for path in files:
         content = path.read_text(encoding="utf-8")
-        fast = webanno._read_usual(content, Writer())
-        if fast is None:
-            continue
-        taken += 1
-        slow = webanno._read_lines(Writer(), numbered_lines(content))
-        assert "".join(fast.parts) == "".join(slow.parts), path.name
-        assert fast.tokens == slow.tokens, path.name
-        assert fast.rows == [row for row in slow.rows if any(cell != "_" for cell in row[2])], path.name
+        if _both_readers(content) is not None:
+            _assert_same_reading(content, path.name)
+            taken += 1
     assert taken >= 8  # most of INCEpTION's files are the usual kind; emoji, sub-tokens are not
+
+
+def _corpus_file():
+    """A file as INCEpTION writes a named-entity corpus: multi-token [n] spans, trailing tabs."""
+    return (HEADER + "\n\n#Text=Rebel forces took Hama .\n"
+            "1-1\t0-5\tRebel\tACTOR[1]\t\n1-2\t6-12\tforces\tACTOR[1]\t\n1-3\t13-17\ttook\tEVENT\t\n"
+            "1-4\t18-22\tHama\tLOCATION\t\n1-5\t23-24\t.\t_\t\n\n"
+            "#Text=The army left .\n"
+            "2-1\t26-29\tThe\t_\t\n2-2\t30-34\tarmy\tACTOR\t\n2-3\t35-39\tleft\tEVENT\t\n2-4\t40-41\t.\t_\t\n")
+
+
+def test_the_column_reader_takes_a_corpus_file_and_reads_it_as_the_line_reader_does():
+    content = _corpus_file()
+    _assert_same_reading(content, "corpus")
+    (fast, (spans, _), _), _ = _both_readers(content)
+    text = "".join(fast.parts)
+    assert text == "Rebel forces took Hama .\n The army left ."  # the gap of two: a line break, a space
+    assert [(text[s["start"]:s["end"]], s["label"]) for s in spans] == [
+        ("Rebel forces", "ACTOR"), ("took", "EVENT"), ("Hama", "LOCATION"), ("army", "ACTOR"), ("left", "EVENT")]
+
+
+@pytest.mark.parametrize("old, new", [
+    ("2-2\t30-34\tarmy\tACTOR\t\n", "2-2\t30-34\tarmy\tACTOR\t\t\n"),  # a cell too many ...
+    ("2-4\t40-41\t.\t_\t\n", "2-4\t40-41\t.\n"),  # ... and, with it, one too few
+    ("1-3\t13-17\ttook", "1-3\t14-17\ttook"),  # offsets that do not hold the token
+    ("1-3\t13-17\ttook", "1-3\t13-17\ttake"),
+    ("2-1\t26-29", "2-1\t24-29"),  # a token reaching into the sentence before
+    ("1-3\t13-17", "1-3\t013-17"),  # a leading zero
+    ("1-3\t13-17", "1-3\t13--17"),
+    ("1-3\t13-17", "1-3-1\t13-17"),  # a token id of three numbers
+    ("1-3\t13-17", "1.3\t13-17"),
+    ("2-3\t35-39\tleft", "#2-3\t35-39\tleft"),  # a comment among the rows
+    ("\n#Text=The army left .\n", "\n#Text=The army left .\n\n"),  # a blank line inside a sentence
+])
+def test_the_column_reader_leaves_every_unusual_file_to_the_line_reader(old, new):
+    """A file a little off the usual shape is not the column reader's: it returns None, and the
+    line reader reads it (or names the line that is wrong), so no refusal is lost."""
+    content = _corpus_file()
+    assert old in content
+    assert _both_readers(content.replace(old, new, 1)) is None
+
+
+def test_a_usual_file_with_one_bad_token_is_refused_naming_its_line(project, tmp_path):
+    path = tmp_path / "bad.tsv"
+    path.write_text(_corpus_file().replace("1-3\t13-17\ttook", "1-3\t14-17\ttook"), encoding="utf-8")
+    report = import_paths(project, [path])
+    assert str(report.errors[0]) == (f"{path}:8: token 1-3 'took': offsets 14-17 (UTF-16 units) hold 'ook' "
+                                     "in the #Text line")
+    assert project.article_count() == 0

@@ -89,7 +89,8 @@ class CurationView(QDialog):
         self._build()
         self._keys()
         self.reload(units=None if self.merged_frames else opening.units)  # frames may have added gold spans
-        self.next_open()
+        if self.current() is None or self.current().resolved:  # the first place may be the first open one
+            self.next_open()
 
     # -- widgets -------------------------------------------------------------------------------
 

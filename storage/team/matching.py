@@ -161,14 +161,15 @@ def units(layers: Mapping[str, Sequence[Any]], annotators: Sequence[str], *, mod
     return sorted(found.values(), key=lambda unit: min(where(x) for xs in unit.values() for x in xs))
 
 
-
 def overlap_components(spans: Iterable[tuple[str, Any]], annotators: Sequence[str], *,
                        where: Any = _POSITION) -> Iterator[tuple[list[tuple[str, Any]], bool, int]]:
     """The groups of ``(annotator, span)`` that overlap one another, transitively, in one sweep.
 
     ``spans`` come sorted by position; spans of other annotators are left out. Yields each
     component's members (in the order given), whether an annotator has two spans in it, and its end.
-    Matching only ever pairs overlapping spans, so :func:`units` of each component are the units.
+    Curation's places are these components (``storage.team.curation``): each span in exactly one,
+    and no two of them overlap. Agreement's :func:`units` split a component further by pairwise
+    one-to-one matching, which is what its figures are documented to count.
     """
     wanted = set(annotators)
     members: list[tuple[str, Any]] = []
@@ -187,33 +188,3 @@ def overlap_components(spans: Iterable[tuple[str, Any]], annotators: Sequence[st
         layers_in.add(name)
     if members:
         yield members, len(layers_in) < len(members), reach
-
-
-def component_units(members: Sequence[tuple[str, Any]], annotators: Sequence[str], *,
-                    where: Any = _POSITION) -> list[dict[str, list[Any]]]:
-    """:func:`units` of one component where an annotator has nested or stacked spans."""
-    layers: dict[str, list[Any]] = {name: [] for name in annotators}
-    for name, x in members:
-        layers[name].append(x)
-    return units(layers, annotators, mode="overlap", where=where)
-
-
-def overlap_units(spans: Iterable[tuple[str, Any]], annotators: Sequence[str], *,
-                  where: Any = _POSITION) -> list[dict[str, list[Any]]]:
-    """``units(layers, annotators, mode="overlap")``, the same list, in one sweep instead of every pair.
-
-    ``spans`` are ``(annotator, span)`` sorted by position, each annotator's in the order
-    ``layers[annotator]`` would hold them (the curation view reads them ``ORDER BY start, end,
-    label``). Matching only ever pairs overlapping spans, so the overlap graph's components
-    (:func:`overlap_components`) are matched independently of one another. A component where no
-    annotator has two spans is one unit as it stands: each pair of its annotators has one
-    candidate pair, which one-to-one matching takes, and those pairs connect it. Only a component
-    with an annotator's nested or stacked spans goes through :func:`units`.
-    """
-    found: list[dict[str, list[Any]]] = []
-    for members, repeats, _end in overlap_components(spans, annotators, where=where):
-        if repeats:
-            found += component_units(members, annotators, where=where)
-        else:
-            found.append({name: [x] for name, x in members})
-    return found

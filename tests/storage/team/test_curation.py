@@ -83,3 +83,25 @@ def test_opening_reads_once_and_finds_what_a_fresh_read_finds(project):
         again = curation.open_article(project, 1, threshold=0.6)  # …and nothing is left to merge: only a read
         other.execute("ROLLBACK")
     assert again.merged == 0 and again.units == opening.units
+
+
+def test_nested_and_stacked_spans_are_one_place_and_places_never_overlap(project):
+    """ana stacks LOCATION on the ACTOR both tagged, and tags "army" inside her "the army": pairwise
+    matching would make two places over the same words (one of them "agreed", hiding ana's LOCATION;
+    the other's take removing what the first put into gold). Grouped, each is one place."""
+    project.add_span(1, 0, 6, "LOCATION", annotator="ana")  # stacked on the ACTOR both have
+    project.add_span(1, 42, 46, "ACTOR", annotator="ana")  # nested in her "the army"
+    opening = curation.open_article(project, 1)
+    assert [(u.start, u.end, u.resolved) for u in opening.units] == [
+        (0, 6, False), (7, 14, True), (15, 22, False), (38, 46, False)]
+    assert opening.merged == 1 and gold(project) == [(7, 14, "EVENT", "agreed")]  # nothing of "Rebels" yet
+    rebels, _entered, _velmora, army = opening.units
+    assert rebels.versions["ana"] == (SpanAnn(0, 6, "ACTOR"), SpanAnn(0, 6, "LOCATION"))
+    assert army.versions == {"ana": (SpanAnn(38, 46, "ACTOR"), SpanAnn(42, 46, "ACTOR")),
+                             "ben": (SpanAnn(42, 46, "ACTOR"),)}
+    curation.take(project, 1, army, "ben")
+    curation.take(project, 1, rebels, "ben")
+    assert gold(project) == [(0, 6, "ACTOR", "ben"), (7, 14, "EVENT", "agreed"), (42, 46, "ACTOR", "ben")]
+    units = curation.read_units(project, 1)
+    assert all(a.end <= b.start for a, b in zip(units, units[1:]))  # no two places share a code point
+    assert [u.decision for u in units] == ["took:ben", "agreed", None, "took:ben"]

@@ -1,8 +1,12 @@
 """Adjudication: the annotators' layers of one article, their disagreements, and the gold layer.
 
-A *unit* is a group of overlapping spans from the annotator layers (``matching.units``,
-label-blind, so a boundary or label dispute is one unit). Where every annotator has the very
-same span, the unit is *agreed* and goes to gold by itself on first open; the rest are
+A *unit* (a place to decide) is a group of spans from the annotator layers that overlap one
+another, transitively (``matching.overlap_components``, label-blind, so a boundary or label
+dispute is one unit). Nested and stacked spans are one place with the spans around them, not
+split by pairwise matching as agreement splits them (``matching.units``): places never overlap,
+so a decision and gold's spans belong to one place only, and taking a version at one place never
+removes what another place's decision put into gold. Where every annotator has the very same
+spans, the unit is *agreed* and goes to gold by itself on first open; the rest are
 *disagreements*, each resolved by taking one annotator's version into gold or rejecting it.
 Decisions are rows of ``curation_decisions`` keyed by the unit's extent, so a resolved unit
 stays resolved. Every action is one transaction and returns what it changed, so the window's
@@ -20,7 +24,7 @@ from storage.project import Project, now
 from storage.model import RemovedSpan
 from storage.team.gc_pause import paused_gc
 from storage.team.gold import GoldSpan, gold_spans_in, insert_gold_span, set_span_provenance
-from storage.team.matching import SpanAnn, component_units, overlap_components
+from storage.team.matching import SpanAnn, overlap_components
 from storage.team.packets import GOLD
 
 AGREED = "agreed"
@@ -182,17 +186,16 @@ def _read(project: Project, article_id: int, annotators: Sequence[str] | None) -
     nobody: dict[str, tuple[SpanAnn, ...]] = dict.fromkeys(names, ())
     places = []
     for members, repeats, reach in overlap_components(stream, names):
-        if not repeats:  # the usual case: one unit, each annotator's one span or nothing
-            versions = nobody.copy()
+        versions = nobody.copy()
+        if not repeats:  # the usual case: each annotator's one span or nothing
             for name, span in members:
                 versions[name] = (span,)
-            places.append((members[0][1].start, reach, versions))
-            continue
-        for unit in component_units(members, names):
-            versions = nobody.copy()
-            versions.update((name, tuple(spans)) for name, spans in unit.items())
-            spans = [span for name in unit for span in unit[name]]
-            places.append((min(s.start for s in spans), max(s.end for s in spans), versions))
+        else:  # nested or stacked spans: all of them one place (see the module docstring)
+            grouped: dict[str, list[SpanAnn]] = {}
+            for name, span in members:
+                grouped.setdefault(name, []).append(span)
+            versions.update((name, tuple(spans)) for name, spans in grouped.items())
+        places.append((members[0][1].start, reach, versions))
     decisions = {(s, e): d for s, e, d in project.db.execute(
         'SELECT start, "end", decision FROM curation_decisions WHERE article_id = ?', [article_id])}
     found = _Read(names, places, gold, decisions)
@@ -258,6 +261,12 @@ def take(project: Project, article_id: int, unit: Unit, annotator: str) -> Chang
     """Gold gets ``annotator``'s version of the unit (nothing, if they tagged nothing there)."""
     return _resolve(project, article_id, unit, list(unit.versions.get(annotator, ())), f"{TOOK}{annotator}",
                     taken_from=annotator)
+
+
+def settle_agreed(project: Project, article_id: int, unit: Unit) -> Change:
+    """Decide a place every annotator agrees on as the auto-merge would: ``agreed``, gold their version."""
+    return _resolve(project, article_id, unit, list(next(iter(unit.versions.values()), ())), AGREED,
+                    taken_from=AGREED)
 
 
 def reject(project: Project, article_id: int, unit: Unit) -> Change:

@@ -1,7 +1,8 @@
 """Adjudication of event frames: the annotators' frames of one article, their disagreements, gold.
 
-A *frame unit* groups the annotators' frames whose triggers overlap (``matching.units`` over
-trigger positions, one-to-one per pair as agreement matches them). Where every annotator has the
+A *frame unit* groups the annotators' frames whose triggers overlap one another, transitively
+(``matching.overlap_components`` over trigger positions; agreement instead matches them one-to-one
+per pair): places never overlap, so each gold frame belongs to one place. Where every annotator has the
 very same frame (trigger span, type, attributes and each role's filler spans, by position and
 label), the unit is *agreed* and goes to gold by itself on first open, under the threshold span
 curation uses; the rest are disagreements: a frame only some layers have, or one whose type,
@@ -22,6 +23,7 @@ from typing import Any, NamedTuple, Sequence
 
 from storage.model import Argument, Event
 from storage.project import Project, now
+from storage.team import curation
 from storage.team.curation import AGREED, REJECTED, THRESHOLD_KEY, TOOK, Place, annotator_layers
 from storage.team.gold import (
     GoldEvent,
@@ -31,7 +33,7 @@ from storage.team.gold import (
     restore_gold_event,
     span_attributes_of,
 )
-from storage.team.matching import SpanAnn, units
+from storage.team.matching import SpanAnn, overlap_components
 from storage.team.packets import GOLD, TeamError
 
 
@@ -85,6 +87,7 @@ class FrameChange:
     spans: list[GoldSpan] = field(default_factory=list)  # gold spans made for the taken frame
     events: list[GoldEvent] = field(default_factory=list)  # gold events made, with their arguments
     arguments: list[tuple[int, Argument]] = field(default_factory=list)  # added to an existing gold event
+    settled: list[curation.Change] = field(default_factory=list)  # span places the take decided too
 
 
 def read_frame_units(project: Project, article_id: int, *,
@@ -116,15 +119,24 @@ def read_frame_units(project: Project, article_id: int, *,
             layers[layer].append(version)
     decisions = {(s, e): d for s, e, d in project.db.execute(
         'SELECT start, "end", decision FROM curation_frame_decisions WHERE article_id = ?', [article_id])}
-    where = _trigger_position
+    stream = sorted(((name, frame) for name, frames in layers.items() for frame in frames),
+                    key=lambda item: _order(item[1]))
+    gold.sort(key=_order)
     found = []
-    for unit in units({n: sorted(v) for n, v in layers.items() if v}, names, mode="overlap", where=where):
-        frames = [f for members in unit.values() for f in members]
-        start, end = min(f.trigger.start for f in frames), max(f.trigger.end for f in frames)
-        found.append(FrameUnit(start, end, {name: tuple(unit.get(name, ())) for name in names},
-                               tuple(f for f in sorted(gold) if f.trigger.start < end and f.trigger.end > start),
+    for members, _repeats, end in overlap_components(stream, names, where=_trigger_position):
+        start = members[0][1].trigger.start
+        versions: dict[str, list[FrameVersion]] = {name: [] for name in names}
+        for name, frame in members:
+            versions[name].append(frame)
+        found.append(FrameUnit(start, end, {name: tuple(frames) for name, frames in versions.items()},
+                               tuple(f for f in gold if f.trigger.start < end and f.trigger.end > start),
                                decisions.get((start, end))))
     return found
+
+
+def _order(frame: FrameVersion) -> tuple[Any, ...]:
+    """Text order; an untyped frame beside a typed one on the same trigger compares too (None < str fails)."""
+    return frame.trigger, frame.type or "", frame.attributes, frame.roles
 
 
 def _trigger_position(frame: FrameVersion) -> tuple[int, int]:
@@ -172,9 +184,12 @@ def take_frame(project: Project, article_id: int, unit: FrameUnit, annotator: st
         change.decision_before = _decision(project, article_id, unit)
         for event_id in _gold_events_at(project, article_id, unit):
             change.removed_events.append(project.remove_event(event_id))
-        for frame in _current_versions(project, article_id, unit, annotator):
+        taken = _current_versions(project, article_id, unit, annotator)
+        for frame in taken:
             _insert_frame(project, article_id, frame, change, taken_from=annotator, copy_from=annotator)
         _decide(project, article_id, unit.start, unit.end, change.decision_after)
+        _settle_span_places(project, article_id, change, annotator,
+                            {span for frame in taken for span in (frame.trigger, *_fillers(frame))})
     return change
 
 
@@ -204,6 +219,7 @@ def take_role(project: Project, article_id: int, unit: FrameUnit, annotator: str
             project.add_argument(target, role, span_id)
             change.arguments.append((target, Argument(role, span_id)))
         _decide(project, article_id, unit.start, unit.end, change.decision_after)
+        _settle_span_places(project, article_id, change, annotator, wanted)
     return change
 
 
@@ -221,6 +237,8 @@ def reject_frames(project: Project, article_id: int, unit: FrameUnit) -> FrameCh
 def undo(project: Project, change: FrameChange) -> None:
     """Put gold and the decision back as they were before ``change``, with the same ids."""
     with project.transaction():
+        for settled in reversed(change.settled):  # decisions and provenance only: no span of theirs to remove
+            curation.undo(project, settled)
         for event_id, argument in change.arguments:
             project.remove_argument(event_id, argument.role, argument.span_id)
         for gold in change.events:
@@ -249,6 +267,8 @@ def redo(project: Project, change: FrameChange) -> None:
         for event_id, argument in change.arguments:
             project.add_argument(event_id, argument.role, argument.span_id)
         _decide(project, change.article_id, change.start, change.end, change.decision_after)
+        for settled in change.settled:
+            curation.redo(project, settled)
 
 
 # -- inside a transaction ------------------------------------------------------------------------
@@ -260,6 +280,30 @@ def _current_versions(project: Project, article_id: int, unit: FrameUnit, annota
         if fresh.start < unit.end and fresh.end > unit.start and annotator in fresh.versions:
             return fresh.versions[annotator]
     return ()
+
+
+def _fillers(frame: FrameVersion) -> tuple[SpanAnn, ...]:
+    return tuple(span for _role, fillers in frame.roles for span in fillers)
+
+
+def _settle_span_places(project: Project, article_id: int, change: FrameChange, annotator: str,
+                        taken: set[SpanAnn]) -> None:
+    """Decide the open span places whose gold the take just fixed, as if their version had been taken.
+
+    A place counts when one of ``annotator``'s spans there is one the frame took, and gold there
+    is now exactly ``annotator``'s version: gold already says what taking it would (INCEpTION shows
+    such a place as accepted). It is decided ``took:annotator``, or ``agreed`` when every annotator
+    has that version. A place where the annotator has more than the frame took stays open: only the
+    curator can say whether the rest belongs in gold. Nothing is removed here.
+    """
+    if not taken:
+        return
+    for place in curation.read_units(project, article_id):
+        version = place.versions.get(annotator, ())
+        if place.resolved or not any(span in taken for span in version) or set(place.gold) != set(version):
+            continue
+        change.settled.append(curation.settle_agreed(project, article_id, place) if place.agreed
+                              else curation.take(project, article_id, place, annotator))
 
 
 def _gold_events_at(project: Project, article_id: int, unit: FrameUnit) -> list[int]:

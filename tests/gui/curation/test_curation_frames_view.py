@@ -3,6 +3,8 @@ take one role's fillers, reject, undo, redo; checked in the file and in a gold e
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
@@ -34,6 +36,12 @@ def open_curation(qtbot, tmp_path):
     path = tmp_path / "master.sqlite"
     build(path).close()
     return (path, *open_view(qtbot, path, tmp_path))
+
+
+def decisions(path):
+    """The span places' decisions in the file: (start, end, decision)."""
+    with closing(sqlite3.connect(path)) as db:
+        return set(db.execute('SELECT start, "end", decision FROM curation_decisions').fetchall())
 
 
 def on_disk(path):
@@ -104,3 +112,32 @@ def test_role_keys_on_a_span_unit_say_what_they_are_for(qtbot, tmp_path):
                                  and not u.resolved))
     qtbot.keyClick(view, Qt.Key.Key_1, ALT)
     assert "go to a frame first" in view.summary.text()
+
+
+def test_taking_a_whole_frame_settles_the_span_places_under_it(qtbot, tmp_path):
+    """ben never tagged "Velmora": its span place is open until 1 takes ana's frame, whose location
+    it is; then it is decided with the frame, in one undo step, and the article can be marked curated."""
+    path = tmp_path / "master.sqlite"
+    with build(path) as project:
+        project.db.execute("DELETE FROM spans WHERE annotator = 'ben' AND start = 15")
+    _window, view = open_view(qtbot, path, tmp_path)
+    assert [(u.start, isinstance(u, FrameUnit)) for u in view.units if not u.resolved] == [(7, True), (15, False)]
+    assert view.current().start == 7 and isinstance(view.current(), FrameUnit)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # ana's whole frame, with "Velmora" as its location
+    assert on_disk(path)[0][:3] == ((7, 14), "ASSAULT", "ana") and (15, 22, "took:ana") in decisions(path)
+    assert all(u.resolved for u in view.units) and "0 still to decide" in view.summary.text()
+    line = view.list.item(next(k for k, u in enumerate(view.units) if u.start == 15 and not isinstance(u, FrameUnit)))
+    assert "[took ana]" in line.text()
+    assert view.undo_stack.count() == 1
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # one step: the frame and the place it settled
+    assert (15, 22, "took:ana") not in decisions(path) and [f[0] for f in on_disk(path)] == [(29, 37)]
+    assert [u.start for u in view.units if not u.resolved] == [7, 15]
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert (15, 22, "took:ana") in decisions(path) and on_disk(path)[0][2] == "ana"
+    qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)
+    assert "Curated" in view.summary.text()
+    view.close()
+    out = tmp_path / "gold.jsonl"
+    assert main.main(["--project", str(path), "export", "--format", "spacy", "--layer", "gold", "-o", str(out)]) == 0
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert (15, 22, "LOCATION") in {(s["start"], s["end"], s["label"]) for s in record["spans"]}

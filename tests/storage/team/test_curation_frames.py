@@ -148,3 +148,51 @@ def test_frame_decisions_round_trip_through_native(project, tmp_path):
         assert gold_frames(again) == gold_frames(project)
         export_to_path(again, "native", tmp_path / "again.jsonl")
     assert (tmp_path / "again.jsonl").read_bytes() == out.read_bytes()
+
+
+def test_taking_a_frame_settles_the_span_places_gold_now_holds(project):
+    """ben never tagged "Velmora". Taking ana's frame puts her LOCATION "Velmora" into gold: that
+    span place is decided with the frame (took:ana), in the same undo step. A place where ana has
+    more than the frame took (her stacked EVENT on "Rebels") stays open: the curator decides the rest."""
+    project.db.execute("DELETE FROM spans WHERE annotator = 'ben' AND start = 15")
+    project.add_span(1, 0, 6, "EVENT", annotator="ana")  # stacked on her ACTOR "Rebels"
+    curation.auto_merge(project, 1)
+    curation_frames.auto_merge_frames(project, 1)
+    open_places = [(u.start, u.end) for u in curation.read_units(project, 1) if not u.resolved]
+    assert open_places == [(0, 6), (15, 22)]
+    entered = curation_frames.read_frame_units(project, 1)[0]
+    change = curation_frames.take_frame(project, 1, entered, "ana")
+    places = {(u.start, u.end): u for u in curation.read_units(project, 1)}
+    assert places[(15, 22)].decision == "took:ana" and places[(15, 22)].gold == (SpanAnn(15, 22, "LOCATION"),)
+    assert places[(0, 6)].decision is None  # gold has ana's ACTOR "Rebels", not her EVENT there
+    curation_frames.undo(project, change)
+    assert curation.read_units(project, 1)[2].decision is None and gold_frames(project)[0][0] == (29, 37)
+    assert project.db.execute("SELECT count(*) FROM spans WHERE annotator = 'gold' AND start = 15").fetchone() == (0,)
+    curation_frames.redo(project, change)
+    assert {(u.start, u.decision) for u in curation.read_units(project, 1)} >= {(15, "took:ana"), (0, None)}
+
+
+def test_taking_a_role_settles_its_fillers_places(project):
+    project.db.execute("DELETE FROM spans WHERE annotator = 'ben' AND start = 15")
+    curation.auto_merge(project, 1)
+    curation_frames.auto_merge_frames(project, 1)
+    curation_frames.take_frame(project, 1, curation_frames.read_frame_units(project, 1)[0], "ben")
+    assert next(u for u in curation.read_units(project, 1) if u.start == 15).decision is None
+    curation_frames.take_role(project, 1, curation_frames.read_frame_units(project, 1)[0], "ana", "location")
+    assert next(u for u in curation.read_units(project, 1) if u.start == 15).decision == "took:ana"
+
+
+def test_frames_on_overlapping_triggers_are_one_place(project):
+    """ana makes a second frame on "entered Velmora" (overlapping her "entered"): with ben's frame on
+    "entered" they are one place, whatever pairwise matching would pair, and taking ben's replaces
+    both of ana's nowhere else."""
+    project.add_span(1, 7, 22, "EVENT", annotator="ana")
+    ids = {(s.start, s.end): s.id for s in project.spans(1) if s.annotator == "ana"}
+    project.add_event(ids[(7, 22)], type="COERCE", annotator="ana")
+    units = curation_frames.read_frame_units(project, 1)
+    assert [(u.start, u.end) for u in units] == [(7, 22), (29, 37)]
+    assert [f.trigger for f in units[0].versions["ana"]] == [SpanAnn(7, 14, "EVENT"), SpanAnn(7, 22, "EVENT")]
+    curation_frames.take_frame(project, 1, units[0], "ana")
+    assert [(f[0], f[1]) for f in gold_frames(project)] == [((7, 14), "ASSAULT"), ((7, 22), "COERCE")]
+    curation_frames.take_frame(project, 1, curation_frames.read_frame_units(project, 1)[0], "ben")
+    assert [(f[0], f[1]) for f in gold_frames(project)] == [((7, 14), "COERCE")]

@@ -3,7 +3,9 @@
 A frame unit (``storage.team.curation_frames``) is listed beside the span units, in text order.
 Its table has one row per annotator and gold, one column per role of the scheme; the selected
 role's column (**R** / **Shift+R**) is marked, and **Alt+1**–**Alt+9** take that role's fillers
-from annotator n, while **1**–**9** take the whole frame and **X** rejects, as for spans.
+from annotator n, while **1**–**9** take the whole frame and **X** rejects, as for spans. Where
+gold has several frames at a place, each is a row of its own and the one Alt+1–9 fill is marked:
+**F** / **Shift+F** choose it, and so does making one current in the gold text or Events panel.
 """
 from __future__ import annotations
 
@@ -66,9 +68,38 @@ def take_frame(view: "CurationView", unit: FrameUnit, annotator: str) -> FrameCo
         view.project, view.article_id, unit, annotator))
 
 
-def take_role(view: "CurationView", unit: FrameUnit, annotator: str, role: str) -> FrameCommand:
+def take_role(view: "CurationView", unit: FrameUnit, annotator: str, role: str,
+              event_id: int | None = None) -> FrameCommand:
     return FrameCommand(view, unit, f"Take {annotator}'s {role}", lambda: curation_frames.take_role(
-        view.project, view.article_id, unit, annotator, role))
+        view.project, view.article_id, unit, annotator, role, event_id=event_id))
+
+
+def target(view: "CurationView", unit: FrameUnit) -> int | None:
+    """The gold event Alt+1–9 fill at ``unit``: the one chosen (F, or current in the gold text), else the first."""
+    if view.gold_frame in unit.gold_ids:
+        return view.gold_frame
+    return unit.gold_ids[0] if unit.gold_ids else None
+
+
+def step_gold_frame(view: "CurationView", direction: int) -> None:
+    """F / Shift+F: the next or previous of gold's frames at the current place is the one Alt+1–9 fill."""
+    unit = view.current()
+    if not isinstance(unit, FrameUnit) or not unit.gold_ids:
+        view.summary.setText("F chooses among gold's frames at a frame place: gold has none here")
+        return
+    now = target(view, unit)
+    view.gold_frame = unit.gold_ids[(unit.gold_ids.index(now) + direction) % len(unit.gold_ids)]
+    view.show_current()  # the table marks the new one
+
+
+def gold_event_chosen(view: "CurationView", event: object) -> None:
+    """A gold event made current in the gold text or Events panel is the one Alt+1–9 fill."""
+    if event is None or event.id == view.gold_frame:  # type: ignore[attr-defined]
+        return
+    view.gold_frame = event.id  # type: ignore[attr-defined]
+    unit = view.current()
+    if isinstance(unit, FrameUnit) and view.gold_frame in unit.gold_ids:
+        view.show_current()
 
 
 def reject(view: "CurationView", unit: FrameUnit) -> FrameCommand:
@@ -109,8 +140,12 @@ def _attributes(frame: FrameVersion) -> str:
 
 
 def show_frame_unit(table: QTableWidget, unit: FrameUnit, rows: list[tuple[str, str, tuple[FrameVersion, ...]]],
-                    roles: list[str], role: str | None, text: str) -> None:
-    """Fill the versions table: one row per annotator and gold, a column per role."""
+                    roles: list[str], role: str | None, text: str, *, target: int | None = None) -> None:
+    """Fill the versions table: one row per annotator and gold, a column per role; where gold has
+    several frames, a row for each (the last of ``rows`` is gold's), ``target``'s marked."""
+    if len(unit.gold) > 1:
+        rows = rows[:-1] + [("", (ROLE_MARK if event_id == target else "") + f"gold {n + 1}", (frame,))
+                            for n, (frame, event_id) in enumerate(zip(unit.gold, unit.gold_ids))]
     headers = ["Key", "Layer", "Trigger", "Type", *((ROLE_MARK if r == role else "") + r for r in roles),
                "Attributes"]
     table.setColumnCount(len(headers))

@@ -127,12 +127,14 @@ class GoldEditor(QWidget):
         assert self.view is not None
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def open_frame_at(self, start: int, end: int) -> bool:
-        """E on a frame in the list: open gold's frame there, if gold has one."""
+    def open_frame_at(self, start: int, end: int, *, event_id: int | None = None) -> bool:
+        """E on a frame in the list: open gold's frame there (``event_id``, else the first), if gold has one."""
         self.load()
         assert self.events is not None
         for event in self.document.sorted_events():
             trigger = self.document.spans.get(event.trigger_id)
+            if event_id is not None and event.id != event_id:
+                continue
             if trigger is not None and trigger.start < end and trigger.end > start:
                 self.document.select_span(trigger.id)
                 self.document.select_event(event.id)

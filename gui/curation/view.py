@@ -3,7 +3,8 @@
 On open, what every annotator agrees on goes to gold by itself (``storage.team.curation``, and
 ``curation_frames`` for event frames). Then: **N**/**J** next open disagreement, **P**/**K**
 previous, **1**–**9** take that annotator's version into gold (on a frame: the whole frame),
-**R**/**Shift+R** choose a role and **Alt+1**–**Alt+9** take only that role's fillers (``frames``),
+**R**/**Shift+R** choose a role, **F**/**Shift+F** gold's frame where gold has several, and
+**Alt+1**–**Alt+9** take only that role's fillers onto it (``frames``),
 **X** reject (gold gets nothing there), **Ctrl+Z**/**Ctrl+Shift+Z** undo and redo,
 **Ctrl+Return** mark the article curated, **H** hide or show annotator names, **G** edit gold
 directly in its text (``gold_editor``), **E** open gold's frame at a frame place. Every decision
@@ -85,6 +86,7 @@ class CurationView(QDialog):
         self.merged_frames = curation_frames.auto_merge_frames(project, article_id)  # after spans: reuses them
         self.roles = [role.name for role in project.scheme.roles]
         self.role = self.roles[0] if self.roles else None  # the role Alt+1–9 take from a frame
+        self.gold_frame: int | None = None  # the gold event Alt+1–9 fill where gold has several (F)
         self.units: list[curation.Unit | curation_frames.FrameUnit] = []
         self._build()
         self._keys()
@@ -123,7 +125,7 @@ class CurationView(QDialog):
         self.anonymous.toggled.connect(lambda _on: self.reload())  # names in the list and the table
         layout.addWidget(self.anonymous)
         keys = QLabel("N/J next · P/K previous · 1–9 take a version (a whole frame) · X reject · "
-                      "R/Shift+R role · Alt+1–9 take that role · G edit gold · E gold's frame · "
+                      "R/Shift+R role · F gold's frame · Alt+1–9 take that role · G edit gold · E gold's frame · "
                       "Ctrl+Z undo · Ctrl+Return curated")
         keys.setWordWrap(True)
         layout.addWidget(keys)
@@ -134,6 +136,7 @@ class CurationView(QDialog):
         for signal in (self.gold.document.spanAdded, self.gold.document.spanRemoved, self.gold.document.spanChanged,
                        self.gold.document.eventChanged, self.gold.document.eventRemoved):
             signal.connect(self._gold_changed)
+        self.gold.document.currentEventChanged.connect(lambda event: frames.gold_event_chosen(self, event))
         self.undo_stack.indexChanged.connect(self._after_step)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -159,6 +162,8 @@ class CurationView(QDialog):
             key(f"Alt+{n}", lambda n=n: self.take_role(n))
         key("R", lambda: self.step_role(1))
         key("Shift+R", lambda: self.step_role(-1))
+        key("F", lambda: frames.step_gold_frame(self, 1))
+        key("Shift+F", lambda: frames.step_gold_frame(self, -1))
         key("H", self.anonymous.toggle)
         key("G", self.gold.focus_text)
         edit_frame = QShortcut(QKeySequence("E"), self.list)  # E in the gold text is the Events panel's
@@ -224,7 +229,8 @@ class CurationView(QDialog):
         rows = [(str(n + 1), self.name(layer), unit.versions.get(layer, ())) for n, layer in enumerate(self.annotators)]
         rows.append(("", "gold", unit.gold))
         if isinstance(unit, curation_frames.FrameUnit):
-            frames.show_frame_unit(self.versions, unit, rows, self.roles, self.role, self.text)
+            frames.show_frame_unit(self.versions, unit, rows, self.roles, self.role, self.text,
+                                   target=frames.target(self, unit))
             return
         if self.versions.columnCount() != 3:  # a frame unit was shown before
             self.versions.setColumnCount(3)
@@ -273,13 +279,18 @@ class CurationView(QDialog):
             return False
         if self.role is None or not 1 <= n <= len(self.annotators):
             return False
-        return self._push(frames.take_role(self, unit, self.annotators[n - 1], self.role), advance=False)
+        return self._push(frames.take_role(self, unit, self.annotators[n - 1], self.role, frames.target(self, unit)),
+                          advance=False)
 
     def step_role(self, direction: int) -> None:
         """R / Shift+R: the next or previous role of the scheme is the one Alt+1–9 take."""
         if self.role is None:
             return
         self.role = self.roles[(self.roles.index(self.role) + direction) % len(self.roles)]
+        self.show_current()
+
+    def show_current(self) -> None:
+        """Show the current place again (its table marks the chosen role and gold frame)."""
         self._show_unit(self.list.currentRow())
 
     def reject_unit(self) -> bool:
@@ -304,7 +315,7 @@ class CurationView(QDialog):
     def edit_gold_frame(self) -> bool:
         """E on a frame in the list: gold's frame there opens in the Events panel."""
         unit = self.current()
-        if unit is None or not self.gold.open_frame_at(unit.start, unit.end):
+        if unit is None or not self.gold.open_frame_at(unit.start, unit.end, event_id=frames.target(self, unit)):
             self.summary.setText("Gold has no event frame here: take one (1–9), or tag a trigger in the gold text (G)")
             return False
         return True

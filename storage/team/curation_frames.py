@@ -62,6 +62,7 @@ class FrameUnit(Place):
     versions: dict[str, tuple[FrameVersion, ...]]  # annotator -> their frames here (none: absent)
     gold: tuple[FrameVersion, ...]
     decision: str | None
+    gold_ids: tuple[int, ...] = ()  # the gold events' ids, in the order of ``gold``: what take_role targets
 
     def roles(self) -> list[str]:
         """Roles any version or gold fills here, in the order first seen."""
@@ -109,28 +110,29 @@ def read_frame_units(project: Project, article_id: int, *,
             "WHERE article_id = ?", [article_id]):
         fillers.setdefault(event_id, {}).setdefault(role, []).append(spans[span_id])
     layers: dict[str, list[FrameVersion]] = {name: [] for name in names}
-    gold: list[FrameVersion] = []
+    gold: list[tuple[FrameVersion, int]] = []
     for event_id, trigger_id, kind, attributes, layer in events:
         roles = tuple(sorted((role, tuple(sorted(found))) for role, found in fillers.get(event_id, {}).items()))
         version = FrameVersion(spans[trigger_id], kind, json.dumps(json.loads(attributes), sort_keys=True), roles)
         if layer == GOLD:
-            gold.append(version)
+            gold.append((version, event_id))
         elif layer in layers:
             layers[layer].append(version)
     decisions = {(s, e): d for s, e, d in project.db.execute(
         'SELECT start, "end", decision FROM curation_frame_decisions WHERE article_id = ?', [article_id])}
     stream = sorted(((name, frame) for name, frames in layers.items() for frame in frames),
                     key=lambda item: _order(item[1]))
-    gold.sort(key=_order)
+    gold.sort(key=lambda item: (_order(item[0]), item[1]))
     found = []
     for members, _repeats, end in overlap_components(stream, names, where=_trigger_position):
         start = members[0][1].trigger.start
         versions: dict[str, list[FrameVersion]] = {name: [] for name in names}
         for name, frame in members:
             versions[name].append(frame)
+        here = [(f, event_id) for f, event_id in gold if f.trigger.start < end and f.trigger.end > start]
         found.append(FrameUnit(start, end, {name: tuple(frames) for name, frames in versions.items()},
-                               tuple(f for f in gold if f.trigger.start < end and f.trigger.end > start),
-                               decisions.get((start, end))))
+                               tuple(f for f, _id in here), decisions.get((start, end)),
+                               tuple(event_id for _f, event_id in here)))
     return found
 
 
@@ -193,10 +195,15 @@ def take_frame(project: Project, article_id: int, unit: FrameUnit, annotator: st
     return change
 
 
-def take_role(project: Project, article_id: int, unit: FrameUnit, annotator: str, role: str) -> FrameChange:
-    """Gold's frame at the unit gets ``annotator``'s fillers of ``role`` (only those), nothing else changes.
+def take_role(project: Project, article_id: int, unit: FrameUnit, annotator: str, role: str, *,
+              event_id: int | None = None) -> FrameChange:
+    """Gold's frame ``event_id`` at the unit gets ``annotator``'s fillers of ``role`` (only those),
+    nothing else changes. Without ``event_id``: gold's first frame there (in text order).
 
-    Refused when gold has no frame there yet: take a whole frame first, then roles from others.
+    The fillers come from the annotator's frame there that is most like gold's (same trigger, then
+    same type, then the larger trigger overlap), so two frames of theirs at one place are not mixed.
+    Refused when gold has no frame there yet (take a whole frame first, then roles from others),
+    or no longer has ``event_id`` there.
     """
     change = FrameChange(article_id, unit.start, unit.end)
     with project.transaction():
@@ -206,14 +213,18 @@ def take_role(project: Project, article_id: int, unit: FrameUnit, annotator: str
         if not targets:
             raise TeamError("gold has no frame here yet: take a whole frame first, then one role from another "
                             "annotator")
-        target = targets[0]
+        if event_id is not None and event_id not in targets:
+            raise TeamError("that gold frame is no longer here (changed elsewhere?): choose gold's frame again")
+        target = event_id if event_id is not None else targets[0]
         event = project.event(target)
         for argument in event.arguments:
             if argument.role == role:
                 project.remove_argument(target, role, argument.span_id)
                 change.removed_arguments.append((target, argument))
-        wanted = {span for frame in _current_versions(project, article_id, unit, annotator)
-                  for span in frame.fillers(role)}
+        trigger = project.span(event.trigger_id)
+        source = _likest(_current_versions(project, article_id, unit, annotator),
+                         SpanAnn(trigger.start, trigger.end, trigger.label), event.type)
+        wanted = set(source.fillers(role)) if source is not None else set()
         for span in sorted(wanted):
             span_id = _gold_span(project, article_id, span, change, taken_from=annotator, copy_from=annotator)
             project.add_argument(target, role, span_id)
@@ -280,6 +291,14 @@ def _current_versions(project: Project, article_id: int, unit: FrameUnit, annota
         if fresh.start < unit.end and fresh.end > unit.start and annotator in fresh.versions:
             return fresh.versions[annotator]
     return ()
+
+
+def _likest(frames: Sequence[FrameVersion], trigger: SpanAnn, kind: str | None) -> FrameVersion | None:
+    """Of one annotator's frames at a place, the one most like gold's frame on ``trigger`` of type ``kind``."""
+    def likeness(frame: FrameVersion) -> tuple[bool, bool, int]:
+        shared = min(frame.trigger.end, trigger.end) - max(frame.trigger.start, trigger.start)
+        return frame.trigger[:2] == trigger[:2], frame.type == kind, shared
+    return max(frames, key=likeness, default=None)  # max keeps the first of equals: text order
 
 
 def _fillers(frame: FrameVersion) -> tuple[SpanAnn, ...]:

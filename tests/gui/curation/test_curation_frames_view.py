@@ -13,7 +13,7 @@ import main
 from gui.main_window import MainWindow
 from storage.project import Project
 from storage.team.curation_frames import FrameUnit
-from tests.storage.team.frame_layers import build, gold_frames
+from tests.storage.team.frame_layers import build, frame, gold_frames
 
 CTRL, ALT, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ShiftModifier
 
@@ -141,3 +141,35 @@ def test_taking_a_whole_frame_settles_the_span_places_under_it(qtbot, tmp_path):
     assert main.main(["--project", str(path), "export", "--format", "spacy", "--layer", "gold", "-o", str(out)]) == 0
     (record,) = [json.loads(line) for line in out.read_text().splitlines()]
     assert (15, 22, "LOCATION") in {(s["start"], s["end"], s["label"]) for s in record["spans"]}
+
+
+def test_alt_keys_fill_the_gold_frame_chosen_with_f(qtbot, tmp_path):
+    """ana made two frames on "entered" (ASSAULT with the place, COERCE with nobody); taking hers
+    gives gold both. F chooses gold's COERCE, and Alt+2 puts ben's actor on it, not on the first
+    frame; E opens the chosen one. The gold text, once shown, keeps that choice."""
+    path = tmp_path / "master.sqlite"
+    with build(path) as project:
+        frame(project, "ana", (7, 14), "COERCE", {})
+    _window, view = open_view(qtbot, path, tmp_path)
+    qtbot.keyClick(view, Qt.Key.Key_G)  # the gold text is shown (and could pick a frame)…
+    qtbot.keyClick(view.gold.view, Qt.Key.Key_Escape)  # …then back to the list
+    assert view.current().start == 7
+    qtbot.keyClick(view, Qt.Key.Key_1)  # both of ana's frames
+    assert [(f[0], f[1]) for f in on_disk(path)] == [((7, 14), "ASSAULT"), ((7, 14), "COERCE"), ((29, 37), "ASSAULT")]
+    view.list.setCurrentRow(next(k for k, u in enumerate(view.units) if isinstance(u, FrameUnit) and u.start == 7))
+    layers = [view.versions.item(r, 1).text() for r in range(view.versions.rowCount())]
+    assert layers == ["ana", "ben", "▸ gold 1", "gold 2"]
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    assert [view.versions.item(r, 1).text() for r in (2, 3)] == ["gold 1", "▸ gold 2"]
+    assert view.role == "actor"
+    qtbot.keyClick(view, Qt.Key.Key_2, ALT)  # ben's actor onto gold's COERCE
+    coerce = next(f for f in on_disk(path) if f[1] == "COERCE")
+    assert coerce[3] == {"actor": [(0, 6)]}
+    assert next(f for f in on_disk(path) if f[1] == "ASSAULT" and f[0] == (7, 14))[3] == {
+        "actor": [(0, 6)], "location": [(15, 22)]}
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_E)  # E opens the chosen frame
+    qtbot.waitUntil(lambda: view.gold.events.frame.type_filter.hasFocus())
+    assert view.gold.events.frame.shown_event.type == "COERCE"
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # the role, one step
+    assert "actor" not in next(f for f in on_disk(path) if f[1] == "COERCE")[3]

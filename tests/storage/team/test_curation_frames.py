@@ -196,3 +196,21 @@ def test_frames_on_overlapping_triggers_are_one_place(project):
     assert [(f[0], f[1]) for f in gold_frames(project)] == [((7, 14), "ASSAULT"), ((7, 22), "COERCE")]
     curation_frames.take_frame(project, 1, curation_frames.read_frame_units(project, 1)[0], "ben")
     assert [(f[0], f[1]) for f in gold_frames(project)] == [((7, 14), "COERCE")]
+
+
+def test_take_role_fills_the_gold_frame_it_is_given(project):
+    from tests.storage.team.frame_layers import frame
+
+    frame(project, "ana", (7, 14), "COERCE", {})
+    curation.auto_merge(project, 1)
+    curation_frames.take_frame(project, 1, curation_frames.read_frame_units(project, 1)[0], "ana")
+    unit = curation_frames.read_frame_units(project, 1)[0]
+    assert [f.type for f in unit.gold] == ["ASSAULT", "COERCE"] and len(unit.gold_ids) == 2
+    with pytest.raises(AnnotatorError, match="no longer here"):
+        curation_frames.take_role(project, 1, unit, "ben", "actor", event_id=max(unit.gold_ids) + 99)
+    curation_frames.take_role(project, 1, unit, "ben", "actor", event_id=unit.gold_ids[1])
+    assert [(f[1], f[3]) for f in gold_frames(project) if f[0] == (7, 14)] == [
+        ("ASSAULT", {"actor": [(0, 6)], "location": [(15, 22)]}), ("COERCE", {"actor": [(0, 6)]})]
+    # ana has two frames there: gold's COERCE takes the location of her COERCE (none), not of her ASSAULT
+    curation_frames.take_role(project, 1, unit, "ana", "location", event_id=unit.gold_ids[1])
+    assert [f[3].get("location") for f in gold_frames(project) if f[0] == (7, 14)] == [[(15, 22)], None]

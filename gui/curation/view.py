@@ -6,7 +6,8 @@ previous, **1**–**9** take that annotator's version into gold (on a frame: the
 **R**/**Shift+R** choose a role, **F**/**Shift+F** gold's frame where gold has several, and
 **Alt+1**–**Alt+9** take only that role's fillers onto it (``frames``),
 **X** reject (gold gets nothing there), **Ctrl+Z**/**Ctrl+Shift+Z** undo and redo,
-**Ctrl+Return** mark the article curated, **H** hide or show annotator names, **G** edit gold
+**Ctrl+Return** mark the article curated, **H** hide or show annotator names (remembered in the
+project), **G** edit gold
 directly in its text (``gold_editor``), **E** open gold's frame at a frame place. Every decision
 and direct edit is one command on the view's undo stack and is on disk before the list changes.
 """
@@ -69,6 +70,30 @@ class DecideCommand(QUndoCommand):
         self.view.reload(keep=(self.unit.start, self.unit.end))
 
 
+class CuratedCommand(QUndoCommand):
+    """Ctrl+Return: the article's status becomes ``curated``; undo gives back the status it had."""
+
+    def __init__(self, view: "CurationView") -> None:
+        super().__init__("Mark curated")
+        self.view = view
+        self.before = view.project.article(view.article_id).status
+        self._skip_next_redo = False
+
+    def first(self) -> None:
+        curation.mark_curated(self.view.project, self.view.article_id)
+        self._skip_next_redo = True
+
+    def redo(self) -> None:
+        if self._skip_next_redo:  # push() calls redo() right after first() already ran
+            self._skip_next_redo = False
+            return
+        curation.mark_curated(self.view.project, self.view.article_id)
+
+    def undo(self) -> None:
+        self.view.project.set_status(self.view.article_id, self.before)
+        self.view.summary.setText(f"The article's status is {self.before} again")
+
+
 class CurationView(QDialog):
     """Modeless: the window stays usable; ``closed`` callers reload the article they show."""
 
@@ -122,7 +147,9 @@ class CurationView(QDialog):
         self.versions.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.versions, 1)
         self.anonymous = QCheckBox("Hide annotator names (H)")
-        self.anonymous.toggled.connect(lambda _on: self.reload())  # names in the list and the table
+        # Remembered in the project: a blind adjudication must not show a name before H is pressed.
+        self.anonymous.setChecked(self.project.setting(curation.ANONYMOUS_KEY) == "1")
+        self.anonymous.toggled.connect(self._anonymous_toggled)  # names in the list and the table
         layout.addWidget(self.anonymous)
         keys = QLabel("N/J next · P/K previous · 1–9 take a version (a whole frame) · X reject · "
                       "R/Shift+R role · F gold's frame · Alt+1–9 take that role · G edit gold · E gold's frame · "
@@ -174,6 +201,13 @@ class CurationView(QDialog):
         key("Ctrl+Return", self.mark_curated)
 
     # -- state ---------------------------------------------------------------------------------
+
+    def _anonymous_toggled(self, on: bool) -> None:
+        self.reload()
+        try:
+            self.project.set_setting(curation.ANONYMOUS_KEY, "1" if on else None)
+        except AnnotatorError as exc:  # the names are hidden or shown all the same; only remembering failed
+            self.summary.setText(f"Not remembered for next time: {exc}")
 
     def name(self, layer: str) -> str:
         if self.anonymous.isChecked() and layer in self.annotators:
@@ -336,8 +370,9 @@ class CurationView(QDialog):
         if left:
             self.summary.setText(f"{left} places are still to decide; decide them before marking curated")
             return False
-        curation.mark_curated(self.project, self.article_id)
-        self.summary.setText("Curated: the article's status is now curated")
+        if not self._push(CuratedCommand(self), advance=False):
+            return False
+        self.summary.setText("Curated: the article's status is now curated (Ctrl+Z undoes it)")
         return True
 
     def done(self, result: int) -> None:  # Esc, or a button

@@ -31,6 +31,7 @@ AGREED = "agreed"
 REJECTED = "rejected"
 TOOK = "took:"
 THRESHOLD_KEY = "curation.agree_threshold"  # share of annotators that must agree (default all)
+ANONYMOUS_KEY = "curation.anonymous"  # "1": the curation view hides annotator names from its first paint
 
 
 class Place:

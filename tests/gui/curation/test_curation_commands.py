@@ -9,8 +9,7 @@ from contextlib import closing
 
 from PySide6.QtCore import Qt
 
-from storage.team.curation_frames import FrameUnit
-from tests.gui.curation.test_curation_frames_view import ALT, CTRL, SHIFT, open_view
+from tests.gui.curation.test_curation_frames_view import ALT, CTRL, SHIFT, open_view, row_of
 from tests.storage.team.frame_layers import build
 
 
@@ -32,10 +31,6 @@ def snapshot(path):
 def status(path):
     with closing(sqlite3.connect(path)) as db:
         return db.execute("SELECT status FROM articles").fetchone()[0]
-
-
-def row_of(view, start, *, frame):
-    return next(k for k, u in enumerate(view.units) if u.start == start and isinstance(u, FrameUnit) == frame)
 
 
 def test_each_action_is_one_step_on_disk_at_once(qtbot, tmp_path):

@@ -38,6 +38,11 @@ def open_curation(qtbot, tmp_path):
     return (path, *open_view(qtbot, path, tmp_path))
 
 
+def row_of(view, start, *, frame):
+    """The list row of the place starting at ``start``: a frame place, or a span place."""
+    return next(k for k, u in enumerate(view.units) if u.start == start and isinstance(u, FrameUnit) == frame)
+
+
 def decisions(path):
     """The span places' decisions in the file: (start, end, decision)."""
     with closing(sqlite3.connect(path)) as db:
@@ -173,3 +178,24 @@ def test_alt_keys_fill_the_gold_frame_chosen_with_f(qtbot, tmp_path):
     assert view.gold.events.frame.shown_event.type == "COERCE"
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # the role, one step
     assert "actor" not in next(f for f in on_disk(path) if f[1] == "COERCE")[3]
+
+
+def test_a_frame_take_settles_a_place_whose_span_gold_already_had(qtbot, tmp_path):
+    """The curator tagged "Velmora" in gold by hand (its place stays open: nobody's version was
+    taken); ana's frame then reuses that span, and the place's line says it was decided with it."""
+    path = tmp_path / "master.sqlite"
+    with build(path) as project:
+        project.db.execute("DELETE FROM spans WHERE annotator = 'ben' AND start = 15")
+    _window, view = open_view(qtbot, path, tmp_path)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    view.gold.view.select_range(15, 22)
+    qtbot.keyClick(view.gold.view, Qt.Key.Key_2)  # LOCATION, made by the curator
+    qtbot.keyClick(view.gold.view, Qt.Key.Key_Escape)
+    velmora = row_of(view, 15, frame=False)
+    assert "[to decide]" in view.list.item(velmora).text()
+    view.list.setCurrentRow(row_of(view, 7, frame=True))
+    qtbot.keyClick(view, Qt.Key.Key_1)  # ana's frame: its location is the span gold already has
+    assert "[took ana]" in view.list.item(velmora).text() and view.units[velmora].gold != ()
+    assert (15, 22, "took:ana") in decisions(path) and all(u.resolved for u in view.units)
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert "[to decide]" in view.list.item(velmora).text() and (15, 22, "took:ana") not in decisions(path)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage.importing.report import plural
 from storage.model import STATUSES
 from storage.project import Project
 
@@ -59,12 +60,12 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines.append(f"events: {stats['events']}")
     lines += [f"  {kind:<12} {n}" for kind, n in stats["events_by_type"].items()]
     lines.append("annotators:" if stats["per_annotator"] else "annotators: none yet")
-    lines += [f"  {name:<12} {c['spans']} spans, {c['events']} events"
-              + (f", {c['done']} of {c['articles']} articles done" if "articles" in c else "")
+    lines += [f"  {name:<12} {plural(c['spans'], 'span')}, {plural(c['events'], 'event')}"
+              + (f", {c['done']} of {plural(c['articles'], 'article')} done" if "articles" in c else "")
               for name, c in stats["per_annotator"].items()]
     curation = stats.get("curation")
     if curation and (curation["articles_with_several_layers"] or curation["curated"]):
-        lines.append(f"curation: {curation['curated']} articles curated; "
+        lines.append(f"curation: {plural(curation['curated'], 'article')} curated; "
                      f"{curation['articles_with_several_layers']} annotated by two or more; "
-                     f"{curation['gold_spans']} gold spans")
+                     f"{plural(curation['gold_spans'], 'gold span')}")
     return "\n".join(lines)

@@ -72,3 +72,14 @@ def test_annotator_puts_a_second_import_into_that_layer_on_the_same_articles(tmp
         assert dict(conn.execute("SELECT coalesce(annotator, '-'), count(*) FROM spans GROUP BY 1")) == \
             {"-": 4, "ben": 4}
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+
+
+def test_spacys_labels_file_beside_a_corpus_is_said_not_to_be_a_task(tmp_path, capsys):
+    """`spacy init labels` output (a .json of counts) is detected as Label Studio, the loosest .json
+    reader: it must say the file holds no task, with file and line, not what a task's "data" must be."""
+    labels = INTEROP / "spacy-docbin" / "corpus__labels__ner.json"
+    assert run(tmp_path, labels) == 1
+    err = capsys.readouterr().err
+    assert (f'{labels}:1: not a Label Studio task: no "data" nor "annotations" (its keys: 0, 1, 2, 3, 4, …); '
+            "if the file is in another format, choose it with --format") in err
+    assert "Traceback" not in err

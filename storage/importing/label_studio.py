@@ -88,6 +88,12 @@ def _task(writer: ForeignWriter, job: Job, options: ImportOptions, line: int, ta
                         "completed_by": task.get("annotator")}]
     else:
         data = task.get("data")
+        if "data" not in task and not any(k in task for k in (*_ANNOTATION_KEYS, "predictions")):
+            # Nothing of a task at all (a spaCy labels file, someone's settings): say so, not what "data" must be.
+            keys = [str(k) for k in task]
+            shown = ", ".join(keys[:5]) + (", …" if len(keys) > 5 else "")
+            raise writer.fail(f'not a Label Studio task: no "data" nor "annotations" (its keys: {shown or "none"}); '
+                              "if the file is in another format, choose it with --format", line)
         if not isinstance(data, dict):
             raise writer.fail(f'{name}: "data" must be an object holding the text', line)
         key = next((k for k in _ANNOTATION_KEYS if k in task), "annotations")  # 0.x: "completions"

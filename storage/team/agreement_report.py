@@ -20,7 +20,8 @@ def format_text(report: dict[str, Any]) -> str:
                 f"(layers: {', '.join(report['annotators']) or 'none'})")
     lines = [f"annotators: {', '.join(report['annotators'])}; "
              f"articles compared: {report['articles_compared']}", "",
-             "spans, pooled over pairs     exact P   R     F1    | overlap P  R     F1"]
+             f"{'':<28} {'exact':^17} | {'overlap':^17}".rstrip(),
+             f"{'spans, pooled over pairs':<28} {'P':>5} {'R':>5} {'F1':>5} | {'P':>5} {'R':>5} {'F1':>5}"]
     rows = dict(report["labels"], overall=report["overall"])
     for label, by_mode in rows.items():
         e, o = by_mode["exact"], by_mode["overlap"]
@@ -35,16 +36,16 @@ def format_text(report: dict[str, Any]) -> str:
     for name, a in alpha["event_attributes"].items():
         lines.append(f"  {'event ' + name:<31} {_f(a['value'])}  {a['units']}/{a['total']}")
     width = max([len(f"{p['a']} / {p['b']}") for p in report["pairs"]] + [10])
-    lines += ["", f"{'pairs':<{width + 2}} articles  F1 exact  F1 overlap  κ exact  κ overlap  κ token  "
-                  "trigger F1  type agreed"]
+    headers = ("articles", "F1 exact", "F1 overlap", "κ exact", "κ overlap", "κ token", "trigger F1", "type agreed")
+    lines += ["", f"{'pairs':<{width + 2}}  " + "  ".join(headers)]
     for pair in report["pairs"]:
         ev = pair["events"]
-        agreed = f"{ev['type_agreed']}/{ev['type_matched']}"
-        lines.append(f"  {pair['a'] + ' / ' + pair['b']:<{width}} {pair['articles']:>7}   "
-                     f"{_f(pair['spans_exact']['overall']['f1'])}    {_f(pair['spans_overlap']['overall']['f1'])}"
-                     f"      {_f(pair['kappa_exact']['value'])}    {_f(pair['kappa_overlap']['value'])}"
-                     f"     {_f(pair['kappa_token']['value'])}    {_f(ev['trigger_exact']['f1'])}"
-                     f"       {agreed}")
+        cells = (str(pair["articles"]), _f(pair["spans_exact"]["overall"]["f1"]),
+                 _f(pair["spans_overlap"]["overall"]["f1"]), _f(pair["kappa_exact"]["value"]),
+                 _f(pair["kappa_overlap"]["value"]), _f(pair["kappa_token"]["value"]),
+                 _f(ev["trigger_exact"]["f1"]), f"{ev['type_agreed']}/{ev['type_matched']}")
+        lines.append(f"  {pair['a'] + ' / ' + pair['b']:<{width}}  "
+                     + "  ".join(f"{cell:>{len(head)}}" for cell, head in zip(cells, headers)))
         for role, prf in ev["roles"].items():
             lines.append(f"      role {role:<12} argument F1 {_f(prf['f1'])} ({prf['matched']} matched)")
     if report["lowest_articles"]:
@@ -89,6 +90,13 @@ def to_html(report: dict[str, Any], *, title: str = "Agreement") -> str:
                    f"<td>{_f(pair['kappa_exact']['value'])}<td>{_f(pair['kappa_overlap']['value'])}"
                    f"<td>{_f(pair['kappa_token']['value'])}<td>{_f(ev['trigger_exact']['f1'])}"
                    f"<td>{ev['type_agreed']} / {ev['type_matched']}")
+    roles = [(pair, role, prf) for pair in report["pairs"] for role, prf in pair["events"]["roles"].items()]
+    if roles:  # given a matched trigger, the same fillers: the text report's "role … argument F1" lines
+        out.append("</table><h2>Event roles (frames with matched triggers)</h2><table>"
+                   "<tr><th>pair<th>role<th>argument F1<th>matched")
+        for pair, role, prf in roles:
+            out.append(f"<tr><td>{esc(pair['a'])} / {esc(pair['b'])}<td>{esc(role)}<td>{_f(prf['f1'])}"
+                       f"<td>{prf['matched']}")
     out.append("</table><h2>Lowest agreement</h2><table><tr><th>article<th>exact span F1")
     for a in report["lowest_articles"]:
         out.append(f"<tr><td>#{a['id']} {esc(a['title'])}<td>{a['f1']:.3f}")

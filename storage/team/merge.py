@@ -17,6 +17,7 @@ from typing import Sequence
 from sqlite_utils import Database
 
 from storage import schema
+from storage.importing.report import plural
 from storage.project import Project, now
 from storage.team import fingerprint
 from storage.team.packets import (
@@ -45,15 +46,22 @@ class MergeOutcome:
         who = f"{self.annotator}: " if self.annotator else ""
         if self.state == "refused":
             return f"{self.path}: refused: {self.reason}"
+        articles = plural(self.articles, "article")
         if self.state == "unchanged":
-            return f"{self.path}: {who}unchanged ({self.articles} articles already merged as they are)"
+            as_is = "it is" if self.articles == 1 else "they are"
+            return f"{self.path}: {who}unchanged ({articles} already merged as {as_is})"
+        statuses = self.changes["statuses changed"]
         said = ", ".join(part for part in (
             _signed("spans", self.changes, "spans"), _signed("events", self.changes, "events"),
-            f"{self.changes['arguments changed']} arguments changed" if self.changes["arguments changed"] else "",
-            f"{self.changes['span attributes changed']} span attributes changed"
-            if self.changes["span attributes changed"] else "",
-            f"{self.changes['statuses changed']} statuses" if self.changes["statuses changed"] else "") if part)
-        return f"{self.path}: {who}merged {self.articles} articles ({said})"
+            _changed(self.changes["arguments changed"], "argument"),
+            _changed(self.changes["span attributes changed"], "span attribute"),
+            f"{statuses} status{'' if statuses == 1 else 'es'}" if statuses else "") if part)
+        return f"{self.path}: {who}merged {articles} ({said})"
+
+
+def _changed(n: int, noun: str) -> str:
+    """``2 arguments changed``, or nothing when none did."""
+    return f"{plural(n, noun)} changed" if n else ""
 
 
 def _signed(noun: str, changes: Counter, key: str) -> str:
@@ -90,6 +98,8 @@ def merge_packets(project: Project, paths: Sequence[str | Path]) -> list[MergeOu
 def _check_packet(project: Project, path: Path) -> str:
     """The packet's annotator, or TeamError saying why it cannot be merged."""
     if not path.is_file():
+        if path.is_dir():  # `team merge packets/` for `team merge packets/*.sqlite`
+            raise TeamError(f"a folder, not a packet: give the packets in it ({path / '*.sqlite'})")
         raise TeamError("no such file" if not path.exists() else "not a file")
     if project.path is not None and path.resolve() == Path(project.path).resolve():
         raise TeamError("this is the master project itself")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Sequence
 from urllib.request import pathname2url
 
+from storage.importing.report import plural
 from storage.model import AnnotatorError
 from storage.project import Project, now
 from storage.team import fingerprint
@@ -40,11 +41,15 @@ class SplitReport:
     packets: dict[str, Path] = field(default_factory=dict)
     articles: dict[str, list[int]] = field(default_factory=dict)
     overlap: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was decided for the user (a --per-article capped)
 
     def summary_lines(self) -> list[str]:
-        lines = [f"{name}: {len(self.articles[name])} articles -> {path}" for name, path in self.packets.items()]
-        lines.append(f"{len(self.overlap)} articles go to more than one annotator (for agreement)")
-        return lines
+        lines = [f"{name}: {plural(len(self.articles[name]), 'article')} -> {path}"
+                 for name, path in self.packets.items()]
+        shared = len(self.overlap)
+        lines.append(f"{plural(shared, 'article')} {'goes' if shared == 1 else 'go'} to more than one annotator "
+                     "(for agreement)")
+        return [*lines, *self.notes]
 
 
 def check_annotator_name(name: str) -> str:
@@ -105,12 +110,16 @@ def split(project: Project, folder: str | Path, *, annotators: Sequence[str], ov
         raise TeamError(f"the project has no articles{f' with status {status}' if status else ''} to hand out")
     assignment, shared = assign(ids, names, overlap=overlap if len(names) > 1 else 0.0,
                                 per_article=min(per_article, len(names)))
+    idle = [name for name in names if not assignment[name]]
+    if idle:  # team merge refuses an empty packet, so writing one would only hand out a dead end
+        raise TeamError(f"{plural(len(ids), 'article')} for {len(names)} annotators: {', '.join(idle)} "
+                        f"would get none; hand out to fewer annotators or add articles")
     folder = Path(folder)
     targets = {name: folder / f"{project.path.stem}.{name}.sqlite" for name in names}
     existing = [str(p) for p in targets.values() if p.exists()]
     if existing:
-        raise TeamError(f"{', '.join(existing)} already exists; a packet may hold someone's work, "
-                        "so choose another folder or move it away")
+        raise TeamError(f"{', '.join(existing)} already {'exists' if len(existing) == 1 else 'exist'}; "
+                        "a packet may hold someone's work, so choose another folder or move it away")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -121,6 +130,9 @@ def split(project: Project, folder: str | Path, *, annotators: Sequence[str], ov
         project.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?), (?, ?)",
                            [PROJECT_KEY, team_id, FINGERPRINT_KEY, print_])
     report = SplitReport(folder, overlap=shared)
+    if shared and per_article > len(names):
+        report.notes.append(f"--per-article {per_article} is more than the {len(names)} annotators: "
+                            f"each shared article goes to all {len(names)}")
     for name in names:
         _write_packet(project, targets[name], name, assignment[name], team_id=team_id,
                       scheme_print=print_, with_gold=with_gold)

@@ -15,7 +15,9 @@ def _interop() -> Path:
         candidate = folder.parent / "shared" / "interop" if folder == _REPO else folder / "shared" / "interop"
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"the shared interop files are not beside {_REPO}")
+    raise FileNotFoundError(f"the tests read other tools' files from shared/interop beside the checkout, "
+                            f"and there is none beside {_REPO} or a folder above it (README: Install and run "
+                            "the tests)")
 
 
 INTEROP = _interop()

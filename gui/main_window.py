@@ -427,7 +427,8 @@ class MainWindow(QMainWindow):
         self.view.set_article(article.text if article else "", spans, self._colours())
         if article is None:
             self.headline.setText("No article open")
-            self.meta.setText("Import articles with File ▸ Import… or drop .txt files on this window.")
+            # Short enough to be read whole at 1024 px; any file or folder (any format) dropped here is imported.
+            self.meta.setText("Ctrl+I imports articles, or drop files here")
         else:
             self.headline.setText(article.title or f"Article {article.id}")
             self._update_meta()

@@ -257,3 +257,31 @@ def test_a_real_brat_folder_through_file_import_folder_lands_in_the_project_file
         assert conn.execute("SELECT count(*), count(DISTINCT origin) FROM spans").fetchone() == (119, 1)
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 23
     assert window.reports[0][0].startswith("imported 13 articles (119 spans, 23 events)")
+
+
+def test_an_empty_projects_hint_is_read_whole_at_1024_and_a_dropped_folder_is_imported(window, qtbot):
+    """The hint under "No article open" names Ctrl+I and dropping; at 1024×700 it is not elided,
+    and a folder of another tool's files (brat's news tutorial) dropped on the window lands in the file."""
+    import sqlite3
+
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QDropEvent, QKeySequence
+
+    from tests.storage.importing.helpers import INTEROP
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.headline.text() == "No article open"
+    assert window.meta.text() == "Ctrl+I imports articles, or drop files here"
+    assert window.meta.shown_text() == window.meta.text()  # nothing elided at the smallest supported size
+    assert window.file_actions.import_action.shortcut() == QKeySequence("Ctrl+I")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(INTEROP / "brat-news"))])
+    drop = QDropEvent(window.rect().center().toPointF(), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.file_actions.jobFinished, timeout=20000):
+        window.dropEvent(drop)
+    with sqlite3.connect(window.project.path) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 13
+        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 119
+    assert window.headline.text() != "No article open"  # the first imported article opened

@@ -83,3 +83,17 @@ def test_spacys_labels_file_beside_a_corpus_is_said_not_to_be_a_task(tmp_path, c
     assert (f'{labels}:1: not a Label Studio task: no "data" nor "annotations" (its keys: 0, 1, 2, 3, 4, …); '
             "if the file is in another format, choose it with --format") in err
     assert "Traceback" not in err
+
+
+def test_a_packet_given_to_import_points_at_team_merge(tmp_path, capsys):
+    """A newcomer's first guess for taking a packet back is `import`: the project stays empty and
+    the line says where packets go."""
+    packet = tmp_path / "news.ana.sqlite"
+    with Project.open(packet) as project:
+        project.add_article(text="Rebels entered Velmora.", title="Velmora")
+    assert run(tmp_path, packet) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"{packet}: a project file, not articles: bring a packet back with `team merge` "
+                      "(Project ▸ Team ▸ Bring back…); from another project, export --format native and import that")
+    with Project.open(tmp_path / "p.sqlite") as project:
+        assert project.article_ids() == []

@@ -201,7 +201,11 @@ def _expand(paths: Sequence[str | Path], options: ImportOptions) -> list[Job]:
             jobs.append(Job(str(path), "", problem=odd))
         else:
             found_format = forced or detect(str(path))
-            if found_format is None:
+            if found_format is None and path.suffix.lower() == ".sqlite":  # a packet, or another project
+                jobs.append(Job(str(path), "", problem=(
+                    "a project file, not articles: bring a packet back with `team merge` (Project ▸ Team ▸ "
+                    "Bring back…); from another project, export --format native and import that")))
+            elif found_format is None:
                 jobs.append(Job(str(path), "", problem=(
                     f"cannot import {path.suffix or 'a file without an extension'}: expected one of "
                     f"{', '.join(importable_suffixes())} or a folder (or give --format)")))

@@ -116,7 +116,7 @@ def test_stats_prints_a_table(project_path, capsys):
     assert "spans: 4" in out and "events: 1" in out
     assert any(line.split() == ["done", "1"] for line in out)
     assert any(line.split() == ["ACTOR", "2"] for line in out)
-    assert any(line.split() == ["ann", "4", "spans,", "1", "events"] for line in out)
+    assert any(line.split() == ["ann", "4", "spans,", "1", "event"] for line in out)  # singular when one
 
 
 def test_stats_json_is_machine_readable(project_path, capsys):

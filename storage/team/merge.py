@@ -53,15 +53,16 @@ class MergeOutcome:
         statuses = self.changes["statuses changed"]
         said = ", ".join(part for part in (
             _signed("spans", self.changes, "spans"), _signed("events", self.changes, "events"),
-            _changed(self.changes["arguments changed"], "argument"),
-            _changed(self.changes["span attributes changed"], "span attribute"),
+            _changed(self.changes, "arguments", "argument"),
+            _changed(self.changes, "span attributes", "span attribute"),
             f"{statuses} status{'' if statuses == 1 else 'es'}" if statuses else "") if part)
         return f"{self.path}: {who}merged {articles} ({said})"
 
 
-def _changed(n: int, noun: str) -> str:
-    """``2 arguments changed``, or nothing when none did."""
-    return f"{plural(n, noun)} changed" if n else ""
+def _changed(changes: Counter, key: str, noun: str) -> str:
+    """``2 arguments added`` (a first merge) or ``1 argument changed``, or nothing when none moved."""
+    return ", ".join(f"{plural(changes[f'{key} {how}'], noun)} {how}" for how in ("added", "changed")
+                     if changes[f"{key} {how}"])
 
 
 def _signed(noun: str, changes: Counter, key: str) -> str:
@@ -241,8 +242,8 @@ def _first_time(db: Database, name: str) -> Counter:
     changes: Counter = Counter()
     changes["spans added"] = count("SELECT count(*) FROM pk.spans")
     changes["events added"] = count("SELECT count(*) FROM pk.events")
-    changes["arguments changed"] = count("SELECT count(*) FROM pk.arguments")
-    changes["span attributes changed"] = count("SELECT count(*) FROM pk.span_attributes")
+    changes["arguments added"] = count("SELECT count(*) FROM pk.arguments")  # nothing there to change yet
+    changes["span attributes added"] = count("SELECT count(*) FROM pk.span_attributes")
     changes["statuses changed"] = _count(
         db, "SELECT m.mid, p.status FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id EXCEPT "
             "SELECT article_id, status FROM main.layer_status WHERE layer = ?", [name])

@@ -71,7 +71,7 @@ def test_merge_of_a_folder_names_what_to_give_and_one_merged_article_is_singular
     code, _, err = run(capsys, "--project", path, "team", "merge", out / "news.ana.sqlite")
     assert code == 0
     assert err.strip() == (f"{out / 'news.ana.sqlite'}: ana: merged 1 article "
-                           "(spans +2, events +1, 1 argument changed, 1 status)")
+                           "(spans +2, events +1, 1 argument added, 1 status)")
     code, _, err = run(capsys, "--project", path, "team", "merge", out / "news.ana.sqlite")
     assert err.strip() == f"{out / 'news.ana.sqlite'}: ana: unchanged (1 article already merged as it is)"
     code, out_text, _ = run(capsys, "--project", path, "stats")

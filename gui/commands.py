@@ -195,12 +195,14 @@ class SetEventTypeCommand(StoreCommand):
     def __init__(self, doc: "AnnotationDocument", event_id: int, event_type: str | None) -> None:
         super().__init__(doc, f"Set event type to {event_type or 'none'}")
         self.event_id, self.old, self.new = event_id, doc.events[event_id].type, event_type
+        self.old_taken_from = doc.project.event_taken_from(event_id)  # a taken gold frame: the curator's once changed
 
     def _do(self) -> None:
         self.doc._event_changed(self.doc.project.set_event_type(self.event_id, self.new))
 
     def _undo(self) -> None:
-        self.doc._event_changed(self.doc.project.set_event_type(self.event_id, self.old))
+        self.doc._event_changed(self.doc.project.set_event_type(self.event_id, self.old,
+                                                                taken_from=self.old_taken_from))
 
 
 class SetAttributeCommand(StoreCommand):
@@ -208,12 +210,14 @@ class SetAttributeCommand(StoreCommand):
         super().__init__(doc, f"Set {name} to {value if value is not None else 'none'}")
         self.event_id, self.name = event_id, name
         self.old, self.new = doc.events[event_id].attributes.get(name), value
+        self.old_taken_from = doc.project.event_taken_from(event_id)
 
     def _do(self) -> None:
         self.doc._event_changed(self.doc.project.set_event_attribute(self.event_id, self.name, self.new))
 
     def _undo(self) -> None:
-        self.doc._event_changed(self.doc.project.set_event_attribute(self.event_id, self.name, self.old))
+        self.doc._event_changed(self.doc.project.set_event_attribute(self.event_id, self.name, self.old,
+                                                                     taken_from=self.old_taken_from))
 
 
 class AddArgumentCommand(StoreCommand):

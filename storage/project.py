@@ -287,6 +287,11 @@ class Project(ProjectFile, AttributeMethods):
         provenance = self._provenance("spans", span_id)
         return provenance[1] if provenance is not None else None
 
+    def event_taken_from(self, event_id: int) -> str | None:
+        """Which layer an event was copied from, as :meth:`span_taken_from` says of a span."""
+        provenance = self._provenance("events", event_id)
+        return provenance[1] if provenance is not None else None
+
     def remove_span(self, span_id: int) -> RemovedSpan:
         """Delete a span and what hangs on it (events it triggers, arguments it fills)."""
         with self.transaction():
@@ -418,26 +423,32 @@ class Project(ProjectFile, AttributeMethods):
                  annotator, created or now()])
         return self.event(cursor.lastrowid)
 
-    def set_event_type(self, event_id: int, event_type: str | None) -> Event:
+    def set_event_type(self, event_id: int, event_type: str | None, *, taken_from: str | None = None) -> Event:
+        """Change an event's type. Like a relabelled span (:meth:`change_span_label`), an event copied
+        from another layer is no longer that layer's once its type changes: its provenance becomes
+        ``taken_from`` (default none: made by whoever changed it); undo passes the old one back."""
         with self.transaction():
             self._check_type(event_type)
-            cursor = self.db.execute("UPDATE events SET type = ? WHERE id = ?", [event_type, event_id])
-            if cursor.rowcount == 0:
-                raise MissingError(f"there is no event {event_id} (deleted, perhaps in another window)")
+            if self.event(event_id).type != event_type:
+                self.db.execute("UPDATE events SET type = ?, taken_from = ? WHERE id = ?",
+                                [event_type, taken_from, event_id])
         return self.event(event_id)
 
-    def set_event_attribute(self, event_id: int, name: str, value: Any) -> Event:
+    def set_event_attribute(self, event_id: int, name: str, value: Any, *, taken_from: str | None = None) -> Event:
         """Set one attribute; ``None`` removes it. The others stay as they are in the file now,
-        whoever set them: read and written back inside one locked transaction."""
+        whoever set them: read and written back inside one locked transaction. A change makes a
+        copied event its editor's, as :meth:`set_event_type` does."""
         with self.transaction():
             self._check_attribute(name, value)
-            values = dict(self.event(event_id).attributes)
+            before = dict(self.event(event_id).attributes)
+            values = dict(before)
             if value is None:
                 values.pop(name, None)
             else:
                 values[name] = value
-            self.db.execute("UPDATE events SET attributes = ? WHERE id = ?",
-                            [json.dumps(values, sort_keys=True), event_id])
+            if values != before:
+                self.db.execute("UPDATE events SET attributes = ?, taken_from = ? WHERE id = ?",
+                                [json.dumps(values, sort_keys=True), taken_from, event_id])
         return self.event(event_id)
 
     def check_argument(self, event_id: int, role: str, span_id: int) -> None:

@@ -140,3 +140,22 @@ def test_a_taken_span_changed_in_gold_is_the_curators(qtbot, tmp_path):
     assert main.main(["--project", str(path), "export", "--format", "native", "--layer", "gold", "-o", str(out)]) == 0
     spans = {(s["start"], s["end"]): s for s in json.loads(out.read_text().splitlines()[1])["spans"]}
     assert "taken_from" not in spans[(15, 28)] and spans[(0, 6)]["taken_from"] == "agreed"
+
+
+def test_a_taken_frame_retyped_in_gold_is_the_curators(qtbot, tmp_path):
+    """ana's frame taken into gold, then its type changed in gold's Events panel: the event no longer
+    says "taken from ana"; one Ctrl+Z gives back the type and the provenance."""
+    path, _window, view = open_curation(qtbot, tmp_path)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # ana's ASSAULT on "entered"
+    assert on_disk(path)[0][:3] == ((7, 14), "ASSAULT", "ana")
+    view.list.setCurrentRow(next(k for k, u in enumerate(view.units) if isinstance(u, FrameUnit) and u.start == 7))
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_E)
+    editor = view.gold.events.frame
+    qtbot.waitUntil(lambda: editor.type_filter.hasFocus())
+    qtbot.keyClicks(editor.type_filter, "COERCE")
+    qtbot.keyClick(editor.type_filter, Qt.Key.Key_Return)
+    assert on_disk(path)[0][:3] == ((7, 14), "COERCE", None)
+    qtbot.keyClick(editor.type_filter, Qt.Key.Key_Escape)  # frame → gold text (the filter keeps its own Ctrl+Z)
+    qtbot.keyClick(view.gold.view, Qt.Key.Key_Z, CTRL)
+    assert on_disk(path)[0][:3] == ((7, 14), "ASSAULT", "ana")

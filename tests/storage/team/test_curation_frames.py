@@ -214,3 +214,19 @@ def test_take_role_fills_the_gold_frame_it_is_given(project):
     # ana has two frames there: gold's COERCE takes the location of her COERCE (none), not of her ASSAULT
     curation_frames.take_role(project, 1, unit, "ana", "location", event_id=unit.gold_ids[1])
     assert [f[3].get("location") for f in gold_frames(project) if f[0] == (7, 14)] == [[(15, 22)], None]
+
+
+def test_a_taken_event_changed_in_gold_is_no_longer_the_annotators(project):
+    """Type and attributes changed on a gold event taken from ana make it the curator's (taken_from
+    NULL), unless the change passes the provenance back (undo); a change to the same value is none."""
+    curation_frames.take_frame(project, 1, curation_frames.read_frame_units(project, 1)[0], "ana")
+    event_id = project.db.execute("SELECT id FROM events WHERE annotator = 'gold' AND taken_from = 'ana'").fetchone()[0]
+    project.set_event_type(event_id, "ASSAULT")  # unchanged
+    project.set_event_attribute(event_id, "dead", None)  # unset already
+    assert project.event_taken_from(event_id) == "ana"
+    project.set_event_attribute(event_id, "dead", 3)
+    assert project.event_taken_from(event_id) is None
+    project.set_event_attribute(event_id, "dead", None, taken_from="ana")  # the undo
+    assert project.event_taken_from(event_id) == "ana"
+    project.set_event_type(event_id, "COERCE")
+    assert project.event_taken_from(event_id) is None and project.event(event_id).type == "COERCE"

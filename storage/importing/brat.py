@@ -11,7 +11,10 @@ One document per ``.ann`` (all or nothing); its ``.txt`` is the text, offsets ar
   span (counted). A type the project knows as an event type but not as a label gets the project's
   trigger label when it has exactly one (our own export writes the event type on the trigger).
 - ``A``/``M`` attributes: on an event an event attribute, on a span a span attribute (binary
-  ones are ``"true"``); ``N`` normalisations are span attributes named by the resource
+  ones are ``"true"``). Where a foreign ``annotation.conf`` declares one (``Negation Arg:<EVENT>``,
+  ``Confidence Arg:<ENTITY>, Value:L1|L2|L3``), it joins the scheme as a choice of those values
+  (a binary one: the one value ``true``), on its first use, unless the project has it already;
+  a value off the list is refused with its line. ``N`` normalisations are span attributes named by the resource
   (``Wikipedia`` = ``534366``), or the Wikidata pattern attribute our export wrote them from;
   ``#`` AnnotatorNotes are a ``note`` attribute (``name=value; …`` pairs when the folder is our
   own export, whose ``annotation.conf`` says so).
@@ -30,7 +33,7 @@ from storage.importing.foreign import ForeignWriter
 from storage.importing.intake import read_text
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
-from storage.model import Attribute, InputError, SchemeError
+from storage.model import Attribute, InputError, SchemeError, SpanAttribute
 from storage.project import Project
 
 CONF_NAME = "annotation.conf"
@@ -41,17 +44,40 @@ _RENAMED = re.compile(r"# (\S+) is the project's '(.*)'$")
 _NUMBERED = re.compile(r"^(.*?[^0-9])[0-9]+$")
 
 
+@dataclass(frozen=True)
+class ConfAttribute:
+    """One ``[attributes]`` line: the types it applies to and its values (None: binary)."""
+
+    targets: frozenset[str]  # brat type names, or <ENTITY> / <EVENT> for all of a kind
+    values: tuple[str, ...] | None
+
+
 @dataclass
 class Conf:
-    """What ``annotation.conf`` tells an import: event types, renamed names, whether it is ours."""
+    """What ``annotation.conf`` tells an import: event types, attribute value lists, renamed
+    names, whether it is ours."""
 
     ours: bool = False
     event_types: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     renamed: dict[str, str] = field(default_factory=dict)  # brat storage form -> project name
+    attributes: dict[str, list[ConfAttribute]] = field(default_factory=dict)  # by brat name
 
     def name(self, brat: str) -> str:
         return self.renamed.get(brat, brat)
+
+    def choices(self, brat_name: str, brat_type: str, *, event: bool) -> tuple[str, ...] | None:
+        """The values an attribute may take on an annotation of ``brat_type`` (an event's or an
+        entity's), as the conf declares them: a binary attribute's one value is ``true``; None
+        when the conf does not declare it there. Only a foreign conf is read so: ours says which
+        attributes take several values and which value is left out as the default in comments,
+        which a plain list of values would lose (the attributes come in as before, as text)."""
+        if self.ours:
+            return None
+        for attribute in self.attributes.get(brat_name, ()):
+            if brat_type in attribute.targets or ("<EVENT>" if event else "<ENTITY>") in attribute.targets:
+                return attribute.values or ("true",)
+        return None
 
 
 def find_conf(ann_path: str, root: str) -> str | None:
@@ -113,7 +139,23 @@ def read_conf(path: str | None, encoding: str | None) -> Conf:
                 role = argument.split(":", 1)[0].strip().rstrip("?*+").split("{")[0]
                 if role:
                     conf.roles.add(role)
+        elif section == "attributes":
+            _attribute_line(conf, line)
     return conf
+
+
+def _attribute_line(conf: Conf, line: str) -> None:
+    """``Name  Arg:<EVENT>|Type, Value:A|B|C`` (no Value: binary) into ``conf.attributes``."""
+    name, _, spec = line.replace("\t", " ").partition(" ")
+    fields = {}
+    for item in spec.split(","):
+        key, colon, value = item.strip().partition(":")
+        if colon:
+            fields[key.strip()] = [part.strip() for part in value.split("|") if part.strip()]
+    targets = fields.get("Arg")
+    if name and targets:
+        values = tuple(dict.fromkeys(fields.get("Value", ()))) or None
+        conf.attributes.setdefault(name.lstrip("!"), []).append(ConfAttribute(frozenset(targets), values))
 
 
 def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch | None = None) -> Outcome:
@@ -332,14 +374,32 @@ class _Document:
 
     def _span_attributes(self, ident: str, label: str) -> dict[str, Any]:
         values: dict[str, Any] = {"source_id": ident}
-        declared = {a.name: a for a in self.labels[label].attributes} if label in self.labels else {}
-        for _, name, value in self.attributes.get(ident, ()):
+        growth = self.writer.growth
+        brat_type = self.t[ident][1]
+        for number, name, _ in self.attributes.get(ident, ()):
+            choices = self.conf.choices(name, brat_type, event=False)
+            if choices is not None and self.conf.name(name) not in growth.span_attributes.get(label, {}):
+                try:
+                    if label not in growth.kinds:
+                        growth.add_label(label)
+                    growth.declare_span_attribute(label, SpanAttribute(
+                        name=self.conf.name(name), kind="choice", choices=tuple(map(self.conf.name, choices))))
+                except SchemeError as exc:
+                    raise self.fail(number, f"{ident}: {exc}") from None
+        declared = growth.span_attributes.get(label, {})
+        for number, name, value in self.attributes.get(ident, ()):
             name, value = self.conf.name(name), self.conf.name(value)
             attribute = declared.get(name)
             if attribute is not None and attribute.multi:
                 values.setdefault(name, []).append(value)
+            elif attribute is not None and attribute.kind == "choice":
+                if name in values:
+                    raise self.fail(number, f"{ident} has a second {name} ({value!r}, after {values[name]!r}), "
+                                            "which takes one value")
+                values[name] = value
             else:
                 values[name] = value if name not in values else f"{values[name]}, {value}"
+            _check_choice(self, number, ident, attribute, value)
         for resource, entry in self.norms.get(ident, ()):
             wikidata = [a.name for a in declared.values() if a.pattern == WIKIDATA_PATTERN]
             name = wikidata[0] if resource == "Wikidata" and wikidata else resource
@@ -363,12 +423,21 @@ class _Document:
             scheme = self.writer.growth.attributes
             values.update({name: a.default for name, a in scheme.items() if a.choices and a.default})
         scheme = self.writer.growth.attributes
-        for _, name, value in self.attributes.get(ident, ()):
+        brat_type = self.e[ident][1]
+        for number, name, value in self.attributes.get(ident, ()):
+            choices = self.conf.choices(name, brat_type, event=True)
             name, value = self.conf.name(name), self.conf.name(value)
+            if choices is not None and name not in scheme:
+                try:
+                    self.writer.growth.add_attribute(Attribute(name=name, kind="choice",
+                                                               choices=tuple(map(self.conf.name, choices))))
+                except SchemeError as exc:
+                    raise self.fail(number, f"{ident}: {exc}") from None
             if name in scheme and scheme[name].multi:  # one A line per value (PLOVER contexts)
                 values.setdefault(name, []).append(value)
             else:
                 values[name] = value
+            _check_choice(self, number, ident, scheme.get(name), value)
         for note in self.notes.get(ident, ()):
             pairs = self._pairs(note) if self.conf.ours else None
             if pairs is not None:
@@ -376,6 +445,14 @@ class _Document:
             elif note:
                 values["note"] = note if "note" not in values else f"{values['note']}; {note}"
         return values
+
+
+def _check_choice(document: _Document, number: int, ident: str, attribute: Attribute | SpanAttribute | None,
+                  value: str) -> None:
+    """Refuse, naming the line, a value its attribute's list of choices lacks."""
+    if attribute is not None and attribute.choices is not None and value not in attribute.choices:
+        raise document.fail(number, f"{ident}: {attribute.name} is {value!r}, which is not one of its values "
+                                    f"({'|'.join(attribute.choices)})")
 
 
 def _typed(attribute: Attribute | None, value: str) -> Any:

@@ -94,8 +94,16 @@ def test_news_tutorial_entity_attributes_normalisations_notes_and_arguments_name
                 assert by_id[fields[1].split()[1]].attributes["note"] == fields[2]
     assert events_checked == report.events_added == 23
     # 000: E1 names T4 and T6 before their T lines; the span attributes joined the scheme, reported
-    assert {"span attribute Person.Mention (text)", "span attribute Person.Individual (text)",
-            "span attribute Person.Wikipedia (text)", "span attribute Money.note (text)"} <= set(report.scheme_added)
+    assert {"span attribute Person.Mention (choice)", "span attribute Person.Individual (choice)",
+            "span attribute Person.Wikipedia (text)", "span attribute Money.note (text)",
+            "attribute Confidence (choice)"} <= set(report.scheme_added)
+    # annotation.conf's [attributes]: "Mention Arg:<ENTITY>, Value:Name|Nominal|Other", binary "Individual
+    # Arg:<ENTITY>", "Confidence Arg:<EVENT>, Value:High|Neutral|Low" are choice lists in the scheme
+    person = {a.name: a for a in project.scheme.label("Person").attributes}
+    assert (person["Mention"].kind, person["Mention"].choices) == ("choice", ("Name", "Nominal", "Other"))
+    assert (person["Individual"].kind, person["Individual"].choices) == ("choice", ("true",))
+    confidence = next(a for a in project.scheme.attributes if a.name == "Confidence")
+    assert (confidence.kind, confidence.choices) == ("choice", ("High", "Neutral", "Low"))
 
 
 def test_events_numbered_roles_nested_events_attributes_and_notes(project):
@@ -126,6 +134,59 @@ def test_events_numbered_roles_nested_events_attributes_and_notes(project):
     assert any(e.attributes.get("Negation") == "true" for e in events)
     assert any(e.attributes.get("Confidence") == "Possible" for e in events)
     assert "role Theme (now also takes Gene_expression, Positive_regulation)" in report.scheme_added
+
+
+def _bio_folder(tmp_path: Path, *stems: str) -> Path:
+    """brat's bio tutorial files with their annotation.conf, under the names brat gives them."""
+    folder = tmp_path / "bio"
+    folder.mkdir()
+    shutil.copy(EXTRA / "example-data__tutorials__bio__annotation.conf", folder / "annotation.conf")
+    for stem in stems:
+        for suffix in (".ann", ".txt"):
+            shutil.copy(EXTRA / f"example-data__tutorials__bio__{stem}{suffix}", folder / f"{stem}{suffix}")
+    return folder
+
+
+def test_conf_attribute_value_lists_become_choice_attributes(project, tmp_path):
+    """bio's annotation.conf: "Negation Arg:<EVENT>" (binary) and "Confidence Arg:<EVENT>,
+    Value:Possible|Likely|Certain"; the .ann's values land as those choices."""
+    report = import_paths(project, [_bio_folder(tmp_path, "100-attribute_annotation")])
+    assert report.ok, report.summary_lines()
+    declared = {a.name: a for a in project.scheme.attributes}
+    assert (declared["Confidence"].kind, declared["Confidence"].choices) == ("choice", ("Possible", "Likely", "Certain"))
+    assert (declared["Negation"].kind, declared["Negation"].choices) == ("choice", ("true",))
+    assert {"attribute Negation (choice)", "attribute Confidence (choice)"} <= set(report.scheme_added)
+    _, _, events = by_source(project)["100-attribute_annotation.txt"]
+    ann = (tmp_path / "bio" / "100-attribute_annotation.ann").read_text(encoding="utf-8")
+    expected = {}
+    for line in ann.splitlines():
+        if line.startswith("A"):
+            name, target, *value = line.split("\t")[1].split()
+            expected.setdefault(target, {})[name] = value[0] if value else "true"
+    assert {e.attributes["source_id"]: {k: v for k, v in e.attributes.items() if k != "source_id"}
+            for e in events if len(e.attributes) > 1} == expected
+
+
+def test_a_value_off_the_conf_list_is_refused_with_its_line(project, tmp_path):
+    folder = _bio_folder(tmp_path, "100-attribute_annotation")
+    ann = folder / "100-attribute_annotation.ann"
+    lines = ann.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if "Confidence" in line)
+    lines[number - 1] = re.sub(r"(Confidence \S+) \S+", r"\1 Doubtful", lines[number - 1])
+    ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_paths(project, [folder])
+    assert not report.ok and project.article_count() == 0
+    assert re.fullmatch(re.escape(f"{ann}:{number}: ") + r"E\d+: Confidence is 'Doubtful', which is not one of its "
+                        r"values \(Possible\|Likely\|Certain\)", str(report.errors[0])), str(report.errors[0])
+
+
+def test_an_attribute_the_project_has_is_not_redefined_by_the_conf(project, tmp_path):
+    from storage.model import Attribute
+    project.add_attribute(Attribute(name="Confidence", kind="text"))
+    report = import_paths(project, [_bio_folder(tmp_path, "100-attribute_annotation")])
+    assert report.ok, report.summary_lines()
+    assert next(a for a in project.scheme.attributes if a.name == "Confidence").kind == "text"
+    assert "attribute Confidence (choice)" not in report.scheme_added
 
 
 def test_e_line_before_the_t_lines_it_names(project, tmp_path):

@@ -34,6 +34,8 @@ from storage.model import InputError
 from storage.project import Project
 
 _FIELDS = re.compile(r"[ \t]+")
+_EDGE_SPACE = re.compile(r"^[^\S\n]|[^\S\n]$", re.M)  # whitespace at a line's start or end
+_ODD_SPACES = "\x0b\x0c\x1c\x1d\x1e\x1f"  # ASCII whitespace other than space, tab, line break
 _OUTSIDE = frozenset(("O", "_", "-", ""))  # tags of tokens outside every entity
 _STARTS = frozenset("BSU")
 _ENDS = frozenset("ESL")
@@ -127,7 +129,27 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     simple = False  # one tag column, no index column: the usual line takes the short path below
     number = 0
     for lines in line_batches(job.path, encoding=options.encoding):
-        for raw in lines:
+        at, size, by_line = 0, len(lines), 0  # by_line: lines before it are read one by one
+        while at < size:
+            if simple and at >= by_line:
+                # A sentence (up to the next empty line) of usual lines, read whole; if it is not
+                # that, its lines are read one by one below.
+                try:
+                    end = lines.index("", at)
+                except ValueError:
+                    end = size
+                read = _usual_rows(lines, at, end)
+                if read is not None:
+                    if not tokens and not document.sentences:
+                        document.line = number + 1
+                    tokens += read[0]
+                    column += read[1]
+                    number += end - at
+                    at = end
+                    continue
+                by_line = end
+            raw = lines[at]
+            at += 1
             number += 1
             fields = raw.split()
             if simple and len(fields) >= 2:
@@ -186,6 +208,36 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     end_document()
     _remark_repairs(writer, repairs[0])
     return writer.finish()
+
+
+def _usual_rows(lines: list[str], start: int, end: int) -> tuple[list[str], list[str]] | None:
+    """Tokens and tags of ``lines[start:end]`` when every one is a usual line (what the short
+    path of ``run`` reads: fields apart by one space, or one tab, the same number on each line,
+    the tag last and not a space-after flag, no -DOCSTART-, no tag ending in a dash), split at C
+    speed all together; None otherwise."""
+    if end - start < 2:
+        return None
+    first = lines[start]
+    separator, other = (" ", "\t") if " " in first else ("\t", " ")
+    width = first.count(separator) + 1
+    block = "\n".join(lines[start:end])
+    if width < 2 or other in block or "\r" in block:
+        return None  # tabs and spaces, or carriage returns
+    if any(space in block for space in _ODD_SPACES) if block.isascii() else _EDGE_SPACE.search(block):
+        return None  # whitespace str.split() splits at, or strip() would take off a line
+    # A line break is a field of its own: a line with a field too many or too few moves every one
+    # after it out of step, which the counts catch.
+    fields = block.replace("\n", f"{separator}\n{separator}").split(separator)
+    count = end - start
+    if len(fields) != count * (width + 1) - 1 or fields[width::width + 1].count("\n") != count - 1 or "" in fields:
+        return None
+    tokens, tags = fields[0::width + 1], fields[width - 1::width + 1]
+    if "-DOCSTART-" in tokens or width > 2 and ("+" in tags or "-" in tags):
+        return None
+    ends = "\n" + "\n".join(tags) + "\n"
+    if ends.count("-\n") != ends.count("\n-\n"):
+        return None  # a tag ending in a dash: run names its line
+    return tokens, tags
 
 
 def _remark_repairs(writer: ForeignWriter, repairs: int) -> None:

@@ -206,6 +206,45 @@ def test_lines_the_short_path_must_leave_to_the_general_reader(project, tmp_path
                     ("No further word", [])]
 
 
+_USUAL = ["Rebels B-ACTOR", "from O", "the O", "north O", "took B-EVENT", "Aleppo B-LOCATION", "today O", ". O"]
+
+
+@pytest.mark.parametrize("odd, token", [
+    ("10\u00a0000 O", "10\u00a0000"),  # a no-break space inside a token: part of it
+    ("\u00a0Homs O", "Homs"),  # ... at a line's start: stripped, as str.strip() does
+    ("Homs\tO", "Homs"),  # a tab among spaces
+    ("Homs  O", "Homs"),  # two spaces
+    ("Homs O ", "Homs"),  # a space at the end
+    ("Homs O\r", "Homs"),  # a carriage return
+    ("\x0cHoms O", "Homs"),  # another ASCII space, at the start: stripped
+    ("Homs NNP O", "Homs"),  # a line of three fields among lines of two
+])
+def test_a_sentence_read_whole_reads_as_line_by_line(project, tmp_path, odd, token):
+    """A sentence of usual lines is split all at once; one odd line anywhere in it sends the
+    sentence to the line-by-line reader, which reads it as it always did."""
+    path = tmp_path / "odd.conll"
+    path.write_text("\n".join(_USUAL) + "\n\n" + "\n".join(_USUAL[:4] + [odd] + _USUAL[4:]) + "\n\n"
+                    + "\n".join(_USUAL[:-1] + ["! O"]) + "\n", encoding="utf-8")  # (no -DOCSTART-: an article each)
+    report = import_paths(project, [path])
+    assert report.ok, report.summary_lines()
+    usual = "Rebels from the north took Aleppo today ."
+    entities = [("Rebels", "ACTOR"), ("took", "EVENT"), ("Aleppo", "LOCATION")]
+    docs = [(t, [(t[s.start:s.end], s.label) for s in ss]) for t, ss, _ in documents(project)]
+    assert docs == [(usual, entities), (usual.replace("north ", f"north {token} "), entities),
+                    (usual.replace(".", "!"), entities)]
+
+
+def test_a_line_too_short_in_a_sentence_of_usual_lines_is_named(project, tmp_path):
+    """One line with a field too many and one with a field too few: the counts of a sentence
+    read whole would balance, its line breaks would not; the line reader names the short line."""
+    path = tmp_path / "short.conll"
+    lines = _USUAL[:2] + ["the DT O", "north"] + _USUAL[4:]
+    path.write_text("\n".join(_USUAL) + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    report = import_paths(project, [path])
+    assert str(report.errors[0]) == f"{path}:13: expected a token and a tag, found 'north'"
+    assert project.article_count() == 0
+
+
 @pytest.mark.parametrize("tokens, tags, message", [
     (["Rebels", "", "Aleppo"], ["B-ACTOR", "O", "B-LOCATION"], "every token must be a non-empty string"),
     (["Rebels", 7, "Aleppo"], ["B-ACTOR", "O", "B-LOCATION"], "every token must be a non-empty string"),

@@ -26,8 +26,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
+from operator import add
 from typing import Any, Iterator
 
 from storage.importing.batch import RowBatch
@@ -306,19 +306,16 @@ def _read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
         return None  # a token whose offsets do not hold it (non-empty tokens: start < end too)
     reader.length = reader.at16 = len(text)
     # A row's line number: its index, plus its sentence's #Text= line and the lines before
-    starting = [len(head) + 2 + 2 * sentence for sentence in range(len(texts))]
-
-    def line_of(row: int) -> int:
-        return row + starting[bisect_right(firsts, row) - 1]
-
+    # A row's line number: its index, plus (per sentence) the #Text= lines and blank lines before it.
+    shift = list(chain.from_iterable(map(repeat, range(len(head) + 2, len(head) + 2 + 2 * len(texts), 2), sizes)))
     if any(layer.kind == "RL" or layer.role_column is not None for layer in reader.layers):
-        reader.tokens.update(zip(ids, zip(starts, ends, map(line_of, range(count)))))
+        reader.tokens.update(zip(ids, zip(starts, ends, map(add, range(count), shift))))
     if width == 4:  # one annotation column: the usual file
         annotated = [row for row, value in enumerate(cells[3::stride]) if value != "_"]
     else:
         annotated = sorted({row for column in range(3, width) for row, value in enumerate(cells[column::stride])
                             if value != "_"})
-    reader.rows = [(line_of(row), ids[row], starts[row], ends[row], cells[row * stride + 3:row * stride + width])
+    reader.rows = [(row + shift[row], ids[row], starts[row], ends[row], cells[row * stride + 3:row * stride + width])
                    for row in annotated]
     return reader
 
@@ -352,11 +349,29 @@ def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str,
                 continue
             if layer.kind == "SP" and layer.imported:
                 value = mine[layer.value_column] if layer.value_column is not None else "*"
-                if not track and value[-1:] != "]" and "|" not in value and "\\" not in value:
-                    # one single-token annotation, nothing escaped (most cells): _span_cells' reading, inline
-                    spans.append({"id": len(spans) + 1, "start": start, "end": end,
-                                  "label": layer.short if value in ("*", "_", "") else value,
-                                  "source_id": f"{layer.short}@{token_id}"})
+                if not track and "|" not in value and "\\" not in value:
+                    # One annotation, nothing escaped (most cells): _span_cells' reading, inline.
+                    head, bracket, number_id = value[:-1].rpartition("[") if value[-1:] == "]" else ("", "", "")
+                    if not bracket or not number_id.isdecimal():  # a single-token annotation
+                        spans.append({"id": len(spans) + 1, "start": start, "end": end,
+                                      "label": layer.short if value in ("*", "_", "") else value,
+                                      "source_id": f"{layer.short}@{token_id}"})
+                        continue
+                    label = layer.short if head in ("*", "") else head
+                    span = by_key.get((index, number_id))
+                    if span is None:  # part [n] of a multi-token annotation: its first token
+                        by_key[(index, number_id)] = span = {
+                            "id": len(spans) + 1, "start": start, "end": end, "label": label,
+                            "source_id": f"{layer.short}[{number_id}]"}
+                        spans.append(span)
+                    elif span["label"] != label:
+                        raise writer.fail(f"annotation [{number_id}] is {span['label']!r} on one token and "
+                                          f"{label!r} on token {token_id}", number)
+                    else:  # sub-token rows may reach before or after the tokens before them
+                        if start < span["start"]:
+                            span["start"] = start
+                        if end > span["end"]:
+                            span["end"] = end
                     continue
                 hosts = _span_cells(writer, layer, index, "*" if value == "_" else value, token_id, start, end,
                                     number, spans, by_key, at_token if track else None)

@@ -189,6 +189,25 @@ def test_an_attribute_the_project_has_is_not_redefined_by_the_conf(project, tmp_
     assert "attribute Confidence (choice)" not in report.scheme_added
 
 
+@pytest.mark.parametrize("pattern, ok", [("T[0-9]+", True), ("Q[0-9]+", False)])
+def test_a_source_id_the_label_declares_otherwise_is_checked_against_its_declaration(project, tmp_path, pattern, ok):
+    """A T id is its span's source_id, free text unless the project's label declares source_id
+    otherwise (here a pattern): then each one is checked against that declaration."""
+    from storage.model import Label, SpanAttribute
+    project.add_label(Label(name="Group", colour="#AA0000"))
+    project.declare_span_attribute("Group", SpanAttribute(name="source_id", kind="pattern", pattern=pattern))
+    (tmp_path / "a.txt").write_text("Rebels took Aleppo.", encoding="utf-8")
+    (tmp_path / "a.ann").write_text("T1\tGroup 0 6\tRebels\nT2\tPlace 12 18\tAleppo\n", encoding="utf-8")
+    report = import_paths(project, [tmp_path / "a.ann"])
+    if ok:
+        assert report.ok, report.summary_lines()
+        assert {s.label: s.attributes for s in project.spans(project.article_ids()[0])} == {
+            "Group": {"source_id": "T1"}, "Place": {"source_id": "T2"}}
+        assert report.scheme_added == ["label Place (entity, key 4)", "span attribute source_id (text) on Place"]
+    else:
+        assert "source_id" in str(report.errors[0]) and project.article_count() == 0
+
+
 def test_e_line_before_the_t_lines_it_names(project, tmp_path):
     (tmp_path / "a.txt").write_text("Rebels took Aleppo.", encoding="utf-8")
     (tmp_path / "a.ann").write_text("E1\tAttack:T2 Attacker:T1\nT1\tGroup 0 6\tRebels\nT2\tAttack 7 11\ttook\n")

@@ -39,14 +39,17 @@ class GoldEvent:
 
 def gold_spans_in(project: Project, article_id: int, start: int, end: int) -> list[tuple[int, SpanAnn, str | None]]:
     """Gold spans overlapping ``[start, end)``: id, position and label, provenance."""
+    # coalesce(annotator, '') as the layer index has it: a range of the index, not the article's
+    # every span (~10 ms on 38,000, paid by each curation decision)
     return [(row[0], SpanAnn(row[1], row[2], row[3]), row[4]) for row in project.db.execute(
-        'SELECT id, start, "end", label, taken_from FROM spans WHERE article_id = ? AND annotator = ? '
+        'SELECT id, start, "end", label, taken_from FROM spans WHERE article_id = ? AND coalesce(annotator, \'\') = ? '
         'AND start < ? AND "end" > ? ORDER BY start, "end", label', [article_id, GOLD, end, start])]
 
 
 def find_gold_span(project: Project, article_id: int, span: SpanAnn) -> int | None:
     row = project.db.execute(
-        'SELECT id FROM spans WHERE article_id = ? AND annotator = ? AND start = ? AND "end" = ? AND label = ?',
+        'SELECT id FROM spans WHERE article_id = ? AND coalesce(annotator, \'\') = ? AND start = ? AND "end" = ? '
+        "AND label = ?",
         [article_id, GOLD, span.start, span.end, span.label]).fetchone()
     return row[0] if row else None
 

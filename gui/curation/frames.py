@@ -47,7 +47,7 @@ class FrameCommand(QUndoCommand):
         """Act once, before the push; raises AnnotatorError when the store refuses."""
         self.change = self.act()
         self._skip_next_redo = True
-        self.view.reload(keep=self.key)
+        self.view.show_change(*touched(self.change), keep=self.key)
 
     def redo(self) -> None:
         if self._skip_next_redo:  # push() calls redo() right after first() already ran
@@ -55,12 +55,21 @@ class FrameCommand(QUndoCommand):
             return
         assert self.change is not None
         curation_frames.redo(self.view.project, self.change)
-        self.view.reload(keep=self.key)
+        self.view.show_change(*touched(self.change), keep=self.key)
 
     def undo(self) -> None:
         assert self.change is not None
         curation_frames.undo(self.view.project, self.change)
-        self.view.reload(keep=self.key)
+        self.view.show_change(*touched(self.change), keep=self.key)
+
+
+def touched(change: FrameChange) -> tuple[int, int]:
+    """The stretch whose span places a frame action touches: its triggers, the gold spans it made for
+    the taken frame's fillers (anywhere in the sentence) and the span places it settled. Removed
+    events leave spans alone."""
+    extents = [(change.start, change.end), *((g.span.start, g.span.end) for g in change.spans),
+               *(settled.extent() for settled in change.settled)]
+    return min(start for start, _end in extents), max(end for _start, end in extents)
 
 
 def take_frame(view: "CurationView", unit: FrameUnit, annotator: str) -> FrameCommand:

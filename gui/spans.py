@@ -323,8 +323,38 @@ def chip_rows(chips: list[ChipPlace], *, gap: float = 2.0, max_rows: int | None 
     placed further (the caller leaves it out).
 
     Sorted lists per line and per row keep this near n log n: a long paragraph laid out before
-    its width is known is one line with every chip on it (thousands, in a 1 MB article).
+    its width is known is one line with every chip on it (thousands, in a 1 MB article). Most
+    lines need none of it: their chips are apart and their spans do not overlap, so each takes
+    row 0 in any order; only the other lines are stacked.
     """
+    rows = [0] * len(chips)
+    lines: dict[int, list[int]] = {}
+    for i, chip in enumerate(chips):
+        lines.setdefault(chip.line, []).append(i)
+    crowded = sorted(i for members in lines.values() if len(members) > 1 and _crowded(chips, members, gap)
+                     for i in members)
+    if crowded:
+        for i, row in zip(crowded, _stacked_rows([chips[i] for i in crowded], gap=gap, max_rows=max_rows)):
+            rows[i] = row
+    return rows
+
+
+def _crowded(chips: list[ChipPlace], members: list[int], gap: float) -> bool:
+    """Whether chips of one line come within ``gap`` of one another or belong to overlapping spans."""
+    by_x = sorted((chips[i].left, chips[i].right) for i in members)
+    if any(left < before + gap for (_, before), (left, _) in zip(by_x, by_x[1:])):
+        return True
+    by_text = sorted((chips[i].start, chips[i].end) for i in members)
+    reach = by_text[0][1]
+    for start, end in by_text[1:]:
+        if start < reach:
+            return True
+        reach = max(reach, end)
+    return False
+
+
+def _stacked_rows(chips: list[ChipPlace], *, gap: float, max_rows: int | None) -> list[int]:
+    """:func:`chip_rows` for lines whose chips meet: innermost first, each in its lowest free row."""
     order = sorted(range(len(chips)), key=lambda i: (chips[i].end - chips[i].start, chips[i].left, i))
     rows = [0] * len(chips)
     by_start: dict[int, list[tuple[int, int, int]]] = {}  # line -> (start, end, row), sorted

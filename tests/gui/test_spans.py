@@ -160,3 +160,15 @@ def test_chip_rows_bisecting_place_every_chip_where_scanning_did(chips: list[C])
     assert chip_rows(chips) == rows
     for limit in (1, 3):  # the chips that fit under a limit are where they were; the others at it or above
         assert [min(row, limit) for row in chip_rows(chips, max_rows=limit)] == [min(row, limit) for row in rows]
+
+
+many_lines = st.lists(  # up to eight lines of a few chips each: most apart (row 0 without stacking), some not
+    st.tuples(st.integers(0, 7), st.integers(0, 30), st.sampled_from([10, 24, 40]), st.integers(0, 90),
+              st.integers(1, 6)).map(lambda t: C(t[0], 12.0 * t[1], 12.0 * t[1] + t[2], t[3], t[3] + t[4])),
+    max_size=30)
+
+
+@given(many_lines)
+def test_chip_rows_skip_stacking_only_where_scanning_gives_row_0(chips: list[C]) -> None:
+    assert chip_rows(chips) == chip_rows_by_scanning(chips)
+    assert [min(row, 2) for row in chip_rows(chips, max_rows=2)] == [min(row, 2) for row in chip_rows_by_scanning(chips)]

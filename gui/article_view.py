@@ -54,6 +54,7 @@ from gui.spans import SpanIndex, SpanLike, has_right_to_left, snap_selection, st
 
 __all__ = ["ArticleView", "Mark", "SpanHighlighter", "SpanLike", "snap_selection"]
 
+FIRST_SCREEN_CHARACTERS = 8000  # more than a screen shows: blocks starting before it are on the first one
 Mark = tuple[int, int, QColor, str]  # start, end (code points), colour, name shown on hover, e.g. "source"
 
 
@@ -90,6 +91,8 @@ class ArticleView(QPlainTextEdit):
         # Per block: the lines shown when its bars (relative to it) were made, the bars; its spans' rows.
         self._bars: dict[int, tuple[tuple[int, int], list[tuple[QRectF, QColor]]]] = {}
         self._stacked: dict[int, list[tuple[SpanLike, int]]] = {}
+        self._bidi: dict[int, bool] = {}  # per block: may it run right to left (the text's, never changes)
+        self._chip_lines: dict[int, list[int]] = {}  # per block: its chips' visual lines, in order
         self._bars_key: tuple[object, ...] = ()
         self._current: int | None = None
         self._marks: list[Mark] = []
@@ -142,12 +145,17 @@ class ArticleView(QPlainTextEdit):
         self._current, self._marks, self._hub = None, [], None
         self._colours = {label: QColor(colour) for label, colour in colours.items()}
         self._chips.clear()
+        self._chip_lines.clear()
         self._gaps.clear()
         self._placed.clear()
         self._stacked.clear()
+        self._bidi.clear()
         self._update_chip_texts()
         base = self.palette().color(QPalette.ColorRole.Base)
-        self._highlighter.set_source(self._index, self._offsets, self._colours, base)
+        # The blocks of the first screenful (it shows the top) are tinted as the text goes in, so Qt
+        # lays them out once, not again when the first paint tints them.
+        first = bisect_left(index.block_starts, FIRST_SCREEN_CHARACTERS)
+        self._highlighter.set_source(self._index, self._offsets, self._colours, base, first=range(first))
         self.setPlainText(text)
 
     @property
@@ -202,23 +210,36 @@ class ArticleView(QPlainTextEdit):
             first, last = layout.lineAt(0), layout.lineAt(layout.lineCount() - 1)
             breaks = (layout.lineCount(), first.x(), first.width(), last.textStart())
             placed = self._placed.get(n)
+            lo, hi = self._index.block_range(n)
+            to_utf16, base = self._offsets.to_utf16, self._offsets.to_utf16(lo)
             if placed is not None and placed[0] == breaks:
                 chips = placed[1]
+            elif block.length() - 1 != to_utf16(hi) - base:
+                # Not this text yet: setPlainText lays the emptied document out before the new text
+                # is in, and placing the new text's 8,000 chips on that empty line cost 50-90 ms.
+                chips = []
             else:
-                lo, hi = self._index.block_range(n)
-                to_utf16, base = self._offsets.to_utf16, self._offsets.to_utf16(lo)
-                lines = VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi))
+                lines = VisualLines(layout, bidi=self._right_to_left(n))
                 chips = place_chips(self._index.block_spans(n), lines, texts=self._chip_texts, style=style,
                                     to_block=lambda cp: to_utf16(cp) - base, lo=lo, hi=hi,
                                     right_to_left=block.textDirection() == Qt.LayoutDirection.RightToLeft,
                                     bounds=(first.x(), first.x() + first.width()))
                 self._placed[n] = (breaks, chips)
         self._chips[n] = chips
+        self._chip_lines[n] = [chip.line for chip in chips]  # chips come in text order, so lines ascend
         rows = [0 if self._label_display == "hidden" else 1] * layout.lineCount()
         for chip in chips:
             rows[chip.line] = max(rows[chip.line], chip.row + 1)
         gaps = self._gaps[n] = [style.gap(count) for count in rows]
         return gaps
+
+    def _right_to_left(self, n: int) -> bool:
+        """Whether block ``n`` may run right to left, found once per text: a scan of a 1 MB paragraph
+        costs ~15 ms, and its chips and its bars each asked on every layout and screenful."""
+        found = self._bidi.get(n)
+        if found is None:
+            found = self._bidi[n] = has_right_to_left(self._text, *self._index.block_range(n))
+        return found
 
     def chip_at(self, pos: QPoint) -> int | None:
         """The span id of the label chip drawn at viewport position ``pos``, if any."""
@@ -451,10 +472,17 @@ class ArticleView(QPlainTextEdit):
         self.painted_chips = []
         if self._label_display == "hidden":
             return
-        style, ratio = self._chip_style, self.devicePixelRatioF()
+        style, ratio, height = self._chip_style, self.devicePixelRatioF(), self.viewport().height()
         for block, rect in shown:
-            layout = block.layout()
-            for chip in self._chips.get(block.blockNumber(), ()):
+            layout, n = block.layout(), block.blockNumber()
+            chips = self._chips.get(n, ())
+            if not chips or layout.lineCount() == 0:
+                continue
+            # Only the chips of the lines on screen, and of the line below, whose chips sit in the gap
+            # above it: a one-paragraph article holds 8,000 of them.
+            first, last = lines_between(layout, -rect.top(), height - rect.top())
+            lines = self._chip_lines[n]
+            for chip in chips[bisect_left(lines, first):bisect_left(lines, last + 2)]:
                 box = style.rect(chip, layout.lineAt(chip.line).y()).translated(rect.topLeft())
                 self.painted_chips.append((chip.span_id, chip.text, box))
                 if box.intersects(clip):
@@ -478,7 +506,7 @@ class ArticleView(QPlainTextEdit):
         seen_lo, seen_hi = from_utf16(base + first.textStart()), from_utf16(base + last.textStart() + last.textLength())
         thickness = max(2.0, round(self.fontMetrics().height() / 9))
         dark = relative_luminance(self.palette().color(QPalette.ColorRole.Base)) < 0.2
-        lines = VisualLines(layout, bidi=has_right_to_left(self._text, lo, hi), lines=range(shown[0], shown[1] + 1))
+        lines = VisualLines(layout, bidi=self._right_to_left(n), lines=range(shown[0], shown[1] + 1))
         stacked = self._stacked.get(n)
         if stacked is None:
             stacked = self._stacked[n] = stack_rows(self._index.block_spans(n))

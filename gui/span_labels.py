@@ -230,7 +230,8 @@ def place_chips(spans: Iterable[SpanLike], lines: VisualLines, *, texts: dict[st
         left = max(bounds[0], min(left, bounds[1] - width))
         chips.append(Chip(span.id, span.label, text, first[0], left, left + width, span.start, span.end))
     rows = chip_rows(chips, max_rows=style.MAX_ROWS)
-    return [replace(c, row=row) for c, row in zip(chips, rows) if row < style.MAX_ROWS]
+    # most chips keep row 0, which they were made with: a copy each cost ~40 ms for 8,000
+    return [c if not row else replace(c, row=row) for c, row in zip(chips, rows) if row < style.MAX_ROWS]
 
 
 class GappedLayout(QPlainTextDocumentLayout):

@@ -253,3 +253,44 @@ def test_chips_placed_once_per_layout_still_follow_every_change(qtbot) -> None:
     view.resize(400, 500)
     qtbot.waitUntil(lambda: chips(view)[4][1] != box)
     assert view.code_point_at(chips(view)[4][1].bottomLeft().toPoint() + QPointF(2, 8).toPoint()) == SPANS[3].start
+
+
+def test_a_long_paragraph_is_tinted_laid_out_and_given_chips_once(qtbot, monkeypatch) -> None:
+    # One paragraph of 3,000 words and 1,000 spans (a 1 MB article is often one): its tints go in
+    # with the text, so Qt lays it out once, not again on the first paint; its chips are placed
+    # once, on the new text (not on the emptied document setPlainText lays out first); a paint
+    # draws only the chips on screen.
+    import gui.article_view
+
+    words = ["Rebels", "entered", "Velmora", "after", "fighting", "the", "army"] * 430
+    text = " ".join(words) + "\n"
+    starts = [0]
+    for word in words[:-1]:
+        starts.append(starts[-1] + len(word) + 1)
+    spans = [Span(k + 1, 1, starts[3 * k], starts[3 * k] + len(words[3 * k]), "ACTOR") for k in range(1000)]
+    placed: list[int] = []
+
+    def place_chips(spans, lines, **kwargs):  # the real placement, counted
+        placed.append(len(lines.lines))
+        return real(spans, lines, **kwargs)
+
+    real = gui.article_view.place_chips
+    monkeypatch.setattr(gui.article_view, "place_chips", place_chips)
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # as the gold text: the width holds
+    view.resize(700, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_article(text, spans, COLOURS)
+    view.viewport().grab()
+    formatted: list[int] = []
+    view._highlighter.blockFormatted.connect(formatted.append)
+    block = view.document().firstBlock()
+    assert len(placed) == 1 and placed[0] == block.layout().lineCount() > 100  # once, on the real lines
+    painted = chips(view)
+    assert formatted == [] and len(placed) == 1  # painting again tints and lays out nothing more
+    assert 0 < len(painted) < 200  # a screenful of chips, not a thousand
+    line = view.fontMetrics().height() * 3  # the lines just above and below, partly on screen
+    assert all(-line < box.top() < view.viewport().height() + line for _, box in painted.values())
+    assert block.layout().formats()  # tinted

@@ -54,6 +54,7 @@ from gui.spans import SpanIndex, SpanLike, has_right_to_left, snap_selection, st
 
 __all__ = ["ArticleView", "Mark", "SpanHighlighter", "SpanLike", "snap_selection"]
 
+LONG_BLOCK = 20_000  # UTF-16 units: a paragraph whose layout keeps its shaping data between paints
 FIRST_SCREEN_CHARACTERS = 8000  # more than a screen shows: blocks starting before it are on the first one
 Mark = tuple[int, int, QColor, str]  # start, end (code points), colour, name shown on hover, e.g. "source"
 
@@ -206,6 +207,10 @@ class ArticleView(QPlainTextEdit):
         chips: list[Chip] = []
         if layout.lineCount() == 0:  # not laid out: QTextLine calls on it would crash
             return []
+        if block.length() > LONG_BLOCK:
+            # Qt frees a layout's shaping data after each paint unless told to keep it, and the next
+            # cursorToX (chips, bars) then rebuilds it for the whole paragraph: ~0.1 s in a 1 MB one.
+            layout.setCacheEnabled(True)
         if self._label_display != "hidden" and n < len(self._index.block_starts) and self._index.block_spans(n):
             first, last = layout.lineAt(0), layout.lineAt(layout.lineCount() - 1)
             breaks = (layout.lineCount(), first.x(), first.width(), last.textStart())

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QUndoStack
+from PySide6.QtGui import QAction, QColor, QHideEvent, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from gui.article_view import ArticleView
@@ -31,6 +31,7 @@ from gui.role_slot import plain_label
 from storage.project import Project
 from storage.team.packets import GOLD
 
+CATCH_UP_MS = 400  # the gold text shows decisions this long after the last one (refresh)
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 # A label key alone, with Alt (exact characters) or Shift (stack), as in the main window.
 _LABEL_MODIFIERS = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
@@ -52,6 +53,12 @@ class GoldEditor(QWidget):
         # text and painting thousands of gold spans, which only the curator who edits gold needs.
         self.view: ArticleView | None = None
         self.events: EventPanel | None = None
+        self._stale = False  # decisions changed gold since the text last read it (refresh)
+        self._catch_up = QTimer(self)
+        self._catch_up.setSingleShot(True)
+        self._catch_up.setInterval(CATCH_UP_MS)
+        self._catch_up.timeout.connect(self.catch_up)
+        self.catching_up = False  # True while the text takes in decisions: its signals are not edits
         caption = plain_label("Gold — G: edit here · select + label key: tag · Delete · E: frame · Esc: back", self)
         caption.setWordWrap(True)
         self.placeholder = QPushButton("Show gold's text to edit it directly (G)", self)
@@ -124,12 +131,14 @@ class GoldEditor(QWidget):
 
     def focus_text(self) -> None:
         self.load()
+        self.catch_up()
         assert self.view is not None
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def open_frame_at(self, start: int, end: int, *, event_id: int | None = None) -> bool:
         """E on a frame in the list: open gold's frame there (``event_id``, else the first), if gold has one."""
         self.load()
+        self.catch_up()
         assert self.events is not None
         for event in self.document.sorted_events():
             trigger = self.document.spans.get(event.trigger_id)
@@ -142,9 +151,31 @@ class GoldEditor(QWidget):
         return False
 
     def refresh(self) -> None:
-        """Gold changed through a decision: show what the file has now (the undo history stays)."""
+        """Gold changed through a decision: the gold text shows it once the curator pauses.
+
+        Taking a change into the text re-tints its paragraph, and Qt lays a paragraph out again
+        for that: a second for a one-paragraph 1 MB article, on every key of a run of decisions.
+        So the text catches up after a pause, or at once when the curator turns to it (G, E, a key
+        in it); the list and its versions table show each decision at once.
+        """
         if self.loaded:
-            self.document.take_in_changes()
+            self._stale = True
+            self._catch_up.start()  # again: a run of keys is one catch-up after the last
+
+    def catch_up(self) -> None:
+        """Show what the file has now, if a decision changed it since (the undo history stays)."""
+        if self._stale and self.isVisible():  # a closed view's project may be closed too: G catches up
+            self._stale = False
+            self._catch_up.stop()
+            self.catching_up = True
+            try:
+                self.document.take_in_changes()
+            finally:
+                self.catching_up = False
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        self._catch_up.stop()  # the view closed: its project may close before the timer would fire
+        super().hideEvent(event)
 
     # -- keys in the gold text ------------------------------------------------------------------
 
@@ -172,6 +203,7 @@ class GoldEditor(QWidget):
         if kind == QEvent.Type.ShortcutOverride:
             event.accept()  # a key press for this view, not the curation view's "take version n"
             return True
+        self.catch_up()  # the key acts on what the file has now
         if escape:
             self.leave()
         elif delete:

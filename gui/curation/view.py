@@ -166,7 +166,6 @@ class CurationView(QDialog):
         # A direct gold edit's stretch of text (or an empty one for an event), collected from the gold
         # document's signals until the undo stack settles; then those places are read again.
         self._gold_edited: tuple[int | None, int | None] | None = None
-        self._reading_gold = False
         for signal in (self.gold.document.spanAdded, self.gold.document.spanRemoved, self.gold.document.spanChanged,
                        self.gold.document.eventChanged, self.gold.document.eventRemoved):
             signal.connect(self._gold_changed)
@@ -288,11 +287,7 @@ class CurationView(QDialog):
         return next((r for r in range(first, last) if frames.unit_key(self.units[r]) == wanted), default)
 
     def _refresh_gold(self) -> None:
-        self._reading_gold = True
-        try:
-            self.gold.refresh()  # a decision changed gold under the gold text's cache
-        finally:
-            self._reading_gold = False
+        self.gold.refresh()  # a decision changed gold under the gold text's cache
 
     def _summarise(self) -> None:
         self.summary.setText(f"{len(self.annotators)} annotator layers; {len(self.units)} places, "
@@ -431,7 +426,7 @@ class CurationView(QDialog):
         return True
 
     def _gold_changed(self, item: object) -> None:
-        if self._reading_gold:
+        if self.gold.catching_up:  # the gold text taking in decisions, not a direct edit
             return
         start, end = (item.start, item.end) if isinstance(item, Span) else (None, None)  # an event: frames only
         if self._gold_edited is None or self._gold_edited == (None, None):

@@ -127,3 +127,37 @@ def test_frame_decisions_update_the_list_in_place(qtbot, tmp_path):
     same_as_the_file(view)
     assert "[to decide]" in view.list.currentItem().text()
     assert rebuilt == []
+
+
+def test_gold_text_catches_up_after_a_run_of_decisions(qtbot, tmp_path):
+    # With the gold text shown, each decision would re-tint (and so lay out again) its paragraph:
+    # the text takes decisions in once the curator pauses, or at once when they turn to it.
+    path = tmp_path / "master.sqlite"
+    with Project.open(path) as project:
+        article = project.add_article(text=TEXT, title="Velmora").id
+        for layer, spans in LAYERS.items():
+            for start, end, label in spans:
+                project.add_span(article, start, end, label, annotator=layer)
+    project = Project.open(path)
+    view = CurationView(project, article)
+    qtbot.addWidget(view)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    shown = view.gold.document
+    qtbot.keyClick(view.gold.view, Qt.Key.Key_Escape)
+    qtbot.keyClick(view, Qt.Key.Key_2)  # Velmora: ben's ACTOR
+    qtbot.keyClick(view, Qt.Key.Key_3)  # fighting: chen's
+    assert ("took:ben", "took:chen") == (decisions(path)[(15, 22)], decisions(path)[(29, 43)])  # on disk at once
+    qtbot.waitUntil(lambda: {(s.start, s.end, s.label) for s in shown.spans.values()} >= {(15, 22, "ACTOR"),
+                                                                                         (35, 43, "EVENT")})
+    qtbot.keyClick(view, Qt.Key.Key_X)  # the army: rejected; G shows it at once, without the pause
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # chen's fighting undone
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    assert {(s.start, s.end) for s in shown.spans.values()} == {(s, e) for s, e, *_ in gold(path)}
+    assert (35, 43) not in {(s.start, s.end) for s in shown.spans.values()}
+    assert view.undo_stack.count() == 3 and view.undo_stack.index() == 1  # the catch-up is no edit of its own
+    view.close()
+    project.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -123,6 +123,8 @@ class CurationView(QDialog):
         self.reload(units=None if self.merged_frames else opening.units)  # frames may have added gold spans
         if self.current() is None or self.current().resolved:  # the first place may be the first open one
             self.next_open()
+        if parent is not None:  # the window closes its project after its own close event: close first
+            parent.installEventFilter(self)
 
     # -- widgets -------------------------------------------------------------------------------
 
@@ -454,6 +456,11 @@ class CurationView(QDialog):
     def done(self, result: int) -> None:  # Esc, or a button
         self._closed()
         super().done(result)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.parent() and event.type() == QEvent.Type.Close:
+            self.close()  # nothing here may read the project once the window has closed it
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - the title bar, or close()
         self._closed()

@@ -304,18 +304,12 @@ class CurationView(QDialog):
 
     def _lines(self) -> list[str]:
         """Every place's line, at once: 10,000 of them on opening a big article."""
-        text, states = self.text, {}
-        lines = []
-        for k, unit in enumerate(self.units, 1):
-            if isinstance(unit, curation_frames.FrameUnit):
-                lines.append(frames.frame_line(k - 1, unit, text, self.name))
-                continue
-            state = states.get(unit.decision)
-            if state is None:
-                state = states[unit.decision] = frames.state(unit, self.name)
-            start, end = unit.start, unit.end
-            lines.append(f"{k:>4}  {start}–{end}  {quote(text[start:end], 40)}  [{state}]")
-        return lines
+        text, frame_rows = self.text, set(self._frame_rows)
+        # one state in words per decision (a handful), not one call per place
+        states = {u.decision: frames.state(u, self.name) for u in {u.decision: u for u in self.units}.values()}
+        return [frames.frame_line(k - 1, u, text, self.name) if k - 1 in frame_rows
+                else f"{k:>4}  {u[0]}–{u[1]}  {quote(text[u[0]:u[1]], 40)}  [{states[u[4]]}]"
+                for k, u in enumerate(self.units, 1)]
 
     def _line(self, k: int, unit: curation.Unit | curation_frames.FrameUnit) -> str:
         if isinstance(unit, curation_frames.FrameUnit):

@@ -48,9 +48,9 @@ from gui.event_marks import ArcEnd, connector_path
 from gui.offsets import OffsetMap
 from gui.plain import plain_tooltip
 from gui.span_highlighter import SpanHighlighter
-from gui.span_labels import (LABEL_DISPLAYS, Chip, ChipStyle, GappedLayout, VisualLines, lines_between, place_chips,
-                              short_names, underline_bars)
-from gui.spans import SpanIndex, SpanLike, has_right_to_left, snap_selection, stack_rows
+from gui.span_labels import (LABEL_DISPLAYS, Chip, ChipStyle, GappedLayout, VisualLines, lines_between, paint_chips,
+                              place_chips, short_names, underline_bars)
+from gui.spans import BarRows, SpanIndex, SpanLike, snap_selection
 
 __all__ = ["ArticleView", "Mark", "SpanHighlighter", "SpanLike", "snap_selection"]
 
@@ -91,8 +91,7 @@ class ArticleView(QPlainTextEdit):
         self.painted_chips: list[tuple[int, str, QRectF]] = []  # by the last paint: span id, text, box
         # Per block: the lines shown when its bars (relative to it) were made, the bars; its spans' rows.
         self._bars: dict[int, tuple[tuple[int, int], list[tuple[QRectF, QColor]]]] = {}
-        self._stacked: dict[int, list[tuple[SpanLike, int]]] = {}
-        self._bidi: dict[int, bool] = {}  # per block: may it run right to left (the text's, never changes)
+        self._stacked: dict[int, BarRows] = {}
         self._chip_lines: dict[int, list[int]] = {}  # per block: its chips' visual lines, in order
         self._bars_key: tuple[object, ...] = ()
         self._current: int | None = None
@@ -150,13 +149,11 @@ class ArticleView(QPlainTextEdit):
         self._gaps.clear()
         self._placed.clear()
         self._stacked.clear()
-        self._bidi.clear()
         self._update_chip_texts()
         base = self.palette().color(QPalette.ColorRole.Base)
-        # The blocks of the first screenful (it shows the top) are tinted as the text goes in, so Qt
-        # lays them out once, not again when the first paint tints them.
-        first = bisect_left(index.block_starts, FIRST_SCREEN_CHARACTERS)
-        self._highlighter.set_source(self._index, self._offsets, self._colours, base, first=range(first))
+        # The first screen's blocks are tinted as the text goes in: Qt lays them out once, not twice.
+        self._highlighter.set_source(self._index, self._offsets, self._colours, base,
+                                     first=range(bisect_left(index.block_starts, FIRST_SCREEN_CHARACTERS)))
         self.setPlainText(text)
 
     @property
@@ -208,9 +205,7 @@ class ArticleView(QPlainTextEdit):
         if layout.lineCount() == 0:  # not laid out: QTextLine calls on it would crash
             return []
         if block.length() > LONG_BLOCK:
-            # Qt frees a layout's shaping data after each paint unless told to keep it, and the next
-            # cursorToX (chips, bars) then rebuilds it for the whole paragraph: ~0.1 s in a 1 MB one.
-            layout.setCacheEnabled(True)
+            layout.setCacheEnabled(True)  # else every paint frees what cursorToX then rebuilds: ~0.1 s
         if self._label_display != "hidden" and n < len(self._index.block_starts) and self._index.block_spans(n):
             first, last = layout.lineAt(0), layout.lineAt(layout.lineCount() - 1)
             breaks = (layout.lineCount(), first.x(), first.width(), last.textStart())
@@ -219,12 +214,8 @@ class ArticleView(QPlainTextEdit):
             to_utf16, base = self._offsets.to_utf16, self._offsets.to_utf16(lo)
             if placed is not None and placed[0] == breaks:
                 chips = placed[1]
-            elif block.length() - 1 != to_utf16(hi) - base:
-                # Not this text yet: setPlainText lays the emptied document out before the new text
-                # is in, and placing the new text's 8,000 chips on that empty line cost 50-90 ms.
-                chips = []
-            else:
-                lines = VisualLines(layout, bidi=self._right_to_left(n))
+            elif block.length() - 1 == to_utf16(hi) - base:  # not the emptied document setPlainText lays out first
+                lines = VisualLines(layout, bidi=self._index.right_to_left(n, self._text))
                 chips = place_chips(self._index.block_spans(n), lines, texts=self._chip_texts, style=style,
                                     to_block=lambda cp: to_utf16(cp) - base, lo=lo, hi=hi,
                                     right_to_left=block.textDirection() == Qt.LayoutDirection.RightToLeft,
@@ -237,14 +228,6 @@ class ArticleView(QPlainTextEdit):
             rows[chip.line] = max(rows[chip.line], chip.row + 1)
         gaps = self._gaps[n] = [style.gap(count) for count in rows]
         return gaps
-
-    def _right_to_left(self, n: int) -> bool:
-        """Whether block ``n`` may run right to left, found once per text: a scan of a 1 MB paragraph
-        costs ~15 ms, and its chips and its bars each asked on every layout and screenful."""
-        found = self._bidi.get(n)
-        if found is None:
-            found = self._bidi[n] = has_right_to_left(self._text, *self._index.block_range(n))
-        return found
 
     def chip_at(self, pos: QPoint) -> int | None:
         """The span id of the label chip drawn at viewport position ``pos``, if any."""
@@ -474,25 +457,9 @@ class ArticleView(QPlainTextEdit):
 
     def _paint_chips(self, painter: QPainter, shown: list[tuple[QTextBlock, QRectF]], clip: QRectF) -> None:
         """Each span's label in a small box of its colour above where it starts (brat's look)."""
-        self.painted_chips = []
-        if self._label_display == "hidden":
-            return
-        style, ratio, height = self._chip_style, self.devicePixelRatioF(), self.viewport().height()
-        for block, rect in shown:
-            layout, n = block.layout(), block.blockNumber()
-            chips = self._chips.get(n, ())
-            if not chips or layout.lineCount() == 0:
-                continue
-            # Only the chips of the lines on screen, and of the line below, whose chips sit in the gap
-            # above it: a one-paragraph article holds 8,000 of them.
-            first, last = lines_between(layout, -rect.top(), height - rect.top())
-            lines = self._chip_lines[n]
-            for chip in chips[bisect_left(lines, first):bisect_left(lines, last + 2)]:
-                box = style.rect(chip, layout.lineAt(chip.line).y()).translated(rect.topLeft())
-                self.painted_chips.append((chip.span_id, chip.text, box))
-                if box.intersects(clip):
-                    fill = self._highlighter.colour(chip.label)
-                    painter.drawPixmap(box.topLeft(), style.pixmap(chip.text, fill, ratio))
+        self.painted_chips = [] if self._label_display == "hidden" else paint_chips(
+            painter, shown, self._chips, self._chip_lines, self._chip_style, self._highlighter.colour,
+            ratio=self.devicePixelRatioF(), height=self.viewport().height(), clip=clip)
 
     def _block_bars(self, block: QTextBlock, top: float, bottom: float) -> list[tuple[QRectF, QColor]]:
         """The underline bars of a block's lines between ``top`` and ``bottom`` (the viewport), relative to
@@ -511,12 +478,11 @@ class ArticleView(QPlainTextEdit):
         seen_lo, seen_hi = from_utf16(base + first.textStart()), from_utf16(base + last.textStart() + last.textLength())
         thickness = max(2.0, round(self.fontMetrics().height() / 9))
         dark = relative_luminance(self.palette().color(QPalette.ColorRole.Base)) < 0.2
-        lines = VisualLines(layout, bidi=self._right_to_left(n), lines=range(shown[0], shown[1] + 1))
+        lines = VisualLines(layout, bidi=self._index.right_to_left(n, self._text), lines=range(shown[0], shown[1] + 1))
         stacked = self._stacked.get(n)
         if stacked is None:
-            stacked = self._stacked[n] = stack_rows(self._index.block_spans(n))
-        shown_spans = ((span, row) for span, row in stacked
-                       if row < self.MAX_BAR_ROWS and span.start < seen_hi and span.end > seen_lo)
+            stacked = self._stacked[n] = BarRows(self._index.block_spans(n))
+        shown_spans = stacked.reaching(seen_lo, seen_hi, max_row=self.MAX_BAR_ROWS)
         bars = underline_bars(shown_spans, lines, to_block=lambda cp: to_utf16(min(max(cp, lo), hi)) - base,
                               thickness=thickness, colour_of=self._highlighter.colour, lighter=dark)
         self._bars[n] = (shown, bars)
@@ -545,7 +511,7 @@ class ArticleView(QPlainTextEdit):
             here = [outline for outline in outlines if outline[0] < hi and outline[1] > lo]
             if not here:
                 continue
-            lines = VisualLines(block.layout(), bidi=has_right_to_left(self._text, lo, hi))
+            lines = VisualLines(block.layout(), bidi=self._index.right_to_left(block.blockNumber(), self._text))
             for start, end, pen, n in here:
                 a, b = to_utf16(max(start, lo)) - to_utf16(lo), to_utf16(min(end, hi)) - to_utf16(lo)
                 painter.setPen(pen)
@@ -584,7 +550,7 @@ class ArticleView(QPlainTextEdit):
             here = [(n, ranges[n]) for n in range(first, last) if ranges[n][1] > lo]
             if not here:
                 continue
-            lines = VisualLines(block.layout(), bidi=has_right_to_left(self._text, lo, hi))
+            lines = VisualLines(block.layout(), bidi=self._index.right_to_left(block.blockNumber(), self._text))
             base = to_utf16(lo)
             for n, (start, end) in here:
                 for i, left, right in lines.runs(to_utf16(max(start, lo)) - base, to_utf16(min(end, hi)) - base):

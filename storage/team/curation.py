@@ -26,7 +26,7 @@ from storage.project import Project, now
 from storage.model import RemovedSpan
 from storage.team.gc_pause import paused_gc
 from storage.team.gold import GoldSpan, gold_spans_in, insert_gold_span, set_span_provenance
-from storage.team.matching import SpanAnn, overlap_components
+from storage.team.matching import SpanAnn
 from storage.team.packets import GOLD
 
 AGREED = "agreed"
@@ -216,18 +216,22 @@ def _read(project: Project, article_id: int, annotators: Sequence[str] | None) -
         stream += zip([name] * len(spans), spans)
     stream.sort(key=itemgetter(1))  # the layers' runs merged into text order (sort finds the runs)
     nobody: dict[str, tuple[SpanAnn, ...]] = dict.fromkeys(names, ())
-    places = []
-    for members, repeats, reach in overlap_components(stream, names):
-        versions = nobody.copy()
-        if not repeats:  # the usual case: each annotator's one span or nothing
-            for name, span in members:
-                versions[name] = (span,)
-        else:  # nested or stacked spans: all of them one place (see the module docstring)
-            grouped: dict[str, list[SpanAnn]] = {}
-            for name, span in members:
-                grouped.setdefault(name, []).append(span)
-            versions.update((name, tuple(spans)) for name, spans in grouped.items())
-        places.append((members[0][1].start, reach, versions))
+    # The overlap groups (matching.overlap_components) swept here without a call or a tuple per
+    # span: an annotator's nested or stacked spans in a group all go to their version, in order.
+    places: list[tuple[int, int, dict[str, tuple[SpanAnn, ...]]]] = []
+    versions, first, reach = None, 0, -1
+    for name, span in stream:
+        if span[0] >= reach:  # nothing open reaches this span: the group so far is a place
+            if versions is not None:
+                places.append((first, reach, versions))
+            versions, first, reach = nobody.copy(), span[0], span[1]
+            versions[name] = (span,)
+            continue
+        if span[1] > reach:
+            reach = span[1]
+        versions[name] += (span,)
+    if versions is not None:
+        places.append((first, reach, versions))
     decisions = {(s, e): d for s, e, d in project.db.execute(
         'SELECT start, "end", decision FROM curation_decisions WHERE article_id = ?', [article_id])}
     found = _Read(names, places, gold, decisions)

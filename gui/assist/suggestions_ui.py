@@ -1,6 +1,9 @@
 """Suggestions in the window: computed when an article opens, drawn by ``SuggestionMarks``, and
 handled from the keyboard. An article the current model has not suggested for (imported after
-training) gets the model's suggestions from ``LiveModel``'s process; they show when stored.
+training) gets the model's suggestions from ``LiveModel``'s process; they show when stored. A long
+article's dictionary suggestions are computed by another process (``MatchRunner``): a dictionary
+of short entries costs ~650 ms of CPU on 1 MB, which on this thread stalled the first key presses
+after opening. They show when they arrive; the article is usable meanwhile.
 
 Keys (window-wide, listed in Help ▸ Keyboard shortcuts): ``Ctrl+J`` / ``Ctrl+Shift+J`` jump to the
 next / previous suggestion (it is selected, so a label key tags it with another label instead);
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,17 +22,25 @@ from PySide6.QtGui import QColor
 
 from gui.assist.commands import RejectSuggestionsCommand, push_spans
 from gui.assist.live_model import LiveModel
+from gui.assist.match_runner import MatchRunner
 from gui.assist.suggestion_marks import SuggestionMarks
 from gui.plain import menu_text, quote
 from storage.assist import dictionary as dictionary_store
 from storage.assist import model as model_store
 from storage.assist.settings import AssistSettings, load_settings
+from storage.assist.suggestion_table import SuggestionTable
 from storage.assist.suggestions import Suggestion, article_suggestions
 from storage.model import Article, Span
 
 if TYPE_CHECKING:
     from gui.document import AnnotationDocument
     from gui.main_window import MainWindow
+
+# Longer articles have their dictionary suggestions computed by the match process. Matching is
+# linear in the text: the densest dictionary measured (a match every 12 code points) costs
+# ~0.65 ms per 1,000 code points, so up to this length it costs less than a frame here, and short
+# articles (and the tests' keys) see their suggestions at once.
+INLINE_UP_TO = 20_000  # code points
 
 
 class SuggestionController(QObject):
@@ -41,12 +53,18 @@ class SuggestionController(QObject):
         self.window = window
         self.marks = SuggestionMarks(window.view, self._label_colours)
         self.settings: AssistSettings = load_settings(window.project)
-        self._dictionary: dictionary_store.Dictionary | None = None
-        self._signature: tuple[object, ...] | None = None
-        self._found: list[Suggestion] = []  # before removing what the user settled since opening
-        self.last_compute_ms = 0.0  # the last computation's cost, for bench_window
+        self._dictionaries = dictionary_store.DictionaryCache()
+        self.last_compute_ms = 0.0  # from asking to showing, for bench_window
         self._pending = False
         self._stopped = False
+        # Bumped whenever what the suggestions depend on changes (article, spans removed, settings,
+        # rejections): an answer from the match process for an older revision is dropped.
+        self.revision = 0
+        self._asked_at = 0.0
+        self._tagged_meanwhile: list[tuple[int, int]] = []  # spans added while the process computes
+        self.matcher = MatchRunner(self)
+        self.matcher.computed.connect(self._matched)
+        self.matcher.failed.connect(self.window.refused)
         self.live = LiveModel(self)
         self.live.suggested.connect(self._model_suggested)
         self.live.failed.connect(self.window.refused)
@@ -61,10 +79,16 @@ class SuggestionController(QObject):
     def suggestions(self) -> list[Suggestion]:
         return self.marks.suggestions
 
+    @property
+    def computing(self) -> bool:
+        """The match process is computing the open article's suggestions."""
+        return self.matcher.busy
+
     def _bind(self, document: "AnnotationDocument") -> None:
-        self.live.stop()  # another project: the process served the previous one
+        self.live.stop()  # another project: the processes served the previous one
+        self.matcher.stop()
         self.settings = load_settings(document.project)
-        self._dictionary, self._signature = None, None
+        self._dictionaries.clear()
         document.articleOpened.connect(self._article_opened)
         document.spanAdded.connect(self._span_added)
         document.spanRemoved.connect(lambda _span: self._schedule())  # what it covered may come back
@@ -77,14 +101,7 @@ class SuggestionController(QObject):
 
     def dictionary(self) -> dictionary_store.Dictionary | None:
         """The project's dictionary, rebuilt only when its spans or lists changed since the last build."""
-        if not self.settings.dictionary or dictionary_store.missing_dependency():
-            return None
-        project = self.window.project
-        signature = (dictionary_store.signature(project), self.settings)
-        if signature != self._signature:
-            self._dictionary = dictionary_store.build_dictionary(project, self.settings)
-            self._signature = signature
-        return self._dictionary
+        return self._dictionaries.get(self.window.project, self.settings)
 
     def reload_settings(self) -> None:
         self.settings = load_settings(self.window.project)
@@ -94,43 +111,77 @@ class SuggestionController(QObject):
         # The article shows first; its suggestions follow in the next turn of the event loop, so
         # opening never waits for them (bench_window times both).
         self.marks.set_suggestions([])
+        self.matcher.cancel()  # at once: a stale computation stops taking a core now
         self._schedule()
 
     def _span_added(self, span: Span) -> None:
         self.marks.remove(span.start, span.end)  # the span settles what it covers
+        if self.matcher.busy:  # and will settle it in the answer on its way, too
+            self._tagged_meanwhile.append((span.start, span.end))
         self.suggestionsChanged.emit(len(self.marks.suggestions))
 
     def _schedule(self) -> None:
+        self.revision += 1  # what is on its way was computed from what just changed
         if not self._pending:
             self._pending = True
-            QTimer.singleShot(0, self.compute)
+            QTimer.singleShot(0, self._compute_if_pending)
+
+    def _compute_if_pending(self) -> None:
+        if self._pending:  # not already computed by a direct call (which would restart the process)
+            self.compute()
 
     def stop(self) -> None:
         """The window is closing (and closes its project): compute nothing more."""
         self._stopped = True
         self.live.stop()
+        self.matcher.stop()
 
     def compute(self) -> None:
-        """(Re)compute the open article's suggestions now."""
+        """(Re)compute the open article's suggestions: now, or for a long article by the match
+        process (shown when its answer comes, unless the article or its spans changed since)."""
         self._pending = False
         if self._stopped:
             return
         started = time.perf_counter()
+        self.revision += 1
         article = self.document.article
-        if article is None:
-            self._found = []
-        else:
+        project = self.window.project
+        if article is not None and self._in_process(len(article.text)):
+            self._ask_model(article.id)
+            self._asked_at, self._tagged_meanwhile = started, []
+            self.matcher.request(project.path, article.id, self.revision, layer=self.document.layer)
+            return
+        self.matcher.cancel()
+        found: list[Suggestion] = []
+        if article is not None:
             spans = [(s.start, s.end) for s in self.document.spans.values()]
             try:
-                self._found = article_suggestions(self.window.project, article.id, article.text, spans,
-                                                  settings=self.settings,
-                                                  dictionary=self.dictionary() if self.settings.suggestions else None)
+                found = article_suggestions(project, article.id, article.text, spans, settings=self.settings,
+                                            dictionary=self.dictionary() if self.settings.suggestions else None)
             except sqlite3.ProgrammingError:  # the project was closed before this turn came
                 return
             self._ask_model(article.id)
-        self.marks.set_suggestions(self._found)
+        self._show(SuggestionTable.of(found, article_id=article.id if article is not None else 0), started)
+
+    def _in_process(self, length: int) -> bool:
+        settings = self.settings
+        return (length > INLINE_UP_TO and settings.suggestions and settings.dictionary
+                and self.window.project.path is not None and dictionary_store.missing_dependency() is None)
+
+    def _matched(self, article_id: int, revision: int, table: SuggestionTable) -> None:
+        article = self.document.article
+        if self._stopped or revision != self.revision or article is None or article.id != article_id:
+            return  # for an article or spans since replaced: a newer computation is on its way
+        tagged, self._tagged_meanwhile = self._tagged_meanwhile, []
+        self.marks.set_suggestions(table)
+        for start, end in tagged:
+            self.marks.remove(start, end)
+        self._show(self.marks.suggestions, self._asked_at)
+
+    def _show(self, table: SuggestionTable, started: float) -> None:
+        self.marks.set_suggestions(table)
         self.last_compute_ms = (time.perf_counter() - started) * 1000
-        self.suggestionsChanged.emit(len(self._found))
+        self.suggestionsChanged.emit(len(table))
 
     def _ask_model(self, article_id: int) -> None:
         """The model is on but has not suggested for this article: its process computes them."""
@@ -172,12 +223,12 @@ class SuggestionController(QObject):
             self.window.refused("No suggestions in this article")
             return None
         current, caret = self.marks.current, self.window.view.caret()
-        if current in shown:
+        if current is not None and current in shown:
             target = shown[(shown.index(current) + direction) % len(shown)]
-        elif direction > 0:
-            target = next((s for s in shown if s.start >= caret), shown[0])
-        else:
-            target = next((s for s in reversed(shown) if s.start < caret), shown[-1])
+        elif direction > 0:  # the first starting at or after the caret (bisection: 80,000 may be shown)
+            target = shown[bisect_left(shown.starts, caret) % len(shown)]
+        else:  # the last starting before it
+            target = shown[bisect_left(shown.starts, caret) - 1]
         self.marks.set_current(target)
         self.document.select_span(None)
         self.window.view.select_range(target.start, target.end)
@@ -200,7 +251,12 @@ class SuggestionController(QObject):
         if suggestion is None:
             self.window.refused("No suggestion at the cursor (Ctrl+J jumps to the next one)")
             return False
-        return self.document._push(RejectSuggestionsCommand(self.document, [suggestion], self.refilter))
+        if not self.document._push(RejectSuggestionsCommand(self.document, [suggestion], self.refilter)):
+            return False
+        # Gone at once, also while a long article's recomputation is on its way.
+        self.marks.remove(suggestion.start, suggestion.end, only={suggestion})
+        self.suggestionsChanged.emit(len(self.marks.suggestions))
+        return True
 
     def accept_visible(self) -> bool:
         """Accept every suggestion in view (one of each place: the best-scored label), one undo step."""

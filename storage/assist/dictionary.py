@@ -248,3 +248,24 @@ def add_entries(project: Project, entries: Iterable[tuple[str, str]], *, source:
     with project.transaction():
         project.db.conn.executemany("INSERT OR IGNORE INTO assist_dictionary (text, label, source) VALUES (?, ?, ?)",
                                [(text, label, source) for text, label in entries])
+
+
+class DictionaryCache:
+    """The project's dictionary under some settings, rebuilt only when its spans or lists (or the
+    settings) changed since the last build: the window and the match process each keep one."""
+
+    def __init__(self) -> None:
+        self._dictionary: Dictionary | None = None
+        self._key: tuple[object, ...] | None = None
+
+    def get(self, project: Project, settings: AssistSettings) -> Dictionary | None:
+        """None when the dictionary is off or cannot run (see ``missing_dependency``)."""
+        if not settings.dictionary or missing_dependency():
+            return None
+        key = (signature(project), settings)
+        if key != self._key:
+            self._dictionary, self._key = build_dictionary(project, settings), key
+        return self._dictionary
+
+    def clear(self) -> None:
+        self._dictionary, self._key = None, None

@@ -154,7 +154,7 @@ def bench_first_key(app: QApplication, window: MainWindow, small: int, big: int,
     controller = window.assist.suggestions
 
     def settled() -> bool:
-        return not controller._pending and not controller.computing
+        return not controller.computing
 
     window.open_article(big)
     window.view.viewport().repaint()
@@ -208,7 +208,7 @@ def bench_tag(app: QApplication, window: MainWindow, article: int, text: str, rn
     # Timed with the suggestions shown, as when they were computed on this thread in the turn
     # above; key presses while they are computed are the first-key figure's.
     suggestions = window.assist.suggestions
-    busy_turns(app, lambda: not suggestions._pending and not suggestions.computing)
+    busy_turns(app, lambda: not suggestions.computing)
     view, times = window.view, []
     before = len(window.document.spans)
     for start, end in on_screen_ranges(view, text, rng, adds):
@@ -303,7 +303,7 @@ def main() -> int:
         opened = bench_open(app, window, small, ten_k, runs=9)
         report("open article + paint (10k spans)", opened, bench_open_bare(app, text, runs=9), TARGET_OPEN_MS)
         shown = window.assist.suggestions  # on by default: the dictionary of the project's spans
-        busy_turns(app, lambda: not shown._pending and not shown.computing)
+        busy_turns(app, lambda: not shown.computing)
         print(f"  suggestions {'on' if shown.settings.suggestions else 'off'}: {len(shown.suggestions):,} shown "
               f"{shown.last_compute_ms:.1f} ms after they were asked for, right after the article was painted "
               f"({'by the match process' if shown.matcher.started else 'on the window thread'}; "

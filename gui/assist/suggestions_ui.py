@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 # ~0.65 ms per 1,000 code points, so up to this length it costs less than a frame here, and short
 # articles (and the tests' keys) see their suggestions at once.
 INLINE_UP_TO = 20_000  # code points
+# A long article's computation starts once it has been open this long: going through articles
+# (held keys, quick clicks) would otherwise start and kill a process for each (~0.3 s of CPU to
+# start one), taking the other core from the window while it opens the next.
+SETTLE_MS = 150
 
 
 class SuggestionController(QObject):
@@ -55,7 +59,9 @@ class SuggestionController(QObject):
         self.settings: AssistSettings = load_settings(window.project)
         self._dictionaries = dictionary_store.DictionaryCache()
         self.last_compute_ms = 0.0  # from asking to showing, for bench_window
-        self._pending = False
+        self._timer = QTimer(self)  # the next computation, when one is due
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.compute)
         self._stopped = False
         # Bumped whenever what the suggestions depend on changes (article, spans removed, settings,
         # rejections): an answer from the match process for an older revision is dropped.
@@ -76,13 +82,15 @@ class SuggestionController(QObject):
         return self.window.document
 
     @property
-    def suggestions(self) -> list[Suggestion]:
+    def suggestions(self) -> SuggestionTable:
+        """What is shown, in text order (a sequence of ``Suggestion``)."""
         return self.marks.suggestions
 
     @property
     def computing(self) -> bool:
-        """The match process is computing the open article's suggestions."""
-        return self.matcher.busy
+        """The suggestions shown are not yet the open article's: a computation is due, or the
+        match process is at it."""
+        return self._timer.isActive() or self.matcher.busy
 
     def _bind(self, document: "AnnotationDocument") -> None:
         self.live.stop()  # another project: the processes served the previous one
@@ -112,7 +120,8 @@ class SuggestionController(QObject):
         # opening never waits for them (bench_window times both).
         self.marks.set_suggestions([])
         self.matcher.cancel()  # at once: a stale computation stops taking a core now
-        self._schedule()
+        long = article is not None and self._in_process(len(article.text))
+        self._schedule(SETTLE_MS if long else 0)
 
     def _span_added(self, span: Span) -> None:
         self.marks.remove(span.start, span.end)  # the span settles what it covers
@@ -120,26 +129,23 @@ class SuggestionController(QObject):
             self._tagged_meanwhile.append((span.start, span.end))
         self.suggestionsChanged.emit(len(self.marks.suggestions))
 
-    def _schedule(self) -> None:
+    def _schedule(self, delay_ms: int = 0) -> None:
+        """Compute after ``delay_ms`` (0: in the next turn of the event loop), replacing any
+        computation already due."""
         self.revision += 1  # what is on its way was computed from what just changed
-        if not self._pending:
-            self._pending = True
-            QTimer.singleShot(0, self._compute_if_pending)
-
-    def _compute_if_pending(self) -> None:
-        if self._pending:  # not already computed by a direct call (which would restart the process)
-            self.compute()
+        self._timer.start(delay_ms)
 
     def stop(self) -> None:
         """The window is closing (and closes its project): compute nothing more."""
         self._stopped = True
+        self._timer.stop()
         self.live.stop()
         self.matcher.stop()
 
     def compute(self) -> None:
         """(Re)compute the open article's suggestions: now, or for a long article by the match
         process (shown when its answer comes, unless the article or its spans changed since)."""
-        self._pending = False
+        self._timer.stop()  # a call now does what was due
         if self._stopped:
             return
         started = time.perf_counter()

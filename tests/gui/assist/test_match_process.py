@@ -144,3 +144,15 @@ def test_a_short_article_is_still_computed_on_the_window_thread(qtbot, tmp_path)
     controller.compute()
     assert not controller.computing and len(controller.suggestions) == 5
     assert controller.matcher.started == 0 and controller.matcher.process is None
+
+
+def test_going_through_long_articles_starts_no_process_until_one_stays_open(qtbot, tmp_path):
+    path, a, b = long_project(tmp_path / "p.sqlite")
+    window = open_window(qtbot, path, tmp_path / "s.ini")
+    controller, matcher = window.assist.suggestions, window.assist.suggestions.matcher
+    for article_id in (a, b, a, b):
+        window.open_article(article_id)
+        assert controller.computing  # due, not started: the article may be left at once
+    assert matcher.started == 0 and matcher.process is None
+    qtbot.waitUntil(lambda: shown_for(controller, b), timeout=30_000)
+    assert matcher.started == 1 and matcher.killed == 0

@@ -49,6 +49,7 @@ class MatchRunner(QObject):
             process = python_process(self)
             process.readyReadStandardOutput.connect(self._read)
             process.finished.connect(self._finished)
+            process.errorOccurred.connect(self._error)
             self.process, self.project_path, self._header = process, project_path, None
             process.start(sys.executable, ["-m", "storage.assist.match_process", "--project", str(project_path)])
             self.started += 1
@@ -69,6 +70,7 @@ class MatchRunner(QObject):
             return
         process.readyReadStandardOutput.disconnect(self._read)
         process.finished.disconnect(self._finished)
+        process.errorOccurred.disconnect(self._error)
         if process.state() != QProcess.ProcessState.NotRunning:
             self.killed += 1
             # Not waited for here: Qt reaps it when it has ended, then it is deleted.
@@ -124,6 +126,13 @@ class MatchRunner(QObject):
             self.failed.emit(f"Suggestions failed: {header.get('message', 'unknown error')}")
         else:
             self.computed.emit(asked[0], asked[1], table)
+
+    def _error(self, error: QProcess.ProcessError) -> None:
+        """Python could not even be started: no ``finished`` follows, so say it here."""
+        if error == QProcess.ProcessError.FailedToStart and self.process is not None:
+            process, self.process, self.waiting = self.process, None, None
+            process.deleteLater()
+            self.failed.emit(f"Suggestions stopped: {process.errorString()}")
 
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         process, self.process = self.process, None

@@ -3,6 +3,8 @@ while it computes, a computation made stale by opening another article is killed
 for an article or spans since replaced never shows."""
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -156,3 +158,19 @@ def test_going_through_long_articles_starts_no_process_until_one_stays_open(qtbo
     assert matcher.started == 0 and matcher.process is None
     qtbot.waitUntil(lambda: shown_for(controller, b), timeout=30_000)
     assert matcher.started == 1 and matcher.killed == 0
+
+
+def test_a_match_process_that_dies_is_reported_and_the_next_article_starts_another(qtbot, tmp_path):
+    path, a, b = long_project(tmp_path / "p.sqlite")
+    window = open_window(qtbot, path, tmp_path / "s.ini")
+    controller, matcher = window.assist.suggestions, window.assist.suggestions.matcher
+    window.open_article(a)
+    controller.compute()
+    with qtbot.waitSignal(matcher.failed, timeout=10_000) as failed:
+        os.kill(matcher.process.processId(), signal.SIGKILL)  # as an out-of-memory killer would
+    assert failed.args[0].startswith("Suggestions stopped")
+    assert "Suggestions stopped" in window.statusBar().currentMessage()
+    assert not controller.computing and len(controller.suggestions) == 0
+    window.open_article(b)
+    qtbot.waitUntil(lambda: shown_for(controller, b), timeout=30_000)
+    assert matcher.started == 2

@@ -40,12 +40,20 @@ def shown_for(controller, article_id: int) -> bool:
         and controller.suggestions.article_id == article_id
 
 
-def test_a_long_articles_suggestions_come_from_the_process_and_the_keys_work_on_them(qtbot, tmp_path):
-    path, a, _ = long_project(tmp_path / "p.sqlite")
+def window_on(qtbot, tmp_path, *, shown: bool) -> tuple[Path, int, int, object, object]:
+    """(path, long A, long B, window, its suggestion controller), with A open and, if ``shown``,
+    its suggestions shown."""
+    path, a, b = long_project(tmp_path / "p.sqlite")
     window = open_window(qtbot, path, tmp_path / "s.ini")
     controller = window.assist.suggestions
     window.open_article(a)
-    qtbot.waitUntil(lambda: shown_for(controller, a), timeout=30_000)
+    if shown:
+        qtbot.waitUntil(lambda: shown_for(controller, a), timeout=30_000)
+    return path, a, b, window, controller
+
+
+def test_a_long_articles_suggestions_come_from_the_process_and_the_keys_work_on_them(qtbot, tmp_path):
+    path, a, _, window, controller = window_on(qtbot, tmp_path, shown=True)
     assert controller.matcher.started == 1
     assert list(controller.suggestions) == expected(path, a)
     assert len(controller.suggestions) == 5 * REPEATS
@@ -67,10 +75,7 @@ def test_a_long_articles_suggestions_come_from_the_process_and_the_keys_work_on_
 
 
 def test_the_article_is_usable_while_the_process_computes_and_a_tag_made_meanwhile_is_not_suggested(qtbot, tmp_path):
-    path, a, _ = long_project(tmp_path / "p.sqlite")
-    window = open_window(qtbot, path, tmp_path / "s.ini")
-    controller = window.assist.suggestions
-    window.open_article(a)
+    path, a, _, window, controller = window_on(qtbot, tmp_path, shown=False)
     controller.compute()  # the turn after opening, now: the question is on its way
     assert controller.computing and len(controller.suggestions) == 0
     homs = LONG_A.index("Homs")
@@ -103,11 +108,8 @@ def test_opening_another_article_kills_the_stale_computation_and_only_the_new_ar
 
 
 def test_an_answer_computed_before_a_span_was_removed_is_dropped(qtbot, tmp_path):
-    path, a, _ = long_project(tmp_path / "p.sqlite")
-    window = open_window(qtbot, path, tmp_path / "s.ini")
-    controller, matcher = window.assist.suggestions, window.assist.suggestions.matcher
-    window.open_article(a)
-    qtbot.waitUntil(lambda: shown_for(controller, a), timeout=30_000)
+    path, a, _, window, controller = window_on(qtbot, tmp_path, shown=True)
+    matcher = controller.matcher
     homs = LONG_A.index("Homs")
     select(window, homs, homs + 4)
     qtbot.keyClick(window.view, Qt.Key.Key_2)
@@ -127,11 +129,7 @@ def test_an_answer_computed_before_a_span_was_removed_is_dropped(qtbot, tmp_path
 
 
 def test_closing_the_window_ends_the_process(qtbot, tmp_path):
-    path, a, _ = long_project(tmp_path / "p.sqlite")
-    window = open_window(qtbot, path, tmp_path / "s.ini")
-    controller = window.assist.suggestions
-    window.open_article(a)
-    qtbot.waitUntil(lambda: shown_for(controller, a), timeout=30_000)
+    path, a, _, window, controller = window_on(qtbot, tmp_path, shown=True)
     pid = controller.matcher.process.processId()
     window.close()
     assert controller.matcher.process is None
@@ -161,10 +159,8 @@ def test_going_through_long_articles_starts_no_process_until_one_stays_open(qtbo
 
 
 def test_a_match_process_that_dies_is_reported_and_the_next_article_starts_another(qtbot, tmp_path):
-    path, a, b = long_project(tmp_path / "p.sqlite")
-    window = open_window(qtbot, path, tmp_path / "s.ini")
-    controller, matcher = window.assist.suggestions, window.assist.suggestions.matcher
-    window.open_article(a)
+    path, a, b, window, controller = window_on(qtbot, tmp_path, shown=False)
+    matcher = controller.matcher
     controller.compute()
     with qtbot.waitSignal(matcher.failed, timeout=10_000) as failed:
         os.kill(matcher.process.processId(), signal.SIGKILL)  # as an out-of-memory killer would

@@ -90,6 +90,21 @@ class StoreCommand(QUndoCommand):
         raise NotImplementedError
 
 
+class SetStatusCommand(StoreCommand):
+    """The article's status, undone back to what it was (a part of the curation view's edits)."""
+
+    def __init__(self, doc: "AnnotationDocument", status: str) -> None:
+        super().__init__(doc, f"Mark {status.replace('_', ' ')}")
+        self.before = doc.article.status if doc.article else status
+        self.status = status
+
+    def _do(self) -> None:
+        self.doc.set_status(self.status)
+
+    def _undo(self) -> None:
+        self.doc.set_status(self.before)
+
+
 class AddSpanCommand(StoreCommand):
     def __init__(self, doc: "AnnotationDocument", start: int, end: int, label: str) -> None:
         super().__init__(doc, f"Tag {_quote(doc.text[start:end])} as {label}")

@@ -40,11 +40,13 @@ class AnnotationDocument(QObject):
     articleAttributesChanged = Signal(object)  # dict: the open article's own attributes (PLOVER contexts)
 
     def __init__(self, project: Project, *, annotator: str | None = None, layer: str | None = None,
-                 parent: QObject | None = None) -> None:
+                 status_undoable: bool = False, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.annotator = annotator
         self.layer = layer  # show only this layer's spans and events (the curation view's gold); None: all
+        # The curation view's gold: the status an edit moves the article to is undone with it (_push).
+        self.status_undoable = status_undoable
         self.undo_stack = QUndoStack(self)
         self.article: Article | None = None
         self.spans: dict[int, Span] = {}
@@ -237,9 +239,30 @@ class AnnotationDocument(QObject):
             if not isinstance(exc, AnnotatorError) or isinstance(exc, KeyError):
                 self.resync()  # what is shown may be behind the file: show the file
             return False
+        if self.status_undoable and self.article is not None and self.article.status == "new":
+            self._push_with_status(command)
+            return True
         self.undo_stack.push(command)
         self._mark_started()
         return True
+
+    def _push_with_status(self, command: Any) -> None:
+        """Push ``command`` (already done) and the ``in_progress`` it gives a ``new`` article as one
+        undo step: in the curation view one Ctrl+Z takes a decision or an edit back completely."""
+        from gui.commands import SetStatusCommand
+
+        self.undo_stack.beginMacro(command.text())
+        try:
+            self.undo_stack.push(command)
+            status = SetStatusCommand(self, "in_progress")
+            try:
+                status.first()
+            except STORE_ERRORS as exc:  # the edit itself is saved; only the status lags
+                self.editRefused.emit(f"Saved, but the article could not be marked in progress: {self.say(exc)}")
+            else:
+                self.undo_stack.push(status)
+        finally:
+            self.undo_stack.endMacro()
 
     def resync(self) -> None:
         """After a failed step: bring the cache back to what is on disk, if the disk lets us."""

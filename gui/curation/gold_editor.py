@@ -46,7 +46,7 @@ class GoldEditor(QWidget):
         super().__init__(parent)
         self.article_id, self.leave, self.refuse, self.settings = article_id, leave, refuse, settings
         self._place: tuple[int, int] | None = None  # the list's current place, shown once loaded
-        self.document = AnnotationDocument(project, annotator=GOLD, layer=GOLD, parent=self)
+        self.document = AnnotationDocument(project, annotator=GOLD, layer=GOLD, status_undoable=True, parent=self)
         self.document.undo_stack = undo_stack  # one history with the curation decisions
         self.document.editRefused.connect(refuse)
         # Built on first use (G, E, or a click): the view opens without laying out a megabyte of

@@ -159,3 +159,29 @@ def test_a_taken_frame_retyped_in_gold_is_the_curators(qtbot, tmp_path):
     qtbot.keyClick(editor.type_filter, Qt.Key.Key_Escape)  # frame → gold text (the filter keeps its own Ctrl+Z)
     qtbot.keyClick(view.gold.view, Qt.Key.Key_Z, CTRL)
     assert on_disk(path)[0][:3] == ((7, 14), "ASSAULT", "ana")
+
+
+def status(path):
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute("SELECT status FROM articles").fetchone()[0]
+
+
+def test_a_direct_gold_edit_and_its_status_are_one_undo_step(qtbot, tmp_path):
+    """The first gold edit makes a new article in_progress; one Ctrl+Z takes both back."""
+    path, _window, view = open_curation(qtbot, tmp_path)
+    assert status(path) == "new"
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    text = view.gold.view
+    text.select_range(38, 46)  # "the army"
+    qtbot.keyClick(text, Qt.Key.Key_1)
+    assert (38, 46, "ACTOR", None) in gold_spans(path) and status(path) == "in_progress"
+    assert view.undo_stack.count() == 1
+    qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)
+    assert all(row[0] != 38 for row in gold_spans(path)) and status(path) == "new"
+    qtbot.keyClick(text, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert (38, 46, "ACTOR", None) in gold_spans(path) and status(path) == "in_progress"
+    text.select_range(23, 28)  # "after"
+    qtbot.keyClick(text, Qt.Key.Key_2)  # a second edit: the article is no longer new, one command alone
+    assert view.undo_stack.count() == 2, view.summary.text()
+    qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)
+    assert all(row[0] != 23 for row in gold_spans(path)) and status(path) == "in_progress"

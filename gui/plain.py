@@ -2,6 +2,8 @@
 as markup: tooltips turn rich when their text looks like HTML, menus turn "&" into a mnemonic."""
 from __future__ import annotations
 
+import re
+
 from PySide6 import QtGui
 
 
@@ -9,6 +11,20 @@ def quote(text: str, limit: int = 30) -> str:
     """One line of article text, shortened with an ellipsis: for lists, summaries and menus."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def excerpt(text: str, start: int, end: int, *, width: int = 60) -> str:
+    """``text[start:end]`` marked ⟦…⟧ on one line, with about ``width`` characters each side cut at a
+    word's edge (never "the northern bo…"); "…" only where the text goes on."""
+    first, last = max(0, start - width), min(len(text), end + width)
+    if first > 0 and not text[first - 1].isspace():  # cut inside a word: start after it
+        gap = re.search(r"\s", text[first:start])
+        first = first + gap.end() if gap else first
+    if last < len(text) and not text[last].isspace():  # cut inside a word: stop before it
+        gap = [m.start() for m in re.finditer(r"\s", text[end:last])]
+        last = end + gap[-1] if gap and gap[-1] > 0 else last
+    shown = f"{'…' if first > 0 else ''}{text[first:start]}⟦{text[start:end]}⟧{text[end:last].rstrip()}"
+    return " ".join(shown.splitlines()) + ("…" if last < len(text) else "")
 
 
 def plain_tooltip(text: str) -> str:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from gui.curation import frames
 from gui.curation.gold_editor import GoldEditor
-from gui.plain import quote
+from gui.plain import excerpt, quote
 from storage.model import AnnotatorError, Span
 from storage.project import Project
 from storage.team import curation, curation_frames
@@ -324,9 +324,7 @@ class CurationView(QDialog):
             return
         unit = self.units[row]
         self.gold.show_place(unit.start, unit.end)
-        before = self.text[max(0, unit.start - CONTEXT):unit.start].replace("\n", " ")
-        after = self.text[unit.end:unit.end + CONTEXT].replace("\n", " ")
-        self.context.setText(f"…{before}⟦{self.text[unit.start:unit.end]}⟧{after}…")
+        self.context.setText(excerpt(self.text, unit.start, unit.end, width=CONTEXT))
         rows = [(str(n + 1), self.name(layer), unit.versions.get(layer, ())) for n, layer in enumerate(self.annotators)]
         rows.append(("", "gold", unit.gold))
         if isinstance(unit, curation_frames.FrameUnit):

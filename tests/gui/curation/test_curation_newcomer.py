@@ -1,0 +1,57 @@
+"""A newcomer's pass over the curation view: a master of two packets (ana, ben) merged through the
+API, curated by keys at the window sizes a curator uses; what they read must be whole and right."""
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt
+
+from storage.project import Project
+from storage.team.merge import merge_packets
+from storage.team.packets import split
+from tests.gui.curation.test_curation_frames_view import open_view
+
+TEXT = ("The government said on Tuesday that rebels entered Velmora after fighting the army for three days "
+        "near the northern border, and that at least twelve civilians were killed in the clashes.")
+VERSIONS = {"ana": [("rebels", "ACTOR"), ("Velmora", "LOCATION"), ("government", "ACTOR")],
+            "ben": [("rebels", "ACTOR"), ("Velmora", "ACTOR"), ("government", "ACTOR")]}
+
+
+def master_of_two_packets(tmp_path):
+    """ana and ben agree on two spans and disagree on Velmora's label: one place to decide."""
+    path = tmp_path / "master.sqlite"
+    with Project.open(path) as master:
+        master.add_article(text=TEXT, title="Rebels enter Velmora")
+        packets = split(master, tmp_path / "packets", annotators=list(VERSIONS), overlap=1.0).packets
+    for name, spans in VERSIONS.items():
+        with Project.open(packets[name]) as packet:
+            for words, label in spans:
+                start = TEXT.index(words)
+                packet.add_span(1, start, start + len(words), label)
+    with Project.open(path) as master:
+        merge_packets(master, list(packets.values()))
+    return path
+
+
+def open_at_a_curators_font(qtbot, tmp_path):
+    window, view = open_view(qtbot, master_of_two_packets(tmp_path), tmp_path)
+    font = QFont(view.font())
+    font.setPointSize(14)  # a curator's larger desktop font: what cut "Annotator 1" to "An… 1"
+    view.setFont(font)
+    return window, view
+
+
+def sizes(qtbot, view):
+    for width, height in ((1400, 900), (1024, 700)):
+        view.resize(width, height)
+        view.show_current()
+        qtbot.waitUntil(lambda: view.width() == width)
+        yield width
+
+
+def test_the_context_line_is_whole_words_and_shown_whole(qtbot, tmp_path):
+    _window, view = open_at_a_curators_font(qtbot, tmp_path)
+    for _width in sizes(qtbot, view):
+        context = view.context
+        assert context.text() == ("The government said on Tuesday that rebels entered ⟦Velmora⟧ after fighting the "
+                                  "army for three days near the northern…")  # cut after a word, not in one
+        assert context.height() >= context.heightForWidth(context.width())  # every line of it shown

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from gui.curation import frames
 from gui.curation.gold_editor import GoldEditor
-from gui.plain import excerpt, quote
+from gui.plain import excerpt, plain_tooltip, quote
 from storage.model import AnnotatorError, Span
 from storage.project import Project
 from storage.team import curation, curation_frames
@@ -150,6 +150,7 @@ class CurationView(QDialog):
         self.versions.setHorizontalHeaderLabels(["Key", "Layer", "Version"])
         self.versions.verticalHeader().hide()
         self.versions.horizontalHeader().setStretchLastSection(True)
+        self.versions.setWordWrap(False)  # a narrow cell elides on one line (the tooltip has it whole)
         self.versions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.versions.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.versions, 1)
@@ -339,7 +340,11 @@ class CurationView(QDialog):
             shown = "; ".join(f"{s.label} {quote(self.text[s.start:s.end], 40)} ({s.start}–{s.end})"
                               for s in spans) or "(nothing)"
             for c, value in enumerate((key, layer, shown)):
-                self.versions.setItem(r, c, QTableWidgetItem(value))  # items show text as typed
+                item = QTableWidgetItem(value)  # items show text as typed
+                item.setToolTip(plain_tooltip(value))
+                self.versions.setItem(r, c, item)
+        for column in (0, 1):  # "Annotator 1" whole on one line, in any font; the version gets the rest
+            self.versions.resizeColumnToContents(column)
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -55,3 +55,13 @@ def test_the_context_line_is_whole_words_and_shown_whole(qtbot, tmp_path):
         assert context.text() == ("The government said on Tuesday that rebels entered ⟦Velmora⟧ after fighting the "
                                   "army for three days near the northern…")  # cut after a word, not in one
         assert context.height() >= context.heightForWidth(context.width())  # every line of it shown
+
+
+def test_hidden_names_stand_whole_on_one_line(qtbot, tmp_path):
+    _window, view = open_at_a_curators_font(qtbot, tmp_path)
+    qtbot.keyClick(view, Qt.Key.Key_H)  # names hidden
+    for _width in sizes(qtbot, view):
+        table = view.versions
+        assert [table.item(r, 1).text() for r in range(3)] == ["Annotator 1", "Annotator 2", "gold"]
+        assert table.columnWidth(1) >= table.sizeHintForColumn(1)  # on one line, not elided
+        assert table.columnWidth(2) > table.columnWidth(1)  # the version keeps most of the row

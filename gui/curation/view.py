@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from gui.curation import frames
 from gui.curation.gold_editor import GoldEditor
 from gui.plain import excerpt, plain_tooltip, quote
+from storage.importing.report import plural
 from storage.model import AnnotatorError, Span
 from storage.project import Project
 from storage.team import curation, curation_frames
@@ -293,9 +294,9 @@ class CurationView(QDialog):
         self.gold.refresh()  # a decision changed gold under the gold text's cache
 
     def _summarise(self) -> None:
-        self.summary.setText(f"{len(self.annotators)} annotator layers; {len(self.units)} places, "
-                             f"{self._open} still to decide; {self.merged} agreed spans and "
-                             f"{self.merged_frames} agreed frames went to gold on opening")
+        self.summary.setText(f"{plural(len(self.annotators), 'annotator layer')}; {plural(len(self.units), 'place')}, "
+                             f"{self._open} still to decide; {plural(self.merged, 'agreed span')} and "
+                             f"{plural(self.merged_frames, 'agreed frame')} went to gold on opening")
 
     def _names_toggled(self, _hidden: bool) -> None:
         """H: the names change in every line and in the table; nothing is read again."""
@@ -443,7 +444,8 @@ class CurationView(QDialog):
     def mark_curated(self) -> bool:
         left = sum(not u.resolved for u in self.units)
         if left:
-            self.summary.setText(f"{left} places are still to decide; decide them before marking curated")
+            self.summary.setText(f"{plural(left, 'place')} {'is' if left == 1 else 'are'} still to decide; "
+                                 f"decide {'it' if left == 1 else 'them'} before marking curated")
             return False
         if not self._push(CuratedCommand(self), advance=False):
             return False

@@ -58,7 +58,7 @@ def test_frames_by_keys_whole_frame_one_role_reject_undo(qtbot, tmp_path):
     path, _window, view = open_curation(qtbot, tmp_path)
     # every span agrees, and so does the frame on "fighting": all in gold before a key is pressed
     assert on_disk(path) == [((29, 37), "ASSAULT", "agreed", {"actor": [(0, 6), (42, 46)]})]
-    assert "1 agreed frames" in view.summary.text()
+    assert "1 agreed frame went" in view.summary.text()
     unit = view.current()  # the only open place: the frame on "entered"
     assert isinstance(unit, FrameUnit) and unit.start == 7 and "frame on" in view.list.currentItem().text()
     headers = [view.versions.horizontalHeaderItem(c).text() for c in range(view.versions.columnCount())]

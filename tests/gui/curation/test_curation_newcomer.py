@@ -65,3 +65,18 @@ def test_hidden_names_stand_whole_on_one_line(qtbot, tmp_path):
         assert [table.item(r, 1).text() for r in range(3)] == ["Annotator 1", "Annotator 2", "gold"]
         assert table.columnWidth(1) >= table.sizeHintForColumn(1)  # on one line, not elided
         assert table.columnWidth(2) > table.columnWidth(1)  # the version keeps most of the row
+
+
+def test_counts_of_one_are_singular(qtbot, tmp_path):
+    path = tmp_path / "master.sqlite"
+    with Project.open(path) as master:  # one agreed span (rebels) and one place to decide (Velmora)
+        master.add_article(text=TEXT, title="Rebels enter Velmora")
+        for layer, spans in {"ana": [("rebels", "ACTOR"), ("Velmora", "LOCATION")],
+                             "ben": [("rebels", "ACTOR"), ("Velmora", "ACTOR")]}.items():
+            for words, label in spans:
+                master.add_span(1, TEXT.index(words), TEXT.index(words) + len(words), label, annotator=layer)
+    _window, view = open_view(qtbot, path, tmp_path)
+    assert view.summary.text() == ("2 annotator layers; 2 places, 1 still to decide; 1 agreed span and "
+                                   "0 agreed frames went to gold on opening")
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert view.summary.text() == "1 place is still to decide; decide it before marking curated"

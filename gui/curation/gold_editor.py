@@ -32,6 +32,11 @@ from storage.project import Project
 from storage.team.packets import GOLD
 
 CATCH_UP_MS = 400  # the gold text shows decisions this long after the last one (refresh)
+INTRO = ("Gold's text is shown when you ask for it, so the view opens at once even on a long article. "
+         "To decide a place you need no more: the table on the left shows gold's version there.\n\n"
+         "G (or the button) shows the article here with gold's spans, the current place selected: "
+         "a label key tags it or relabels the span, Delete deletes, E opens gold's event frame "
+         "(type, roles, attributes); every edit is one Ctrl+Z. Esc goes back to the list.")
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 # A label key alone, with Alt (exact characters) or Shift (stack), as in the main window.
 _LABEL_MODIFIERS = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
@@ -61,15 +66,29 @@ class GoldEditor(QWidget):
         self.catching_up = False  # True while the text takes in decisions: its signals are not edits
         caption = plain_label("Gold — G: edit here · select + label key: tag · Delete · E: frame · Esc: back", self)
         caption.setWordWrap(True)
-        self.placeholder = QPushButton("Show gold's text to edit it directly (G)", self)
-        self.placeholder.setObjectName("gold_open")
-        self.placeholder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.placeholder.clicked.connect(self.focus_text)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(caption)
-        self._layout.addWidget(self.placeholder)
-        self._layout.addStretch(1)
+        self._layout.addWidget(self._intro(), 1)
+
+    def _intro(self) -> QWidget:
+        """Until G: what G gives, in words, with its button (a lone button looked broken)."""
+        self.intro = QWidget(self)
+        self.intro.setObjectName("gold_intro")
+        hint = plain_label(INTRO, self.intro)
+        hint.setObjectName("gold_hint")
+        hint.setWordWrap(True)
+        self.placeholder = QPushButton("Show gold's text to edit it directly (G)", self.intro)
+        self.placeholder.setObjectName("gold_open")
+        self.placeholder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.placeholder.clicked.connect(self.focus_text)
+        layout = QVBoxLayout(self.intro)
+        layout.setContentsMargins(24, 0, 24, 0)
+        layout.addStretch(1)
+        layout.addWidget(hint)
+        layout.addWidget(self.placeholder, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return self.intro
 
     @property
     def loaded(self) -> bool:
@@ -100,8 +119,7 @@ class GoldEditor(QWidget):
         splitter.addWidget(self.events)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        self.placeholder.hide()
-        self._layout.takeAt(self._layout.count() - 1)  # the stretch: the splitter takes the room
+        self.intro.hide()  # the splitter takes its room
         self._layout.addWidget(splitter, 1)
         splitter.show()  # now, not on the next turn of the loop (Qt's default): G gives it the focus at once
         # Opening an article clears the document's undo stack, which here is the curation view's:

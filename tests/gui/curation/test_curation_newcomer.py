@@ -3,6 +3,7 @@ API, curated by keys at the window sizes a curator uses; what they read must be 
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel
 from PySide6.QtCore import Qt
 
 from storage.project import Project
@@ -80,3 +81,16 @@ def test_counts_of_one_are_singular(qtbot, tmp_path):
                                    "0 agreed frames went to gold on opening")
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert view.summary.text() == "1 place is still to decide; decide it before marking curated"
+
+
+def test_before_g_the_gold_half_says_what_g_gives(qtbot, tmp_path):
+    _window, view = open_at_a_curators_font(qtbot, tmp_path)
+    hint = view.gold.findChild(QLabel, "gold_hint")
+    for _width in sizes(qtbot, view):
+        assert view.gold.view is None and hint.isVisible() and view.gold.placeholder.isVisible()
+        assert "G (or the button) shows the article here with gold's spans" in hint.text()
+        assert hint.height() >= hint.heightForWidth(hint.width())  # the whole explanation shown
+        assert hint.geometry().bottom() < view.gold.placeholder.geometry().top()  # no overlap
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    assert view.gold.view.hasFocus() and not hint.isVisible()
+    assert view.gold.view.height() > view.height() / 3  # the gold text takes the room the words had

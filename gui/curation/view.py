@@ -157,7 +157,7 @@ class CurationView(QDialog):
         layout.addWidget(self.versions, 1)
         self.anonymous = QCheckBox("Hide annotator names (H)")
         # Remembered in the project: a blind adjudication must not show a name before H is pressed.
-        self.anonymous.setChecked(self.project.setting(curation.ANONYMOUS_KEY) == "1")
+        self.anonymous.setChecked(curation.names_hidden(self.project))
         self.anonymous.toggled.connect(self._anonymous_toggled)  # names in the list and the table
         layout.addWidget(self.anonymous)
         keys = QLabel("N/J next · P/K previous · 1–9 take a version (a whole frame) · X reject · "
@@ -220,9 +220,7 @@ class CurationView(QDialog):
             self.summary.setText(f"Not remembered for next time: {exc}")
 
     def name(self, layer: str) -> str:
-        if self.anonymous.isChecked() and layer in self.annotators:
-            return f"Annotator {self.annotators.index(layer) + 1}"
-        return layer
+        return curation.shown_name(layer, self.annotators, hidden=self.anonymous.isChecked())
 
     def reload(self, *, keep: tuple[int, ...] | None = None, units: list[curation.Unit] | None = None) -> None:
         """Re-read units and decisions from the file (or take the span ``units`` just read); keep the

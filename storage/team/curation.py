@@ -36,6 +36,20 @@ THRESHOLD_KEY = "curation.agree_threshold"  # share of annotators that must agre
 ANONYMOUS_KEY = "curation.anonymous"  # "1": the curation view hides annotator names from its first paint
 
 
+def names_hidden(project: Project) -> bool:
+    """The curator adjudicates blind (H in the curation view, remembered in the project): nothing
+    the window shows of an article names its annotators while this holds."""
+    return project.setting(ANONYMOUS_KEY) == "1"
+
+
+def shown_name(layer: str, annotators: Sequence[str], *, hidden: bool) -> str:
+    """``layer`` as the curator sees it: "Annotator n" by its place among the article's
+    ``annotators`` when names are hidden (gold, and any other layer, keep their names)."""
+    if hidden and layer in annotators:
+        return f"Annotator {list(annotators).index(layer) + 1}"
+    return layer
+
+
 class Place:
     """What every place to decide has, span or frame: each annotator's versions and a decision."""
 

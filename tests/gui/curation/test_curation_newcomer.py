@@ -2,9 +2,11 @@
 API, curated by keys at the window sizes a curator uses; what they read must be whole and right."""
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel
+import re
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLabel, QWidget
 
 from storage.project import Project
 from storage.team.merge import merge_packets
@@ -94,3 +96,47 @@ def test_before_g_the_gold_half_says_what_g_gives(qtbot, tmp_path):
     qtbot.keyClick(view, Qt.Key.Key_G)
     assert view.gold.view.hasFocus() and not hint.isVisible()
     assert view.gold.view.height() > view.height() / 3  # the gold text takes the room the words had
+
+
+def window_texts(window) -> list[str]:
+    """Every text the main window shows: title, labels, buttons, lists and tables (with their
+    tooltips), combo boxes, menu and toolbar actions."""
+    texts = [window.windowTitle()]
+    for widget in window.findChildren(QWidget):
+        texts.append(widget.toolTip())
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            for row in range(model.rowCount()):
+                column = 0
+                while (index := model.index(row, column)).isValid():  # a list model's columnCount is private
+                    texts += [str(model.data(index, role) or "")
+                              for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)]
+                    column += 1
+    texts += [action.text() for action in window.findChildren(QAction)]
+    return texts
+
+
+def test_hidden_names_are_hidden_in_the_window_behind_the_view_too(qtbot, tmp_path):
+    """A blind adjudication: once H hides the names, the main window behind the view names no
+    annotator either (title, status bar, lists, menus), nor after the view closes."""
+    window, view = open_view(qtbot, master_of_two_packets(tmp_path), tmp_path)
+    assert any("ana" in text for text in view_texts(view))  # the names are shown until H
+    qtbot.keyClick(view, Qt.Key.Key_H)
+    assert not any(re.search(r"\b(ana|ben)\b", text) for text in view_texts(view))
+    for moment in ("open", "closed"):
+        texts = window_texts(window)
+        assert "Rebels enter Velmora" in texts and any("Velmora" == text for text in texts)  # lists are read
+        leaks = [text for text in texts if re.search(r"\b(ana|ben)\b", text)]
+        assert not leaks, f"the window names an annotator while names are hidden ({moment}): {leaks}; " \
+                          "show storage.team.curation.shown_name(…, hidden=names_hidden(project))"
+        view.close()
+        window.document.open_article(1)
+
+
+def view_texts(view) -> list[str]:
+    table, rows = view.versions, range(view.versions.rowCount())
+    return [view.list.item(r).text() for r in range(view.list.count())] + [table.item(r, 1).text() for r in rows]

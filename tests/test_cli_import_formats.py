@@ -97,3 +97,18 @@ def test_a_packet_given_to_import_points_at_team_merge(tmp_path, capsys):
                       "(Project ▸ Team ▸ Bring back…); from another project, export --format native and import that")
     with Project.open(tmp_path / "p.sqlite") as project:
         assert project.article_ids() == []
+
+
+def test_brat_forced_onto_a_file_that_is_not_an_ann_says_what_brat_wants(tmp_path, capsys):
+    """`--format brat x.jsonl` once said "no x.txt beside this .ann" of a file that is no .ann."""
+    jsonl = tmp_path / "x.jsonl"
+    jsonl.write_text('{"text": "Troops left Homs."}\n', encoding="utf-8")
+    assert run(tmp_path, "--format", "brat", jsonl) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"{jsonl}: not a brat .ann file: brat standoff comes in pairs, NAME.ann with NAME.txt "
+                      "beside it; give the .ann files or a folder of pairs (or leave --format out to detect "
+                      "this file's format)")
+    assert ".txt beside this .ann" not in "\n".join(err)
+    with Project.open(tmp_path / "p.sqlite") as project:
+        assert project.article_ids() == []
+    assert run(tmp_path, jsonl) == 0  # detected, it imports

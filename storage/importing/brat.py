@@ -161,7 +161,12 @@ def _attribute_line(conf: Conf, line: str) -> None:
 def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch | None = None) -> Outcome:
     """Import one ``.ann`` and its ``.txt`` (the caller holds the transaction; with ``batch``,
     the rows wait there for the caller to write them with other files')."""
-    txt_path = os.path.splitext(job.path)[0] + ".txt"
+    stem, extension = os.path.splitext(job.path)
+    if extension.lower() != ".ann":  # --format brat forced onto another file: it is not half a pair
+        raise InputError(job.path, "not a brat .ann file: brat standoff comes in pairs, NAME.ann with NAME.txt "
+                                   "beside it; give the .ann files or a folder of pairs (or leave --format out "
+                                   "to detect this file's format)")
+    txt_path = stem + ".txt"
     if not os.path.isfile(txt_path):
         raise InputError(job.path, f"no {os.path.basename(txt_path)} beside this .ann: brat keeps the "
                                    "text in a .txt of the same name")

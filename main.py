@@ -121,8 +121,11 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--status", choices=STATUSES, default=None,
                      help="only articles with this status, e.g. done")
     exp.add_argument("--layer", default=None, metavar="gold|NAME|all",
-                     help="which annotator layer: gold, one annotator's, or all (default: gold where an "
-                          "article has it, else what it has; native: all)")
+                     help="which annotator layer: gold, one annotator's, or all stacked. gold or NAME "
+                          "writes only the articles that layer annotated or marked done (gold: or that "
+                          "are curated); the others are left out and counted. Default: gold where an "
+                          "article has it, else its only layer; an article with two or more layers and "
+                          "no gold is left out and named (native: all)")
     exp.add_argument("--relations", action="store_true",
                      help="doccano only: entities/relations, one relation per event argument")
     exp.add_argument("--strict", action="store_true",
@@ -219,7 +222,7 @@ def _run_export(project, args) -> int:
                 stdout.detach()  # leave sys.stdout's buffer open
         report.path = "standard output"
     print(report.summary(), file=sys.stderr)
-    if report.articles == 0:  # an empty training file is rarely what was meant: say why
+    if report.articles == 0 and not report.left_out:  # an empty training file is rarely what was meant: say why
         print(f"note: the project has no articles{f' with status {args.status}' if args.status else ''}",
               file=sys.stderr)
     return 0

@@ -6,6 +6,8 @@ from typing import Any
 from storage.importing.report import plural
 from storage.model import STATUSES
 from storage.project import Project
+from storage.schema import has_layer_tables
+from storage.team.coverage import GOLD, covered_pairs, nothing_back, version_pairs
 
 
 def project_stats(project: Project) -> dict[str, Any]:
@@ -26,6 +28,10 @@ def project_stats(project: Project) -> dict[str, Any]:
                 "SELECT layer, count(*), sum(status IN ('done', 'curated')) FROM layer_status GROUP BY layer"):
             entry = per_annotator.setdefault(name, {"spans": 0, "events": 0})
             entry["articles"], entry["done"] = articles, done
+            # Handed out and merged back (or imported) with nothing in it yet: the layer exists, so
+            # export --layer and agreement know it too, and say the same (storage.team.coverage).
+            if not (entry["spans"] or entry["events"] or done):
+                entry["nothing_back"] = True
     by_status = {status: 0 for status in STATUSES}
     by_status.update(counts("SELECT status, count(*) FROM articles GROUP BY status"))
     return {
@@ -42,13 +48,28 @@ def project_stats(project: Project) -> dict[str, Any]:
 
 
 def _curation(db: Any) -> dict[str, int]:
-    """How far adjudication got: articles two or more annotator layers touched, and curated ones."""
+    """How far adjudication got: articles two or more annotator layers cover (storage.team.coverage:
+    annotated, or marked done with nothing), curated ones, and the articles with two or more
+    versions and no gold yet, which the default export leaves out until they are curated."""
+    team = has_layer_tables(db.conn)
     (layered,) = db.execute(
-        "SELECT count(*) FROM (SELECT article_id FROM spans WHERE coalesce(annotator, '') != 'gold' "
-        "GROUP BY article_id HAVING count(DISTINCT coalesce(annotator, '')) >= 2)").fetchone()
+        f"SELECT count(*) FROM (SELECT article_id FROM ({covered_pairs(team)}) WHERE layer != '{GOLD}' "
+        "GROUP BY article_id HAVING count(*) >= 2)").fetchone()
+    (awaiting,) = db.execute(  # what the default export leaves out (storage.exporting.layers)
+        f"SELECT count(*) FROM (SELECT article_id FROM ({version_pairs(team)}) GROUP BY article_id "
+        f"HAVING count(*) >= 2 AND sum(layer = '{GOLD}') = 0)").fetchone()
     (curated,) = db.execute("SELECT count(*) FROM articles WHERE status = 'curated'").fetchone()
     (gold,) = db.execute("SELECT count(*) FROM spans WHERE annotator = 'gold'").fetchone()
-    return {"articles_with_several_layers": layered, "curated": curated, "gold_spans": gold}
+    return {"articles_with_several_layers": layered, "awaiting_curation": awaiting, "curated": curated,
+            "gold_spans": gold}
+
+
+def annotator_line(counts: dict[str, Any]) -> str:
+    """"3 spans, 1 event, 2 of 3 articles done", or "nothing back yet: 3 articles handed out, …"."""
+    if counts.get("nothing_back"):
+        return f"nothing back yet: {nothing_back(counts['articles'])}"
+    articles = annotator_articles(counts)
+    return f"{plural(counts['spans'], 'span')}, {plural(counts['events'], 'event')}" + (f", {articles}" if articles else "")
 
 
 def format_stats(stats: dict[str, Any]) -> str:
@@ -60,12 +81,30 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines.append(f"events: {stats['events']}")
     lines += [f"  {kind:<12} {n}" for kind, n in stats["events_by_type"].items()]
     lines.append("annotators:" if stats["per_annotator"] else "annotators: none yet")
-    lines += [f"  {name:<12} {plural(c['spans'], 'span')}, {plural(c['events'], 'event')}"
-              + (f", {c['done']} of {plural(c['articles'], 'article')} done" if "articles" in c else "")
-              for name, c in stats["per_annotator"].items()]
-    curation = stats.get("curation")
-    if curation and (curation["articles_with_several_layers"] or curation["curated"]):
-        lines.append(f"curation: {plural(curation['curated'], 'article')} curated; "
-                     f"{curation['articles_with_several_layers']} annotated by two or more; "
-                     f"{plural(curation['gold_spans'], 'gold span')}")
+    lines += [f"  {name:<12} " + annotator_line(c) for name, c in stats["per_annotator"].items()]
+    curation = curation_line(stats)
+    if curation:
+        lines.append(f"curation: {curation}")
     return "\n".join(lines)
+
+
+def annotator_articles(counts: dict[str, Any]) -> str:
+    """A layer's articles: "2 of 3 articles done", "nothing back yet (3 handed out)", or "" (no statuses)."""
+    if "articles" not in counts:
+        return ""
+    if counts.get("nothing_back"):
+        return f"nothing back yet ({counts['articles']} handed out)"
+    return f"{counts['done']} of {plural(counts['articles'], 'article')} done"
+
+
+def curation_line(stats: dict[str, Any]) -> str:
+    """How far adjudication got, "1 article curated; 3 annotated by two or more, 2 awaiting
+    curation (…); 12 gold spans", or "" when no article has two layers and none is curated."""
+    curation = stats.get("curation")
+    if not curation or not (curation["articles_with_several_layers"] or curation["curated"]):
+        return ""
+    awaiting = curation["awaiting_curation"]
+    return (f"{plural(curation['curated'], 'article')} curated; "
+            f"{curation['articles_with_several_layers']} annotated by two or more"
+            + (f", {awaiting} awaiting curation (left out of exports until curated)" if awaiting else "")
+            + f"; {plural(curation['gold_spans'], 'gold span')}")

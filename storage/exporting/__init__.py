@@ -38,8 +38,16 @@ from storage.exporting.batches import (
     read_snapshot,
 )
 from storage.frames import frame_problems, problem_kind
+from storage.team.coverage import recorded_layers
 from storage.locks import is_project_file
-from storage.exporting.layers import ALL, check_layer, choose_layer, layer_provenance, team_identity
+from storage.exporting.layers import (
+    ALL,
+    LayerChoice,
+    check_layer,
+    chosen_layer,
+    layer_provenance,
+    team_identity,
+)
 from storage.model import STATUSES, Scheme
 from storage.project import Project
 
@@ -163,7 +171,8 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
     """Stream the (filtered) articles through the format's writer, all inside one read snapshot.
 
     ``layer`` chooses the annotator layer (storage.exporting.layers): gold where an article has
-    it by default, every layer for ``native``.
+    it by default, every layer for ``native``; articles the chosen layer does not cover are left
+    out and counted in the report.
     """
     report = ExportReport(format=fmt, path=name)
     conn = project.db.conn
@@ -173,13 +182,21 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
                                 team=team_identity(conn))
         total = count_articles(conn, status)
         check_layer(conn, layer)
-        chosen = layer if layer is not None else (ALL if fmt == "native" else None)
+        choice = LayerChoice(chosen_layer(fmt, layer), recorded=recorded_layers(conn))
         flagged = FlaggedFrames(context.scheme, report)
+        seen = 0
 
         def articles() -> Iterator[ArticleData]:
+            nonlocal seen
             for batch in iter_batches(conn, status=status, named=False):
+                seen += len(batch)
+                if choice.layer != ALL:
+                    batch = [article for article in batch if choice.keep(article)]
+                    if not batch:
+                        if progress is not None:
+                            progress(seen, total, "")
+                        continue
                 for article in batch:
-                    choose_layer(article, chosen)
                     if article.events:
                         flagged.count(article)
                 if strict and report.flagged_events:  # before the batch is written
@@ -199,9 +216,10 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
                     yield article
                 del article
                 if progress is not None:
-                    progress(report.articles, total, f"article {last.id}: {last.title}")
+                    progress(seen, total, f"article {last.id}: {last.title}")
 
         _WRITERS[fmt](articles(), out, report, context)
+        choice.report(report)
     return report
 
 

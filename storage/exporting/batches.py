@@ -119,6 +119,7 @@ class ExportReport:
     flagged_events: int = 0
     flagged_names: list[str] = field(default_factory=list)  # the first few, "article 3 event 7 (no type)"
     notes: list[str] = field(default_factory=list)  # what the export repaired or cleared on its way in
+    left_out: list[str] = field(default_factory=list)  # articles the chosen layer does not cover, and why
 
     def drop(self, reason: str, count: int = 1, *, where: str | None = None) -> None:
         """Count spans (or arguments) a format could not hold; ``reason`` is an adjective ("overlapping").
@@ -147,6 +148,8 @@ class ExportReport:
                 f"{_count(self.spans, 'span')}, {_count(self.events, 'event')}) to {self.path}")
         if self.docbin is not None:
             line += f" and {_count(self.docs, 'doc')} to {self.docbin}"
+        for reason in self.left_out:
+            line += f"; {reason}"
         if self.dropped:
             parts = [f"{n} {reason} {'span' if n == 1 else 'spans'}"
                      + (f" {self.dropped_where[reason]}" if reason in self.dropped_where else "")

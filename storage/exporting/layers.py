@@ -1,36 +1,131 @@
-"""Which annotator layer an export writes: gold where an article has it, else what it has.
+"""Which annotator layer an export writes, and which articles it leaves out (and says why).
 
-A span's or event's layer is its ``annotator`` (``storage/team``). ``layer`` None is the default:
-an article with gold annotations gives only those; any other article gives all it has (one
-layer in an ordinary project, so nothing changes there). ``"all"`` writes every layer (stacked),
-a name writes only that layer. ``native`` writes every layer by default: it must round-trip.
+A span's or event's layer is its ``annotator`` (``storage/team``). Which articles a layer
+**covers** (annotated, or marked done: a true negative) is ``storage.team.coverage``'s rule; an
+article a layer was only handed and left empty is not covered: written with no spans it would
+tell a training run "nothing here", a false negative.
+
+``layer`` None is the default: gold where it covers the article; else the one version that
+covers it, as it stands (``storage.team.coverage.version_of``: each recorded layer — a merged
+packet, an ``import --annotator`` — is a version, the project's own annotations under whatever
+names are one; an ordinary project has only its own, so nothing changes there); an article two or
+more versions cover and gold does not is left out, counted and named: writing one would pick
+silently, writing both would stack disagreeing annotations. An article nothing covers is
+written as it stands (an ordinary project's unannotated article: ``--status`` chooses), unless it
+was handed out (a layer has a status there): then it is left out and counted, nothing came back.
+A name writes only the articles that layer covers, with its annotations only; ``"all"`` writes
+every article with every layer (stacked). ``native`` writes every layer by default: it must
+round-trip.
 """
 from __future__ import annotations
 
 import sqlite3
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from storage.exporting.batches import ArticleData, ExportError, SpanRow
+from storage.exporting.batches import ArticleData, ExportError, ExportReport, SpanRow
+from storage.importing.report import plural
 from storage.schema import has_layer_tables
+from storage.team.coverage import (
+    FINISHED,
+    GOLD,
+    UNNAMED,
+    covered_pairs,
+    layer_coverage,
+    nothing_back,
+    covers_any,
+    recorded_sql,
+    version_of,
+)
 
-GOLD = "gold"
 ALL = "all"
 _ANNOTATOR_AT = SpanRow._fields.index("annotator")
 _ANNOTATOR, _ID = itemgetter(_ANNOTATOR_AT), itemgetter(SpanRow._fields.index("id"))
+_EVENT_ANNOTATOR = attrgetter("annotator")
+NAMED_EXAMPLES = 3  # articles a summary names when it leaves out articles several layers cover
 
 
 def check_layer(conn: sqlite3.Connection, layer: str | None) -> None:
-    """Refuse a layer the project does not have, before any file is touched."""
-    if layer is None or layer in (ALL, GOLD):
+    """Refuse a layer the project does not have, or one that covers no article, before any file is touched."""
+    if layer is None or layer == ALL or covers_any(conn, layer):
         return
-    if not conn.execute("SELECT 1 FROM spans WHERE annotator = ? UNION SELECT 1 FROM events "
-                        "WHERE annotator = ? LIMIT 1", [layer, layer]).fetchone():
-        names = [n for (n,) in conn.execute(
-            "SELECT DISTINCT annotator FROM spans WHERE annotator IS NOT NULL ORDER BY 1")]
-        raise ExportError(f"no layer named {layer!r} (layers: {', '.join(names) or 'none'}; "
-                          f"or {GOLD}, {ALL})")
+    covered = layer_coverage(conn)
+    if layer == GOLD:
+        raise ExportError("no article has a gold layer yet (none is curated or has a gold annotation): "
+                          "nothing to export; curate articles first (Project ▸ Team ▸ Curate this "
+                          "article…), or choose an annotator's layer or all")
+    if layer in covered:
+        raise ExportError(f"{layer}'s layer has nothing to export yet: {nothing_back(covered[layer].handed_out)}; "
+                          f"nothing written")
+    names = [name for name in covered if name != GOLD]
+    raise ExportError(f"no layer named {layer!r} (layers: {', '.join(names) or 'none'}; "
+                      f"or {GOLD}, {ALL})")
+
+
+class ExportCounts(NamedTuple):
+    """What an export of a layer would write, counted before it runs (the Export dialog shows it)."""
+
+    written: int
+    total: int  # articles of the chosen status
+    left_out: list[str]  # why the others are left out, "2 articles have no gold layer (…)"
+    mixed: int = 0  # of those written by the default, articles several unrecorded annotators share
+
+
+def chosen_layer(fmt: str, layer: str | None) -> str | None:
+    """The layer an export of ``fmt`` writes when asked for ``layer``: ``native`` keeps every layer
+    unless told otherwise, so a master project round-trips."""
+    return ALL if layer is None and fmt == "native" else layer
+
+
+def export_counts(conn: sqlite3.Connection, layer: str | None, *, status: str | None = None) -> ExportCounts:
+    """The articles an export of ``layer`` (see :func:`chosen_layer`) writes and leaves out, as
+    :class:`LayerChoice` decides, counted in SQL (no article is read whole); a layer the export
+    would refuse is refused the same way (``ExportError``)."""
+    check_layer(conn, layer)
+    team = has_layer_tables(conn)
+    where, params = (" WHERE status = ?", [status]) if status is not None else ("", [])
+    (total,) = conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
+    if layer == ALL:
+        return ExportCounts(total, total, [])
+    articles = f"SELECT id FROM articles{where}"
+    if layer is None:  # left out: two or more versions cover it and gold does not; or handed out, none back
+        # Per article: layers covering it, gold among them, versions (storage.team.coverage.version_of).
+        version = f"CASE WHEN layer = '{GOLD}' OR layer IN ({recorded_sql(team)}) THEN layer ELSE '' END"
+        several, mixed = conn.execute(
+            "SELECT coalesce(sum(versions >= 2), 0), coalesce(sum(versions = 1 AND layers >= 2), 0) FROM "
+            f"(SELECT count(*) AS layers, count(DISTINCT {version}) AS versions FROM ({covered_pairs(team)}) "
+            f"WHERE article_id IN ({articles}) GROUP BY article_id HAVING sum(layer = '{GOLD}') = 0)",
+            params).fetchone()
+        not_back = conn.execute(  # a status there, and nothing covers it: looked up per article, by index
+            f"SELECT count(DISTINCT article_id) FROM layer_status s WHERE article_id IN ({articles}) AND NOT EXISTS "
+            "(SELECT 1 FROM spans WHERE spans.article_id = s.article_id) AND NOT EXISTS (SELECT 1 FROM events "
+            "WHERE events.article_id = s.article_id) AND NOT EXISTS (SELECT 1 FROM layer_status f WHERE "
+            f"f.article_id = s.article_id AND f.status IN {FINISHED}) AND (SELECT status FROM articles "
+            "WHERE id = s.article_id) != 'curated'", params).fetchone()[0] if team else 0
+        reasons = [_not_back(not_back)] * bool(not_back) + [_several(several)] * bool(several)
+        return ExportCounts(total - several - not_back, total, reasons, mixed)
+    (written,) = conn.execute(f"SELECT count(*) FROM ({covered_pairs(team)}) WHERE layer = ? AND article_id IN "
+                              f"({articles})", [layer, *params]).fetchone()
+    return ExportCounts(written, total, [_not_covered(total - written, layer)] * bool(total - written))
+
+
+def _have(n: int) -> str:
+    return f"{plural(n, 'article')} {'has' if n == 1 else 'have'}"
+
+
+def _several(n: int) -> str:
+    return f"{_have(n)} two or more layers and no gold"
+
+
+def _not_back(n: int) -> str:
+    return f"{_have(n)} been handed out and nothing came back yet (not annotated, not marked done)"
+
+
+def _not_covered(n: int, layer: str) -> str:
+    if layer == GOLD:
+        return f"{_have(n)} no gold layer (not curated, no gold annotation)"
+    return f"{_have(n)} nothing from {layer} (not annotated, not marked done)"
 
 
 def layer_provenance(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -55,16 +150,86 @@ def team_identity(conn: sqlite3.Connection) -> dict[str, str]:
     return {key: settings[key] for key in TEAM_IDENTITY if settings.get(key)}
 
 
-def choose_layer(article: ArticleData, layer: str | None) -> None:
-    """Keep only the chosen layer's spans, the events they trigger and the arguments among them."""
-    if layer == ALL:
-        return
-    # The rows may still be plain tuples (batches.iter_batches): read by position, SpanRow's order.
-    if layer is None:
-        if GOLD not in map(_ANNOTATOR, article.spans):
+def covering(article: ArticleData) -> set[str]:
+    """The layers that cover ``article`` (module docstring); its annotations nobody signed: :data:`UNNAMED`."""
+    names = set(map(_ANNOTATOR, article.spans))  # the rows may still be plain tuples (batches.iter_batches)
+    if article.events:
+        names.update(map(_EVENT_ANNOTATOR, article.events))
+    if None in names:
+        names.discard(None)
+        names.add(UNNAMED)
+    names.update(name for name, state in article.layer_status.items() if state["status"] in FINISHED)
+    if article.status == "curated":
+        names.add(GOLD)
+    return names
+
+
+class LayerChoice:
+    """Keeps the chosen layer of each article an export writes, and counts the articles it leaves out."""
+
+    def __init__(self, layer: str | None, *, recorded: frozenset[str] = frozenset()) -> None:
+        self.layer = layer
+        self.recorded = recorded  # storage.team.coverage.recorded_layers: each one a version of its own
+        self.left_out = 0  # by the default: two or more layers cover them; else: the layer does not
+        self.not_back = 0  # by the default: handed out to layers, none of which annotated or finished them
+        self.examples: list[str] = []  # the first few articles several layers cover, "article 2: ana, ben"
+        self.mixed = 0  # by the default: written, though several annotators outside team layers cover them
+        self.mixed_example = ""
+
+    def keep(self, article: ArticleData) -> bool:
+        """Cut ``article`` down to the chosen layer; False when the export leaves it out."""
+        layer = self.layer
+        if layer == ALL:
+            return True
+        layers = covering(article)
+        if layer is None:
+            if GOLD in layers:
+                layer = GOLD
+            elif len(layers) >= 2 and len({version_of(name, self.recorded) for name in layers}) >= 2:
+                self.left_out += 1
+                if len(self.examples) < NAMED_EXAMPLES:
+                    self.examples.append(f"article {article.id}: {', '.join(sorted(layers))}")
+                return False
+            elif not layers and article.layer_status:  # handed out (a status there), nothing back yet
+                self.not_back += 1
+                return False
+            elif len(layers) >= 2:  # one version, several names: the project's own, written together
+                self.mixed += 1
+                self.mixed_example = self.mixed_example or f"article {article.id}: {', '.join(sorted(layers))}"
+                return True
+            else:
+                return True  # one layer, or none ever handed out: the article as it stands
+        elif layer not in layers:
+            self.left_out += 1
+            return False
+        _only(article, layer)
+        return True
+
+    def report(self, report: ExportReport) -> None:
+        """Say in ``report`` how many articles were left out and why (as ``export_counts`` words it)."""
+        if self.mixed:
+            report.notes.append(
+                f"{_have(self.mixed)} annotations by two or more annotators outside team layers (e.g. "
+                f"{self.mixed_example}): written together, as one project's annotations; --layer NAME "
+                "writes one annotator's")
+        if self.not_back:
+            report.left_out.append(f"{_not_back(self.not_back)}: left out")
+        n = self.left_out
+        if not n:
             return
-        layer = GOLD
-    article.spans = [span for span in article.spans if span[_ANNOTATOR_AT] == layer]
+        if self.layer is None:
+            more = "; …" if n > len(self.examples) else ""
+            report.left_out.append(
+                f"{_several(n)} ({'; '.join(self.examples)}{more}): left out; curate {'it' if n == 1 else 'them'}, "
+                "or choose one layer (--layer NAME) or all of them stacked (--layer all)")
+        else:
+            report.left_out.append(f"{_not_covered(n, self.layer)}: left out")
+
+
+def _only(article: ArticleData, layer: str) -> None:
+    """Keep only ``layer``'s spans, the events they trigger and the arguments among them."""
+    annotator = None if layer == UNNAMED else layer
+    article.spans = [span for span in article.spans if span[_ANNOTATOR_AT] == annotator]
     kept = set(map(_ID, article.spans))
     article.events = [event for event in article.events if event.trigger_id in kept]
     for event in article.events:

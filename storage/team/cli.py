@@ -103,13 +103,19 @@ def run_agreement(project: Any, args: argparse.Namespace) -> int:
     from storage.team.agreement import agreement
     from storage.team.agreement_report import format_text, to_html
     from storage.team.corpus import layer_names, read_layers
+    from storage.team.coverage import layer_coverage, nothing_back
 
     layers = layer_names(project.db.conn)
     annotators = args.annotators or [n for n in layers if n != "gold"]  # gold is the verdict, not a rater
-    unknown = [name for name in annotators if name not in layers]
+    known = layer_coverage(project.db.conn)  # with layers handed out that have nothing back yet
+    unknown = [name for name in annotators if name not in layers and name not in known]
     if unknown:
         raise AnnotatorError(f"no annotator layer named {', '.join(unknown)} "
-                             f"(layers: {', '.join(layers) or 'none'})")
+                             f"(layers: {', '.join(known) or 'none'})")
+    for name in annotators:
+        if name not in layers:  # stats lists it, export --layer names it: say why it compares nothing
+            print(f"note: {name}'s layer has nothing to compare yet: {nothing_back(known[name].handed_out)}",
+                  file=sys.stderr)
     if args.labels:
         known = {label.name for label in project.scheme.labels}
         missing = [label for label in args.labels if label not in known]

@@ -12,9 +12,10 @@ from typing import Iterator, Sequence
 
 from storage.schema import has_layer_tables
 from storage.team.agreement import ArticleLayers
+from storage.team.coverage import FINISHED, UNNAMED
 from storage.team.matching import FrameAnn, SpanAnn
 
-DEFAULT_LAYER = "(unnamed)"  # annotations made before anyone gave a name
+DEFAULT_LAYER = UNNAMED  # annotations made before anyone gave a name
 _BATCH = 500
 
 
@@ -25,7 +26,7 @@ def _layer(column: str) -> str:
 # A layer that marked an article done (or curated) annotated it even with nothing in it: the
 # annotator read it and found nothing, which beside another's spans is disagreement. A layer
 # whose article is still new, in progress or skipped has not annotated it, empty or not.
-_FINISHED = "status IN ('done', 'curated')"
+_FINISHED = f"status IN {FINISHED}"  # storage.team.coverage: the rule every command shares
 
 
 def _finished(conn: sqlite3.Connection) -> str:

@@ -89,7 +89,8 @@ def test_merge_takes_layers_back_is_idempotent_and_replaces_a_newer_packet(maste
     assert master.db.execute("SELECT count(*) FROM layer_status WHERE status = 'done'").fetchone() == (12,)
     stats = project_stats(master)  # per layer, and how far curation got
     assert stats["per_annotator"]["ana"] == {"spans": 18, "events": 6, "articles": 6, "done": 6}
-    assert stats["curation"] == {"articles_with_several_layers": 2, "curated": 0, "gold_spans": 0}
+    assert stats["curation"] == {"articles_with_several_layers": 2, "awaiting_curation": 2, "curated": 0,
+                                 "gold_spans": 0}
     assert "ana          18 spans, 6 events, 6 of 6 articles done" in format_stats(stats)
     # packets are only read: same bytes, no -wal/-shm beside them
     assert {name: digest(path) for name, path in report.packets.items()} == before

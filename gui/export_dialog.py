@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,7 +27,11 @@ from PySide6.QtWidgets import (
 from gui import file_dialogs
 from storage.exporting.layers import ALL as ALL_LAYERS
 from storage.exporting.layers import GOLD as GOLD_LAYER
-from storage.model import STATUSES
+from storage.exporting.layers import ExportCounts
+from storage.model import AnnotatorError, STATUSES
+
+# (format, layer, status) -> what that export would write; raises AnnotatorError for a layer it refuses.
+Counter = Callable[[str, "str | None", "str | None"], ExportCounts]
 
 # Formats whose extras the dialog offers; other formats grey the checkboxes out.
 RELATIONS_FORMAT = "doccano"
@@ -75,9 +80,12 @@ class ExportDialog(QDialog):
     """Format combo with descriptions, status filter, destination with Browse…, extras, OK/Cancel."""
 
     def __init__(self, parent: QWidget | None = None, *, default_dir: Path | None = None,
-                 stem: str = "annotations", layers: list[str] | None = None) -> None:
+                 stem: str = "annotations", layers: list[str] | None = None,
+                 counts: Counter | None = None) -> None:
         super().__init__(parent)
         self.layers = [name for name in layers or [] if name not in (GOLD_LAYER, ALL_LAYERS)]
+        self._counts = counts  # None: nothing to count (no project), the line under Layer stays empty
+        self._refusal = ""  # why the chosen layer exports nothing (OK disabled), from the store
         self.setWindowTitle("Export")
         self.default_dir = default_dir or Path.home()
         self.stem = stem
@@ -87,6 +95,8 @@ class ExportDialog(QDialog):
         self._layout()
         self.format_combo.currentIndexChanged.connect(self._format_changed)
         self.path_edit.textChanged.connect(self._update_ok)
+        self.layer_combo.currentIndexChanged.connect(self._update_count)
+        self.status_combo.currentIndexChanged.connect(self._update_count)
         self.browse_button.clicked.connect(self._browse)
         self._format_changed()
 
@@ -105,12 +115,19 @@ class ExportDialog(QDialog):
         # --layer: which annotator's annotations (storage.exporting.layers).
         self.layer_combo = QComboBox()
         self.layer_combo.setObjectName("export_layer")
-        self.layer_combo.addItem("gold where an article has it, else what it has", None)
-        self.layer_combo.addItem("gold only", GOLD_LAYER)
-        self.layer_combo.addItem("every layer, stacked", ALL_LAYERS)
+        self.layer_combo.addItem("gold where an article has it, else its only layer", None)
+        self.layer_combo.addItem("gold only: the curated articles", GOLD_LAYER)
+        self.layer_combo.addItem("every layer, stacked: every article", ALL_LAYERS)
         for name in self.layers:
-            self.layer_combo.addItem(f"{name}'s layer", name)
-        self.layer_combo.setToolTip("--layer on the command line; native writes every layer by default")
+            self.layer_combo.addItem(f"{name}'s layer: the articles {name} annotated or marked done", name)
+        self.layer_combo.setToolTip("--layer on the command line; native writes every layer by default. "
+                                    "Articles the chosen layer does not cover are left out, never written "
+                                    "as having nothing in them")
+        # How many articles the choice writes and leaves out (and why), before anything is written.
+        self.count_label = QLabel()
+        self.count_label.setObjectName("export_layer_count")
+        self.count_label.setTextFormat(Qt.PlainText)
+        self.count_label.setWordWrap(True)
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("file to write")
         self.browse_button = QPushButton("Browse…")
@@ -128,6 +145,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.description_label)
         form.addRow("&Articles:", self.status_combo)
         form.addRow("&Layer:", self.layer_combo)
+        form.addRow("", self.count_label)
         destination = QHBoxLayout()
         destination.addWidget(self.path_edit, 1)
         destination.addWidget(self.browse_button)
@@ -170,6 +188,28 @@ class ExportDialog(QDialog):
         self.relations_check.setEnabled(fmt == RELATIONS_FORMAT)
         self.docbin_check.setEnabled(fmt == DOCBIN_FORMAT)
         self._propose_path()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        """Say what the chosen format, status and layer would write; a layer the export refuses
+        (one with nothing back yet) disables OK with the export's own reason."""
+        self._refusal = ""
+        text = ""
+        if self._counts is not None and self.current_format():
+            try:
+                counts = self._counts(self.current_format(), self.layer_combo.currentData(),
+                                      self.status_combo.currentData())
+            except AnnotatorError as exc:
+                self._refusal = text = str(exc)
+            else:
+                of = f"all {counts.total}" if counts.written == counts.total else f"{counts.written} of {counts.total}"
+                text = f"Writes {of} article{'s' if counts.total != 1 else ''}"
+                text += f". Left out: {'; '.join(counts.left_out)}." if counts.left_out else "."
+                if counts.mixed:
+                    text += (f" {counts.mixed} of them hold{'s' if counts.mixed == 1 else ''} annotations by "
+                             "two or more annotators outside team layers, written together.")
+        self.count_label.setText(text)
+        self.count_label.setVisible(bool(text))
         self._update_ok()
 
     def _propose_path(self) -> None:
@@ -184,7 +224,7 @@ class ExportDialog(QDialog):
 
     def _update_ok(self) -> None:
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(
-            bool(self.current_format() and self.path_edit.text().strip()))
+            bool(self.current_format() and self.path_edit.text().strip()) and not self._refusal)
 
     def choose_path(self, current: str) -> str:
         """Ask for a destination (a folder for brat); "" if cancelled. Tests replace this method."""

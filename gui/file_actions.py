@@ -39,7 +39,8 @@ from gui.workers import ProjectWorker, export_job, import_job, start_worker
 from storage.importing import IMPORTABLE_SUFFIXES, ImportOptions
 from storage.locks import SIDECARS, is_project_file
 from storage.model import AnnotatorError
-from storage.team.corpus import DEFAULT_LAYER, layer_names
+from storage.exporting.layers import ExportCounts, chosen_layer, export_counts
+from storage.team.coverage import UNNAMED, layer_coverage
 
 PROJECT_SUFFIX = ".annotator.sqlite"
 PROJECT_FILTER = "Event Annotator projects (*.sqlite);;All files (*)"
@@ -350,8 +351,14 @@ class FileActions(QObject):
         current = self._current_path()
         stem = current.name.split(".")[0] if current is not None else "annotations"
         default_dir = Path(str(self.settings.value("last_export_dir", "") or "") or documents_folder())
-        layers = [name for name in layer_names(self.window.project.db.conn) if name != DEFAULT_LAYER]
-        return ExportDialog(self.window, default_dir=default_dir, stem=stem, layers=layers)
+        conn = self.window.project.db.conn
+        # Every layer the project knows, one with nothing back yet too: the dialog says why it writes nothing.
+        layers = [name for name in layer_coverage(conn) if name != UNNAMED]
+
+        def counts(fmt: str, layer: str | None, status: str | None) -> ExportCounts:
+            return export_counts(conn, chosen_layer(fmt, layer), status=status)
+
+        return ExportDialog(self.window, default_dir=default_dir, stem=stem, layers=layers, counts=counts)
 
     def export(self) -> bool:
         """Ask for export options, then export off the GUI thread."""

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from gui.article_list import STATUS_NAMES
 from storage.project import Project
-from storage.stats import project_stats
+from storage.stats import annotator_articles, curation_line, project_stats
 
 # (stats key of the total, stats key of the parts, the group's name)
 _GROUPS = (("articles", "articles_by_status", "Articles"), ("spans", "spans_by_label", "Spans"),
@@ -83,14 +83,27 @@ class StatisticsDialog(QDialog):
         self.setWindowTitle("Project statistics")
         stats = project_stats(project)
         self.content_table = _table(["", "Count"], content_rows(stats), "stats_content")
-        annotators = [([name, c["spans"], c["events"]], False) for name, c in stats["per_annotator"].items()]
-        self.annotator_table = _table(["Annotator", "Spans", "Events"], annotators, "stats_annotators")
+        per_annotator = stats["per_annotator"]
+        # A team's layers have statuses: each one's progress, "nothing back yet" for a hand-out
+        # that came back empty (the export and agreement say the same of it).
+        team = any("articles" in c for c in per_annotator.values())
+        annotators = [([name, c["spans"], c["events"], *([annotator_articles(c)] if team else [])], False)
+                      for name, c in per_annotator.items()]
+        self.annotator_table = _table(["Annotator", "Spans", "Events", *(["Articles"] if team else [])],
+                                      annotators, "stats_annotators")
         layout = QVBoxLayout(self)
         layout.addWidget(self.content_table, 3)
         caption = QLabel("By annotator" if annotators else "By annotator: nothing annotated yet")
         layout.addWidget(caption)
         layout.addWidget(self.annotator_table, 1)
         self.annotator_table.setVisible(bool(annotators))
+        curation = curation_line(stats)
+        self.curation_label = QLabel(f"Curation: {curation}" if curation else "")
+        self.curation_label.setObjectName("stats_curation")
+        self.curation_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.curation_label.setWordWrap(True)
+        self.curation_label.setVisible(bool(curation))
+        layout.addWidget(self.curation_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6 import QtGui
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 
 from gui.app import create_main_window
 from storage.project import Project
@@ -313,6 +313,50 @@ def test_export_dialog_offers_each_annotator_layer_and_exports_only_the_chosen_o
         fa.export_action.trigger()
     [record] = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == [(15, 22, "LOCATION")]
+
+
+def test_export_dialog_counts_what_a_layer_leaves_out_and_the_export_writes_that(window, qtbot, tmp_path):
+    """ben read two articles (one empty, done), chen was handed the third and sent nothing back:
+    the dialog says what each choice writes and leaves out, refuses chen's with the reason, and
+    the file holds exactly what it said."""
+    from storage.importing import ImportOptions, import_paths
+
+    texts = [f"Rebels entered Velmora ({n})." for n in range(3)]
+    for n, text in enumerate(texts):
+        window.project.add_article(text=text, title=f"article {n}")
+    for name, records in (("ben", [{"text": texts[0], "spans": [{"start": 0, "end": 6, "label": "ACTOR"}],
+                                    "meta": {"status": "done"}}, {"text": texts[1], "meta": {"status": "done"}}]),
+                          ("chen", [{"text": texts[2], "meta": {"status": "new"}}])):
+        path = write(tmp_path, f"{name}.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+        assert import_paths(window.project, [path], options=ImportOptions(annotator=name)).ok
+    fa = window.file_actions
+    target = tmp_path / "ben.jsonl"
+    seen = {}
+
+    def choose(dialog):
+        dialog.show()
+        ok = dialog.buttons.button(QDialogButtonBox.Ok)
+        dialog.set_format("spacy")
+        dialog.path_edit.setText(str(target))
+        for layer in (None, "gold", "chen", "ben"):
+            dialog.set_layer(layer)
+            seen[layer] = (dialog.count_label.text(), ok.isEnabled())
+        qtbot.mouseClick(ok, Qt.LeftButton)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    fa.exec_dialog = choose
+    with qtbot.waitSignal(fa.jobFinished, timeout=10000):
+        fa.export_action.trigger()
+    assert seen[None] == ("Writes 2 of 3 articles. Left out: 1 article has been handed out and nothing came "
+                          "back yet (not annotated, not marked done).", True)
+    assert seen["chen"] == ("chen's layer has nothing to export yet: 1 article handed out, none annotated or "
+                            "marked done; nothing written", False)
+    assert seen["gold"][1] is False and seen["gold"][0].startswith("no article has a gold layer yet")
+    assert seen["ben"] == ("Writes 2 of 3 articles. Left out: 1 article has nothing from ben (not annotated, "
+                           "not marked done).", True)
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [[(s["start"], s["end"]) for s in r["spans"]] for r in records] == [[(0, 6)], []]
+    assert window.reports[-1][1][0].endswith("1 article has nothing from ben (not annotated, not marked done): left out")
 
 
 def test_brat_export_through_the_dialog_writes_a_folder(window, qtbot, tmp_path):

@@ -41,9 +41,10 @@ if TYPE_CHECKING:
 # ~0.65 ms per 1,000 code points, so up to this length it costs less than a frame here, and short
 # articles (and the tests' keys) see their suggestions at once.
 INLINE_UP_TO = 20_000  # code points
-# A long article's computation starts once it has been open this long: going through articles
-# (held keys, quick clicks) would otherwise start and kill a process for each (~0.3 s of CPU to
-# start one), taking the other core from the window while it opens the next.
+# A long article's computation starts once it has been shown and left open this long (counted
+# from the first idle turn after opening, not from the open, which itself can take longer under
+# load): going through articles (held keys, quick clicks) would otherwise start and kill a process
+# for each (~0.3 s of CPU to start one), taking the other core from the window as it opens the next.
 SETTLE_MS = 150
 
 
@@ -61,7 +62,8 @@ class SuggestionController(QObject):
         self.last_compute_ms = 0.0  # from asking to showing, for bench_window
         self._timer = QTimer(self)  # the next computation, when one is due
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.compute)
+        self._timer.timeout.connect(self._due)
+        self._settling = False  # the next timeout starts SETTLE_MS, not the computation
         self._stopped = False
         # Bumped whenever what the suggestions depend on changes (article, spans removed, settings,
         # rejections): an answer from the match process for an older revision is dropped.
@@ -120,8 +122,7 @@ class SuggestionController(QObject):
         # opening never waits for them (bench_window times both).
         self.marks.set_suggestions([])
         self.matcher.cancel()  # at once: a stale computation stops taking a core now
-        long = article is not None and self._in_process(len(article.text))
-        self._schedule(SETTLE_MS if long else 0)
+        self._schedule(settle=article is not None and self._in_process(len(article.text)))
 
     def _span_added(self, span: Span) -> None:
         self.marks.remove(span.start, span.end)  # the span settles what it covers
@@ -129,11 +130,19 @@ class SuggestionController(QObject):
             self._tagged_meanwhile.append((span.start, span.end))
         self.suggestionsChanged.emit(len(self.marks.suggestions))
 
-    def _schedule(self, delay_ms: int = 0) -> None:
-        """Compute after ``delay_ms`` (0: in the next turn of the event loop), replacing any
-        computation already due."""
+    def _schedule(self, *, settle: bool = False) -> None:
+        """Compute in the next turn of the event loop (with ``settle``: ``SETTLE_MS`` after it),
+        replacing any computation already due."""
         self.revision += 1  # what is on its way was computed from what just changed
-        self._timer.start(delay_ms)
+        self._settling = settle
+        self._timer.start(0)
+
+    def _due(self) -> None:
+        if self._settling:
+            self._settling = False
+            self._timer.start(SETTLE_MS)
+        else:
+            self.compute()
 
     def stop(self) -> None:
         """The window is closing (and closes its project): compute nothing more."""
@@ -146,6 +155,7 @@ class SuggestionController(QObject):
         """(Re)compute the open article's suggestions: now, or for a long article by the match
         process (shown when its answer comes, unless the article or its spans changed since)."""
         self._timer.stop()  # a call now does what was due
+        self._settling = False
         if self._stopped:
             return
         started = time.perf_counter()

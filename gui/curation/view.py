@@ -456,6 +456,7 @@ class CurationView(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.parent() and event.type() == QEvent.Type.Close:
+            self.on_close = None  # the window is going: no use reading the article back into it
             self.close()  # nothing here may read the project once the window has closed it
         return False
 

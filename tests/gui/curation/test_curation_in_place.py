@@ -161,3 +161,17 @@ def test_gold_text_catches_up_after_a_run_of_decisions(qtbot, tmp_path):
     assert view.undo_stack.count() == 3 and view.undo_stack.index() == 1  # the catch-up is no edit of its own
     view.close()
     project.close()
+
+
+def test_closing_the_window_closes_the_view_first(qtbot, tmp_path):
+    # The window closes its project in its own close event: the curation view (its gold text's
+    # pending catch-up above all) must be gone before, never reading a closed file.
+    path, window, view = open_curation(qtbot, tmp_path)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    qtbot.keyClick(view.gold.view, Qt.Key.Key_Escape)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # ana's frame: the gold text has it to catch up with
+    assert view.gold._catch_up.isActive()
+    window.close()
+    assert not view.isVisible() and not view.gold._catch_up.isActive()
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT decision FROM curation_frame_decisions WHERE start = 7").fetchone() == ("took:ana",)

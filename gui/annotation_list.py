@@ -36,6 +36,7 @@ from gui.document import AnnotationDocument
 from gui.plain import menu_text, plain_tooltip, quote
 from gui.spans import span_order
 from gui.table_model import ColumnsTableModel
+from storage.team.article_layers import layer_title
 from storage.model import Article, Span
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -44,10 +45,13 @@ TINT = 0.35  # same idea as the view: the label colour blended into the base col
 
 
 class AnnotationListModel(ColumnsTableModel):
-    """Rows of (text, label, "start–end") for the document's spans, sorted by position."""
+    """Rows of (text, label, "start–end", layer) for the document's spans, sorted by position.
 
-    COLUMNS = ("Text", "Label", "Position")
-    TEXT, LABEL, POSITION = range(3)
+    The Layer column is hidden unless a master shows all its layers at once (``gui.layer_view``).
+    """
+
+    COLUMNS = ("Text", "Label", "Position", "Layer")
+    TEXT, LABEL, POSITION, LAYER = range(4)
     SpanIdRole = Qt.ItemDataRole.UserRole
 
     def __init__(self, document: AnnotationDocument, parent: QWidget | None = None) -> None:
@@ -135,6 +139,8 @@ class AnnotationListModel(ColumnsTableModel):
                 return quote(self.document.span_text(span), TEXT_LIMIT)
             if column == self.LABEL:
                 return span.label
+            if column == self.LAYER:
+                return layer_title(span.annotator)
             return f"{span.start}–{span.end}"
         if role == Qt.ItemDataRole.EditRole and column == self.LABEL:
             return span.label
@@ -247,6 +253,8 @@ class AnnotationList(QWidget):
         header.resizeSection(AnnotationListModel.LABEL, width("LOCATION") + 16)
         # Room for a typical article's offsets; the text column gets the rest of the dock.
         header.resizeSection(AnnotationListModel.POSITION, width("00000–00000") + 12)
+        header.resizeSection(AnnotationListModel.LAYER, width("(unnamed)") + 12)
+        table.setColumnHidden(AnnotationListModel.LAYER, True)  # shown with all of a master's layers
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         table.deleteRequested.connect(self.delete_current)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -9,7 +9,7 @@ the signal. So what the window shows is always what is on disk.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -44,7 +44,13 @@ class AnnotationDocument(QObject):
         super().__init__(parent)
         self.project = project
         self.annotator = annotator
-        self.layer = layer  # show only this layer's spans and events (the curation view's gold); None: all
+        # Show only this layer's spans and events (the curation view's gold; in a master, the layer
+        # the window's chooser shows: gui.layer_view); None: every layer. "" is the unnamed layer.
+        self.layer = layer
+        self.read_only: str | None = None  # why every edit is refused (all layers shown), or None
+        # Called with an article's id before its spans are read, to set ``layer``, ``annotator``
+        # and ``read_only`` for it (the window's layer chooser): the article is read once.
+        self.before_open: Callable[[int], None] | None = None
         # The curation view's gold: the status an edit moves the article to is undone with it (_push).
         self.status_undoable = status_undoable
         self.undo_stack = QUndoStack(self)
@@ -92,6 +98,8 @@ class AnnotationDocument(QObject):
         self.undo_stack.clear()
         self.current_span_id = None
         self.current_event_id = None
+        if article_id is not None and self.before_open is not None:
+            self.before_open(article_id)
         if article_id is None:
             self.article, self.spans, self.events = None, {}, {}
         else:
@@ -228,6 +236,9 @@ class AnnotationDocument(QObject):
         The one place the window's edits reach the store: whatever the store, the disk or
         another program refuses ends here as a message (``editRefused``), never as a traceback.
         """
+        if self.read_only is not None:
+            self.editRefused.emit(self.read_only)
+            return False
         why_not = self.file_unsafe()
         if why_not is not None:
             self.editRefused.emit(f"Not saved: {why_not}")
@@ -289,9 +300,11 @@ class AnnotationDocument(QObject):
     def tag(self, start: int, end: int, label: str) -> bool:
         from gui.commands import AddSpanCommand
 
-        # The file allows the same span once per annotator layer; the window shows every layer,
-        # so a span it already shows is a duplicate here, whoever made it.
-        if any((s.start, s.end, s.label) == (start, end, label) for s in self.spans.values()):
+        # The file allows the same span once per annotator layer. A document of one layer holds
+        # exactly what the file would refuse; one showing every layer (an ordinary project) calls
+        # a span it already shows a duplicate, whoever made it. Read-only says so in _push.
+        if self.read_only is None and any((s.start, s.end, s.label) == (start, end, label)
+                                          for s in self.spans.values()):
             self.editRefused.emit(f"{start}..{end} is already tagged {label}")
             return False
         return self._push(AddSpanCommand(self, start, end, label))

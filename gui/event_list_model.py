@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from gui.document import AnnotationDocument
 from gui.plain import plain_tooltip, quote
 from gui.table_model import ColumnsTableModel
+from storage.team.article_layers import layer_title
 from storage.frames import frame_problems
 from storage.model import Event
 
@@ -24,8 +25,9 @@ _Index = QModelIndex | QPersistentModelIndex
 class EventListModel(ColumnsTableModel):
     """One row per event of the article, in trigger text order."""
 
-    WARNING_COLUMN, TYPE_COLUMN, TRIGGER_COLUMN, ARGUMENTS_COLUMN = range(4)
-    COLUMNS = ("", "Type", "Trigger", "Arguments")
+    # Layer: hidden unless a master shows all its layers at once (gui.layer_view).
+    WARNING_COLUMN, TYPE_COLUMN, TRIGGER_COLUMN, ARGUMENTS_COLUMN, LAYER_COLUMN = range(5)
+    COLUMNS = ("", "Type", "Trigger", "Arguments", "Layer")
     EventIdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, document: AnnotationDocument, parent: QObject | None = None) -> None:
@@ -111,6 +113,8 @@ class EventListModel(ColumnsTableModel):
                 return self.trigger_text(event)
             if column == self.ARGUMENTS_COLUMN:
                 return self.summary(event)
+            if column == self.LAYER_COLUMN:
+                return layer_title(event.annotator)
         if role == Qt.ItemDataRole.ToolTipRole:
             problems = self.problems(event)
             if column == self.WARNING_COLUMN:

@@ -190,9 +190,10 @@ class EventPanel(QWidget):
         table.verticalHeader().hide()
         header = table.horizontalHeader()
         for column in (EventListModel.WARNING_COLUMN, EventListModel.TYPE_COLUMN,
-                       EventListModel.TRIGGER_COLUMN):
+                       EventListModel.TRIGGER_COLUMN, EventListModel.LAYER_COLUMN):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(EventListModel.ARGUMENTS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        table.setColumnHidden(EventListModel.LAYER_COLUMN, True)  # shown with all of a master's layers
         table.activated.connect(self.go_to_event)
         table.clicked.connect(self.go_to_event)
         return table

@@ -35,6 +35,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -51,6 +52,7 @@ from gui.document import STORE_ERRORS, AnnotationDocument
 from gui.event_panel import install_event_panel
 from gui.find_bar import FindBar
 from gui.label_bar import LabelBar, SpanEditor, add_label_display_menu
+from gui.layer_view import install_layer_view
 from gui.shortcuts import shortcut_rows, show_shortcuts
 from gui.span_attribute_panel import install_span_attribute_panel
 from gui.stats_dialog import show_statistics
@@ -104,6 +106,8 @@ class MainWindow(QMainWindow):
                                       refuse=self.refused, parent=self)
         self._create_docks()
         self._create_menus()
+        self.layer_view = install_layer_view(self)  # a master's layers, one at a time (issue 10)
+        self.meta_row.addWidget(self.layer_view.widget)
         self._create_status_bar()
         self._restore_settings()
         self._bind(project)
@@ -137,7 +141,9 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(8, 6, 8, 4)
         layout.setSpacing(4)
         layout.addWidget(self.headline)
-        layout.addWidget(self.meta)
+        self.meta_row = QHBoxLayout()  # the date line; in a master, the layer chooser at its end
+        self.meta_row.addWidget(self.meta, 1)
+        layout.addLayout(self.meta_row)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         self.setCentralWidget(central)
@@ -245,6 +251,7 @@ class MainWindow(QMainWindow):
         self.project = project
         packet = packet_owner(project)  # a packet edits its annotator's layer, titled with their name
         self.document = AnnotationDocument(project, annotator=packet[0] if packet else self.annotator, parent=self)
+        self.layer_view.attach(self.document)  # before any article is read: it decides the layer
         self.undo_group.addStack(self.document.undo_stack)
         self.undo_group.setActiveStack(self.document.undo_stack)
         self.article_list = ArticleList(project, self)
@@ -264,8 +271,8 @@ class MainWindow(QMainWindow):
         doc.fileReopened.connect(self._file_reopened)
         self._remember_project()
         self.reload_scheme()
-        title = packet[1] if packet else project.path.stem if project.path else None
-        self.setWindowTitle(f"{title} — {APP_TITLE}" if title else APP_TITLE)
+        self.project_title = packet[1] if packet else project.path.stem if project.path else None
+        self.show_title()
         self.project_label.setText(project.path.stem if project.path else "")
         self._update_done_count()
         last = self.settings.value(self._last_article_key())
@@ -273,6 +280,11 @@ class MainWindow(QMainWindow):
             self.document.open_article(int(last) if last is not None else self._first_article())
         except KeyError:  # the article shown last time was deleted since
             self.open_article(self._first_article())
+
+    def show_title(self) -> None:
+        """The project's (or packet's) name, and in a master the layer shown: "news · layer: gold"."""
+        note = self.layer_view.title_note()
+        self.setWindowTitle(f"{self.project_title}{note} — {APP_TITLE}" if self.project_title else f"{APP_TITLE}{note}")
 
     def _first_article(self) -> int | None:
         model = self.article_list.model
@@ -408,6 +420,7 @@ class MainWindow(QMainWindow):
         if self.project.scheme != self._shown_scheme:
             self.reload_scheme()
         self.document.take_in_changes()
+        self.layer_view.refresh()
         self.refresh_articles()
         if self.document.article is None and self.article_list.model.rowCount():
             self.open_article(self._first_article())  # the first articles arrived in an empty window
@@ -465,9 +478,9 @@ class MainWindow(QMainWindow):
 
     def _update_span_count(self) -> None:
         article, count = self.document.article, len(self.document.spans)
-        self.spans_label.setText(f"{count} span{'s' if count != 1 else ''}")
-        if article is not None:
-            self.article_list.model.update_article(article.id, span_count=count)
+        self.spans_label.setText(self.layer_view.span_count_text(count))
+        if article is not None:  # the list counts every layer's spans
+            self.article_list.model.update_article(article.id, span_count=self.layer_view.article_span_total(count))
 
     def _update_position(self) -> None:
         article, model = self.document.article, self.article_list.model

@@ -207,8 +207,9 @@ class Project(ProjectFile, AttributeMethods):
         return Span(*row, attributes=span_attributes.values_of(self.db, [span_id]).get(span_id, {}))
 
     def spans(self, article_id: int, *, layer: str | None = None) -> list[Span]:
-        """The article's spans, every layer's, or only ``layer``'s (e.g. the curator's gold)."""
-        only = " AND annotator = ?" if layer is not None else ""
+        """The article's spans, every layer's, or only ``layer``'s (e.g. the curator's gold; ``""``:
+        the default layer, annotator NULL). The per-layer index leads with the same expression."""
+        only = " AND coalesce(annotator, '') = ?" if layer is not None else ""
         rows = self.db.execute(
             f'SELECT {_SPAN_COLUMNS} FROM spans WHERE article_id = ?{only} ORDER BY start, "end" DESC, id',
             [article_id, *([layer] if layer is not None else [])],
@@ -350,8 +351,8 @@ class Project(ProjectFile, AttributeMethods):
         return self._event_from_row(row, self._arguments_of([event_id]).get(event_id, ()))
 
     def events(self, article_id: int, *, layer: str | None = None) -> list[Event]:
-        """The article's event frames, every layer's, or only ``layer``'s."""
-        only = " AND events.annotator = ?" if layer is not None else ""
+        """The article's event frames, every layer's, or only ``layer``'s (``""``: the default layer)."""
+        only = " AND coalesce(events.annotator, '') = ?" if layer is not None else ""
         rows = self.db.execute(
             "SELECT events.id, events.article_id, trigger_id, type, attributes, events.annotator, "
             "events.created FROM events JOIN spans ON spans.id = trigger_id "

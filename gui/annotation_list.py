@@ -255,6 +255,8 @@ class AnnotationList(QWidget):
         header.resizeSection(AnnotationListModel.POSITION, width("00000–00000") + 12)
         header.resizeSection(AnnotationListModel.LAYER, width("(unnamed)") + 12)
         table.setColumnHidden(AnnotationListModel.LAYER, True)  # shown with all of a master's layers
+        # Layer beside Label: a narrow dock cuts the last column, and Position matters least.
+        header.moveSection(AnnotationListModel.LAYER, AnnotationListModel.POSITION)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         table.deleteRequested.connect(self.delete_current)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

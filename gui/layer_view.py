@@ -79,9 +79,9 @@ class LayerView(QObject):
         self.combo = QComboBox(self.widget)
         self.combo.setObjectName("layer_combo")
         self.combo.setToolTip(f"The annotator layer shown and edited here ({NEXT_LAYER_KEY}: next layer)")
-        # Wide enough for "Automatic: gold (1,234 spans)", steady as counts change while tagging.
+        # Wide enough for "Automatic: gold" or "ben · 1,234", steady as counts change while tagging.
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(22)
+        self.combo.setMinimumContentsLength(18)
         self.combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab stays in the text and the lists
         self.combo.activated.connect(lambda row: self.choose(self.combo.itemData(row)))
         caption.setBuddy(self.combo)
@@ -160,8 +160,8 @@ class LayerView(QObject):
         self.choice = choice
         self.document.reload()
         shown = self.shown_layer()
-        self.window.refused(f"Showing {READ_ONLY[0].lower()}{READ_ONLY[1:]}" if shown is None
-                            else f"Showing layer {layer_title(shown)}: what you tag goes into it")
+        self.window.refused(f"Showing all layers, read-only: choose one to edit it ({NEXT_LAYER_KEY})"
+                            if shown is None else f"Showing layer {layer_title(shown)}: what you tag goes into it")
 
     def step(self) -> None:
         """Ctrl+Shift+L: the next layer of the list, then all layers, then the first again."""

@@ -194,3 +194,38 @@ def test_a_project_with_one_layer_looks_as_before(qtbot, tmp_path):
     assert len(window.document.spans) == 2 and window.windowTitle() == "plain — Event Annotator"
     qtbot.keyClick(window.view, Qt.Key.Key_L, SHIFT_CTRL)
     assert window.statusBar().currentMessage() == "This project has one layer: there is no other to show"
+
+
+def test_the_unnamed_layer_is_offered_and_written_as_nobodys(qtbot, tmp_path):
+    """Spans imported without a name (annotator NULL) are the layer "(unnamed)": chosen in the menu,
+    a key tags into it, and the file gets NULL, not the user's name."""
+    path = make_master(tmp_path)
+    with Project.open(path) as master:
+        master.add_span(2, 0, 7, "ACTOR")  # "Rebels1", signed by nobody
+    window = make_window(qtbot, path, tmp_path)
+    window.open_article(2)
+    unnamed = next(a for a in window.layer_view.menu.actions() if a.data() == "")
+    assert unnamed.text() == "(unnamed): 1 span"
+    unnamed.trigger()
+    assert list_rows(window) == [("Rebels1", "ACTOR")] and "layer: (unnamed)" in window.windowTitle()
+    tag(window, qtbot, "army", Qt.Key.Key_1)
+    assert (None, "army", "ACTOR") in layer_rows(path, 2)
+    assert window.spans_label.text() == "2 spans in (unnamed)"
+
+
+def test_a_merge_made_elsewhere_brings_the_chooser_on_the_next_poll(qtbot, tmp_path):
+    """The window is open on the master before any packet is back; a merge by another connection
+    (the command line) turns it into a team project at the next poll: the chooser appears."""
+    path = tmp_path / "news.sqlite"
+    with Project.open(path) as master:
+        master.add_article(text=TEXT, title="Velmora")
+        split(master, tmp_path / "packets", annotators=["ana"], per_article=1)
+    window = make_window(qtbot, path, tmp_path)
+    assert not window.layer_view.widget.isVisible() and window.document.layer is None
+    annotate(tmp_path / "packets" / "news.ana.sqlite", [("Velmora", "LOCATION")])
+    with Project.open(path) as master:
+        assert merge_packets(master, [tmp_path / "packets" / "news.ana.sqlite"])[0].state == "merged"
+    assert window.poll_external_changes()
+    assert window.layer_view.widget.isVisible()
+    assert window.document.layer == "ana" and list_rows(window) == [("Velmora", "LOCATION")]
+    assert "layer: ana" in window.windowTitle()

@@ -52,7 +52,7 @@ READ_ONLY = f"All layers are shown read-only: choose one layer to edit it (View 
 
 
 def _spans(count: int) -> str:
-    return f"{count} span{'' if count == 1 else 's'}"
+    return f"{count:,} span{'' if count == 1 else 's'}"
 
 
 class LayerView(QObject):
@@ -79,7 +79,7 @@ class LayerView(QObject):
         self.combo = QComboBox(self.widget)
         self.combo.setObjectName("layer_combo")
         self.combo.setToolTip(f"The annotator layer shown and edited here ({NEXT_LAYER_KEY}: next layer)")
-        # Wide enough for "Automatic: gold" or "ben · 1,234", steady as counts change while tagging.
+        # Wide enough for "Automatic: gold" or "ben · 1,234 spans", steady as counts change while tagging.
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(18)
         self.combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab stays in the text and the lists
@@ -239,7 +239,7 @@ class LayerView(QObject):
         summary = self.summaries.get(name, LayerSummary(name))
         text = layer_title(name) + (" (you)" if name == self.own else "")
         if not long:
-            return f"{text} · {summary.spans:,}"
+            return f"{text} · {_spans(summary.spans)}"
         parts = [_spans(summary.spans)] + ([f"{summary.events} event{'' if summary.events == 1 else 's'}"]
                                            if summary.events else [])
         return f"{text}: {', '.join(parts)}" + (f" ({summary.status.replace('_', ' ')})" if summary.status else "")

@@ -109,7 +109,9 @@ def test_master_shows_one_layer_and_tags_go_into_the_chosen_one(qtbot, tmp_path)
     assert window.article_list.model.summary(0).span_count == 5  # every layer's spans, 2 + 3
     combo = view.combo
     items = [combo.itemText(i) for i in range(combo.count())]
-    assert items == ["Automatic: cara", "gold · 0", "ana · 2", "ben · 3", "cara (you) · 0", "All layers (read-only)"]
+    assert items == ["Automatic: cara", "gold · 0 spans", "ana · 2 spans", "ben · 3 spans", "cara (you) · 0 spans",
+                     "All layers (read-only)"]
+    assert combo.itemData(3, Qt.ItemDataRole.ToolTipRole) == "ben: 3 spans, 1 event (new)"
 
     choose_in_combo(window, qtbot, Qt.Key.Key_B)
     assert window.document.layer == "ben"
@@ -122,7 +124,7 @@ def test_master_shows_one_layer_and_tags_go_into_the_chosen_one(qtbot, tmp_path)
     assert ("ben", "Rebels0", "ACTOR") in layer_rows(path, 1)
     assert window.spans_label.text() == "4 spans in ben"
     assert window.article_list.model.summary(0).span_count == 6
-    assert combo.currentText() == "ben · 4"
+    assert combo.currentText() == "ben · 4 spans"
 
     # The choice stays on the next article; Ctrl+Shift+L steps on: cara, then all layers, then gold
     qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)

@@ -7,7 +7,7 @@ rows. Selecting a row makes that span current in the document; the window scroll
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -61,6 +61,8 @@ class AnnotationListModel(ColumnsTableModel):
         self._keys: list[tuple[int, int, int]] = []
         self._backgrounds: dict[str, QColor] = {}
         self._foregrounds: dict[str, QColor] = {}
+        # How the Layer column names a layer (gui.layer_view: "Annotator n" while names are hidden).
+        self.layer_name: Callable[[str | None], str] = layer_title
         document.articleOpened.connect(self._reset)
         document.spanAdded.connect(self._insert)
         document.spanRemoved.connect(self._remove)
@@ -140,7 +142,7 @@ class AnnotationListModel(ColumnsTableModel):
             if column == self.LABEL:
                 return span.label
             if column == self.LAYER:
-                return layer_title(span.annotator)
+                return self.layer_name(span.annotator)
             return f"{span.start}–{span.end}"
         if role == Qt.ItemDataRole.EditRole and column == self.LABEL:
             return span.label

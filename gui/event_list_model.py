@@ -7,7 +7,7 @@ has tens of events, not thousands, so a full reset is cheap and keeps the model 
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
@@ -34,6 +34,8 @@ class EventListModel(ColumnsTableModel):
         super().__init__(parent)
         self._document = document
         self._events: list[Event] = []
+        # How the Layer column names a layer (gui.layer_view: "Annotator n" while names are hidden).
+        self.layer_name: Callable[[str | None], str] = layer_title
         for signal in self._signals():
             signal.connect(self.reload)
         self.reload()
@@ -114,7 +116,7 @@ class EventListModel(ColumnsTableModel):
             if column == self.ARGUMENTS_COLUMN:
                 return self.summary(event)
             if column == self.LAYER_COLUMN:
-                return layer_title(event.annotator)
+                return self.layer_name(event.annotator)
         if role == Qt.ItemDataRole.ToolTipRole:
             problems = self.problems(event)
             if column == self.WARNING_COLUMN:

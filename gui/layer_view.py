@@ -41,6 +41,7 @@ from storage.team.article_layers import (
     layer_title,
     recorded_layers,
 )
+from storage.team.curation import annotator_layers, names_hidden, shown_name
 from storage.team.packets import GOLD, packet_owner
 
 if TYPE_CHECKING:
@@ -66,6 +67,10 @@ class LayerView(QObject):
         self.own = window.annotator
         self.summaries: dict[str, LayerSummary] = {}
         self.names: list[str] = []  # the layers offered for the open article, in menu order
+        # Blind adjudication (H in the curation view): annotators are "Annotator n" here too,
+        # numbered as the curation view numbers the article's annotators, then any other layer.
+        self.hidden = False
+        self.numbered: list[str] = []
         self._document: AnnotationDocument | None = None
         self._create_widgets()
         self._create_menu()
@@ -161,7 +166,7 @@ class LayerView(QObject):
         self.document.reload()
         shown = self.shown_layer()
         self.window.refused(f"Showing all layers, read-only: choose one to edit it ({NEXT_LAYER_KEY})"
-                            if shown is None else f"Showing layer {layer_title(shown)}: what you tag goes into it")
+                            if shown is None else f"Showing layer {self.name(shown)}: what you tag goes into it")
 
     def step(self) -> None:
         """Ctrl+Shift+L: the next layer of the list, then all layers, then the first again."""
@@ -174,18 +179,41 @@ class LayerView(QObject):
         self.choose(order[(order.index(here) + 1) % len(order)] if here in order else order[0])
 
     def refresh(self) -> None:
-        """After changes from elsewhere (a poll, an import, a merge by command): counts again, and
-        the article read again if the project gained or lost its team layers meanwhile."""
+        """After changes from elsewhere (a poll, an import, a merge by command, H in the curation
+        view): counts and names again, and the article read again if the project gained or lost
+        its team layers meanwhile."""
         doc = self.document
         if doc.article is None:
             return
         if self._team_project() != self.layered:
             doc.reload()
-        elif self.layered:
+            return
+        if self.layered:
             self.summaries = article_layers(doc.project, doc.article.id)
-            self._sync()
+            if self.shown_layer() != doc.layer:  # automatic, and the article has gold now (curated meanwhile)
+                doc.reload()
+                return
+        self._sync()  # names hidden or shown again (H in the curation view) reach every text
 
     # -- what the window says ------------------------------------------------------------------
+
+    def name(self, layer: str | None) -> str:
+        """A layer's name as the window shows it: "(unnamed)" for nobody's, and "Annotator n" for an
+        annotator's while the curator adjudicates blind (``storage.team.curation.shown_name``)."""
+        if self.hidden and layer and layer != GOLD and (layer != self.own or layer in self.numbered):
+            return shown_name(layer, self.numbered, hidden=True)
+        return layer_title(layer)
+
+    def _names_now(self) -> None:
+        """Whether names are hidden now, and the annotators' numbering for the open article."""
+        doc = self.document
+        self.hidden = names_hidden(doc.project)
+        if not self.hidden or doc.article is None:
+            self.numbered = []
+            return
+        article = annotator_layers(doc.project, doc.article.id)
+        others = sorted({*recorded_layers(doc.project), *self.summaries} - {*article, GOLD, "", self.own})
+        self.numbered = [*article, *others]
 
     def _counted(self, _span: Span) -> None:
         if self.layered and self.document.layer is not None:
@@ -206,18 +234,20 @@ class LayerView(QObject):
         if not self.layered:
             return _spans(shown)
         layer = self.document.layer
-        return f"{_spans(shown)}, all layers" if layer is None else f"{_spans(shown)} in {layer_title(layer)}"
+        return f"{_spans(shown)}, all layers" if layer is None else f"{_spans(shown)} in {self.name(layer)}"
 
     def title_note(self) -> str:
         """What the window's title adds: which layer is shown (nothing for a one-layer project)."""
         if not self.layered:
             return ""
         shown = self.shown_layer()
-        return " · all layers (read-only)" if shown is None else f" · layer: {layer_title(shown)}"
+        return " · all layers (read-only)" if shown is None else f" · layer: {self.name(shown)}"
 
     def _sync(self) -> None:
         """Chooser, menu, title and the lists' Layer column after an article opened (or the choice changed)."""
         window = self.window
+        self._names_now()
+        window.annotation_list.model.layer_name = self.name
         self.widget.setVisible(self.layered)
         self.menu.menuAction().setVisible(self.layered)
         window.show_title()
@@ -225,6 +255,7 @@ class LayerView(QObject):
         window.annotation_list.table.setColumnHidden(AnnotationListModel.LAYER, not shown_all)
         panel = getattr(window, "event_panel", None)  # installed after the first article opened
         if panel is not None:
+            panel.events_model.layer_name = self.name
             panel.events_table.setColumnHidden(EventListModel.LAYER_COLUMN, not shown_all)
         if not self.layered:
             self.names = []
@@ -237,7 +268,7 @@ class LayerView(QObject):
 
     def _describe(self, name: str, *, long: bool = False) -> str:
         summary = self.summaries.get(name, LayerSummary(name))
-        text = layer_title(name) + (" (you)" if name == self.own else "")
+        text = self.name(name) + (" (you)" if name == self.own else "")
         if not long:
             return f"{text} · {_spans(summary.spans)}"
         parts = [_spans(summary.spans)] + ([f"{summary.events} event{'' if summary.events == 1 else 's'}"]
@@ -248,7 +279,7 @@ class LayerView(QObject):
         combo = self.combo
         combo.blockSignals(True)
         combo.clear()
-        combo.addItem(f"Automatic: {layer_title(self.automatic_layer())}", AUTOMATIC)
+        combo.addItem(f"Automatic: {self.name(self.automatic_layer())}", AUTOMATIC)
         for name in self.names:
             combo.addItem(self._describe(name), name)
             combo.setItemData(combo.count() - 1, self._describe(name, long=True), Qt.ItemDataRole.ToolTipRole)
@@ -270,7 +301,7 @@ class LayerView(QObject):
             action.triggered.connect(lambda _c=False, choice=choice: self.choose(choice))
             self.group.addAction(action)
 
-        add(f"Automatic: {layer_title(self.automatic_layer())} (gold, else the only layer, else yours)", AUTOMATIC)
+        add(f"Automatic: {self.name(self.automatic_layer())} (gold, else the only layer, else yours)", AUTOMATIC)
         menu.addSeparator()
         for name in self.names:
             add(self._describe(name, long=True), name)

@@ -125,6 +125,8 @@ class TeamMenu(QObject):
             self.curation_view.close()
         self.curation_view = CurationView(self.window.project, article.id, parent=self.window,
                                           on_close=lambda: self._curated(article.id))
+        # H hides or shows annotator names: the main window behind (its layer chooser) follows at once.
+        self.curation_view.anonymous.toggled.connect(lambda _on: self.window.layer_view.refresh())
         self.curation_view.show()
         return self.curation_view
 

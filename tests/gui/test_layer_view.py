@@ -231,3 +231,25 @@ def test_a_merge_made_elsewhere_brings_the_chooser_on_the_next_poll(qtbot, tmp_p
     assert window.layer_view.widget.isVisible()
     assert window.document.layer == "ana" and list_rows(window) == [("Velmora", "LOCATION")]
     assert "layer: ana" in window.windowTitle()
+
+
+def test_hidden_names_number_the_annotators_in_the_chooser_and_the_layer_column(qtbot, tmp_path):
+    """Blind adjudication (H in the curation view, remembered in the project): the chooser, the
+    menu, the title and the Layer column say "Annotator n", numbered as the curation view does."""
+    path = make_master(tmp_path)
+    with Project.open(path) as master:
+        master.set_setting("curation.anonymous", "1")
+    window = make_window(qtbot, path, tmp_path)
+    combo = window.layer_view.combo
+    items = [combo.itemText(i) for i in range(combo.count())]
+    assert items == ["Automatic: cara", "gold · 0 spans", "Annotator 1 · 2 spans", "Annotator 2 · 3 spans",
+                     "cara (you) · 0 spans", "All layers (read-only)"]
+    choose_in_combo(window, qtbot, Qt.Key.Key_A)  # from "Automatic…" the next "A…" is "Annotator 1"
+    assert window.document.layer == "ana" and "layer: Annotator 1" in window.windowTitle()
+    assert window.spans_label.text() == "2 spans in Annotator 1"
+    next(a for a in window.layer_view.menu.actions() if a.data() == ALL).trigger()
+    model = window.annotation_list.model
+    assert {model.index(r, model.LAYER).data() for r in range(model.rowCount())} == {"Annotator 1", "Annotator 2"}
+    texts = [window.windowTitle(), *(a.text() for a in window.layer_view.menu.actions()),
+             *(combo.itemText(i) for i in range(combo.count()))]
+    assert not [t for t in texts if "ana" in t or "ben" in t]

@@ -21,21 +21,20 @@ from gui.main_window import MainWindow
 from storage.project import Project
 from storage.team.merge import merge_packets
 from storage.team.packets import split
+from tests.gui.curation.test_team_menu import annotate as annotate_spans
 
 TEXT = "Rebels entered Velmora after fighting the army.\n"
 SHIFT_CTRL = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 def annotate(path: Path, spans: list[tuple[str, str]]) -> None:
+    """``spans`` on every article of a packet (its layer once merged), and a frame on each EVENT."""
+    annotate_spans(path, spans)
     with Project.open(path) as packet:
         for article_id in packet.article_ids():
-            text = packet.article(article_id).text
-            for words, label in spans:
-                start = text.index(words)
-                span = packet.add_span(article_id, start, start + len(words), label,
-                                       annotator=packet.setting("team.annotator"))
-                if label == "EVENT":
-                    packet.add_event(span.id, annotator=span.annotator)
+            for span in packet.spans(article_id):
+                if span.label == "EVENT":
+                    packet.add_event(span.id)
 
 
 def make_master(tmp_path: Path, *, gold_on_first: bool = False) -> Path:

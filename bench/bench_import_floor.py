@@ -9,9 +9,10 @@ parsing, no Python checks), then timed going in, in rounds of 500 articles and o
 * plain: ``bench_import``'s baseline tables (what every importer is compared with);
 * ours as the importer writes: ``RowBatch.flush`` into a project (row triggers and CHECKs set
   aside, foreign keys off, as ``import_paths`` does), then COMMIT with its WAL checkpoint;
-* the same without the ``spans_unique_in_layer`` index, and with 16 KiB pages instead of 4 KiB,
-  to show what those cost (neither is done by the importer: the index keeps a layer from tagging
-  the same words twice, the page size is fixed when a project file is made).
+* the same with a uid stored in every row (as imports wrote them before migration 0104; now the
+  rows leave it NULL, derived from the import's range: ``storage/uids.py``), without the
+  ``spans_unique_in_layer`` index, and with 16 KiB pages instead of 4 KiB, to show what those cost
+  (the index keeps a layer from tagging the same words twice, and is never dropped).
 
 CPU seconds are printed beside wall seconds: on a busy machine CPU is the steadier figure, and on
 an idle one the two agree.
@@ -52,7 +53,7 @@ def rows(count: int) -> tuple[list[tuple[Any, ...]], list[list[tuple[Any, ...]]]
         for span in article["spans"]:
             span_id += 1
             own.append((span_id, article["id"], span["start"], span["end"], span["label"], None, stamp,
-                        "import:doccano", None, None))  # taken_from, uid (None: made from the id)
+                        "import:doccano", None, None))  # taken_from, uid (None: derived, storage/uids.py)
         spans.append(own)
     return articles, spans
 
@@ -79,7 +80,8 @@ def plain(path: Path, articles: list, spans: list) -> tuple[float, float]:
     return result
 
 
-def ours(path: Path, articles: list, spans: list, *, page_size: int = 0, layer_index: bool = True) -> tuple[float, float]:
+def ours(path: Path, articles: list, spans: list, *, page_size: int = 0, layer_index: bool = True,
+         stored_uids: bool = False) -> tuple[float, float]:
     if page_size:
         with sqlite3.connect(path) as conn:
             conn.execute(f"PRAGMA page_size = {page_size}")
@@ -90,6 +92,9 @@ def ours(path: Path, articles: list, spans: list, *, page_size: int = 0, layer_i
             conn.execute("INSERT OR IGNORE INTO labels (name, colour) VALUES (?, '#888888')", [label])
         if not layer_index:
             conn.execute("DROP INDEX spans_unique_in_layer")
+        if stored_uids:  # what an import stored before: a 64-bit prefix and the id, in every row
+            prefix = "0123456789abcdef"
+            spans = [[(*s[:-1], f"{prefix}{s[0]:016x}") for s in own] for own in spans]
 
         def work() -> None:
             conn.execute("PRAGMA foreign_keys = OFF")
@@ -115,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
         runs = [("plain tables (the baselines' SQL)", lambda p: plain(p, articles, spans)),
                 ("our schema, as the importer writes", lambda p: ours(p, articles, spans)),
+                ("  storing a uid in every row", lambda p: ours(p, articles, spans, stored_uids=True)),
                 ("  without spans_unique_in_layer", lambda p: ours(p, articles, spans, layer_index=False)),
                 ("  with 16 KiB pages", lambda p: ours(p, articles, spans, page_size=16384))]
         first = None

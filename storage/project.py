@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 from storage.assist.origin import MANUAL, check_origin
 from storage import scheme as scheme_store
-from storage import span_attributes
+from storage import span_attributes, uids
 from storage.attribute_methods import AttributeMethods
 from storage.model import (
     STATUSES,
@@ -328,8 +328,8 @@ class Project(ProjectFile, AttributeMethods):
 
     def _provenance(self, table: str, row_id: int) -> tuple[str | None, str | None] | None:
         """A span's or event's (uid, taken_from): what a team merge and curation know it by."""
-        row = self.db.execute(f"SELECT uid, taken_from FROM {table} WHERE id = ?", [row_id]).fetchone()
-        return (row[0], row[1]) if row else None
+        row = self.db.execute(f"SELECT taken_from FROM {table} WHERE id = ?", [row_id]).fetchone()
+        return (uids.uid_of(self.db.conn, table, row_id), row[0]) if row else None
 
     def _set_provenance(self, table: str, row_id: int, provenance: tuple[str | None, str | None] | None) -> None:
         if provenance is not None:

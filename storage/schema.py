@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from typing import Callable
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -352,40 +353,15 @@ def _annotator_layers(db: Database) -> None:
       article, and ``curated`` is a status (CHECK edited in place: widening a CHECK is one of the
       changes SQLite documents as safe through writable_schema).
     """
-    marks = ",".join("?" * len(_LAYER_TABLES))
-    saved = [sql for (sql,) in db.execute(
-        "SELECT sql FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL "
-        f"AND tbl_name IN ({marks})", _LAYER_TABLES)]
-    creates = dict(db.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ({marks})",
-                              _LAYER_TABLES).fetchall())
-    columns = {table: ", ".join(f'"{row[1]}"' for row in db.execute(f"PRAGMA table_info({table})"))
-               for table in _LAYER_TABLES}
-    # Other tables whose rows hang on spans or events (span attributes…): dropping spans would
-    # cascade into them, so their rows are kept aside too and put back once the ids exist again.
-    dependents = [name for (name,) in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        if name not in _LAYER_TABLES and any(
-            fk[2] in _LAYER_TABLES for fk in db.execute(f"PRAGMA foreign_key_list('{name}')"))]
-    for table in (*reversed(_LAYER_TABLES), *dependents):
-        db.execute(f"CREATE TEMP TABLE old_{table} AS SELECT * FROM main.{table}")
-    for table in _LAYER_TABLES:
-        db.execute(f"DROP TABLE main.{table}")
     one_per_article = re.compile(r',\s*UNIQUE\s*\(article_id, start, "end", label\)')
-    spans_sql, found = one_per_article.subn("", creates["spans"])
-    if found != 1:
-        raise ValueError("spans has not the UNIQUE this migration replaces")
-    db.execute(_with_columns(spans_sql, _TEAM_COLUMNS))
-    db.execute(_with_columns(creates["events"], _TEAM_COLUMNS))
-    db.execute(creates["arguments"])
-    for table in reversed(_LAYER_TABLES):
-        db.execute(f"INSERT INTO main.{table} ({columns[table]}) SELECT {columns[table]} FROM temp.old_{table}")
-        db.execute(f"DROP TABLE temp.old_{table}")
-    for table in dependents:
-        db.execute(f"DELETE FROM main.{table}")  # whatever the cascade left, so nothing is doubled
-        db.execute(f"INSERT INTO main.{table} SELECT * FROM temp.old_{table}")
-        db.execute(f"DROP TABLE temp.old_{table}")
-    for sql in saved:
-        db.execute(sql)
+
+    def with_layers(table: str, create: str) -> str:
+        if table == "spans":
+            create, found = one_per_article.subn("", create)
+            if found != 1:
+                raise ValueError("spans has not the UNIQUE this migration replaces")
+        return _with_columns(create, _TEAM_COLUMNS) if table in ("spans", "events") else create
+    _rebuild_layer_tables(db, with_layers)
     _run_script(db, f"""
         CREATE UNIQUE INDEX spans_unique_in_layer
             ON spans(article_id, coalesce(annotator, ''), start, "end", label);
@@ -405,6 +381,40 @@ def _annotator_layers(db: Database) -> None:
         );
         """)
     _widen_status_check(db)
+
+
+def _rebuild_layer_tables(db: Database, edit: Callable[[str, str], str]) -> None:
+    """Recreate spans, events and arguments from ``edit(table, their CREATE statement)``, same rows and ids.
+
+    SQLite cannot drop a column's UNIQUE or NOT NULL: the tables are copied aside, dropped,
+    recreated (columns other migrations added come along) and refilled; every trigger and index
+    on them is recreated from its SQL. Tables whose rows hang on spans or events (span
+    attributes, role rejections…) are dropped first and recreated as they were: the foreign keys
+    are on, and dropping spans under them would cascade into them, or fail on an events table
+    already gone.
+    """
+    dependents = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        if name not in _LAYER_TABLES and any(
+            fk[2] in _LAYER_TABLES for fk in db.execute(f"PRAGMA foreign_key_list('{name}')"))]
+    tables = (*dependents, *_LAYER_TABLES)  # children first
+    marks = ",".join("?" * len(tables))
+    saved = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks})", tables)]
+    creates = dict(db.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ({marks})",
+                              tables).fetchall())
+    columns = {table: ", ".join(f'"{row[1]}"' for row in db.execute(f"PRAGMA table_info({table})"))
+               for table in tables}
+    for table in tables:
+        db.execute(f"CREATE TEMP TABLE old_{table} AS SELECT * FROM main.{table}")
+        db.execute(f"DROP TABLE main.{table}")
+    for table in reversed(tables):  # parents first
+        db.execute(edit(table, creates[table]) if table in _LAYER_TABLES else creates[table])
+        db.execute(f"INSERT INTO main.{table} ({columns[table]}) SELECT {columns[table]} FROM temp.old_{table}")
+        db.execute(f"DROP TABLE temp.old_{table}")
+    for sql in saved:
+        db.execute(sql)
 
 
 def has_layer_tables(conn: sqlite3.Connection) -> bool:
@@ -495,3 +505,47 @@ def _curation_frame_decisions(db: Database) -> None:
             PRIMARY KEY (article_id, start, "end")
         );
         """)
+
+
+_STORED_UID = "uid TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16))))"
+
+
+@migrations(name="0104_derived_uids")
+def _derived_uids(db: Database) -> None:
+    """A bulk import's spans and events may leave ``uid`` NULL: derived from ``uid_ranges`` (storage.uids).
+
+    A stored uid per imported row was a third of a big import's SQL time (~40 MB of table and
+    UNIQUE index per 500,000 spans). The column loses NOT NULL (its default still makes a random
+    uid for every other writer), its UNIQUE becomes a partial unique index over stored uids (a
+    UNIQUE column would index every NULL too), and triggers keep a NULL uid meaningful: only a
+    row with a range at or below its id may have one, and a row's uid never changes by an update
+    (neither a stored uid set to NULL nor a derived one's id renumbered). Existing rows keep their
+    stored uids; the tables are rebuilt like 0100's, same ids.
+    """
+    def derivable(table: str, create: str) -> str:
+        if table == "arguments":
+            return create
+        if create.count(_STORED_UID) != 1:
+            raise ValueError(f"{table} has not the uid column this migration loosens")
+        return create.replace(_STORED_UID, "uid TEXT DEFAULT (lower(hex(randomblob(16))))")
+    _rebuild_layer_tables(db, derivable)
+    _run_script(db, """
+        CREATE TABLE uid_ranges (
+            tbl TEXT NOT NULL CHECK (tbl IN ('spans', 'events')),
+            first_id INTEGER NOT NULL CHECK (first_id > 0),
+            prefix TEXT NOT NULL CHECK (length(prefix) = 16 AND NOT prefix GLOB '*[^0-9a-f]*'),
+            PRIMARY KEY (tbl, first_id)
+        ) WITHOUT ROWID;
+        """)
+    for table in ("spans", "events"):
+        _run_script(db, f"""
+            CREATE UNIQUE INDEX {table}_uid ON {table}(uid) WHERE uid IS NOT NULL;
+            CREATE TRIGGER {table}_uid_derivable BEFORE INSERT ON {table} WHEN NEW.uid IS NULL
+            BEGIN
+                SELECT RAISE(ABORT, 'a uid may be left NULL only by an import that recorded its range (uid_ranges)')
+                WHERE NOT EXISTS (SELECT 1 FROM uid_ranges WHERE tbl = '{table}' AND first_id <= NEW.id);
+            END;
+            CREATE TRIGGER {table}_uid_kept BEFORE UPDATE OF id, uid ON {table}
+            WHEN NEW.uid IS NULL AND (OLD.uid IS NOT NULL OR NEW.id IS NOT OLD.id)
+            BEGIN SELECT RAISE(ABORT, 'an annotation''s uid cannot change: set it, never clear it'); END;
+            """)

@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Iterator, TextIO
 
 from storage.model import AnnotatorError, Scheme
 from storage.schema import has_layer_tables
+from storage.uids import has_ranges, uid_sql
 from storage.text import content_hash
 
 BATCH_SIZE = 200
@@ -274,7 +275,8 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool
     ids = list(by_id)
     marks = ",".join("?" * len(ids))
     taken_from = "taken_from" if team else "NULL"
-    uid = "uid" if uids else "NULL"
+    ranges = uids and has_ranges(conn)
+    uid = uid_sql("spans", "spans", ranges=ranges) if uids else "NULL"
     # Per-span Python work is most of an export's cost, so spans are grouped in C: groupby hands
     # each article its run of rows (they come ordered by article), still plain tuples (iter_batches).
     for article_id, spans in groupby(conn.execute(
@@ -308,7 +310,8 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool
     parsed: dict[str, Any] = {}  # a corpus repeats a few attribute sets: each is parsed once a batch
     for article_id, event_id, trigger_id, kind, attributes, annotator, created, event_from, event_uid in conn.execute(
             "SELECT events.article_id, events.id, trigger_id, type, attributes, events.annotator, "
-            f"events.created, {'events.taken_from' if team else 'NULL'}, {'events.uid' if uids else 'NULL'} "
+            f"events.created, {'events.taken_from' if team else 'NULL'}, "
+            f"{uid_sql('events', 'events', ranges=ranges) if uids else 'NULL'} "
             "FROM events JOIN spans ON spans.id = trigger_id "
             f"WHERE events.article_id IN ({marks}) ORDER BY events.article_id, spans.start, events.id",
             ids):

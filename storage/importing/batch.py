@@ -12,6 +12,7 @@ import sqlite3
 from operator import itemgetter
 from typing import Any
 
+from storage import uids
 from storage.importing import layers
 from storage.importing.intake import MAX_ID
 from storage.model import InputError, SchemeError
@@ -82,17 +83,19 @@ Mark = tuple[tuple[int, ...], int, int, tuple[int, ...], int]
 
 _SPAN_COLUMNS = ("id", "article_id", "start", '"end"', "label", "annotator", "created", "origin", "taken_from", "uid")
 _EVENT_COLUMNS = ("id", "article_id", "trigger_id", "type", "attributes", "annotator", "created", "taken_from", "uid")
+_FIRST = itemgetter(0)
+_LAST = itemgetter(-1)
 _SOMETIMES_NULL = {"annotator", "taken_from", "uid"}  # columns a whole round often leaves NULL
 
 
 def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *,
-            made: str | None = None) -> None:
+            uid: str | None = None) -> None:
     """``executemany`` of ``rows`` (one value per column) into ``table``.
 
     A column NULL in every row is written as the literal NULL, not bound: Python's sqlite3 binds
     None through its adapter lookup, ~0.25 µs a value, which for three such columns cost more than
-    the rows' insert (~0.4 s per 500,000 spans). ``made``: the SQL that makes a uid where the row
-    gives none (its own id is ``?1``), the last column.
+    the rows' insert (~0.4 s per 500,000 spans). ``uid``: the SQL of the uid column (the last)
+    where a row gives none, ``?1`` being the row's id; None: NULL.
     """
     if not rows:
         return
@@ -102,8 +105,8 @@ def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows
     values, number = [], {index: place for place, index in enumerate(kept, 1)}
     for index, name in enumerate(columns):
         value = "NULL" if index in null else f"?{number[index]}"
-        if made is not None and name == "uid":
-            value = made if index in null else f"coalesce({value}, {made})"
+        if uid is not None and name == "uid":
+            value = uid if index in null else f"coalesce({value}, {uid})"
         values.append(value)
     if null:
         rows = list(map(itemgetter(*kept), rows))  # type: ignore[arg-type]
@@ -120,10 +123,13 @@ class RowBatch:
         self.hashes: dict[str, int] = {}  # content hash -> article id, of every article queued here
         self.lines: list[int] = []  # the line of each queued article, for the message of a refusal
         columns = {row[1] for row in conn.execute("PRAGMA table_info(spans)")}
-        # uid: this batch's random 64-bit prefix and the row's id (unique in its table): still 128
-        # bits and unique across files, but ascending, so the UNIQUE index grows at one end
-        # instead of at a random page per row, as the randomblob() default would have it.
+        # uid: this batch's random 64-bit prefix and the row's id (unique in its table), still 128
+        # bits and unique across files. Rows above the table's ids leave it NULL, derived from the
+        # batch's range in uid_ranges (storage.uids); the others store it, ascending, so the
+        # UNIQUE index grows at one end instead of at a random page per row.
         self.uid_prefix = secrets.token_hex(8) if "uid" in columns else None
+        self._derive = self.uid_prefix is not None and uids.has_ranges(conn)
+        self._first: dict[str, int | None] = {"spans": None, "events": None}  # each table's range, once recorded
         self._written = False  # rows went in already: a uid of a later round may repeat one of them
 
     def mark(self) -> Mark:
@@ -173,13 +179,7 @@ class RowBatch:
         given = {row[-1] for row in rows if row[-1] is not None}
         if not given:
             return rows
-        taken: set[str] = set()
-        if self.ids[table].table_had_rows or self._written:
-            ordered = sorted(given)
-            for at in range(0, len(ordered), _SQL_CHUNK):
-                chunk = ordered[at:at + _SQL_CHUNK]
-                taken.update(r[0] for r in self.conn.execute(
-                    f"SELECT uid FROM {table} WHERE uid IN ({','.join('?' * len(chunk))})", chunk))
+        taken = uids.taken(self.conn, table, given) if self.ids[table].table_had_rows or self._written else set()
         result = []
         for row in rows:
             uid = row[-1]
@@ -189,6 +189,26 @@ class RowBatch:
                 taken.add(uid)
             result.append(row)
         return result
+
+    def _uid_sql(self, table: str, rows: list[tuple[Any, ...]]) -> str | None:
+        """The SQL of the uid of a row of ``rows`` that gives none (``?1``: its id; None: NULL).
+
+        Derived (NULL) for ids from this batch's range up, recorded here the first time (or again
+        when another import recorded one since): it starts above every id of the table, so no row
+        but this batch's ever takes its prefix. Rows below it (a native file's free ids among
+        the project's) store the same ``prefix || id`` instead.
+        """
+        made = f"'{self.uid_prefix}' || printf('%016x', ?1)"
+        if not self._derive or None not in map(_LAST, rows):
+            return made
+        first, latest = self._first[table], uids.latest_range(self.conn, table)
+        if first is None or latest != (first, self.uid_prefix):
+            (top,) = self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+            first = self._first[table] = max(top, latest[0] if latest else 0) + 1
+            uids.record_range(self.conn, table, first, self.uid_prefix)  # type: ignore[arg-type]
+        if min(map(_FIRST, rows)) >= first:
+            return None
+        return f"CASE WHEN ?1 >= {first} THEN NULL ELSE {made} END"
 
     def flush(self, path: str) -> None:
         """Write the rows queued so far; parents first, as the foreign keys and triggers need.
@@ -207,8 +227,8 @@ class RowBatch:
                 "INSERT INTO articles (id, text, length, title, date, source, status, content_hash, "
                 "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["articles"])
             if self.uid_prefix is not None:
-                made = f"'{self.uid_prefix}' || printf('%016x', ?1)"  # a fresh uid made from the row id
-                _insert(conn, "spans", _SPAN_COLUMNS, self._free_uids(rows["spans"], "spans"), made=made)
+                spans = self._free_uids(rows["spans"], "spans")
+                _insert(conn, "spans", _SPAN_COLUMNS, spans, uid=self._uid_sql("spans", spans))
             else:  # a file from before annotator layers: no uid, no taken_from
                 _insert(conn, "spans", _SPAN_COLUMNS[:8], [row[:8] for row in rows["spans"]])
             conn.executemany("INSERT INTO span_attributes (span_id, name, value) VALUES (?, ?, ?)",
@@ -216,8 +236,8 @@ class RowBatch:
             conn.executemany("INSERT INTO article_attributes (article_id, name, value) VALUES (?, ?, ?)",
                              rows["article_attributes"])
             if self.uid_prefix is not None:
-                made = f"'{self.uid_prefix}' || printf('%016x', ?1)"
-                _insert(conn, "events", _EVENT_COLUMNS, self._free_uids(rows["events"], "events"), made=made)
+                events = self._free_uids(rows["events"], "events")
+                _insert(conn, "events", _EVENT_COLUMNS, events, uid=self._uid_sql("events", events))
             else:
                 _insert(conn, "events", _EVENT_COLUMNS[:7], [row[:7] for row in rows["events"]])
             conn.executemany("INSERT INTO arguments (event_id, role, span_id) VALUES (?, ?, ?)",

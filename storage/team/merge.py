@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from storage import schema
 from storage.importing.report import plural
+from storage.uids import derived_taken, uid_sql
 from storage.project import Project, now
 from storage.team import fingerprint
 from storage.team.packets import (
@@ -149,8 +150,17 @@ def _check_packet(project: Project, path: Path) -> str:
         conn.close()
 
 
-_SPAN_SIGNATURE = 's.uid, m.mid, s.start, s."end", s.label, s.origin, s.taken_from'
-_EVENT_SIGNATURE = "e.uid, m.mid, t.uid, e.type, e.attributes, e.taken_from"
+def _uid(table: str, alias: str, schema: str) -> str:
+    """The uid of ``alias`` in the master (``main``) or the packet (``pk``): stored or derived (storage.uids)."""
+    return uid_sql(table, alias, schema=schema)
+
+
+def _span_signature(schema: str) -> str:
+    return f'{_uid("spans", "s", schema)}, m.mid, s.start, s."end", s.label, s.origin, s.taken_from'
+
+
+def _event_signature(schema: str) -> str:
+    return f"{_uid('events', 'e', schema)}, m.mid, {_uid('spans', 't', schema)}, e.type, e.attributes, e.taken_from"
 
 
 def _merge_one(project: Project, outcome: MergeOutcome) -> None:
@@ -197,22 +207,23 @@ def _differences(db: Database, name: str) -> Counter:
                       "(SELECT mid FROM temp.pk_map) UNION ALL SELECT 1 FROM main.events WHERE annotator = ? "
                       "AND article_id IN (SELECT mid FROM temp.pk_map) LIMIT 1", [name, name]).fetchone():
         return _first_time(db, name)  # nothing of the layer there yet: everything is new, no diff to run
-    ours_spans = (f"SELECT {_SPAN_SIGNATURE} FROM main.spans s JOIN temp.pk_map m ON m.mid = s.article_id "
+    ours_spans = (f"SELECT {_span_signature('main')} FROM main.spans s JOIN temp.pk_map m ON m.mid = s.article_id "
                   "WHERE s.annotator = ?")
-    theirs_spans = f"SELECT {_SPAN_SIGNATURE} FROM pk.spans s JOIN temp.pk_map m ON m.pid = s.article_id"
-    ours_events = (f"SELECT {_EVENT_SIGNATURE} FROM main.events e JOIN main.spans t ON t.id = e.trigger_id "
+    theirs_spans = f"SELECT {_span_signature('pk')} FROM pk.spans s JOIN temp.pk_map m ON m.pid = s.article_id"
+    ours_events = (f"SELECT {_event_signature('main')} FROM main.events e JOIN main.spans t ON t.id = e.trigger_id "
                    "JOIN temp.pk_map m ON m.mid = e.article_id WHERE e.annotator = ?")
-    theirs_events = (f"SELECT {_EVENT_SIGNATURE} FROM pk.events e JOIN pk.spans t ON t.id = e.trigger_id "
+    theirs_events = (f"SELECT {_event_signature('pk')} FROM pk.events e JOIN pk.spans t ON t.id = e.trigger_id "
                      "JOIN temp.pk_map m ON m.pid = e.article_id")
-    ours_args = ("SELECT e.uid, a.role, s.uid FROM main.arguments a JOIN main.events e ON e.id = a.event_id "
-                 "JOIN main.spans s ON s.id = a.span_id JOIN temp.pk_map m ON m.mid = e.article_id "
-                 "WHERE e.annotator = ?")
-    theirs_args = ("SELECT e.uid, a.role, s.uid FROM pk.arguments a JOIN pk.events e ON e.id = a.event_id "
-                   "JOIN pk.spans s ON s.id = a.span_id JOIN temp.pk_map m ON m.pid = e.article_id")
-    ours_attrs = ("SELECT s.uid, v.name, v.value FROM main.span_attributes v JOIN main.spans s ON s.id = v.span_id "
-                  "JOIN temp.pk_map m ON m.mid = s.article_id WHERE s.annotator = ?")
-    theirs_attrs = ("SELECT s.uid, v.name, v.value FROM pk.span_attributes v JOIN pk.spans s ON s.id = v.span_id "
-                    "JOIN temp.pk_map m ON m.pid = s.article_id")
+    ours_args = (f"SELECT {_uid('events', 'e', 'main')}, a.role, {_uid('spans', 's', 'main')} FROM main.arguments a "
+                 "JOIN main.events e ON e.id = a.event_id JOIN main.spans s ON s.id = a.span_id "
+                 "JOIN temp.pk_map m ON m.mid = e.article_id WHERE e.annotator = ?")
+    theirs_args = (f"SELECT {_uid('events', 'e', 'pk')}, a.role, {_uid('spans', 's', 'pk')} FROM pk.arguments a "
+                   "JOIN pk.events e ON e.id = a.event_id JOIN pk.spans s ON s.id = a.span_id "
+                   "JOIN temp.pk_map m ON m.pid = e.article_id")
+    ours_attrs = (f"SELECT {_uid('spans', 's', 'main')}, v.name, v.value FROM main.span_attributes v "
+                  "JOIN main.spans s ON s.id = v.span_id JOIN temp.pk_map m ON m.mid = s.article_id WHERE s.annotator = ?")
+    theirs_attrs = (f"SELECT {_uid('spans', 's', 'pk')}, v.name, v.value FROM pk.span_attributes v "
+                    "JOIN pk.spans s ON s.id = v.span_id JOIN temp.pk_map m ON m.pid = s.article_id")
     ours_status = "SELECT article_id, status FROM main.layer_status JOIN temp.pk_map m ON m.mid = article_id WHERE layer = ?"
     theirs_status = "SELECT m.mid, p.status FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id"
     changes: Counter = Counter()
@@ -220,9 +231,9 @@ def _differences(db: Database, name: str) -> Counter:
         table = "spans" if what == "spans" else "events"
         alias = "s" if what == "spans" else "e"
         new_rows = _count(db, f"{theirs} EXCEPT {ours}", [name])
-        ours_uids = (f"SELECT {alias}.uid FROM main.{table} {alias} JOIN temp.pk_map m "
+        ours_uids = (f"SELECT {_uid(table, alias, 'main')} FROM main.{table} {alias} JOIN temp.pk_map m "
                      f"ON m.mid = {alias}.article_id WHERE {alias}.annotator = ?")
-        theirs_uids = (f"SELECT {alias}.uid FROM pk.{table} {alias} JOIN temp.pk_map m "
+        theirs_uids = (f"SELECT {_uid(table, alias, 'pk')} FROM pk.{table} {alias} JOIN temp.pk_map m "
                        f"ON m.pid = {alias}.article_id")
         added = _count(db, f"{theirs_uids} EXCEPT {ours_uids}", [name])
         removed = _count(db, f"{ours_uids} EXCEPT {theirs_uids}", [name])
@@ -255,18 +266,29 @@ def _replace_layer(db: Database, name: str) -> None:
     # Deleting the spans cascades to their events, arguments and span attributes.
     db.execute("DELETE FROM main.events WHERE annotator = ? AND article_id IN (SELECT mid FROM temp.pk_map)", [name])
     db.execute("DELETE FROM main.spans WHERE annotator = ? AND article_id IN (SELECT mid FROM temp.pk_map)", [name])
+    # The packet's uids are stored in the master (a packet's derived ones too: its ranges stay there).
+    span_uid, trigger_uid, event_uid = _uid("spans", "s", "pk"), _uid("spans", "t", "pk"), _uid("events", "e", "pk")
     db.execute('INSERT INTO main.spans (article_id, start, "end", label, annotator, created, origin, uid, taken_from) '
-               'SELECT m.mid, s.start, s."end", s.label, ?, s.created, s.origin, s.uid, s.taken_from '
+               f'SELECT m.mid, s.start, s."end", s.label, ?, s.created, s.origin, {span_uid}, s.taken_from '
                "FROM pk.spans s JOIN temp.pk_map m ON m.pid = s.article_id", [name])
     db.execute("INSERT INTO main.events (article_id, trigger_id, type, attributes, annotator, created, uid, taken_from) "
-               "SELECT m.mid, (SELECT id FROM main.spans WHERE uid = t.uid), e.type, e.attributes, ?, e.created, "
-               "e.uid, e.taken_from FROM pk.events e JOIN pk.spans t ON t.id = e.trigger_id "
+               f"SELECT m.mid, (SELECT id FROM main.spans WHERE uid = {trigger_uid}), e.type, e.attributes, ?, "
+               f"e.created, {event_uid}, e.taken_from FROM pk.events e JOIN pk.spans t ON t.id = e.trigger_id "
                "JOIN temp.pk_map m ON m.pid = e.article_id", [name])
     db.execute("INSERT INTO main.arguments (event_id, role, span_id) "
-               "SELECT (SELECT id FROM main.events WHERE uid = e.uid), a.role, (SELECT id FROM main.spans WHERE uid = s.uid) "
+               f"SELECT (SELECT id FROM main.events WHERE uid = {event_uid}), a.role, "
+               f"(SELECT id FROM main.spans WHERE uid = {span_uid}) "
                "FROM pk.arguments a JOIN pk.events e ON e.id = a.event_id JOIN pk.spans s ON s.id = a.span_id")
     db.execute("INSERT INTO main.span_attributes (span_id, name, value) "
-               "SELECT (SELECT id FROM main.spans WHERE uid = s.uid), v.name, v.value "
+               f"SELECT (SELECT id FROM main.spans WHERE uid = {span_uid}), v.name, v.value "
                "FROM pk.span_attributes v JOIN pk.spans s ON s.id = v.span_id")
+    for table in ("spans", "events"):  # the UNIQUE index sees stored uids only: a derived one, here
+        stored = [uid for (uid,) in db.execute(
+            f"SELECT uid FROM main.{table} WHERE annotator = ? AND article_id IN (SELECT mid FROM temp.pk_map) "
+            f"AND substr(uid, 1, 16) IN (SELECT prefix FROM main.uid_ranges WHERE tbl = '{table}')", [name])]
+        clash = derived_taken(db.conn, table, stored)
+        if clash:
+            raise TeamError(f"{name}'s packet clashes with annotations already in the master (a copy of "
+                            f"another packet?): {len(clash)} {table} with a uid the master has (first: {min(clash)})")
     db.execute("INSERT OR REPLACE INTO main.layer_status (article_id, layer, status, updated) "
                "SELECT m.mid, ?, p.status, p.updated FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id", [name])

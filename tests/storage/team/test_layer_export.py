@@ -10,6 +10,7 @@ from storage.exporting import export_to_path
 from storage.importing import import_paths
 from storage.exporting.batches import ExportError
 from storage.project import Project
+from storage.uids import uid_sql
 
 TEXT = "Rebels entered Velmora after fighting the army."
 
@@ -128,10 +129,12 @@ def test_a_master_project_round_trips_through_native_with_its_layers_and_provena
         with Project.open(path) as project:
             db = project.db
             return {
-                "spans": db.execute('SELECT a.content_hash, s.start, s."end", s.label, s.annotator, s.taken_from, s.uid '
+                "spans": db.execute('SELECT a.content_hash, s.start, s."end", s.label, s.annotator, s.taken_from, '
+                                    f'{uid_sql("spans", "s")} '
                                     "FROM spans s JOIN articles a ON a.id = s.article_id ORDER BY 1, 2, 3, 4, 5"
                                     ).fetchall(),
-                "events": db.execute("SELECT a.content_hash, e.type, e.annotator, e.taken_from, e.uid FROM events e "
+                "events": db.execute(f"SELECT a.content_hash, e.type, e.annotator, e.taken_from, {uid_sql('events', 'e')} "
+                                     "FROM events e "
                                      "JOIN articles a ON a.id = e.article_id ORDER BY 1, 2, 3").fetchall(),
                 "status": db.execute("SELECT a.content_hash, l.layer, l.status, l.updated FROM layer_status l "
                                      "JOIN articles a ON a.id = l.article_id ORDER BY 1, 2").fetchall(),
@@ -164,10 +167,11 @@ def test_a_master_project_round_trips_through_native_with_its_layers_and_provena
     del record["id"]
     (tmp_path / "more.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     with Project.open(copy) as project:
-        uids = set(project.db.execute("SELECT uid FROM spans").fetchall())
+        uids = set(project.db.execute(f"SELECT {uid_sql('spans', 's')} FROM spans s").fetchall())
         assert import_paths(project, [tmp_path / "more.jsonl"]).ok
         new = project.article_ids()[-1]
-        fresh = set(project.db.execute("SELECT uid FROM spans WHERE article_id = ?", [new]).fetchall())
+        fresh = set(project.db.execute(f"SELECT {uid_sql('spans', 's')} FROM spans s WHERE article_id = ?",
+                                       [new]).fetchall())
     assert len(fresh) == len(record["spans"]) and not fresh & uids
 
 

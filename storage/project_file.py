@@ -103,6 +103,11 @@ class ProjectFile:
             if str(path) in str(exc):
                 raise
             raise ProjectFileError(f"{path}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            # SQLite's message quoted a damaged schema's bytes, which Python could not decode.
+            if db is not None:
+                db.close()
+            raise plain_error(path, sqlite3.DatabaseError("malformed database schema (not UTF-8 text)")) from exc
         except sqlite3.DatabaseError as exc:  # OperationalError is one too
             if db is not None:
                 db.close()

@@ -53,6 +53,9 @@ def connect(path: Path) -> Opened:
     conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the file is really opened here
+    except UnicodeDecodeError:
+        conn.close()  # the caller says it in words (ProjectFile._open)
+        raise
     except sqlite3.OperationalError as exc:
         conn.close()
         if "unable to open" not in str(exc):

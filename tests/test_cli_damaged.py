@@ -67,6 +67,18 @@ def test_a_damaged_project_gives_one_plain_line_never_a_traceback(project_path, 
     assert damaged_seen > 0  # the loop did reach SQLite's own "malformed"
 
 
+@pytest.mark.parametrize("command", [["stats"], ["import", "missing.jsonl"]])
+def test_a_schema_damaged_into_bytes_that_are_not_utf8_gives_one_plain_line(project_path, tmp_path, capsys, command):
+    """SQLite quotes the schema text it cannot parse, and Python cannot decode that message."""
+    data = bytearray(project_path.read_bytes())
+    data[data.index(b"BEGIN SELECT RAISE") + 2] = 0xAC
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(bytes(data))
+    assert main.main(["--project", str(copy), *command]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {copy}: the project file is damaged") and "backup" in err and "Traceback" not in err
+
+
 def _read_only_runner(folder: Path) -> list[str]:
     """A command prefix that runs its command with ``folder`` on a read-only mount (Linux user
     namespaces); where those are not allowed, the folder is made read-only by its permissions."""

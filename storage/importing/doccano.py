@@ -23,6 +23,7 @@ from storage.project import Project
 
 TEXT_KEYS = ("text", "data", "column_data")
 LABEL_KEYS = ("label", "labels", "column_label")
+_OTHER_KEYS = ("labels", "column_label", "entities", "annotations", "relations")  # what add_plain does not read
 
 
 def looks_like(record: Any) -> bool:
@@ -55,6 +56,13 @@ def read_record(writer: ForeignWriter, job: Job, options: ImportOptions, line: i
         writer.dropped["record without text"] += 1
         return
     name = f"record {record['id']}" if "id" in record else ""
+    plain = record.get("label")
+    if (type(plain) is list and not any(key in record for key in _OTHER_KEYS)
+            and set(map(type, plain)) <= {list} and set(map(len, plain)) <= {3}):
+        # The commonest record, [start, end, label] under "label" and nothing else: whole columns checked at once.
+        source = f"{job.source}#{record['id']}" if "id" in record else f"{job.source}:{line}"
+        writer.add_plain(text, plain, line=line, name=name, meta={"source": source})
+        return
     spans: list[dict[str, Any]] = []
     relations: list[tuple[Any, Any, Any]] = []
     for label_key in LABEL_KEYS:

@@ -25,6 +25,7 @@ from storage.text import normalise
 
 _NEWLINES = frozenset("\r\u2028\u2029\ufeff")
 _SPAN_KEY = itemgetter(1, 2, 3, 4)  # (start, end, label, annotator) of a span tuple: one per layer
+_START, _END, _LABEL = itemgetter(0), itemgetter(1), itemgetter(2)  # of a [start, end, label]
 
 
 def normalised_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -117,6 +118,23 @@ class ForeignWriter:
         if repeats:
             rows = self._collapse(rows, events)
         self.writer.add_document(stored, meta or {}, rows, events, line)
+
+    def add_plain(self, text: str, triples: list[Any], *, line: int | None, name: str = "",
+                  meta: dict[str, Any] | None = None) -> None:
+        """``add`` for the commonest shape, spans as ``[start, end, label]`` and nothing else
+        (doccano's ``label``, spaCy's ``entities``): checked over whole columns at C speed
+        (``RecordWriter.add_plain_spans``), ~1 µs a span less. A text that normalising changes,
+        or anything unusual in the spans, goes through ``add``, which says what it is."""
+        try:
+            stored, mapping = normalised_with_offsets(text)
+        except ValueError:
+            stored, mapping = "", None
+        if (mapping is None and stored and not stored.isspace() and self.writer.add_plain_spans(
+                stored, meta or {}, list(map(_START, triples)), list(map(_END, triples)),
+                list(map(_LABEL, triples)), line)):
+            return
+        self.add(text, [{"id": number, "start": start, "end": end, "label": label}
+                        for number, (start, end, label) in enumerate(triples, 1)], line=line, name=name, meta=meta)
 
     def _unhashable(self, rows: list[tuple[Any, ...]], where: str, line: int | None) -> InputError:
         for local, _, _, label, annotator, _ in rows:

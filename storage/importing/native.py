@@ -19,7 +19,8 @@ span would re-read the article and open a savepoint for every row.
 from __future__ import annotations
 
 import json
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, lt
 from typing import Any, Iterator, NoReturn
 
 from storage.assist.origin import check_origin, import_origin
@@ -210,17 +211,54 @@ class RecordWriter:
         attributes, events); no native record is built, a saving on every span."""
         self._line = line
         try:
-            digest = content_hash(text)
-            existing, received = self._existing(digest)
-            if existing is not None and not received:
+            article_id = self._foreign_article(text, meta)
+            if article_id is None:
                 return
-            article_id = (self._receive(existing, digest) if received
-                          else self._new_article(text, digest, meta, None))
-            self._layer_status(article_id, meta)
             span_ids, span_labels = self._foreign_spans(article_id, len(text), spans, events)
             self._read_events(article_id, events, span_ids, span_labels)
         except SchemeError as exc:  # from the slow paths that extend the scheme
             self._fail(str(exc))
+        self._queued(line)
+
+    def add_plain_spans(self, text: str, meta: dict[str, Any], starts: list[Any], ends: list[Any],
+                        labels: list[Any], line: int | None) -> bool:
+        """``add_document`` for the commonest foreign document: spans given only by start, end and
+        label, each checked at C speed over whole columns (the text's own, normalised already).
+        False, with nothing queued, when anything is unusual (a new label, a repeat, a bad
+        offset…): the caller then goes through ``add_document``, which says what it is."""
+        try:
+            if starts and not (set(map(type, starts)) == {int} == set(map(type, ends)) and min(starts) >= 0
+                               and max(ends) <= len(text) and all(map(lt, starts, ends))
+                               and self._scheme.kinds.keys() >= set(labels)
+                               and len(set(zip(starts, ends, labels))) == len(starts)):
+                return False
+        except TypeError:  # a label that is a list or an object
+            return False
+        self._line = line
+        article_id = self._foreign_article(text, meta)
+        if article_id is not None:
+            stored = self._claim("spans", [None] * len(starts))
+            # One tuple per span, made in C: the row of _foreign_spans, annotator the layer's.
+            self._rows["spans"].extend(zip(stored, repeat(article_id), starts, ends, labels, repeat(self._layer),
+                                           repeat(self._stamp), repeat(self._no_origin), repeat(None), repeat(None)))
+            self.spans_added += len(stored)
+            if article_id in self._receiving:
+                self.spans_received += len(stored)
+            self._queued(line)
+        return True
+
+    def _foreign_article(self, text: str, meta: dict[str, Any]) -> int | None:
+        """The article a foreign document's spans go to: new, or received by this file's layer;
+        None for a duplicate (counted)."""
+        digest = content_hash(text)
+        existing, received = self._existing(digest)
+        if existing is not None and not received:
+            return None
+        article_id = self._receive(existing, digest) if received else self._new_article(text, digest, meta, None)
+        self._layer_status(article_id, meta)
+        return article_id
+
+    def _queued(self, line: int | None) -> None:
         self._batch.lines.append(line)  # type: ignore[arg-type]
         if self._owns_batch and len(self._batch.lines) >= _FLUSH_EVERY:
             self.flush()

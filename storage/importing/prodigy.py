@@ -140,13 +140,17 @@ def run_train_data(project: Project, job: Job, options: ImportOptions) -> Outcom
         if not looks_like_train_data(item):
             raise writer.fail(f"example {number} must be [text, {{\"entities\": [...]}}]", line)
         text, annotations = item
-        spans = []
-        for entity in annotations.get("entities", []):
-            if not isinstance(entity, list) or len(entity) != 3:
-                raise writer.fail(f"example {number}: entities must be [start, end, label], not {entity!r}", line)
-            spans.append({"id": len(spans) + 1, "start": entity[0], "end": entity[1], "label": entity[2]})
         for key in annotations:
             if key != "entities":
                 writer.dropped[f'"{key}" annotations (spaCy {key})'] += 1
-        writer.add(text, spans, line=line, name=f"example {number}", meta={"source": f"{job.source}#{number}"})
+        entities, meta = annotations.get("entities", []), {"source": f"{job.source}#{number}"}
+        if type(entities) is list and set(map(type, entities)) <= {list} and set(map(len, entities)) <= {3}:
+            writer.add_plain(text, entities, line=line, name=f"example {number}", meta=meta)  # whole columns at once
+            continue
+        spans = []
+        for entity in entities:
+            if not isinstance(entity, list) or len(entity) != 3:
+                raise writer.fail(f"example {number}: entities must be [start, end, label], not {entity!r}", line)
+            spans.append({"id": len(spans) + 1, "start": entity[0], "end": entity[1], "label": entity[2]})
+        writer.add(text, spans, line=line, name=f"example {number}", meta=meta)
     return writer.finish()

@@ -3,6 +3,7 @@ follows without a traceback, and the window's own undo history survives."""
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
@@ -68,6 +69,10 @@ def undo(qtbot, window, *, redo: bool = False) -> None:
 
 @pytest.fixture
 def window(qtbot, tmp_path):
+    return _sample_window(qtbot, tmp_path)
+
+
+def _sample_window(qtbot, tmp_path):
     with Project.open(tmp_path / "project.sqlite") as project:
         load_sample(project)
     window, _panel = open_window(qtbot, tmp_path)
@@ -170,8 +175,21 @@ def test_a_read_only_database_refuses_edits_in_the_status_bar(qtbot, window):
     assert stored(window) == set()
 
 
-def test_tagging_until_the_disk_is_full_ends_in_the_status_bar_and_keeps_every_saved_span(qtbot, window):
+@pytest.fixture
+def window_4k(qtbot, tmp_path):
+    """``window`` on a file with 4 KiB pages, as releases before 16 KiB pages made them: the sample
+    article's words fill one of its pages (a 16 KiB page holds them all, with room to spare)."""
+    with sqlite3.connect(tmp_path / "project.sqlite") as conn:
+        conn.execute("PRAGMA page_size = 4096")
+        conn.execute("CREATE TABLE made (x)")
+        conn.execute("DROP TABLE made")
+    return _sample_window(qtbot, tmp_path)
+
+
+def test_tagging_until_the_disk_is_full_ends_in_the_status_bar_and_keeps_every_saved_span(qtbot, window_4k):
     # SQLite's own "database or disk is full": this handle may not grow the file any further.
+    window = window_4k
+    assert window.project.db.execute("PRAGMA page_size").fetchone()[0] == 4096
     pages = window.project.db.execute("PRAGMA page_count").fetchone()[0]
     window.project.db.execute(f"PRAGMA max_page_count = {pages}")
     text = window.document.text

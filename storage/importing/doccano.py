@@ -13,6 +13,7 @@ repeated in one record is collapsed and counted; the record's ``id`` stays in th
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from storage.importing.foreign import ForeignWriter
@@ -23,6 +24,7 @@ from storage.project import Project
 
 TEXT_KEYS = ("text", "data", "column_data")
 LABEL_KEYS = ("label", "labels", "column_label")
+_LABEL = itemgetter(2)
 _OTHER_KEYS = ("labels", "column_label", "entities", "annotations", "relations")  # what add_plain does not read
 
 
@@ -57,8 +59,8 @@ def read_record(writer: ForeignWriter, job: Job, options: ImportOptions, line: i
         return
     name = f"record {record['id']}" if "id" in record else ""
     plain = record.get("label")
-    if (type(plain) is list and not any(key in record for key in _OTHER_KEYS)
-            and set(map(type, plain)) <= {list} and set(map(len, plain)) <= {3}):
+    if (type(plain) is list and not any(key in record for key in _OTHER_KEYS) and set(map(type, plain)) <= {list}
+            and set(map(len, plain)) <= {3} and set(map(type, map(_LABEL, plain))) <= {str}):
         # The commonest record, [start, end, label] under "label" and nothing else: whole columns checked at once.
         source = f"{job.source}#{record['id']}" if "id" in record else f"{job.source}:{line}"
         writer.add_plain(text, plain, line=line, name=name, meta={"source": source})

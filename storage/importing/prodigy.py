@@ -15,6 +15,7 @@ key is counted, so the summary says what was left behind.
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from storage.importing.foreign import ForeignWriter
@@ -47,6 +48,8 @@ class _Pending:
         self.spans: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.meta: dict[str, Any] = {}
+        # While every task on the text gave plain spans: them as [start, end, label] (_plain_spans).
+        self.plain: list[Any] | None = []
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
@@ -74,9 +77,17 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
         if isinstance(meta, dict):  # Prodigy's free-form task meta: an article has no place for it
             for key in meta:
                 writer.dropped[f"task meta {key!r} (not kept)"] += 1
-        spans, events = _task_spans(writer, record, line, offset=len(pending.spans))
-        pending.spans += spans
-        pending.events += events
+        plain = _plain_spans(record)
+        if plain is not None and pending.plain is not None:
+            pending.plain += plain
+        else:
+            if pending.plain:  # an earlier task's plain spans, as _task_spans would have made them
+                pending.spans = [{"id": number, "start": start, "end": end, "label": label}
+                                 for number, (start, end, label) in enumerate(pending.plain, 1)]
+            pending.plain = None
+            spans, events = _task_spans(writer, record, line, offset=len(pending.spans))
+            pending.spans += spans
+            pending.events += events
         if record.get("versions"):
             writer.dropped["review version (another annotator's spans, not imported)"] += len(record["versions"])
     _flush(writer, pending)
@@ -84,9 +95,32 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
 
 
 def _flush(writer: ForeignWriter, pending: _Pending) -> None:
-    if pending.text is not None:
+    if pending.text is not None and pending.plain is not None:
+        writer.add_plain(pending.text, pending.plain, line=pending.line, meta=pending.meta)
+    elif pending.text is not None:
         writer.add(pending.text, pending.spans, line=pending.line, events=pending.events, meta=pending.meta)
-    pending.text, pending.spans, pending.events = None, [], []
+    pending.text, pending.spans, pending.events, pending.plain = None, [], [], []
+
+
+_START_END_LABEL = itemgetter("start", "end", "label")
+_LABEL = itemgetter(2)
+
+
+def _plain_spans(record: dict[str, Any]) -> list[Any] | None:
+    """The task's spans as (start, end, label) when each is only that, with a label, and the task
+    names no annotator and has no relations (a manual NER task): ``_task_spans`` would make the
+    same spans, and ``ForeignWriter.add_plain`` checks them over whole columns. Else None."""
+    raw = record.get("spans") or []
+    annotator = record.get("_annotator_id") or record.get("_session_id")
+    if (type(raw) is not list or not set(map(type, raw)) <= {dict} or not set(map(len, raw)) <= {3}
+            or isinstance(annotator, str) or record.get("relations")):
+        return None
+    try:
+        triples = list(map(_START_END_LABEL, raw))
+    except KeyError:
+        return None
+    labels = list(map(_LABEL, triples))
+    return triples if set(map(type, labels)) <= {str} and "" not in labels else None
 
 
 def _task_spans(writer: ForeignWriter, record: dict[str, Any], line: int,

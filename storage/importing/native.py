@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import json
 from itertools import repeat
-from operator import itemgetter, lt
+from operator import itemgetter
 from typing import Any, Iterator, NoReturn
 
 from storage.assist.origin import check_origin, import_origin
 from storage.importing import layers
 from storage.importing.batch import RowBatch
+from storage.importing.columns import native_columns, plain_ok
 from storage.importing.intake import MAX_ID, json_kind, numbered_lines, parse_json, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
@@ -226,13 +227,7 @@ class RecordWriter:
         label, each checked at C speed over whole columns (the text's own, normalised already).
         False, with nothing queued, when anything is unusual (a new label, a repeat, a bad
         offset…): the caller then goes through ``add_document``, which says what it is."""
-        try:
-            if starts and not (set(map(type, starts)) == {int} == set(map(type, ends)) and min(starts) >= 0
-                               and max(ends) <= len(text) and all(map(lt, starts, ends))
-                               and self._scheme.kinds.keys() >= set(labels)
-                               and len(set(zip(starts, ends, labels))) == len(starts)):
-                return False
-        except TypeError:  # a label that is a list or an object
+        if not plain_ok(len(text), self._scheme.kinds.keys(), starts, ends, labels):
             return False
         self._line = line
         article_id = self._foreign_article(text, meta)
@@ -368,6 +363,16 @@ class RecordWriter:
                     events: list[Any]) -> tuple[dict[Any, int], dict[Any, str]]:
         """Validate spans; return file span id -> stored id, and file span id -> label."""
         length, kinds, stamp, known_origins = len(text), self._scheme.kinds, self._stamp, self._origins
+        columns = native_columns(spans, text, kinds, known_origins, no_origin=self._no_origin, stamp=stamp,
+                                 layer=self._layer)
+        if columns is not None:  # the usual record: checked over whole columns (storage.importing.columns)
+            file_ids, labels = columns[0], columns[3]
+            stored = self._claim("spans", file_ids if self._native else [None] * len(file_ids))
+            self._rows["spans"].extend(zip(stored, repeat(article_id), *columns[1:], repeat(None), repeat(None)))
+            self.spans_added += len(stored)
+            if article_id in self._receiving:
+                self.spans_received += len(stored)
+            return dict(zip(file_ids, stored)), dict(zip(file_ids, labels))
         rows: list[tuple[Any, ...]] = []
         attributes: list[tuple[int, list[tuple[str, str]]]] = []  # (span index, [(name, JSON value)])
         for index, span in enumerate(spans):
@@ -396,7 +401,8 @@ class RecordWriter:
             if taken is not None and type(taken) is not str:
                 self._fail(f"{_span_name(file_id, index)}: \"taken_from\" must name a layer, not {taken!r}")
             rows.append((file_id, article_id, start, end, label, annotator if self._layer is None else self._layer,
-                         created or stamp, origin, taken, self._uid(span, _span_name(file_id, index))))
+                         created or stamp, origin, taken,
+                         self._uid(span, _span_name(file_id, index)) if "uid" in span else None))
             if "attributes" in span:
                 attributes.append((index, self._span_attributes(file_id, index, label, span["attributes"])))
         file_ids = list(map(_FIRST, rows))

@@ -26,7 +26,7 @@ from typing import Any, Iterator, NoReturn
 from storage.assist.origin import check_origin, import_origin
 from storage.importing import layers
 from storage.importing.batch import RowBatch
-from storage.importing.columns import native_columns, plain_ok
+from storage.importing.columns import attributes_json, native_columns, plain_ok
 from storage.importing.intake import MAX_ID, json_kind, numbered_lines, parse_json, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
@@ -38,7 +38,6 @@ from storage.text import content_hash, normalise, parse_article
 _FLUSH_EVERY = 500  # articles per executemany round: bounds memory, keeps statements few
 _SPAN_KEY = itemgetter(2, 3, 4, 5)  # (start, end, label, annotator) of a span row: unique per layer
 _SPAN_LABEL = itemgetter(4)
-_json_sorted = json.JSONEncoder(sort_keys=True).encode  # json.dumps(x, sort_keys=True) without a new encoder each time
 _json_string = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept: json.dumps(s, ensure_ascii=False)
 _FIRST = itemgetter(0)
 # A span without "origin" (a file from before origins were recorded) came in by this import.
@@ -116,6 +115,7 @@ class RecordWriter:
         self._conn = project.db.conn
         self._stamp = now()
         self._origins: set[str] = set()
+        self._attribute_sets: dict[tuple[Any, ...], str] = {}  # event attributes checked: their JSON
         self._owns_batch = batch is None
         # Annotator layers (storage.importing.layers): import --annotator NAME records NAME like a
         # merged packet's layer; a native file's own layers, statuses and provenance come back.
@@ -538,13 +538,12 @@ class RecordWriter:
                     scheme.add_event_type(event_type)
                 if type(attributes) is not dict:
                     raise SchemeError('"attributes" must be an object')
-                for key, value in attributes.items():
-                    scheme.check_attribute(key, value)
+                encoded = attributes_json(scheme, self._attribute_sets, attributes)
             except SchemeError as exc:
                 self._fail(f"{name}: {exc}")
             fillers.append(self._read_arguments(name, event, trigger, span_ids, span_labels))
             wanted.append(file_id)
-            rows.append((article_id, span_ids[trigger], event_type, _json_sorted(attributes),
+            rows.append((article_id, span_ids[trigger], event_type, encoded,
                          self._optional_str(event.get("annotator"), f"{name} annotator")
                          if self._layer is None else self._layer,
                          self._optional_str(event.get("created"), f"{name} created") or self._stamp,

@@ -80,3 +80,19 @@ def test_a_file_whose_migration_ran_but_was_not_recorded_gives_one_plain_line(tm
     assert main.main(["--project", str(path), "stats"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: the project file is damaged") and "Traceback" not in err
+
+
+def test_a_uid_naming_a_range_and_an_id_past_sqlite_s_ids_is_kept_not_refused_as_a_number(tmp_path):
+    """A native uid of 32 hex digits whose prefix is one of the project's ranges and whose tail is
+    past SQLite's largest id (a hand-edited file): no row can have it, so it is kept; the file
+    was refused as 'a number too large to store', which it does not hold."""
+    with Project.open(tmp_path / "p.sqlite") as project:
+        assert import_paths(project, [doccano(tmp_path / "a.jsonl", 1, suffix="a")],
+                            options=ImportOptions(format="doccano")).ok
+        prefix = project.db.execute("SELECT prefix FROM uid_ranges WHERE tbl = 'spans'").fetchone()[0]
+        uid = prefix + "f" * 16
+        native = tmp_path / "n.jsonl"
+        native.write_text(json.dumps({"text": "Rebels entered Velmora.", "title": "v", "spans": [
+            {"start": 0, "end": 6, "label": "ACTOR", "uid": uid}]}) + "\n", encoding="utf-8")
+        assert import_paths(project, [native]).ok
+        assert uid in span_uids(project)

@@ -359,7 +359,7 @@ def _annotator_layers(db: Database) -> None:
         if table == "spans":
             create, found = one_per_article.subn("", create)
             if found != 1:
-                raise ValueError("spans has not the UNIQUE this migration replaces")
+                raise _unexpected("spans has not the UNIQUE this migration replaces")
         return _with_columns(create, _TEAM_COLUMNS) if table in ("spans", "events") else create
     _rebuild_layer_tables(db, with_layers)
     _run_script(db, f"""
@@ -381,6 +381,12 @@ def _annotator_layers(db: Database) -> None:
         );
         """)
     _widen_status_check(db)
+
+
+def _unexpected(what: str) -> sqlite3.DatabaseError:
+    """A table not as the migrations before left it (edited by hand, or a migration's record lost):
+    SQLite's own words for a damaged file, so opening it says so in one plain line."""
+    return sqlite3.DatabaseError(f"malformed database schema ({what})")
 
 
 def _rebuild_layer_tables(db: Database, edit: Callable[[str, str], str]) -> None:
@@ -526,7 +532,7 @@ def _derived_uids(db: Database) -> None:
         if table == "arguments":
             return create
         if create.count(_STORED_UID) != 1:
-            raise ValueError(f"{table} has not the uid column this migration loosens")
+            raise _unexpected(f"{table} has not the uid column this migration loosens")
         return create.replace(_STORED_UID, "uid TEXT DEFAULT (lower(hex(randomblob(16))))")
     _rebuild_layer_tables(db, derivable)
     _run_script(db, """

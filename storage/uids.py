@@ -31,6 +31,7 @@ from typing import Iterable
 
 TABLES = ("spans", "events")
 _DERIVED = re.compile(r"[0-9a-f]{32}")
+_MAX_ROWID = 2 ** 63 - 1
 
 
 def has_ranges(conn: sqlite3.Connection, schema: str = "main") -> bool:
@@ -89,13 +90,15 @@ def derived_taken(conn: sqlite3.Connection, table: str, uids: Iterable[str]) -> 
     if not has_ranges(conn):
         return set()
     prefixes = {prefix for (prefix,) in conn.execute("SELECT prefix FROM uid_ranges WHERE tbl = ?", [table])}
-    # A derived uid is a range's prefix and a row id in 16 hex digits: only those can be one.
-    candidates = {int(uid[16:], 16): uid for uid in set(uids) if uid[:16] in prefixes and _DERIVED.fullmatch(uid)}
-    ids = sorted(candidates)
+    # A derived uid is a range's prefix and a row id in 16 hex digits: only those can be one. Ids
+    # are asked, then each row's uid compared with the whole question: ranges of ids reused (the
+    # top rows deleted, another import after) make one id the tail of several asked uids.
+    wanted = {uid for uid in uids if uid[:16] in prefixes and _DERIVED.fullmatch(uid)}
+    ids = sorted({row_id for uid in wanted if (row_id := int(uid[16:], 16)) <= _MAX_ROWID})  # SQLite's are 64-bit signed
     derived, found = uid_sql(table, "t"), set()
     for at in range(0, len(ids), _CHUNK):
         chunk = ids[at:at + _CHUNK]
         found.update(uid for (uid,) in conn.execute(
             f"SELECT {derived} FROM {table} t WHERE t.id IN ({','.join('?' * len(chunk))}) AND t.uid IS NULL", chunk)
-            if uid in candidates.values())
+            if uid in wanted)
     return found

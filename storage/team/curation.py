@@ -44,7 +44,8 @@ def names_hidden(project: Project) -> bool:
 
 def shown_name(layer: str, annotators: Sequence[str], *, hidden: bool) -> str:
     """``layer`` as the curator sees it: "Annotator n" by its place among the article's
-    ``annotators`` when names are hidden (gold, and any other layer, keep their names)."""
+    ``annotators`` (``annotator_layers``: the curation view numbers them so) when names are hidden;
+    gold, and any other layer, keep their names."""
     if hidden and layer in annotators:
         return f"Annotator {list(annotators).index(layer) + 1}"
     return layer

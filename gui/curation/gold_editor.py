@@ -114,11 +114,12 @@ class GoldEditor(QWidget):
         doc.spanChanged.connect(view.update_span)
         doc.currentSpanChanged.connect(lambda span: view.set_current_span(span.id if span else None))
         view.installEventFilter(self)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(view)
         splitter.addWidget(self.events)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.events.stack.currentChanged.connect(self._frame_room)
         self.intro.hide()  # the splitter takes its room
         self._layout.addWidget(splitter, 1)
         splitter.show()  # now, not on the next turn of the loop (Qt's default): G gives it the focus at once
@@ -132,6 +133,14 @@ class GoldEditor(QWidget):
             doc.undo_stack = shared
         if self._place is not None:
             self.show_place(*self._place)
+
+    def _frame_room(self, page: int) -> None:
+        """A frame opened: the Events panel gets most of the height, so its role slots show without
+        scrolling at 1024×700 (the text keeps a third: it scrolls to the place). A split the curator
+        chose that already gives the frame that much stays as it is."""
+        sizes = self.splitter.sizes()
+        if page == EventPanel.FRAME and sizes[1] < sum(sizes) * 3 // 5:
+            self.splitter.setSizes([sum(sizes) // 3, sum(sizes) - sum(sizes) // 3])
 
     def _colours(self) -> dict[str, QColor]:
         return {label.name: QColor(label.colour) for label in self.document.project.scheme.labels}

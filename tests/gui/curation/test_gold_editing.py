@@ -185,3 +185,21 @@ def test_a_direct_gold_edit_and_its_status_are_one_undo_step(qtbot, tmp_path):
     assert view.undo_stack.count() == 2, view.summary.text()
     qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)
     assert all(row[0] != 23 for row in gold_spans(path)) and status(path) == "in_progress"
+
+
+def test_an_opened_frame_shows_its_roles_at_1024_by_700(qtbot, tmp_path):
+    """E on a frame place: the Events panel takes most of the gold half, so the frame's first
+    role slot is in view without scrolling (it was cut under the type list)."""
+    _path, _window, view = open_curation(qtbot, tmp_path)
+    view.resize(1024, 700)
+    frame_row = next(k for k, u in enumerate(view.units) if isinstance(u, FrameUnit) and u.start == 29)
+    view.list.setCurrentRow(frame_row)  # the agreed frame on "fighting": gold has it
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_E)
+    editor, scroll = view.gold.events.frame, view.gold.events.frame_scroll
+    qtbot.waitUntil(lambda: editor.type_filter.hasFocus())
+    sizes = view.gold.splitter.sizes()
+    assert sizes[1] >= sum(sizes) * 3 // 5 and sizes[0] > 0  # the text keeps some room
+    slot = editor.slots["actor"]
+    bottom = slot.mapTo(scroll.viewport(), slot.rect().bottomLeft()).y()
+    assert slot.isVisible() and 0 < bottom <= scroll.viewport().height()  # whole, no scrolling

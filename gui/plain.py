@@ -3,6 +3,7 @@ as markup: tooltips turn rich when their text looks like HTML, menus turn "&" in
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from PySide6 import QtGui
 
@@ -25,6 +26,12 @@ def excerpt(text: str, start: int, end: int, *, width: int = 60) -> str:
         last = end + gap[-1] if gap and gap[-1] > 0 else last
     shown = f"{'…' if first > 0 else ''}{text[first:start]}⟦{text[start:end]}⟧{text[end:last].rstrip()}"
     return " ".join(shown.splitlines()) + ("…" if last < len(text) else "")
+
+
+def key_line(items: Sequence[str]) -> str:
+    """Keys and what they do, "N next · P previous", for a word-wrapped label: a line breaks only
+    after a "·" (an "F" at a line's end with "gold's frame" on the next read as two things)."""
+    return "\u00a0· ".join(item.replace(" ", "\u00a0") for item in items)
 
 
 def plain_tooltip(text: str) -> str:

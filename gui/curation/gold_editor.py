@@ -27,6 +27,7 @@ from gui.article_view import ArticleView
 from gui.document import AnnotationDocument
 from gui.event_panel import EventPanel
 from gui.label_bar import SpanEditor
+from gui.plain import key_line
 from gui.role_slot import plain_label
 from storage.project import Project
 from storage.team.packets import GOLD
@@ -64,7 +65,8 @@ class GoldEditor(QWidget):
         self._catch_up.setInterval(CATCH_UP_MS)
         self._catch_up.timeout.connect(self.catch_up)
         self.catching_up = False  # True while the text takes in decisions: its signals are not edits
-        caption = plain_label("Gold — G: edit here · select + label key: tag · Delete · E: frame · Esc: back", self)
+        caption = plain_label("Gold — " + key_line(("G: edit here", "select + label key: tag", "Delete",
+                                                     "E: frame", "Esc: back")), self)
         caption.setWordWrap(True)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)

@@ -32,13 +32,17 @@ from PySide6.QtWidgets import (
 
 from gui.curation import frames
 from gui.curation.gold_editor import GoldEditor
-from gui.plain import excerpt, plain_tooltip, quote
+from gui.plain import excerpt, key_line, plain_tooltip, quote
+from gui.role_slot import plain_label
 from storage.importing.report import plural
 from storage.model import AnnotatorError, Span
 from storage.project import Project
 from storage.team import curation, curation_frames
 
 CONTEXT = 60  # characters of text shown on each side of a unit
+KEYS = ("N/J next", "P/K previous", "1–9 take a version (a whole frame)", "X reject", "R/Shift+R role",
+        "F gold's frame", "Alt+1–9 take that role", "G edit gold", "E gold's frame", "Ctrl+Z undo",
+        "Ctrl+Return curated")
 
 
 class DecideCommand(QUndoCommand):
@@ -160,9 +164,7 @@ class CurationView(QDialog):
         self.anonymous.setChecked(curation.names_hidden(self.project))
         self.anonymous.toggled.connect(self._anonymous_toggled)  # names in the list and the table
         layout.addWidget(self.anonymous)
-        keys = QLabel("N/J next · P/K previous · 1–9 take a version (a whole frame) · X reject · "
-                      "R/Shift+R role · F gold's frame · Alt+1–9 take that role · G edit gold · E gold's frame · "
-                      "Ctrl+Z undo · Ctrl+Return curated")
+        keys = plain_label(key_line(KEYS), self)
         keys.setWordWrap(True)
         layout.addWidget(keys)
         self.gold = GoldEditor(self.project, self.article_id, self.undo_stack, refuse=self.summary.setText,

@@ -141,3 +141,14 @@ def test_hidden_names_are_hidden_in_the_window_behind_the_view_too(qtbot, tmp_pa
 def view_texts(view) -> list[str]:
     table, rows = view.versions, range(view.versions.rowCount())
     return [view.list.item(r).text() for r in range(view.list.count())] + [table.item(r, 1).text() for r in rows]
+
+
+def test_key_help_breaks_lines_only_between_keys(qtbot, tmp_path):
+    """"F" at a line's end and "gold's frame" on the next read as two things: a line may break
+    only after a "·", in the keys under the list and in the gold half's caption."""
+    _window, view = open_at_a_curators_font(qtbot, tmp_path)
+    labels = [label.text() for label in view.findChildren(QLabel) if "Ctrl+Z\u00a0undo" in label.text()
+              or label.text().startswith("Gold — ")]
+    assert len(labels) == 2 and "F\u00a0gold's\u00a0frame" in labels[0] + labels[1]
+    for text in labels:
+        assert all(" " not in part for part in text.removeprefix("Gold — ").split("\u00a0· "))

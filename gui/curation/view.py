@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.article_list import STATUS_NAMES
 from gui.curation import frames
 from gui.curation.gold_editor import GoldEditor
 from gui.plain import excerpt, key_line, plain_tooltip, quote
@@ -97,7 +98,7 @@ class CuratedCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.view.project.set_status(self.view.article_id, self.before)
-        self.view.summary.setText(f"The article's status is {self.before} again")
+        self.view.summary.setText(f"The article's status is {STATUS_NAMES[self.before].lower()} again")
 
 
 class CurationView(QDialog):

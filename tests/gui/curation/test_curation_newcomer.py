@@ -152,3 +152,17 @@ def test_key_help_breaks_lines_only_between_keys(qtbot, tmp_path):
     assert len(labels) == 2 and "F\u00a0gold's\u00a0frame" in labels[0] + labels[1]
     for text in labels:
         assert all(" " not in part for part in text.removeprefix("Gold — ").split("\u00a0· "))
+
+
+def test_undoing_curated_says_the_status_in_words(qtbot, tmp_path):
+    _window, view = open_view(qtbot, master_of_two_packets(tmp_path), tmp_path)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    text = view.gold.view
+    text.select_range(TEXT.index("army"), TEXT.index("army") + 4)
+    qtbot.keyClick(text, Qt.Key.Key_1)  # a gold edit: the article is in progress
+    qtbot.keyClick(text, Qt.Key.Key_Escape)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # ana's Velmora: nothing left to decide
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert view.summary.text() == "Curated: the article's status is now curated (Ctrl+Z undoes it)"
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert view.summary.text() == "The article's status is in progress again"  # not "in_progress"

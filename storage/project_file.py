@@ -25,7 +25,6 @@ from storage.model import ProjectFileError, Scheme, StorageError
 from storage.sqlite_errors import plain_error
 
 BUSY_TIMEOUT_MS = 5000
-NEW_PAGE_SIZE = 16384
 
 
 class ProjectFile:
@@ -152,11 +151,6 @@ class ProjectFile:
     def _configure(self) -> None:
         # WAL: readers never block the writer; FULL: survive OS crash and power loss too.
         if not self.db.memory:
-            if self.db.execute("PRAGMA page_count").fetchone()[0] == 0:
-                # A new file gets 16 KiB pages (SQLite's default is 4 KiB): a big import writes
-                # fewer, fuller pages (~0.1 s less CPU per 500,000 spans, bench_import_floor).
-                # Fixed once the file exists: an existing project keeps its own page size.
-                self.db.execute(f"PRAGMA page_size = {NEW_PAGE_SIZE}")
             self.db.enable_wal()
         self.db.execute("PRAGMA synchronous = FULL")
         self.db.execute("PRAGMA foreign_keys = ON")

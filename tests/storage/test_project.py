@@ -50,22 +50,6 @@ def test_pragmas_make_every_commit_durable(project):
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-def test_a_new_file_gets_16_kib_pages_and_an_existing_one_keeps_its_own(tmp_path, project):
-    assert project.db.execute("PRAGMA page_size").fetchone()[0] == 16384
-    older = tmp_path / "older.sqlite"
-    with Project.open(older) as first:  # made with SQLite's default pages, as releases before did
-        first.add_article(text="Rebels entered Velmora.", title="Velmora")
-    with sqlite3.connect(older) as conn:
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA page_size = 4096")
-        conn.execute("VACUUM")
-    with Project.open(older) as again:
-        assert again.db.execute("PRAGMA page_size").fetchone()[0] == 4096
-        assert again.article(again.article_ids()[0]).text == "Rebels entered Velmora."
-        again.add_article(text="Aid reached Hama.", title="Hama")  # still written as ever
-        assert again.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
 def test_a_span_is_committed_before_add_span_returns(tmp_path, project, article):
     span = span_of(project, article, "Damascus", "LOCATION")
     other = sqlite3.connect(tmp_path / "p.sqlite")  # a second connection sees only committed data

@@ -177,7 +177,7 @@ def test_a_read_only_database_refuses_edits_in_the_status_bar(qtbot, window):
 
 @pytest.fixture
 def window_4k(qtbot, tmp_path):
-    """``window`` on a file with 4 KiB pages, as releases before 16 KiB pages made them: the sample
+    """``window`` on a file with 4 KiB pages (SQLite's default, pinned here so the test never depends on it): the sample
     article's words fill one of its pages (a 16 KiB page holds them all, with room to spare)."""
     with sqlite3.connect(tmp_path / "project.sqlite") as conn:
         conn.execute("PRAGMA page_size = 4096")

@@ -49,19 +49,24 @@ def same_as_the_file(view: CurationView) -> None:
     assert f"{sum(not u.resolved for u in fresh)} still to decide" in view.summary.text()
 
 
-def test_decisions_update_the_list_in_place(qtbot, tmp_path):
+def open_view(qtbot, tmp_path):
+    """The curation view, active (its shortcuts need it), of a master holding LAYERS over TEXT."""
     path = tmp_path / "master.sqlite"
     with Project.open(path) as project:
         article = project.add_article(text=TEXT, title="Velmora").id
         for layer, spans in LAYERS.items():
             for start, end, label in spans:
                 project.add_span(article, start, end, label, annotator=layer)
-    project = Project.open(path)
-    view = CurationView(project, article)
+    view = CurationView(Project.open(path), article)
     qtbot.addWidget(view)
     view.show()
     view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)  # its shortcuts need it active
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    return path, view
+
+
+def test_decisions_update_the_list_in_place(qtbot, tmp_path):
+    path, view = open_view(qtbot, tmp_path)
     rebuilt = []
     view.list.model().modelReset.connect(lambda: rebuilt.append("reset"))
     view.list.model().rowsRemoved.connect(lambda *_: rebuilt.append("removed"))
@@ -108,7 +113,7 @@ def test_decisions_update_the_list_in_place(qtbot, tmp_path):
     same_as_the_file(view)
     assert rebuilt == []  # not one key rebuilt the list
     view.close()
-    project.close()
+    view.project.close()
 
 
 def test_frame_decisions_update_the_list_in_place(qtbot, tmp_path):
@@ -132,18 +137,7 @@ def test_frame_decisions_update_the_list_in_place(qtbot, tmp_path):
 def test_gold_text_catches_up_after_a_run_of_decisions(qtbot, tmp_path):
     # With the gold text shown, each decision would re-tint (and so lay out again) its paragraph:
     # the text takes decisions in once the curator pauses, or at once when they turn to it.
-    path = tmp_path / "master.sqlite"
-    with Project.open(path) as project:
-        article = project.add_article(text=TEXT, title="Velmora").id
-        for layer, spans in LAYERS.items():
-            for start, end, label in spans:
-                project.add_span(article, start, end, label, annotator=layer)
-    project = Project.open(path)
-    view = CurationView(project, article)
-    qtbot.addWidget(view)
-    view.show()
-    view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    path, view = open_view(qtbot, tmp_path)
     qtbot.keyClick(view, Qt.Key.Key_G)
     shown = view.gold.document
     qtbot.keyClick(view.gold.view, Qt.Key.Key_Escape)
@@ -160,7 +154,7 @@ def test_gold_text_catches_up_after_a_run_of_decisions(qtbot, tmp_path):
     assert (35, 43) not in {(s.start, s.end) for s in shown.spans.values()}
     assert view.undo_stack.count() == 3 and view.undo_stack.index() == 1  # the catch-up is no edit of its own
     view.close()
-    project.close()
+    view.project.close()
 
 
 def test_closing_the_window_closes_the_view_first(qtbot, tmp_path):

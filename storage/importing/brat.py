@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storage.importing.batch import RowBatch
+from storage.importing.brat_columns import add_plain
 from storage.importing.foreign import ForeignWriter
 from storage.importing.intake import read_text
 from storage.importing.registry import ImportOptions, Job
@@ -176,10 +177,11 @@ def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch |
     text, _ = read_text(txt_path, encoding=options.encoding)
     writer = ForeignWriter(project, job.path, "brat", layer=options.annotator, batch=batch)
     document = _Document(job.path, text, conf, writer, project, options)
-    document.parse(ann)
-    spans, events = document.build()
-    writer.add(text, spans, line=None, events=events, check_text=False,
-               meta={"source": os.path.splitext(job.source or os.path.basename(job.path))[0] + ".txt"})
+    meta = {"source": os.path.splitext(job.source or os.path.basename(job.path))[0] + ".txt"}
+    if not add_plain(document, writer, ann, text, meta):  # the usual document, at C speed where it can
+        document.parse(ann)
+        spans, events = document.build()
+        writer.add(text, spans, line=None, events=events, check_text=False, meta=meta)
     return writer.finish()
 
 
@@ -422,11 +424,17 @@ class _Document:
                 values["note"] = note if "note" not in values else f"{values['note']}; {note}"
         return values
 
-    def _event_attributes(self, ident: str) -> dict[str, Any]:
+    def event_attributes(self, ident: str) -> dict[str, Any]:
+        """An event's attributes before its own ``A``/``M`` lines and notes: its id, and the
+        defaults our export leaves out."""
         values: dict[str, Any] = {"source_id": ident}
         if self.conf.ours:  # our export leaves out a choice that is its default
             scheme = self.writer.growth.attributes
             values.update({name: a.default for name, a in scheme.items() if a.choices and a.default})
+        return values
+
+    def _event_attributes(self, ident: str) -> dict[str, Any]:
+        values = self.event_attributes(ident)
         scheme = self.writer.growth.attributes
         brat_type = self.e[ident][1]
         for number, name, value in self.attributes.get(ident, ()):

@@ -30,7 +30,7 @@ from storage.importing.columns import attributes_json, native_columns, plain_ok
 from storage.importing.intake import MAX_ID, json_kind, numbered_lines, parse_json, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
-from storage.model import InputError, SchemeError, is_iso_date
+from storage.model import InputError, SchemeError, SpanAttribute, is_iso_date
 from storage.project import Project, now
 from storage.scheme_growth import SchemeGrowth
 from storage.text import content_hash, normalise, parse_article
@@ -47,6 +47,9 @@ _NO_ORIGIN = import_origin("native")
 _FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano", "relations": "doccano",
                  "ner_tags": "Hugging Face", "annotations": "Label Studio", "completions": "Label Studio",
                  "eventText": "event-record", "trigger": "event-record"}
+# An event of ``add_plain_document``: its trigger's span index, type (None: untyped), attributes as
+# stored JSON, (role, span index) per argument.
+PlainEvent = tuple[int, "str | None", str, list[tuple[str, int]]]
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
@@ -75,6 +78,11 @@ def import_native_lines(project: Project, path: str, lines: Iterator[tuple[int, 
     return Outcome(reader.articles_added, reader.duplicates, scheme.additions,
                    spans_added=reader.spans_added, events_added=reader.events_added, layer=layer,
                    articles_received=reader.articles_received, spans_received=reader.spans_received)
+
+
+def _plain_text(attribute: SpanAttribute | None) -> bool:
+    """A span attribute any non-blank string passes unchanged (free text, one value)."""
+    return attribute is not None and attribute.kind == "text" and not attribute.multi
 
 
 def _span_name(file_id: Any, index: int) -> str:
@@ -241,6 +249,74 @@ class RecordWriter:
                 self.spans_received += len(stored)
             self._queued(line)
         return True
+
+    def add_plain_document(self, text: str, meta: dict[str, Any], starts: list[Any], ends: list[Any],
+                           labels: list[Any], line: int | None, *, traced: tuple[str, list[str]],
+                           events: list[PlainEvent]) -> bool:
+        """``add_plain_spans`` for a document whose spans each carry one text attribute (a foreign
+        id: ``traced`` is its name and a value per span) and whose events are plain: the trigger's
+        and each argument's span by index, a known type or None, attributes, (role, span index)
+        pairs. Checked as ``add_document`` would check them, over whole columns where it can:
+        False, with nothing queued, when anything is unusual (a label, role, event type or
+        attribute the scheme lacks or would widen, a repeat, an argument twice…)."""
+        name, values = traced
+        scheme = self._scheme
+        if not (plain_ok(len(text), scheme.kinds.keys(), starts, ends, labels) and len(values) == len(starts)
+                and all(_plain_text(scheme.span_attributes[label].get(name)) for label in set(labels))
+                and set(map(type, values)) <= {str} and all(map(str.strip, values))
+                and self._plain_events_ok(labels, events)):
+            return False
+        self._line = line
+        article_id = self._foreign_article(text, meta)
+        if article_id is not None:
+            stored = self._claim("spans", [None] * len(starts))
+            self._rows["spans"].extend(zip(stored, repeat(article_id), starts, ends, labels, repeat(self._layer),
+                                           repeat(self._stamp), repeat(self._no_origin), repeat(None), repeat(None)))
+            self._rows["span_attributes"].extend(zip(stored, repeat(name), map(_json_string, values)))
+            self.spans_added += len(stored)
+            if article_id in self._receiving:
+                self.spans_received += len(stored)
+            if events:
+                fresh = self._claim("events", [None] * len(events))
+                self._rows["events"].extend(
+                    (event_id, article_id, stored[trigger], kind, encoded, self._layer, self._stamp, None, None)
+                    for event_id, (trigger, kind, encoded, _) in zip(fresh, events))
+                self._rows["arguments"].extend((event_id, role, stored[span]) for event_id, (_, _, _, arguments)
+                                               in zip(fresh, events) for role, span in arguments)
+                self.events_added += len(events)
+            self._queued(line)
+        return True
+
+    def _plain_events_ok(self, labels: list[str], events: list[PlainEvent]) -> bool:
+        """Each event as ``_read_events`` would take it without adding to the scheme or failing:
+        a trigger of a trigger label, a known type, attributes JSON the scheme's attributes allow
+        (checked by ``attributes_json`` before it is made), roles that take their spans' labels,
+        within their maximum, no argument the trigger or twice."""
+        scheme = self._scheme
+        kinds, types, role_labels, role_max = scheme.kinds, scheme.types, scheme.role_labels, scheme.role_max
+        for trigger, kind, _, arguments in events:
+            if kinds[labels[trigger]] != "trigger" or (kind is not None and kind not in types):
+                return False
+            counts: dict[str, int] = {}
+            for role, span in arguments:
+                takes = role_labels.get(role)
+                if takes is None or labels[span] not in takes or span == trigger:
+                    return False
+                counts[role] = counts.get(role, 0) + 1
+            if len(set(arguments)) != len(arguments) or any(
+                    role_max[role] is not None and count > role_max[role] for role, count in counts.items()):
+                return False
+        return True
+
+    def plain_event_attributes(self, attributes: dict[str, Any]) -> str | None:
+        """An event's attributes as ``_read_events`` stores them, or None when one is an attribute
+        the scheme lacks (``add_document`` adds it) or a value it refuses (and says why)."""
+        if not attributes.keys() <= self._scheme.attributes.keys():
+            return None
+        try:
+            return attributes_json(self._scheme, self._attribute_sets, attributes)
+        except SchemeError:
+            return None
 
     def _foreign_article(self, text: str, meta: dict[str, Any]) -> int | None:
         """The article a foreign document's spans go to: new, or received by this file's layer;

@@ -1,0 +1,77 @@
+"""The usual brat document read over whole columns: a corpus's ``.ann`` files are mostly ``T``
+lines of one fragment whose text agrees and ``E`` lines whose arguments are ``T`` ids.
+
+Two regular expressions read every such line of a file at C speed; offsets, texts, labels and
+repeats are checked per column (``RecordWriter.add_plain_document``), and the rows made by
+``zip``. Anything else in the file (another kind of line, a discontinuous span, a line the
+expressions do not take whole, a label, role or event type the scheme lacks, an id twice, an
+argument repeating the trigger…) sends the whole file the line-by-line way (``brat._Document``),
+which words what is wrong or adds to the scheme and counts what it drops. So this path decides
+nothing the other would decide differently; tests import every file both ways
+(tests/storage/importing/test_brat_columns.py).
+"""
+from __future__ import annotations
+
+import re
+from operator import lt
+from typing import TYPE_CHECKING, Any
+
+from storage.importing.foreign import normalised_with_offsets
+
+if TYPE_CHECKING:
+    from storage.importing.brat import _Document
+    from storage.importing.foreign import ForeignWriter
+
+# A whole line each (multi-line mode): the id, type, start, end and text of a one-fragment span;
+# an event's id, type, trigger and " role:T…" arguments, every one a T id.
+_T_LINE = re.compile(r"^(T[^\t\n]*)\t([^ \t\n]+) ([0-9]+) ([0-9]+)\t([^\n]*)$", re.M)
+_E_LINE = re.compile(r"^(E[^\t\n]*)\t([^ \t\n:]+):(T[^ \t\n]*)((?: [^ \t\n:]+:T[^ \t\n]*)*)$", re.M)
+
+
+def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, meta: dict[str, Any]) -> bool:
+    """Queue ``ann``'s document through ``writer`` if it is the usual one; False (nothing queued)
+    when the line-by-line reading must decide."""
+    if "\r" in ann:
+        return False
+    spans = _T_LINE.findall(ann)
+    events = _E_LINE.findall(ann) if "\nE" in ann or ann.startswith("E") else []
+    lines = ann.split("\n")
+    if len(spans) + len(events) != len(lines) - lines.count(""):  # another kind of line, or an odd one
+        return False
+    try:
+        stored, mapping = normalised_with_offsets(text)
+    except ValueError:
+        return False
+    if mapping is not None or not stored or stored.isspace():  # offsets move, or no text: said there
+        return False
+    idents, types, starts, ends, shown = (list(column) for column in zip(*spans)) if spans else ([],) * 5
+    index = {ident: number for number, ident in enumerate(idents)}
+    if len(index) != len(idents) or len({event[0] for event in events}) != len(events):
+        return False
+    starts, ends = list(map(int, starts)), list(map(int, ends))
+    if starts and not (all(map(lt, starts, ends)) and max(ends) <= len(text)
+                       and shown == list(map(text.__getitem__, map(slice, starts, ends)))):
+        return False
+    renamed = document.conf.renamed
+    labels = [renamed.get(kind, kind) for kind in types] if renamed else types
+    plain_events = []
+    record = writer.writer
+    for ident, kind, trigger, arguments in events:
+        label, event_type = document._label_and_type(kind)
+        number = index.get(trigger)
+        if number is None:
+            return False
+        labels[number] = label
+        pairs = []
+        for argument in arguments.split():
+            role, _, target = argument.partition(":")
+            span = index.get(target)
+            if span is None:
+                return False
+            pairs.append((document._role(role), span))
+        encoded = record.plain_event_attributes(document.event_attributes(ident))
+        if encoded is None:
+            return False
+        plain_events.append((number, event_type, encoded, pairs))
+    return record.add_plain_document(stored, meta, starts, ends, labels, None, traced=("source_id", idents),
+                                     events=plain_events)

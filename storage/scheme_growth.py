@@ -9,17 +9,37 @@ a project with articles keeps its own scheme and only gains what it lacks.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, Callable
 
 import resources
 from storage import scheme as scheme_store
 from storage import span_attributes
-from storage.model import Attribute, EventType, Label, Role, SchemeError, SpanAttribute
+from storage.model import Attribute, EventType, Label, Role, Scheme, SchemeError, SpanAttribute
 from storage.project import Project
 from storage.scheme import free_colour
 
 ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "date", "text", "integer", "mode")
 _FREE_KEYS = "1234567890"  # keys a foreign label may get: digits tag, letters are the window's commands
+
+
+def _lookups(scheme: Scheme) -> tuple[Callable[[], Any], ...]:
+    """For each look-up ``SchemeGrowth`` keeps, a function making a fresh copy of it (C-level
+    ``copy`` where nothing inside is changed in place: role labels and span attributes are)."""
+    kinds = {label.name: label.kind for label in scheme.labels}
+    role_labels = {role.name: frozenset(role.labels) for role in scheme.roles}
+    role_max = {role.name: role.max_count for role in scheme.roles}
+    types = {event_type.name for event_type in scheme.event_types}
+    attributes = {attribute.name: attribute for attribute in scheme.attributes}
+    modes = set(scheme.all_modes)
+    span_attributes = {label.name: {a.name: a for a in label.attributes} for label in scheme.labels}
+    colours = {label.colour.upper() for label in scheme.labels}
+    keys = {label.key for label in scheme.labels if label.key}
+    return (kinds.copy, lambda: {name: set(labels) for name, labels in role_labels.items()}, role_max.copy,
+            types.copy, attributes.copy, modes.copy, lambda: {name: dict(of) for name, of in span_attributes.items()},
+            colours.copy, keys.copy)
+
+
+_LAST: list[Any] = [None, ()]  # the scheme read last (kept, so ``is`` cannot match another) and _lookups of it
 
 
 class SchemeGrowth:
@@ -50,17 +70,13 @@ class SchemeGrowth:
     def _read_scheme(self) -> None:
         # The project's cached scheme: every scheme edit (ours below included) drops that cache,
         # and a transaction that starts after another process's edit does too, so it is the
-        # file's scheme, without re-reading it for every file of a folder of ten thousand.
+        # file's scheme, without re-reading it for every file of a folder of ten thousand. Its
+        # look-ups are made once per scheme (_LAST) and copied here, as this file may add to them.
         scheme = self._project.scheme
-        self.kinds = {label.name: label.kind for label in scheme.labels}
-        self.role_labels = {role.name: set(role.labels) for role in scheme.roles}
-        self.role_max = {role.name: role.max_count for role in scheme.roles}
-        self.types = {event_type.name for event_type in scheme.event_types}
-        self.attributes = {attribute.name: attribute for attribute in scheme.attributes}
-        self.modes = set(scheme.all_modes)
-        self.span_attributes = {label.name: {a.name: a for a in label.attributes} for label in scheme.labels}
-        self._colours = {label.colour.upper() for label in scheme.labels}
-        self._keys = {label.key for label in scheme.labels if label.key}
+        if _LAST[0] is not scheme:
+            _LAST[:] = [scheme, _lookups(scheme)]
+        (self.kinds, self.role_labels, self.role_max, self.types, self.attributes, self.modes,
+         self.span_attributes, self._colours, self._keys) = (copy() for copy in _LAST[1])
 
     @property
     def additions(self) -> list[str]:

@@ -123,6 +123,8 @@ class RowBatch:
         self.hashes: dict[str, int] = {}  # content hash -> article id, of every article queued here
         self.lines: list[int] = []  # the line of each queued article, for the message of a refusal
         columns = {row[1] for row in conn.execute("PRAGMA table_info(spans)")}
+        # Asked once per batch, not per file of a folder sharing it: a query on the schema each.
+        self.layer_tables = layers.has_layer_tables(conn)
         # uid: this batch's random 64-bit prefix and the row's id (unique in its table), still 128
         # bits and unique across files. Rows above the table's ids leave it NULL, derived from the
         # batch's range in uid_ranges (storage.uids); the others store it, ascending, so the

@@ -168,13 +168,16 @@ def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch |
                                    "beside it; give the .ann files or a folder of pairs (or leave --format out "
                                    "to detect this file's format)")
     txt_path = stem + ".txt"
-    if not os.path.isfile(txt_path):
-        raise InputError(job.path, f"no {os.path.basename(txt_path)} beside this .ann: brat keeps the "
-                                   "text in a .txt of the same name")
+    try:  # read first: a stat to see it is there would cost as much as the reading
+        text, _ = read_text(txt_path, encoding=options.encoding)
+    except InputError:
+        if not os.path.isfile(txt_path):
+            raise InputError(job.path, f"no {os.path.basename(txt_path)} beside this .ann: brat keeps the "
+                                       "text in a .txt of the same name") from None
+        raise
     root = job.path[:len(job.path) - len(job.source)] if job.source and job.path.endswith(job.source) else ""
     conf = cached_conf(find_conf(job.path, root or os.path.dirname(job.path) or "."), options.encoding)
     ann, _ = read_text(job.path, encoding=options.encoding, allow_empty=True)
-    text, _ = read_text(txt_path, encoding=options.encoding)
     writer = ForeignWriter(project, job.path, "brat", layer=options.annotator, batch=batch)
     document = _Document(job.path, text, conf, writer, project, options)
     meta = {"source": os.path.splitext(job.source or os.path.basename(job.path))[0] + ".txt"}

@@ -127,8 +127,8 @@ class RecordWriter:
         self._owns_batch = batch is None
         # Annotator layers (storage.importing.layers): import --annotator NAME records NAME like a
         # merged packet's layer; a native file's own layers, statuses and provenance come back.
-        self._layer_tables = layers.has_layer_tables(self._conn)
         self._batch = batch = RowBatch(self._conn) if batch is None else batch
+        self._layer_tables = batch.layer_tables
         self._ids, self._rows = batch.ids, batch.rows
         # Articles queued in this batch, for duplicates within the file (and, in a shared batch,
         # across its files; a layer's import never shares one: see storage.importing.import_paths).

@@ -7,6 +7,7 @@ wait is taken back out with ``rewind``, so the files before it still go in, and 
 """
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 from operator import itemgetter
@@ -19,8 +20,25 @@ from storage.model import InputError, SchemeError
 
 SUSPEND_FROM = 2000  # spans in one round from which row triggers are set aside (see _suspend_triggers)
 _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
-TABLES = ("articles", "spans", "events", "arguments", "span_attributes", "article_attributes", "layer_status",
-          "curation_decisions")
+# "span_attribute_runs": one attribute of consecutive spans, (first span id, name, [value per span]):
+# a foreign id on every span of a file, written by one statement per batch (see flush).
+TABLES = ("articles", "spans", "events", "arguments", "span_attributes", "span_attribute_runs", "article_attributes",
+          "layer_status", "curation_decisions")
+# A run's rows made by SQLite from one JSON array of its values: a bound row costs ~1 µs of calls
+# through the sqlite3 module, more than its insert. json_quote writes a string as json.dumps does.
+_RUN_SQL = "INSERT INTO span_attributes (span_id, name, value) SELECT ?1 + key, ?2, json_quote(value) FROM json_each(?3)"
+_json_list = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _merged_runs(runs: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
+    """Runs that continue one another (the next file's spans) as one: a statement per batch."""
+    merged: list[tuple[int, str, list[str]]] = []
+    for first, name, values in runs:
+        if merged and merged[-1][1] == name and merged[-1][0] + len(merged[-1][2]) == first:
+            merged[-1][2].extend(values)
+        else:
+            merged.append((first, name, list(values)))
+    return merged
 
 
 class IdPool:
@@ -235,6 +253,8 @@ class RowBatch:
                 _insert(conn, "spans", _SPAN_COLUMNS[:8], [row[:8] for row in rows["spans"]])
             conn.executemany("INSERT INTO span_attributes (span_id, name, value) VALUES (?, ?, ?)",
                              rows["span_attributes"])
+            for first, name, values in _merged_runs(rows["span_attribute_runs"]):
+                conn.execute(_RUN_SQL, [first, name, _json_list(values)])
             conn.executemany("INSERT INTO article_attributes (article_id, name, value) VALUES (?, ?, ?)",
                              rows["article_attributes"])
             if self.uid_prefix is not None:

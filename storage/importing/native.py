@@ -272,7 +272,10 @@ class RecordWriter:
             stored = self._claim("spans", [None] * len(starts))
             self._rows["spans"].extend(zip(stored, repeat(article_id), starts, ends, labels, repeat(self._layer),
                                            repeat(self._stamp), repeat(self._no_origin), repeat(None), repeat(None)))
-            self._rows["span_attributes"].extend(zip(stored, repeat(name), map(_json_string, values)))
+            if stored and stored[-1] - stored[0] == len(stored) - 1:  # fresh ids, consecutive: one run
+                self._rows["span_attribute_runs"].append((stored[0], name, values))
+            else:
+                self._rows["span_attributes"].extend(zip(stored, repeat(name), map(_json_string, values)))
             self.spans_added += len(stored)
             if article_id in self._receiving:
                 self.spans_received += len(stored)

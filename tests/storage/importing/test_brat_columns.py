@@ -62,6 +62,8 @@ CASES: dict[str, dict[str, str]] = {
     "two spaces in the offsets": {"a": "T1\tACTOR 0  12\tRebel forces\n"},
     "a type with a colon": {"a": USUAL + "E3\tA:B:T5 source:T4\n"},
     "a trailing space on an event": {"a": USUAL.replace("location:T6\n", "location:T6 \n")},
+    "ids JSON escapes or leaves as they are": {"a": USUAL.replace("T1", "T\"1").replace("T2", "T\\2").replace(
+        "T3", "T\x013").replace("T4", "Té4").replace("T5", "T\U0001F6005").replace("E1", "E\x7f1")},
 }
 TEXTS = {"a text with CRLF": "Rebel forces\r\nrejected talks.\r\n",
          "a text outside the BMP": "\U0001F600 Rebel forces rejected talks in Hama.\n"}
@@ -165,8 +167,12 @@ def test_the_usual_file_takes_the_column_path(tmp_path, monkeypatch):
     (tmp_path / "lf" / "c.txt").write_text(TEXT + "More.\n", encoding="utf-8")
     with Project.open(tmp_path / "p.sqlite") as project:
         report = import_paths(project, [tmp_path / "lf"], options=ImportOptions(format="brat"))
+        traced = project.db.execute("SELECT v.value FROM spans s JOIN span_attributes v ON v.span_id = s.id "
+                                    "AND v.name = 'source_id' ORDER BY s.id").fetchall()
     assert report.ok and report.spans_added == 12 and report.duplicates_skipped == 1
     assert taken == [False, True, True]
+    # Each span keeps its T id, the column path's written in one statement for both files (batch.py).
+    assert [value for (value,) in traced] == [f'"T{n}"' for n in range(1, 7)] * 2
 
 
 @pytest.mark.parametrize("folder", ["brat-news", "brat-extra", "multi-annotator"])

@@ -90,6 +90,15 @@ def _shared_round(project: Project, jobs: list[Job], start: int, options: Import
     # A layer's import (--annotator) checks each article against what earlier files wrote, so
     # its files write their own rows (see RecordWriter).
     batched = batched and options.annotator is None
+    # A batched round writes with foreign keys off, as a file in a transaction of its own does
+    # (_import_one), for the same reason: every reference its rows make was checked in Python
+    # inside the transaction, and checking them again was ~9% of a brat folder's import. SQLite
+    # only switches them between transactions; the round done unbatched (below) has them on.
+    conn = project.db.conn
+    unchecked = batched and not conn.in_transaction
+    if unchecked:
+        conn.execute("PRAGMA foreign_keys = OFF")
+    refused = False
     try:
         with project.transaction():
             batch = RowBatch(project.db.conn) if batched else None
@@ -111,6 +120,11 @@ def _shared_round(project: Project, jobs: list[Job], start: int, options: Import
             if batch is not None:
                 _write(batch, jobs[end - 1].path)
     except _BatchRefused:
+        refused = True
+    finally:
+        if unchecked:
+            conn.execute("PRAGMA foreign_keys = ON")
+    if refused:
         # Rolled back whole: the round again, each file writing its own rows, so the refusal
         # lands on the file that caused it.
         report.cancelled = False

@@ -179,8 +179,9 @@ class RowBatch:
         than the insert itself. Dropping and re-creating them happens inside the import's
         transaction: other connections never see them missing, and a failed file rolls back to
         them intact. UNIQUE indexes and NOT NULL stay on as the last guard; the CHECKs are set
-        aside for the same round (``flush``), and a file in a transaction of its own writes with
-        foreign keys off (``storage.importing._import_one``), for the same reason: every rule they
+        aside for the same round (``flush``), and a file in a transaction of its own, or a batched
+        round of small files, writes with foreign keys off (``storage.importing._import_one``,
+        ``_shared_round``), for the same reason: every rule they
         state was checked on these rows first (offsets, origins, dates, statuses, a text's length,
         JSON written by ``json.dumps``; ids of rows queued here, or of articles, labels, roles and
         event types read or added inside this transaction).

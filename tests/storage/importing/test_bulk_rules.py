@@ -88,3 +88,22 @@ def test_a_nul_in_a_text_is_refused_in_words(project, tmp_path, fmt, record):
     assert str(report.errors[0]) == (f"{path}:2: the text holds a NUL character (\\u0000) at offset 3, "
                                      "which a stored text cannot hold")
     assert project.article_count() == 0
+
+
+def test_a_brat_folder_in_a_batched_round_writes_every_span_and_leaves_every_guard_on(project, tmp_path):
+    """Small files share a round (foreign keys off while it writes, as for a big file): a bad one
+    among them is refused alone, and afterwards every guard is on again."""
+    before = triggers(project)
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    spans = ("T1\tLOCATION 12 16\tHama\nT2\tACTOR 20 32\tRed Crescent\nT3\tEVENT 4 11\treached\nT4\tACTOR 0 3\tAid\n"
+             "T5\tACTOR 33 38\tteams\nE1\tAID:T3 source:T2 location:T1\n")
+    for n in range(1, 451):
+        (folder / f"{n:03}.txt").write_text(f"{WORDS} Report {n}.", encoding="utf-8")
+        (folder / f"{n:03}.ann").write_text(spans if n != 300 else spans + "T6\tACTOR 0 99\tx\n", encoding="utf-8")
+    report = import_paths(project, [folder], options=ImportOptions(format="brat"))
+    assert [str(e) for e in report.errors] == [f"{folder / '300.ann'}:7: T6: offsets 0..99 are outside the text "
+                                              f"(0..{len(WORDS) + 12})"]
+    assert report.spans_added == 449 * 5 >= SUSPEND_FROM and report.events_added == 449
+    assert project.db.execute("SELECT count(*) FROM arguments").fetchone()[0] == 449 * 2
+    assert_guarded(project, before)

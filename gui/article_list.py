@@ -84,6 +84,9 @@ class ArticleListModel(ColumnsTableModel):
         self.project = project
         self.status: str | None = None
         self.search: str | None = None
+        # Where each article's status is read (Project.article_summaries): its own column, or in a
+        # master the shown layer's (storage.team.layer_status.status_sql, set by gui.layer_view).
+        self.status_sql = "status"
         self._rows: list[ArticleSummary] = []
         self._row_of: dict[int, int] = {}
         self._total = 0
@@ -104,6 +107,13 @@ class ArticleListModel(ColumnsTableModel):
         self.status, self.search = status, search
         self.reload()
 
+    def set_status_sql(self, status_sql: str) -> bool:
+        """Read statuses through ``status_sql`` from now on; True if it changed (then reload the rows)."""
+        if status_sql == self.status_sql:
+            return False
+        self.status_sql = status_sql
+        return True
+
     def reload(self, *, keep_loaded: bool = False) -> None:
         """Re-read from the store (another window may have changed it).
 
@@ -113,14 +123,15 @@ class ArticleListModel(ColumnsTableModel):
         """
         wanted = max(len(self._rows), self.PAGE) if keep_loaded else self.PAGE
         self.beginResetModel()
-        self._total = self.project.article_count(status=self.status, search=self.search)
+        self._total = self.project.article_count(status=self.status, search=self.search,
+                                                 status_sql=self.status_sql)
         self._rows, self._row_of = [], {}
         self._append(self._page(0, wanted))
         self.endResetModel()
 
     def _page(self, offset: int, limit: int) -> list[ArticleSummary]:
         return self.project.article_summaries(
-            status=self.status, search=self.search, offset=offset, limit=limit)
+            status=self.status, search=self.search, offset=offset, limit=limit, status_sql=self.status_sql)
 
     def _append(self, summaries: list[ArticleSummary]) -> None:
         for summary in summaries:

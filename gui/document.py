@@ -48,6 +48,9 @@ class AnnotationDocument(QObject):
         # the window's chooser shows: gui.layer_view); None: every layer. "" is the unnamed layer.
         self.layer = layer
         self.read_only: str | None = None  # why every edit is refused (all layers shown), or None
+        # Whose status the article shows and its status keys set: None, the article's own (an
+        # ordinary project, gold); else a recorded annotator layer's (storage.team.layer_status).
+        self.status_layer: str | None = None
         # Called with an article's id before its spans are read, to set ``layer``, ``annotator``
         # and ``read_only`` for it (the window's layer chooser): the article is read once.
         self.before_open: Callable[[int], None] | None = None
@@ -103,7 +106,7 @@ class AnnotationDocument(QObject):
         if article_id is None:
             self.article, self.spans, self.events = None, {}, {}
         else:
-            self.article = self.project.article(article_id)
+            self.article = self.project.article(article_id, status_layer=self.status_layer)
             self.spans = {s.id: s for s in self.project.spans(article_id, layer=self.layer)}
             self.events = {e.id: e for e in self.project.events(article_id, layer=self.layer)}
         self.article_attributes = self.project.article_attributes(article_id) if article_id is not None else {}
@@ -121,7 +124,7 @@ class AnnotationDocument(QObject):
         if self.article is None:
             return False
         try:
-            article = self.project.article(self.article.id)
+            article = self.project.article(self.article.id, status_layer=self.status_layer)
         except KeyError:  # deleted elsewhere (MissingError)
             self.open_article(None)
             return True
@@ -177,15 +180,18 @@ class AnnotationDocument(QObject):
         self.currentEventChanged.emit(self.current_event)
 
     def set_status(self, status: str) -> None:
-        """Set the article's status; raises AnnotatorError (in words) when it cannot be saved."""
+        """Set the article's status (the shown layer's: ``status_layer``); raises AnnotatorError (in
+        words) when it cannot be saved, or when every layer is shown at once (``read_only``)."""
         if self.article is None:
             return
+        if self.read_only is not None:
+            raise AnnotatorError(self.read_only)
         why_not = self.file_unsafe()
         if why_not is not None:
             raise StorageError(f"Not saved: {why_not}")
         try:
-            self.project.set_status(self.article.id, status)
-            self.article = self.project.article(self.article.id)
+            self.project.set_status(self.article.id, status, layer=self.status_layer)
+            self.article = self.project.article(self.article.id, status_layer=self.status_layer)
         except sqlite3.Error as exc:
             raise self.plain(exc) from exc
         self.statusChanged.emit(self.article.id, status)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from gui.annotation_list import AnnotationListModel
 from gui.document import AnnotationDocument
 from gui.event_list_model import EventListModel
+from gui.article_list import STATUS_NAMES
 from gui.plain import menu_text
 from storage.model import Span
 from storage.team.article_layers import (
@@ -42,6 +43,7 @@ from storage.team.article_layers import (
     recorded_layers,
 )
 from storage.team.curation import annotator_layers, names_hidden, shown_name
+from storage.team.layer_status import OWN_STATUS, layer_statuses, status_home, status_sql
 from storage.team.packets import GOLD, packet_owner
 
 if TYPE_CHECKING:
@@ -114,6 +116,7 @@ class LayerView(QObject):
         document.articleOpened.connect(lambda _article: self._sync())
         document.spanAdded.connect(self._counted)
         document.spanRemoved.connect(self._counted)
+        document.statusChanged.connect(self._status_set)
 
     @property
     def document(self) -> AnnotationDocument:
@@ -128,6 +131,7 @@ class LayerView(QObject):
         """Set the document's layer, writer and read-only state for ``article_id``, before it is read."""
         doc = self.document
         self.layered = self._team_project()
+        doc.status_layer = None  # the article's own status: an ordinary project, gold, all layers
         if not self.layered:
             doc.layer, doc.annotator, doc.read_only = None, self.own, None
             self.summaries = {}
@@ -139,6 +143,7 @@ class LayerView(QObject):
         name = self.shown_layer()
         assert name is not None
         doc.layer, doc.annotator, doc.read_only = name, name or None, None
+        doc.status_layer = status_home(doc.project.db.conn, name)  # every status belongs to a layer
 
     def shown_layer(self) -> str | None:
         """The layer shown now (None: every layer, read-only); automatic resolves per article."""
@@ -215,6 +220,31 @@ class LayerView(QObject):
         others = sorted({*recorded_layers(doc.project), *self.summaries} - {*article, GOLD, "", self.own})
         self.numbered = [*article, *others]
 
+    def _status_set(self, _article_id: int, status: str) -> None:
+        """The shown layer's status changed (a status key): its line in the chooser says so."""
+        name = self.document.layer
+        if self.layered and name is not None and name in self.summaries:
+            old = self.summaries[name]
+            self.summaries[name] = LayerSummary(name, old.spans, old.events, status)
+            self._fill_combo()
+            self._fill_menu()
+
+    def status_text(self, shown: str) -> str:
+        """The article's status as the date line says it: ``shown`` (the shown layer's, in words),
+        or with all layers shown each layer's, "gold: Curated · ana: Done" (read-only there)."""
+        doc = self.document
+        if not self.layered or self.shown_layer() is not None or doc.article is None:
+            return shown
+        statuses = layer_statuses(doc.project.db.conn, doc.article.id)
+        return " · ".join(f"{self.name(name)}: {STATUS_NAMES.get(status, status)}" for name, status in statuses.items())
+
+    def _status_source(self) -> str:
+        """How the article list reads each row's status: the shown layer's (automatic: per article)."""
+        conn = self.document.project.db.conn
+        if not self.layered or self.choice == ALL:
+            return OWN_STATUS
+        return status_sql(conn, None if self.choice == AUTOMATIC else self.choice, own=self.own)
+
     def _counted(self, _span: Span) -> None:
         if self.layered and self.document.layer is not None:
             name = self.document.layer
@@ -248,6 +278,8 @@ class LayerView(QObject):
         window = self.window
         self._names_now()
         window.annotation_list.model.layer_name = self.name
+        if window.article_list.model.set_status_sql(self._status_source()):
+            window.refresh_articles()  # the rows' statuses, the done count: the shown layer's now
         self.widget.setVisible(self.layered)
         self.menu.menuAction().setVisible(self.layered)
         window.show_title()

@@ -346,7 +346,12 @@ class MainWindow(QMainWindow):
 
     def mark_done(self) -> None:
         """Mark the article done (after the ``confirm_done`` hook agrees) and open the next unfinished."""
-        if self.document.article is None or (self.confirm_done is not None and not self.confirm_done()):
+        if self.document.article is None:
+            return
+        if self.document.read_only is not None:  # all layers shown: say so before asking anything
+            self.refused(self.document.read_only)
+            return
+        if self.confirm_done is not None and not self.confirm_done():
             return
         if self.set_status("done"):
             self.open_next_unfinished()
@@ -357,7 +362,8 @@ class MainWindow(QMainWindow):
 
     def open_next_unfinished(self) -> None:
         article = self.document.article
-        found = self.project.next_unfinished(article.id if article else None)
+        found = self.project.next_unfinished(article.id if article else None,
+                                             status_sql=self.article_list.model.status_sql)
         if found is None:
             self.statusBar().showMessage("No unfinished articles left", MESSAGE_MS)
         else:
@@ -453,7 +459,8 @@ class MainWindow(QMainWindow):
     def _update_meta(self) -> None:
         article = self.document.article
         if article is not None:
-            parts = [article.date or "no date", STATUS_NAMES[article.status], article.source or ""]
+            parts = [article.date or "no date", self.layer_view.status_text(STATUS_NAMES[article.status]),
+                     article.source or ""]
             self.meta.setText(" · ".join(part for part in parts if part))
 
     def _span_added(self, span: Span) -> None:
@@ -488,7 +495,8 @@ class MainWindow(QMainWindow):
         self.position_label.setText(f"Article {row + 1 if row is not None else '–'} of {model.total}")
 
     def _update_done_count(self) -> None:
-        self.done_label.setText(f"{self.project.article_count(status='done')} done")
+        self.done_label.setText(
+            f"{self.project.article_count(status='done', status_sql=self.article_list.model.status_sql)} done")
 
     # -- user input --------------------------------------------------------------------------
 

@@ -134,33 +134,45 @@ class Project(ProjectFile, AttributeMethods):
         row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
         return row[0] if row else None
 
-    def article(self, article_id: int) -> Article:
+    def article(self, article_id: int, *, status_layer: str | None = None) -> Article:
+        """One article; with ``status_layer`` its status is that annotator layer's there (``new``
+        where the layer has none yet), as ``storage.team.layer_status`` decides where a status lives."""
         row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?",
                               [article_id]).fetchone()
         if row is None:
             raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
-        return Article(*row)
+        article = Article(*row)
+        if status_layer is None:
+            return article
+        found = self.db.execute("SELECT status FROM layer_status WHERE article_id = ? AND layer = ?",
+                                [article_id, status_layer]).fetchone()
+        return replace(article, status=found[0] if found else "new")
 
-    def _article_filter(self, status: str | None, search: str | None) -> tuple[str, list[Any]]:
+    def _article_filter(self, status: str | None, search: str | None,
+                        status_sql: str = "status") -> tuple[str, list[Any]]:
         clauses, params = [], []
         if status:
-            clauses.append("status = ?")
+            clauses.append(f"{status_sql} = ?")
             params.append(status)
         if search:
             clauses.append("(instr(lower(title), lower(?)) > 0 OR instr(lower(text), lower(?)) > 0)")
             params += [search, search]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def article_count(self, *, status: str | None = None, search: str | None = None) -> int:
-        where, params = self._article_filter(status, search)
+    # ``status_sql``: where each article's status is read, an SQL expression over ``articles``: its
+    # own column, or an annotator layer's status (``storage.team.layer_status.status_sql``).
+
+    def article_count(self, *, status: str | None = None, search: str | None = None,
+                      status_sql: str = "status") -> int:
+        where, params = self._article_filter(status, search, status_sql)
         return self.db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0]
 
     def article_summaries(self, *, status: str | None = None, search: str | None = None,
-                          offset: int = 0, limit: int = -1) -> list[ArticleSummary]:
+                          offset: int = 0, limit: int = -1, status_sql: str = "status") -> list[ArticleSummary]:
         """A page of the article list, in id order, without loading texts."""
-        where, params = self._article_filter(status, search)
+        where, params = self._article_filter(status, search, status_sql)
         rows = self.db.execute(
-            "SELECT id, title, date, status, "
+            f"SELECT id, title, date, {status_sql}, "
             "(SELECT count(*) FROM spans WHERE spans.article_id = articles.id), length "
             f"FROM articles{where} ORDER BY id LIMIT ? OFFSET ?",
             params + [limit, offset],
@@ -179,18 +191,25 @@ class Project(ProjectFile, AttributeMethods):
         """The lowest article id above ``article_id`` (e.g. the first one an import added), or None."""
         return self.db.execute("SELECT min(id) FROM articles WHERE id > ?", [article_id]).fetchone()[0]
 
-    def set_status(self, article_id: int, status: str) -> None:
+    def set_status(self, article_id: int, status: str, *, layer: str | None = None) -> None:
+        """Set the article's own status, or with ``layer`` that annotator layer's status there."""
         if status not in STATUSES:
             raise ValueError(f"status {status!r} must be one of {STATUSES}")
         with self.transaction():
+            if layer is not None:
+                if self.db.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is None:
+                    raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
+                self.db.execute("INSERT OR REPLACE INTO layer_status (article_id, layer, status, updated) "
+                                "VALUES (?, ?, ?, ?)", [article_id, layer, status, now()])
+                return
             cursor = self.db.execute("UPDATE articles SET status = ?, updated = ? WHERE id = ?",
                                      [status, now(), article_id])
             if cursor.rowcount == 0:
                 raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
 
-    def next_unfinished(self, after_id: int | None = None) -> int | None:
+    def next_unfinished(self, after_id: int | None = None, *, status_sql: str = "status") -> int | None:
         """The next article (by id, wrapping round) that is new or in progress."""
-        query = "SELECT id FROM articles WHERE status IN ('new', 'in_progress') AND id > ? ORDER BY id LIMIT 1"
+        query = f"SELECT id FROM articles WHERE {status_sql} IN ('new', 'in_progress') AND id > ? ORDER BY id LIMIT 1"
         row = self.db.execute(query, [after_id if after_id is not None else -1]).fetchone()
         if row is None and after_id is not None:
             row = self.db.execute(query, [-1]).fetchone()

@@ -39,6 +39,7 @@ from storage.exporting.batches import (
 )
 from storage.frames import frame_problems, problem_kind
 from storage.team.coverage import recorded_layers
+from storage.team.layer_status import export_status_sql
 from storage.locks import is_project_file
 from storage.exporting.layers import (
     ALL,
@@ -180,15 +181,17 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
         context = ExportContext(scheme=scheme_store.load(project.db), relations=relations,
                                 docbin=docbin_temp, layers=layer_provenance(conn),
                                 team=team_identity(conn))
-        total = count_articles(conn, status)
         check_layer(conn, layer)
         choice = LayerChoice(chosen_layer(fmt, layer), recorded=recorded_layers(conn))
+        # --status filters by the status of the layer written (every status belongs to a layer)
+        status_sql = export_status_sql(conn, choice.layer)
+        total = count_articles(conn, status, status_sql=status_sql)
         flagged = FlaggedFrames(context.scheme, report)
         seen = 0
 
         def articles() -> Iterator[ArticleData]:
             nonlocal seen
-            for batch in iter_batches(conn, status=status, named=False):
+            for batch in iter_batches(conn, status=status, named=False, status_sql=status_sql):
                 seen += len(batch)
                 if choice.layer != ALL:
                     batch = [article for article in batch if choice.keep(article)]

@@ -227,14 +227,14 @@ def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("COMMIT")  # nothing was written: this only ends the read
 
 
-def count_articles(conn: sqlite3.Connection, status: str | None) -> int:
+def count_articles(conn: sqlite3.Connection, status: str | None, *, status_sql: str = "status") -> int:
     if status is None:
         return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    return conn.execute("SELECT count(*) FROM articles WHERE status = ?", [status]).fetchone()[0]
+    return conn.execute(f"SELECT count(*) FROM articles WHERE {status_sql} = ?", [status]).fetchone()[0]
 
 
 def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_size: int = BATCH_SIZE,
-                 named: bool = True) -> Iterator[list[ArticleData]]:
+                 named: bool = True, status_sql: str = "status") -> Iterator[list[ArticleData]]:
     """Lists of checked articles in id order, ``batch_size`` at a time, each with its spans and events.
 
     ``named`` False leaves each article's spans plain tuples in ``SpanRow``'s field order until
@@ -243,8 +243,11 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_s
     tuple subclasses such as ``SpanRow`` for as long as they live (plain tuples of strings and
     numbers it stops tracking): named one article at a time, they die young, which saves about a
     tenth of a large export.
+
+    ``status_sql`` reads each article's status for ``status`` (the exported layer's in a master:
+    ``storage.team.layer_status.export_status_sql``).
     """
-    status_clause = " AND status = ?" if status is not None else ""
+    status_clause = f" AND {status_sql} = ?" if status is not None else ""
     team = has_layer_tables(conn)
     # uids ride along only where layers were merged or imported: there they are what a later
     # merge matches by; an ordinary project's export stays as it was.

@@ -16,6 +16,10 @@ was handed out (a layer has a status there): then it is left out and counted, no
 A name writes only the articles that layer covers, with its annotations only; ``"all"`` writes
 every article with every layer (stacked). ``native`` writes every layer by default: it must
 round-trip.
+
+Every article status belongs to a layer (``storage.team.layer_status``): ``--status`` and the
+status an export writes are those of the layer written there (gold's and the project's own: the
+article's own column); with every layer written, the article's own.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from typing import Any, NamedTuple
 from storage.exporting.batches import ArticleData, ExportError, ExportReport, SpanRow
 from storage.importing.report import plural
 from storage.schema import has_layer_tables
+from storage.team.layer_status import export_status_sql, status_in
 from storage.team.coverage import (
     FINISHED,
     GOLD,
@@ -84,7 +89,7 @@ def export_counts(conn: sqlite3.Connection, layer: str | None, *, status: str | 
     would refuse is refused the same way (``ExportError``)."""
     check_layer(conn, layer)
     team = has_layer_tables(conn)
-    where, params = (" WHERE status = ?", [status]) if status is not None else ("", [])
+    where, params = (f" WHERE {export_status_sql(conn, layer)} = ?", [status]) if status is not None else ("", [])
     (total,) = conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
     if layer == ALL:
         return ExportCounts(total, total, [])
@@ -182,6 +187,10 @@ class LayerChoice:
         if layer == ALL:
             return True
         layers = covering(article)
+        # meta.status: the written layer's (gold's and the project's own are the article's own)
+        written = layer if layer is not None else GOLD if GOLD in layers else next(iter(layers)) if len(layers) == 1 \
+            else None
+        article.status = status_in(article.status, article.layer_status, written, self.recorded)
         if layer is None:
             if GOLD in layers:
                 layer = GOLD

@@ -81,8 +81,10 @@ class ExportDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *, default_dir: Path | None = None,
                  stem: str = "annotations", layers: list[str] | None = None,
-                 counts: Counter | None = None) -> None:
+                 counts: Counter | None = None, name: Callable[[str], str] = str) -> None:
+        """``name``: how a layer is shown ("Annotator n" while the curator adjudicates blind)."""
         super().__init__(parent)
+        self.name = name
         self.layers = [name for name in layers or [] if name not in (GOLD_LAYER, ALL_LAYERS)]
         self._counts = counts  # None: nothing to count (no project), the line under Layer stays empty
         self._refusal = ""  # why the chosen layer exports nothing (OK disabled), from the store
@@ -119,7 +121,8 @@ class ExportDialog(QDialog):
         self.layer_combo.addItem("gold only: the curated articles", GOLD_LAYER)
         self.layer_combo.addItem("every layer, stacked: every article", ALL_LAYERS)
         for name in self.layers:
-            self.layer_combo.addItem(f"{name}'s layer: the articles {name} annotated or marked done", name)
+            shown = self.name(name)
+            self.layer_combo.addItem(f"{shown}'s layer: the articles {shown} annotated or marked done", name)
         self.layer_combo.setToolTip("--layer on the command line; native writes every layer by default. "
                                     "Articles the chosen layer does not cover are left out, never written "
                                     "as having nothing in them")

@@ -355,10 +355,13 @@ class FileActions(QObject):
         # Every layer the project knows, one with nothing back yet too: the dialog says why it writes nothing.
         layers = [name for name in layer_coverage(conn) if name != UNNAMED]
 
-        def counts(fmt: str, layer: str | None, status: str | None) -> ExportCounts:
-            return export_counts(conn, chosen_layer(fmt, layer), status=status)
+        name = self.window.layer_view.namer()  # "Annotator n" while the curator adjudicates blind
 
-        return ExportDialog(self.window, default_dir=default_dir, stem=stem, layers=layers, counts=counts)
+        def counts(fmt: str, layer: str | None, status: str | None) -> ExportCounts:
+            return export_counts(conn, chosen_layer(fmt, layer), status=status, name=name)
+
+        return ExportDialog(self.window, default_dir=default_dir, stem=stem, layers=layers, counts=counts,
+                            name=name)
 
     def export(self) -> bool:
         """Ask for export options, then export off the GUI thread."""

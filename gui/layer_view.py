@@ -22,7 +22,7 @@ as it always did: no chooser, no menu, nothing read per article.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -213,10 +213,10 @@ class LayerView(QObject):
         """Whether names are hidden now, and the annotators' numbering for the open article."""
         doc = self.document
         self.hidden = names_hidden(doc.project)
-        if not self.hidden or doc.article is None:
+        if not self.hidden:
             self.numbered = []
             return
-        article = annotator_layers(doc.project, doc.article.id)
+        article = annotator_layers(doc.project, doc.article.id) if doc.article is not None else []
         others = sorted({*recorded_layers(doc.project), *self.summaries} - {*article, GOLD, "", self.own})
         self.numbered = [*article, *others]
 
@@ -244,6 +244,13 @@ class LayerView(QObject):
         if not self.layered or self.choice == ALL:
             return OWN_STATUS
         return status_sql(conn, None if self.choice == AUTOMATIC else self.choice, own=self.own)
+
+    def namer(self) -> Callable[[str], str]:
+        """How a dialog of the whole project (Statistics, Agreement, Export) names a layer: as the
+        window does now (:meth:`name`: "Annotator n" while the curator adjudicates blind, numbered
+        as the open article's curation view numbers them, then the other layers)."""
+        self._names_now()
+        return self.name
 
     def _counted(self, _span: Span) -> None:
         if self.layered and self.document.layer is not None:

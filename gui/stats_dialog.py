@@ -7,7 +7,7 @@ in any font. The dialog is modeless: the window stays usable while it is open.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -78,7 +78,9 @@ def content_rows(stats: dict[str, Any]) -> list[tuple[list[Any], bool]]:
 class StatisticsDialog(QDialog):
     """The project's counts in two tables; built once from one ``project_stats`` read."""
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, parent: QWidget | None = None, *,
+                 name: Callable[[str], str] = str) -> None:
+        """``name``: how a layer is shown ("Annotator n" while the curator adjudicates blind)."""
         super().__init__(parent)
         self.setWindowTitle("Project statistics")
         stats = project_stats(project)
@@ -87,8 +89,8 @@ class StatisticsDialog(QDialog):
         # A team's layers have statuses: each one's progress, "nothing back yet" for a hand-out
         # that came back empty (the export and agreement say the same of it).
         team = any("articles" in c for c in per_annotator.values())
-        annotators = [([name, c["spans"], c["events"], *([annotator_articles(c)] if team else [])], False)
-                      for name, c in per_annotator.items()]
+        annotators = [([name(layer), c["spans"], c["events"], *([annotator_articles(c)] if team else [])], False)
+                      for layer, c in per_annotator.items()]
         self.annotator_table = _table(["Annotator", "Spans", "Events", *(["Articles"] if team else [])],
                                       annotators, "stats_annotators")
         layout = QVBoxLayout(self)
@@ -110,9 +112,9 @@ class StatisticsDialog(QDialog):
         self.resize(420, 600)
 
 
-def show_statistics(window: QWidget, project: Project) -> StatisticsDialog:
+def show_statistics(window: QWidget, project: Project, *, name: Callable[[str], str] = str) -> StatisticsDialog:
     """Open the statistics modelessly over ``window`` (deleted when closed); returned for tests."""
-    dialog = StatisticsDialog(project, window)
+    dialog = StatisticsDialog(project, window, name=name)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

@@ -185,13 +185,14 @@ class AgreementDialog(QDialog):
     articles, which open in the window with a click (or Enter)."""
 
     def __init__(self, report: dict[str, Any], open_article: Callable[[int], None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, name: Callable[[str], str] = str) -> None:
+        """``name``: how an annotator is shown ("Annotator n" while the curator adjudicates blind)."""
         super().__init__(parent)
         self.setWindowTitle("Agreement")
         self.report = report
         layout = QVBoxLayout(self)
         compared = report["articles_compared"]
-        layout.addWidget(QLabel(f"Annotators: {', '.join(report['annotators']) or 'none'}. "
+        layout.addWidget(QLabel(f"Annotators: {', '.join(map(name, report['annotators'])) or 'none'}. "
                                 f"Articles compared (two or more layers): {compared}."
                                 if compared else "No article has annotations by two or more annotators yet."))
         labels = dict(report["labels"], overall=report["overall"])
@@ -213,7 +214,7 @@ class AgreementDialog(QDialog):
         coefficient_rows += [[f"α event {name}", a["value"], a["units"]]
                              for name, a in alpha["event_attributes"].items()]
         for p in report["pairs"]:
-            coefficient_rows += [[f"κ {p['a']} / {p['b']}, {kind}", p[f"kappa_{key}"]["value"],
+            coefficient_rows += [[f"κ {name(p['a'])} / {name(p['b'])}, {kind}", p[f"kappa_{key}"]["value"],
                                   p[f"kappa_{key}"]["units"]]
                                  for kind, key in (("exact positions", "exact"), ("tokens", "token"))]
         self.coefficient_table = _table(["Coefficient (nominal)", "Value", "Units"], coefficient_rows,

@@ -104,7 +104,8 @@ class TeamMenu(QObject):
         report = agreement(read_layers(conn, annotators=names), names)
         if self.agreement_dialog is not None:
             self.agreement_dialog.close()
-        self.agreement_dialog = AgreementDialog(report, self.window.open_article, self.window)
+        self.agreement_dialog = AgreementDialog(report, self.window.open_article, self.window,
+                                                name=self.window.layer_view.namer())
         self.agreement_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.agreement_dialog.destroyed.connect(lambda: setattr(self, "agreement_dialog", None))
         self.agreement_dialog.open()  # modeless: the window stays usable to look at articles

@@ -26,7 +26,7 @@ from __future__ import annotations
 import sqlite3
 from operator import attrgetter, itemgetter
 
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from storage.exporting.batches import ArticleData, ExportError, ExportReport, SpanRow
 from storage.importing.report import plural
@@ -51,8 +51,9 @@ _EVENT_ANNOTATOR = attrgetter("annotator")
 NAMED_EXAMPLES = 3  # articles a summary names when it leaves out articles several layers cover
 
 
-def check_layer(conn: sqlite3.Connection, layer: str | None) -> None:
-    """Refuse a layer the project does not have, or one that covers no article, before any file is touched."""
+def check_layer(conn: sqlite3.Connection, layer: str | None, *, name: Callable[[str], str] = str) -> None:
+    """Refuse a layer the project does not have, or one that covers no article, before any file is touched.
+    ``name``: how a layer is named in the words (the window's "Annotator n" for a blind curator)."""
     if layer is None or layer == ALL or covers_any(conn, layer):
         return
     covered = layer_coverage(conn)
@@ -61,9 +62,9 @@ def check_layer(conn: sqlite3.Connection, layer: str | None) -> None:
                           "nothing to export; curate articles first (Project ▸ Team ▸ Curate this "
                           "article…), or choose an annotator's layer or all")
     if layer in covered:
-        raise ExportError(f"{layer}'s layer has nothing to export yet: {nothing_back(covered[layer].handed_out)}; "
+        raise ExportError(f"{name(layer)}'s layer has nothing to export yet: {nothing_back(covered[layer].handed_out)}; "
                           f"nothing written")
-    names = [name for name in covered if name != GOLD]
+    names = [name(other) for other in covered if other != GOLD]
     raise ExportError(f"no layer named {layer!r} (layers: {', '.join(names) or 'none'}; "
                       f"or {GOLD}, {ALL})")
 
@@ -83,11 +84,12 @@ def chosen_layer(fmt: str, layer: str | None) -> str | None:
     return ALL if layer is None and fmt == "native" else layer
 
 
-def export_counts(conn: sqlite3.Connection, layer: str | None, *, status: str | None = None) -> ExportCounts:
+def export_counts(conn: sqlite3.Connection, layer: str | None, *, status: str | None = None,
+                  name: Callable[[str], str] = str) -> ExportCounts:
     """The articles an export of ``layer`` (see :func:`chosen_layer`) writes and leaves out, as
     :class:`LayerChoice` decides, counted in SQL (no article is read whole); a layer the export
-    would refuse is refused the same way (``ExportError``)."""
-    check_layer(conn, layer)
+    would refuse is refused the same way (``ExportError``). ``name``: how a layer is named in the words."""
+    check_layer(conn, layer, name=name)
     team = has_layer_tables(conn)
     where, params = (f" WHERE {export_status_sql(conn, layer)} = ?", [status]) if status is not None else ("", [])
     (total,) = conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
@@ -112,7 +114,7 @@ def export_counts(conn: sqlite3.Connection, layer: str | None, *, status: str | 
         return ExportCounts(total - several - not_back, total, reasons, mixed)
     (written,) = conn.execute(f"SELECT count(*) FROM ({covered_pairs(team)}) WHERE layer = ? AND article_id IN "
                               f"({articles})", [layer, *params]).fetchone()
-    return ExportCounts(written, total, [_not_covered(total - written, layer)] * bool(total - written))
+    return ExportCounts(written, total, [_not_covered(total - written, layer, name)] * bool(total - written))
 
 
 def _have(n: int) -> str:
@@ -127,10 +129,10 @@ def _not_back(n: int) -> str:
     return f"{_have(n)} been handed out and nothing came back yet (not annotated, not marked done)"
 
 
-def _not_covered(n: int, layer: str) -> str:
+def _not_covered(n: int, layer: str, name: Callable[[str], str] = str) -> str:
     if layer == GOLD:
         return f"{_have(n)} no gold layer (not curated, no gold annotation)"
-    return f"{_have(n)} nothing from {layer} (not annotated, not marked done)"
+    return f"{_have(n)} nothing from {name(layer)} (not annotated, not marked done)"
 
 
 def layer_provenance(conn: sqlite3.Connection) -> list[dict[str, Any]]:

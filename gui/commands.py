@@ -236,15 +236,27 @@ class SetAttributeCommand(StoreCommand):
 
 
 class AddArgumentCommand(StoreCommand):
+    """One filler added; a taken gold frame becomes the curator's (``taken_from`` cleared), and undo
+    gives its provenance back, as a retyped frame's (``SetEventTypeCommand``)."""
+
     def __init__(self, doc: "AnnotationDocument", event_id: int, role: str, span_id: int) -> None:
         super().__init__(doc, f"Add {_quote(doc.span_text(doc.spans[span_id]))} as {role}")
         self.event_id, self.role, self.span_id = event_id, role, span_id
+        self.old_taken_from = doc.project.event_taken_from(event_id)
+
+    def _add(self, taken_from: str | None) -> None:
+        self.doc._event_changed(self.doc.project.add_argument(self.event_id, self.role, self.span_id,
+                                                              taken_from=taken_from))
+
+    def _remove(self, taken_from: str | None) -> None:
+        self.doc._event_changed(self.doc.project.remove_argument(self.event_id, self.role, self.span_id,
+                                                                 taken_from=taken_from))
 
     def _do(self) -> None:
-        self.doc._event_changed(self.doc.project.add_argument(self.event_id, self.role, self.span_id))
+        self._add(None)
 
     def _undo(self) -> None:
-        self.doc._event_changed(self.doc.project.remove_argument(self.event_id, self.role, self.span_id))
+        self._remove(self.old_taken_from)
 
 
 class RemoveArgumentCommand(AddArgumentCommand):
@@ -253,10 +265,10 @@ class RemoveArgumentCommand(AddArgumentCommand):
         self.setText(f"Remove {role} {_quote(doc.span_text(doc.spans[span_id]))}")
 
     def _do(self) -> None:
-        super()._undo()
+        self._remove(None)
 
     def _undo(self) -> None:
-        super()._do()
+        self._add(self.old_taken_from)
 
 
 class SetSpanAttributeCommand(StoreCommand):

@@ -13,6 +13,7 @@ import datetime as _dt
 import json
 import sqlite3
 from dataclasses import replace
+from types import EllipsisType
 from typing import Any, Mapping
 
 from storage.assist.origin import MANUAL, check_origin
@@ -488,23 +489,36 @@ class Project(ProjectFile, AttributeMethods):
         if spec.max_count is not None and len(filled) >= spec.max_count:
             raise SchemeError(f"role {role!r} takes at most {spec.max_count} span(s)")
 
-    def add_argument(self, event_id: int, role: str, span_id: int) -> Event:
+    def add_argument(self, event_id: int, role: str, span_id: int, *,
+                     taken_from: str | None | EllipsisType = ...) -> Event:
+        """Fill ``role`` with a span. ``taken_from`` left out keeps the event's provenance (curation
+        takes fillers under its own); given, it becomes the event's in the same transaction: a
+        window edit passes None (a taken gold frame whose fillers the curator changed is the
+        curator's, as a retyped one is: :meth:`set_event_type`), its undo the old one back."""
         with self.transaction():
             self.check_argument(event_id, role, span_id)
             self._insert_argument(event_id, Argument(role, span_id))
+            self._retake(event_id, taken_from)
         return self.event(event_id)
+
+    def _retake(self, event_id: int, taken_from: str | None | EllipsisType) -> None:
+        if taken_from is not ...:
+            self.db.execute("UPDATE events SET taken_from = ? WHERE id = ?", [taken_from, event_id])
 
     def _insert_argument(self, event_id: int, argument: Argument) -> None:
         self.db.execute("INSERT INTO arguments (event_id, role, span_id) VALUES (?, ?, ?)",
                         [event_id, argument.role, argument.span_id])
 
-    def remove_argument(self, event_id: int, role: str, span_id: int) -> Event:
+    def remove_argument(self, event_id: int, role: str, span_id: int, *,
+                        taken_from: str | None | EllipsisType = ...) -> Event:
+        """Empty one filler of ``role``; ``taken_from`` as :meth:`add_argument` takes it."""
         with self.transaction():
             cursor = self.db.execute(
                 "DELETE FROM arguments WHERE event_id = ? AND role = ? AND span_id = ?",
                 [event_id, role, span_id])
             if cursor.rowcount == 0:
                 raise SchemeError(f"span {span_id} does not fill {role!r} in event {event_id}")
+            self._retake(event_id, taken_from)
         return self.event(event_id)
 
     def remove_event(self, event_id: int) -> Event:

@@ -203,3 +203,40 @@ def test_an_opened_frame_shows_its_roles_at_1024_by_700(qtbot, tmp_path):
     slot = editor.slots["actor"]
     bottom = slot.mapTo(scroll.viewport(), slot.rect().bottomLeft()).y()
     assert slot.isVisible() and 0 < bottom <= scroll.viewport().height()  # whole, no scrolling
+
+
+def test_a_taken_frame_whose_fillers_change_in_gold_is_the_curators(qtbot, tmp_path):
+    """ana's frame taken into gold, then a filler added, and one removed, in gold's Events panel:
+    each makes the frame the curator's (no "taken from ana"), as retyping does; Ctrl+Z gives the
+    provenance back with the filler, Ctrl+Shift+Z clears it again."""
+    path, _window, view = open_curation(qtbot, tmp_path)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # ana's whole frame on "entered"
+    taken = on_disk(path)[0]
+    assert taken[:3] == ((7, 14), "ASSAULT", "ana")
+    view.list.setCurrentRow(next(k for k, u in enumerate(view.units) if isinstance(u, FrameUnit) and u.start == 7))
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_E)
+    editor = view.gold.events.frame
+    qtbot.waitUntil(lambda: editor.type_filter.hasFocus())
+    slot = editor.slots["recipient"].list
+    slot.setFocus()
+    qtbot.waitUntil(lambda: bool(editor.slots["recipient"].candidate_rows()))
+    qtbot.keyClick(slot, Qt.Key.Key_1)  # a filler the curator adds
+    added = on_disk(path)[0]
+    assert added[2] is None and len(added[3]["recipient"]) == 1
+    qtbot.keyClick(slot, Qt.Key.Key_Z, CTRL)
+    assert on_disk(path)[0] == taken  # ana's again, filler and all
+    qtbot.keyClick(slot, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert on_disk(path)[0] == added
+
+    qtbot.keyClick(slot, Qt.Key.Key_Z, CTRL)  # back to ana's frame as taken; now one of her fillers goes
+    role = next(iter(taken[3]))
+    slot = editor.slots[role].list
+    slot.setFocus()
+    qtbot.waitUntil(lambda: bool(editor.slots[role].filled_rows()))
+    slot.setCurrentItem(editor.slots[role].filled_rows()[0])
+    qtbot.keyClick(slot, Qt.Key.Key_Delete)
+    removed = on_disk(path)[0]
+    assert removed[2] is None and len(removed[3].get(role, [])) == len(taken[3][role]) - 1
+    qtbot.keyClick(slot, Qt.Key.Key_Z, CTRL)
+    assert on_disk(path)[0] == taken

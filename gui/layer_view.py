@@ -236,7 +236,8 @@ class LayerView(QObject):
         if not self.layered or self.shown_layer() is not None or doc.article is None:
             return shown
         statuses = layer_statuses(doc.project.db.conn, doc.article.id)
-        return " · ".join(f"{self.name(name)}: {STATUS_NAMES.get(status, status)}" for name, status in statuses.items())
+        return " · ".join(f"{self.name(name)}: {STATUS_NAMES.get(status, status)}"
+                          for name, status in statuses.items())
 
     def _status_source(self) -> str:
         """How the article list reads each row's status: the shown layer's (automatic: per article)."""

@@ -193,7 +193,8 @@ class MainWindow(QMainWindow):
                                             "Alt+Left", "Ctrl+PgUp")
         self.next_unfinished_action = self._action("Next &unfinished", self.open_next_unfinished, "Ctrl+U")
         self.poll_action = self._action("&Reload changes from disk", self._reload_from_disk, "F5")
-        self.stats_action = self._action("&Statistics…", lambda: show_statistics(self, self.project, name=self.layer_view.namer()))
+        self.stats_action = self._action(
+            "&Statistics…", lambda: show_statistics(self, self.project, name=self.layer_view.namer()))
         self.keys_action = self._action("&Keyboard shortcuts", self._show_keys, "F1")
         self.about_action = self._action("&About", lambda: self._info(f"About {APP_TITLE}", ABOUT))
 

@@ -18,6 +18,7 @@ from gui.plain import plain_tooltip, quote
 from storage.team import curation, curation_frames
 from storage.team.curation_frames import FrameChange, FrameUnit, FrameVersion
 from storage.team.matching import SpanAnn
+from storage.team.old_decisions import PARTS
 
 if TYPE_CHECKING:
     from gui.curation.view import CurationView
@@ -124,6 +125,8 @@ def state(unit: FrameUnit | curation.Unit, name: Callable[[str], str]) -> str:
         return "agreed"
     if unit.decision == curation.REJECTED:
         return "rejected"
+    if unit.decision == PARTS:
+        return "decided in parts"
     return f"took {name(unit.decision[len(curation.TOOK):])}"  # type: ignore[index]
 
 

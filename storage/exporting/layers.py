@@ -62,7 +62,8 @@ def check_layer(conn: sqlite3.Connection, layer: str | None, *, name: Callable[[
                           "nothing to export; curate articles first (Project ▸ Team ▸ Curate this "
                           "article…), or choose an annotator's layer or all")
     if layer in covered:
-        raise ExportError(f"{name(layer)}'s layer has nothing to export yet: {nothing_back(covered[layer].handed_out)}; "
+        raise ExportError(f"{name(layer)}'s layer has nothing to export yet: "
+                          f"{nothing_back(covered[layer].handed_out)}; "
                           f"nothing written")
     names = [name(other) for other in covered if other != GOLD]
     raise ExportError(f"no layer named {layer!r} (layers: {', '.join(names) or 'none'}; "

@@ -27,6 +27,7 @@ from storage.model import RemovedSpan
 from storage.team.gc_pause import paused_gc
 from storage.team.gold import GoldSpan, gold_spans_in, insert_gold_span, set_span_provenance
 from storage.team.matching import SpanAnn
+from storage.team.old_decisions import place_decisions
 from storage.team.packets import GOLD
 
 AGREED = "agreed"
@@ -133,9 +134,10 @@ def units_now(project: Project, article_id: int, units: Sequence[Unit]) -> list[
         return []
     start, end = min(u.start for u in units), max(u.end for u in units)
     gold = [span for _id, span, _taken_from in gold_spans_in(project, article_id, start, end)]
-    decisions = {(s, e): d for s, e, d in project.db.execute(
+    stored = {(s, e): d for s, e, d in project.db.execute(
         'SELECT start, "end", decision FROM curation_decisions WHERE article_id = ? AND start >= ? AND start < ?',
         [article_id, start, end])}
+    decisions = place_decisions([(u.start, u.end, u.versions) for u in units], stored)
     return [Unit(u.start, u.end, u.versions, tuple(s for s in gold if s.start < u.end and s.end > u.start),
                  decisions.get((u.start, u.end))) for u in units]
 
@@ -247,8 +249,8 @@ def _read(project: Project, article_id: int, annotators: Sequence[str] | None) -
         versions[name] += (span,)
     if versions is not None:
         places.append((first, reach, versions))
-    decisions = {(s, e): d for s, e, d in project.db.execute(
-        'SELECT start, "end", decision FROM curation_decisions WHERE article_id = ?', [article_id])}
+    decisions = place_decisions(places, {(s, e): d for s, e, d in project.db.execute(
+        'SELECT start, "end", decision FROM curation_decisions WHERE article_id = ?', [article_id])})
     found = _Read(names, places, gold, decisions)
     found.index_gold()
     return found

@@ -34,6 +34,7 @@ from storage.team.gold import (
     span_attributes_of,
 )
 from storage.team.matching import SpanAnn, overlap_components
+from storage.team.old_decisions import place_decisions
 from storage.team.packets import GOLD, TeamError
 
 
@@ -123,15 +124,17 @@ def read_frame_units(project: Project, article_id: int, *,
     stream = sorted(((name, frame) for name, frames in layers.items() for frame in frames),
                     key=lambda item: _order(item[1]))
     gold.sort(key=lambda item: (_order(item[0]), item[1]))
-    found = []
+    places = []
     for members, _repeats, end in overlap_components(stream, names, where=_trigger_position):
-        start = members[0][1].trigger.start
         versions: dict[str, list[FrameVersion]] = {name: [] for name in names}
         for name, frame in members:
             versions[name].append(frame)
+        places.append((members[0][1].trigger.start, end, {name: tuple(frames) for name, frames in versions.items()}))
+    decisions = place_decisions(places, decisions, where=_trigger_position)  # decisions stored per old unit too
+    found = []
+    for start, end, placed in places:
         here = [(f, event_id) for f, event_id in gold if f.trigger.start < end and f.trigger.end > start]
-        found.append(FrameUnit(start, end, {name: tuple(frames) for name, frames in versions.items()},
-                               tuple(f for f, _id in here), decisions.get((start, end)),
+        found.append(FrameUnit(start, end, placed, tuple(f for f, _id in here), decisions.get((start, end)),
                                tuple(event_id for _f, event_id in here)))
     return found
 

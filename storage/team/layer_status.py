@@ -52,10 +52,18 @@ def _chosen_layer_sql(*, otherwise: str, unnamed: str, curated_gold: bool) -> st
     """SQL: the one layer shown or written for ``articles``' row: gold where gold is there, else the
     only layer that is (a span, an event, or its status done or curated), else ``otherwise`` (SQL)."""
     finished = ", ".join(f"'{status}'" for status in FINISHED)
-    present = (f"SELECT coalesce(annotator, {_literal(unnamed)}) AS layer FROM spans WHERE article_id = articles.id "
-               f"UNION SELECT coalesce(annotator, {_literal(unnamed)}) FROM events WHERE article_id = articles.id "
-               f"UNION SELECT layer FROM layer_status WHERE article_id = articles.id AND status IN ({finished})"
-               + (f" UNION SELECT '{GOLD}' WHERE articles.status = 'curated'" if curated_gold else ""))
+    # Not every layer of the article, which would read each of its spans' index entries (30,000 on
+    # a big article, on every list page and done count): its lowest and highest layer name, two
+    # seeks each in the per-layer index (one layer iff they are the same), and gold by one more.
+    ends = " UNION ".join(
+        f"SELECT {end}(coalesce(annotator, '')) AS layer FROM {table} WHERE article_id = articles.id"
+        for table in ("spans", "events") for end in ("min", "max"))
+    gold = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE article_id = articles.id "
+                       f"AND coalesce(annotator, '') = '{GOLD}')" for table in ("spans", "events"))
+    present = (f"SELECT CASE WHEN layer = '' THEN {_literal(unnamed)} ELSE layer END AS layer FROM ({ends}) "
+               f"WHERE layer IS NOT NULL UNION SELECT layer FROM layer_status WHERE article_id = articles.id "
+               f"AND status IN ({finished}) UNION SELECT '{GOLD}' WHERE {gold}"
+               + (" OR articles.status = 'curated'" if curated_gold else ""))
     return (f"(SELECT CASE WHEN sum(layer = '{GOLD}') > 0 THEN '{GOLD}' WHEN count(*) = 1 THEN max(layer) "
             f"ELSE {otherwise} END FROM ({present}))")
 

@@ -114,3 +114,21 @@ def test_a_project_without_layers_reads_and_filters_its_own_status(tmp_path):
         project.set_status(first, "done")
         assert status_sql(project.db.conn, "someone") == status_sql(project.db.conn, None, own="x") == "status"
     assert exported(path, tmp_path, "--status", "done") == [("one", "done")]
+
+
+@pytest.mark.parametrize("layers", [(), ("ana",), ("ana", "ben"), ("ana", "gold", "zed"), ("gold",), ("",),
+                                    ("", "ana"), ("zed",)])
+def test_the_lists_automatic_layer_is_the_windows(tmp_path, layers):
+    """Per row in SQL (two index seeks per table, not every span) the layer the window shows by
+    itself (``article_layers.default_layer``): gold among others too, the unnamed layer, none."""
+    from storage.team.article_layers import article_layers, default_layer
+    from storage.team.layer_status import automatic_layer_sql
+
+    with Project.open(tmp_path / "p.sqlite") as project:
+        article = project.add_article(text=TEXT, title="t").id
+        for n, layer in enumerate(layers):
+            project.add_span(article, n, n + 1, "ACTOR", annotator=layer or None)
+        present = [name for name, summary in article_layers(project, article).items() if summary.annotated]
+        (shown,) = project.db.execute(f"SELECT {automatic_layer_sql('cara')} FROM articles WHERE id = ?",
+                                      [article]).fetchone()
+        assert shown == default_layer(present, own="cara")

@@ -187,3 +187,16 @@ def test_real_files_give_what_the_line_by_line_reading_gives(tmp_path, folder):
     slow = imported(tmp_path, folder, "crlf")
     assert fast == slow
     assert fast[0]["spans"]
+
+
+def test_a_file_refused_after_adding_a_label_leaves_the_scheme_as_it_was(tmp_path):
+    """Its savepoint rolls the label back, and the project's cached scheme with it: the next file
+    of the round is checked against the scheme without it."""
+    write(tmp_path / "lf", {"a": "T1\tCITY 31 35\tHama\nT2\tACTOR 0 99\tx\n", "b": USUAL}, TEXT, crlf=False)
+    with Project.open(tmp_path / "p.sqlite") as project:
+        report = import_paths(project, [tmp_path / "lf"], options=ImportOptions(format="brat"))
+        assert [str(error) for error in report.errors] == [
+            f"{tmp_path / 'lf' / 'a.ann'}:2: T2: offsets 0..99 are outside the text (0..{len(TEXT)})"]
+        assert "CITY" not in [label.name for label in project.scheme.labels]
+        assert project.db.execute("SELECT count(*) FROM labels WHERE name = 'CITY'").fetchone()[0] == 0
+        assert report.spans_added == 6 and report.articles_added == 1

@@ -23,11 +23,8 @@ one article.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
-from itertools import accumulate, chain, repeat
-from operator import add
 from typing import Any, Iterator
 
 from storage.importing.batch import RowBatch
@@ -41,7 +38,6 @@ _NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
 _TOKEN_ID = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
 _OFFSETS = re.compile(r"^(\d+)-(\d+)$")
 _VALUE = re.compile(r"^(.*?)(?:\[(\d+)\])?$", re.S)
-_NO_DIGITS = str.maketrans("", "", "0123456789")
 _REFERENCE = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
 # WebAnno TSV escapes these with a backslash, in #Text= lines and in feature values.
 _UNESCAPE = re.compile(r"\\([\\\[\]|_*;\t\n]|->)")
@@ -187,14 +183,19 @@ def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch |
     reader = None
     content = _content(job.path, options.encoding)
     if content is not None:
-        reader = _read_usual(content, writer)
+        from storage.importing.webanno_columns import read_usual  # numpy: loaded only for a WebAnno import
+        reader = read_usual(content, writer)
     if reader is None:
         reader = _read_lines(writer, numbered_lines(content) if content is not None
                              else stream_lines(job.path, encoding=options.encoding))
-    spans, relations = _annotations(reader, writer)
     text = "".join(reader.parts)
-    events = writer.relation_events(spans, relations, line=1)
-    writer.add(text, spans, line=1, events=events, meta={"source": job.source})
+    plain = _plain_spans(reader, writer)
+    if plain is not None:  # the usual file: spans only, as [start, end, label]
+        writer.add_plain(text, plain, line=1, meta={"source": job.source})
+    else:
+        spans, relations = _annotations(reader, writer)
+        events = writer.relation_events(spans, relations, line=1)
+        writer.add(text, spans, line=1, events=events, meta={"source": job.source})
     return writer.finish()
 
 
@@ -230,100 +231,43 @@ def _read_lines(writer: ForeignWriter, lines: Iterator[tuple[int, str]]) -> _Rea
     return reader
 
 
-def _read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
-    """The usual file read column by column at C speed, or None when it is anything else
-    (``_read_lines`` reads that, and names what is wrong): the header, then sentences of one
-    #Text= line and rows ``1-3<TAB>9-14<TAB>token<TAB>cells…`` as wide as the header says, one
-    blank line between sentences; tokens in order, none a sub-token, empty or escaped; no
-    carriage return; text inside the BMP.
-
-    Inside the BMP a UTF-16 offset is a code point offset, and the text rebuilt from the #Text=
-    lines has every sentence at its own offset (each gap is filled with as many characters as
-    it spans), so every token is checked where its offsets say, in the whole text at once. Only
-    the annotated rows are kept (``reader.rows``); every token's id and place only when a layer
-    refers to tokens by id (relations, slot links)."""
-    if "\r" in content or not content.startswith("#FORMAT=WebAnno TSV 3"):
+def _plain_spans(reader: _Reader, writer: ForeignWriter) -> list[list[Any]] | None:
+    """``_annotations``' spans as ``[start, end, label]`` for the usual file, or None for any other:
+    one layer, imported, of one column (no relations or slot links to read), no cell stacked
+    (``|``) or escaped. The same reading, without a dict and a source id per span: a corpus's
+    spans are most of its annotations, and relations need neither here."""
+    if len(reader.layers) != 1 or not reader.layers[0].imported or len(reader.layers[0].features) != 1:
         return None
-    first_text = content.find("\n#Text=")
-    if first_text < 0:
-        return None
-    reader = _Reader(writer)
-    head = content[:first_text].split("\n")
-    for number, line in enumerate(head, 1):
-        if line and not line.startswith(("#FORMAT=", "#T_SP=", "#T_RL=", "#T_CH=")):
+    short = reader.layers[0].short
+    spans: list[list[Any]] = []
+    parts: dict[str, list[Any]] = {}  # "[n]" id → its multi-token span
+    for number, token_id, start, end, (value,) in reader.rows:
+        if value == "_":  # no annotation (the line reader keeps every row)
+            continue
+        if "|" in value or "\\" in value:
             return None
-        if line:
-            reader.header(line, number)
-    # A sentence is a block: its #Text= line, a line break, its rows.
-    blocks = [block.partition("\n") for block in content[first_text + 1:].rstrip("\n").split("\n\n")]
-    texts, _, bodies = zip(*blocks)
-    table = "\n".join(bodies)
-    if (("\n" + "\n".join(texts)).count("\n#Text=") != len(texts) or "" in bodies
-            or table[0] == "#" or "\n#" in table):
-        return None  # a sentence of several lines or without rows, extra blank lines, a header among rows
-    sizes = [body.count("\n") + 1 for body in bodies]  # rows per sentence
-    firsts = [0, *accumulate(sizes)]  # the index of each sentence's first row; the last: how many rows
-    count = firsts[-1]
-    width = reader._width()
-    first_row = bodies[0].partition("\n")[0]
-    stride = first_row.count("\t") + 2  # the row's cells and the line break between rows
-    if stride not in (width + 1, width + 2):
-        return None
-    # One split for the whole table: a row break is a cell of its own, so a row with a cell too
-    # many or too few moves every break after it out of step, which the counts below catch.
-    cells = table.replace("\n", "\t\n\t").split("\t")
-    if (len(cells) != count * stride - 1 or cells[stride - 1::stride].count("\n") != count - 1
-            or stride == width + 2 and cells[width::stride].count("") != count):
-        return None  # not every row as wide as the header says (a trailing tab allowed)
-    ids, offsets, shown = cells[0::stride], cells[1::stride], cells[2::stride]
-    offsets_column = "\t".join(offsets)
-    if (not _number_pairs("\t".join(ids), count) or not _number_pairs(offsets_column, count)
-            or "" in shown or "\\" in "".join(shown)):
-        return None
-    try:  # JSON reads a column of integers faster than int() one by one
-        bounds = json.loads("[" + offsets_column.replace("-", ",").replace("\t", ",") + "]")
-    except ValueError:
-        return None  # leading zeros: the line reader reads them
-    starts, ends = bounds[0::2], bounds[1::2]
-    if starts != sorted(starts) or ends != sorted(ends):
-        return None  # tokens out of order
-    parts, at = reader.parts, 0  # at: the text placed so far, in UTF-16 units and code points alike
-    for text_line, first, following in zip(texts, firsts, firsts[1:]):
-        sentence = unescape(text_line[6:])
-        within = sentence.find(shown[first])
-        start = starts[first] - within  # where the sentence starts, as the line reader places it
-        if within < 0 or start < at:
-            return None  # a first token that does not fit its #Text line after the text before it
-        gap = start - at
-        parts += [("\n" + " " * (gap - 1)) if gap and parts else " " * gap, sentence]
-        at = start + len(sentence)
-        if ends[following - 1] > at:
-            return None  # a token past its sentence's end (starts: from its first token's, in order)
-    text = "".join(parts)
-    if not text.isascii() and max(text) > "\uffff":
-        return None  # a character outside the BMP: offsets need the map
-    if list(map(text.__getitem__, map(slice, starts, ends))) != shown:
-        return None  # a token whose offsets do not hold it (non-empty tokens: start < end too)
-    reader.length = reader.at16 = len(text)
-    # A row's line number: its index, plus its sentence's #Text= line and the lines before
-    # A row's line number: its index, plus (per sentence) the #Text= lines and blank lines before it.
-    shift = list(chain.from_iterable(map(repeat, range(len(head) + 2, len(head) + 2 + 2 * len(texts), 2), sizes)))
-    if any(layer.kind == "RL" or layer.role_column is not None for layer in reader.layers):
-        reader.tokens.update(zip(ids, zip(starts, ends, map(add, range(count), shift))))
-    if width == 4:  # one annotation column: the usual file
-        annotated = [row for row, value in enumerate(cells[3::stride]) if value != "_"]
-    else:
-        annotated = sorted({row for column in range(3, width) for row, value in enumerate(cells[column::stride])
-                            if value != "_"})
-    reader.rows = [(row + shift[row], ids[row], starts[row], ends[row], cells[row * stride + 3:row * stride + width])
-                   for row in annotated]
-    return reader
-
-
-def _number_pairs(column: str, count: int) -> bool:
-    """Whether ``column`` is ``count`` tab-separated ``digits-digits`` (ASCII digits)."""
-    return (column.translate(_NO_DIGITS) == "-" + "\t-" * (count - 1) and column[:1] != "-"
-            and column[-1:] != "-" and "\t-" not in column and "-\t" not in column)
+        if value[-1:] == "]":
+            head, bracket, number_id = value[:-1].rpartition("[")
+            if bracket and number_id.isdecimal():  # part [n] of a multi-token annotation
+                label = short if head in ("*", "") else head
+                span = parts.get(number_id)
+                if span is None:
+                    parts[number_id] = span = [start, end, label]
+                    spans.append(span)
+                elif span[2] != label:
+                    raise writer.fail(f"annotation [{number_id}] is {span[2]!r} on one token and {label!r} "
+                                      f"on token {token_id}", number)
+                else:  # sub-token rows may reach before or after the tokens before them
+                    if start < span[0]:
+                        span[0] = start
+                    if end > span[1]:
+                        span[1] = end
+                continue
+        spans.append([start, end, short if value in ("*", "") else value])
+    kept = [span for span in spans if span[0] != span[1]]
+    if len(kept) != len(spans):
+        writer.dropped["zero-width span"] += len(spans) - len(kept)
+    return kept
 
 
 def _annotations(reader: _Reader, writer: ForeignWriter) -> tuple[list[dict[str, Any]], list[tuple[Any, Any, Any]]]:

@@ -198,11 +198,11 @@ class _Writer:
 
 def _both_readers(content):
     """The column reader's and the line reader's reading of ``content``, and what each makes of it."""
-    from storage.importing import webanno
+    from storage.importing import webanno, webanno_columns
     from storage.importing.intake import numbered_lines
 
     fast_writer, slow_writer = _Writer(), _Writer()
-    fast = webanno._read_usual(content, fast_writer)
+    fast = webanno_columns.read_usual(content, fast_writer)
     if fast is None:
         return None
     slow = webanno._read_lines(slow_writer, numbered_lines(content))
@@ -220,7 +220,7 @@ def _assert_same_reading(content, name):
 
 
 def test_the_column_reader_agrees_with_the_line_reader_on_every_real_file():
-    """Usual files are read column by column (storage.importing.webanno._read_usual); anything it
+    """Usual files are read column by column (storage.importing.webanno_columns.read_usual); anything it
     does not take is read line by line. Where it takes a file, it must read exactly what the line
     reader reads: the text, every annotated row with its token's place, and so every span,
     relation and count."""
@@ -280,4 +280,65 @@ def test_a_usual_file_with_one_bad_token_is_refused_naming_its_line(project, tmp
     report = import_paths(project, [path])
     assert str(report.errors[0]) == (f"{path}:8: token 1-3 'took': offsets 14-17 (UTF-16 units) hold 'ook' "
                                      "in the #Text line")
+    assert project.article_count() == 0
+
+
+def _plain_and_general(content):
+    """What ``_plain_spans`` and ``_annotations`` read from ``content`` (by the line reader, and by
+    the column reader when it takes the file): (plain spans, counts) and (spans as triples, counts)."""
+    from storage.importing import webanno, webanno_columns
+    from storage.importing.intake import numbered_lines
+
+    readings = []
+    for read in (lambda w: webanno._read_lines(w, numbered_lines(content)),
+                 lambda w: webanno_columns.read_usual(content, w)):
+        plain_writer, general_writer = _Writer(), _Writer()
+        plain_reader, general_reader = read(plain_writer), read(general_writer)
+        if plain_reader is None:
+            continue
+        plain = webanno._plain_spans(plain_reader, plain_writer)
+        spans, relations = webanno._annotations(general_reader, general_writer)
+        readings.append(((plain, plain_writer.dropped),
+                         ([[s["start"], s["end"], s["label"]] for s in spans], general_writer.dropped), relations))
+    return readings
+
+
+def test_the_plain_span_reading_agrees_with_the_general_one_on_every_real_file():
+    """The usual file's spans are read without a dict per span (``_plain_spans``); where it reads a
+    file at all, it must read the same spans, in the same order, with the same counts."""
+    files = sorted(TSV.glob("*.tsv")) + sorted((INTEROP / "multi-annotator").rglob("*.tsv"))
+    contents = [path.read_text(encoding="utf-8") for path in files] + [
+        _corpus_file(), _corpus_file().replace("ACTOR[1]", "*[1]"),
+        _corpus_file().replace("\tEVENT\t\n", "\t*\t\n", 1), _corpus_file().replace("\tLOCATION\t", "\tLOC[x]\t")]
+    plain_read = 0
+    for content in contents:
+        for (plain, plain_dropped), (general, general_dropped), relations in _plain_and_general(content):
+            if plain is not None:
+                assert relations == [] and (plain, plain_dropped) == (general, general_dropped)
+                plain_read += 1
+    assert plain_read >= 8
+
+
+@pytest.mark.parametrize("old, new", [
+    ("\tLOCATION\t", "\tLOCATION|PLACE\t"),  # stacked: read by _annotations
+    ("\tLOCATION\t", "\tLOC\\\\|X\t"),  # escaped
+])
+def test_the_plain_span_reading_leaves_stacked_and_escaped_cells_to_the_general_one(old, new):
+    readings = _plain_and_general(_corpus_file().replace(old, new))
+    assert readings and all(plain is None for (plain, _), _, _ in readings)
+
+
+def test_a_multi_token_annotation_with_two_labels_is_refused_alike_by_both_readings(project, tmp_path):
+    content = _corpus_file().replace("1-2\t6-12\tforces\tACTOR[1]", "1-2\t6-12\tforces\tEVENT[1]")
+    for read in ("plain", "general"):
+        from storage.importing import webanno
+        from storage.importing.intake import numbered_lines
+        writer = _Writer()
+        reader = webanno._read_lines(writer, numbered_lines(content))
+        with pytest.raises(AssertionError, match=r"^7: annotation \[1\] is 'ACTOR' on one token and 'EVENT' on token 1-2$"):
+            webanno._plain_spans(reader, writer) if read == "plain" else webanno._annotations(reader, writer)
+    path = tmp_path / "two-labels.tsv"
+    path.write_text(content, encoding="utf-8")
+    report = import_paths(project, [path])
+    assert str(report.errors[0]) == f"{path}:7: annotation [1] is 'ACTOR' on one token and 'EVENT' on token 1-2"
     assert project.article_count() == 0

@@ -34,8 +34,8 @@ _MAX_DIGITS = 18  # an offset of more digits could overflow int64: the line read
 
 def _positions(begins: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Every index of the ranges ``begins[i] .. begins[i] + lengths[i]``, one range after another."""
-    firsts = np.cumsum(lengths) - lengths  # where each range starts in the result
-    return np.arange(int(lengths.sum())) + np.repeat(begins - firsts, lengths)
+    ends = lengths.cumsum()
+    return np.arange(int(ends[-1])) + (begins - (ends - lengths)).repeat(lengths)  # (methods: no wrappers)
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -76,15 +76,15 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     codes = _code_points(body)
 
     # Lines: a sentence is its #Text= line then rows, one blank line before the next sentence.
-    breaks = np.flatnonzero(codes == _BREAK)
+    breaks = (codes == _BREAK).nonzero()[0]
     starts_of_lines = np.concatenate(([0], breaks[:-1] + 1))
     blank = breaks == starts_of_lines
     text_line = ~blank & (codes[starts_of_lines] == _HASH)
     row_line = ~blank & ~text_line
-    if (not text_line[0] or not np.array_equal(text_line[1:], blank[:-1])  # a #-line after each blank, only
+    if (not text_line[0] or (text_line[1:] != blank[:-1]).any()  # a #-line after each blank, only
             or text_line[-1] or not row_line[1:][text_line[:-1]].all()):  # a row after each #-line
         return None
-    text_lines = np.flatnonzero(text_line)
+    text_lines = text_line.nonzero()[0]
     text_starts, text_ends = starts_of_lines[text_lines], breaks[text_lines]
     if (text_ends - text_starts < 6).any() or not (
             codes[text_starts[:, None] + np.arange(6)] == _TEXT_MARK).all():
@@ -94,16 +94,16 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
         return None  # an escaped tab in a #Text= line: the rows' tabs are found by position below
 
     # Rows: exactly as many tabs as the header's columns ask (one more for a trailing tab).
-    rows = np.flatnonzero(row_line)
+    rows = row_line.nonzero()[0]
     count = len(rows)
     row_starts, row_ends = starts_of_lines[rows], breaks[rows]
-    tabs = np.flatnonzero(codes == _TAB)
+    tabs = (codes == _TAB).nonzero()[0]
     per_row = len(tabs) // count
     if per_row not in (width - 1, width) or len(tabs) != per_row * count:
         return None
     grid = tabs.reshape(count, per_row)
     # Each row's share of the tabs lies inside it, so every row has exactly per_row of them.
-    if (grid[:, 0] < row_starts).any() or (grid[:, -1] >= row_ends).any():
+    if ((grid[:, 0] < row_starts) | (grid[:, -1] >= row_ends)).any():
         return None
     if per_row == width and (grid[:, -1] != row_ends - 1).any():
         return None  # something after the trailing tab
@@ -116,41 +116,41 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     # Token id and offsets: digits-digits<TAB>digits-digits, nothing else.
     lengths = grid[:, 1] - row_starts
     both = codes[_positions(row_starts, lengths)]
-    others = np.flatnonzero(both - _ZERO > 9)  # not an ASCII digit (unsigned: below '0' wraps round)
+    others = (both - _ZERO > 9).nonzero()[0]  # not an ASCII digit (unsigned: below '0' wraps round)
     if len(others) != 3 * count:
         return None
     others = others.reshape(count, 3)
-    ends_in_both = np.cumsum(lengths)
-    begins_in_both = ends_in_both - lengths
-    if (not (both[others] == _DASH_TAB_DASH).all()
-            or (others[:, 0] <= begins_in_both).any() or (others[:, 1] <= others[:, 0] + 1).any()
-            or (others[:, 2] <= others[:, 1] + 1).any() or (others[:, 2] >= ends_in_both - 1).any()):
+    ends_in_both = lengths.cumsum()
+    # Each row's three, in order, with digits between them and at both ends.
+    bounds = np.empty((count, 5), dtype=others.dtype)
+    bounds[:, 0], bounds[:, 1:4], bounds[:, 4] = ends_in_both - lengths - 1, others, ends_in_both
+    if (both[others] != _DASH_TAB_DASH).any() or (bounds[:, 1:] - bounds[:, :-1] < 2).any():
         return None
     # The two offsets' digits, as integers: every digit times its power of ten, summed per number.
-    number_begins = np.stack((others[:, 1] + 1, others[:, 2] + 1), axis=1).ravel()
-    number_ends = np.stack((others[:, 2], ends_in_both), axis=1).ravel()
+    number_begins = (others[:, 1:] + 1).ravel()  # after the tab, after the second dash
+    number_ends = bounds[:, 3:].ravel()  # the second dash, the row's end
     digits = number_ends - number_begins
     if digits.max() > _MAX_DIGITS or ((digits > 1) & (both[number_begins] == _ZERO)).any():
         return None  # too long, or a leading zero
     where = _positions(number_begins, digits)
-    powers = np.repeat(number_ends - 1, digits) - where
-    values = np.add.reduceat((both[where] - _ZERO).astype(np.int64) * 10 ** powers, np.cumsum(digits) - digits)
+    powers = (number_ends - 1).repeat(digits) - where
+    values = np.add.reduceat((both[where] - _ZERO).astype(np.int64) * 10 ** powers, digits.cumsum() - digits)
     starts, ends = values[0::2], values[1::2]
-    if (np.diff(starts) < 0).any() or (np.diff(ends) < 0).any():
+    if ((starts[1:] < starts[:-1]) | (ends[1:] < ends[:-1])).any():
         return None  # tokens out of order
 
     token_begins, token_ends = cell(2)
     token_lengths = token_ends - token_begins
-    if (token_lengths <= 0).any() or (token_lengths != ends - starts).any():
+    if ((token_lengths <= 0) | (token_lengths != ends - starts)).any():
         return None  # an empty token, or one whose offsets span another length
     backslashes = codes == _BACKSLASH
     if backslashes.any():
-        before = np.concatenate(([0], np.cumsum(backslashes)))
+        before = np.concatenate(([0], backslashes.cumsum()))
         if (before[token_ends] != before[token_begins]).any():
             return None  # an escaped token
 
     # The text: each sentence where its first token's offset puts it (as the line reader places it).
-    firsts = np.searchsorted(rows, text_lines)  # each sentence's first row
+    firsts = rows.searchsorted(text_lines)  # each sentence's first row
     lasts = np.concatenate((firsts[1:], [count])) - 1
     parts, at = reader.parts, 0  # at: the text placed so far, in UTF-16 units and code points alike
     for text, first_start, token_begin, token_end, last_end in zip(
@@ -172,7 +172,7 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     # Every token is in the text at its offsets: each of its characters against the text's.
     in_text = _positions(starts, token_lengths)
     text_codes = _code_points(text)
-    if not np.array_equal(text_codes[in_text], codes[in_text + np.repeat(token_begins - starts, token_lengths)]):
+    if (text_codes[in_text] != codes[in_text + (token_begins - starts).repeat(token_lengths)]).any():
         return None  # a token whose offsets do not hold it
     reader.length = reader.at16 = len(text)
 
@@ -185,7 +185,7 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     for column in range(3, width):
         begins, ends_of_cell = cell(column)
         annotated |= (ends_of_cell - begins != 1) | (codes[begins] != _UNDERSCORE)
-    kept = np.flatnonzero(annotated)
+    kept = annotated.nonzero()[0]
     if len(kept):
         ids = map(body.__getitem__, map(slice, row_starts[kept].tolist(), grid[kept, 0].tolist()))
         cells = map(_TABS, map(body.__getitem__, map(slice, cell(3)[0][kept].tolist(),

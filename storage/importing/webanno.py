@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from storage.importing.batch import RowBatch
@@ -73,6 +74,12 @@ class _Layer:
         self.base = next((f[3:] for f in self.features if f.startswith("BT_")), None)
 
 
+@lru_cache(maxsize=256)
+def _layer(kind: str, spec: str) -> _Layer:
+    """The layer a header line declares: the files of a corpus repeat the same few, read once (never changed)."""
+    return _Layer(kind, spec)
+
+
 class _Reader:
     """One file's lines into tokens (with code-point offsets), text and per-column cells."""
 
@@ -100,7 +107,7 @@ class _Reader:
         self.width = 0
         for kind in ("SP", "RL", "CH"):
             if line.startswith(f"#T_{kind}="):
-                self.layers.append(_Layer(kind, line[len(kind) + 4:]))
+                self.layers.append(_layer(kind, line[len(kind) + 4:]))
                 return
         if not line.startswith("#FORMAT="):
             raise self.writer.fail(f"unknown header line {line[:40]!r}", number)

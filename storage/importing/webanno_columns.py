@@ -78,9 +78,9 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     # Lines: a sentence is its #Text= line then rows, one blank line before the next sentence.
     breaks = (codes == _BREAK).nonzero()[0]
     starts_of_lines = np.concatenate(([0], breaks[:-1] + 1))
-    blank = breaks == starts_of_lines
-    text_line = ~blank & (codes[starts_of_lines] == _HASH)
-    row_line = ~blank & ~text_line
+    first = codes[starts_of_lines]  # a blank line's is its line break
+    blank, text_line = first == _BREAK, first == _HASH
+    row_line = ~(blank | text_line)
     if (not text_line[0] or (text_line[1:] != blank[:-1]).any()  # a #-line after each blank, only
             or text_line[-1] or not row_line[1:][text_line[:-1]].all()):  # a row after each #-line
         return None
@@ -143,9 +143,8 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     token_lengths = token_ends - token_begins
     if ((token_lengths <= 0) | (token_lengths != ends - starts)).any():
         return None  # an empty token, or one whose offsets span another length
-    backslashes = codes == _BACKSLASH
-    if backslashes.any():
-        before = np.concatenate(([0], backslashes.cumsum()))
+    if "\\" in body:
+        before = np.concatenate(([0], (codes == _BACKSLASH).cumsum()))
         if (before[token_ends] != before[token_begins]).any():
             return None  # an escaped token
 

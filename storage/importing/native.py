@@ -241,9 +241,9 @@ class RecordWriter:
         article_id = self._foreign_article(text, meta)
         if article_id is not None:
             stored = self._claim("spans", [None] * len(starts))
-            # One tuple per span, made in C: the row of _foreign_spans, annotator the layer's.
-            self._rows["spans"].extend(zip(stored, repeat(article_id), starts, ends, labels, repeat(self._layer),
-                                           repeat(self._stamp), repeat(self._no_origin), repeat(None), repeat(None)))
+            if stored:  # the rows of _foreign_spans, as columns: RowBatch makes them as it writes them
+                self._rows["span_blocks"].append((stored, article_id, starts, ends, labels, self._layer, self._stamp,
+                                                  self._no_origin))
             self.spans_added += len(stored)
             if article_id in self._receiving:
                 self.spans_received += len(stored)

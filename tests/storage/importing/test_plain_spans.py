@@ -46,12 +46,14 @@ def write(path, fmt: str, spans_per_doc: list, *, general: bool, crlf: bool = Fa
         path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
 
 
-def imported(tmp_path, name: str, fmt: str, spans_per_doc: list, *, general: bool, crlf: bool = False):
+def imported(tmp_path, name: str, fmt: str, spans_per_doc: list, *, general: bool, crlf: bool = False,
+             annotator: str | None = None):
     path = tmp_path / f"{name}.{'json' if fmt == 'spacy-v2' else 'jsonl'}"
     write(path, fmt, spans_per_doc, general=general, crlf=crlf)
     with Project.open(tmp_path / f"{name}.sqlite") as project:
-        report = import_paths(project, [path], options=ImportOptions(format=fmt))
-        spans = project.db.execute('SELECT a.text, s.start, s."end", s.label, s.annotator, s.origin FROM spans s '
+        report = import_paths(project, [path], options=ImportOptions(format=fmt, annotator=annotator))
+        spans = project.db.execute('SELECT a.text, s.start, s."end", s.label, s.annotator, s.origin, s.created = a.created, '
+                                   "s.taken_from, s.uid IS NULL FROM spans s "
                                    "JOIN articles a ON a.id = s.article_id ORDER BY s.id").fetchall()
         labels = project.db.execute("SELECT name, kind, key FROM labels ORDER BY name").fetchall()
     lines = [line.replace(str(path), "FILE") for line in report.summary_lines()]
@@ -86,3 +88,16 @@ def test_a_text_that_normalising_changes_moves_plain_spans_like_any_other(tmp_pa
     original = TEXT.replace("Hama", "Hama\r\nat dawn")
     assert [row[0][row[1]:row[2]] for row in plain[0]] == [
         original[s:e].replace("\r\n", "\n") for s, e, _ in spans[0]] == ["Aid", "Hama\nat dawn", "as Red Cresc"]
+
+
+@pytest.mark.parametrize("fmt", ["doccano", "prodigy"])
+def test_plain_spans_of_an_annotator_layer_store_its_name_whatever_its_characters(tmp_path, fmt):
+    """The name is written into the statement for a whole round (batch._literal): quotes and
+    non-ASCII must come back exactly as the span-by-span path binds them."""
+    name = "Zoë O'Brien \"ZO\" -- ;"
+    spans = CASES["usual"]
+    plain = imported(tmp_path, "plain", fmt, spans, general=False, annotator=name)
+    general = imported(tmp_path, "general", fmt, spans, general=True, annotator=name)
+    assert plain == general
+    assert {row[4] for row in plain[0]} == {name} and len(plain[0]) == 3
+    assert {row[6:] for row in plain[0]} == {(1, None, 1)}  # the import's stamp, no taken_from, a derived uid

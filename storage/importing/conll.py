@@ -81,17 +81,17 @@ class _Document:
         self.sentences: list[tuple[list[str], list[list[str]]]] = []
         self.line = 0
 
-    def build(self, repairs: list[int]) -> tuple[str, list[dict[str, Any]]]:
+    def build(self, repairs: list[int]) -> tuple[str, list[tuple[int, int, str]]]:
+        """The text and its spans as (start, end, label), what ``ForeignWriter.add_plain`` takes."""
         parts: list[str] = []
-        spans: list[dict[str, Any]] = []
+        spans: list[tuple[int, int, str]] = []
         at = 0  # where the sentence starts in the text
         for tokens, layers in self.sentences:
             # Token i starts at at + (the lengths of the tokens before it) + i spaces.
             before = list(accumulate(map(len, tokens), initial=0))
             for layer in layers:
-                for first, last, kind in decode_tags(layer, repairs):
-                    spans.append({"id": len(spans) + 1, "start": at + before[first] + first,
-                                  "end": at + before[last] + last - 1, "label": kind})
+                spans += [(at + before[first] + first, at + before[last] + last - 1, kind)
+                          for first, last, kind in decode_tags(layer, repairs)]
             parts.append(" ".join(tokens))
             at += before[-1] + len(tokens)  # the sentence, its spaces and the line break after it
         return "\n".join(parts), spans
@@ -122,7 +122,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
         if document.sentences:
             count += 1
             text, spans = document.build(repairs)
-            writer.add(text, spans, line=document.line, meta={"source": f"{job.source}#{count}"})
+            writer.add_plain(text, spans, line=document.line, meta={"source": f"{job.source}#{count}"})
         document = _Document()
 
     width = None
@@ -302,7 +302,6 @@ def run_hf(project: Project, job: Job, options: ImportOptions) -> Outcome:
         document.sentences.append((tokens, [tags]))
         text, spans = document.build(repairs)
         name = f"record {record['id']}" if "id" in record else ""
-        writer.add(text, spans, line=line, name=name,
-                   meta={"source": f"{job.source}#{record.get('id', line)}"})
+        writer.add_plain(text, spans, line=line, name=name, meta={"source": f"{job.source}#{record.get('id', line)}"})
     _remark_repairs(writer, repairs[0])
     return writer.finish()

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from storage.importing.intake import _json_from_chunks, json_values, stream_lines
+from storage.importing import intake
+from storage.importing.intake import _json_from_chunks, json_values, stream_lines, text_chunks
 from storage.model import InputError
 
 RECORDS = [{"text": "Rebels\ntook Aleppo " * (n % 7 + 1), "n": n, "s": "é😊" * (n % 5)} for n in range(300)]
@@ -45,3 +46,23 @@ def test_stream_lines_numbers_every_line(tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_text("one\ntwo\n\nfour", encoding="utf-8")
     assert list(stream_lines(str(path), encoding=None)) == [(1, "one"), (2, "two"), (3, ""), (4, "four")]
+
+
+@pytest.mark.parametrize("bad, message", [("\x00", "looks like a binary file"), ("\udcff", "not valid utf-8 text")])
+def test_a_file_read_in_pieces_names_the_line_of_a_nul_or_of_the_piece_that_does_not_decode(
+        tmp_path, monkeypatch, bad, message):
+    monkeypatch.setattr(intake, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(intake, "_CHUNK", 50)
+    lines = [json.dumps({"text": f"Rebels took Aleppo {n}"}) for n in range(1, 400)]
+    lines[299] = lines[299].replace("Aleppo", f"Ale{bad}ppo")
+    path = tmp_path / "big.jsonl"
+    path.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape"))  # \udcff: the byte 0xff
+    pieces = []
+    with pytest.raises(InputError) as caught:
+        for piece in text_chunks(str(path), encoding=None):
+            pieces.append(piece)
+    assert message in caught.value.reason
+    if bad == "\x00":
+        assert caught.value.line == 300
+    else:  # the line on which the last piece that decoded ends, where the bad one starts
+        assert caught.value.line == "".join(pieces).count("\n") + 1 > 1

@@ -18,9 +18,10 @@ import re
 from contextlib import suppress
 from typing import Any, cast
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QCompleter,
     QDockWidget,
     QFormLayout,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.choice_list import ChoiceListField
-from gui.document import AnnotationDocument
+from gui.document import STORE_ERRORS, AnnotationDocument
 from gui.plain import quote
 from gui.role_slot import plain_label
 from storage.model import SchemeError, Span, SpanAttribute
@@ -61,18 +62,68 @@ def parsed_value(attribute: SpanAttribute, text: str) -> Any:
     return values if attribute.multi else values[0]
 
 
+class AttributeForm(QWidget):
+    """The fields of one set of attributes (a label's), one per attribute, in a form."""
+
+    def __init__(self, declared: tuple[SpanAttribute, ...], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.declared = declared
+        self.attributes = {a.name: a for a in declared}
+        self.fields: dict[str, QLineEdit] = {}
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for attribute in declared:
+            field = QLineEdit(self)
+            field.setObjectName(f"span_attribute_{attribute.name}")
+            field.setPlaceholderText(placeholder(attribute))
+            field.setToolTip(attribute.description or placeholder(attribute))
+            if attribute.kind == "choice":
+                completer = QCompleter(QStringListModel(list(attribute.choices or ()), field), field)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                # Inline: the rest of the first match is typed ahead, selected; no popup steals keys.
+                completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+                if not attribute.multi:  # a completer replaces the whole text: one value only
+                    field.setCompleter(completer)
+            self.fields[attribute.name] = field
+            form.addRow(plain_label(attribute.name, self), field)
+        fields = list(self.fields.values())
+        for first, second in zip(fields, fields[1:]):
+            QWidget.setTabOrder(first, second)
+
+
+def placeholder(attribute: SpanAttribute) -> str:
+    """What an empty field says it takes."""
+    if attribute.kind == "choice":
+        choices = attribute.choices or ()
+        shown = ", ".join(choices[:6]) + (", …" if len(choices) > 6 else "")
+        return ("several of: " if attribute.multi else "one of: ") + shown
+    if attribute.kind == "pattern":
+        return f"text matching {attribute.pattern}"
+    return "free text"
+
+
 class SpanAttributePanel(QWidget):
-    """One field per attribute the current span's label declares."""
+    """One field per attribute the current span's label declares.
+
+    Each label's form is built once and kept (hidden while another label's span is current): the
+    first tag after opening an article must not wait for a form of completers to be made. The
+    forms of the scheme's labels are built when the window is first idle after the scheme is read
+    (``_prepare``); a span whose form is not built yet builds it then.
+    """
 
     leaveRequested = Signal()
 
     def __init__(self, document: AnnotationDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.fields: dict[str, QLineEdit] = {}
-        self._attributes: dict[str, SpanAttribute] = {}
         self._span: Span | None = None
-        self._built_for: tuple[SpanAttribute, ...] | None = None
+        self._forms: dict[tuple[SpanAttribute, ...], AttributeForm] = {}
+        self._form: AttributeForm | None = None  # the one shown
+        self._prepared_for: object = None  # the scheme whose labels' forms are built
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.timeout.connect(self._prepare)
         self.article_fields: dict[str, ChoiceListField] = {}
         self._article_built_for: tuple[Any, ...] | None = None
         self.article_host = QWidget(self)
@@ -84,10 +135,6 @@ class SpanAttributePanel(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #B00020")
         self.error.hide()
-        self.form_host = QWidget(self)
-        self.form = QFormLayout(self.form_host)
-        self.form.setContentsMargins(0, 0, 0, 0)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.keys_help = plain_label("A: edit · Tab: next · Enter: save · empty: clear · Esc: back to the text",
                                      self)
         self.keys_help.setWordWrap(True)
@@ -96,9 +143,15 @@ class SpanAttributePanel(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.article_host)
         layout.addWidget(self.title)
+        # The forms (one shown), the error and the keys, spaced as the panel's own rows: what
+        # changes with the current span's label changes inside this one widget (_show_form).
+        self.form_host = QWidget(self)
+        self._forms_layout = QVBoxLayout(self.form_host)
+        self._forms_layout.setContentsMargins(0, 0, 0, 0)
+        self._forms_layout.setSpacing(layout.spacing())
+        self._forms_layout.addWidget(self.error)
+        self._forms_layout.addWidget(self.keys_help)
         layout.addWidget(self.form_host)
-        layout.addWidget(self.error)
-        layout.addWidget(self.keys_help)
         # No stretch and no growing: extra height goes to the Events dock, which needs it.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._connect(document)
@@ -122,11 +175,10 @@ class SpanAttributePanel(QWidget):
             for signal in self._signals():
                 signal.disconnect(self.refresh)
         self._connect(document)
-        self._built_for = None
         self.refresh()
 
     def refresh(self, *_: Any) -> None:
-        """Show the article's and the current span's values (fields rebuilt when the scheme changed)."""
+        """Show the article's and the current span's values, in the form of the span's label."""
         self._refresh_article()
         span = self.document.current_span
         self._span = span
@@ -134,8 +186,7 @@ class SpanAttributePanel(QWidget):
         if span is not None:
             with suppress(SchemeError):  # a label another window just deleted
                 declared = self.document.project.scheme.label(span.label).attributes
-        if declared != self._built_for:
-            self._build(declared)
+        self._show_form(declared)
         if span is None:
             self.title.setText("Select a span to see its attributes.")
         elif not declared:
@@ -146,7 +197,6 @@ class SpanAttributePanel(QWidget):
             field.setEnabled(span is not None)
             if not field.hasFocus() or span is None:
                 field.setText(shown_value(span.attributes.get(name)) if span is not None else "")
-        self.keys_help.setVisible(bool(declared))
 
     def _refresh_article(self) -> None:
         declared = tuple(a for a in self.document.project.scheme.attributes if a.on_article)
@@ -184,45 +234,54 @@ class SpanAttributePanel(QWidget):
         next(iter(self.article_fields.values())).setFocus(Qt.FocusReason.ShortcutFocusReason)
         return True
 
-    def _build(self, declared: tuple[SpanAttribute, ...]) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.fields, self._attributes = {}, {a.name: a for a in declared}
-        self._built_for = declared
-        for attribute in declared:
-            field = QLineEdit(self.form_host)
-            field.setObjectName(f"span_attribute_{attribute.name}")
-            field.setPlaceholderText(self._placeholder(attribute))
-            field.setToolTip(attribute.description or self._placeholder(attribute))
-            if attribute.kind == "choice":
-                completer = QCompleter(QStringListModel(list(attribute.choices or ()), field), field)
-                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-                # Inline: the rest of the first match is typed ahead, selected; no popup steals keys.
-                completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
-                if not attribute.multi:  # a completer replaces the whole text: one value only
-                    field.setCompleter(completer)
-            field.editingFinished.connect(lambda name=attribute.name: self.save(name))
-            field.installEventFilter(self)
-            self.fields[attribute.name] = field
-            name = plain_label(attribute.name, self.form_host)
-            self.form.addRow(name, field)
-            # A layout shows new children of a visible widget only later (a queued call): A pressed
-            # right after tagging must find the field focusable already.
-            name.show()
-            field.show()
-        fields = list(self.fields.values())
-        for first, second in zip(fields, fields[1:]):
-            QWidget.setTabOrder(first, second)
+    @property
+    def fields(self) -> dict[str, QLineEdit]:
+        """The shown form's fields by attribute name (none when the current span's label declares none)."""
+        return self._form.fields if self._form is not None else {}
 
-    @staticmethod
-    def _placeholder(attribute: SpanAttribute) -> str:
-        if attribute.kind == "choice":
-            choices = attribute.choices or ()
-            shown = ", ".join(choices[:6]) + (", …" if len(choices) > 6 else "")
-            return ("several of: " if attribute.multi else "one of: ") + shown
-        if attribute.kind == "pattern":
-            return f"text matching {attribute.pattern}"
-        return "free text"
+    def _show_form(self, declared: tuple[SpanAttribute, ...]) -> None:
+        form = self._form_for(declared)
+        if form is not self._form:
+            old, self._form = self._form, form
+            focused = QApplication.focusWidget()
+            had_focus = old is not None and focused is not None and old.isAncestorOf(focused)
+            # Each show() lays out every dock at once (its ancestors' layouts): the changes are made
+            # out of sight, so the dock column is laid out once for them all, not once per widget.
+            self.form_host.hide()
+            if old is not None:
+                old.hide()
+            form.show()
+            self.keys_help.setVisible(bool(declared))
+            self.form_host.show()
+            if had_focus:  # its span is no longer current: back to the text, as Esc does
+                self.leaveRequested.emit()
+        if self._prepared_for is not self.document.project.scheme and not self._prepare_timer.isActive():
+            self._prepare_timer.start(0)
+
+    def _form_for(self, declared: tuple[SpanAttribute, ...]) -> AttributeForm:
+        form = self._forms.get(declared)
+        if form is None:
+            form = self._forms[declared] = AttributeForm(declared, self.form_host)
+            form.hide()  # explicitly: shown only when it is the current span's
+            for name, field in form.fields.items():
+                field.editingFinished.connect(lambda form=form, name=name: self._field_done(form, name))
+                field.installEventFilter(self)
+            self._forms_layout.insertWidget(len(self._forms) - 1, form)  # above the error and the keys
+        return form
+
+    def _prepare(self) -> None:
+        """Build the forms of the scheme's labels now, while the window is idle, and drop those of
+        attributes the scheme no longer declares (a form of completers costs milliseconds)."""
+        try:
+            scheme = self.document.project.scheme
+        except STORE_ERRORS:  # the project was closed before this turn came
+            return
+        self._prepared_for = scheme
+        wanted = {(), *(label.attributes for label in scheme.labels)}
+        for declared in wanted:
+            self._form_for(declared).ensurePolished()
+        for declared in [d for d, form in self._forms.items() if d not in wanted and form is not self._form]:
+            self._forms.pop(declared).deleteLater()
 
     # -- editing -------------------------------------------------------------------------------
 
@@ -235,12 +294,16 @@ class SpanAttributePanel(QWidget):
         field.selectAll()
         return True
 
+    def _field_done(self, form: AttributeForm, name: str) -> None:
+        if form is self._form:  # not a hidden form's field losing the focus as it is hidden
+            self.save(name)
+
     def save(self, name: str) -> bool:
         """Store the field's value if it changed (one undoable edit); False if refused."""
         span, field = self._span, self.fields.get(name)
-        if span is None or field is None or span.id not in self.document.spans:
+        if span is None or field is None or self._form is None or span.id not in self.document.spans:
             return False
-        value = parsed_value(self._attributes[name], field.text())
+        value = parsed_value(self._form.attributes[name], field.text())
         current = self.document.spans[span.id].attributes.get(name)
         if value == current or (value is None and current is None):
             self.error.hide()

@@ -155,6 +155,10 @@ class ArticleView(QPlainTextEdit):
         self._highlighter.set_source(self._index, self._offsets, self._colours, base,
                                      first=range(bisect_left(index.block_starts, FIRST_SCREEN_CHARACTERS)))
         self.setPlainText(text)
+        # Qt shows or hides the scroll bar for the new length in a queued call (QAbstractScrollArea),
+        # after the first paint: that paint wrapped the text at the old width, and the next one lays
+        # out and paints everything again. Deliver it now, so the first paint is the right one.
+        QApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
 
     @property
     def text(self) -> str:

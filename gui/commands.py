@@ -106,17 +106,20 @@ class SetStatusCommand(StoreCommand):
 
 
 class AddSpanCommand(StoreCommand):
-    def __init__(self, doc: "AnnotationDocument", start: int, end: int, label: str) -> None:
+    def __init__(self, doc: "AnnotationDocument", start: int, end: int, label: str, *,
+                 any_layer: bool = False) -> None:
         super().__init__(doc, f"Tag {_quote(doc.text[start:end])} as {label}")
         self.article_id = doc.article.id if doc.article else -1
         self.start, self.end, self.label = start, end, label
+        self.any_layer = any_layer  # the tag is refused if another layer has the span (Project.add_span)
         self.span: Span | None = None
 
     def _do(self) -> None:
         span = self.doc.project.add_span(
             self.article_id, self.start, self.end, self.label, annotator=self.doc.annotator,
             span_id=self.span.id if self.span else None,
-            created=self.span.created if self.span else None)
+            created=self.span.created if self.span else None,
+            any_layer=self.any_layer and self.span is None)  # the tag itself, not its redo
         self.span = span
         self.doc._span_added(span)
         self.doc.select_span(span.id)

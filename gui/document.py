@@ -308,12 +308,9 @@ class AnnotationDocument(QObject):
 
         # The file allows the same span once per annotator layer. A document of one layer holds
         # exactly what the file would refuse; one showing every layer (an ordinary project) calls
-        # a span it already shows a duplicate, whoever made it. Read-only says so in _push.
-        if self.read_only is None and any((s.start, s.end, s.label) == (start, end, label)
-                                          for s in self.spans.values()):
-            self.editRefused.emit(f"{start}..{end} is already tagged {label}")
-            return False
-        return self._push(AddSpanCommand(self, start, end, label))
+        # a span it already shows a duplicate, whoever made it: the store checks that inside the
+        # write's transaction, by index. Read-only says so in _push.
+        return self._push(AddSpanCommand(self, start, end, label, any_layer=self.layer is None))
 
     def delete_span(self, span_id: int) -> bool:
         from gui.commands import RemoveSpanCommand

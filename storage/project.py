@@ -240,12 +240,14 @@ class Project(ProjectFile, AttributeMethods):
     def add_span(self, article_id: int, start: int, end: int, label: str, *,
                  annotator: str | None = None, span_id: int | None = None,
                  created: str | None = None, origin: str = MANUAL,
-                 attributes: Mapping[str, Any] | None = None) -> Span:
+                 attributes: Mapping[str, Any] | None = None, any_layer: bool = False) -> Span:
         """Tag ``text[start:end]`` with ``label``. Refuses bad offsets, unknown labels, duplicates,
         and ``attributes`` the label does not declare.
 
         ``origin`` says where the span came from (``storage.assist.origin``): an importer passes
         ``import_origin("conll")``, an accepted suggestion ``suggestion_origin("dictionary")``.
+        ``any_layer`` also refuses the span when another layer has it (a window showing every
+        layer calls that a duplicate too); a layer never has the same span twice anyway.
         """
         check_origin(origin)
         with self.transaction():
@@ -254,6 +256,8 @@ class Project(ProjectFile, AttributeMethods):
             if not (0 <= start < end <= length):
                 raise SchemeError(
                     f"span {start}..{end} is outside article {article_id} (0..{length})")
+            if any_layer and self._tagged_in_a_layer(article_id, start, end, label):
+                raise DuplicateSpanError(f"{start}..{end} is already tagged {label}")
             try:
                 cursor = self.db.execute(
                     f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -267,6 +271,22 @@ class Project(ProjectFile, AttributeMethods):
             if attributes:
                 span_attributes.set_values(self.db, cursor.lastrowid, attributes)
         return self.span(cursor.lastrowid)
+
+    def _tagged_in_a_layer(self, article_id: int, start: int, end: int, label: str) -> bool:
+        """Whether any layer has this span: the layer index looked up once per layer of the article
+        (each found by one index step past the previous), never a walk over its 10,000 spans."""
+        return self.db.execute(
+            """WITH RECURSIVE layer(name) AS (
+                   SELECT min(coalesce(annotator, '')) FROM spans WHERE article_id = :article
+                   UNION ALL
+                   SELECT (SELECT min(coalesce(annotator, '')) FROM spans
+                           WHERE article_id = :article AND coalesce(annotator, '') > layer.name)
+                   FROM layer WHERE layer.name IS NOT NULL)
+               SELECT 1 FROM layer JOIN spans ON spans.article_id = :article
+                   AND coalesce(spans.annotator, '') = layer.name AND spans.start = :start
+                   AND spans."end" = :end AND spans.label = :label
+               LIMIT 1""",
+            {"article": article_id, "start": start, "end": end, "label": label}).fetchone() is not None
 
     def _article_length(self, article_id: int) -> int:
         row = self.db.execute("SELECT length FROM articles WHERE id = ?", [article_id]).fetchone()

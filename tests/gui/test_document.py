@@ -50,6 +50,19 @@ def test_refused_edit_is_reported_and_not_on_the_stack(doc, qtbot):
     assert doc.undo_stack.count() == 1
 
 
+def test_a_span_another_layer_has_is_refused_where_every_layer_shows(doc, qtbot):
+    doc.project.add_span(doc.article.id, *at("Damascus"), "LOCATION", annotator="ben")
+    doc.open_article(doc.article.id)
+    with qtbot.waitSignal(doc.editRefused) as refused:
+        assert not doc.tag(*at("Damascus"), "LOCATION")
+    assert refused.args[0].endswith("is already tagged LOCATION")
+    assert doc.undo_stack.count() == 0 and len(rows(doc, "spans")) == 1
+    doc.layer = "ann"  # one layer shown: ben's span is not in it, and the file takes the tag in ann's
+    doc.open_article(doc.article.id)
+    assert doc.tag(*at("Damascus"), "LOCATION")
+    assert doc.project.db.execute("SELECT annotator FROM spans ORDER BY annotator").fetchall() == [("ann",), ("ben",)]
+
+
 def test_delete_span_that_fills_a_role_is_one_undoable_step(doc, qtbot):
     doc.tag(*at("entered"), "EVENT")
     trigger = doc.current_span

@@ -67,6 +67,23 @@ def test_each_layer_may_tag_the_same_words_once(tmp_path):
         assert len(project.spans(article.id)) == 3
 
 
+def test_any_layer_refuses_a_span_another_layer_has(tmp_path):
+    """What a window showing every layer calls a duplicate, refused inside the write's transaction."""
+    with Project.open(tmp_path / "p.sqlite") as project:
+        article = project.add_article(text=TEXT, title="Velmora")
+        other = project.add_article(text=TEXT + " Again.", title="Again")
+        project.add_span(article.id, 0, 6, "ACTOR", annotator="ana")
+        project.add_span(article.id, 7, 14, "EVENT")  # the default layer, first of the layers in order
+        project.add_span(article.id, 15, 22, "LOCATION", annotator="ben")  # the last layer
+        project.add_span(other.id, 23, 28, "EVENT", annotator="cy")  # another article's layer
+        for start, end, label in ((0, 6, "ACTOR"), (7, 14, "EVENT"), (15, 22, "LOCATION")):
+            with pytest.raises(DuplicateSpanError, match=f"{start}..{end} is already tagged {label}"):
+                project.add_span(article.id, start, end, label, annotator="dee", any_layer=True)
+        project.add_span(article.id, 23, 28, "EVENT", annotator="dee", any_layer=True)
+        project.add_span(article.id, 0, 6, "LOCATION", any_layer=True)  # another label on the same words
+        assert len(project.spans(article.id)) == 5
+
+
 def test_curated_is_a_status(tmp_path):
     with Project.open(tmp_path / "p.sqlite") as project:
         article = project.add_article(text=TEXT, title="Velmora")

@@ -169,7 +169,7 @@ class SuggestionController(QObject):
             return
         self.matcher.cancel()
         found: list[Suggestion] = []
-        if article is not None:
+        if article is not None and self.settings.suggestions:  # off: nothing to compute or ask for
             spans = [(s.start, s.end) for s in self.document.spans.values()]
             try:
                 found = article_suggestions(project, article.id, article.text, spans, settings=self.settings,

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_INTERVAL_MS)
         self.poll_timer.timeout.connect(self.poll_external_changes)
+        self.poll_timer.timeout.connect(self._save_last_article)
         self.poll_timer.start()
         self.setAcceptDrops(True)
         self.event_panel = install_event_panel(self)  # Events dock; sets confirm_done
@@ -277,6 +278,7 @@ class MainWindow(QMainWindow):
         self.project_label.setText(project.path.stem if project.path else "")
         self._update_done_count()
         last = self.settings.value(self._last_article_key())
+        self._saved_article = int(last) if last is not None else None
         try:
             self.document.open_article(int(last) if last is not None else self._first_article())
         except KeyError:  # the article shown last time was deleted since
@@ -452,7 +454,6 @@ class MainWindow(QMainWindow):
         else:
             self.headline.setText(article.title or f"Article {article.id}")
             self._update_meta()
-            self.settings.setValue(self._last_article_key(), article.id)
         self.article_list.select_article(article.id if article else None)
         self._update_position()
         self._update_span_count()
@@ -558,8 +559,13 @@ class MainWindow(QMainWindow):
         return f"last_article/{digest}"
 
     def _save_last_article(self) -> None:
-        if self.document.article is not None:
-            self.settings.setValue(self._last_article_key(), self.document.article.id)
+        """Remember the article shown, for the next start: within a poll of opening it, on closing
+        and on switching projects. Not as it opens: QSettings writes its file in the next turn of
+        the event loop, which is where the first key press after opening would wait for it."""
+        article = self.document.article
+        if article is not None and article.id != self._saved_article:
+            self.settings.setValue(self._last_article_key(), article.id)
+            self._saved_article = article.id
 
     def _remember_project(self) -> None:
         if self.project.path is not None:

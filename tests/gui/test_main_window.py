@@ -262,6 +262,25 @@ def test_next_and_previous_article_keys(qtbot, window):
     assert window.document.article.id == first
 
 
+def test_the_article_shown_is_where_the_next_start_opens(qtbot, window, project_path, tmp_path):
+    """Remembered within a poll of opening it (so a crash keeps it), not as it opens: QSettings
+    would write its file in the turn the first key press after opening waits for."""
+    first = window.document.article.id
+    press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    second = window.document.article.id
+    key = window._last_article_key()
+    on_disk = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    assert on_disk.value(key) is None  # not written at the open
+    window.poll_timer.setInterval(20)
+    qtbot.waitUntil(lambda: QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat).value(key) is not None)
+    crashed_here = make_window(qtbot, project_path, tmp_path / "s.ini")  # the first is never closed
+    assert crashed_here.document.article.id == second != first
+    crashed_here.close()
+    window.open_article(first)
+    window.close()
+    assert make_window(qtbot, project_path, tmp_path / "s.ini").document.article.id == first
+
+
 def test_spans_come_back_painted_in_a_new_window(qtbot, window, project_path, tmp_path):
     for word, key in (("Velmora", Qt.Key.Key_1), ("Dorvan", Qt.Key.Key_2), ("entered", Qt.Key.Key_3)):
         tag_by_keys(qtbot, window, word, key)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLineEdit
 
+from gui.main_window import MainWindow
 from storage.model import SpanAttribute
 from storage.project import Project
-from tests.gui.event_helpers import open_window, press, rows, tag
+from tests.gui.event_helpers import PHRASE, open_window, press, rows, tag, word
 
 
 def _declare(folder: Path) -> None:
@@ -78,3 +80,39 @@ def test_a_label_without_attributes_says_where_to_add_them(qtbot, sample_project
     assert panel.fields == {}
     press(qtbot, Qt.Key.Key_A)
     assert window.view.hasFocus()
+
+
+def test_the_forms_are_ready_before_the_first_tag_and_kept_across_articles(qtbot, sample_project: Path) -> None:
+    """Built in an idle turn after the window shows, not by the first label key after opening."""
+    _declare(sample_project)
+    with Project.open(sample_project / "project.sqlite") as project:
+        second = project.add_article(text=f"Homs, later: {PHRASE}.", title="Second").id
+    window, _ = open_window(qtbot, sample_project)
+    panel = window.span_attribute_panel
+    first = window.document.article.id
+    qtbot.waitUntil(lambda: len(panel.findChildren(QLineEdit, "span_attribute_code")) == 1)
+    code = panel.findChild(QLineEdit, "span_attribute_code")
+    assert not code.isVisibleTo(panel)  # no span yet: the form waits, hidden
+    tag(qtbot, window, "insurgents", Qt.Key.Key_1)
+    assert panel.fields["code"] is code and code.isVisibleTo(panel)
+    window.open_article(second)
+    assert panel.fields == {} and not code.isVisibleTo(panel)
+    tag(qtbot, window, "insurgents", Qt.Key.Key_1)
+    assert panel.fields["code"] is code  # the same form, not a new one
+    window.open_article(first)
+    assert len(panel.findChildren(QLineEdit, "span_attribute_code")) == 1
+
+
+def test_a_tag_before_the_forms_are_ready_builds_its_own(qtbot, sample_project: Path) -> None:
+    _declare(sample_project)
+    settings = QSettings(str(sample_project / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Project.open(sample_project / "project.sqlite"), settings=settings, annotator="ann")
+    qtbot.addWidget(window)
+    panel = window.span_attribute_panel
+    assert panel.findChild(QLineEdit, "span_attribute_code") is None  # no idle turn yet
+    assert window.document.tag(*word(window, "insurgents"), "ACTOR")  # no event loop turn in between
+    assert list(panel.fields) == ["code", "sector"] and panel.start_editing()
+    qtbot.keyClicks(panel.fields["code"], "tur")
+    with qtbot.waitSignal(window.document.spanChanged):
+        qtbot.keyClick(panel.fields["code"], Qt.Key.Key_Return)
+    assert _values(window.project) == [(window.document.current_span_id, "code", '"TUR"')]

@@ -197,18 +197,28 @@ _LINE_BREAKS = re.compile("[\u0085\u2028\u2029]")
 
 def json_line(record: Any) -> str:
     """``record`` as one compact JSON Lines line (UTF-8 text, key order as built, "\\n" ended)."""
+    return as_line(json_text(record))
+
+
+def json_text(record: Any) -> str:
+    """``record`` as compact JSON (key order as built); bytes in it say the file is damaged."""
     try:
-        line = _encode(record)
+        return _encode(record)
     except TypeError as exc:
         if "bytes" not in str(exc):
             raise
         # We never store a BLOB: bytes here are flipped bits in a record's type byte, a damage
         # SQLite itself does not notice. Said as SQLite says damage, so every caller words it the same.
         raise sqlite3.DatabaseError("database disk image is malformed (a stored text reads back as bytes)") from exc
+
+
+def as_line(text: str) -> str:
+    """Compact JSON ``text`` as one JSON Lines line: the line breaks JSON lets stand inside strings
+    escaped, "\\n" added."""
     # Three substring tests are several times faster than one regex search over a long text.
-    if "\u2028" in line or "\u2029" in line or "\x85" in line:
-        line = _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
-    return line + "\n"
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text + "\n"
 
 
 @contextmanager

@@ -13,6 +13,7 @@ test_native_columns.py).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter, lt, methodcaller
 from typing import Any, Collection, Iterable, Mapping
@@ -20,10 +21,12 @@ from typing import Any, Collection, Iterable, Mapping
 from storage.importing.intake import MAX_ID
 from storage.scheme_growth import SchemeGrowth
 
-_ID_START_END_LABEL = itemgetter("id", "start", "end", "label")
+_REQUIRED = ("id", "start", "end", "label")
+_ID_START_END_LABEL = itemgetter(*_REQUIRED)
 # The keys a native span may have that the usual one lacks: their presence sends it the long way.
 _RARE = ("taken_from", "uid", "attributes")
 _GETS = {key: methodcaller("get", key) for key in ("text", "annotator", "created", "origin", *_RARE)}
+_USUAL = frozenset((*_REQUIRED, "text", "annotator", "created", "origin"))
 
 
 def plain_ok(length: int, kinds: Collection[str], starts: list[Any], ends: list[Any], labels: list[Any]) -> bool:
@@ -53,17 +56,24 @@ def native_columns(spans: list[Any], text: str, kinds: Mapping[str, str], known_
     (no id, a taken_from, uid or attributes, a new label or origin, a text that differs…)."""
     if not spans or not set(map(type, spans)) <= {dict}:
         return None
-    try:
-        ids, starts, ends, labels = (list(column) for column in zip(*map(_ID_START_END_LABEL, spans)))
-    except KeyError:
-        return None
-    columns = {key: list(map(get, spans)) for key, get in _GETS.items()}
-    if any(columns[key].count(None) != len(spans) for key in _RARE):
-        return None
+    columns = _same_keys(spans)
+    if columns is None:
+        try:
+            ids, starts, ends, labels = (list(column) for column in zip(*map(_ID_START_END_LABEL, spans)))
+        except KeyError:
+            return None
+        columns = {key: list(map(get, spans)) for key, get in _GETS.items()}
+        if any(columns[key].count(None) != len(spans) for key in _RARE):
+            return None
+    else:
+        ids, starts, ends, labels = (columns.pop(key) for key in _REQUIRED)
     if not (set(map(type, ids)) == {int} and min(ids) > 0 and max(ids) <= MAX_ID and len(set(ids)) == len(ids)
             and plain_ok(len(text), kinds.keys(), starts, ends, labels)):
         return None
-    annotators, created, origins, shown = (columns[key] for key in ("annotator", "created", "origin", "text"))
+    # plain_ok found no (start, end, label) twice, so no layer tags the same words twice either.
+    nothing = [None] * len(spans)
+    annotators, created, origins, shown = (columns.get(key, nothing) for key in ("annotator", "created", "origin",
+                                                                                 "text"))
     if not (set(map(type, annotators)) <= {str, type(None)} and set(map(type, created)) <= {str, type(None)}
             and "" not in created and set(origins) - {None} <= known_origins):
         return None
@@ -73,12 +83,35 @@ def native_columns(spans: list[Any], text: str, kinds: Mapping[str, str], known_
         return None
     if layer is not None:
         annotators = [layer] * len(spans)
-    elif len(set(zip(starts, ends, labels, annotators))) != len(spans):  # the same span twice in a layer
-        return None
     created_column, origin_column = _same(created, stamp), _same(origins, no_origin)
     if created_column is None or origin_column is None:
         return None
     return ids, starts, ends, labels, annotators, created_column, origin_column  # type: ignore[return-value]
+
+
+def _same_keys(spans: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The spans' columns by key when every span has the same usual keys (the first span's: id,
+    start, end, label and some of text, annotator, created, origin), read by one ``itemgetter``
+    pass; None otherwise (the caller then reads each key with ``get``)."""
+    size = len(spans[0])
+    if set(map(len, spans)) != {size}:
+        return None
+    keys = _usual_keys(tuple(spans[0]))
+    if keys is None:
+        return None
+    try:  # a span without one of the first's keys has another key instead: the long way
+        values = zip(*map(itemgetter(*keys), spans))
+        return dict(zip(keys, map(list, values)))
+    except KeyError:
+        return None
+
+
+@lru_cache(maxsize=32)
+def _usual_keys(keys: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``keys`` with id, start, end and label first, if they are those and only usual others."""
+    if not set(_REQUIRED) <= set(keys) <= _USUAL:
+        return None
+    return _REQUIRED + tuple(key for key in keys if key not in _REQUIRED)
 
 
 _json_sorted = json.JSONEncoder(sort_keys=True).encode

@@ -38,6 +38,14 @@ CASES = {
     "an id of zero": [span(0, 12, 16, "LOCATION")],
     "a span without id": [{"start": 12, "end": 16, "label": "LOCATION"}],
     "an event": [span(1, 3, 11, "EVENT"), span(2, 20, 32, "ACTOR")],
+    # Spans read by one itemgetter when they share the first's usual keys (columns._same_keys):
+    "keys in another order": [{"label": "LOCATION", "end": 16, "annotator": "ana", "start": 12, "id": 1},
+                              {"annotator": "ana", "id": 2, "start": 20, "end": 32, "label": "ACTOR"}],
+    "as many keys, not the same": [span(1, 12, 16, "LOCATION", annotator="ana"),
+                                   span(2, 20, 32, "ACTOR", created="2025-05-05")],
+    "a uid in place of a key": [span(1, 12, 16, "LOCATION", annotator="ana"), span(2, 20, 32, "ACTOR", uid="u-2")],
+    "an unknown key": [span(1, 12, 16, "LOCATION", note="x"), span(2, 20, 32, "ACTOR", note="y")],
+    "one key more": [span(1, 12, 16, "LOCATION"), span(2, 20, 32, "ACTOR", annotator="ana")],
 }
 EVENTS = {"an event": [{"id": 1, "trigger": 1, "type": "AID", "arguments": [{"role": "source", "span": 2}]}]}
 

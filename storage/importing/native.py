@@ -596,71 +596,86 @@ class RecordWriter:
 
     def _read_events(self, article_id: int, events: list[Any], span_ids: dict[Any, int],
                      span_labels: dict[Any, str]) -> None:
+        # Every event of the corpus passes here: the usual case is tested inline, an event's name
+        # for a message is made only when there is a message to give.
         scheme = self._scheme
+        kinds, types, layer, stamp = scheme.kinds, scheme.types, self._layer, self._stamp
         wanted: list[int | None] = []
         rows: list[tuple[Any, ...]] = []
         fillers: list[list[tuple[str, int]]] = []
         for index, event in enumerate(events):
             if type(event) is not dict:
                 self._fail(f"events[{index}] must be an object")
-            file_id = self._id(event.get("id"), "event")
-            name = _event_name(file_id, index)
-            if file_id is not None and file_id in wanted:
+            file_id = event.get("id")
+            if file_id is not None and (type(file_id) is not int or not 0 < file_id <= MAX_ID or file_id in wanted):
+                self._id(file_id, "event")
                 self._fail(f"event id {file_id} is used twice in this article")
             trigger = event.get("trigger")
             if type(trigger) is not int or trigger not in span_ids:
-                self._fail(f"{name}: trigger {trigger!r} is not the id of a span in this article")
+                self._fail(f"{_event_name(file_id, index)}: trigger {trigger!r} is not the id of a span in this article")
             event_type, attributes = event.get("type"), event.get("attributes", {})
             try:
-                scheme.require_trigger(span_labels[trigger])
-                if event_type is not None and (type(event_type) is not str or event_type not in scheme.types):
+                if kinds[span_labels[trigger]] != "trigger":
+                    scheme.require_trigger(span_labels[trigger])
+                if event_type is not None and (type(event_type) is not str or event_type not in types):
                     scheme.add_event_type(event_type)
                 if type(attributes) is not dict:
                     raise SchemeError('"attributes" must be an object')
                 encoded = attributes_json(scheme, self._attribute_sets, attributes)
             except SchemeError as exc:
-                self._fail(f"{name}: {exc}")
-            fillers.append(self._read_arguments(name, event, trigger, span_ids, span_labels))
+                self._fail(f"{_event_name(file_id, index)}: {exc}")
+            fillers.append(self._read_arguments(file_id, index, event, trigger, span_ids, span_labels))
             wanted.append(file_id)
-            rows.append((article_id, span_ids[trigger], event_type, encoded,
-                         self._optional_str(event.get("annotator"), f"{name} annotator")
-                         if self._layer is None else self._layer,
-                         self._optional_str(event.get("created"), f"{name} created") or self._stamp,
-                         self._optional_str(event.get("taken_from"), f"{name} taken_from"),
-                         self._uid(event, name)))
+            annotator, created, taken = event.get("annotator"), event.get("created"), event.get("taken_from")
+            # (--annotator's layer replaces the file's annotator unread, as it always did.)
+            if ((layer is None and annotator is not None and type(annotator) is not str)
+                    or (created is not None and type(created) is not str) or (taken is not None and type(taken) is not str)):
+                name = _event_name(file_id, index)
+                if layer is None:
+                    self._optional_str(annotator, f"{name} annotator")
+                self._optional_str(created, f"{name} created")
+                self._optional_str(taken, f"{name} taken_from")
+            rows.append((article_id, span_ids[trigger], event_type, encoded, annotator if layer is None else layer,
+                         created or stamp, taken,
+                         self._uid(event, _event_name(file_id, index)) if "uid" in event else None))
         fresh = self._claim("events", wanted if self._native else [None] * len(wanted))
         for event_id, row, arguments in zip(fresh, rows, fillers):
             self._rows["events"].append((event_id, *row))
             self.events_added += 1
             self._rows["arguments"].extend((event_id, role, span) for role, span in arguments)
 
-    def _read_arguments(self, name: str, event: dict[str, Any], trigger: int, span_ids: dict[Any, int],
-                        span_labels: dict[Any, str]) -> list[tuple[str, int]]:
+    def _read_arguments(self, file_id: Any, index: int, event: dict[str, Any], trigger: int,
+                        span_ids: dict[Any, int], span_labels: dict[Any, str]) -> list[tuple[str, int]]:
         """(role, stored span id) pairs of one event, checked against the scheme's roles."""
         arguments = event.get("arguments", [])
         if type(arguments) is not list:
-            self._fail(f'{name}: "arguments" must be a list')
+            self._fail(f'{_event_name(file_id, index)}: "arguments" must be a list')
         result: list[tuple[str, int]] = []
         counts: dict[str, int] = {}
+        role_labels, role_max = self._scheme.role_labels, self._scheme.role_max
         for argument in arguments:
             if type(argument) is not dict:
-                self._fail(f"{name}: each argument must be an object with a role and a span")
+                self._fail(f"{_event_name(file_id, index)}: each argument must be an object with a role and a span")
             span = argument.get("span")
             if type(span) is not int or span not in span_ids:
-                self._fail(f"{name}: argument span {span!r} is not the id of a span in this article")
+                self._fail(f"{_event_name(file_id, index)}: argument span {span!r} is not the id of a span in this "
+                           "article")
             if span == trigger:
-                self._fail(f"{name}: span {span} is the trigger and cannot also be an argument")
-            try:
-                role = self._scheme.require_role(argument.get("role"), span_labels[span])
-            except SchemeError as exc:
-                self._fail(f"{name}: {exc}")
-            if (role, span_ids[span]) in result:
-                self._fail(f"{name}: span {span} fills {role!r} twice")
-            counts[role] = counts.get(role, 0) + 1
-            limit = self._scheme.role_max[role]
-            if limit is not None and counts[role] > limit:
-                self._fail(f"{name}: role {role!r} takes at most {limit} span(s)")
-            result.append((role, span_ids[span]))
+                self._fail(f"{_event_name(file_id, index)}: span {span} is the trigger and cannot also be an argument")
+            role = argument.get("role")
+            if type(role) is not str or span_labels[span] not in role_labels.get(role, ()):
+                try:  # a role to add or widen, or the message why not
+                    role = self._scheme.require_role(role, span_labels[span])
+                except SchemeError as exc:
+                    self._fail(f"{_event_name(file_id, index)}: {exc}")
+            pair = (role, span_ids[span])
+            if pair in result:
+                self._fail(f"{_event_name(file_id, index)}: span {span} fills {role!r} twice")
+            counts[role] = count = counts.get(role, 0) + 1
+            limit = role_max[role]
+            if limit is not None and count > limit:
+                self._fail(f"{_event_name(file_id, index)}: role {role!r} takes at most {limit} span(s)")
+            result.append(pair)
         return result
 
     def flush(self) -> None:

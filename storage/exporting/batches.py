@@ -18,7 +18,7 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from itertools import groupby, repeat
+from itertools import chain, groupby, repeat
 from operator import ge, itemgetter
 from typing import Any, Callable, Iterable, NamedTuple, Iterator, TextIO
 
@@ -76,6 +76,11 @@ class EventRow(NamedTuple):
     arguments: list[ArgumentRow]
     taken_from: str | None = None  # as SpanRow's
     uid: str | None = None
+
+
+_TRIGGER_ID = itemgetter(EventRow._fields.index("trigger_id"))  # of an EventRow
+_ARGUMENTS = itemgetter(EventRow._fields.index("arguments"))
+_SPAN_OF = itemgetter(ArgumentRow._fields.index("span_id"))  # of an ArgumentRow
 
 
 @dataclass(slots=True)
@@ -262,6 +267,10 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_s
     # uids ride along only where layers were merged or imported: there they are what a later
     # merge matches by; an ordinary project's export stays as it was.
     uids = team and conn.execute("SELECT 1 FROM layers LIMIT 1").fetchone() is not None
+    # Tables most projects leave empty are not asked again for every batch (asked here, inside
+    # the caller's read snapshot, their answer holds for the whole export).
+    filled = frozenset(table for table in _SOMETIMES_EMPTY[:2 + 3 * team]
+                       if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0])
     last_id = -1
     while True:
         params: list[Any] = [last_id] + ([status] if status is not None else []) + [batch_size]
@@ -273,7 +282,7 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_s
         ]
         if not batch:
             return
-        _fill(conn, {article.id: article for article in batch}, team=team, uids=uids)
+        _fill(conn, {article.id: article for article in batch}, team=team, uids=uids, filled=filled)
         for article in batch:
             check_article(article)
             if named:
@@ -282,9 +291,14 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_s
         yield batch
 
 
+_SOMETIMES_EMPTY = ("span_attributes", "article_attributes", "layer_status", "curation_decisions",
+                    "curation_frame_decisions")  # the last three: a project with team layers
+
+
 def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool = True,
-          uids: bool = False) -> None:
-    """Attach spans, events and arguments to the batch's articles: one query per table."""
+          uids: bool = False, filled: frozenset[str] = frozenset(_SOMETIMES_EMPTY)) -> None:
+    """Attach spans, events and arguments to the batch's articles: one query per table (of the
+    ``filled`` ones among those that are often empty)."""
     ids = list(by_id)
     marks = ",".join("?" * len(ids))
     taken_from = "taken_from" if team else "NULL"
@@ -296,25 +310,26 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool
             f'SELECT id, start, "end", label, annotator, created, article_id, origin, {taken_from}, {uid} FROM spans '
             f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end" DESC, id', ids), _ARTICLE_ID):
         by_id[article_id].spans = list(spans)
-    for article_id, span_id, name, value in conn.execute(
+    for article_id, span_id, name, value in () if "span_attributes" not in filled else conn.execute(
             "SELECT spans.article_id, span_id, name, value FROM span_attributes "
             f"JOIN spans ON spans.id = span_id WHERE spans.article_id IN ({marks}) "
             "ORDER BY span_id, name", ids):
         by_id[article_id].span_attributes.setdefault(span_id, {})[name] = json.loads(value)
-    for article_id, name, value in conn.execute(
+    for article_id, name, value in () if "article_attributes" not in filled else conn.execute(
             f"SELECT article_id, name, value FROM article_attributes WHERE article_id IN ({marks}) "
             "ORDER BY article_id, name", ids):
         by_id[article_id].attributes[name] = json.loads(value)
     if team:
-        for article_id, layer, status, updated in conn.execute(
+        for article_id, layer, status, updated in () if "layer_status" not in filled else conn.execute(
                 f"SELECT article_id, layer, status, updated FROM layer_status WHERE article_id IN ({marks}) "
                 "ORDER BY article_id, layer", ids):
             by_id[article_id].layer_status[layer] = {"status": status, "updated": updated}
-        for article_id, start, end, decision, created in conn.execute(
+        for article_id, start, end, decision, created in () if "curation_decisions" not in filled else conn.execute(
                 'SELECT article_id, start, "end", decision, created FROM curation_decisions '
                 f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end"', ids):
             by_id[article_id].curation.append({"start": start, "end": end, "decision": decision, "created": created})
-        for article_id, start, end, decision, created in conn.execute(  # event-frame decisions, marked so
+        for article_id, start, end, decision, created in () if "curation_frame_decisions" not in filled else \
+                conn.execute(  # event-frame decisions, marked so
                 'SELECT article_id, start, "end", decision, created FROM curation_frame_decisions '
                 f'WHERE article_id IN ({marks}) ORDER BY article_id, start, "end"', ids):
             by_id[article_id].curation.append({"start": start, "end": end, "decision": decision, "created": created,
@@ -380,9 +395,14 @@ def check_article(article: ArticleData) -> None:
             + ": the article text no longer matches its content hash (changed outside the app?), so "
             "span offsets cannot be trusted; export stopped",
             article_id=article.id, span_id=first)
-    if article.events:
+    events = article.events
+    if events:
         span_ids = set(map(_ID, spans))
-        for event in article.events:
+        # The common case (every trigger and argument a span of the article) tested in C.
+        if span_ids.issuperset(map(_TRIGGER_ID, events)) and span_ids.issuperset(
+                map(_SPAN_OF, chain.from_iterable(map(_ARGUMENTS, events)))):
+            return
+        for event in events:
             for span_id in (event.trigger_id, *(a.span_id for a in event.arguments)):
                 if span_id not in span_ids:
                     raise ExportError(

@@ -612,7 +612,8 @@ class RecordWriter:
                 self._fail(f"event id {file_id} is used twice in this article")
             trigger = event.get("trigger")
             if type(trigger) is not int or trigger not in span_ids:
-                self._fail(f"{_event_name(file_id, index)}: trigger {trigger!r} is not the id of a span in this article")
+                self._fail(f"{_event_name(file_id, index)}: trigger {trigger!r} is not the id of a span in this "
+                           "article")
             event_type, attributes = event.get("type"), event.get("attributes", {})
             try:
                 if kinds[span_labels[trigger]] != "trigger":
@@ -629,7 +630,8 @@ class RecordWriter:
             annotator, created, taken = event.get("annotator"), event.get("created"), event.get("taken_from")
             # (--annotator's layer replaces the file's annotator unread, as it always did.)
             if ((layer is None and annotator is not None and type(annotator) is not str)
-                    or (created is not None and type(created) is not str) or (taken is not None and type(taken) is not str)):
+                    or (created is not None and type(created) is not str)
+                    or (taken is not None and type(taken) is not str)):
                 name = _event_name(file_id, index)
                 if layer is None:
                     self._optional_str(annotator, f"{name} annotator")

@@ -137,3 +137,14 @@ def test_places_are_the_overlap_groups_on_many_nested_and_stacked_spans(tmp_path
         units = curation.read_units(project, article)
         assert [(u.start, u.end, u.versions) for u in units] == expected
         assert any(len(version) > 1 for u in units for version in u.versions.values())  # nesting was there
+        # Each place's gold (found in one sweep over gold) is every gold span overlapping it, in order,
+        # with gold spans across several places, in the gaps between them and nested in one another.
+        gold = {(start, start + rng.choice([4, 9, 24, 60]), rng.choice(["ACTOR", "LOCATION"]))
+                for start in (rng.randrange(0, 390) * 5 for _ in range(80))}
+        for start, end, label in sorted(gold):
+            project.add_span(article, start, end, label, annotator="gold")
+        ordered = sorted(SpanAnn(*span) for span in gold)
+        units = curation.read_units(project, article)
+        assert [u.gold for u in units] == [tuple(s for s in ordered if s.start < u.end and s.end > u.start)
+                                           for u in units]
+        assert any(len(u.gold) > 1 for u in units) and sum(len(u.gold) for u in units) > len(ordered)  # spread

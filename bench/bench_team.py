@@ -308,7 +308,7 @@ def bench_curation(folder: Path, *, spans: int, size: int) -> bool:
         view.show()
         view.activateWindow()
         app.processEvents()
-        lines = [view.list.item(k).text() for k in range(view.list.count())]
+        lines = [view.list.line(k) for k in range(view.list.count())]
         decide = [(key, Qt.KeyboardModifier.NoModifier) for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_X)] * 14
         undo = [(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)] * 20
         decided = project.db.execute("SELECT count(*) FROM curation_decisions").fetchone()[0]

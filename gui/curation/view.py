@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QLabel,
-    QListWidget,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from gui.article_list import STATUS_NAMES
 from gui.curation import frames
 from gui.curation.gold_editor import GoldEditor
+from gui.curation.place_list import PlaceList
 from gui.plain import excerpt, key_line, plain_tooltip, quote
 from gui.role_slot import plain_label
 from storage.importing.report import plural
@@ -142,9 +142,8 @@ class CurationView(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)  # long refusals must not widen the list's column
         layout.addWidget(self.summary)
-        self.list = QListWidget()
+        self.list = PlaceList(self._row_line)  # lines made as they are shown
         self.list.setObjectName("curation_units")
-        self.list.setUniformItemSizes(True)  # one line each: without it Qt measures all 10,000 rows on show
         self.list.currentRowChanged.connect(self._show_unit)
         layout.addWidget(self.list, 2)
         self.context = QLabel()
@@ -240,8 +239,7 @@ class CurationView(QDialog):
         self._longest = max((u.end - u.start for u in self.units), default=0)
         self._open = sum(not u.resolved for u in self.units)
         self.list.blockSignals(True)
-        self.list.clear()
-        self.list.addItems(self._lines())
+        self.list.places.reset(len(self.units))
         self.list.blockSignals(False)
         if keep is not None:
             row = self._row_of(keep, row)
@@ -269,7 +267,7 @@ class CurationView(QDialog):
             if unit != self.units[row]:
                 self._open += int(not unit.resolved) - int(not self.units[row].resolved)
                 self.units[row] = unit
-                self.list.item(row).setText(self._line(row, unit))
+                self.list.places.changed(row)
         current = self.list.currentRow()
         row = self._row_of(keep, current) if keep is not None else current
         if row != current:
@@ -301,18 +299,13 @@ class CurationView(QDialog):
 
     def _names_toggled(self, _hidden: bool) -> None:
         """H: the names change in every line and in the table; nothing is read again."""
-        for row, line in enumerate(self._lines()):
-            self.list.item(row).setText(line)
+        if self.units:
+            self.list.places.changed(0, len(self.units) - 1)  # the lines shown are asked for again
         self._show_unit(self.list.currentRow())
 
-    def _lines(self) -> list[str]:
-        """Every place's line, at once: 10,000 of them on opening a big article."""
-        text, frame_rows = self.text, set(self._frame_rows)
-        # one state in words per decision (a handful), not one call per place
-        states = {u.decision: frames.state(u, self.name) for u in {u.decision: u for u in self.units}.values()}
-        return [frames.frame_line(k - 1, u, text, self.name) if k - 1 in frame_rows
-                else f"{k:>4}  {u[0]}–{u[1]}  {quote(text[u[0]:u[1]], 40)}  [{states[u[4]]}]"
-                for k, u in enumerate(self.units, 1)]
+    def _row_line(self, row: int) -> str:
+        """The line of the place in ``row``, when the list shows it."""
+        return self._line(row, self.units[row])
 
     def _line(self, k: int, unit: curation.Unit | curation_frames.FrameUnit) -> str:
         if isinstance(unit, curation_frames.FrameUnit):

@@ -60,7 +60,7 @@ def test_frames_by_keys_whole_frame_one_role_reject_undo(qtbot, tmp_path):
     assert on_disk(path) == [((29, 37), "ASSAULT", "agreed", {"actor": [(0, 6), (42, 46)]})]
     assert "1 agreed frame went" in view.summary.text()
     unit = view.current()  # the only open place: the frame on "entered"
-    assert isinstance(unit, FrameUnit) and unit.start == 7 and "frame on" in view.list.currentItem().text()
+    assert isinstance(unit, FrameUnit) and unit.start == 7 and "frame on" in view.list.line(view.list.currentRow())
     headers = [view.versions.horizontalHeaderItem(c).text() for c in range(view.versions.columnCount())]
     assert headers[:5] == ["Key", "Layer", "Trigger", "Type", "▸ actor"] and "location" in headers
     assert view.versions.item(0, 3).text() == "ASSAULT" and view.versions.item(1, 3).text() == "COERCE"
@@ -87,12 +87,12 @@ def test_frames_by_keys_whole_frame_one_role_reject_undo(qtbot, tmp_path):
 
     qtbot.keyClick(view, Qt.Key.Key_X)  # on second thought: no frame on "entered"
     assert [f[0] for f in on_disk(path)] == [(29, 37)]
-    assert "[rejected]" in view.list.item(view.list.currentRow()).text() or view.current().start != 7
+    assert "[rejected]" in view.list.line(view.list.currentRow()) or view.current().start != 7
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # back before ben's frame: nothing on "entered"
     assert [f[0] for f in on_disk(path)] == [(29, 37)]
-    assert "[to decide]" in view.list.item(view.list.currentRow()).text()
+    assert "[to decide]" in view.list.line(view.list.currentRow())
 
     view.list.setCurrentRow(next(k for k, u in enumerate(view.units) if isinstance(u, FrameUnit) and u.start == 7))
     qtbot.keyClick(view, Qt.Key.Key_1)  # ana's whole frame, for the export
@@ -131,8 +131,8 @@ def test_taking_a_whole_frame_settles_the_span_places_under_it(qtbot, tmp_path):
     qtbot.keyClick(view, Qt.Key.Key_1)  # ana's whole frame, with "Velmora" as its location
     assert on_disk(path)[0][:3] == ((7, 14), "ASSAULT", "ana") and (15, 22, "took:ana") in decisions(path)
     assert all(u.resolved for u in view.units) and "0 still to decide" in view.summary.text()
-    line = view.list.item(next(k for k, u in enumerate(view.units) if u.start == 15 and not isinstance(u, FrameUnit)))
-    assert "[took ana]" in line.text()
+    line = view.list.line(next(k for k, u in enumerate(view.units) if u.start == 15 and not isinstance(u, FrameUnit)))
+    assert "[took ana]" in line
     assert view.undo_stack.count() == 1
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # one step: the frame and the place it settled
     assert (15, 22, "took:ana") not in decisions(path) and [f[0] for f in on_disk(path)] == [(29, 37)]
@@ -192,10 +192,10 @@ def test_a_frame_take_settles_a_place_whose_span_gold_already_had(qtbot, tmp_pat
     qtbot.keyClick(view.gold.view, Qt.Key.Key_2)  # LOCATION, made by the curator
     qtbot.keyClick(view.gold.view, Qt.Key.Key_Escape)
     velmora = row_of(view, 15, frame=False)
-    assert "[to decide]" in view.list.item(velmora).text()
+    assert "[to decide]" in view.list.line(velmora)
     view.list.setCurrentRow(row_of(view, 7, frame=True))
     qtbot.keyClick(view, Qt.Key.Key_1)  # ana's frame: its location is the span gold already has
-    assert "[took ana]" in view.list.item(velmora).text() and view.units[velmora].gold != ()
+    assert "[took ana]" in view.list.line(velmora) and view.units[velmora].gold != ()
     assert (15, 22, "took:ana") in decisions(path) and all(u.resolved for u in view.units)
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
-    assert "[to decide]" in view.list.item(velmora).text() and (15, 22, "took:ana") not in decisions(path)
+    assert "[to decide]" in view.list.line(velmora) and (15, 22, "took:ana") not in decisions(path)

@@ -140,7 +140,7 @@ def test_hidden_names_are_hidden_in_the_window_behind_the_view_too(qtbot, tmp_pa
 
 def view_texts(view) -> list[str]:
     table, rows = view.versions, range(view.versions.rowCount())
-    return [view.list.item(r).text() for r in range(view.list.count())] + [table.item(r, 1).text() for r in rows]
+    return [view.list.line(r) for r in range(view.list.count())] + [table.item(r, 1).text() for r in rows]
 
 
 def test_key_help_breaks_lines_only_between_keys(qtbot, tmp_path):

@@ -39,22 +39,22 @@ def test_curation_by_keys(qtbot, tmp_path):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
     # what both agree on went to gold on opening; the first disagreement is current
     assert gold(path) == [(0, 6, "ACTOR", "agreed"), (7, 14, "EVENT", "agreed")]
-    assert view.current().start == 15 and "to decide" in view.list.currentItem().text()
+    assert view.current().start == 15 and "to decide" in view.list.line(view.list.currentRow())
     assert view.versions.item(0, 1).text() == "ana" and "LOCATION Velmora" in view.versions.item(0, 2).text()
     qtbot.keyClick(view, Qt.Key.Key_1)  # take ana's version; moves on to the next open one
     assert (15, 22, "LOCATION", "ana") in gold(path)
     assert view.current().start == 38
     qtbot.keyClick(view, Qt.Key.Key_X)  # reject both versions of "the army"/"army"
     assert [row[0] for row in gold(path)] == [0, 7, 15]
-    assert "[rejected]" in view.list.item(3).text()
+    assert "[rejected]" in view.list.line(3)
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert "[to decide]" in view.list.item(3).text()
+    assert "[to decide]" in view.list.line(3)
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert "[rejected]" in view.list.item(3).text()
+    assert "[rejected]" in view.list.line(3)
     qtbot.keyClick(view, Qt.Key.Key_H)  # the curator hides who said what
     view.list.setCurrentRow(2)
     assert view.versions.item(0, 1).text() == "Annotator 1"
-    assert "took Annotator 1" in view.list.item(2).text()
+    assert "took Annotator 1" in view.list.line(2)
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("SELECT status FROM articles").fetchone() == ("curated",)

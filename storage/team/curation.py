@@ -224,12 +224,27 @@ def _layer_spans(project: Project, article_id: int, name: str) -> list[SpanAnn]:
     return list(map(_SPAN_ANN, rows))
 
 
+def _layer_keys(project: Project, article_id: int) -> set[str]:
+    """The article's layers as the (article, layer, …) index keys them: one seek per layer to the
+    next one, where SELECT DISTINCT read every span of the article (38,000 on a big one)."""
+    keys: set[str] = set()
+    key = project.db.execute(_FIRST_LAYER, [article_id]).fetchone()
+    while key is not None:
+        keys.add(key[0])
+        key = project.db.execute(_NEXT_LAYER, [article_id, key[0]]).fetchone()
+    return keys
+
+
+_FIRST_LAYER = "SELECT coalesce(annotator, '') FROM spans WHERE article_id = ? ORDER BY 1 LIMIT 1"
+_NEXT_LAYER = ("SELECT coalesce(annotator, '') FROM spans WHERE article_id = ? AND coalesce(annotator, '') > ? "
+               "ORDER BY 1 LIMIT 1")
+
+
 def _read(project: Project, article_id: int, annotators: Sequence[str] | None) -> _Read:
     if annotators is not None:
         names = list(annotators)
     else:  # as annotator_layers() finds them, from the index alone
-        keys = {key for (key,) in project.db.execute(
-            "SELECT DISTINCT coalesce(annotator, '') FROM spans WHERE article_id = ?", [article_id])}
+        keys = _layer_keys(project, article_id)
         names = sorted(keys - {GOLD, ""}) if "" not in keys else annotator_layers(project, article_id)
     gold = _layer_spans(project, article_id, GOLD)
     stream: list[tuple[str, SpanAnn]] = []
@@ -316,10 +331,13 @@ def _merge(project: Project, article_id: int, threshold: float | None) -> tuple[
             "SELECT ?1 + key, ?2, value ->> 0, value ->> 1, value ->> 2, ?3, ?4, ?5, "
             "?6 || printf('%016x', ?1 + key) FROM json_each(?7)",
             [top + 1, article_id, GOLD, stamp, AGREED, secrets.token_hex(8), json.dumps(spans)])
+        # each place's extent as one integer (start << 32 | end: offsets are below SQLite's longest
+        # string, 10^9), which json_each gives as a number, not a [start, end] array parsed again per
+        # row (~5 ms of 8,000 decisions)
         project.db.execute(
             'INSERT OR REPLACE INTO curation_decisions (article_id, start, "end", decision, created) '
-            "SELECT ?1, value ->> 0, value ->> 1, ?2, ?3 FROM json_each(?4)",
-            [article_id, AGREED, stamp, json.dumps([places[k][:2] for k, _version in agreed])])
+            "SELECT ?1, value >> 32, value & 4294967295, ?2, ?3 FROM json_each(?4)",
+            [article_id, AGREED, stamp, json.dumps([places[k][0] << 32 | places[k][1] for k, _version in agreed])])
     # what a fresh read would find now, without reading again: the agreed places had no gold
     for k, version in agreed:
         found.gold[k] = version

@@ -182,9 +182,9 @@ class _Read:
     decisions: dict[tuple[int, int], str]
 
     def units(self) -> list[Unit]:
-        decisions = self.decisions
-        return list(map(_UNIT, [(start, end, versions, gold, decisions.get((start, end)))
-                                for (start, end, versions), gold in zip(self.places, self.gold)]))
+        places = self.places  # 10,000 on a big article: each unit's fields gathered in C
+        return list(map(_UNIT, zip(map(_START, places), map(_END, places), map(_VERSIONS, places), self.gold,
+                                   map(self.decisions.get, map(_EXTENT, places)))))
 
 
 def _gold_by_place(places: Sequence[tuple[int, int, Any]], gold: Sequence[SpanAnn]) -> list[tuple[SpanAnn, ...]]:
@@ -215,7 +215,7 @@ _LAYER_SPANS = ('SELECT start, "end", label FROM spans WHERE article_id = ? AND 
 _EMPTY_NAMED_SPANS = _LAYER_SPANS.replace("ORDER BY", "AND annotator IS NOT NULL ORDER BY")
 _SPAN_ANN = partial(tuple.__new__, SpanAnn)  # SpanAnn(*row) without a Python call per span
 _UNIT = partial(tuple.__new__, Unit)
-_END = itemgetter(1)
+_START, _END, _VERSIONS = itemgetter(0), itemgetter(1), itemgetter(2)
 _EXTENT = itemgetter(0, 1)
 
 

@@ -376,9 +376,11 @@ class FileActions(QObject):
                                       "exporting there would overwrite the project"):
             return False
         self.settings.setValue("last_export_dir", str(options.path.parent))
+        # Frozen here, in the window's thread: the report names layers as the window does (blind: "Annotator n").
+        name, view = self.window.layer_view.namer(), self.window.layer_view
         job = export_job(options.format, options.path, status=options.status,
                          relations=options.relations, docbin=options.docbin, layer=options.layer,
-                         strict=options.strict)
+                         strict=options.strict, layer_names={layer: name(layer) for layer in view.numbered})
         return self._start("Export", job, f"Exporting {options.format} to {options.path.name}…",
                            self._export_done)
 

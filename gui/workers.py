@@ -107,7 +107,8 @@ def import_job(paths: Sequence[Path], options: ImportOptions | None = None) -> J
 
 
 def export_job(fmt: str, path: Path, *, status: str | None = None, relations: bool = False,
-               docbin: Path | None = None, layer: str | None = None, strict: bool = False) -> Job:
+               docbin: Path | None = None, layer: str | None = None, strict: bool = False,
+               layer_names: dict[str, str] | None = None) -> Job:
     """A job that exports to ``path``; returns ``storage.exporting.ExportReport``.
 
     The exporter writes a temporary file and renames it at the end, so stopping it early
@@ -123,6 +124,7 @@ def export_job(fmt: str, path: Path, *, status: str | None = None, relations: bo
             progress(done, total, what)
 
         return export_to_path(project, fmt, path, status=status, relations=relations,
-                              docbin=docbin, layer=layer, strict=strict, progress=checked_progress)
+                              docbin=docbin, layer=layer, strict=strict, progress=checked_progress,
+                              layer_names=layer_names)
 
     return job

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator, Mapping, TextIO
 
 from storage import scheme as scheme_store
 from storage.exporting import brat, doccano, events, hf_bio, native, plover, spacy_format
@@ -106,19 +106,21 @@ def export_to_stream(project: Project, fmt: str, stream: TextIO, *, status: str 
 def export_to_path(project: Project, fmt: str, path: str | Path, *, status: str | None = None,
                    relations: bool = False, docbin: Path | None = None,
                    progress: Progress | None = None, layer: str | None = None,
-                   strict: bool = False) -> ExportReport:
+                   strict: bool = False, layer_names: Mapping[str, str] | None = None) -> ExportReport:
     """Write ``fmt`` records to ``path`` (UTF-8, "\\n" line ends) atomically; return what was written.
 
     On any error ``path`` (and the DocBin path) keep their previous content and no temporary
     file is left behind; temporary files of exports killed before are deleted (``atomic``).
-    ``strict`` refuses incomplete event frames instead of writing them.
+    ``strict`` refuses incomplete event frames instead of writing them. ``layer_names``: how the
+    report names layers (the window's "Annotator n" while the curator adjudicates blind).
     """
     _check_options(fmt, status, relations, docbin)
     path = Path(path)
     if fmt in FOLDER_FORMATS:  # ``path`` is a folder, replaced whole (see atomic.AtomicFolder)
         with AtomicFolder(path, check=brat.check_destination, remove=brat.remove_export) as folder:
             report = _export(project, fmt, folder.temp, str(path), status=status, relations=relations,
-                             docbin_temp=None, progress=progress, layer=layer, strict=strict)
+                             docbin_temp=None, progress=progress, layer=layer, strict=strict,
+                             layer_names=layer_names)
         report.notes += folder.notes
         return report
     _check_destination(project, path)
@@ -128,13 +130,13 @@ def export_to_path(project: Project, fmt: str, path: str | Path, *, status: str 
         if docbin is None:
             report = _export(project, fmt, out_file.handle, str(path), status=status,
                              relations=relations, docbin_temp=None, progress=progress, layer=layer,
-                             strict=strict)
+                             strict=strict, layer_names=layer_names)
         else:
             with AtomicFile(Path(docbin), binary=True) as docbin_file:
                 docbin_file.handle.close()
                 report = _export(project, fmt, out_file.handle, str(path), status=status,
                                  relations=relations, docbin_temp=docbin_file.temp, progress=progress,
-                                 layer=layer, strict=strict)
+                                 layer=layer, strict=strict, layer_names=layer_names)
                 report.docbin = str(docbin)
     if out_file.swept:
         report.notes.append(f"deleted {out_file.swept} temporary file{'s' if out_file.swept > 1 else ''} "
@@ -168,7 +170,8 @@ def _check_destination(project: Project, path: Path) -> None:
 
 def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status: str | None,
             relations: bool, docbin_temp: Path | None, progress: Progress | None,
-            layer: str | None = None, strict: bool = False) -> ExportReport:
+            layer: str | None = None, strict: bool = False,
+            layer_names: Mapping[str, str] | None = None) -> ExportReport:
     """Stream the (filtered) articles through the format's writer, all inside one read snapshot.
 
     ``layer`` chooses the annotator layer (storage.exporting.layers): gold where an article has
@@ -181,8 +184,9 @@ def _export(project: Project, fmt: str, out: TextIO | Path, name: str, *, status
         context = ExportContext(scheme=scheme_store.load(project.db), relations=relations,
                                 docbin=docbin_temp, layers=layer_provenance(conn),
                                 team=team_identity(conn))
-        check_layer(conn, layer)
-        choice = LayerChoice(chosen_layer(fmt, layer), recorded=recorded_layers(conn))
+        shown = (lambda layer: layer_names.get(layer, layer)) if layer_names else str
+        check_layer(conn, layer, name=shown)
+        choice = LayerChoice(chosen_layer(fmt, layer), recorded=recorded_layers(conn), name=shown)
         # --status filters by the status of the layer written (every status belongs to a layer)
         status_sql = export_status_sql(conn, choice.layer)
         total = count_articles(conn, status, status_sql=status_sql)

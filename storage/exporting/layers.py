@@ -175,8 +175,10 @@ def covering(article: ArticleData) -> set[str]:
 class LayerChoice:
     """Keeps the chosen layer of each article an export writes, and counts the articles it leaves out."""
 
-    def __init__(self, layer: str | None, *, recorded: frozenset[str] = frozenset()) -> None:
+    def __init__(self, layer: str | None, *, recorded: frozenset[str] = frozenset(),
+                 name: Callable[[str], str] = str) -> None:
         self.layer = layer
+        self.name = name  # how the report names a layer (a blind curator's "Annotator n")
         self.recorded = recorded  # storage.team.coverage.recorded_layers: each one a version of its own
         self.left_out = 0  # by the default: two or more layers cover them; else: the layer does not
         self.not_back = 0  # by the default: handed out to layers, none of which annotated or finished them
@@ -200,14 +202,15 @@ class LayerChoice:
             elif len(layers) >= 2 and len({version_of(name, self.recorded) for name in layers}) >= 2:
                 self.left_out += 1
                 if len(self.examples) < NAMED_EXAMPLES:
-                    self.examples.append(f"article {article.id}: {', '.join(sorted(layers))}")
+                    self.examples.append(f"article {article.id}: {', '.join(sorted(map(self.name, layers)))}")
                 return False
             elif not layers and article.layer_status:  # handed out (a status there), nothing back yet
                 self.not_back += 1
                 return False
             elif len(layers) >= 2:  # one version, several names: the project's own, written together
                 self.mixed += 1
-                self.mixed_example = self.mixed_example or f"article {article.id}: {', '.join(sorted(layers))}"
+                self.mixed_example = (self.mixed_example
+                                      or f"article {article.id}: {', '.join(sorted(map(self.name, layers)))}")
                 return True
             else:
                 return True  # one layer, or none ever handed out: the article as it stands
@@ -235,7 +238,7 @@ class LayerChoice:
                 f"{_several(n)} ({'; '.join(self.examples)}{more}): left out; curate {'it' if n == 1 else 'them'}, "
                 "or choose one layer (--layer NAME) or all of them stacked (--layer all)")
         else:
-            report.left_out.append(f"{_not_covered(n, self.layer)}: left out")
+            report.left_out.append(f"{_not_covered(n, self.layer, self.name)}: left out")
 
 
 def _only(article: ArticleData, layer: str) -> None:

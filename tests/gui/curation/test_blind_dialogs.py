@@ -78,3 +78,19 @@ def test_names_are_shown_when_the_curator_does_not_adjudicate_blind(qtbot, tmp_p
     assert "ana's layer: the articles ana annotated or marked done" in [
         export.layer_combo.itemText(i) for i in range(export.layer_combo.count())]
     export.close()
+
+
+def test_an_export_from_the_window_reports_without_names(qtbot, tmp_path):
+    """File ▸ Export's report names the articles it leaves out with their layers: "Annotator n" too."""
+    from gui.export_dialog import ExportOptions
+
+    window = blind_window(qtbot, tmp_path)
+    actions = window.file_actions
+    reports: list[tuple[str, list[str]]] = []
+    actions.show_report = lambda title, lines: reports.append((title, list(lines)))  # the test reads it
+    out = tmp_path / "train.jsonl"
+    with qtbot.waitSignal(actions.jobFinished, timeout=20000):
+        actions.export_with(ExportOptions(format="spacy", path=out))
+    ((title, (line,)),) = reports
+    assert title == "Export" and "article 1: Annotator 1, Annotator 2" in line, line
+    assert named([line]) == [] and len(out.read_text(encoding="utf-8").splitlines()) == 1  # the one not handed out

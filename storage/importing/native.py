@@ -26,11 +26,12 @@ from typing import Any, Iterator, NoReturn
 from storage.assist.origin import check_origin, import_origin
 from storage.importing import layers
 from storage.importing.batch import RowBatch
-from storage.importing.columns import attributes_json, native_columns, plain_ok
+from storage.importing.columns import attributes_json, native_columns
+from storage.importing.foreign_records import ForeignRecords
 from storage.importing.intake import MAX_ID, json_kind, numbered_lines, parse_json, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
-from storage.model import InputError, SchemeError, SpanAttribute, is_iso_date
+from storage.model import InputError, SchemeError, is_iso_date
 from storage.project import Project, now
 from storage.scheme_growth import SchemeGrowth
 from storage.text import content_hash, normalise, parse_article
@@ -47,9 +48,6 @@ _NO_ORIGIN = import_origin("native")
 _FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano", "relations": "doccano",
                  "ner_tags": "Hugging Face", "annotations": "Label Studio", "completions": "Label Studio",
                  "eventText": "event-record", "trigger": "event-record"}
-# An event of ``add_plain_document``: its trigger's span index, type (None: untyped), attributes as
-# stored JSON, (role, span index) per argument.
-PlainEvent = tuple[int, "str | None", str, list[tuple[str, int]]]
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
@@ -80,11 +78,6 @@ def import_native_lines(project: Project, path: str, lines: Iterator[tuple[int, 
                    articles_received=reader.articles_received, spans_received=reader.spans_received)
 
 
-def _plain_text(attribute: SpanAttribute | None) -> bool:
-    """A span attribute any non-blank string passes unchanged (free text, one value)."""
-    return attribute is not None and attribute.kind == "text" and not attribute.multi
-
-
 def _span_name(file_id: Any, index: int) -> str:
     return f"span {file_id}" if file_id is not None else f"spans[{index}]"
 
@@ -93,7 +86,7 @@ def _event_name(file_id: Any, index: int) -> str:
     return f"event {file_id}" if file_id is not None else f"events[{index}]"
 
 
-class RecordWriter:
+class RecordWriter(ForeignRecords):
     """Reads records one by one and writes them in rounds; raises InputError naming the line.
 
     Native files keep their ids where free (``native=True``). Foreign importers hand it records
@@ -211,126 +204,6 @@ class RecordWriter:
         span_ids, span_labels = self._read_spans(article_id, text, spans, events)
         self._read_events(article_id, events, span_ids, span_labels)
         self._batch.lines.append(self._line)
-
-    def add_document(self, text: str, meta: dict[str, Any], spans: list[tuple[Any, ...]],
-                     events: list[dict[str, Any]], line: int | None) -> None:
-        """One foreign document, its text already in stored form and its spans checked against
-        it by ``ForeignWriter`` (offsets, repeats): ``(local id, start, end, label, annotator,
-        attributes or None)`` each. What is checked here is what the project knows (labels,
-        attributes, events); no native record is built, a saving on every span."""
-        self._line = line
-        try:
-            article_id = self._foreign_article(text, meta)
-            if article_id is None:
-                return
-            span_ids, span_labels = self._foreign_spans(article_id, len(text), spans, events)
-            self._read_events(article_id, events, span_ids, span_labels)
-        except SchemeError as exc:  # from the slow paths that extend the scheme
-            self._fail(str(exc))
-        self._queued(line)
-
-    def add_plain_spans(self, text: str, meta: dict[str, Any], starts: list[Any], ends: list[Any],
-                        labels: list[Any], line: int | None) -> bool:
-        """``add_document`` for the commonest foreign document: spans given only by start, end and
-        label, each checked at C speed over whole columns (the text's own, normalised already).
-        False, with nothing queued, when anything is unusual (a new label, a repeat, a bad
-        offset…): the caller then goes through ``add_document``, which says what it is."""
-        if not plain_ok(len(text), self._scheme.kinds.keys(), starts, ends, labels):
-            return False
-        self._line = line
-        article_id = self._foreign_article(text, meta)
-        if article_id is not None:
-            stored = self._claim("spans", [None] * len(starts))
-            if stored:  # the rows of _foreign_spans, as columns: RowBatch makes them as it writes them
-                self._rows["span_blocks"].append((stored, article_id, starts, ends, labels, self._layer, self._stamp,
-                                                  self._no_origin))
-            self.spans_added += len(stored)
-            if article_id in self._receiving:
-                self.spans_received += len(stored)
-            self._queued(line)
-        return True
-
-    def add_plain_document(self, text: str, meta: dict[str, Any], starts: list[Any], ends: list[Any],
-                           labels: list[Any], line: int | None, *, traced: tuple[str, list[str]],
-                           events: list[PlainEvent]) -> bool:
-        """``add_plain_spans`` for a document whose spans each carry one text attribute (a foreign
-        id: ``traced`` is its name and a value per span) and whose events are plain: the trigger's
-        and each argument's span by index, a known type or None, attributes, (role, span index)
-        pairs. Checked as ``add_document`` would check them, over whole columns where it can:
-        False, with nothing queued, when anything is unusual (a label, role, event type or
-        attribute the scheme lacks or would widen, a repeat, an argument twice…)."""
-        name, values = traced
-        scheme = self._scheme
-        if not (plain_ok(len(text), scheme.kinds.keys(), starts, ends, labels) and len(values) == len(starts)
-                and all(_plain_text(scheme.span_attributes[label].get(name)) for label in set(labels))
-                and set(map(type, values)) <= {str} and all(map(str.strip, values))
-                and self._plain_events_ok(labels, events)):
-            return False
-        self._line = line
-        article_id = self._foreign_article(text, meta)
-        if article_id is not None:
-            stored = self._claim("spans", [None] * len(starts))
-            self._rows["spans"].extend(zip(stored, repeat(article_id), starts, ends, labels, repeat(self._layer),
-                                           repeat(self._stamp), repeat(self._no_origin), repeat(None), repeat(None)))
-            if stored and stored[-1] - stored[0] == len(stored) - 1:  # fresh ids, consecutive: one run
-                self._rows["span_attribute_runs"].append((stored[0], name, values))
-            else:
-                self._rows["span_attributes"].extend(zip(stored, repeat(name), map(_json_string, values)))
-            self.spans_added += len(stored)
-            if article_id in self._receiving:
-                self.spans_received += len(stored)
-            if events:
-                fresh = self._claim("events", [None] * len(events))
-                self._rows["events"].extend(
-                    (event_id, article_id, stored[trigger], kind, encoded, self._layer, self._stamp, None, None)
-                    for event_id, (trigger, kind, encoded, _) in zip(fresh, events))
-                self._rows["arguments"].extend((event_id, role, stored[span]) for event_id, (_, _, _, arguments)
-                                               in zip(fresh, events) for role, span in arguments)
-                self.events_added += len(events)
-            self._queued(line)
-        return True
-
-    def _plain_events_ok(self, labels: list[str], events: list[PlainEvent]) -> bool:
-        """Each event as ``_read_events`` would take it without adding to the scheme or failing:
-        a trigger of a trigger label, a known type, attributes JSON the scheme's attributes allow
-        (checked by ``attributes_json`` before it is made), roles that take their spans' labels,
-        within their maximum, no argument the trigger or twice."""
-        scheme = self._scheme
-        kinds, types, role_labels, role_max = scheme.kinds, scheme.types, scheme.role_labels, scheme.role_max
-        for trigger, kind, _, arguments in events:
-            if kinds[labels[trigger]] != "trigger" or (kind is not None and kind not in types):
-                return False
-            counts: dict[str, int] = {}
-            for role, span in arguments:
-                takes = role_labels.get(role)
-                if takes is None or labels[span] not in takes or span == trigger:
-                    return False
-                counts[role] = counts.get(role, 0) + 1
-            if len(set(arguments)) != len(arguments) or any(
-                    role_max[role] is not None and count > role_max[role] for role, count in counts.items()):
-                return False
-        return True
-
-    def plain_event_attributes(self, attributes: dict[str, Any]) -> str | None:
-        """An event's attributes as ``_read_events`` stores them, or None when one is an attribute
-        the scheme lacks (``add_document`` adds it) or a value it refuses (and says why)."""
-        if not attributes.keys() <= self._scheme.attributes.keys():
-            return None
-        try:
-            return attributes_json(self._scheme, self._attribute_sets, attributes)
-        except SchemeError:
-            return None
-
-    def _foreign_article(self, text: str, meta: dict[str, Any]) -> int | None:
-        """The article a foreign document's spans go to: new, or received by this file's layer;
-        None for a duplicate (counted)."""
-        digest = content_hash(text)
-        existing, received = self._existing(digest)
-        if existing is not None and not received:
-            return None
-        article_id = self._receive(existing, digest) if received else self._new_article(text, digest, meta, None)
-        self._layer_status(article_id, meta)
-        return article_id
 
     def _queued(self, line: int | None) -> None:
         self._batch.lines.append(line)  # type: ignore[arg-type]
@@ -497,39 +370,6 @@ class RecordWriter:
         self._rows["span_attributes"].extend(
             (stored[index], name, value) for index, values in attributes for name, value in values)
         return dict(zip(file_ids, stored)), dict(zip(file_ids, map(_SPAN_LABEL, rows)))
-
-    def _foreign_spans(self, article_id: int, length: int, spans: list[tuple[Any, ...]],
-                       events: list[Any]) -> tuple[dict[Any, int], dict[Any, str]]:
-        """``_read_spans`` for ``add_document``'s span tuples: fresh ids, this import's origin.
-
-        Offsets and repeats were checked by ``ForeignWriter``; labels, annotators and attributes
-        are checked here, the messages (the slow path) shared with native spans."""
-        kinds, stamp, origin, layer = self._scheme.kinds, self._stamp, self._no_origin, self._layer
-        stored = self._claim("spans", [None] * len(spans))
-        rows: list[tuple[Any, ...]] = []
-        append = rows.append
-        attributes: list[tuple[int, list[tuple[str, str]]]] = []
-        for index, (span_id, (local, start, end, label, annotator, values)) in enumerate(zip(stored, spans)):
-            if (type(local) is not int or not 0 < local <= MAX_ID or type(label) is not str or label not in kinds
-                    or (annotator is not None and type(annotator) is not str)):
-                self._check_span(index, {"id": local, "start": start, "end": end, "label": label,
-                                         "annotator": annotator}, length, events)
-            append((span_id, article_id, start, end, label, annotator if layer is None else layer, stamp, origin,
-                    None, None))  # no taken_from, a fresh uid
-            if values is not None:
-                attributes.append((index, self._span_attributes(local, index, label, values)))
-        local_ids = list(map(_FIRST, spans))
-        if len(set(local_ids)) != len(local_ids):
-            self._find_repeat(local_ids, rows)
-        self._rows["spans"].extend(rows)
-        self.spans_added += len(rows)
-        if article_id in self._receiving:
-            self.spans_received += len(rows)
-        self._rows["span_attributes"].extend(
-            (stored[index], name, value) for index, values in attributes for name, value in values)
-        if not events:  # the maps only serve events, which most foreign documents lack
-            return {}, {}
-        return dict(zip(local_ids, stored)), dict(zip(local_ids, map(_SPAN_LABEL, rows)))
 
     def _origin(self, origin: Any, name: str) -> str:
         """A span's ``origin`` as the file gives it, if well formed (checked once per distinct value)."""

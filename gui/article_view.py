@@ -155,9 +155,7 @@ class ArticleView(QPlainTextEdit):
         self._highlighter.set_source(self._index, self._offsets, self._colours, base,
                                      first=range(bisect_left(index.block_starts, FIRST_SCREEN_CHARACTERS)))
         self.setPlainText(text)
-        # Qt shows or hides the scroll bar for the new length in a queued call (QAbstractScrollArea),
-        # after the first paint: that paint wrapped the text at the old width, and the next one lays
-        # out and paints everything again. Deliver it now, so the first paint is the right one.
+        # Qt's queued scroll-bar change for the new length, now: else the first paint wraps at the old width, then all again.
         QApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
 
     @property

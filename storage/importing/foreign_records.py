@@ -194,12 +194,7 @@ class ForeignRecords:
         local_ids = list(map(_FIRST, spans))
         if len(set(local_ids)) != len(local_ids):
             self._find_repeat(local_ids, rows)
-        self._rows["spans"].extend(rows)
-        self.spans_added += len(rows)
-        if article_id in self._receiving:
-            self.spans_received += len(rows)
-        self._rows["span_attributes"].extend(
-            (stored[index], name, value) for index, values in attributes for name, value in values)
+        self._queue_spans(article_id, rows, stored, attributes)
         if not events:  # the maps only serve events, which most foreign documents lack
             return {}, {}
         return dict(zip(local_ids, stored)), dict(zip(local_ids, map(_SPAN_LABEL, rows)))

@@ -363,13 +363,18 @@ class RecordWriter(ForeignRecords):
         stored = self._claim("spans", file_ids if self._native else [None] * len(file_ids))
         if stored != file_ids:
             rows = [(new_id, *row[1:]) for new_id, row in zip(stored, rows)]
+        self._queue_spans(article_id, rows, stored, attributes)
+        return dict(zip(file_ids, stored)), dict(zip(file_ids, map(_SPAN_LABEL, rows)))
+
+    def _queue_spans(self, article_id: int, rows: list[tuple[Any, ...]], stored: list[int],
+                     attributes: list[tuple[int, list[tuple[str, str]]]]) -> None:
+        """Queue an article's span rows and their attributes (by span index) and count them."""
         self._rows["spans"].extend(rows)
         self.spans_added += len(rows)
         if article_id in self._receiving:
             self.spans_received += len(rows)
         self._rows["span_attributes"].extend(
             (stored[index], name, value) for index, values in attributes for name, value in values)
-        return dict(zip(file_ids, stored)), dict(zip(file_ids, map(_SPAN_LABEL, rows)))
 
     def _origin(self, origin: Any, name: str) -> str:
         """A span's ``origin`` as the file gives it, if well formed (checked once per distinct value)."""

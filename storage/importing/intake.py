@@ -12,7 +12,7 @@ import os
 import re
 import signal
 import stat
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from storage.model import InputError
 from storage.text import decode
@@ -21,6 +21,12 @@ try:
     import fcntl
 except ImportError:  # Windows: no leases; the size-and-times check still runs
     fcntl = None  # type: ignore[assignment]
+
+try:  # see parse_json
+    from msgspec.json import Decoder as _FastDecoder
+    _fast_decode: Callable[[str], Any] | None = _FastDecoder().decode
+except ImportError:  # without it every line is read by json alone, as before: slower, the same values
+    _fast_decode = None
 
 MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: a larger id cannot be stored
 _CHUNK = 1 << 20
@@ -116,7 +122,19 @@ def _signature(info: os.stat_result) -> tuple[int, int, int]:
 
 
 def parse_json(text: str, path: str, *, line: int | None = None) -> Any:
-    """One JSON value; malformed or absurdly nested input is an ``InputError`` naming file and line."""
+    """One JSON value; malformed or absurdly nested input is an ``InputError`` naming file and line.
+
+    msgspec's decoder reads a value in about half the time ``json.loads`` takes (a native line is
+    an article with 50 span objects: the decoding was a quarter of a native import). Where it
+    reads one, it gives the value ``json.loads`` gives (the same types, big integers and floats
+    alike; a repeated key keeps its last value); whatever it refuses (NaN, 1e400, a lone surrogate,
+    malformed JSON) goes to ``json.loads``, which reads it or gives the message, as before.
+    """
+    if _fast_decode is not None:
+        try:
+            return _fast_decode(text)
+        except Exception:  # noqa: BLE001 - json decides, and words any refusal
+            pass
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -34,6 +34,7 @@ from storage.importing.report import Duplicate, Outcome
 from storage.model import InputError, SchemeError, is_iso_date
 from storage.project import Project, now
 from storage.scheme_growth import SchemeGrowth
+from storage.team.gc_pause import paused_gc
 from storage.text import content_hash, normalise, parse_article
 
 _FLUSH_EVERY = 500  # articles per executemany round: bounds memory, keeps statements few
@@ -63,16 +64,21 @@ def import_native(project: Project, path: str, content: str, scheme: SchemeGrowt
 
 def import_native_lines(project: Project, path: str, lines: Iterator[tuple[int, str]],
                         scheme: SchemeGrowth, *, layer: str | None = None) -> Outcome:
-    """Validate and write every record of numbered native JSONL ``lines``, as they are read."""
+    """Validate and write every record of numbered native JSONL ``lines``, as they are read.
+
+    The cyclic collector is paused meanwhile: a record is some fifty dicts and lists, none in a
+    cycle, freed by reference counting once its rows are queued, and the queue holds tens of
+    thousands of row tuples, which the collector would scan again and again."""
     reader = RecordWriter(project, path, scheme, layer=layer)
     first = True
-    for line, record_text in lines:
-        if record_text and not record_text.isspace():  # blank lines are not records
-            reader.read(line, record_text, first=first)
-            first = False
-    if first:
-        raise InputError(path, "the file holds no JSON records")
-    reader.flush()
+    with paused_gc():
+        for line, record_text in lines:
+            if record_text and not record_text.isspace():  # blank lines are not records
+                reader.read(line, record_text, first=first)
+                first = False
+        if first:
+            raise InputError(path, "the file holds no JSON records")
+        reader.flush()
     return Outcome(reader.articles_added, reader.duplicates, scheme.additions,
                    spans_added=reader.spans_added, events_added=reader.events_added, layer=layer,
                    articles_received=reader.articles_received, spans_received=reader.spans_received)

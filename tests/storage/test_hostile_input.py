@@ -44,6 +44,10 @@ CASES = {
     "span_id_2_63.jsonl": (native({"text": "Rebels entered.",
                                    "spans": [{"id": BIG, "start": 7, "end": 14, "label": "EVENT"}]}),
                            1, "span id"),
+    # Past 64 bits: still read as the integer it is (not a float), and named as written.
+    "span_id_10_25.jsonl": (native({"text": "Rebels entered.",
+                                    "spans": [{"id": 10**25, "start": 7, "end": 14, "label": "EVENT"}]}),
+                            1, "span id 10000000000000000000000000 must be a whole number"),
     "ids_run_out.jsonl": (native({"id": BIG - 1, "text": "Article two."}, {"text": "Article three."}),
                           2, "no article id is free"),
     "max_count_text.jsonl": (native({"scheme": {"roles": [{"name": "victim", "labels": ["ACTOR"],

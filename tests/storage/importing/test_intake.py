@@ -66,3 +66,29 @@ def test_a_file_read_in_pieces_names_the_line_of_a_nul_or_of_the_piece_that_does
         assert caught.value.line == 300
     else:  # the line on which the last piece that decoded ends, where the bad one starts
         assert caught.value.line == "".join(pieces).count("\n") + 1 > 1
+
+
+@pytest.mark.parametrize("text", [
+    '{"id": 123456789012345678901234, "n": -9223372036854775809, "u": 18446744073709551615}',
+    '{"a": NaN, "b": Infinity, "c": 1e400, "d": -1e400, "e": 1.5e-400}',
+    '{"s": "\\ud800", "t": "\\udfff\\ud800", "ok": "\\ud83d\\ude00"}',
+    '{"a": 1, "a": 2, "f": 0.30000000000000004, "g": 2.2250738585072011e-308, "z": -0.0, "i": -0}',
+    '{"deep": ' + "[" * 300 + "]" * 300 + "}",
+    '  {"spaces": [ 1 , 2 ] }\r',
+    '"\u2028 and \u0085 raw"',
+])
+def test_parse_json_gives_the_values_json_gives(text):
+    """The fast decoder or json: the same value, to the type (a big integer stays an integer)."""
+    value = intake.parse_json(text, "f", line=3)
+    assert repr(value) == repr(json.loads(text))
+    assert type(value) is type(json.loads(text))
+
+
+@pytest.mark.parametrize("text", ['{"a": 1,}', '{"a": 1} x', '[1 2]', '{"a": "\t"}', "", "01", '"\\x"', "tru"])
+def test_parse_json_refuses_what_json_refuses_with_its_message(text):
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(text)
+    with pytest.raises(InputError) as caught:
+        intake.parse_json(text, "f.jsonl", line=7)
+    assert caught.value.line == 7
+    assert f"malformed JSON: {expected.value.msg} (column {expected.value.colno})" in str(caught.value)

@@ -15,7 +15,6 @@ undo puts it back exactly (:func:`undo`).
 from __future__ import annotations
 
 import json
-import secrets
 from bisect import bisect_right
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from typing import Any, Sequence
 from storage.project import Project, now
 from storage.model import RemovedSpan
 from storage.team.gc_pause import paused_gc
-from storage.team.gold import GoldSpan, gold_spans_in, insert_gold_span, set_span_provenance
+from storage.team.gold import GoldSpan, gold_spans_in, insert_gold_span, insert_gold_spans, set_span_provenance
 from storage.team.matching import SpanAnn
 from storage.team.old_decisions import place_decisions
 from storage.team.packets import GOLD
@@ -321,16 +320,7 @@ def _merge(project: Project, article_id: int, threshold: float | None) -> tuple[
             agreed = _agreed(found, threshold)
         places = found.places
         spans = [span for _k, version in agreed for span in version]
-        # Two INSERT … SELECT over JSON arrays instead of a bound statement per row: ~8,000 agreed
-        # spans and as many decisions on a big article. Ids are given, and uids are a random 64-bit
-        # prefix and the id (as an import's RowBatch makes them): still unique, but in order, so the
-        # uid index grows at its end, not at 8,000 random pages.
-        (top,) = project.db.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()
-        project.db.execute(
-            'INSERT INTO spans (id, article_id, start, "end", label, annotator, created, taken_from, uid) '
-            "SELECT ?1 + key, ?2, value ->> 0, value ->> 1, value ->> 2, ?3, ?4, ?5, "
-            "?6 || printf('%016x', ?1 + key) FROM json_each(?7)",
-            [top + 1, article_id, GOLD, stamp, AGREED, secrets.token_hex(8), json.dumps(spans)])
+        insert_gold_spans(project, article_id, spans, AGREED, created=stamp)
         # each place's extent as one integer (start << 32 | end: offsets are below SQLite's longest
         # string, 10^9), which json_each gives as a number, not a [start, end] array parsed again per
         # row (~5 ms of 8,000 decisions)

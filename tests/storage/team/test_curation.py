@@ -148,3 +148,34 @@ def test_places_are_the_overlap_groups_on_many_nested_and_stacked_spans(tmp_path
         assert [u.gold for u in units] == [tuple(s for s in ordered if s.start < u.end and s.end > u.start)
                                            for u in units]
         assert any(len(u.gold) > 1 for u in units) and sum(len(u.gold) for u in units) > len(ordered)  # spread
+
+
+def test_the_bulk_gold_write_keeps_every_rule_and_gives_every_span_a_uid_of_its_own(project):
+    # The auto-merge writes gold with the spans table's insert triggers set aside and derived uids
+    # (storage.team.gold.insert_gold_spans): afterwards the triggers guard the next insert again,
+    # every gold span has a uid no other span has, and a second merge's range starts above the first's.
+    from storage import uids
+    from storage.model import AnnotatorError
+    from storage.team.gold import insert_gold_spans
+
+    assert curation.auto_merge(project, 1) == 2
+    triggers = {name for (name,) in project.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"spans_within_text_insert", "spans_uid_derivable"} <= triggers
+    with pytest.raises(sqlite3.IntegrityError, match="past the end"):
+        project.db.conn.execute('INSERT INTO spans (article_id, start, "end", label, annotator, created) '
+                                "VALUES (1, 40, 99, 'ACTOR', 'gold', 'now')")
+    every_uid = [uid for (uid,) in project.db.execute(f"SELECT {uids.uid_sql('spans', 's')} FROM spans s")]
+    assert None not in every_uid and len(set(every_uid)) == len(every_uid) == 10
+    # the curator empties gold and its decisions: the top ids are free again, the first range is not
+    project.db.execute("DELETE FROM spans WHERE annotator = 'gold'")
+    project.db.execute("DELETE FROM curation_decisions")
+    assert curation.auto_merge(project, 1) == 2
+    ranges = project.db.execute("SELECT first_id FROM uid_ranges WHERE tbl = 'spans' ORDER BY first_id").fetchall()
+    assert len(ranges) == 2 and ranges[1][0] > ranges[0][0]
+    every_uid = [uid for (uid,) in project.db.execute(f"SELECT {uids.uid_sql('spans', 's')} FROM spans s")]
+    assert None not in every_uid and len(set(every_uid)) == len(every_uid) == 10
+    # a span past the end of the text is refused as the trigger would, and nothing is written
+    before = gold(project)
+    with pytest.raises(AnnotatorError, match="past the end"), project.transaction():
+        insert_gold_spans(project, 1, [SpanAnn(40, 47, "ACTOR"), SpanAnn(40, 48, "ACTOR")], "agreed", created="now")
+    assert gold(project) == before

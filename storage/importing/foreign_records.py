@@ -109,8 +109,9 @@ class ForeignRecords:
         article_id = self._foreign_article(text, meta)
         if article_id is not None:
             stored = self._claim("spans", [None] * len(starts))
-            self._rows["spans"].extend(zip(stored, repeat(article_id), starts, ends, labels, repeat(self._layer),
-                                           repeat(self._stamp), repeat(self._no_origin), repeat(None), repeat(None)))
+            if stored:  # as columns, like add_plain_spans: RowBatch makes the rows as it writes them
+                self._rows["span_blocks"].append((stored, article_id, starts, ends, labels, self._layer, self._stamp,
+                                                  self._no_origin))
             if stored and stored[-1] - stored[0] == len(stored) - 1:  # fresh ids, consecutive: one run
                 self._rows["span_attribute_runs"].append((stored[0], name, values))
             else:

@@ -220,6 +220,9 @@ class RowBatch:
         self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
         self.hashes: dict[str, int] = {}  # content hash -> article id, of every article queued here
         self.lines: list[int] = []  # the line of each queued article, for the message of a refusal
+        # What an importer's files of one round share, by importer (brat: its reader of the usual
+        # file, made once per round instead of per file): gone with the batch.
+        self.shared: dict[str, Any] = {}
         columns = {row[1] for row in conn.execute("PRAGMA table_info(spans)")}
         # Asked once per batch, not per file of a folder sharing it: a query on the schema each.
         self.layer_tables = layers.has_layer_tables(conn)

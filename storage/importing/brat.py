@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storage.importing.batch import RowBatch
-from storage.importing.brat_columns import add_plain
+from storage.importing.brat_columns import PlainRound, add_plain
 from storage.importing.foreign import ForeignWriter
 from storage.importing.intake import read_text
 from storage.importing.registry import ImportOptions, Job
@@ -176,16 +176,42 @@ def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch |
                                        "text in a .txt of the same name") from None
         raise
     root = job.path[:len(job.path) - len(job.source)] if job.source and job.path.endswith(job.source) else ""
-    conf = cached_conf(find_conf(job.path, root or os.path.dirname(job.path) or "."), options.encoding)
+    conf = _conf(job.path, root, options.encoding, batch)
     ann, _ = read_text(job.path, encoding=options.encoding, allow_empty=True)
+    meta = {"source": os.path.splitext(job.source or os.path.basename(job.path))[0] + ".txt"}
+    if batch is not None:  # a round of small files: its usual ones share one reader (brat_columns)
+        outcome = _plain_round(project, batch, conf, options).add(job.path, ann, text, meta)
+        if outcome is not None:
+            return outcome
     writer = ForeignWriter(project, job.path, "brat", layer=options.annotator, batch=batch)
     document = _Document(job.path, text, conf, writer, project, options)
-    meta = {"source": os.path.splitext(job.source or os.path.basename(job.path))[0] + ".txt"}
-    if not add_plain(document, writer, ann, text, meta):  # the usual document, at C speed where it can
+    # Without a round, the usual document at C speed where it can (with one, it was tried above).
+    if batch is not None or not add_plain(document, writer, ann, text, meta):
         document.parse(ann)
         spans, events = document.build()
         writer.add(text, spans, line=None, events=events, check_text=False, meta=meta)
     return writer.finish()
+
+
+def _plain_round(project: Project, batch: RowBatch, conf: Conf, options: ImportOptions) -> PlainRound:
+    """The reader of the round's usual files under ``conf``, made again once the scheme changed."""
+    readers = batch.shared.setdefault("brat readers", {})  # by id(conf): each conf lives as long as the round
+    scheme = project.scheme
+    reader = readers.get(id(conf))
+    if reader is None or reader.scheme is not scheme:
+        writer = ForeignWriter(project, "", "brat", layer=options.annotator, batch=batch)
+        reader = readers[id(conf)] = PlainRound(scheme, writer, _Document("", "", conf, writer, project, options))
+    return reader
+
+
+def _conf(path: str, root: str, encoding: str | None, batch: RowBatch | None) -> Conf:
+    """The ``annotation.conf`` that applies to ``path``, looked for once per folder in a round."""
+    key = (os.path.dirname(path), root, encoding)
+    found = batch.shared.setdefault("brat confs", {}) if batch is not None else {}
+    conf = found.get(key)
+    if conf is None:
+        conf = found[key] = cached_conf(find_conf(path, root or os.path.dirname(path) or "."), encoding)
+    return conf
 
 
 class _Document:

@@ -127,7 +127,9 @@ LAYERED = ["usual", "a second file the same text", "a new label", "a trigger lab
 def test_columns_give_what_the_line_by_line_reading_gives(tmp_path, case, annotator, monkeypatch):
     taken = []
     original = brat_columns.add_plain
-    monkeypatch.setattr("storage.importing.brat.add_plain", lambda *args: taken.append(original(*args)) or taken[-1])
+    counting = lambda *args: taken.append(original(*args)) or taken[-1]  # noqa: E731
+    for module in ("brat", "brat_columns"):  # a file of its own; a round's files (PlainRound)
+        monkeypatch.setattr(f"storage.importing.{module}.add_plain", counting)
     text = TEXTS.get(case, TEXT)
     write(tmp_path / "lf", CASES[case], text, crlf=False)
     write(tmp_path / "crlf", CASES[case], text, crlf=True)
@@ -161,7 +163,7 @@ def test_the_usual_file_takes_the_column_path(tmp_path, monkeypatch):
         taken.append(original(*args))
         return taken[-1]
 
-    monkeypatch.setattr("storage.importing.brat.add_plain", counting)
+    monkeypatch.setattr("storage.importing.brat_columns.add_plain", counting)  # a round's files (PlainRound)
     files = {"a": USUAL, "b": USUAL.replace("REJECT", "CONSULT"), "c": USUAL.replace("RETREAT", "AID")}
     write(tmp_path / "lf", files, TEXT, crlf=False)
     (tmp_path / "lf" / "c.txt").write_text(TEXT + "More.\n", encoding="utf-8")

@@ -31,6 +31,7 @@ from storage.model import InputError
 from storage.project import Project
 from storage.scheme import PALETTE
 from storage.scheme_growth import SchemeGrowth
+from storage.team.gc_pause import paused_gc
 
 __all__ = ["Duplicate", "FileResult", "ImportOptions", "ImportReport", "Outcome", "SchemeGrowth",
            "import_paths", "IMPORTABLE_SUFFIXES", "PALETTE"]
@@ -101,7 +102,9 @@ def _shared_round(project: Project, jobs: list[Job], start: int, options: Import
         conn.execute("PRAGMA foreign_keys = OFF")
     refused = False
     try:
-        with project.transaction():
+        # The cyclic collector paused for the round: its files are read into small acyclic strings,
+        # lists and row tuples, freed by reference counting (~1% of a brat folder's import).
+        with paused_gc(), project.transaction():
             batch = RowBatch(project.db.conn) if batched else None
             started = time.monotonic()
             while end < len(jobs) and jobs[end].format is not None and jobs[end].format.shared_round:

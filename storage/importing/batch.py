@@ -372,8 +372,8 @@ class RowBatch:
                 _insert(conn, "events", _EVENT_COLUMNS, events, uid=self._uid_sql("events", events))
             else:
                 _insert(conn, "events", _EVENT_COLUMNS[:7], [row[:7] for row in rows["events"]])
-            conn.executemany("INSERT INTO arguments (event_id, role, span_id) VALUES (?, ?, ?)",
-                             rows["arguments"])
+            _write_rows(conn, "INSERT INTO arguments (event_id, role, span_id)", [1, ", ", 2, ", ", 3], 3,
+                        rows["arguments"])  # a hundred rows a statement, as the other tables
             if rows["layer_status"]:  # annotator layers' statuses and curation (storage.importing.layers)
                 layers.write_statuses(conn, rows["layer_status"])
             if rows["curation_decisions"]:

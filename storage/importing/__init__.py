@@ -3,7 +3,8 @@ formats listed in ``storage.importing.registry``.
 
 Each file is all or nothing: a problem rolls back everything that file wrote and becomes an
 ``InputError`` (file and line) in the report, while the other files still import. A big file
-(JSONL, CoNLL…) runs in a ``project.transaction()`` of its own. Small files, one document each
+(JSONL, CoNLL…) runs in a ``project.transaction()`` of its own (through a rollback journal when
+the project has no other connection: ``storage.importing.journal``). Small files, one document each
 (``.txt``, brat's ``.ann``), are committed in rounds of about half a second: with
 ``synchronous=FULL`` every COMMIT waits for the disk, which for ten thousand small files would
 cost more than reading them. In a round a plain-text file is one INSERT (atomic by itself); a
@@ -19,12 +20,13 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from storage.importing.batch import RowBatch
 from storage.importing.intake import not_regular
+from storage.importing.journal import rollback_journal
 from storage.importing.registry import FORMATS, Format, ImportOptions, Job, detect, importable_suffixes, suffix
 from storage.importing.report import Duplicate, FileResult, ImportReport, Outcome
 from storage.model import InputError
@@ -161,7 +163,10 @@ def _import_one(project: Project, job: Job, options: ImportOptions, *, batch: Ro
     if own:
         project.db.conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        with _file_savepoint(project) if project.db.conn.in_transaction else project.transaction():
+        # A big file alone in its transaction, with no one else on the project: written once,
+        # through a rollback journal, instead of twice through the WAL (storage.importing.journal).
+        with rollback_journal(project, job.path) if own else nullcontext(), \
+                _file_savepoint(project) if project.db.conn.in_transaction else project.transaction():
             return _run(project, job, options, raise_errors=True, batch=batch)
     except InputError as error:
         if batch is not None and mark is not None:

@@ -125,16 +125,22 @@ class ForeignWriter:
         (doccano's ``label``, spaCy's ``entities``): checked over whole columns at C speed
         (``RecordWriter.add_plain_spans``), ~1 µs a span less. A text that normalising changes,
         or anything unusual in the spans, goes through ``add``, which says what it is."""
+        self.add_plain_columns(text, list(map(_START, triples)), list(map(_END, triples)), list(map(_LABEL, triples)),
+                               line=line, name=name, meta=meta)
+
+    def add_plain_columns(self, text: str, starts: list[Any], ends: list[Any], labels: list[Any], *,
+                          line: int | None, name: str = "", meta: dict[str, Any] | None = None) -> None:
+        """``add_plain`` of spans already in columns (a reader that can make them so, Prodigy's)."""
         try:
             stored, mapping = normalised_with_offsets(text)
         except ValueError:
             stored, mapping = "", None
-        if (mapping is None and stored and not stored.isspace() and self.writer.add_plain_spans(
-                stored, meta or {}, list(map(_START, triples)), list(map(_END, triples)),
-                list(map(_LABEL, triples)), line)):
+        if (mapping is None and stored and not stored.isspace()
+                and self.writer.add_plain_spans(stored, meta or {}, starts, ends, labels, line)):
             return
         self.add(text, [{"id": number, "start": start, "end": end, "label": label}
-                        for number, (start, end, label) in enumerate(triples, 1)], line=line, name=name, meta=meta)
+                        for number, (start, end, label) in enumerate(zip(starts, ends, labels), 1)],
+                 line=line, name=name, meta=meta)
 
     def _unhashable(self, rows: list[tuple[Any, ...]], where: str, line: int | None) -> InputError:
         for local, _, _, label, annotator, _ in rows:

@@ -14,10 +14,12 @@ the machine leaves the whole file imported or, the hot journal rolled back by th
 none of it. What WAL adds is that others may read while the import writes, so the switch is
 made only when this connection is the only one to the file, in any process: SQLite itself
 refuses to leave WAL otherwise ("database is locked"), and then the import stays in WAL as
-before, without waiting (the busy timeout is set aside for the attempt). Someone who opens the
-project during such an import waits for its COMMIT, as a writer would in WAL. After the import
-the project goes back to WAL; if that fails (someone opened it meanwhile) the next open
-switches it back (``ProjectFile._configure``).
+before, without waiting (the busy timeout is set aside for the attempt). The price: a window or
+command that opens the project while such an import writes cannot read it until the COMMIT (in
+WAL it would read the state before the import); it waits the busy timeout (5 s), then is told
+"another program is writing to this project; try again in a moment". After the import the
+project goes back to WAL; if that fails (someone opened it meanwhile) the next open switches it
+back (``ProjectFile._configure``).
 """
 from __future__ import annotations
 

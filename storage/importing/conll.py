@@ -32,6 +32,7 @@ from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.model import InputError
 from storage.project import Project
+from storage.team.gc_pause import paused_gc
 
 _FIELDS = re.compile(r"[ \t]+")
 _EDGE_SPACE = re.compile(r"^[^\S\n]|[^\S\n]$", re.M)  # whitespace at a line's start or end
@@ -277,8 +278,15 @@ def label_names(value: str | None) -> list[str] | None:
 
 def run_hf(project: Project, job: Job, options: ImportOptions) -> Outcome:
     writer = ForeignWriter(project, job.path, "hf", layer=options.annotator)
-    names = label_names(options.labels)
     repairs = [0]
+    with paused_gc():  # a record's lists hold no cycle: the collector would only rescan them
+        _read_hf(writer, job, options, repairs)
+    _remark_repairs(writer, repairs[0])
+    return writer.finish()
+
+
+def _read_hf(writer: ForeignWriter, job: Job, options: ImportOptions, repairs: list[int]) -> None:
+    names = label_names(options.labels)
     for line, record in stream_json(job.path, encoding=options.encoding):
         if not looks_like_hf(record):
             raise writer.fail('expected an object with "tokens" and "ner_tags"', line)
@@ -303,5 +311,3 @@ def run_hf(project: Project, job: Job, options: ImportOptions) -> Outcome:
         text, spans = document.build(repairs)
         name = f"record {record['id']}" if "id" in record else ""
         writer.add_plain(text, spans, line=line, name=name, meta={"source": f"{job.source}#{record.get('id', line)}"})
-    _remark_repairs(writer, repairs[0])
-    return writer.finish()

@@ -21,6 +21,7 @@ from storage.importing.intake import stream_json
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.project import Project
+from storage.team.gc_pause import paused_gc
 
 TEXT_KEYS = ("text", "data", "column_data")
 LABEL_KEYS = ("label", "labels", "column_label")
@@ -41,8 +42,9 @@ def looks_like(record: Any) -> bool:
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     writer = ForeignWriter(project, job.path, "doccano", layer=options.annotator)
-    for line, record in stream_json(job.path, encoding=options.encoding):
-        read_record(writer, job, options, line, record)
+    with paused_gc():  # a record's dicts and lists hold no cycle: the collector would only rescan them
+        for line, record in stream_json(job.path, encoding=options.encoding):
+            read_record(writer, job, options, line, record)
     return writer.finish()
 
 

@@ -23,6 +23,7 @@ from storage.importing.intake import stream_json
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.project import Project
+from storage.team.gc_pause import paused_gc
 
 PRODIGY_KEYS = ("_input_hash", "_task_hash", "answer", "_view_id", "_annotator_id", "_session_id", "tokens")
 STATUS = {"accept": "done", "reject": "skipped", "ignore": "skipped"}
@@ -54,6 +55,12 @@ class _Pending:
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     writer = ForeignWriter(project, job.path, "prodigy", layer=options.annotator)
+    with paused_gc():  # a task's dicts and lists hold no cycle: the collector would only rescan them
+        _read_tasks(writer, job, options)
+    return writer.finish()
+
+
+def _read_tasks(writer: ForeignWriter, job: Job, options: ImportOptions) -> None:
     pending = _Pending()
     for line, record in stream_json(job.path, encoding=options.encoding):
         if not isinstance(record, dict):
@@ -92,7 +99,6 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
         if record.get("versions"):
             writer.dropped["review version (another annotator's spans, not imported)"] += len(record["versions"])
     _flush(writer, pending)
-    return writer.finish()
 
 
 def _flush(writer: ForeignWriter, pending: _Pending) -> None:

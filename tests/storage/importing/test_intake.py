@@ -92,3 +92,30 @@ def test_parse_json_refuses_what_json_refuses_with_its_message(text):
         intake.parse_json(text, "f.jsonl", line=7)
     assert caught.value.line == 7
     assert f"malformed JSON: {expected.value.msg} (column {expected.value.colno})" in str(caught.value)
+
+
+ODD_LINES = [  # each a JSON Lines record that msgspec reads, or refuses for json to read or word
+    '{"id": 123456789012345678901234, "n": -9223372036854775809, "u": 18446744073709551615}',
+    '{"a": NaN, "b": Infinity, "c": 1e400, "d": -1e400, "e": 1.5e-400}',
+    '{"s": "\\ud800", "t": "\\udfff\\ud800", "ok": "\\ud83d\\ude00"}',
+    '{"a": 1, "a": 2, "f": 0.30000000000000004, "g": 2.2250738585072011e-308, "z": -0.0, "i": -0}',
+    '  {"spaces": [ 1 , 2 ] }\r',
+    '"\u2028 and \u0085 raw"',
+    '\ufeff{"bom": 1}',
+    '{"a": 1} {"b": 2}',
+    '[1, 2]',
+    '7',
+]
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "array"])
+def test_json_lines_read_whole_by_msgspec_give_what_json_gives(layout, monkeypatch):
+    """A line that is one whole value is read by msgspec (_whole_line): the values, their types
+    and their lines are what json's raw_decode alone gives (msgspec absent), whatever the line."""
+    content = ("\n".join(ODD_LINES) + "\n" if layout == "jsonl"
+               else "[\n" + ",\n".join(line for line in ODD_LINES if "} {" not in line) + "\n]\n")
+    fast = list(json_values(content, "f"))
+    monkeypatch.setattr(intake, "_fast_decode", None)
+    plain = list(json_values(content, "f"))
+    assert repr(fast) == repr(plain) and [type(v) for _, v in fast] == [type(v) for _, v in plain]
+    assert len(fast) == len(ODD_LINES) + (layout == "jsonl") - (layout == "array")

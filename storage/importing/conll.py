@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Iterator
 
@@ -57,22 +58,29 @@ def decode_tags(tags: list[str], repairs: list[int]) -> Iterator[tuple[int, int,
             yield current[0], previous + 1, current[1]
             current = None
         previous = index
-        tag = tags[index]
-        prefix, dash, kind = tag.partition("-")
-        bare = not dash or len(prefix) != 1 or prefix not in "BIESLU"
-        if bare:
-            prefix, kind = "I", tag  # IO: a bare type
-        if prefix in _STARTS or current is None or current[1] != kind:
+        kind, bare, starts, ends = _tag(tags[index])
+        if starts or current is None or current[1] != kind:
             if current is not None:
                 yield current[0], index, current[1]
-            if not bare and prefix not in _STARTS:  # after O, at the start, or right after another type
+            if not bare and not starts:  # after O, at the start, or right after another type
                 repairs[0] += 1
             current = (index, kind)
-        if prefix in _ENDS or prefix == "U":
+        if ends:
             yield current[0], index + 1, current[1]
             current = None
     if current is not None:
         yield current[0], previous + 1, current[1]
+
+
+@lru_cache(maxsize=4096)
+def _tag(tag: str) -> tuple[str, bool, bool, bool]:
+    """(type, bare, starts an entity, ends one) of a tag that is not O: a corpus has a few dozen
+    distinct tags over millions of tokens, so each is taken apart once (~0.1 s of 10,000 records)."""
+    prefix, dash, kind = tag.partition("-")
+    bare = not dash or len(prefix) != 1 or prefix not in "BIESLU"
+    if bare:
+        prefix, kind = "I", tag  # IO: a bare type
+    return kind, bare, prefix in _STARTS, prefix in _ENDS or prefix == "U"
 
 
 class _Document:

@@ -224,6 +224,9 @@ class _Document:
         self.labels = {label.name: label for label in scheme.labels}
         self.event_types = {kind.name for kind in scheme.event_types}
         self.roles = {role.name for role in scheme.roles} | {conf.name(r) for r in conf.roles}
+        # What _label_and_type and _role gave, by brat name: the look-ups above never change.
+        self.label_types: dict[str, tuple[str, str | None]] = {}
+        self.role_names: dict[str, str] = {}
         self.t: dict[str, tuple[int, str, list[tuple[int, int]], str]] = {}  # id -> (line, type, pieces, text)
         self.e: dict[str, tuple[int, str, str, list[tuple[str, str]]]] = {}  # id -> (line, type, trigger, args)
         self.attributes: dict[str, list[tuple[int, str, str]]] = {}  # target id -> [(line, name, value)]
@@ -387,6 +390,16 @@ class _Document:
                     len(self.attributes.get(target, ())) + len(self.notes.get(target, ()))
                     + len(self.norms.get(target, ())))
         return spans, events
+
+    def label_and_type(self, brat_type: str) -> tuple[str, str | None]:
+        """``_label_and_type``, kept in ``label_types``."""
+        found = self.label_types[brat_type] = self._label_and_type(brat_type)
+        return found
+
+    def role(self, written: str) -> str:
+        """``_role``, kept in ``role_names``."""
+        found = self.role_names[written] = self._role(written)
+        return found
 
     def _role(self, written: str) -> str:
         name = self.conf.name(written)

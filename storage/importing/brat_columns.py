@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import time
 from json.encoder import encode_basestring_ascii as _json_ascii
-from operator import lt
 from typing import TYPE_CHECKING, Any
 
 from storage.importing.foreign import normalised_with_offsets
@@ -57,8 +56,8 @@ def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, m
     if len(index) != len(idents) or len({event[0] for event in events}) != len(events):
         return False
     starts, ends = list(map(int, starts)), list(map(int, ends))
-    if starts and not (all(map(lt, starts, ends)) and max(ends) <= len(text)
-                       and shown == list(map(text.__getitem__, map(slice, starts, ends)))):
+    # Offsets out of order or past the text slice to "" or less: add_plain_document refuses them.
+    if shown != list(map(text.__getitem__, map(slice, starts, ends))):
         return False
     renamed = document.conf.renamed
     labels = [renamed.get(kind, kind) for kind in types] if renamed else types
@@ -66,8 +65,9 @@ def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, m
     record = writer.writer
     # An event's attributes are its id alone, unless the folder is our export (defaults it left out).
     free = not document.conf.ours and _free_text(writer.growth.attributes.get("source_id"))
+    kinds, roles = document.label_types, document.role_names  # each brat type and role read once a document
     for ident, kind, trigger, arguments in events:
-        label, event_type = document._label_and_type(kind)
+        label, event_type = kinds.get(kind) or document.label_and_type(kind)
         number = index.get(trigger)
         if number is None:
             return False
@@ -78,7 +78,7 @@ def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, m
             span = index.get(target)
             if span is None:
                 return False
-            pairs.append((document._role(role), span))
+            pairs.append((roles.get(role) or document.role(role), span))
         encoded = (f'{{"source_id": {_json_ascii(ident)}}}' if free
                    else record.plain_event_attributes(document.event_attributes(ident)))
         if encoded is None:

@@ -24,6 +24,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from storage.importing import journal
 from storage.importing.batch import RowBatch
 from storage.importing.intake import not_regular
 from storage.importing.journal import rollback_journal
@@ -70,20 +71,48 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, encoding: str
     report = ImportReport()
     done = 0
     while done < len(jobs) and not report.cancelled:
-        if jobs[done].format is not None and jobs[done].format.shared_round:
-            end = _shared_round(project, jobs, done, options, report, cancelled)
-        elif cancelled is not None and cancelled():
+        stop = done
+        while stop < len(jobs) and jobs[stop].format is not None and jobs[stop].format.shared_round:
+            stop += 1
+        if stop > done:
+            # Small files in rounds: big together, they are written once, through a rollback
+            # journal, like a big file (storage.importing.journal; ~10% of a brat folder's CPU).
+            with rollback_journal(project, jobs[done].path, size=_round_bytes(jobs[done:stop])):
+                while done < stop and not report.cancelled:
+                    end = _shared_round(project, jobs, done, options, report, cancelled)
+                    _progress(progress, jobs, done, end)
+                    done = end
+            continue
+        if cancelled is not None and cancelled():
             report.cancelled = True
             break
-        else:
-            report.files.append(_import_one(project, jobs[done], options))
-            end = done + 1
-        if progress is not None:
-            for index in range(done, end):  # only now are these files safely on disk
-                progress(index + 1, len(jobs), jobs[index].path)
-        done = end
+        report.files.append(_import_one(project, jobs[done], options))
+        _progress(progress, jobs, done, done + 1)
+        done += 1
     report.not_started = len(jobs) - done
     return report
+
+
+def _progress(progress: Progress | None, jobs: list[Job], done: int, end: int) -> None:
+    if progress is not None:
+        for index in range(done, end):  # only now are these files safely on disk
+            progress(index + 1, len(jobs), jobs[index].path)
+
+
+def _round_bytes(jobs: list[Job]) -> int:
+    """What small files read, each with its companion (brat's ``.txt``), counted only up to the
+    size from which a rollback journal pays (a stat each: ~1 µs)."""
+    total = 0
+    for job in jobs:
+        companion = job.format.companion if job.format is not None else None
+        for path in (job.path, os.path.splitext(job.path)[0] + companion) if companion else (job.path,):
+            try:
+                total += os.stat(path).st_size
+            except OSError:  # the importer says what is wrong with it
+                pass
+        if total >= journal.BULK_FROM_BYTES:
+            break
+    return total
 
 
 def _shared_round(project: Project, jobs: list[Job], start: int, options: ImportOptions,

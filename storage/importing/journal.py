@@ -1,4 +1,5 @@
-"""A big file's import through SQLite's rollback journal, when no one else has the project open.
+"""A big file's import through SQLite's rollback journal, when no one else has the project open;
+and a big folder's small files (brat), whose rounds of about half a second are each a transaction.
 
 A project is in WAL mode (readers never wait for a writer), and in WAL every page an import
 writes goes to disk twice: into the ``-wal`` file as the transaction runs, then into the project
@@ -48,12 +49,14 @@ def _switch(conn: sqlite3.Connection, mode: str) -> bool:
 
 
 @contextmanager
-def rollback_journal(project: Project, path: str) -> Iterator[None]:
+def rollback_journal(project: Project, path: str, *, size: int | None = None) -> Iterator[None]:
     """Run the import of the file at ``path`` (its own transaction, begun inside) through a
-    rollback journal when it is big and the project's only connection is this one; else as is."""
+    rollback journal when it is big and the project's only connection is this one; else as is.
+    ``size``: the bytes the import reads, where it is more than that file (a folder of small files
+    committed in rounds, each round a transaction begun inside)."""
     conn = project.db.conn
     try:
-        big = os.stat(path).st_size >= BULK_FROM_BYTES
+        big = (os.stat(path).st_size if size is None else size) >= BULK_FROM_BYTES
     except OSError:  # the importer says what is wrong with it
         big = False
     switched = (big and project.path is not None and project.read_only is None and not conn.in_transaction

@@ -77,6 +77,30 @@ def test_a_bad_big_file_leaves_the_project_unchanged_and_in_wal(tmp_path, monkey
         assert project.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_big_folder_of_small_files_is_written_once_too(tmp_path, monkeypatch):
+    """A brat folder's rounds (a transaction every half second) go through the rollback journal
+    when the folder is big, its .txt files counted; a bad file among them is refused alone."""
+    monkeypatch.setattr(journal, "BULK_FROM_BYTES", 1 << 20)
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    for n in range(300):  # ~1.3 MB of text, ~0.1 MB of .ann
+        text = f"Report {n}. {TEXT}"
+        at = len(f"Report {n}. ")
+        end = len(text) + 5 if n == 299 else at + 6
+        (folder / f"{n}.txt").write_text(text, encoding="utf-8")
+        (folder / f"{n}.ann").write_text(f"T1\tACTOR {at} {end}\tRebels\n", encoding="utf-8")
+    path = tmp_path / "p.sqlite"
+    with Project.open(path) as project:
+        report = import_paths(project, [folder], options=ImportOptions(format="brat"))
+        assert [error.path for error in report.errors] == [str(folder / "299.ann")]
+        assert report.articles_added == 299 and report.spans_added == 299
+        assert project.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert wal_bytes(path) < 256 * 1024 < 299 * len(TEXT)  # not through the WAL
+        assert not os.path.exists(f"{path}-journal") and project.file_problem() is None
+    with Project.open(path) as again:
+        assert again.db.execute("SELECT count(*) FROM spans").fetchone()[0] == 299
+
+
 # The command line killed at a chosen step (tests.storage.torture), the threshold lowered so
 # that a file of ~1 MB goes through the journal: a real import of that size, in a few seconds.
 KILLED_AT_STEP = torture.KILLED_AT_STEP.replace(

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from itertools import repeat
 from operator import itemgetter, lt, methodcaller
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any, Collection, Mapping
 
 from storage.importing.intake import MAX_ID
 from storage.scheme_growth import SchemeGrowth
@@ -39,21 +38,27 @@ def plain_ok(length: int, kinds: Collection[str], starts: list[Any], ends: list[
         return False
 
 
-def _same(column: list[Any], default: Any) -> Iterable[Any] | None:
-    """``column`` with None as ``default``: itself when it has no None, ``repeat(default)`` when it is
-    all None; None when mixed (the long way)."""
+def _shared(column: list[Any]) -> Any:
+    """``column``'s one value when every span gives the same (a SpanBlock's shared value), else itself."""
+    return column[0] if column.count(column[0]) == len(column) else column
+
+
+def _same(column: list[Any], default: Any) -> Any:
+    """``column`` with None as ``default``, as ``_shared`` gives it; None when mixed (the long way)."""
     if None not in column:
-        return column
+        return _shared(column)
     if column.count(None) == len(column):
-        return repeat(default)
+        return default
     return None
 
 
 def native_columns(spans: list[Any], text: str, kinds: Mapping[str, str], known_origins: set[str], *,
-                   no_origin: str, stamp: str, layer: str | None) -> tuple[list[Any], ...] | None:
+                   no_origin: str, stamp: str, layer: str | None) -> tuple[Any, ...] | None:
     """A native record's spans as columns (ids, starts, ends, labels, annotators, created, origins),
     each checked as ``RecordWriter._read_spans`` checks a span, or None when any is unusual
-    (no id, a taken_from, uid or attributes, a new label or origin, a text that differs…)."""
+    (no id, a taken_from, uid or attributes, a new label or origin, a text that differs…).
+    Annotators, created and origins are one value when all the spans give the same (as a
+    ``SpanBlock`` takes them)."""
     if not spans or not set(map(type, spans)) <= {dict}:
         return None
     columns = _same_keys(spans)
@@ -81,12 +86,10 @@ def native_columns(spans: list[Any], text: str, kinds: Mapping[str, str], known_
         return None
     if shown.count(None) not in (0, len(spans)):
         return None
-    if layer is not None:
-        annotators = [layer] * len(spans)
     created_column, origin_column = _same(created, stamp), _same(origins, no_origin)
     if created_column is None or origin_column is None:
         return None
-    return ids, starts, ends, labels, annotators, created_column, origin_column  # type: ignore[return-value]
+    return ids, starts, ends, labels, layer if layer is not None else _shared(annotators), created_column, origin_column
 
 
 def _same_keys(spans: list[dict[str, Any]]) -> dict[str, Any] | None:

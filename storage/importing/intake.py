@@ -205,6 +205,22 @@ def stream_lines(path: str, *, encoding: str | None) -> Iterator[tuple[int, str]
             number += 1
 
 
+def stream_long_lines(path: str, *, encoding: str | None) -> Iterator[tuple[int, str]]:
+    """``stream_lines`` for a file of long lines (JSON Lines: an article a line), each line found by
+    ``str.find``, at memchr speed, where ``split`` tests every character (a tenth of the reading
+    of a native import); for short lines ``stream_lines``, whose ``split`` does less per line."""
+    number, rest = 1, ""
+    for chunk in text_chunks(path, encoding=encoding):
+        buffer = rest + chunk if rest else chunk
+        find, start = buffer.find, 0
+        while (end := find("\n", start)) >= 0:
+            yield number, buffer[start:end]
+            number += 1
+            start = end + 1
+        rest = buffer[start:]
+    yield number, rest
+
+
 def line_batches(path: str, *, encoding: str | None) -> Iterator[list[str]]:
     """The lines of ``stream_lines``, unnumbered, a list per piece read: for a reader whose
     per-line work is so small that a generator step per line would be most of it (token files)."""

@@ -19,7 +19,6 @@ span would re-read the article and open a savepoint for every row.
 from __future__ import annotations
 
 import json
-from itertools import repeat
 from operator import itemgetter
 from typing import Any, Iterator, NoReturn
 
@@ -28,7 +27,7 @@ from storage.importing import layers
 from storage.importing.batch import RowBatch
 from storage.importing.columns import attributes_json, native_columns
 from storage.importing.foreign_records import ForeignRecords
-from storage.importing.intake import MAX_ID, json_kind, numbered_lines, parse_json, stream_lines
+from storage.importing.intake import MAX_ID, json_kind, numbered_lines, parse_json, stream_long_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Duplicate, Outcome
 from storage.model import InputError, SchemeError, is_iso_date
@@ -53,7 +52,7 @@ _FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano",
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     """Import one native JSONL file (the caller holds its transaction)."""
-    return import_native_lines(project, job.path, stream_lines(job.path, encoding=options.encoding),
+    return import_native_lines(project, job.path, stream_long_lines(job.path, encoding=options.encoding),
                                SchemeGrowth(project), layer=options.annotator)
 
 
@@ -326,7 +325,7 @@ class RecordWriter(ForeignRecords):
         if columns is not None:  # the usual record: checked over whole columns (storage.importing.columns)
             file_ids, labels = columns[0], columns[3]
             stored = self._claim("spans", file_ids if self._native else [None] * len(file_ids))
-            self._rows["spans"].extend(zip(stored, repeat(article_id), *columns[1:], repeat(None), repeat(None)))
+            self._rows["span_blocks"].append((stored, article_id, *columns[1:]))  # a SpanBlock
             self.spans_added += len(stored)
             if article_id in self._receiving:
                 self.spans_received += len(stored)

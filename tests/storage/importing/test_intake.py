@@ -48,6 +48,29 @@ def test_stream_lines_numbers_every_line(tmp_path):
     assert list(stream_lines(str(path), encoding=None)) == [(1, "one"), (2, "two"), (3, ""), (4, "four")]
 
 
+@pytest.mark.parametrize("content", ["", "a", "a\n", "one\ntwo\n\nfour", "\n\n", "x" * 70 + "\n" + "y" * 3,
+                                     "é\n😊\r\nz\u2028q\n", ("{}\n" * 40) + "z" * 130])
+@pytest.mark.parametrize("piece", [1, 7, 50, None])
+def test_stream_long_lines_gives_the_lines_stream_lines_gives(tmp_path, monkeypatch, content, piece):
+    """Found by str.find instead of split, a piece at a time or whole: the same numbered lines
+    (split on "\n" only, a last empty line included), or the same refusal."""
+    if piece is not None:
+        monkeypatch.setattr(intake, "STREAM_ABOVE", 0)
+        monkeypatch.setattr(intake, "_CHUNK", piece)
+    path = tmp_path / "a.jsonl"
+    path.write_text(content, encoding="utf-8", newline="")
+
+    def lines(read):
+        try:
+            return list(read(str(path), encoding=None))
+        except InputError as error:
+            return str(error)
+
+    assert lines(intake.stream_long_lines) == lines(stream_lines)
+    if content.strip():  # (a file of whitespace alone, read whole, is refused by both)
+        assert lines(stream_lines) == list(enumerate(content.split("\n"), 1))
+
+
 @pytest.mark.parametrize("bad, message", [("\x00", "looks like a binary file"), ("\udcff", "not valid utf-8 text")])
 def test_a_file_read_in_pieces_names_the_line_of_a_nul_or_of_the_piece_that_does_not_decode(
         tmp_path, monkeypatch, bad, message):

@@ -46,6 +46,13 @@ CASES = {
     "a uid in place of a key": [span(1, 12, 16, "LOCATION", annotator="ana"), span(2, 20, 32, "ACTOR", uid="u-2")],
     "an unknown key": [span(1, 12, 16, "LOCATION", note="x"), span(2, 20, 32, "ACTOR", note="y")],
     "one key more": [span(1, 12, 16, "LOCATION"), span(2, 20, 32, "ACTOR", annotator="ana")],
+    # Queued as a SpanBlock whose annotator, created and origin are lists (one per span), not one value:
+    "annotators, created and origins that vary": [
+        span(1, 12, 16, "LOCATION", annotator="ana", created="2026-01-01T00:00:00+00:00", origin="manual"),
+        span(2, 20, 32, "ACTOR", annotator="ben", created="2026-02-02T00:00:00+00:00", origin="import:conll"),
+        span(3, 0, 3, "ACTOR", annotator=None, created="2026-02-02T00:00:00+00:00", origin="manual")],
+    "a created with a quote and no annotator": [span(1, 12, 16, "LOCATION", created="it's 2026"),
+                                                span(2, 20, 32, "ACTOR", created="it's 2026")],
 }
 EVENTS = {"an event": [{"id": 1, "trigger": 1, "type": "AID", "arguments": [{"role": "source", "span": 2}]}]}
 
@@ -59,8 +66,9 @@ def imported(tmp_path, name, spans, *, general, annotator=None):
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     with Project.open(tmp_path / f"{name}-{general}.sqlite") as project:
         report = import_paths(project, [path], options=ImportOptions(format="native", annotator=annotator))
-        rows = project.db.execute('SELECT id, start, "end", label, annotator, created = (SELECT created FROM articles), '
-                                  "origin, taken_from FROM spans ORDER BY id").fetchall()
+        rows = project.db.execute('SELECT id, start, "end", label, annotator, CASE WHEN created = (SELECT created '
+                                  "FROM articles) THEN 'the import' ELSE created END, origin, taken_from FROM spans "
+                                  "ORDER BY id").fetchall()
         events = project.db.execute("SELECT e.id, e.trigger_id, a.role, a.span_id FROM events e "
                                     "LEFT JOIN arguments a ON a.event_id = e.id").fetchall()
         labels = project.db.execute("SELECT name, kind FROM labels ORDER BY name").fetchall()
@@ -76,3 +84,8 @@ def test_columns_give_what_the_span_by_span_reading_gives(tmp_path, case, annota
     if case == "usual":
         assert [row[1:5] for row in fast[0]] == [(12, 16, "LOCATION", annotator or "ana"),
                                                  (20, 32, "ACTOR", annotator or "ana")]
+    if case == "annotators, created and origins that vary":
+        assert [row[4:7] for row in fast[0]] == [
+            (annotator or "ana", "2026-01-01T00:00:00+00:00", "manual"),
+            (annotator or "ben", "2026-02-02T00:00:00+00:00", "import:conll"),
+            (annotator, "2026-02-02T00:00:00+00:00", "manual")]

@@ -28,7 +28,8 @@ TABLES = ("articles", "spans", "span_blocks", "events", "arguments", "span_attri
           "article_attributes", "layer_status", "curation_decisions")
 # A run's rows made by SQLite from one JSON array of its values: a bound row costs ~1 µs of calls
 # through the sqlite3 module, more than its insert. json_quote writes a string as json.dumps does.
-_RUN_SQL = "INSERT INTO span_attributes (span_id, name, value) SELECT ?1 + key, ?2, json_quote(value) FROM json_each(?3)"
+_RUN_SQL = ("INSERT OR FAIL INTO span_attributes (span_id, name, value) "  # OR FAIL: see _write_rows
+            "SELECT ?1 + key, ?2, json_quote(value) FROM json_each(?3)")
 _json_list = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 

@@ -165,3 +165,22 @@ def test_a_file_resaved_while_it_is_imported_is_never_stored_torn(tmp_path):
         saver.wait()
         stored = {project.article(i).text for i in project.article_ids()}
     assert stored <= {text.rstrip() for text in whole} | whole, "an article was stored torn"
+
+
+def test_a_refusal_in_the_middle_of_a_many_row_insert_leaves_the_project_unchanged(project, tmp_path):
+    """Spans go in a hundred to a statement, INSERT OR FAIL (no statement journal): rows before
+    the refused one stay written until the file's transaction rolls back, which it does."""
+    project.db.execute('CREATE UNIQUE INDEX guard ON spans(start, "end", label)')  # a guard a user added
+    text = "Rebels took Aleppo. " * 30
+    # Article n's spans are n + 1 characters long, so no two articles share one, but for a twin:
+    records = [{"id": n, "text": f"Report {n}. {text}",
+                "spans": [{"id": n * 100 + k, "start": k, "end": k + 1 + n, "label": "ACTOR"} for k in range(30)]}
+               for n in range(1, 101)]
+    records[70]["spans"][7].update(start=7, end=7 + 1 + 61)  # article 61's: refused 2,108 rows in
+    path = tmp_path / "guarded.jsonl"
+    path.write_text(native(*records), encoding="utf-8")
+    before = dump(project)
+    report = import_paths(project, [path])
+    [error] = report.errors
+    assert error.line is not None and "the project refused the records" in error.reason
+    assert dump(project) == before

@@ -205,7 +205,9 @@ def _write_flat(conn: sqlite3.Connection, head: str, pieces: list[str | int], wi
     in_order = [piece for piece in pieces if type(piece) is not str] == list(range(1, width + 1))
     for size, first, last in ((step, 0, whole), (width, whole, len(flat))):
         if first < last:
-            sql = f"{head} VALUES {', '.join(_row_sql(pieces, at, anonymous=in_order) for at in range(0, size, width))}"
+            values = (", ".join(repeat(_row_sql(pieces, 0, anonymous=True), size // width)) if in_order  # rows alike
+                      else ", ".join(_row_sql(pieces, at) for at in range(0, size, width)))
+            sql = f"{head} VALUES {values}"
             conn.executemany(sql, map(flat.__getitem__, map(slice, range(first, last, size),
                                                             range(first + size, last + 1, size))))
 

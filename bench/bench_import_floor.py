@@ -8,7 +8,9 @@ parsing, no Python checks), then timed going in, in rounds of 500 articles and o
 
 * plain: ``bench_import``'s baseline tables (what every importer is compared with);
 * ours as the importer writes: ``RowBatch.flush`` into a project (row triggers and CHECKs set
-  aside, foreign keys off, as ``import_paths`` does), then COMMIT with its WAL checkpoint;
+  aside, foreign keys off, as ``import_paths`` does), through a rollback journal as a big file
+  alone on the project is (``storage.importing.journal``), then COMMIT;
+* the same through the WAL and its checkpoint, as when another connection has the project open;
 * the same with a uid stored in every row (as imports wrote them before migration 0104; now the
   rows leave it NULL, derived from the import's range: ``storage/uids.py``), without the
   ``spans_unique_in_layer`` index, and with 16 KiB pages instead of SQLite's 4 KiB, to show what
@@ -38,6 +40,7 @@ from bench_import import PLAIN  # noqa: E402
 from bench_storage import make_articles  # noqa: E402
 
 from storage.importing.batch import RowBatch  # noqa: E402
+from storage.importing.journal import switch_journal  # noqa: E402
 from storage.project import Project, now  # noqa: E402
 from storage.text import content_hash  # noqa: E402
 
@@ -83,7 +86,7 @@ def plain(path: Path, articles: list, spans: list) -> tuple[float, float]:
 
 
 def ours(path: Path, articles: list, spans: list, *, page_size: int = 0, layer_index: bool = True,
-         stored_uids: bool = False) -> tuple[float, float]:
+         stored_uids: bool = False, wal: bool = False) -> tuple[float, float]:
     if page_size:  # a file made with these pages instead of SQLite's default
         with sqlite3.connect(path) as conn:
             conn.execute(f"PRAGMA page_size = {page_size}")
@@ -101,6 +104,7 @@ def ours(path: Path, articles: list, spans: list, *, page_size: int = 0, layer_i
 
         def work() -> None:
             conn.execute("PRAGMA foreign_keys = OFF")
+            switched = not wal and switch_journal(conn, "delete")
             conn.execute("BEGIN IMMEDIATE")
             batch = RowBatch(conn)
             for at in range(0, len(articles), ROUND):
@@ -110,6 +114,8 @@ def ours(path: Path, articles: list, spans: list, *, page_size: int = 0, layer_i
                 batch.flush(str(path))
             conn.execute("COMMIT")
             conn.execute("PRAGMA foreign_keys = ON")
+            if switched:
+                switch_journal(conn, "wal")
         return timed(work)
 
 
@@ -123,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
         runs = [("plain tables (the baselines' SQL)", lambda p: plain(p, articles, spans)),
                 ("our schema, as the importer writes", lambda p: ours(p, articles, spans)),
+                ("  through the WAL", lambda p: ours(p, articles, spans, wal=True)),
                 ("  storing a uid in every row", lambda p: ours(p, articles, spans, stored_uids=True)),
                 ("  without spans_unique_in_layer", lambda p: ours(p, articles, spans, layer_index=False)),
                 ("  with 16 KiB pages", lambda p: ours(p, articles, spans, page_size=16384))]

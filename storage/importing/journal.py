@@ -37,7 +37,7 @@ from storage.project_file import BUSY_TIMEOUT_MS
 BULK_FROM_BYTES = 8 << 20
 
 
-def _switch(conn: sqlite3.Connection, mode: str) -> bool:
+def switch_journal(conn: sqlite3.Connection, mode: str) -> bool:
     """``PRAGMA journal_mode = mode`` without waiting for anyone; True if the file is in it now."""
     conn.execute("PRAGMA busy_timeout = 0")
     try:
@@ -60,11 +60,11 @@ def rollback_journal(project: Project, path: str, *, size: int | None = None) ->
     except OSError:  # the importer says what is wrong with it
         big = False
     switched = (big and project.path is not None and project.read_only is None and not conn.in_transaction
-                and _switch(conn, "delete"))
+                and switch_journal(conn, "delete"))
     try:
         yield
     finally:
-        if switched and _switch(conn, "wal"):
+        if switched and switch_journal(conn, "wal"):
             # A read maps the WAL's index again and takes its locks, as an open leaves them
             # (storage.locks.FileWatch counts them before each of the window's edits).
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

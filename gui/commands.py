@@ -93,10 +93,13 @@ class StoreCommand(QUndoCommand):
 class SetStatusCommand(StoreCommand):
     """The article's status, undone back to what it was (a part of the curation view's edits)."""
 
-    def __init__(self, doc: "AnnotationDocument", status: str) -> None:
+    def __init__(self, doc: "AnnotationDocument", status: str, *, before: str | None = None,
+                 done: bool = False) -> None:
+        """``done``: the status was already written (with the edit it belongs to), from ``before``."""
         super().__init__(doc, f"Mark {status.replace('_', ' ')}")
-        self.before = doc.article.status if doc.article else status
+        self.before = before if before is not None else doc.article.status if doc.article else status
         self.status = status
+        self._skip_next_redo = done  # push() calls redo() at once: nothing to do again
 
     def _do(self) -> None:
         self.doc.set_status(self.status)

@@ -9,6 +9,8 @@ the signal. So what the window shows is always what is on disk.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import nullcontext
+from dataclasses import replace
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -18,6 +20,7 @@ from gui.spans import span_order
 from storage.model import AnnotatorError, Article, Event, Span, StorageError
 from storage.project import Project
 from storage.sqlite_errors import plain_error
+from storage.team.gc_pause import paused_gc
 
 # What the store can raise when the file, the disk or another program refuses an edit.
 STORE_ERRORS = (AnnotatorError, KeyError, sqlite3.Error)
@@ -97,7 +100,16 @@ class AnnotationDocument(QObject):
     # -- navigation --------------------------------------------------------------------------
 
     def open_article(self, article_id: int | None) -> None:
-        """Load an article (or none); the undo history belongs to one article, so it is cleared."""
+        """Load an article (or none); the undo history belongs to one article, so it is cleared.
+
+        The cyclic collector is paused meanwhile (``storage.team.gc_pause``): a big article's spans,
+        and what the views build for them on ``articleOpened``, are tens of thousands of small
+        objects in no cycle; they are filed with the oldest objects at the end, so the collector
+        does not promote them through its young generations in the user's next key press."""
+        with paused_gc():
+            self._open_article(article_id)
+
+    def _open_article(self, article_id: int | None) -> None:
         self.undo_stack.clear()
         self.current_span_id = None
         self.current_event_id = None
@@ -249,35 +261,44 @@ class AnnotationDocument(QObject):
         if why_not is not None:
             self.editRefused.emit(f"Not saved: {why_not}")
             return False
+        article = self.article
+        # The first edit of a ``new`` article makes it ``in_progress``; merely opening it does not.
+        # The status is written inside the edit's own transaction (one commit, the status never
+        # without the edit, and no second commit rewriting the article's row), and shown with it.
+        starting = self.project.starting(article.id, layer=self.status_layer) \
+            if article is not None and article.status == "new" else nullcontext()
         try:
-            command.first()
+            with starting as started:
+                command.first()
         except STORE_ERRORS as exc:
             self.editRefused.emit(self.say(exc))
             if not isinstance(exc, AnnotatorError) or isinstance(exc, KeyError):
                 self.resync()  # what is shown may be behind the file: show the file
             return False
-        if self.status_undoable and self.article is not None and self.article.status == "new":
-            self._push_with_status(command)
+        if started is None or not (started.committed and started.result) or self.article is None \
+                or self.article.id != article.id:
+            self.undo_stack.push(command)
             return True
-        self.undo_stack.push(command)
-        self._mark_started()
+        self.article = replace(self.article, **started.result)  # as written: the 1 MB text is not read again
+        if self.status_undoable:
+            self._push_with_status(command)
+        else:
+            # Undo does not turn the article back to ``new``: someone has worked on it, and the
+            # list should show that (a status is not an undo step in the main window).
+            self.undo_stack.push(command)
+        self.statusChanged.emit(article.id, "in_progress")
         return True
 
     def _push_with_status(self, command: Any) -> None:
-        """Push ``command`` (already done) and the ``in_progress`` it gives a ``new`` article as one
-        undo step: in the curation view one Ctrl+Z takes a decision or an edit back completely."""
+        """Push ``command`` and the ``in_progress`` it gave a ``new`` article (both done, by one
+        commit) as one undo step: in the curation view one Ctrl+Z takes a decision or an edit
+        back completely."""
         from gui.commands import SetStatusCommand
 
         self.undo_stack.beginMacro(command.text())
         try:
             self.undo_stack.push(command)
-            status = SetStatusCommand(self, "in_progress")
-            try:
-                status.first()
-            except STORE_ERRORS as exc:  # the edit itself is saved; only the status lags
-                self.editRefused.emit(f"Saved, but the article could not be marked in progress: {self.say(exc)}")
-            else:
-                self.undo_stack.push(status)
+            self.undo_stack.push(SetStatusCommand(self, "in_progress", before="new", done=True))
         finally:
             self.undo_stack.endMacro()
 
@@ -287,21 +308,6 @@ class AnnotationDocument(QObject):
             self.take_in_changes()
         except STORE_ERRORS as exc:
             self.editRefused.emit(self.say(exc))
-
-    def _mark_started(self) -> None:
-        """The first edit of a ``new`` article makes it ``in_progress``; merely opening it does not.
-
-        Done right after the edit's own commit rather than inside its transaction, because the
-        command has already told the widgets, which must only happen once the edit is on disk.
-        Undo does not turn the article back to ``new``: someone has worked on it, and the list
-        should show that (a status is not an undo step anywhere in the window).
-        """
-        if self.article is None or self.article.status != "new":
-            return
-        try:
-            self.set_status("in_progress")
-        except AnnotatorError as exc:  # the edit itself is saved; only the status lags
-            self.editRefused.emit(f"Saved, but the article could not be marked in progress: {exc}")
 
     def tag(self, start: int, end: int, label: str) -> bool:
         from gui.commands import AddSpanCommand

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from types import EllipsisType
 from typing import Any, Mapping
@@ -38,7 +39,7 @@ from storage.model import (
     SchemeError,
     Span,
 )
-from storage.project_file import BUSY_TIMEOUT_MS, ProjectFile  # noqa: F401 - BUSY_TIMEOUT_MS re-exported
+from storage.project_file import BUSY_TIMEOUT_MS, ProjectFile, RideAlong  # noqa: F401 - BUSY_TIMEOUT_MS re-exported
 from storage.text import content_hash
 
 _ARTICLE_COLUMNS = "id, text, title, date, source, status, content_hash, created, updated"
@@ -207,6 +208,21 @@ class Project(ProjectFile, AttributeMethods):
                                      [status, now(), article_id])
             if cursor.rowcount == 0:
                 raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
+
+    def starting(self, article_id: int, *, layer: str | None = None) -> AbstractContextManager[RideAlong]:
+        """Within the block, the next write also moves the article from ``new`` to ``in_progress``
+        (``layer``'s status, as ``set_status``), in its transaction: one commit, the status never
+        without the edit. ``.result``: the ``Article`` fields as written (status, and the own
+        column's ``updated``), or None where the article was not ``new`` and is left as it is."""
+        from storage.team import layer_status  # storage.team imports this module
+
+        def start(db: Any) -> dict[str, str] | None:
+            stamp = now()
+            if not layer_status.start(db.conn, article_id, layer=layer, stamp=stamp):
+                return None
+            return {"status": "in_progress"} if layer is not None else {"status": "in_progress", "updated": stamp}
+
+        return self.also_in_next_commit(start)
 
     def next_unfinished(self, after_id: int | None = None, *, status_sql: str = "status") -> int | None:
         """The next article (by id, wrapping round) that is new or in progress."""

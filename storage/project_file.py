@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Self
+from typing import Any, Callable, Iterator, Self
 
 from sqlite_utils import Database
 
@@ -25,6 +26,16 @@ from storage.model import ProjectFileError, Scheme, StorageError
 from storage.sqlite_errors import plain_error
 
 BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass
+class RideAlong:
+    """A write that goes into another write's transaction (:meth:`ProjectFile.also_in_next_commit`):
+    what it returned, and whether the commit that holds it happened."""
+
+    write: Callable[[Database], Any]
+    result: Any = None
+    committed: bool = False
 
 
 class ProjectFile:
@@ -51,6 +62,7 @@ class ProjectFile:
         self.db = db
         self._scheme: Scheme | None = None
         self._scheme_version = -1
+        self._ride_along: RideAlong | None = None  # also_in_next_commit's write, until a commit takes it
         if schema.pending(db) or not db.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
             # Two processes opening a new or older project at once: the second waits, then finds
             # the migrations applied and the scheme seeded by the first.
@@ -179,7 +191,12 @@ class ProjectFile:
                 if self._read_data_version() != self._scheme_version:
                     self._scheme = None  # another process changed the file: check against its scheme
                 yield self.db
+                along, self._ride_along = self._ride_along, None
+                if along is not None:
+                    along.result = along.write(self.db)
                 conn.execute("COMMIT")
+                if along is not None:
+                    along.committed = True
             except BaseException:
                 self._scheme = None  # a rolled-back scheme edit must not linger in the cache
                 if conn.in_transaction:
@@ -187,6 +204,21 @@ class ProjectFile:
                 raise
         except sqlite3.DatabaseError as exc:
             raise plain_error(self.path, exc) from exc
+
+    @contextmanager
+    def also_in_next_commit(self, write: Callable[[Database], Any]) -> Iterator[RideAlong]:
+        """Within the block, ``write`` runs inside the next transaction, last, just before its
+        COMMIT: a change that belongs to the next write (the first edit of a ``new`` article starts
+        it) is on disk with it, by one commit, or not at all. The block's write need not know: the
+        window wraps whichever command the user gave. The ``RideAlong`` says afterwards whether it
+        was committed and what ``write`` returned; with no transaction in the block it never runs.
+        """
+        along = self._ride_along = RideAlong(write)
+        try:
+            yield along
+        finally:
+            if self._ride_along is along:
+                self._ride_along = None
 
     # -- change detection (another window or process wrote to the file) -----------------------
 

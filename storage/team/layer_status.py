@@ -117,6 +117,19 @@ def status_in(article_status: str, layer_status: dict[str, dict[str, str]], laye
     return layer_status.get(layer, {}).get("status", "new")
 
 
+def start(conn: sqlite3.Connection, article_id: int, *, layer: str | None, stamp: str) -> bool:
+    """The first edit's status change: ``layer``'s status on the article (None: its own column, as
+    ``status_home`` says) from ``new`` to ``in_progress``; True if it was ``new``. Checked in the
+    write itself, so a status another window set meanwhile (done, say) stays."""
+    if layer is None:
+        return conn.execute("UPDATE articles SET status = 'in_progress', updated = ? WHERE id = ? AND status = 'new'",
+                            [stamp, article_id]).rowcount > 0
+    return conn.execute(
+        "INSERT INTO layer_status (article_id, layer, status, updated) VALUES (?, ?, 'in_progress', ?) "
+        "ON CONFLICT (article_id, layer) DO UPDATE SET status = excluded.status, updated = excluded.updated "
+        "WHERE layer_status.status = 'new'", [article_id, layer, stamp]).rowcount > 0
+
+
 def layer_statuses(conn: sqlite3.Connection, article_id: int) -> dict[str, str]:
     """Every recorded layer's status on the article, and gold's (the article's own), by name:
     what a window showing all layers at once says."""

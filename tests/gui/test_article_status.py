@@ -58,3 +58,32 @@ def test_a_frame_edit_is_a_first_edit_too(qtbot, tmp_path):
     with qtbot.waitSignal(window.document.statusChanged):
         window.document.create_event(trigger.id, "FIGHT")
     assert stored_status(path, article_id) == "in_progress"
+
+
+def test_the_first_edit_and_its_status_are_one_commit(qtbot, tmp_path):
+    """The status rides in the edit's own transaction: when the file refuses the status (here a
+    trigger another program left), the span is not saved either, and the list still says New;
+    once it is allowed, one key press leaves both in the file, read by a connection of its own."""
+    window, path, article_id = open_window(qtbot, tmp_path)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TRIGGER status_frozen BEFORE UPDATE OF status ON articles "
+                   "BEGIN SELECT RAISE(ABORT, 'statuses are frozen'); END")
+    start = TEXT.index("Velmora")
+    window.view.select_range(start, start + len("Velmora"))
+    with qtbot.waitSignal(window.document.editRefused) as refused:
+        qtbot.keyClick(window.view, Qt.Key.Key_2)
+    assert "statuses are frozen" in refused.args[0]
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM spans WHERE start = ?", [start]).fetchone()[0] == 0
+        db.execute("DROP TRIGGER status_frozen")
+    assert stored_status(path, article_id) == "new" and window.document.article.status == "new"
+    assert window.article_list.model.summary(0).status == "new" and window.document.undo_stack.count() == 0
+
+    window.view.select_range(start, start + len("Velmora"))
+    with qtbot.waitSignal(window.document.statusChanged):
+        qtbot.keyClick(window.view, Qt.Key.Key_2)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT label FROM spans WHERE start = ?", [start]).fetchall() == [("LOCATION",)]
+    assert stored_status(path, article_id) == "in_progress" and window.document.article.status == "in_progress"
+    assert window.article_list.model.summary(0).status == "in_progress" and "In progress" in window.meta.text()
+    assert window.document.undo_stack.count() == 1  # the status is no undo step in the main window

@@ -16,6 +16,7 @@ import pytest
 
 import main
 from storage.exporting.layers import export_counts
+from storage.model import SchemeError
 from storage.project import Project
 from storage.team.layer_status import status_sql
 from storage.team.merge import merge_packets
@@ -132,3 +133,33 @@ def test_the_lists_automatic_layer_is_the_windows(tmp_path, layers):
         (shown,) = project.db.execute(f"SELECT {automatic_layer_sql('cara')} FROM articles WHERE id = ?",
                                       [article]).fetchone()
         assert shown == default_layer(present, own="cara")
+
+
+def test_the_first_edit_starts_the_layer_it_was_made_in_by_the_same_commit(master):
+    """``Project.starting``: the next write's transaction also moves the status from new to
+    in_progress where that layer's status lives (ben's row; the own column for gold), once, and
+    leaves a status that is no longer new alone; a refused write takes its status with it."""
+    with Project.open(master) as project:
+        with project.starting(1, layer="ben") as started:
+            tag(project, 1, "army", "ACTOR", annotator="ben")
+        assert started.committed and started.result == {"status": "in_progress"}
+        assert project.article(1, status_layer="ben").status == "in_progress"
+        assert project.article(1).status == "curated"  # the master's own: untouched
+        with project.starting(1, layer="ana") as started:  # ana's is done: it stays done
+            tag(project, 1, "fighting", "EVENT", annotator="ana")
+        assert started.committed and started.result is None
+        assert project.article(1, status_layer="ana").status == "done"
+        with project.starting(3) as started, pytest.raises(SchemeError):
+            tag(project, 3, "army", "NO_SUCH_LABEL")
+        assert not started.committed and project.article(3).status == "new"
+        with project.starting(3) as started:
+            project.article(3)  # a read is no write: nothing rides along
+        assert not started.committed and project.article(3).status == "new"
+        with project.starting(3) as started:
+            tag(project, 3, "army", "ACTOR", annotator="gold")
+        assert started.result["status"] == "in_progress" and project.article(3).updated == started.result["updated"]
+        tag(project, 3, "Velmora", "LOCATION", annotator="gold")  # outside the block: nothing rides along
+    with closing(sqlite3.connect(master)) as db:
+        assert db.execute("SELECT status FROM articles WHERE id = 3").fetchone() == ("in_progress",)
+        assert db.execute("SELECT status FROM layer_status WHERE article_id = 1 AND layer = 'ben'").fetchone() \
+            == ("in_progress",)

@@ -39,6 +39,7 @@ from gui.workers import ProjectWorker, export_job, import_job, start_worker
 from storage.importing import IMPORTABLE_SUFFIXES, ImportOptions
 from storage.locks import SIDECARS, is_project_file
 from storage.model import AnnotatorError
+from storage.exporting import ExportError
 from storage.exporting.layers import ExportCounts, chosen_layer, export_counts
 from storage.team.coverage import UNNAMED, layer_coverage
 
@@ -211,17 +212,22 @@ class FileActions(QObject):
 
     def show_report(self, title: str, lines: Sequence[str]) -> None:
         """Show a job's summary: the first line as headline, the rest (failures) as a list."""
-        ReportDialog(title, list(lines), self.window).exec()
+        ReportDialog(title, [self.blind(line) for line in lines], self.window).exec()
 
     def show_error(self, title: str, message: str) -> None:
-        box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self.window)
+        box = QMessageBox(QMessageBox.Warning, title, self.blind(message), QMessageBox.Ok, self.window)
         box.setTextFormat(Qt.PlainText)
         box.exec()
 
     def _status(self, message: str) -> None:
         status_bar = getattr(self.window, "statusBar", None)
         if callable(status_bar):
-            status_bar().showMessage(message, 8000)
+            status_bar().showMessage(self.blind(message), 8000)
+
+    def blind(self, text: str) -> str:
+        """What storage said, as a blind curator reads it ("Annotator n": ``LayerView.blind``)."""
+        layer_view = getattr(self.window, "layer_view", None)
+        return layer_view.blind(text) if layer_view is not None else text
 
     # -- projects ----------------------------------------------------------------------------
 
@@ -358,7 +364,10 @@ class FileActions(QObject):
         name = self.window.layer_view.namer()  # "Annotator n" while the curator adjudicates blind
 
         def counts(fmt: str, layer: str | None, status: str | None) -> ExportCounts:
-            return export_counts(conn, chosen_layer(fmt, layer), status=status, name=name)
+            try:
+                return export_counts(conn, chosen_layer(fmt, layer), status=status, name=name)
+            except AnnotatorError as exc:  # the dialog shows why: in the window's words
+                raise ExportError(self.blind(str(exc))) from exc
 
         return ExportDialog(self.window, default_dir=default_dir, stem=stem, layers=layers, counts=counts,
                             name=name)

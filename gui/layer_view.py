@@ -22,14 +22,14 @@ as it always did: no chooser, no menu, nothing read per article.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from gui.annotation_list import AnnotationListModel
-from gui.document import AnnotationDocument
+from gui.document import STORE_ERRORS, AnnotationDocument
 from gui.event_list_model import EventListModel
 from gui.article_list import STATUS_NAMES
 from gui.plain import menu_text
@@ -42,7 +42,7 @@ from storage.team.article_layers import (
     layer_title,
     recorded_layers,
 )
-from storage.team.curation import annotator_layers, names_hidden, shown_name
+from storage.team.curation import annotator_layers, blind_text, names_hidden, shown_name
 from storage.team.layer_status import OWN_STATUS, layer_statuses, status_home, status_sql
 from storage.team.packets import GOLD, packet_owner
 
@@ -252,6 +252,20 @@ class LayerView(QObject):
         as the open article's curation view numbers them, then the other layers)."""
         self._names_now()
         return self.name
+
+    def blind(self, text: str, *, also: Iterable[str] = ()) -> str:
+        """A message for the curator's screen (a refusal from storage, a report's line) in the words
+        the window uses now: while names are hidden every annotator's name in it becomes "Annotator n",
+        numbered as :meth:`name` numbers them; ``also``: names the project does not know yet (a
+        refused packet's annotator), numbered after them. Every window sink of storage's words calls
+        this (the status bar, reports, error boxes), so no refusal needs a blind version of its own."""
+        try:
+            self._names_now()
+        except STORE_ERRORS:  # the file refuses to be read (the message may say so): as last known
+            pass
+        if not self.hidden:
+            return text
+        return blind_text(text, [*self.numbered, *(n for n in also if n and n not in self.numbered)])
 
     def _counted(self, _span: Span) -> None:
         if self.layered and self.document.layer is not None:

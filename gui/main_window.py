@@ -331,8 +331,9 @@ class MainWindow(QMainWindow):
             self.refresh_articles()
 
     def refused(self, message: str) -> None:
-        """Tell the user why an edit did not happen, in the status bar (never a modal dialog)."""
-        self.statusBar().showMessage(message, MESSAGE_MS)
+        """Tell the user why an edit did not happen, in the status bar (never a modal dialog); a blind
+        curator reads "Annotator n" for every annotator's name in it (``LayerView.blind``)."""
+        self.statusBar().showMessage(self.layer_view.blind(message), MESSAGE_MS)
 
     def set_status(self, status: str) -> bool:
         """Set the open article's status; False (and why, in the status bar) if the store refused.

@@ -92,7 +92,10 @@ class TeamMenu(QObject):
         self.window.refresh_articles()
         current = self.window.document.article
         self.window.open_article(current.id if current is not None else None)  # show the new layers
-        self.show_report("Bring back", [headline, *(o.line() for o in outcomes)])
+        # A blind curator reads "Annotator n" for every name, a refused packet's too (known to no layer).
+        names = [o.annotator for o in outcomes if o.annotator]
+        self.show_report("Bring back", [self.window.layer_view.blind(line, also=names)
+                                        for line in (headline, *(o.line() for o in outcomes))])
         return merged > 0
 
     def show_agreement(self) -> AgreementDialog:

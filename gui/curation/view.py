@@ -169,7 +169,7 @@ class CurationView(QDialog):
         keys = plain_label(key_line(KEYS), self)
         keys.setWordWrap(True)
         layout.addWidget(keys)
-        self.gold = GoldEditor(self.project, self.article_id, self.undo_stack, refuse=self.summary.setText,
+        self.gold = GoldEditor(self.project, self.article_id, self.undo_stack, refuse=self.say,
                                leave=lambda: self.list.setFocus(Qt.FocusReason.ShortcutFocusReason), parent=self)
         # A direct gold edit's stretch of text (or an empty one for an event), collected from the gold
         # document's signals until the undo stack settles; then those places are read again.
@@ -221,10 +221,15 @@ class CurationView(QDialog):
         try:
             self.project.set_setting(curation.ANONYMOUS_KEY, "1" if on else None)
         except AnnotatorError as exc:  # the names are hidden or shown all the same; only remembering failed
-            self.summary.setText(f"Not remembered for next time: {exc}")
+            self.say(f"Not remembered for next time: {exc}")
 
     def name(self, layer: str) -> str:
         return curation.shown_name(layer, self.annotators, hidden=self.anonymous.isChecked())
+
+    def say(self, text: str) -> None:
+        """A refusal (the store's words, a gold edit's) on the summary line: blind, every annotator's
+        name in it reads as the list and the table name them (``curation.blind_text``)."""
+        self.summary.setText(curation.blind_text(text, self.annotators) if self.anonymous.isChecked() else text)
 
     def reload(self, *, keep: tuple[int, ...] | None = None, units: list[curation.Unit] | None = None) -> None:
         """Re-read units and decisions from the file (or take the span ``units`` just read); keep the
@@ -407,7 +412,7 @@ class CurationView(QDialog):
         try:
             command.first()  # on disk before the list shows it
         except AnnotatorError as exc:
-            self.summary.setText(f"Not done: {exc}")
+            self.say(f"Not done: {exc}")
             return False
         self.undo_stack.push(command)
         if advance:  # one role taken: the frame usually needs more, so it stays current

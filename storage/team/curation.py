@@ -15,6 +15,7 @@ undo puts it back exactly (:func:`undo`).
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -50,6 +51,18 @@ def shown_name(layer: str, annotators: Sequence[str], *, hidden: bool) -> str:
     if hidden and layer in annotators:
         return f"Annotator {list(annotators).index(layer) + 1}"
     return layer
+
+
+def blind_text(text: str, annotators: Sequence[str]) -> str:
+    """``text`` (a refusal from storage, a report's line, a file name) as a blind curator reads it:
+    each of ``annotators``' names, wherever it stands as a whole name ("ana's packet",
+    "news.ana.sqlite", not "banana"), becomes its ``shown_name``. One rule for every message, so a
+    refusal worded anywhere in storage needs no blind version of its own."""
+    names = sorted({name for name in annotators if name}, key=len, reverse=True)  # "ana-b" before "ana"
+    if not names or not text:
+        return text
+    whole = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    return whole.sub(lambda found: shown_name(found.group(1), annotators, hidden=True), text)
 
 
 class Place:

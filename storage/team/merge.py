@@ -79,8 +79,7 @@ def merge_packets(project: Project, paths: Sequence[str | Path]) -> list[MergeOu
     owners: dict[str, list[MergeOutcome]] = {}
     for outcome in outcomes:
         try:
-            outcome.annotator = _check_packet(project, outcome.path)
-            owners.setdefault(outcome.annotator, []).append(outcome)
+            owners.setdefault(_check_packet(project, outcome), []).append(outcome)
         except TeamError as exc:
             outcome.reason = str(exc)
     for name, same in owners.items():
@@ -97,8 +96,11 @@ def merge_packets(project: Project, paths: Sequence[str | Path]) -> list[MergeOu
     return outcomes
 
 
-def _check_packet(project: Project, path: Path) -> str:
-    """The packet's annotator, or TeamError saying why it cannot be merged."""
+def _check_packet(project: Project, outcome: MergeOutcome) -> str:
+    """The packet's annotator, or TeamError saying why it cannot be merged. The annotator is noted
+    on ``outcome`` as soon as the packet names it, refused or not: a window whose curator works blind
+    words that name too ("Annotator n", ``storage.team.curation.blind_text``)."""
+    path = outcome.path
     if not path.is_file():
         if path.is_dir():  # `team merge packets/` for `team merge packets/*.sqlite`
             raise TeamError(f"a folder, not a packet: give the packets in it ({path / '*.sqlite'})")
@@ -136,6 +138,7 @@ def _check_packet(project: Project, path: Path) -> str:
             raise TeamError("not a packet: it names no annotator (packets come from `team split`)")
         if name == GOLD:
             raise TeamError(f"a packet cannot fill the {GOLD!r} layer")
+        outcome.annotator = name
         if settings.get(PROJECT_KEY) != project.setting(PROJECT_KEY):
             raise TeamError(f"{name}'s packet belongs to another project (handed out from "
                             f"{settings.get('team.master') or 'elsewhere'})")

@@ -2,17 +2,16 @@
 
 Painting costs what the screen shows, never what the article holds:
 
-* ``SpanHighlighter`` (``gui.span_highlighter``) tints each character in the colour of its innermost
-  span, stronger with nesting depth, with black or white text by contrast. It reads a per-paragraph
-  ``SpanIndex`` so ``highlightBlock`` only looks at the spans of its own block, and it formats a block
-  only once the block has been on screen, so opening 1 MB with 100,000 spans costs one screenful.
-* ``GappedLayout`` (``gui.span_labels``) opens a gap above every line when Qt lays a block out:
-  a lane for event arcs plus rows for label chips. ``ArticleView.paintEvent`` draws, for the visible
-  blocks only, each span's label in a chip above where it starts (brat's look; full, short or hidden,
-  ``set_label_display``), nested and stacked spans a row higher each, and one bar per span under
-  its text in the label colour, one row per nesting level. It also outlines the current span and
-  transient marks, and joins one mark (an event's trigger) to the others by arcs that run only in
-  the lanes and down the page margin, never through text (``gui.event_marks``).
+* ``SpanHighlighter`` (``gui.span_highlighter``) tints each character in the colour of its innermost span, stronger
+  with nesting depth, with black or white text by contrast. It reads a per-paragraph ``SpanIndex`` so
+  ``highlightBlock`` only looks at the spans of its own block, and it formats a block only once the block has been on
+  screen, so opening 1 MB with 100,000 spans costs one screenful.
+* ``GappedLayout`` (``gui.span_labels``) opens a gap above every line when Qt lays a block out: a lane for event arcs
+  plus rows for label chips. ``ArticleView.paintEvent`` draws, for the visible blocks only, each span's label in a
+  chip above where it starts (brat's look; full, short or hidden, ``set_label_display``), nested and stacked spans a
+  row higher each, and one bar per span under its text in the label colour, one row per nesting level. It also
+  outlines the current span and transient marks, and joins one mark (an event's trigger) to the others by arcs that
+  run only in the lanes and down the page margin, never through text (``gui.event_marks``).
 * Right-to-left paragraphs are right-aligned, each block in its own direction (the headline's look).
 
 Offsets in this API are code points over the text given to ``set_article``; Qt counts UTF-16 units.
@@ -51,6 +50,7 @@ from gui.span_highlighter import SpanHighlighter
 from gui.span_labels import (LABEL_DISPLAYS, Chip, ChipStyle, GappedLayout, VisualLines, lines_between, paint_chips,
                               place_chips, short_names, underline_bars)
 from gui.spans import BarRows, SpanIndex, SpanLike, snap_selection
+from gui.steady_scroll_bar import steady_vertical_bar
 
 __all__ = ["ArticleView", "Mark", "SpanHighlighter", "SpanLike", "snap_selection"]
 
@@ -125,7 +125,7 @@ class ArticleView(QPlainTextEdit):
         # Painters other capabilities add, called after the spans: (painter, visible blocks).
         self.overlays: list[Callable[[QPainter, list[tuple[QTextBlock, QRectF]]], None]] = []
         self.selectionChanged.connect(self._emit_selection_range)
-        self.verticalScrollBar().valueChanged.connect(self._repaint_connectors)
+        steady_vertical_bar(self).valueChanged.connect(self._repaint_connectors)  # gui.steady_scroll_bar: why
 
     # -- content ---------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ _TEXT_MARK = np.array([ord(c) for c in "#Text="])
 _DASH_TAB_DASH = np.array([_DASH, _TAB, _DASH])
 _TABS = methodcaller("split", "\t")
 _MAX_DIGITS = 18  # an offset of more digits could overflow int64: the line reader reads it
+_BACK = np.arange(_MAX_DIGITS, 0, -1)  # a digit's distance from its number's end
 
 
 def _positions(begins: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -130,11 +131,16 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     number_begins = (others[:, 1:] + 1).ravel()  # after the tab, after the second dash
     number_ends = bounds[:, 3:].ravel()  # the second dash, the row's end
     digits = number_ends - number_begins
-    if digits.max() > _MAX_DIGITS or ((digits > 1) & (both[number_begins] == _ZERO)).any():
+    widest = int(digits.max())
+    if widest > _MAX_DIGITS or ((digits > 1) & (both[number_begins] == _ZERO)).any():
         return None  # too long, or a leading zero
-    where = _positions(number_begins, digits)
-    powers = (number_ends - 1).repeat(digits) - where
-    values = np.add.reduceat((both[where] - _ZERO).astype(np.int64) * 10 ** powers, digits.cumsum() - digits)
+    # Each number's last ``widest`` places, right-aligned, those before its first digit counted as
+    # zero; then read column by column, most significant first: a few operations on one small table.
+    places = number_ends[:, None] - _BACK[-widest:]  # (before the first row's: indexes from the end, masked)
+    table = (both[places] - _ZERO) * (places >= number_begins[:, None])
+    values = table[:, 0].astype(np.int64)
+    for column in range(1, widest):
+        values = values * 10 + table[:, column]
     starts, ends = values[0::2], values[1::2]
     if ((starts[1:] < starts[:-1]) | (ends[1:] < ends[:-1])).any():
         return None  # tokens out of order
@@ -151,22 +157,12 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     # The text: each sentence where its first token's offset puts it (as the line reader places it).
     firsts = rows.searchsorted(text_lines)  # each sentence's first row
     lasts = np.concatenate((firsts[1:], [count])) - 1
-    parts, at = reader.parts, 0  # at: the text placed so far, in UTF-16 units and code points alike
-    for text, first_start, token_begin, token_end, last_end in zip(
-            texts, starts[firsts].tolist(), token_begins[firsts].tolist(), token_ends[firsts].tolist(),
-            ends[lasts].tolist()):
-        sentence = unescape(text)
-        within = sentence.find(body[token_begin:token_end])
-        start = first_start - within  # where the sentence starts
-        if within < 0 or start < at:
-            return None  # a first token that does not fit its #Text line after the text before it
-        gap = start - at
-        parts += [("\n" + " " * (gap - 1)) if gap and parts else " " * gap, sentence]
-        at = start + len(sentence)
-        if last_end > at:
-            return None  # a token past its sentence's end (starts: from its first token's, in order)
-    text = "".join(parts)
-    if not text.isascii() and max(text) > "\uffff":
+    text = (_placed(texts, starts[firsts], ends[lasts], text_ends - text_starts - 6) if "\\" not in body
+            else _placed_one_by_one(body, texts, starts[firsts], ends[lasts], token_begins[firsts], token_ends[firsts]))
+    if text is None:
+        return None
+    reader.parts.append(text)
+    if codes.dtype == np.uint32 and max(text) > "\uffff":
         return None  # a character outside the BMP: offsets need the map
     # Every token is in the text at its offsets: each of its characters against the text's.
     in_text = _positions(starts, token_lengths)
@@ -191,3 +187,41 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
                                                       cell(width - 1)[1][kept].tolist())))
         reader.rows = list(zip(lines[kept].tolist(), ids, starts[kept].tolist(), ends[kept].tolist(), cells))
     return reader
+
+
+def _placed(texts: list[str], firsts: np.ndarray, lasts: np.ndarray, lengths: np.ndarray) -> str | None:
+    """The document's text, each sentence (``texts``, nothing escaped) placed where its first token
+    starts (``firsts``); None when one would overlap the text before it or end before its last
+    token (``lasts``). Where the line reader finds the first token in its sentence, this takes it
+    to open the sentence: ``read_usual`` then checks every token, that one too, at its offsets,
+    so a sentence that does not open with it is left to the line reader."""
+    finishes = firsts + lengths
+    gaps = firsts - np.concatenate(([0], finishes[:-1]))
+    if (gaps < 0).any() or (lasts > finishes).any():
+        return None
+    gap_list = gaps.tolist()
+    if gap_list[0] == 0 and gap_list.count(1) == len(gap_list) - 1:  # sentences one separator apart
+        return "\n".join(texts)
+    fillers = [" " * gap_list[0]] + [("\n" + " " * (gap - 1)) if gap else "" for gap in gap_list[1:]]
+    return "".join([piece for pair in zip(fillers, texts) for piece in pair])
+
+
+def _placed_one_by_one(body: str, texts: list[str], firsts: np.ndarray, lasts: np.ndarray, token_begins: np.ndarray,
+                       token_ends: np.ndarray) -> str | None:
+    """``_placed`` for sentences that may hold escapes: each unescaped, then placed where its first
+    token, found in it, says it starts, as the line reader places it."""
+    parts: list[str] = []
+    at = 0  # the text placed so far, in UTF-16 units and code points alike
+    for text, first_start, token_begin, token_end, last_end in zip(
+            texts, firsts.tolist(), token_begins.tolist(), token_ends.tolist(), lasts.tolist()):
+        sentence = unescape(text)
+        within = sentence.find(body[token_begin:token_end])
+        start = first_start - within  # where the sentence starts
+        if within < 0 or start < at:
+            return None  # a first token that does not fit its #Text line after the text before it
+        gap = start - at
+        parts += [("\n" + " " * (gap - 1)) if gap and parts else " " * gap, sentence]
+        at = start + len(sentence)
+        if last_end > at:
+            return None  # a token past its sentence's end (starts: from its first token's, in order)
+    return "".join(parts)

@@ -139,7 +139,9 @@ def _shared_round(project: Project, jobs: list[Job], start: int, options: Import
             batch = RowBatch(project.db.conn) if batched else None
             started = time.monotonic()
             while end < len(jobs) and jobs[end].format is not None and jobs[end].format.shared_round:
-                if end > start and time.monotonic() - started >= _ROUND_SECONDS:
+                # (files read ahead for this round are imported in it: reading them was the cost)
+                if (end > start and time.monotonic() - started >= _ROUND_SECONDS
+                        and not (batch is not None and batch.read_ahead)):
                     break
                 if cancelled is not None and cancelled():
                     report.cancelled = True
@@ -147,6 +149,8 @@ def _shared_round(project: Project, jobs: list[Job], start: int, options: Import
                 # Plain text is one INSERT, atomic by itself; a small annotated file (brat) gets a
                 # savepoint of its own, so a bad one rolls back alone without a COMMIT per file.
                 one_statement = jobs[end].format.name == "text"  # type: ignore[union-attr]
+                if batch is not None:
+                    batch.upcoming = (jobs, end)
                 results.append(_run(project, jobs[end], options) if one_statement
                                else _import_one(project, jobs[end], options, batch=batch))
                 end += 1

@@ -252,6 +252,10 @@ class RowBatch:
         self._derive = self.uid_prefix is not None and uids.has_ranges(conn)
         self._first: dict[str, int | None] = {"spans": None, "events": None}  # each table's range, once recorded
         self._written = False  # rows went in already: a uid of a later round may repeat one of them
+        # The round's jobs and the index of the one being imported (set by its round), and what an
+        # importer read of the ones after it, by path: WebAnno reads a round's files together.
+        self.upcoming: tuple[Sequence[Any], int] = ((), 0)
+        self.read_ahead: dict[str, Any] = {}
 
     def mark(self) -> Mark:
         """Where the queue stands: ``rewind`` takes it back here (a file that failed, shared batch)."""

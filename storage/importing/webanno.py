@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
+from itertools import takewhile
 from typing import Any, Iterator
 
 from storage.importing.batch import RowBatch
@@ -33,6 +34,7 @@ from storage.importing.foreign import ForeignWriter
 from storage.importing.intake import STREAM_ABOVE, numbered_lines, read_text, stream_lines
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
+from storage.model import InputError
 from storage.project import Project
 
 _NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
@@ -41,6 +43,9 @@ _OFFSETS = re.compile(r"^(\d+)-(\d+)$")
 _VALUE = re.compile(r"^(.*?)(?:\[(\d+)\])?$", re.S)
 _REFERENCE = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
 # WebAnno TSV escapes these with a backslash, in #Text= lines and in feature values.
+# Files of a round read together (webanno_columns.read_many): enough that numpy's cost per
+# operation is shared, few enough that the arrays stay in the processor's caches.
+_READ_TOGETHER = 8
 _UNESCAPE = re.compile(r"\\([\\\[\]|_*;\t\n]|->)")
 
 
@@ -187,12 +192,11 @@ def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch |
     """Import one TSV file, one article (the caller holds the transaction; with ``batch``, the
     rows wait there for the caller to write them with other files')."""
     writer = ForeignWriter(project, job.path, "webanno", layer=options.annotator, batch=batch)
-    reader = None
-    content = _content(job.path, options.encoding)
-    if content is not None:
-        from storage.importing.webanno_columns import read_usual  # numpy: loaded only for a WebAnno import
-        reader = read_usual(content, writer)
-    if reader is None:
+    content, reader = (batch.read_ahead.pop(job.path, None) if batch is not None else None) or _read(
+        job, options, batch)
+    if reader is not None:
+        reader.writer = writer
+    else:
         reader = _read_lines(writer, numbered_lines(content) if content is not None
                              else stream_lines(job.path, encoding=options.encoding))
     text = "".join(reader.parts)
@@ -204,6 +208,34 @@ def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch |
         events = writer.relation_events(spans, relations, line=1)
         writer.add(text, spans, line=1, events=events, meta={"source": job.source})
     return writer.finish()
+
+
+def _read(job: Job, options: ImportOptions, batch: RowBatch | None) -> tuple[str | None, _Reader | None]:
+    """The file's content (None: too big, read in pieces) and its reading by the column reader (None:
+    the line reader's). In a round, the round's next WebAnno files are read with it, in one pass
+    (``webanno_columns.read_many``), and wait in ``batch.read_ahead``; a file that cannot be read
+    is left out, to be read (and refused) in its turn."""
+    jobs, at = batch.upcoming if batch is not None else ((), 0)
+    following = list(takewhile(lambda other: other.format is job.format and other.problem is None,
+                               jobs[at + 1:at + _READ_TOGETHER])) if at < len(jobs) and jobs[at] is job else []
+    paths, contents = [], []
+    for other in [job, *following]:
+        try:
+            content = _content(other.path, options.encoding)
+        except InputError:
+            if other is job:
+                raise
+            continue
+        if content is not None:
+            paths.append(other.path)
+            contents.append(content)
+        elif other is job:
+            return None, None
+    from storage.importing.webanno_columns import read_many  # numpy: loaded only for a WebAnno import
+    readings = list(zip(contents, read_many(contents)))
+    if batch is not None:
+        batch.read_ahead.update(zip(paths[1:], readings[1:]))
+    return readings[0]
 
 
 def _content(path: str, encoding: str | None) -> str | None:

@@ -16,7 +16,7 @@ decide differently. Tests compare the two on every real file and on near misses
 from __future__ import annotations
 
 from operator import methodcaller
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,9 +34,14 @@ _BACK = np.arange(_MAX_DIGITS, 0, -1)  # a digit's distance from its number's en
 
 
 def _positions(begins: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Every index of the ranges ``begins[i] .. begins[i] + lengths[i]``, one range after another."""
+    """Every index of the ranges ``begins[i] .. begins[i] + lengths[i]`` (none empty), one range
+    after another: a running sum of steps of one, and at each range's start the jump to it (a
+    sum rather than ``repeat``, which copies item by item)."""
     ends = lengths.cumsum()
-    return np.arange(int(ends[-1])) + (begins - (ends - lengths)).repeat(lengths)  # (methods: no wrappers)
+    steps = np.ones(int(ends[-1]), dtype=np.intp)
+    steps[0] = begins[0]
+    steps[ends[:-1]] = begins[1:] - (begins[:-1] + lengths[:-1]) + 1
+    return steps.cumsum()
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -60,20 +65,67 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     it spans), so every token is checked where its offsets say, in the whole text at once. Only
     the annotated rows are kept (``reader.rows``); every token's id and place only when a layer
     refers to tokens by id (relations, slot links)."""
-    if "\r" in content or not content.startswith("#FORMAT=WebAnno TSV 3"):
-        return None
-    first_text = content.find("\n#Text=")
-    if first_text < 0:
-        return None
-    reader = _Reader(writer)
-    head = content[:first_text].split("\n")
-    for number, line in enumerate(head, 1):
+    reader = read_many([content])[0]
+    if reader is not None:
+        reader.writer = writer
+    return reader
+
+
+def read_many(contents: list[str]) -> list[_Reader | None]:
+    """``read_usual`` of each of ``contents`` (the readers' ``writer`` left for the caller to set).
+
+    Files with the same header are read in one pass over their bodies joined (a blank line
+    between them, as between sentences): a few hundred rows make a small array, and each numpy
+    operation costs about a microsecond before its first item, so a round of files read
+    together costs a fraction of reading them one by one. A pass that meets anything unusual
+    is read again in halves, down to the file that is (None: the line reader's)."""
+    results: list[_Reader | None] = [None] * len(contents)
+    groups: dict[str, tuple[list[Any], list[int], list[str]]] = {}
+    for index, content in enumerate(contents):
+        if "\r" in content or not content.startswith("#FORMAT=WebAnno TSV 3"):
+            continue
+        first_text = content.find("\n#Text=")
+        if first_text < 0:
+            continue
+        head = content[:first_text]
+        if head not in groups:
+            groups[head] = (_header(head), [], [])
+        groups[head][1].append(index)
+        groups[head][2].append(content[first_text + 1:].rstrip("\n") + "\n")
+    for head, (layers, indexes, bodies) in groups.items():
+        if layers is not None:
+            _read_halving(layers, head.count("\n") + 1, bodies, indexes, results)
+    return results
+
+
+def _header(head: str) -> list[Any] | None:
+    """The layers a header declares, or None for a header of lines the usual file does not have."""
+    reader = _Reader(None)  # type: ignore[arg-type]  # (fails only on a line kept out here)
+    for number, line in enumerate(head.split("\n"), 1):
         if line and not line.startswith(("#FORMAT=", "#T_SP=", "#T_RL=", "#T_CH=")):
             return None
         if line:
             reader.header(line, number)
-    width = reader._width()
-    body = content[first_text + 1:].rstrip("\n") + "\n"
+    return reader.layers
+
+
+def _read_halving(layers: list[Any], head_lines: int, bodies: list[str], indexes: list[int],
+                  results: list[_Reader | None]) -> None:
+    readers = _read_bodies(layers, head_lines, bodies)
+    if readers is not None:
+        for index, reader in zip(indexes, readers):
+            results[index] = reader
+    elif len(bodies) > 1:
+        half = len(bodies) // 2
+        _read_halving(layers, head_lines, bodies[:half], indexes[:half], results)
+        _read_halving(layers, head_lines, bodies[half:], indexes[half:], results)
+
+
+def _read_bodies(layers: list[Any], head_lines: int, bodies: list[str]) -> list[_Reader] | None:
+    """The readers of ``bodies`` (each from its first #Text= line, ending with a line break) under
+    a header of ``head_lines`` lines declaring ``layers``; None if any of them is unusual."""
+    width = 3 + sum(len(layer.features) for layer in layers)
+    body = "\n".join(bodies)
     codes = _code_points(body)
 
     # Lines: a sentence is its #Text= line then rows, one blank line before the next sentence.
@@ -114,6 +166,11 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
         return (row_starts if column == 0 else grid[:, column - 1] + 1,
                 grid[:, column] if column < per_row else row_ends)
 
+    # Where each file begins: its first line, sentence and row.
+    first_lines = breaks.searchsorted(np.cumsum([0] + [len(part) + 1 for part in bodies[:-1]]))
+    first_sentences, first_rows = text_lines.searchsorted(first_lines), rows.searchsorted(first_lines)
+    rows_per_file = np.diff(np.append(first_rows, count))
+
     # Token id and offsets: digits-digits<TAB>digits-digits, nothing else.
     lengths = grid[:, 1] - row_starts
     both = codes[_positions(row_starts, lengths)]
@@ -127,7 +184,7 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     bounds[:, 0], bounds[:, 1:4], bounds[:, 4] = ends_in_both - lengths - 1, others, ends_in_both
     if (both[others] != _DASH_TAB_DASH).any() or (bounds[:, 1:] - bounds[:, :-1] < 2).any():
         return None
-    # The two offsets' digits, as integers: every digit times its power of ten, summed per number.
+    # The two offsets' digits, as integers.
     number_begins = (others[:, 1:] + 1).ravel()  # after the tab, after the second dash
     number_ends = bounds[:, 3:].ravel()  # the second dash, the row's end
     digits = number_ends - number_begins
@@ -142,7 +199,9 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
     for column in range(1, widest):
         values = values * 10 + table[:, column]
     starts, ends = values[0::2], values[1::2]
-    if ((starts[1:] < starts[:-1]) | (ends[1:] < ends[:-1])).any():
+    backwards = (starts[1:] < starts[:-1]) | (ends[1:] < ends[:-1])
+    backwards[first_rows[1:] - 1] = False  # each file's offsets start again
+    if backwards.any():
         return None  # tokens out of order
 
     token_begins, token_ends = cell(2)
@@ -154,27 +213,50 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
         if (before[token_ends] != before[token_begins]).any():
             return None  # an escaped token
 
-    # The text: each sentence where its first token's offset puts it (as the line reader places it).
+    # Each file's text: each sentence where its first token's offset puts it (as the line reader
+    # places it), the first of each file from the file's start.
     firsts = rows.searchsorted(text_lines)  # each sentence's first row
     lasts = np.concatenate((firsts[1:], [count])) - 1
-    text = (_placed(texts, starts[firsts], ends[lasts], text_ends - text_starts - 6) if "\\" not in body
-            else _placed_one_by_one(body, texts, starts[firsts], ends[lasts], token_begins[firsts], token_ends[firsts]))
-    if text is None:
-        return None
-    reader.parts.append(text)
+    sentence_bounds = list(zip(first_sentences.tolist(), first_sentences[1:].tolist() + [len(texts)]))
+    if "\\" in body:  # unescaped one by one, as the line reader does
+        file_texts = [_placed_one_by_one(body, texts[begin:end], starts[firsts[begin:end]], ends[lasts[begin:end]],
+                                         token_begins[firsts[begin:end]], token_ends[firsts[begin:end]])
+                      for begin, end in sentence_bounds]
+        if None in file_texts:
+            return None
+    else:
+        sentence_starts = starts[firsts]
+        sentence_ends = sentence_starts + (text_ends - text_starts - 6)
+        ends_before = np.concatenate(([0], sentence_ends[:-1]))
+        ends_before[first_sentences] = 0
+        gaps = sentence_starts - ends_before
+        if (gaps < 0).any() or (ends[lasts] > sentence_ends).any():
+            return None  # a sentence over the one before it, or a token past its sentence's end
+        gap_list = gaps.tolist()
+        file_texts = [_placed(texts[begin:end], gap_list[begin:end]) for begin, end in sentence_bounds]
+    text = "".join(file_texts)
     if codes.dtype == np.uint32 and max(text) > "\uffff":
         return None  # a character outside the BMP: offsets need the map
     # Every token is in the text at its offsets: each of its characters against the text's.
-    in_text = _positions(starts, token_lengths)
+    text_bases = np.cumsum([0] + list(map(len, file_texts[:-1]))).repeat(rows_per_file)
     text_codes = _code_points(text)
-    if (text_codes[in_text] != codes[in_text + (token_begins - starts).repeat(token_lengths)]).any():
+    if (text_codes[_positions(starts + text_bases, token_lengths)]
+            != codes[_positions(token_begins, token_lengths)]).any():
         return None  # a token whose offsets do not hold it
-    reader.length = reader.at16 = len(text)
 
-    lines = rows + (len(head) + 1)  # a row's line in the file
-    if any(layer.kind == "RL" or layer.role_column is not None for layer in reader.layers):
-        ids = map(body.__getitem__, map(slice, row_starts.tolist(), grid[:, 0].tolist()))
-        reader.tokens.update(zip(ids, zip(starts.tolist(), ends.tolist(), lines.tolist())))
+    readers = []
+    for text in file_texts:
+        reader = _Reader(None)  # type: ignore[arg-type]  # (the caller's writer, set by the caller)
+        reader.layers, reader.width, reader.parts = list(layers), width, [text]
+        reader.length = reader.at16 = len(text)
+        readers.append(reader)
+    file_rows = first_rows.tolist() + [count]
+    lines = rows + (head_lines + 1 - first_lines).repeat(rows_per_file)  # a row's line in its file
+    if any(layer.kind == "RL" or layer.role_column is not None for layer in layers):
+        ids = list(map(body.__getitem__, map(slice, row_starts.tolist(), grid[:, 0].tolist())))
+        places_of_tokens = list(zip(starts.tolist(), ends.tolist(), lines.tolist()))
+        for reader, begin, end in zip(readers, file_rows, file_rows[1:]):
+            reader.tokens.update(zip(ids[begin:end], places_of_tokens[begin:end]))
     # Annotated rows: any annotation cell other than "_".
     annotated = np.zeros(count, dtype=bool)
     for column in range(3, width):
@@ -185,24 +267,22 @@ def read_usual(content: str, writer: ForeignWriter) -> _Reader | None:
         ids = map(body.__getitem__, map(slice, row_starts[kept].tolist(), grid[kept, 0].tolist()))
         cells = map(_TABS, map(body.__getitem__, map(slice, cell(3)[0][kept].tolist(),
                                                       cell(width - 1)[1][kept].tolist())))
-        reader.rows = list(zip(lines[kept].tolist(), ids, starts[kept].tolist(), ends[kept].tolist(), cells))
-    return reader
+        annotated_rows = list(zip(lines[kept].tolist(), ids, starts[kept].tolist(), ends[kept].tolist(), cells))
+        kept_rows = kept.searchsorted(file_rows).tolist()
+        for reader, begin, end in zip(readers, kept_rows, kept_rows[1:]):
+            reader.rows = annotated_rows[begin:end]
+    return readers
 
 
-def _placed(texts: list[str], firsts: np.ndarray, lasts: np.ndarray, lengths: np.ndarray) -> str | None:
-    """The document's text, each sentence (``texts``, nothing escaped) placed where its first token
-    starts (``firsts``); None when one would overlap the text before it or end before its last
-    token (``lasts``). Where the line reader finds the first token in its sentence, this takes it
-    to open the sentence: ``read_usual`` then checks every token, that one too, at its offsets,
-    so a sentence that does not open with it is left to the line reader."""
-    finishes = firsts + lengths
-    gaps = firsts - np.concatenate(([0], finishes[:-1]))
-    if (gaps < 0).any() or (lasts > finishes).any():
-        return None
-    gap_list = gaps.tolist()
-    if gap_list[0] == 0 and gap_list.count(1) == len(gap_list) - 1:  # sentences one separator apart
+def _placed(texts: list[str], gaps: list[int]) -> str:
+    """One file's text, its sentences (``texts``, nothing escaped) each ``gaps[i]`` UTF-16 units
+    after the end of the one before (the first: after the file's start), the gap filled as the
+    line reader fills it. ``_read_bodies`` places each sentence where its first token starts, where
+    the line reader finds that token in the sentence: it then checks every token, that one too,
+    at its offsets, so a sentence that does not open with it is left to the line reader."""
+    if gaps[0] == 0 and gaps.count(1) == len(gaps) - 1:  # sentences one separator apart: the usual
         return "\n".join(texts)
-    fillers = [" " * gap_list[0]] + [("\n" + " " * (gap - 1)) if gap else "" for gap in gap_list[1:]]
+    fillers = [" " * gaps[0]] + [("\n" + " " * (gap - 1)) if gap else "" for gap in gaps[1:]]
     return "".join([piece for pair in zip(fillers, texts) for piece in pair])
 
 

@@ -342,3 +342,43 @@ def test_a_multi_token_annotation_with_two_labels_is_refused_alike_by_both_readi
     report = import_paths(project, [path])
     assert str(report.errors[0]) == f"{path}:7: annotation [1] is 'ACTOR' on one token and 'EVENT' on token 1-2"
     assert project.article_count() == 0
+
+
+def test_files_read_together_are_each_read_as_if_alone():
+    """A round's files are read in one pass (webanno_columns.read_many); an unusual one among them
+    sends the pass to halves until it is alone, and reads as None (the line reader's), the others
+    exactly as they read alone, each with its own text, rows and line numbers."""
+    from storage.importing import webanno_columns
+
+    corpus = _corpus_file()
+    real = [path.read_text(encoding="utf-8") for path in sorted(TSV.glob("*.tsv"))]
+    contents = [corpus, corpus.replace("#Text=The army left .", "#Text=The army  left ."),  # unusual
+                corpus.replace("The army", "Our army").replace("\tThe\t", "\tOur\t"),
+                corpus.replace("ner.type.NamedEntity", "ner.type.Other").replace("dkpro.core.api", "custom"),
+                *real, corpus.replace("\n\n#Text=The", "\n\n\n#Text=The")]
+    alone = [webanno_columns.read_usual(content, _Writer()) for content in contents]
+    together = webanno_columns.read_many(contents)
+    assert [reader is None for reader in alone[:4]] == [False, True, False, False] and alone[-1] is None
+    for one, other in zip(alone, together):
+        assert (one is None) == (other is None)
+        if one is not None:
+            assert ("".join(one.parts), one.rows, one.tokens, one.length) == (
+                "".join(other.parts), other.rows, other.tokens, other.length)
+            assert [layer.type for layer in one.layers] == [layer.type for layer in other.layers]
+
+
+def test_a_bad_file_among_files_read_together_is_refused_alone(project, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number in range(12):
+        content = _corpus_file().replace("Hama", f"H{number:03}")  # (as long: the offsets hold)
+        if number == 5:
+            content = content.replace("1-3\t13-17\ttook", "1-3\t14-17\ttook")
+        (folder / f"{number:02}.tsv").write_text(content, encoding="utf-8")
+    report = import_paths(project, [folder])
+    bad = folder / "05.tsv"
+    assert [str(error) for error in report.errors] == [
+        f"{bad}:8: token 1-3 'took': offsets 14-17 (UTF-16 units) hold 'ook' in the #Text line"]
+    assert project.article_count() == 11
+    texts = sorted(text for text, _, _ in documents(project))
+    assert texts == [f"Rebel forces took H{n:03} .\n The army left ." for n in range(12) if n != 5]

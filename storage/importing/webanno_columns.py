@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from storage.importing.foreign import ForeignWriter
 
 _TAB, _BREAK, _DASH, _HASH, _UNDERSCORE, _BACKSLASH, _ZERO = 9, 10, 45, 35, 95, 92, 48
-_TEXT_MARK = np.array([ord(c) for c in "#Text="])
-_DASH_TAB_DASH = np.array([_DASH, _TAB, _DASH])
+# (as bytes: compared with ASCII code points without a conversion on the way)
+_TEXT_MARK = np.array([ord(c) for c in "#Text="], dtype=np.uint8)
+_DASH_TAB_DASH = np.array([_DASH, _TAB, _DASH], dtype=np.uint8)
 _TABS = methodcaller("split", "\t")
 _MAX_DIGITS = 18  # an offset of more digits could overflow int64: the line reader reads it
 _BACK = np.arange(_MAX_DIGITS, 0, -1)  # a digit's distance from its number's end
@@ -192,12 +193,13 @@ def _read_bodies(layers: list[Any], head_lines: int, bodies: list[str]) -> list[
     if widest > _MAX_DIGITS or ((digits > 1) & (both[number_begins] == _ZERO)).any():
         return None  # too long, or a leading zero
     # Each number's last ``widest`` places, right-aligned, those before its first digit counted as
-    # zero; then read column by column, most significant first: a few operations on one small table.
-    places = number_ends[:, None] - _BACK[-widest:]  # (before the first row's: indexes from the end, masked)
-    table = (both[places] - _ZERO) * (places >= number_begins[:, None])
-    values = table[:, 0].astype(np.int64)
-    for column in range(1, widest):
-        values = values * 10 + table[:, column]
+    # zero; then read place by place, most significant first: a few operations on one small table,
+    # a row per place, made 64-bit once (a mixed operation would convert its bytes in each).
+    places = number_ends - _BACK[-widest:, None]  # (before the first row's: indexes from the end, masked)
+    table = np.where(places >= number_begins, both[places] - _ZERO, 0).astype(np.int64)
+    values = table[0]
+    for place in table[1:]:
+        values = values * 10 + place
     starts, ends = values[0::2], values[1::2]
     backwards = (starts[1:] < starts[:-1]) | (ends[1:] < ends[:-1])
     backwards[first_rows[1:] - 1] = False  # each file's offsets start again

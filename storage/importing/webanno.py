@@ -231,7 +231,10 @@ def _read(job: Job, options: ImportOptions, batch: RowBatch | None) -> tuple[str
             contents.append(content)
         elif other is job:
             return None, None
+    from storage.importing.heap import keep_freed_memory
     from storage.importing.webanno_columns import read_many  # numpy: loaded only for a WebAnno import
+
+    keep_freed_memory()  # numpy's temporaries, reused from one pass to the next (storage.importing.heap)
     readings = list(zip(contents, read_many(contents)))
     if batch is not None:
         batch.read_ahead.update(zip(paths[1:], readings[1:]))

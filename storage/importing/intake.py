@@ -292,11 +292,20 @@ def _json_from_chunks(chunks: Iterator[str], path: str, *, piece: int = _CHUNK) 
     """The scanner behind ``json_values``: a buffer refilled from ``chunks`` when a value runs past it."""
     decode = _DECODER.raw_decode
     buffer, position, line, done = "", 0, 1, False
+    # The newline before which msgspec last refused the text (-2: none in this buffer). Values
+    # that end before it (a one-line array's elements, JSON values run together on one line) go
+    # to raw_decode at once: trying msgspec on each would copy the rest of the line each time,
+    # quadratic in the line's length (a 1 MB one-line array: 0.6 s became 6.4 s).
+    refused = -2
+    # The first newline at or after position (-1: none left in the buffer), found once per line:
+    # searching from each value of a long line again would be quadratic too.
+    newline = -2
 
     def fill() -> bool:
-        nonlocal buffer, position, done
+        nonlocal buffer, position, done, refused, newline
         if done:
             return False
+        refused = newline = -2  # the buffer is remade: its offsets move
         wanted = max(len(buffer) - position, piece)  # at least double what is pending: linear overall
         pieces = [buffer[position:]]
         got = 0
@@ -333,9 +342,12 @@ def _json_from_chunks(chunks: Iterator[str], path: str, *, piece: int = _CHUNK) 
                 raise InputError(path, "unexpected text after the closing ]", line=line)
             return
         try:
-            end = buffer.find("\n", position)
-            value = _whole_line(buffer, position, end) if end > position else _NOT_READ
+            if newline < position and newline != -1:
+                newline = buffer.find("\n", position)
+            end = newline
+            value = _whole_line(buffer, position, end) if end > position and end != refused else _NOT_READ
             if value is _NOT_READ:
+                refused = end
                 value, end = decode(buffer, position)
             if end == len(buffer) and not done:  # a number or a value cut by the piece: read on
                 raise json.JSONDecodeError("cut", buffer, end)

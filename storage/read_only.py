@@ -42,12 +42,40 @@ def _has_wal_frames(path: Path) -> bool:
     return wal.exists() and wal.stat().st_size > 0
 
 
+def _has_journal(path: Path) -> bool:
+    journal = Path(f"{path}-journal")
+    return journal.exists() and journal.stat().st_size > 0
+
+
+def _roll_back_interrupted_import(path: Path) -> None:
+    """Let SQLite undo an import killed while it wrote through the rollback journal
+    (``storage.importing.journal``): a read-only connection cannot, and would refuse to read.
+    A plain connection's first read does it when the journal is hot (no writer holds the file);
+    while an import still runs, it only reads, or waits."""
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        pass  # busy or refused: the read-only connection below says it in words
+    finally:
+        conn.close()
+
+
 def connect(path: Path) -> Opened:
     """A read-only connection to the project at ``path``; ``ProjectFileError`` in words when none can be had."""
     if not path.exists():
         raise ProjectFileError(f"there is no project at {path}")
     writable_folder = os.access(path.parent, os.W_OK) and not _on_read_only_disk(path)
-    unsaved = _has_wal_frames(path)
+    interrupted = _has_journal(path)
+    if interrupted and writable_folder and os.access(path, os.W_OK):
+        _roll_back_interrupted_import(path)
+        interrupted = _has_journal(path)
+    if interrupted and not writable_folder:
+        raise ProjectFileError(
+            f"cannot read {path}: an import into it was interrupted, and SQLite must undo it from "
+            f"{path.name}-journal before the project can be read, which this folder or disk does not "
+            "allow; open the project once where it can be written")
+    unsaved = _has_wal_frames(path) or interrupted
     immutable = not writable_folder and not unsaved and not Path(f"{path}-shm").exists()
     uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
     conn = sqlite3.connect(uri, uri=True, isolation_level=None)

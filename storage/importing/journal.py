@@ -17,9 +17,10 @@ none of it. What WAL adds is that others may read while the import writes, so th
 made only when this connection is the only one to the file, in any process: SQLite itself
 refuses to leave WAL otherwise ("database is locked"), and then the import stays in WAL as
 before, without waiting (the busy timeout is set aside for the attempt). The price: a window or
-command that opens the project while such an import writes cannot read it until the COMMIT (in
-WAL it would read the state before the import); it waits the busy timeout (5 s), then is told
-"another program is writing to this project; try again in a moment". After the import the
+command that opens the project while such an import writes cannot open it until the import
+ends (a folder's: all its rounds, the switch back to WAL comes after the last); it is refused
+within a moment (measured ~0.2 s), "another program is writing to this project; try again in a
+moment", where in WAL it would have read the state before the import. After the import the
 project goes back to WAL; if that fails (someone opened it meanwhile) the next open switches it
 back (``ProjectFile._configure``).
 """

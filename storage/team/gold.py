@@ -108,7 +108,11 @@ _INSERT_TRIGGERS = ("spans_within_text_insert", "spans_uid_derivable")
 @contextmanager
 def _set_aside(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
     """Drop the triggers ``names`` for the block and create them again after it, inside the
-    caller's transaction: other connections never see them missing, and a rollback keeps them."""
+    caller's transaction: other connections never see them missing, and a rollback keeps them.
+    Outside a transaction the DROP would commit at once, and a crash before the CREATE would
+    leave the project without them for good: refused."""
+    if not conn.in_transaction:
+        raise RuntimeError("triggers are set aside only inside a transaction")
     saved = [sql for name in names for (sql,) in conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name])]
     for name in names:
@@ -116,8 +120,11 @@ def _set_aside(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]
     try:
         yield
     finally:
-        for sql in saved:
-            conn.execute(sql)
+        # SQLite may have rolled the whole transaction back itself (a full disk, an I/O error):
+        # the DROP is undone with it, and CREATE would hide that error behind "already exists".
+        if conn.in_transaction:
+            for sql in saved:
+                conn.execute(sql)
 
 
 def span_attributes_of(project: Project, span_id: int) -> dict[str, Any]:

@@ -179,3 +179,15 @@ def test_the_bulk_gold_write_keeps_every_rule_and_gives_every_span_a_uid_of_its_
     with pytest.raises(AnnotatorError, match="past the end"), project.transaction():
         insert_gold_spans(project, 1, [SpanAnn(40, 47, "ACTOR"), SpanAnn(40, 48, "ACTOR")], "agreed", created="now")
     assert gold(project) == before
+
+
+def test_triggers_are_set_aside_only_inside_a_transaction(tmp_path):
+    """Outside a transaction the DROP would commit at once: refused, and the triggers stay."""
+    from storage.team.gold import _INSERT_TRIGGERS, _set_aside
+    with Project.open(tmp_path / "p.sqlite") as project:
+        conn = project.db.conn
+        with pytest.raises(RuntimeError):
+            with _set_aside(conn, _INSERT_TRIGGERS):
+                pass
+        names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert set(_INSERT_TRIGGERS) <= names

@@ -159,6 +159,7 @@ def test_the_bulk_gold_write_keeps_every_rule_and_gives_every_span_a_uid_of_its_
     from storage.team.gold import insert_gold_spans
 
     assert curation.auto_merge(project, 1) == 2
+    assert project.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # off only for the write's transaction
     triggers = {name for (name,) in project.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"spans_within_text_insert", "spans_uid_derivable"} <= triggers
     with pytest.raises(sqlite3.IntegrityError, match="past the end"):
@@ -174,10 +175,13 @@ def test_the_bulk_gold_write_keeps_every_rule_and_gives_every_span_a_uid_of_its_
     assert len(ranges) == 2 and ranges[1][0] > ranges[0][0]
     every_uid = [uid for (uid,) in project.db.execute(f"SELECT {uids.uid_sql('spans', 's')} FROM spans s")]
     assert None not in every_uid and len(set(every_uid)) == len(every_uid) == 10
-    # a span past the end of the text is refused as the trigger would, and nothing is written
+    # a span past the end of the text, or of a label the scheme lacks, is refused as the trigger and
+    # the foreign key would, and nothing is written
     before = gold(project)
     with pytest.raises(AnnotatorError, match="past the end"), project.transaction():
         insert_gold_spans(project, 1, [SpanAnn(40, 47, "ACTOR"), SpanAnn(40, 48, "ACTOR")], "agreed", created="now")
+    with pytest.raises(AnnotatorError, match="no label PLACE"), project.transaction():
+        insert_gold_spans(project, 1, [SpanAnn(40, 46, "ACTOR"), SpanAnn(40, 46, "PLACE")], "agreed", created="now")
     assert gold(project) == before
 
 

@@ -7,6 +7,8 @@ from typing import Sequence
 
 from PySide6 import QtGui
 
+_SPACE = re.compile(r"\s")  # compiled with the module, not by the first excerpt (a view's first open)
+
 
 def quote(text: str, limit: int = 30) -> str:
     """One line of article text, shortened with an ellipsis: for lists, summaries and menus."""
@@ -19,10 +21,10 @@ def excerpt(text: str, start: int, end: int, *, width: int = 60) -> str:
     word's edge (never "the northern bo…"); "…" only where the text goes on."""
     first, last = max(0, start - width), min(len(text), end + width)
     if first > 0 and not text[first - 1].isspace():  # cut inside a word: start after it
-        gap = re.search(r"\s", text[first:start])
+        gap = _SPACE.search(text[first:start])
         first = first + gap.end() if gap else first
     if last < len(text) and not text[last].isspace():  # cut inside a word: stop before it
-        gap = [m.start() for m in re.finditer(r"\s", text[end:last])]
+        gap = [m.start() for m in _SPACE.finditer(text[end:last])]
         last = end + gap[-1] if gap and gap[-1] > 0 else last
     shown = f"{'…' if first > 0 else ''}{text[first:start]}⟦{text[start:end]}⟧{text[end:last].rstrip()}"
     return " ".join(shown.splitlines()) + ("…" if last < len(text) else "")

@@ -266,21 +266,24 @@ def _read(project: Project, article_id: int, annotators: Sequence[str] | None) -
         keys = _layer_keys(project, article_id)
         names = sorted(keys - {GOLD, ""}) if "" not in keys else annotator_layers(project, article_id)
     gold = _layer_spans(project, article_id, GOLD)
-    stream: list[tuple[str, SpanAnn]] = []
+    stream: list[tuple[int, str, SpanAnn]] = []
     for name in names:
         spans = _layer_spans(project, article_id, name) if name != GOLD else []  # gold is never a version
-        stream += zip([name] * len(spans), spans)
-    stream.sort(key=itemgetter(1))  # the layers' runs merged into text order (sort finds the runs)
+        stream += zip(map(_START, spans), [name] * len(spans), spans)
+    # The layers' runs merged by start alone (sort finds the runs), comparing integers, not spans:
+    # the groups only need starts in order, and the sort is stable, so each layer's spans stay in
+    # their own order, as its version lists them.
+    stream.sort(key=_START)
     nobody: dict[str, tuple[SpanAnn, ...]] = dict.fromkeys(names, ())
     # The overlap groups (matching.overlap_components) swept here without a call or a tuple per
     # span: an annotator's nested or stacked spans in a group all go to their version, in order.
     places: list[tuple[int, int, dict[str, tuple[SpanAnn, ...]]]] = []
     versions, first, reach = None, 0, -1
-    for name, span in stream:
-        if span[0] >= reach:  # nothing open reaches this span: the group so far is a place
+    for start, name, span in stream:
+        if start >= reach:  # nothing open reaches this span: the group so far is a place
             if versions is not None:
                 places.append((first, reach, versions))
-            versions, first, reach = nobody.copy(), span[0], span[1]
+            versions, first, reach = nobody.copy(), start, span[1]
             versions[name] = (span,)
             continue
         if span[1] > reach:

@@ -2,14 +2,17 @@
 
 A uid is 128 bits written as 32 hex digits, and two annotations never share one, in a file or
 across files (hand-out, merge and native export match annotations by it). Most are stored in the
-row: SQLite's default makes a random one for every span or event the window, curation or a merge
-writes. A bulk import would store one per row too, and for 500,000 spans that was ~40 MB of
+row: SQLite's default makes a random one for every span or event the window, a curation decision or
+a merge writes. A bulk import would store one per row too, and for 500,000 spans that was ~40 MB of
 table and UNIQUE index and a third of the import's SQL time, so it leaves ``uid`` NULL instead
 and records one **range** (``uid_ranges``): a fresh random 64-bit prefix and the first id it
-covers. A row whose ``uid`` is NULL has the uid ``prefix || printf('%016x', id)``, with the prefix
-of the range holding the greatest first id at or below its own id.
+covers. The curation view's auto-merge does the same for the agreed spans it writes into gold
+(``storage.team.gold.insert_gold_spans``, ~8,000 on a big article). A row whose ``uid`` is NULL
+has the uid ``prefix || printf('%016x', id)``, with the prefix of the range holding the greatest
+first id at or below its own id.
 
-Why that is as unique as a stored random uid (migration 0104 and ``RowBatch.flush`` keep it so):
+Why that is as unique as a stored random uid (migration 0104, ``RowBatch.flush`` and
+``insert_gold_spans`` keep it so):
 
 * a range starts above every id its table held when it was recorded, and only rows of that
   import, above that start, are written with a NULL uid; any later range starts above them all,

@@ -308,9 +308,11 @@ def _agreed(found: _Read, threshold: float) -> list[tuple[int, tuple[SpanAnn, ..
     need = threshold * count - 1e-9
     unanimous_only = need > count - 1  # then a place with two different versions never agrees
     decided = found.decisions
-    for k, ((start, end, versions), gold, same) in enumerate(zip(found.places, found.gold, _unanimous(found))):
-        if gold or (start, end) in decided:
-            continue
+    # only the places still open are compared: every later open of the article has none
+    still = [k for k, ((start, end, _versions), gold) in enumerate(zip(found.places, found.gold))
+             if not gold and (start, end) not in decided]
+    open_versions = [found.places[k][2] for k in still]
+    for k, versions, same in zip(still, open_versions, _unanimous(open_versions, found.names)):
         if same:  # the usual agreed place
             if count >= need:
                 agreed.append((k, versions[found.names[0]]))
@@ -329,11 +331,11 @@ def _agreed(found: _Read, threshold: float) -> list[tuple[int, tuple[SpanAnn, ..
     return agreed
 
 
-def _unanimous(found: _Read) -> list[bool]:
-    """Each place: every annotator has the very same spans there, and some. Compared in C, a column
-    of versions at a time, where comparing each place's versions in a loop took ~1 µs a place."""
-    versions = list(map(_VERSIONS, found.places))
-    columns = [list(map(itemgetter(name), versions)) for name in found.names]
+def _unanimous(versions: Sequence[dict[str, tuple[SpanAnn, ...]]], names: Sequence[str]) -> list[bool]:
+    """Each of the places' ``versions``: every annotator has the very same spans there, and some.
+    Compared in C, a column of versions at a time, where comparing each place's versions in a loop
+    took ~1 µs a place."""
+    columns = [list(map(itemgetter(name), versions)) for name in names]
     if len(columns) < 2:
         return [False] * len(versions)
     same = list(map(bool, columns[0]))

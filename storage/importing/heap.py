@@ -10,7 +10,6 @@ Elsewhere than glibc (macOS, Windows, musl) nothing is changed.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
@@ -28,8 +27,9 @@ def keep_freed_memory() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        # The symbols already loaded into the process, libc's among them: find_library("c")
+        # would run ldconfig in a child process (~6 ms) to find the same library.
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):  # not glibc
         return
     mallopt(_M_MMAP_THRESHOLD, _OWN_PAGES)

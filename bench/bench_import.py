@@ -221,14 +221,19 @@ def _docs(name: str, path: Path) -> Iterator[tuple[str, list[tuple[int, int, str
     elif name == "brat":
         for ann in sorted(path.glob("*.ann")):
             text = ann.with_suffix(".txt").read_text(encoding="utf-8")
-            spans, ids = [], {}
+            spans, ids, events = [], {}, []
             for line in ann.read_text(encoding="utf-8").splitlines():
                 ident, head, *_ = line.split("\t")
                 if ident[0] == "T":
                     label, start, end = head.split(" ")
                     ids[ident] = len(spans)
                     spans.append((int(start), int(end), label))
-            yield text, spans, []
+                elif ident[0] == "E":  # after every T line, as brat and the bench write them
+                    typed, *arguments = head.split(" ")
+                    kind, trigger = typed.split(":")
+                    events.append({"trigger": ids[trigger], "type": kind,
+                                   "arguments": [argument.split(":") for argument in arguments]})
+            yield text, spans, events
     elif name == "webanno":
         for tsv in sorted(path.glob("*.tsv")):
             sentences, spans, multi = [], [], {}

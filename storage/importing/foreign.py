@@ -79,10 +79,12 @@ class ForeignWriter:
 
     def add(self, text: str, spans: list[dict[str, Any]], *, line: int | None, name: str = "",
             events: list[dict[str, Any]] | None = None, meta: dict[str, Any] | None = None,
-            check_text: bool = True) -> None:
+            check_text: bool = True, more: bool = False) -> None:
         """One document. Spans: ``id`` (local int), ``start``, ``end``, ``label``, optional
         ``text`` (checked against the document unless ``check_text`` is False), ``annotator``,
-        ``attributes``. Events: ``trigger`` and ``arguments[].span`` are those local ids."""
+        ``attributes``. Events: ``trigger`` and ``arguments[].span`` are those local ids.
+        ``more``: the text may be one this file gave before (not just before); if so its
+        article takes these spans too, rather than the document being skipped as a duplicate."""
         where = f"{name}: " if name else ""
         try:
             stored, mapping = normalised_with_offsets(text)
@@ -117,6 +119,9 @@ class ForeignWriter:
             raise self._unhashable(rows, where, line) from None
         if repeats:
             rows = self._collapse(rows, events)
+        if more and (article_id := self.writer.earlier_article(stored)) is not None:
+            self.writer.extend_article(article_id, stored, meta or {}, rows, events, line, repeats=self.dropped)
+            return
         self.writer.add_document(stored, meta or {}, rows, events, line)
 
     def add_plain(self, text: str, triples: list[Any], *, line: int | None, name: str = "",

@@ -46,6 +46,9 @@ class ForeignRecords:
     _no_origin: str
     _line: int | None
     _receiving: set[int]
+    _hashes: dict[str, int]
+    _owns_batch: bool
+    _conn: Any
     _attribute_sets: Any
     spans_added: int
     spans_received: int
@@ -160,6 +163,44 @@ class ForeignRecords:
             return attributes_json(self._scheme, self._attribute_sets, attributes)
         except SchemeError:
             return None
+
+    def earlier_article(self, text: str) -> int | None:
+        """The article this file already wrote (or received) with this stored text, else None.
+        Only a writer that writes its own rows knows: a shared batch holds other files' articles."""
+        return self._hashes.get(content_hash(text)) if self._owns_batch else None
+
+    def extend_article(self, article_id: int, text: str, meta: dict[str, Any], spans: list[tuple[Any, ...]],
+                       events: list[dict[str, Any]], line: int | None, *, repeats: Any) -> None:
+        """More of one document for an article this file wrote earlier (Prodigy asks about one text
+        in several tasks, not always one after another): its spans that the article lacks are
+        added, those it has stand for themselves (counted in ``repeats``), and an accepted task
+        makes the article done. Rows written so far are flushed, so the article's spans are read
+        back from the file's own transaction: a rare path, never a per-span cost."""
+        self._line = line
+        self.flush()  # type: ignore[attr-defined]
+        have = {(start, end, label, annotator): span_id for span_id, start, end, label, annotator in
+                self._conn.execute('SELECT id, start, "end", label, annotator FROM spans WHERE article_id = ?',
+                                   [article_id])}
+        fresh, known = [], {}
+        for row in spans:
+            span_id = have.get((row[1], row[2], row[3], row[4] if self._layer is None else self._layer))
+            if span_id is None:
+                fresh.append(row)
+            else:
+                known[row[0]] = span_id
+                repeats["repeated span (collapsed)"] += 1
+        try:
+            span_ids, span_labels = self._foreign_spans(article_id, len(text), fresh, events)
+            if events:
+                span_ids.update(known)
+                span_labels.update({local: label for local, _, _, label, _, _ in spans if local in known})
+                self._read_events(article_id, events, span_ids, span_labels)  # type: ignore[attr-defined]
+        except SchemeError as exc:
+            self._fail(str(exc))  # type: ignore[attr-defined]
+        if meta.get("status") == "done" and self._layer is None:
+            self._conn.execute("UPDATE articles SET status = 'done', updated = ? WHERE id = ? AND status != 'done'",
+                               [self._stamp, article_id])
+        self._queued(line)  # type: ignore[attr-defined]
 
     def _foreign_article(self, text: str, meta: dict[str, Any]) -> int | None:
         """The article a foreign document's spans go to: new, or received by this file's layer;

@@ -5,7 +5,9 @@ is read through ``tokens``), ``meta``, ``answer`` and ``_annotator_id``/``_sessi
 tasks are imported (status done); rejected and ignored ones are skipped and counted, or imported
 with status skipped when ``answers="all"``. A span with its own ``answer`` (``ner.teach``) is kept
 only when accepted; consecutive tasks on the same text (a ``ner.teach`` stream asks about one
-suggestion at a time) become one article. ``relations`` (``rel.manual``) follow
+suggestion at a time) become one article, and a text met again later (the stream came back to
+it) adds its accepted spans to that article: Prodigy's own ``data-to-spacy`` merges every task
+on one input the same way. ``relations`` (``rel.manual``) follow
 ``ForeignWriter.relation_events``; the other annotators' ``versions`` of ``review`` output are
 counted, the reviewed spans imported. The annotator is ``_annotator_id``, else ``_session_id``.
 The task's free-form ``meta`` (``source``, ``section``, ``score``…) has no place in an article: each
@@ -51,6 +53,9 @@ class _Pending:
         self.meta: dict[str, Any] = {}
         # While every task on the text gave plain spans: their starts, ends and labels (_plain_spans).
         self.plain: list[list[Any]] | None = [[], [], []]
+        # hash() of every text flushed so far (8 bytes each, not the texts): one met again goes
+        # through ForeignWriter.add(more=True), which finds its article by the real digest.
+        self.seen: set[int] = set()
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
@@ -80,6 +85,8 @@ def _read_tasks(writer: ForeignWriter, job: Job, options: ImportOptions) -> None
             pending.text, pending.line = text, line
             pending.meta = {"source": f"{job.source}#{record.get('_input_hash', line)}",
                             "status": STATUS[answer] if "answer" in record else "new"}
+        elif answer == "accept" and "answer" in record:  # --answers all: one accepted task makes the text done
+            pending.meta["status"] = "done"
         meta = record.get("meta")
         if isinstance(meta, dict):  # Prodigy's free-form task meta: an article has no place for it
             for key in meta:
@@ -102,10 +109,20 @@ def _read_tasks(writer: ForeignWriter, job: Job, options: ImportOptions) -> None
 
 
 def _flush(writer: ForeignWriter, pending: _Pending) -> None:
-    if pending.text is not None and pending.plain is not None:
-        writer.add_plain_columns(pending.text, *pending.plain, line=pending.line, meta=pending.meta)
-    elif pending.text is not None:
-        writer.add(pending.text, pending.spans, line=pending.line, events=pending.events, meta=pending.meta)
+    if pending.text is None:
+        pass
+    elif (key := hash(pending.text)) in pending.seen:  # a text met before, not just before
+        if pending.plain is not None:
+            pending.spans = [{"id": number, "start": start, "end": end, "label": label}
+                             for number, (start, end, label) in enumerate(zip(*pending.plain), 1)]
+        writer.add(pending.text, pending.spans, line=pending.line, events=pending.events, meta=pending.meta,
+                   more=True)
+    else:
+        pending.seen.add(key)
+        if pending.plain is not None:
+            writer.add_plain_columns(pending.text, *pending.plain, line=pending.line, meta=pending.meta)
+        else:
+            writer.add(pending.text, pending.spans, line=pending.line, events=pending.events, meta=pending.meta)
     pending.text, pending.spans, pending.events, pending.plain = None, [], [], [[], [], []]
 
 

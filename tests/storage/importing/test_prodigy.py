@@ -69,16 +69,38 @@ def test_teach_answers_per_span_and_consecutive_tasks_on_one_text(project):
     assert report.ok
     assert report.dropped == {"task answered reject (import them with --answers all)": 454,
                               "task answered ignore (import them with --answers all)": 39,
+                              "repeated span (collapsed)": 1,  # line 48 asks again about line 46's Apache
                               **meta_counts(REDDIT)}
     kept = [t for _, t in tasks(REDDIT) if t["answer"] == "accept"]
-    assert report.articles_added + report.duplicates_skipped + sum(
-        1 for a, b in zip(kept, kept[1:]) if a["text"] == b["text"]) == len(kept)
+    # one article per text: tasks on a text met again later (line 48 after line 46) join its article
+    assert report.articles_added == len({t["text"] for t in kept}) and report.duplicates_skipped == 0
     # every span the annotator accepted, at its offsets with its text; rejected suggestions nowhere
     expected = {(t["text"], s["start"], s["end"], s["label"], s["text"]) for t in kept for s in t["spans"]
                 if s.get("answer", "accept") == "accept"}
     stored = {(text, s.start, s.end, s.label, text[s.start:s.end]) for text, spans, _ in documents(project)
               for s in spans}
     assert stored == expected and report.spans_added == len(expected)
+
+
+def test_a_text_met_again_later_adds_its_accepted_spans_to_its_article(project, tmp_path):
+    """ner.teach comes back to a text after others: every accepted span is kept, as Prodigy's own
+    data-to-spacy merges them; the spans it already has are not doubled, and with --answers all an
+    accepted task makes the text done even when a rejected one came first."""
+    path = tmp_path / "teach.jsonl"
+    apple, google = "Apple buys Beats", "Google buys Fitbit"
+    rows = [(apple, 0, 5, "reject"), (google, 0, 6, "accept"), (apple, 11, 16, "accept"), (google, 12, 18, "accept"),
+            (apple, 0, 5, "accept"), (apple, 11, 16, "accept")]
+    path.write_text("".join(json.dumps({"text": text, "answer": answer, "_input_hash": hash(text) % 1000, "spans": [
+        {"start": start, "end": end, "label": "ORG", "answer": answer}]}) + "\n"
+        for text, start, end, answer in rows), encoding="utf-8")
+    for answers in ("accept", "all"):
+        with Project.open(tmp_path / f"{answers}.sqlite") as target:
+            report = import_paths(target, [path], options=ImportOptions(answers=answers))
+            assert report.ok and report.duplicates_skipped == 0, report.summary_lines()
+            assert report.spans_added == 4 and report.dropped["repeated span (collapsed)"] == 1
+            assert {(text, text[s.start:s.end]) for text, spans, _ in documents(target) for s in spans} == {
+                (apple, "Apple"), (apple, "Beats"), (google, "Google"), (google, "Fitbit")}
+            assert [target.article(i).status for i in target.article_ids()] == ["done", "done"]
 
 
 def test_emoji_outside_the_bmp_offsets_are_code_points_and_tasks_without_spans(project):

@@ -30,9 +30,10 @@ def test_detected_formats_in_one_command(tmp_path, capsys):
 
 
 def test_format_forces_the_reader_and_options_reach_it(tmp_path, capsys):
-    conll = INTEROP / "conll" / "tests__resources__tasks__fashion__eng.train"
+    conll = tmp_path / "fashion.columns"  # an extension no tool claims: --format says how to read it
+    conll.write_bytes((INTEROP / "conll" / "tests__resources__tasks__fashion__eng.train").read_bytes())
     assert run(tmp_path, conll) == 1
-    assert "cannot import .train" in capsys.readouterr().err
+    assert "cannot import .columns" in capsys.readouterr().err
     assert run(tmp_path, conll, "--format", "conll") == 0
     hf = tmp_path / "hf.jsonl"
     hf.write_text(json.dumps({"tokens": ["Troops", "left", "Homs"], "ner_tags": [1, 0, 2]}) + "\n")

@@ -164,9 +164,17 @@ def head_text(path: str, size: int = 65536) -> str:
     """The first ``size`` bytes as text (undecodable bytes replaced): enough to tell a layout by."""
     try:
         with open(path, "rb") as file:
-            return file.read(size).decode("utf-8", errors="replace")
+            return decode_head(file.read(size))
     except OSError as exc:
         raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def decode_head(data: bytes) -> str:
+    """The start of a file as text, to tell its layout by: decoded as its byte-order mark says
+    (UTF-16 too, as the import reads it), else as UTF-8; undecodable bytes (a character the cut
+    split) replaced, the mark dropped."""
+    name = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    return data.decode(name, errors="replace").lstrip("\ufeff")
 
 
 def numbered_lines(content: str) -> Iterator[tuple[int, str]]:

@@ -48,6 +48,9 @@ _NO_ORIGIN = import_origin("native")
 _FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano", "relations": "doccano",
                  "ner_tags": "Hugging Face", "annotations": "Label Studio", "completions": "Label Studio",
                  "eventText": "event-record", "trigger": "event-record"}
+# The --format that reads such a record, for the refusal to name (detection chose native: the
+# first record was unusual, or the format was forced).
+_FOREIGN_FORMATS = {"doccano": "doccano", "Hugging Face": "hf", "Label Studio": "label-studio"}
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
@@ -175,9 +178,12 @@ class RecordWriter(ForeignRecords):
     def _read_article(self, record: dict[str, Any]) -> None:
         foreign = next((key for key in _FOREIGN_KEYS if key in record), None) if self._native else None
         if foreign is not None:
-            self._fail(f'this looks like a {_FOREIGN_KEYS[foreign]} record ("{foreign}"); only native '
+            tool = _FOREIGN_KEYS[foreign]
+            hint = (f"; to read it as {tool}, import it with --format {_FOREIGN_FORMATS[tool]}"
+                    if tool in _FOREIGN_FORMATS else "")
+            self._fail(f'this looks like a {tool} record ("{foreign}"); only native '
                        "JSONL (export --format native) keeps its annotations on import, so the file is "
-                       "refused rather than imported without them")
+                       f"refused rather than imported without them{hint}")
         text = record.get("text")
         if not isinstance(text, str) or not text:
             self._fail('missing "text"' if "text" not in record else '"text" must be a non-empty string')

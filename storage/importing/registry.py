@@ -16,10 +16,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from storage.importing.intake import read_bytes
+from storage.importing.intake import decode_head, read_bytes
 from storage.model import InputError
 
 SNIFF_BYTES = 65536  # how much of a file detection reads: enough for a first record of any sane size
+# A first record longer than that (one whole book on a line) is read up to this much: bounded, so
+# detection never holds a huge file; past it the reader of the extension's loosest format says why.
+LONG_RECORD_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("hf", "Hugging Face JSONL (tokens + ner_tags)", (".jsonl",), "storage.importing.conll:run_hf",
            sniff=lambda record: _load("conll", "looks_like_hf")(record)),
     Format("conll", "CoNLL-2003 / IOB / BIOES token columns",
-           (".conll", ".conll2003", ".iob", ".bio", ".txt", ".tsv"), "storage.importing.conll:run",
+           # eng.train, eng.testa, eng.testb: how CoNLL-2003 (and flair, and many a corpus after it) names its files
+           (".conll", ".conll2003", ".iob", ".bio", ".txt", ".tsv", ".train", ".dev", ".test", ".testa", ".testb"),
+           "storage.importing.conll:run",
            head_sniff=_looks_like_token_tags),
     Format("label-studio", "Label Studio JSON / JSON-MIN", (".json",), "storage.importing.label_studio:run",
            sniff=lambda record: _load("label_studio", "looks_like")(record)),
@@ -191,7 +196,7 @@ def detect(path: str) -> Format | None:
 def _head(path: str, size: int = SNIFF_BYTES) -> str:
     try:
         # Never a plain open(): a named pipe would block it for good.
-        return read_bytes(path, limit=size).decode("utf-8", errors="replace")
+        return decode_head(read_bytes(path, limit=size))
     except InputError:
         return ""
 
@@ -200,9 +205,12 @@ def first_record(path: str) -> Any:
     """The first record of a JSON or JSON Lines file (an array's first element), or None."""
     from storage.importing.intake import json_values  # intake imports nothing heavy, but later
 
-    try:
-        for _, value in json_values(_head(path), path):
-            return value
-    except Exception:  # a malformed or cut-off head: the reader will say what is wrong
-        return None
+    for size in (SNIFF_BYTES, LONG_RECORD_BYTES):
+        try:
+            for _, value in json_values(_head(path, size), path):
+                return value
+        except Exception:  # a malformed or cut-off head: a longer one, else the reader says what is wrong
+            if size == SNIFF_BYTES and os.path.getsize(path) <= size:
+                return None
+            continue
     return None

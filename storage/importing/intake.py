@@ -308,9 +308,10 @@ def _json_from_chunks(chunks: Iterator[str], path: str, *, piece: int = _CHUNK) 
     # The first newline at or after position (-1: none left in the buffer), found once per line:
     # searching from each value of a long line again would be quadratic too.
     newline = -2
+    whole = True  # the buffer starts where a line does (the file's start, or after a line break)
 
     def fill() -> bool:
-        nonlocal buffer, position, done, refused, newline
+        nonlocal buffer, position, done, refused, newline, whole
         if done:
             return False
         refused = newline = -2  # the buffer is remade: its offsets move
@@ -324,6 +325,7 @@ def _json_from_chunks(chunks: Iterator[str], path: str, *, piece: int = _CHUNK) 
                 break
         else:
             done = True
+        whole = buffer[position - 1] == "\n" if position else whole  # the buffer starts a line
         buffer, position = "".join(pieces), 0
         return True
 
@@ -362,10 +364,15 @@ def _json_from_chunks(chunks: Iterator[str], path: str, *, piece: int = _CHUNK) 
         except json.JSONDecodeError as exc:
             if fill():  # the piece may have cut the value anywhere (inside a string, say): read on
                 continue
-            if _skip(buffer, exc.pos) >= len(buffer):
+            # A string is unterminated only when it runs to the end of the file: a JSON string
+            # cannot hold a line break, which json reports as an invalid control character.
+            if _skip(buffer, exc.pos) >= len(buffer) or exc.msg.startswith("Unterminated string"):
                 raise InputError(path, "the JSON value starting on this line is cut off (a truncated file?)",
                                  line=line) from None
-            raise InputError(path, f"malformed JSON: {exc.msg}",
+            # The column where the line's start is in the buffer (the refill may have cut before it)
+            start = buffer.rfind("\n", 0, exc.pos)
+            column = f" (column {exc.pos - start})" if start >= 0 or whole else ""
+            raise InputError(path, f"malformed JSON: {exc.msg}{column}",
                              line=line + buffer.count("\n", position, exc.pos)) from None
         except RecursionError:
             raise InputError(path, "the JSON is nested too deeply", line=line) from None

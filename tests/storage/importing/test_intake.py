@@ -33,6 +33,8 @@ def test_pieces_of_any_size_give_the_same_values_and_lines(layout, size):
     ('{"a": 1}\n{"a": \n', "cut off", 2),
     ('[{"a": 1},\n {"a": 2}\n', "the JSON array is not closed", 3),
     ('{"a": 1}\n{"a" 2}\n', "malformed JSON: Expecting ':' delimiter", 2),
+    ('{"a": 1}\n{"a": "b" "c": 1}\n', "malformed JSON: Expecting ',' delimiter (column 11)", 2),
+    ('{"a": 1}\n{"text": "Google buys Fit', "cut off (a truncated file?)", 2),  # inside a string
     ('[{"a": 1} {"a": 2}]', "expected , or ]", 1),
 ])
 def test_broken_json_names_the_line_whole_or_in_pieces(text, message, line):

@@ -3,8 +3,12 @@
 Needs spaCy (optional): without it the file is refused in plain words. Entities are spans of the
 default layer; each span group keeps its spans in a layer of its own named after the group
 (``incorrect_spans`` from Prodigy's ``data-to-spacy`` holds rejected spans, which must not be
-mistaken for gold). Character offsets come from spaCy itself (code points, like ours). The file
-is read one Doc at a time (``docbin_stream``), never inflated whole.
+mistaken for gold). A group that holds every entity of its doc (``spans["sc"]`` as ``export
+--docbin`` writes it: every span, the entities being its non-overlapping part) is the doc's
+annotation itself, its entities a view of it: its spans go to the default layer, once. Span
+attributes come back from ``doc.user_data["span_attributes"]`` (what that export writes).
+Character offsets come from spaCy itself (code points, like ours). The file is read one Doc at a
+time (``docbin_stream``), never inflated whole.
 """
 from __future__ import annotations
 
@@ -29,17 +33,35 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     writer = ForeignWriter(project, job.path, "spacy", layer=options.annotator)
     for number, doc in enumerate(_docs(job.path, Vocab())):
         spans: list[dict[str, Any]] = []
-        for ent in doc.ents:
-            spans.append({"id": len(spans) + 1, "start": ent.start_char, "end": ent.end_char, "label": ent.label_})
+        ents = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
+        mirror = next((group for group, members in doc.spans.items() if ents and ents <= {
+            (span.start_char, span.end_char, span.label_) for span in members}), None)
+        if mirror is None:
+            for start, end, label in sorted(ents):
+                spans.append({"id": len(spans) + 1, "start": start, "end": end, "label": label})
         for group, members in doc.spans.items():
             for span in members:
                 spans.append({"id": len(spans) + 1, "start": span.start_char, "end": span.end_char,
-                              "label": span.label_, "annotator": group})
+                              "label": span.label_, **({} if group == mirror else {"annotator": group})})
+        _attach_attributes(spans, doc.user_data.get("span_attributes") if doc.user_data else None)
         if any(not s["label"] for s in spans):
             writer.dropped["span without a label"] += sum(1 for s in spans if not s["label"])
             spans = [s for s in spans if s["label"]]
         writer.add(doc.text, spans, line=None, name=f"doc {number}", meta={"source": f"{job.source}#{number}"})
     return writer.finish()
+
+
+def _attach_attributes(spans: list[dict[str, Any]], values: Any) -> None:
+    """``doc.user_data["span_attributes"]`` (start, end, label, attributes each) onto the default
+    layer's spans they name; anything else in the user data is not ours to read."""
+    if not isinstance(values, (list, tuple)):
+        return
+    where = {(s["start"], s["end"], s["label"]): s for s in spans if "annotator" not in s}
+    for item in values:
+        if isinstance(item, dict) and isinstance(item.get("attributes"), dict):
+            span = where.get((item.get("start"), item.get("end"), item.get("label")))
+            if span is not None:
+                span["attributes"] = item["attributes"]
 
 
 def _docs(path: str, vocab: Any) -> Iterator[Any]:

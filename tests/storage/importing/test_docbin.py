@@ -133,3 +133,23 @@ def test_incompatible_or_damaged_docbins_are_refused_naming_the_file(project, tm
     report = import_paths(project, [cut])
     assert "cut short" in str(report.errors[0]) and str(report.errors[0]).startswith(str(cut))
     assert project.article_count() == 0  # all or nothing: the documents read before are not kept
+
+
+def test_our_own_docbin_round_trips_each_span_once_with_its_attributes(project, tmp_path):
+    """export --docbin writes every span to spans["sc"] and the non-overlapping ones to doc.ents as
+    well: read back, they are one annotation (not each span twice, half in a layer "sc"), and the
+    span attributes kept in the user data come back on their spans."""
+    from storage.exporting import export_to_path
+
+    brat = INTEROP / "brat-news" / "000-introduction.ann"
+    assert import_paths(project, [brat]).ok
+    export_to_path(project, "spacy", tmp_path / "o.jsonl", docbin=tmp_path / "o.spacy")
+    (text, spans, _), = documents(project)
+    with Project.open(tmp_path / "back.sqlite") as back:
+        report = import_paths(back, [tmp_path / "o.spacy"])
+        assert report.ok, report.summary_lines()
+        (text_back, spans_back, _), = documents(back)
+        assert text_back == text and any(s.attributes for s in spans)
+        def seen(items):
+            return sorted((s.start, s.end, s.label, s.annotator, tuple(sorted(s.attributes.items()))) for s in items)
+        assert seen(spans_back) == seen(spans)

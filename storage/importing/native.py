@@ -47,10 +47,10 @@ _NO_ORIGIN = import_origin("native")
 # as native, its text would import and its annotations vanish without a word.
 _FOREIGN_KEYS = {"label": "doccano", "labels": "doccano", "entities": "doccano", "relations": "doccano",
                  "ner_tags": "Hugging Face", "annotations": "Label Studio", "completions": "Label Studio",
-                 "eventText": "event-record", "trigger": "event-record"}
+                 "eventText": "PLOVER", "trigger": "event-record"}
 # The --format that reads such a record, for the refusal to name (detection chose native: the
 # first record was unusual, or the format was forced).
-_FOREIGN_FORMATS = {"doccano": "doccano", "Hugging Face": "hf", "Label Studio": "label-studio"}
+_FOREIGN_FORMATS = {"doccano": "doccano", "Hugging Face": "hf", "Label Studio": "label-studio", "PLOVER": "plover"}
 
 
 def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
@@ -181,7 +181,9 @@ class RecordWriter(ForeignRecords):
             tool = _FOREIGN_KEYS[foreign]
             hint = (f"; to read it as {tool}, import it with --format {_FOREIGN_FORMATS[tool]}"
                     if tool in _FOREIGN_FORMATS else "")
-            self._fail(f'this looks like a {tool} record ("{foreign}"); only native '
+            what = (f'an event record ("{foreign}", as export --format events writes)' if tool == "event-record"
+                    else f'a {tool} record ("{foreign}")')
+            self._fail(f'this looks like {what}; only native '
                        "JSONL (export --format native) keeps its annotations on import, so the file is "
                        f"refused rather than imported without them{hint}")
         text = record.get("text")

@@ -227,12 +227,13 @@ class RecordWriter(ForeignRecords):
         """The article already holding this text (in the project or queued), and whether this
         file's layer annotates it (``--annotator``); otherwise it is counted a duplicate."""
         existing = self._hashes.get(digest)
+        in_file = existing is not None and self._owns_batch  # a shared batch's hashes are other files' too
         if existing is None and self._ids["articles"].table_had_rows:
             row = self._conn.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
             existing = row[0] if row else None
         received = existing is not None and self._layer is not None and digest not in self._hashes
         if existing is not None and not received:
-            self.duplicates.append(Duplicate(existing, self._line))
+            self.duplicates.append(Duplicate(existing, self._line, in_file))
         return existing, received
 
     def _new_article(self, text: str, digest: str, meta: dict[str, Any], file_id: int | None) -> int:

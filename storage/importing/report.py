@@ -21,6 +21,7 @@ class Duplicate:
 
     existing_id: int
     line: int | None = None
+    in_file: bool = False  # the text came earlier in the same file (doccano lets one text repeat)
 
 
 @dataclass
@@ -85,10 +86,13 @@ class FileResult:
             parts.append("skipped: the same text is already in the project as article "
                          f"{self.duplicates[0].existing_id}")
         elif self.duplicates:
-            lines = ", ".join(str(d.line) for d in self.duplicates[:10])
-            more = ", …" if len(self.duplicates) > 10 else ""
-            parts.append(f"skipped {plural(len(self.duplicates), 'article')} already in the project "
-                         f"(line{'s' if len(self.duplicates) > 1 else ''} {lines}{more})")
+            before = [d for d in self.duplicates if not d.in_file]
+            repeats = [d for d in self.duplicates if d.in_file]
+            if before:
+                parts.append(f"skipped {plural(len(before), 'article')} already in the project ({_lines(before)})")
+            if repeats:  # not "already in the project": the user would look for it there and not find it
+                parts.append(f"skipped {plural(len(repeats), 'record')} repeating the text of an earlier record "
+                             f"of this file, their annotations with it ({_lines(repeats)})")
         if self.notes:
             parts.append("normalised " + "; ".join(self.notes))
         parts.extend(self.remarks)
@@ -97,6 +101,12 @@ class FileResult:
         if self.scheme_added:
             parts.append("added to the scheme: " + ", ".join(self.scheme_added))
         return f"{self.path}: " + "; ".join(parts) if parts else None
+
+
+def _lines(duplicates: list[Duplicate]) -> str:
+    """"lines 2, 3" (the first ten, then "…") of skipped duplicates."""
+    shown = ", ".join(str(d.line) for d in duplicates[:10]) + (", …" if len(duplicates) > 10 else "")
+    return f"line{'s' if len(duplicates) > 1 else ''} {shown}"
 
 
 @dataclass

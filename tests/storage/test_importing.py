@@ -409,7 +409,9 @@ def test_native_duplicates_are_skipped_with_their_line(project, tmp_path):
     report = import_paths(project, [write(tmp_path / "n.jsonl", jsonl(record(), other, other))])
     assert report.ok and report.articles_added == 1 and report.duplicates_skipped == 2
     assert [(d.existing_id, d.line) for d in report.files[0].duplicates] == [(1, 1), (2, 3)]
-    assert "skipped 2 articles already in the project (lines 1, 3)" in report.summary_lines()[0]
+    # line 3 repeats line 2 of the same file: "already in the project" would send the user looking
+    assert ("skipped 1 article already in the project (line 1); skipped 1 record repeating the text of an "
+            "earlier record of this file, their annotations with it (line 3)") in report.summary_lines()[0]
 
 
 def broken(**changes: Any) -> dict[str, Any]:

@@ -129,6 +129,8 @@ def test_doccano_1_import_file_overlapping_spans_kept_repeated_texts_skipped(pro
     assert report.ok and report.files[0].format == "doccano"
     assert stored(project) == [("example", [(0, 1, "LOC", None), (0, 2, "ORG", None)])]
     assert report.duplicates_skipped == 2 and report.articles_added == 1
+    assert "skipped 2 records repeating the text of an earlier record of this file, their annotations with " \
+           "it (lines 2, 3)" in report.summary_lines()[0]
 
 
 def test_doccano_1_annotations_form_numeric_labels_users_and_ids(project):

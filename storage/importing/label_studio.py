@@ -1,9 +1,10 @@
 """Label Studio JSON export (a list of tasks, or one task) and JSON-MIN.
 
 The text is ``data.<key>``: ``--text-key``, else the key a result names (``"source": "$text"``),
-else ``text``, else the task's one string that is not a URL. ``annotations[].result[]`` items of
-``type: "labels"`` are spans (one per label in ``value.labels``), offsets in code points as Label
-Studio writes them: a ``value.text`` that only matches when ``end`` is one further (0.x files,
+else the one string field (not a URL) in which every result's ``value.text`` is at its offsets (a
+title beside the body), else ``text``, else the task's one string that is not a URL.
+``annotations[].result[]`` items of ``type: "labels"`` are spans (one per label in
+``value.labels``), offsets in code points as Label Studio writes them: a ``value.text`` that only matches when ``end`` is one further (0.x files,
 the legacy ``completions`` key) or when offsets count UTF-16 units is corrected and counted, any
 other mismatch refuses the file. ``relation`` results follow ``ForeignWriter.relation_events``;
 other result types (rectangles, choices, text areas) are counted. ``hypertextlabels`` results
@@ -62,13 +63,29 @@ def _text_key(writer: ForeignWriter, options: ImportOptions, data: dict[str, Any
     named &= set(data)
     if len(named) == 1:
         return named.pop()
+    texts = [k for k, v in data.items() if isinstance(v, str) and not v.startswith(("http://", "https://", "s3://", "/data/"))]
+    quoted = _quoted(results)
+    if quoted and len(texts) > 1:  # several fields (a title and a body): the one the spans' own text is in
+        fitting = [k for k in texts if all(data[k][start:end] == shown for start, end, shown in quoted)]
+        if len(fitting) == 1:
+            return fitting[0]
     if isinstance(data.get("text"), str):
         return "text"
-    texts = [k for k, v in data.items() if isinstance(v, str) and not v.startswith(("http://", "https://", "s3://", "/data/"))]
     if len(texts) == 1:
         return texts[0]
     raise writer.fail(f"{name}: cannot tell which data field is the text ({', '.join(map(repr, data)) or 'none'}); "
                       "name it with --text-key", line)
+
+
+def _quoted(results: list[Any]) -> list[tuple[int, int, str]]:
+    """(start, end, text) of every result that quotes its text with its offsets (``labels``)."""
+    quoted = []
+    for result in results:
+        value = result.get("value") if isinstance(result, dict) else None
+        if isinstance(value, dict) and isinstance(value.get("text"), str) and \
+                type(value.get("start")) is int and type(value.get("end")) is int:
+            quoted.append((value["start"], value["end"], value["text"]))
+    return quoted
 
 
 def _annotator(annotation: dict[str, Any], several: bool) -> str | None:

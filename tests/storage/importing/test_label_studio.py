@@ -104,8 +104,13 @@ def test_text_key_detected_from_the_results_or_given(project, tmp_path):
     value["data"]["note"] = "something else"
     assert import_paths(project, [write(tmp_path / "a.json", [value])]).ok
     del result["source"]
+    # no "source", several string fields: the one where each span's own text is at its offsets
+    value = task("Fighters left Hama.", labels(0, 8, "Fighters", "ACTOR"), key="body")
+    value["data"]["title"] = "Hama: the morning after"
+    report = import_paths(project, [write(tmp_path / "title.json", [value])])
+    assert report.ok and project.article(project.article_ids()[-1]).text == "Fighters left Hama."
     value = task("Troops left Homs.", labels(0, 6, "Troops", "ACTOR"), key="body")
-    value["data"]["note"] = "something else"
+    value["data"]["note"] = "Troops, they said"  # "Troops" at 0..6 in both: no way to tell
     path = write(tmp_path / "b.json", [value])
     report = import_paths(project, [path])
     assert "cannot tell which data field is the text ('body', 'note'); name it with --text-key" in str(report.errors[0])

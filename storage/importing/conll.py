@@ -12,7 +12,10 @@ index column (GermEval declares its ``#`` lines so); elsewhere ``#`` is a token 
 Tags are read leniently, as every reader of IOB1 must: an entity starts at ``B-``/``S-``/``U-``,
 or at an ``I-``/``E-``/``L-`` whose type differs from the entity before or that follows ``O``
 (an ``I-`` with no ``B-``, what IOB1 means and IOB2 forbids: counted); it ends after
-``E-``/``S-``/``L-``/``U-``. A bare type (``LOC``, an IO file) is ``I-LOC``.
+``E-``/``S-``/``L-``/``U-``. BMES/BMEWO (Chinese NER corpora) read the same: ``M-`` is inside,
+``W-`` a whole entity. A bare type (``LOC``, an IO file) is ``I-LOC``. Any other one-letter
+prefix (``X-MISC``) or a prefix with no type (``B-``) is refused, naming its line: read as a bare
+type it would put a label ``X-MISC`` in the scheme.
 
 Hugging Face JSONL: ``tokens`` + ``ner_tags``, tags as strings or as integers named by
 ``labels`` (``--labels``: names in id order, comma-separated, or a JSON file: a list, or a
@@ -28,7 +31,8 @@ from itertools import accumulate
 from typing import Any, Iterator
 
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import head_text, line_batches, numbered_lines, read_text, stream_json
+from storage.importing.intake import (head_text, line_batches, numbered_lines, read_text, stream_json,
+                                      stream_lines)
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.model import InputError
@@ -39,8 +43,17 @@ _FIELDS = re.compile(r"[ \t]+")
 _EDGE_SPACE = re.compile(r"^[^\S\n]|[^\S\n]$", re.M)  # whitespace at a line's start or end
 _ODD_SPACES = "\x0b\x0c\x1c\x1d\x1e\x1f"  # ASCII whitespace other than space, tab, line break
 _OUTSIDE = frozenset(("O", "_", "-", ""))  # tags of tokens outside every entity
-_STARTS = frozenset("BSU")
-_ENDS = frozenset("ESL")
+_STARTS = frozenset("BSUW")
+_ENDS = frozenset("ESLUW")
+_PREFIXES = "BIESLUMW"  # IOB, BIOES, BILOU, BMES/BMEWO
+
+
+class UnparseableTag(ValueError):
+    """A tag no scheme of tags writes: the reader names the line it is on."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(tag)
+        self.tag = tag
 _STR, _INT = frozenset({str}), frozenset({int})
 
 
@@ -77,10 +90,12 @@ def _tag(tag: str) -> tuple[str, bool, bool, bool]:
     """(type, bare, starts an entity, ends one) of a tag that is not O: a corpus has a few dozen
     distinct tags over millions of tokens, so each is taken apart once (~0.1 s of 10,000 records)."""
     prefix, dash, kind = tag.partition("-")
-    bare = not dash or len(prefix) != 1 or prefix not in "BIESLU"
+    if dash and len(prefix) == 1 and prefix.isalpha() and (prefix not in _PREFIXES or not kind):
+        raise UnparseableTag(tag)
+    bare = not dash or len(prefix) != 1 or prefix not in _PREFIXES
     if bare:
         prefix, kind = "I", tag  # IO: a bare type
-    return kind, bare, prefix in _STARTS, prefix in _ENDS or prefix == "U"
+    return kind, bare, prefix in _STARTS, prefix in _ENDS
 
 
 class _Document:
@@ -130,7 +145,10 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
         end_sentence()
         if document.sentences:
             count += 1
-            text, spans = document.build(repairs)
+            try:
+                text, spans = document.build(repairs)
+            except UnparseableTag as exc:
+                raise _unparseable(job, options, exc.tag, document.line) from None
             writer.add_plain(text, spans, line=document.line, meta={"source": f"{job.source}#{count}"})
         document = _Document()
 
@@ -198,8 +216,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
                 token, tags = fields[0], fields[-1:]
             for tag in tags:
                 if len(tag) > 1 and tag.endswith("-"):
-                    raise InputError(job.path, f"unparseable tag {tag!r} (expected O, or B-/I-/E-/S- and a type)",
-                                     line=number)
+                    raise InputError(job.path, UNPARSEABLE.format(tag), line=number)
             if width is None:
                 width = len(tags)
                 simple = width == 1 and not indexed
@@ -247,6 +264,18 @@ def _usual_rows(lines: list[str], start: int, end: int) -> tuple[list[str], list
     if ends.count("-\n") != ends.count("\n-\n"):
         return None  # a tag ending in a dash: run names its line
     return tokens, tags
+
+
+UNPARSEABLE = "unparseable tag {!r} (expected O, a bare type, or B-/I-/E-/S-/L-/U-/M-/W- and a type)"
+
+
+def _unparseable(job: Job, options: ImportOptions, tag: str, first: int) -> InputError:
+    """The refusal of ``tag``, met when its document was built, naming the line it is on: found
+    by reading the file again from the document's first line (a refusal only, never the usual path)."""
+    for number, line in stream_lines(job.path, encoding=options.encoding):
+        if number >= first and tag in line.split():
+            return InputError(job.path, UNPARSEABLE.format(tag), line=number)
+    return InputError(job.path, UNPARSEABLE.format(tag), line=first)
 
 
 def _remark_repairs(writer: ForeignWriter, repairs: int) -> None:
@@ -316,6 +345,9 @@ def _read_hf(writer: ForeignWriter, job: Job, options: ImportOptions, repairs: l
             raise writer.fail("ner_tags must be all strings or all integers", line)
         document = _Document()
         document.sentences.append((tokens, [tags]))
-        text, spans = document.build(repairs)
+        try:
+            text, spans = document.build(repairs)
+        except UnparseableTag as exc:
+            raise writer.fail(UNPARSEABLE.format(exc.tag), line) from None
         name = f"record {record['id']}" if "id" in record else ""
         writer.add_plain(text, spans, line=line, name=name, meta={"source": f"{job.source}#{record.get('id', line)}"})

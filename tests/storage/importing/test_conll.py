@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from storage.importing import ImportOptions, import_paths
+from storage.importing.conll import UNPARSEABLE
 from storage.importing.conll import decode_tags
 from storage.project import Project
 from tests.storage.importing.helpers import INTEROP, documents
@@ -176,8 +177,26 @@ def test_bad_token_file_names_the_line(project, tmp_path):
     assert [str(e) for e in report.errors] == [f"{path}:3: expected a token and a tag, found 'Aleppo'"]
     path.write_text("Rebels B-ACTOR\ntook O\n\nAleppo B-\n")
     report = import_paths(project, [path])
-    assert [str(e) for e in report.errors] == [f"{path}:4: unparseable tag 'B-' (expected O, or B-/I-/E-/S- and a type)"]
+    assert [str(e) for e in report.errors] == [f"{path}:4: {UNPARSEABLE.format('B-')}"]
+    # a prefix no tag scheme has: read as a bare type it would have put "X-LOCATION" in the scheme;
+    # the short path reads the sentence whole, and still the very line is named
+    path.write_text("-DOCSTART- O\n\nRebels B-ACTOR\ntook O\n\nTroops B-ACTOR\nleft O\nAleppo X-LOCATION\n")
+    report = import_paths(project, [path])
+    assert [str(e) for e in report.errors] == [f"{path}:8: {UNPARSEABLE.format('X-LOCATION')}"]
+    assert project.article_count() == 0 and all(label.name != "X-LOCATION" for label in project.scheme.labels)
+    hf = tmp_path / "bad.jsonl"
+    hf.write_text(json.dumps({"tokens": ["Troops", "left"], "ner_tags": ["B-ACTOR", "Q-ACTOR"]}) + "\n")
+    assert [str(e) for e in import_paths(project, [hf]).errors] == [f"{hf}:1: {UNPARSEABLE.format('Q-ACTOR')}"]
     assert project.article_count() == 0
+
+
+def test_bmes_tags_of_chinese_corpora_read_as_bioes(project, tmp_path):
+    """M- is inside an entity, W- a whole one (BMES/BMEWO), as S- and E- are in BIOES."""
+    path = tmp_path / "msra.bmes"
+    path.write_text("新 B-ORG\n华 M-ORG\n社 E-ORG\n报 O\n道 O\n京 W-LOC\n", encoding="utf-8")
+    assert import_paths(project, [path], format="conll").ok
+    ((text, spans, _),) = documents(project)
+    assert [(text[s.start:s.end], s.label) for s in spans] == [("新 华 社", "ORG"), ("京", "LOC")]
 
 
 def test_a_token_starting_with_hash_is_a_token_not_a_comment(project, tmp_path):

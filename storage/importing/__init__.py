@@ -67,8 +67,9 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, encoding: str
     if encoding is not None or format is not None:
         options = ImportOptions(**{**options.__dict__, "encoding": encoding or options.encoding,
                                    "format": format or options.format})
-    jobs = _expand(paths, options)
-    report = ImportReport()
+    jobs, left_aside = _expand(paths, options)
+    report = ImportReport(left_aside=left_aside, left_aside_why=(
+        f"--format {options.format} does not read" if options.format else "no import format reads"))
     done = 0
     while done < len(jobs) and not report.cancelled:
         stop = done
@@ -249,17 +250,20 @@ def _run(project: Project, job: Job, options: ImportOptions, *, raise_errors: bo
         return FileResult(job.path, error=error, format=job.format.name if job.format else "")
 
 
-def _expand(paths: Sequence[str | Path], options: ImportOptions) -> list[Job]:
-    """The files to import, in order: each path given, folders walked in sorted order."""
+def _expand(paths: Sequence[str | Path], options: ImportOptions) -> tuple[list[Job], list[str]]:
+    """The files to import, in order: each path given, folders walked in sorted order; and the
+    files of those folders that no format (or not the forced one) reads, to be told, not hidden."""
     forced = FORMATS.get(options.format) if options.format else None
     if options.format and forced is None:
         return [Job(str(p), "", problem=f"unknown format {options.format!r} (expected one of "
-                                        f"{', '.join(FORMATS)})") for p in paths]
+                                        f"{', '.join(FORMATS)})") for p in paths], []
     jobs = []
+    left_aside: list[str] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found, unreadable = _walk(str(path), forced)
+            found, unreadable, others = _walk(str(path), forced)
+            left_aside += (os.path.join(str(path), *parts) for parts in others)
             jobs.extend(Job(folder, "", problem=f"cannot read this folder ({reason}): its files were skipped")
                         for folder, reason in unreadable)
             if not found and not unreadable:
@@ -286,16 +290,20 @@ def _expand(paths: Sequence[str | Path], options: ImportOptions) -> list[Job]:
                     f"{', '.join(importable_suffixes())} or a folder (or give --format)")))
             else:
                 jobs.append(Job(str(path), path.name, format=found_format))
-    return jobs
+    return jobs, left_aside
 
 
-def _walk(folder: str, forced: Format | None) -> tuple[list[tuple[str, ...]], list[tuple[str, str]]]:
+def _walk(folder: str, forced: Format | None
+          ) -> tuple[list[tuple[str, ...]], list[tuple[str, str]], list[tuple[str, ...]]]:
     """Importable files under ``folder`` as path parts, sorted, hidden files and folders left out;
-    and the folders that could not be listed, with why (they are reported, not skipped in silence)."""
+    the folders that could not be listed, with why; and the files no format (or not the forced
+    one) reads, brat's ``.conf`` files aside (read with their ``.ann``, or only brat's display's).
+    Both are reported, not skipped in silence: a doccano CSV beside its JSONL must not vanish."""
     # os.walk over strings: pathlib's rglob costs more than the import itself on a big folder.
     wanted = forced.suffixes if forced else importable_suffixes()
     found: list[tuple[str, ...]] = []
     unreadable: list[tuple[str, str]] = []
+    others: list[tuple[str, ...]] = []
 
     def refused(error: OSError) -> None:
         unreadable.append((error.filename or folder, error.strerror or str(error)))
@@ -311,7 +319,9 @@ def _walk(folder: str, forced: Format | None) -> tuple[list[tuple[str, ...]], li
                       for name in names if suffix(name) in f.suffixes}
         found.extend(prefix + (name,) for name in names
                      if suffix(name) in wanted and name not in companions)
-    return sorted(found), sorted(unreadable)
+        others.extend(prefix + (name,) for name in names
+                      if suffix(name) not in wanted and name not in companions and suffix(name) != ".conf")
+    return sorted(found), sorted(unreadable), sorted(others)
 
 
 def detected_formats(paths: Sequence[str | Path], *, limit: int = 200) -> tuple[dict[str, int], int]:
@@ -322,7 +332,7 @@ def detected_formats(paths: Sequence[str | Path], *, limit: int = 200) -> tuple[
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found, _ = _walk(str(path), None)
+            found, _, _ = _walk(str(path), None)
             files.extend(os.path.join(str(path), *parts) for parts in found)
         elif path.is_file():
             files.append(str(path))

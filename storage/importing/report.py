@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from storage.model import InputError
 
 NOTES_SHOWN = 10  # files whose notes a summary lists one by one; failures are always listed
+LEFT_ASIDE_SHOWN = 5  # files no format reads, named in a summary (all are counted)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ class ImportReport:
     files: list[FileResult] = field(default_factory=list)
     cancelled: bool = False
     not_started: int = 0  # files left untouched because the import was cancelled
+    left_aside: list[str] = field(default_factory=list)  # files in the folders given that no format reads
+    left_aside_why: str = "no import format reads"  # or "--format conll does not read"
 
     @property
     def ok(self) -> bool:
@@ -182,6 +185,11 @@ class ImportReport:
         if more_notes:
             lines.append(f"… and {plural(len(more_notes), 'more file')} with notes like these "
                          f"({_kinds_of_notes(more_notes)})")
+        if self.left_aside:
+            shown = ", ".join(self.left_aside[:LEFT_ASIDE_SHOWN]) + (
+                ", …" if len(self.left_aside) > LEFT_ASIDE_SHOWN else "")
+            lines.append(f"left aside {plural(len(self.left_aside), 'file')} in the folders that "
+                         f"{self.left_aside_why}: {shown}")
         total = f"imported {plural(self.articles_added, 'article')} "
         if self.spans_added or self.events_added:
             total += f"({plural(self.spans_added, 'span')}, {plural(self.events_added, 'event')}) "

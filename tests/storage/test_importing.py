@@ -500,3 +500,20 @@ def test_a_bad_file_changes_nothing_and_names_its_line(project, tmp_path, name):
     assert added.startswith('INSERT INTO "articles"') and "A good article lands anyway." in added
     assert report.summary_lines()[-1] == "imported 1 article from 2 files; 1 file failed"
     assert content_hash("A good article lands anyway.") in added
+
+
+def test_files_of_a_folder_that_no_format_reads_are_named_not_hidden(project, tmp_path):
+    """doccano's own folder holds a CSV beside its JSONL: the summary says it was left aside, so
+    "from 1 file" does not silently mean "of 3". brat's .conf files are brat's, read or not needed."""
+    folder = tmp_path / "export"
+    write(folder / "all.jsonl", jsonl({"text": "Aid reached Hama.", "label": [[12, 16, "LOCATION"]]}))
+    write(folder / "classes.csv", "text,label\nAAA,Positive\n")
+    write(folder / "sub" / "LICENSE", "MIT")
+    write(folder / "annotation.conf", "[entities]\nLOCATION\n")
+    report = import_paths(project, [folder])
+    assert report.ok and report.articles_added == 1
+    assert report.summary_lines()[-2] == (f"left aside 2 files in the folders that no import format reads: "
+                                          f"{folder / 'classes.csv'}, {folder / 'sub' / 'LICENSE'}")
+    report = import_paths(project, [folder], format="conll")
+    assert report.summary_lines()[-2].startswith(
+        f"left aside 3 files in the folders that --format conll does not read: {folder / 'all.jsonl'}, ")

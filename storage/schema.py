@@ -12,6 +12,7 @@ from typing import Callable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage import span_attribute_runs
 from storage.model import ProjectFileError
 
 migrations = Migrations("event_annotator")
@@ -555,3 +556,20 @@ def _derived_uids(db: Database) -> None:
             WHEN NEW.uid IS NULL AND (OLD.uid IS NOT NULL OR NEW.id IS NOT OLD.id)
             BEGIN SELECT RAISE(ABORT, 'an annotation''s uid cannot change: set it, never clear it'); END;
             """)
+
+
+@migrations(name="0105_span_attribute_runs")
+def _span_attribute_runs(db: Database) -> None:
+    """One text attribute of a document's consecutive spans as one row (a brat file's T ids):
+    ``storage.span_attribute_runs`` says how every reader sees them as span attributes."""
+    _run_script(db, f"""
+        CREATE TABLE {span_attribute_runs.RUNS_TABLE} (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            name TEXT NOT NULL CHECK (length(name) > 0),
+            first_id INTEGER NOT NULL,
+            last_id INTEGER NOT NULL,
+            "values" TEXT NOT NULL CHECK (json_valid("values") AND json_array_length("values") = last_id - first_id + 1),
+            PRIMARY KEY (article_id, name, first_id)
+        ) WITHOUT ROWID;
+        {span_attribute_runs.DELETE_TRIGGER}
+        """)

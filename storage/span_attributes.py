@@ -3,7 +3,9 @@
 A label declares attributes (``label_attributes``): an ACTOR may carry a ``code`` chosen from a
 list, ``sector`` codes (several at once) and an ``identifier_id`` matching a pattern. A span's
 values live in ``span_attributes``, one row per (span, attribute), the value JSON: a string, or a
-list of strings for a multi-valued attribute.
+list of strings for a multi-valued attribute; an import's foreign ids may live in runs instead
+(``storage.span_attribute_runs``), which the readers here add and the writers here turn into rows
+first.
 
 Functions take the project's ``sqlite_utils.Database`` and run inside the caller's transaction;
 every check reads the declaration from the file inside that transaction, so a declaration changed
@@ -18,6 +20,7 @@ from typing import Any, Iterable, Mapping
 
 from sqlite_utils import Database
 
+from storage import span_attribute_runs as runs
 from storage.model import SchemeError, SpanAttribute
 
 _CHUNK = 500  # SQLite's default limit on bound parameters is far above this
@@ -106,6 +109,7 @@ def redeclare(db: Database, label: str, name: str, attribute: SpanAttribute) -> 
         raise SchemeError(f"label {label} has no attribute {name!r}")
     if attribute.name != name and declaration(db, label, attribute.name) is not None:
         raise SchemeError(f"label {label} already has an attribute {attribute.name!r}")
+    runs.explode_name(db, name)  # the checks and updates below work on the rows
     misfits = 0
     example = ""
     for (value,) in db.execute(
@@ -138,6 +142,7 @@ def undeclare(db: Database, label: str, name: str, *, cascade: bool = False) -> 
     """Remove a declaration; spans holding a value need ``cascade``. Returns values removed."""
     if declaration(db, label, name) is None:
         raise SchemeError(f"label {label} has no attribute {name!r}")
+    runs.explode_name(db, name)
     count = _values_held(db, label, name)
     if count and not cascade:
         raise AttributeInUseError(label, [name], count)
@@ -148,6 +153,7 @@ def undeclare(db: Database, label: str, name: str, *, cascade: bool = False) -> 
 
 
 def _values_held(db: Database, label: str, name: str) -> int:
+    runs.explode_name(db, name)
     return db.execute("SELECT count(*) FROM span_attributes JOIN spans ON spans.id = span_id "
                       "WHERE spans.label = ? AND name = ?", [label, name]).fetchone()[0]
 
@@ -234,9 +240,10 @@ def set_value(db: Database, span_id: int, name: str, value: Any) -> None:
 
     A value whose declaration is gone (the span was relabelled) can still be cleared, never set.
     """
-    row = db.execute("SELECT label FROM spans WHERE id = ?", [span_id]).fetchone()
+    row = db.execute("SELECT label, article_id FROM spans WHERE id = ?", [span_id]).fetchone()
     if row is None:
         raise KeyError(f"no span {span_id}")
+    runs.explode_articles(db, [row[1]])  # the span's values as rows, the one form edits touch
     attribute = declaration(db, row[0], name)
     if attribute is None:
         if value is None or value == []:
@@ -261,6 +268,7 @@ def values_of(db: Database, span_ids: Iterable[int]) -> dict[int, dict[str, Any]
     """span id -> {name: value} for the spans that have any attribute."""
     ids = list(span_ids)
     result: dict[int, dict[str, Any]] = {}
+    articles: set[int] = set()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
         marks = ",".join("?" * len(chunk))
@@ -268,6 +276,10 @@ def values_of(db: Database, span_ids: Iterable[int]) -> dict[int, dict[str, Any]
                 f"SELECT span_id, name, value FROM span_attributes WHERE span_id IN ({marks}) "
                 "ORDER BY span_id, name", chunk):
             result.setdefault(span_id, {})[name] = json.loads(value)
+        articles.update(row[0] for row in db.execute(f"SELECT DISTINCT article_id FROM spans WHERE id IN ({marks})",
+                                                     chunk))
+    if articles:  # the runs are found by their article
+        runs.add_values(result, (run[1:] for run in runs.runs_in_articles(db, sorted(articles))), only=set(ids))
     return result
 
 
@@ -284,4 +296,5 @@ def values_in_articles(conn: Any, article_ids: list[int]) -> dict[int, dict[str,
                 "SELECT span_id, name, value FROM span_attributes JOIN spans ON spans.id = span_id "
                 f"WHERE spans.article_id IN ({marks}) ORDER BY span_id, name", chunk):
             result.setdefault(span_id, {})[name] = json.loads(value)
+    runs.add_values(result, (run[1:] for run in runs.runs_in_articles(conn, article_ids)))
     return result

@@ -22,6 +22,7 @@ from itertools import chain, groupby, repeat
 from operator import ge, itemgetter
 from typing import Any, Callable, Iterable, NamedTuple, Iterator, TextIO
 
+from storage import span_attribute_runs as runs
 from storage.model import AnnotatorError, Scheme
 from storage.schema import has_layer_tables
 from storage.uids import has_ranges, uid_sql
@@ -269,8 +270,10 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_s
     uids = team and conn.execute("SELECT 1 FROM layers LIMIT 1").fetchone() is not None
     # Tables most projects leave empty are not asked again for every batch (asked here, inside
     # the caller's read snapshot, their answer holds for the whole export).
-    filled = frozenset(table for table in _SOMETIMES_EMPTY[:2 + 3 * team]
-                       if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0])
+    # (span_attribute_runs: not in a file of an older version, opened read-only unmigrated.)
+    filled = frozenset(table for table in _SOMETIMES_EMPTY[:3 + 3 * team]
+                       if (table != runs.RUNS_TABLE or runs.has_runs_table(conn))
+                       and conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0])
     last_id = -1
     while True:
         params: list[Any] = [last_id] + ([status] if status is not None else []) + [batch_size]
@@ -291,8 +294,8 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_s
         yield batch
 
 
-_SOMETIMES_EMPTY = ("span_attributes", "article_attributes", "layer_status", "curation_decisions",
-                    "curation_frame_decisions")  # the last three: a project with team layers
+_SOMETIMES_EMPTY = ("span_attributes", "span_attribute_runs", "article_attributes", "layer_status",
+                    "curation_decisions", "curation_frame_decisions")  # the last three: a project with team layers
 
 
 def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool = True,
@@ -315,6 +318,9 @@ def _fill(conn: sqlite3.Connection, by_id: dict[int, ArticleData], *, team: bool
             f"JOIN spans ON spans.id = span_id WHERE spans.article_id IN ({marks}) "
             "ORDER BY span_id, name", ids):
         by_id[article_id].span_attributes.setdefault(span_id, {})[name] = json.loads(value)
+    for article_id, name, first, encoded in () if "span_attribute_runs" not in filled else \
+            runs.runs_in_articles(conn, ids):  # an import's foreign ids (storage.span_attribute_runs)
+        runs.add_values(by_id[article_id].span_attributes, [(name, first, encoded)])
     for article_id, name, value in () if "article_attributes" not in filled else conn.execute(
             f"SELECT article_id, name, value FROM article_attributes WHERE article_id IN ({marks}) "
             "ORDER BY article_id, name", ids):

@@ -7,13 +7,13 @@ wait is taken back out with ``rewind``, so the files before it still go in, and 
 """
 from __future__ import annotations
 
-import json
 import secrets
 import sqlite3
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Sequence
 
+from storage import span_attribute_runs as runs
 from storage import uids
 from storage.importing import layers
 from storage.importing.intake import MAX_ID
@@ -22,26 +22,12 @@ from storage.model import InputError, SchemeError
 SUSPEND_FROM = 2000  # spans in one round from which row triggers are set aside (see _suspend_triggers)
 _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit
 # "span_blocks": a document's spans as columns, ``SpanBlock`` (RecordWriter.add_plain_spans).
-# "span_attribute_runs": one attribute of consecutive spans, (first span id, name, [value per span]):
-# a foreign id on every span of a file, written by one statement per batch (see flush).
+# "span_attribute_runs": one text attribute of a document's consecutive spans, (first span id, name,
+# [value per span], article id): a foreign id on every span of a file, written as one row of
+# span_attribute_runs (storage.span_attribute_runs) instead of a span_attributes row per span.
 TABLES = ("articles", "spans", "span_blocks", "events", "arguments", "span_attributes", "span_attribute_runs",
           "article_attributes", "layer_status", "curation_decisions")
-# A run's rows made by SQLite from one JSON array of its values: a bound row costs ~1 µs of calls
-# through the sqlite3 module, more than its insert. json_quote writes a string as json.dumps does.
-_RUN_SQL = ("INSERT OR FAIL INTO span_attributes (span_id, name, value) "  # OR FAIL: see _write_rows
-            "SELECT ?1 + key, ?2, json_quote(value) FROM json_each(?3)")
-_json_list = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def _merged_runs(runs: list[tuple[int, str, list[str]]]) -> list[tuple[int, str, list[str]]]:
-    """Runs that continue one another (the next file's spans) as one: a statement per batch."""
-    merged: list[tuple[int, str, list[str]]] = []
-    for first, name, values in runs:
-        if merged and merged[-1][1] == name and merged[-1][0] + len(merged[-1][2]) == first:
-            merged[-1][2].extend(values)
-        else:
-            merged.append((first, name, list(values)))
-    return merged
+_RUN_COLUMNS = f'INSERT OR FAIL INTO {runs.RUNS_TABLE} (article_id, name, first_id, last_id, "values")'
 
 
 class IdPool:
@@ -393,8 +379,9 @@ class RowBatch:
             self._write_blocks(rows["span_blocks"])
             conn.executemany("INSERT INTO span_attributes (span_id, name, value) VALUES (?, ?, ?)",
                              rows["span_attributes"])
-            for first, name, values in _merged_runs(rows["span_attribute_runs"]):
-                conn.execute(_RUN_SQL, [first, name, _json_list(values)])
+            _write_rows(conn, _RUN_COLUMNS, [1, ", ", 2, ", ", 3, ", ", 4, ", ", 5], 5, (
+                (article_id, name, first, first + len(values) - 1, runs.encode(values))
+                for first, name, values, article_id in rows["span_attribute_runs"]))
             conn.executemany("INSERT INTO article_attributes (article_id, name, value) VALUES (?, ?, ?)",
                              rows["article_attributes"])
             if self.uid_prefix is not None:

@@ -116,7 +116,7 @@ class ForeignRecords:
                 self._rows["span_blocks"].append((stored, article_id, starts, ends, labels, self._layer, self._stamp,
                                                   self._no_origin))
             if stored and stored[-1] - stored[0] == len(stored) - 1:  # fresh ids, consecutive: one run
-                self._rows["span_attribute_runs"].append((stored[0], name, values))
+                self._rows["span_attribute_runs"].append((stored[0], name, values, article_id))
             else:
                 self._rows["span_attributes"].extend(zip(stored, repeat(name), map(_json_string, values)))
             self.spans_added += len(stored)

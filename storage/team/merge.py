@@ -17,6 +17,7 @@ from typing import Sequence
 from sqlite_utils import Database
 
 from storage import schema
+from storage import span_attribute_runs as runs
 from storage.importing.report import plural
 from storage.uids import derived_taken, uid_sql
 from storage.project import Project, now
@@ -223,9 +224,9 @@ def _differences(db: Database, name: str) -> Counter:
     theirs_args = (f"SELECT {_uid('events', 'e', 'pk')}, a.role, {_uid('spans', 's', 'pk')} FROM pk.arguments a "
                    "JOIN pk.events e ON e.id = a.event_id JOIN pk.spans s ON s.id = a.span_id "
                    "JOIN temp.pk_map m ON m.pid = e.article_id")
-    ours_attrs = (f"SELECT {_uid('spans', 's', 'main')}, v.name, v.value FROM main.span_attributes v "
+    ours_attrs = (f"SELECT {_uid('spans', 's', 'main')}, v.name, v.value FROM {runs.values_sql(db, 'main')} v "
                   "JOIN main.spans s ON s.id = v.span_id JOIN temp.pk_map m ON m.mid = s.article_id WHERE s.annotator = ?")
-    theirs_attrs = (f"SELECT {_uid('spans', 's', 'pk')}, v.name, v.value FROM pk.span_attributes v "
+    theirs_attrs = (f"SELECT {_uid('spans', 's', 'pk')}, v.name, v.value FROM {runs.values_sql(db, 'pk')} v "
                     "JOIN pk.spans s ON s.id = v.span_id JOIN temp.pk_map m ON m.pid = s.article_id")
     ours_status = "SELECT article_id, status FROM main.layer_status JOIN temp.pk_map m ON m.mid = article_id WHERE layer = ?"
     theirs_status = "SELECT m.mid, p.status FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id"
@@ -257,7 +258,7 @@ def _first_time(db: Database, name: str) -> Counter:
     changes["spans added"] = count("SELECT count(*) FROM pk.spans")
     changes["events added"] = count("SELECT count(*) FROM pk.events")
     changes["arguments added"] = count("SELECT count(*) FROM pk.arguments")  # nothing there to change yet
-    changes["span attributes added"] = count("SELECT count(*) FROM pk.span_attributes")
+    changes["span attributes added"] = count(f"SELECT count(*) FROM {runs.values_sql(db, 'pk')}")
     changes["statuses changed"] = _count(
         db, "SELECT m.mid, p.status FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id EXCEPT "
             "SELECT article_id, status FROM main.layer_status WHERE layer = ?", [name])
@@ -284,7 +285,7 @@ def _replace_layer(db: Database, name: str) -> None:
                "FROM pk.arguments a JOIN pk.events e ON e.id = a.event_id JOIN pk.spans s ON s.id = a.span_id")
     db.execute("INSERT INTO main.span_attributes (span_id, name, value) "
                f"SELECT (SELECT id FROM main.spans WHERE uid = {span_uid}), v.name, v.value "
-               "FROM pk.span_attributes v JOIN pk.spans s ON s.id = v.span_id")
+               f"FROM {runs.values_sql(db, 'pk')} v JOIN pk.spans s ON s.id = v.span_id")
     for table in ("spans", "events"):  # the UNIQUE index sees stored uids only: a derived one, here
         stored = [uid for (uid,) in db.execute(
             f"SELECT uid FROM main.{table} WHERE annotator = ? AND article_id IN (SELECT mid FROM temp.pk_map) "

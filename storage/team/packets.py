@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Sequence
 from urllib.request import pathname2url
 
+from storage import span_attribute_runs as runs
 from storage.importing.report import plural
 from storage.model import AnnotatorError
 from storage.project import Project, now
@@ -210,7 +211,7 @@ def _copy_gold(db, name: str) -> None:
                    "FROM master.arguments a JOIN temp.span_map m ON m.old = a.span_id WHERE a.event_id = ?",
                    [cursor.lastrowid, old_id])
     db.execute("INSERT INTO main.span_attributes (span_id, name, value) SELECT m.new, a.name, a.value "
-               "FROM master.span_attributes a JOIN temp.span_map m ON m.old = a.span_id")
+               f"FROM {runs.values_sql(db, 'master')} a JOIN temp.span_map m ON m.old = a.span_id")
     db.execute("DROP TABLE temp.span_map")
 
 

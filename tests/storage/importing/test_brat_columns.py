@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from storage import span_attribute_runs as runs
 from storage.importing import ImportOptions, import_paths
 from storage.importing import brat_columns
 from storage.project import Project
@@ -85,7 +86,8 @@ def contents(project: Project) -> dict[str, list[tuple]]:
     queries = {
         "articles": "SELECT id, text, title, source, status FROM articles ORDER BY id",
         "spans": 'SELECT id, article_id, start, "end", label, annotator, origin, taken_from FROM spans ORDER BY id',
-        "span_attributes": "SELECT span_id, name, value FROM span_attributes ORDER BY span_id, name",
+        # Rows and runs alike (storage.span_attribute_runs): the column path writes a file's T ids as a run.
+        "span_attributes": f"SELECT span_id, name, value FROM {runs.values_sql(db)} ORDER BY span_id, name",
         "events": "SELECT id, article_id, trigger_id, type, attributes, annotator FROM events ORDER BY id",
         "arguments": "SELECT event_id, role, span_id FROM arguments ORDER BY event_id, role, span_id",
         "labels": "SELECT name, colour, key, kind FROM labels ORDER BY name",
@@ -169,12 +171,13 @@ def test_the_usual_file_takes_the_column_path(tmp_path, monkeypatch):
     (tmp_path / "lf" / "c.txt").write_text(TEXT + "More.\n", encoding="utf-8")
     with Project.open(tmp_path / "p.sqlite") as project:
         report = import_paths(project, [tmp_path / "lf"], options=ImportOptions(format="brat"))
-        traced = project.db.execute("SELECT v.value FROM spans s JOIN span_attributes v ON v.span_id = s.id "
-                                    "AND v.name = 'source_id' ORDER BY s.id").fetchall()
+        traced = project.db.execute(f"SELECT v.value FROM spans s JOIN {runs.values_sql(project.db)} v "
+                                    "ON v.span_id = s.id AND v.name = 'source_id' ORDER BY s.id").fetchall()
+        written_as_runs = project.db.execute("SELECT count(*) FROM span_attribute_runs").fetchone()[0]
     assert report.ok and report.spans_added == 12 and report.duplicates_skipped == 1
     assert taken == [False, True, True]
-    # Each span keeps its T id, the column path's written in one statement for both files (batch.py).
-    assert [value for (value,) in traced] == [f'"T{n}"' for n in range(1, 7)] * 2
+    # Each span keeps its T id, the column path's written as a run per file (batch.py): c (b is a copy of a).
+    assert [value for (value,) in traced] == [f'"T{n}"' for n in range(1, 7)] * 2 and written_as_runs == 1
 
 
 @pytest.mark.parametrize("folder", ["brat-news", "brat-extra", "multi-annotator"])

@@ -155,3 +155,28 @@ def test_brat_export_then_import_then_native_equals_the_original(tmp_path, proje
         export_to_path(again, "native", tmp_path / "again.jsonl")
     spans = lambda path: [record.get("spans") for record in _comparable(path)]  # noqa: E731
     assert spans(tmp_path / "again.jsonl") == spans(tmp_path / "first.jsonl")
+
+
+def test_a_packets_runs_merge_into_the_master_and_merging_again_changes_nothing(tmp_path, project):
+    """ana imports the same brat folder into her packet (runs, in her layer): merged, the master
+    has her spans' T ids; the same packet again is unchanged (runs compared with rows by value)."""
+    from storage.team.merge import merge_packets
+    from storage.team.packets import split
+
+    packet_path = split(project, tmp_path / "packets", annotators=["ana"]).packets["ana"]
+    with Project.open(packet_path) as packet:
+        report = import_paths(packet, [tmp_path / "corpus"], options=ImportOptions(format="brat", annotator="ana"))
+        assert report.ok, report.summary_lines()
+        assert stored_as(packet)[0] > 0
+    (outcome,) = merge_packets(project, [packet_path])
+    assert outcome.state == "merged" and "24 span attributes added" in outcome.line()
+    for article_id in range(1, 5):
+        ana = [s.attributes.get("source_id") for s in project.spans(article_id, layer="ana")]
+        assert ana == ["T1", "T2", "T3", "T4", "T5", "T6"]
+    (again,) = merge_packets(project, [packet_path])
+    assert again.state == "unchanged"
+    with Project.open(packet_path) as packet:  # one id changed: the rest of the run compares equal
+        packet.set_span_attribute(packet.spans(2)[0].id, "source_id", "rebels")
+    (changed,) = merge_packets(project, [packet_path])
+    assert changed.state == "merged" and changed.changes["span attributes changed"] == 2  # one out, one in
+    assert [s.attributes["source_id"] for s in project.spans(2, layer="ana")][:2] == ["rebels", "T2"]

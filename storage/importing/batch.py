@@ -222,6 +222,9 @@ class RowBatch:
         self.conn = conn
         self.ids = {table: IdPool(conn, table) for table in ("articles", "spans", "events")}
         self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
+        self._queues = [self.rows[table] for table in TABLES]  # for mark(): the same lists, in TABLES' order
+        self._pools = list(self.ids.values())
+        self._claimed_sets = [pool._claimed for pool in self._pools]
         self.hashes: dict[str, int] = {}  # content hash -> article id, of every article queued here
         self.lines: list[int] = []  # the line of each queued article, for the message of a refusal
         # What an importer's files of one round share, by importer (brat: its reader of the usual
@@ -244,9 +247,13 @@ class RowBatch:
         self.read_ahead: dict[str, Any] = {}
 
     def mark(self) -> Mark:
-        """Where the queue stands: ``rewind`` takes it back here (a file that failed, shared batch)."""
-        return (tuple(len(self.rows[t]) for t in TABLES), len(self.hashes), len(self.lines),
-                tuple(pool._top for pool in self.ids.values()), sum(len(p._claimed) for p in self.ids.values()))
+        """Where the queue stands: ``rewind`` takes it back here (a file that failed, shared batch).
+
+        Taken before every file of a round, so counted over lists made once (the queues and sets
+        only ever change in place), without a generator: ~2% of a brat folder's import it was."""
+        pools = self._pools
+        return (tuple(map(len, self._queues)), len(self.hashes), len(self.lines),
+                (pools[0]._top, pools[1]._top, pools[2]._top), sum(map(len, self._claimed_sets)))
 
     def rewind(self, mark: Mark) -> None:
         """Drop what was queued since ``mark``. Only for fresh ids (foreign files: no claimed ids)."""

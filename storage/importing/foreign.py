@@ -160,6 +160,9 @@ class ForeignWriter:
         start, end, name = span["start"], span["end"], span.get("source_id") or span["id"]
         if type(start) is not int or type(end) is not int:
             return self.fail(f"{where}span {name}: offsets {start!r}..{end!r} are not integers", line)
+        if 0 <= start and end <= length:  # inside the text, but empty or backwards
+            return self.fail(f"{where}span {name} ({span['label']}): offsets {start}..{end}: its end must come "
+                             "after its start", line)
         return self.fail(f"{where}span {name} ({span['label']}): offsets {start}..{end} are outside the text "
                          f"(0..{length})", line)
 

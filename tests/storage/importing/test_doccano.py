@@ -157,6 +157,15 @@ def test_truncated_text_with_spans_past_its_end_fails_naming_record_and_line(pro
     assert project.article_count() == 0
 
 
+def test_a_span_written_backwards_is_said_to_be_so(project, tmp_path):
+    path = tmp_path / "backwards.jsonl"
+    path.write_text('{"text": "Aid reached Hama.", "label": [[12, 16, "LOCATION"]]}\n'
+                    '{"text": "Troops left Homs.", "label": [[16, 12, "LOCATION"]]}\n', encoding="utf-8")
+    assert [str(e) for e in import_paths(project, [path]).errors] == [
+        f"{path}:2: span 1 (LOCATION): offsets 16..12: its end must come after its start"]
+    assert project.article_count() == 0
+
+
 def test_flair_data_key_and_text_key_option(project, tmp_path):
     path = INTEROP / "conll" / "tests__resources__tasks__jsonl__train.jsonl"
     report = import_paths(project, [path])

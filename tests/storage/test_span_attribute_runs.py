@@ -30,9 +30,9 @@ def brat_folder(folder: Path, count: int = 4) -> Path:
     return folder
 
 
-def imported(path: Path, folder: Path) -> Project:
+def imported(path: Path, folder: Path, *, annotator: str | None = None) -> Project:
     project = Project.open(path)
-    report = import_paths(project, [folder], options=ImportOptions(format="brat"))
+    report = import_paths(project, [folder], options=ImportOptions(format="brat", annotator=annotator))
     assert report.ok, report.summary_lines()
     return project
 
@@ -180,3 +180,15 @@ def test_a_packets_runs_merge_into_the_master_and_merging_again_changes_nothing(
     (changed,) = merge_packets(project, [packet_path])
     assert changed.state == "merged" and changed.changes["span attributes changed"] == 2  # one out, one in
     assert [s.attributes["source_id"] for s in project.spans(2, layer="ana")][:2] == ["rebels", "T2"]
+
+
+def test_a_packet_started_from_gold_gets_the_gold_spans_ids_from_the_masters_runs(tmp_path):
+    from storage.team.packets import split
+
+    with imported(tmp_path / "master.sqlite", brat_folder(tmp_path / "corpus"), annotator="gold") as master:
+        assert stored_as(master) == (3, 6)
+        packet_path = split(master, tmp_path / "packets", annotators=["ana"], with_gold=True).packets["ana"]
+    with Project.open(packet_path) as packet:
+        assert stored_as(packet) == (0, 24)  # copied as rows, onto the packet's own span ids
+        for article_id in packet.article_ids():
+            assert source_ids(packet, article_id) == ["T1", "T2", "T3", "T4", "T5", "T6"]

@@ -64,8 +64,7 @@ def _text_key(writer: ForeignWriter, options: ImportOptions, data: dict[str, Any
     if len(named) == 1:
         return named.pop()
     texts = [k for k, v in data.items() if isinstance(v, str) and not v.startswith(("http://", "https://", "s3://", "/data/"))]
-    quoted = _quoted(results)
-    if quoted and len(texts) > 1:  # several fields (a title and a body): the one the spans' own text is in
+    if len(texts) > 1 and (quoted := _quoted(results)):  # a title and a body: the one the spans' text is in
         fitting = [k for k in texts if all(data[k][start:end] == shown for start, end, shown in quoted)]
         if len(fitting) == 1:
             return fitting[0]

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storage.importing import detected_formats
+from storage.importing import brat_pair, detected_formats
 from storage.importing.registry import FORMATS, ImportOptions, detect
 
 DETECT_ENCODING = "Detect (UTF-8, or UTF-16 with a byte-order mark)"
@@ -293,7 +293,8 @@ class ImportDialog(QDialog):
             return f"every file read as {FORMATS[self.format()].title}"
         files = [p for p in paths if p.is_file()]
         if len(files) == 1 and len(paths) == 1:
-            found = detect(str(files[0]))
+            pair = brat_pair(str(files[0]))  # brat's .txt: read with the .ann beside it
+            found = detect(pair or str(files[0]))
             return f"detected: {found.title}" if found else "detected: no known format (choose one above)"
         if not paths:
             return ""

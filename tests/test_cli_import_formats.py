@@ -113,3 +113,17 @@ def test_brat_forced_onto_a_file_that_is_not_an_ann_says_what_brat_wants(tmp_pat
     with Project.open(tmp_path / "p.sqlite") as project:
         assert project.article_ids() == []
     assert run(tmp_path, jsonl) == 0  # detected, it imports
+
+
+def test_brats_txt_given_alone_is_read_with_its_ann_once(tmp_path, capsys):
+    """`import corpus/*.txt` or `corpus/*` from a brat user: each text with the .ann beside it, once;
+    --format text still reads a text alone."""
+    news = INTEROP / "brat-news"
+    assert run(tmp_path, news / "040-text_span_annotation.txt") == 0
+    assert capsys.readouterr().err.splitlines()[-1] == "imported 1 article (4 spans, 0 events) from 1 file"
+    (tmp_path / "p.sqlite").unlink()
+    assert run(tmp_path, *sorted(news.glob("0[45]0-*"))) == 0  # .ann and .txt of two documents
+    assert capsys.readouterr().err.splitlines()[-1] == "imported 2 articles (10 spans, 0 events) from 2 files"
+    (tmp_path / "p.sqlite").unlink()
+    assert run(tmp_path, "--format", "text", news / "040-text_span_annotation.txt") == 0
+    assert capsys.readouterr().err.splitlines()[-1] == "imported 1 article from 1 file"

@@ -37,7 +37,7 @@ from storage.scheme_growth import SchemeGrowth
 from storage.team.gc_pause import paused_gc
 
 __all__ = ["Duplicate", "FileResult", "ImportOptions", "ImportReport", "Outcome", "SchemeGrowth",
-           "import_paths", "IMPORTABLE_SUFFIXES", "PALETTE"]
+           "brat_pair", "import_paths", "IMPORTABLE_SUFFIXES", "PALETTE"]
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -259,8 +259,15 @@ def _expand(paths: Sequence[str | Path], options: ImportOptions) -> tuple[list[J
                                         f"{', '.join(FORMATS)})") for p in paths], []
     jobs = []
     left_aside: list[str] = []
+    given_paths = {os.path.abspath(str(p)) for p in paths}
     for given in paths:
         path = Path(given)
+        if (pair := brat_pair(str(path), forced)) is not None:
+            # brat's text, given on its own (corpus/*.txt, or picked in the window): its annotations
+            # are in the .ann beside it, read with it; once, when the .ann was given too.
+            if os.path.abspath(pair) not in given_paths:
+                jobs.append(Job(pair, os.path.basename(pair), format=FORMATS["brat"]))
+            continue
         if path.is_dir():
             found, unreadable, others = _walk(str(path), forced)
             left_aside += (os.path.join(str(path), *parts) for parts in others)
@@ -291,6 +298,15 @@ def _expand(paths: Sequence[str | Path], options: ImportOptions) -> tuple[list[J
             else:
                 jobs.append(Job(str(path), path.name, format=found_format))
     return jobs, left_aside
+
+
+def brat_pair(path: str, forced: Format | None = None) -> str | None:
+    """The ``.ann`` beside a ``.txt`` given on its own, whose text it is, when nothing forces the
+    file to be read otherwise (``--format text`` reads the text alone); else None."""
+    if suffix(path) != ".txt" or (forced is not None and forced.name != "brat"):
+        return None
+    ann = os.path.splitext(path)[0] + ".ann"
+    return ann if os.path.isfile(ann) and os.path.isfile(path) else None
 
 
 def _walk(folder: str, forced: Format | None
@@ -335,7 +351,7 @@ def detected_formats(paths: Sequence[str | Path], *, limit: int = 200) -> tuple[
             found, _, _ = _walk(str(path), None)
             files.extend(os.path.join(str(path), *parts) for parts in found)
         elif path.is_file():
-            files.append(str(path))
+            files.append(brat_pair(str(path)) or str(path))
     counts: dict[str, int] = {}
     for name in files[:limit]:
         found_format = None if not_regular(name) else detect(name)

@@ -259,6 +259,26 @@ def test_a_real_brat_folder_through_file_import_folder_lands_in_the_project_file
     assert window.reports[0][0].startswith("imported 13 articles (119 spans, 23 events)")
 
 
+def test_brats_txt_picked_alone_imports_with_its_ann_not_as_plain_text(window, qtbot):
+    """A brat user picks the .txt files in Add files…: each is read with the .ann beside it, as the
+    dialog says, and its spans land in the project file (they were dropped, the text a plain article)."""
+    import sqlite3
+
+    from tests.storage.importing.helpers import INTEROP
+    text = INTEROP / "brat-news" / "040-text_span_annotation.txt"
+    fa = window.file_actions
+    fa.choose_import_files = lambda: [text]
+    seen = []
+    fa.exec_dialog = drive(qtbot, lambda dialog: seen.append(dialog.detected_label.text()))
+    with qtbot.waitSignal(fa.jobFinished, timeout=20000):
+        fa.import_action.trigger()
+    assert seen == ["detected: brat standoff, a .txt beside each"]
+    ann = text.with_suffix(".ann").read_text(encoding="utf-8").splitlines()
+    with sqlite3.connect(window.project.path) as conn:
+        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == sum(line[0] == "T" for line in ann) == 4
+    assert window.reports[0][0].startswith("imported 1 article (4 spans")
+
+
 def test_an_empty_projects_hint_is_read_whole_at_1024_and_a_dropped_folder_is_imported(window, qtbot):
     """The hint under "No article open" names Ctrl+I and dropping; at 1024×700 it is not elided,
     and a folder of another tool's files (brat's news tutorial) dropped on the window lands in the file."""

@@ -44,6 +44,9 @@ Cancelled = Callable[[], bool]
 
 IMPORTABLE_SUFFIXES: tuple[str, ...] = importable_suffixes()
 _ROUND_SECONDS = 0.5  # how long one commit round may run: bounds lost work and lock time
+# A folder's files that describe the data beside them, read with it: Hugging Face's tag names
+# (storage.importing.conll.run_hf), not a file of records to import on its own.
+_READ_WITH_DATA = frozenset(("dataset_info.json",))
 _BATCH_ARTICLES = 500  # articles a round's batch holds before they are written: bounds memory
 
 
@@ -313,7 +316,8 @@ def _walk(folder: str, forced: Format | None
           ) -> tuple[list[tuple[str, ...]], list[tuple[str, str]], list[tuple[str, ...]]]:
     """Importable files under ``folder`` as path parts, sorted, hidden files and folders left out;
     the folders that could not be listed, with why; and the files no format (or not the forced
-    one) reads, brat's ``.conf`` files aside (read with their ``.ann``, or only brat's display's).
+    one) reads, brat's ``.conf`` files aside (read with their ``.ann``, or only brat's display's);
+    a Hugging Face ``dataset_info.json`` is neither (its data's reader reads it).
     Both are reported, not skipped in silence: a doccano CSV beside its JSONL must not vanish."""
     # os.walk over strings: pathlib's rglob costs more than the import itself on a big folder.
     wanted = forced.suffixes if forced else importable_suffixes()
@@ -334,7 +338,7 @@ def _walk(folder: str, forced: Format | None
                       if f.companion and (forced is None or forced is f)
                       for name in names if suffix(name) in f.suffixes}
         found.extend(prefix + (name,) for name in names
-                     if suffix(name) in wanted and name not in companions)
+                     if suffix(name) in wanted and name not in companions and name not in _READ_WITH_DATA)
         others.extend(prefix + (name,) for name in names
                       if suffix(name) not in wanted and name not in companions and suffix(name) != ".conf")
     return sorted(found), sorted(unreadable), sorted(others)

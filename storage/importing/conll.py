@@ -19,7 +19,8 @@ type it would put a label ``X-MISC`` in the scheme.
 
 Hugging Face JSONL: ``tokens`` + ``ner_tags``, tags as strings or as integers named by
 ``labels`` (``--labels``: names in id order, comma-separated, or a JSON file: a list, or a
-``dataset_info.json`` whose ``features.ner_tags`` lists ``names``). One article per record.
+``dataset_info.json`` whose ``features.ner_tags`` lists ``names``), else by the
+``dataset_info.json`` beside the file (where ``datasets`` keeps it). One article per record.
 """
 from __future__ import annotations
 
@@ -335,6 +336,11 @@ def _read_hf(writer: ForeignWriter, job: Job, options: ImportOptions, repairs: l
             raise writer.fail('every token must be a non-empty string', line)
         kinds = set(map(type, tags))
         if kinds == _INT:  # bool is a type of its own here, so true/false are not tag ids
+            if names is None and os.path.isfile(beside := os.path.join(os.path.dirname(job.path),
+                                                                       "dataset_info.json")):
+                # datasets' save_to_disk and the Hub keep the names there, beside the data
+                names = label_names(beside)
+                writer.remarks.append("integer ner_tags named by the dataset_info.json beside the file")
             if names is None:
                 raise writer.fail("ner_tags are integers: give their names with --labels "
                                   "(e.g. --labels O,B-PER,I-PER,… or a dataset_info.json)", line)

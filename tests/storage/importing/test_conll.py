@@ -170,6 +170,22 @@ def test_hugging_face_jsonl_string_and_integer_tags(project, tmp_path):
                 ("Troops left Homs", [("Troops", "ACTOR"), ("Homs", "LOCATION")])]
 
 
+def test_integer_tags_are_named_by_the_dataset_info_json_beside_them(project, tmp_path):
+    """A folder as Hugging Face datasets keep one: the data and its dataset_info.json. Imported whole,
+    the tags take their names from it, and it is not itself a file that failed."""
+    folder = tmp_path / "conll2003"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text(json.dumps({"id": "0", "tokens": ["Troops", "left", "Homs"],
+                                                    "ner_tags": [1, 0, 3]}) + "\n")
+    (folder / "dataset_info.json").write_text(json.dumps(
+        {"features": {"ner_tags": {"feature": {"names": ["O", "B-ACTOR", "I-ACTOR", "B-LOCATION"]}}}}))
+    report = import_paths(project, [folder])
+    assert report.ok and len(report.files) == 1, report.summary_lines()
+    assert "integer ner_tags named by the dataset_info.json beside the file" in report.summary_lines()[0]
+    assert [(t[s.start:s.end], s.label) for t, ss, _ in documents(project) for s in ss] == [
+        ("Troops", "ACTOR"), ("Homs", "LOCATION")]
+
+
 def test_bad_token_file_names_the_line(project, tmp_path):
     path = tmp_path / "bad.conll"
     path.write_text("Rebels B-ACTOR\ntook O\nAleppo\n")

@@ -39,7 +39,8 @@ DELETE_TRIGGER = f"""
     END;
     """
 
-# A run's values as rows, as span_attributes holds them: json_quote writes a string as json.dumps does.
+# A run's values as rows, as span_attributes holds them: json_quote writes a string as json.dumps
+# does (a control character aside: \u000a for json.dumps' \n, the same value read back).
 _EXPANDED = ("SELECT r.first_id + j.key AS span_id, r.name AS name, json_quote(j.value) AS value "
              'FROM {schema}.' + RUNS_TABLE + ' r, json_each(r."values") j WHERE j.type = \'text\'')
 
@@ -54,16 +55,17 @@ def values_sql(conn: Any, schema: str = "main") -> str:
     """A subquery of every span attribute of ``schema`` as ``(span_id, name, value)`` rows: the table's
     rows and the runs' values. Put where ``{schema}.span_attributes`` would be (aliased by the caller)."""
     rows = f"SELECT span_id, name, value FROM {schema}.span_attributes"
-    if not has_runs_table(conn, schema) or not conn.execute(f"SELECT 1 FROM {schema}.{RUNS_TABLE} LIMIT 1").fetchone():
+    if not has_runs_table(conn, schema) or not conn.execute(
+            f"SELECT 1 FROM {schema}.{RUNS_TABLE} LIMIT 1").fetchone():
         return f"({rows})"  # no runs: the query plans as it did before runs existed
     return f"({rows} UNION ALL {_EXPANDED.format(schema=schema)})"
 
 
 def encode(values: list[str]) -> str:
     """A run's values as its JSON array, as ``json.dumps(values, ensure_ascii=False)`` compactly
-    writes it. Ids (brat's ``T12``) need no escape: joined with quotes, ~10x cheaper than the
-    encoder; any value that might (a quote, a backslash, a control or unusual character) goes
-    through the encoder."""
+    writes it. Ids (brat's ``T12``) need no escape: joined with quotes (1.1 µs for a file's 50,
+    the encoder 3.6 µs); any value that might (a quote, a backslash, a control or unusual
+    character) goes through the encoder."""
     joined = '","'.join(values)
     if joined.isprintable() and '\\' not in joined and joined.count('"') == 2 * (len(values) - 1):
         return '["' + joined + '"]'

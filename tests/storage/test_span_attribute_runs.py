@@ -192,3 +192,9 @@ def test_a_packet_started_from_gold_gets_the_gold_spans_ids_from_the_masters_run
         assert stored_as(packet) == (0, 24)  # copied as rows, onto the packet's own span ids
         for article_id in packet.article_ids():
             assert source_ids(packet, article_id) == ["T1", "T2", "T3", "T4", "T5", "T6"]
+
+
+@pytest.mark.parametrize("values", [["T1", "T2"], [], ["x"], ['say "no"', "a\\b"], ["line\nbreak", "tab\t"],
+                                    ["Ünïcode", "→", "😀"], ["\u2028", "\x7f"], ["", ""]])
+def test_a_runs_values_encode_as_json_dumps_writes_them(values):
+    assert runs.encode(values) == json.dumps(values, ensure_ascii=False, separators=(",", ":"))

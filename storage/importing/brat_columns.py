@@ -1,9 +1,10 @@
 """The usual brat document read over whole columns: a corpus's ``.ann`` files are mostly ``T``
 lines of one fragment whose text agrees and ``E`` lines whose arguments are ``T`` ids.
 
-Two regular expressions read every such line of a file at C speed; offsets, texts, labels and
-repeats are checked per column (``RecordWriter.add_plain_document``), and the rows made by
-``zip``. Anything else in the file (another kind of line, a discontinuous span, a line the
+Two regular expressions read every such line of a file at C speed, its offsets are read as one
+JSON list and its events' arguments split as one string: no Python step per span or argument.
+Offsets, texts, labels, roles and repeats are checked per column (``RecordWriter.add_plain_document``),
+and the rows made by ``zip``. Anything else in the file (another kind of line, a discontinuous span, a line the
 expressions do not take whole, a label, role or event type the scheme lacks, an id twice, an
 argument repeating the trigger…) sends the whole file the line-by-line way (``brat._Document``),
 which words what is wrong or adds to the scheme and counts what it drops. So this path decides
@@ -15,7 +16,8 @@ from __future__ import annotations
 import re
 import time
 from json.encoder import encode_basestring_ascii as _json_ascii
-from typing import TYPE_CHECKING, Any
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from storage.importing.foreign import normalised_with_offsets
 from storage.importing.report import Outcome
@@ -25,13 +27,20 @@ from storage.project import now
 if TYPE_CHECKING:
     from storage.importing.brat import _Document
     from storage.importing.foreign import ForeignWriter
+    from storage.importing.foreign_records import PlainEvents
 
-# A whole line each, of "\n" + the file: the id, type, start, end and text of a one-fragment span;
-# an event's id, type, trigger and " role:T…" arguments, every one a T id. Each starts with its
-# line's "\n" rather than ^ in multi-line mode: a literal start lets the search skip to it, which
-# halves the time of reading a file.
-_T_LINE = re.compile(r"\n(T[^\t\n]*)\t([^ \t\n]+) ([0-9]+) ([0-9]+)\t([^\n]*)(?![^\n])")
+# A whole line each, of "\n" + the file: the id, type, "start end" and text of a one-fragment span
+# (its text runs to the line's end); an event's id, type, trigger and " role:T…" arguments, every
+# one a T id. Each starts with its line's "\n" rather than ^ in multi-line mode: a literal start
+# lets the search skip to it, which halves the time of reading a file.
+_T_LINE = re.compile(r"\n(T[^\t\n]*)\t([^ \t\n]+) ([0-9]+ [0-9]+)\t([^\n]*)")
 _E_LINE = re.compile(r"\n(E[^\t\n]*)\t([^ \t\n:]+):(T[^ \t\n]*)((?: [^ \t\n:]+:T[^ \t\n]*)*)(?![^\n])")
+_SOURCE_ID = '{{"source_id": {}}}'  # an event's attributes when they are its brat id alone
+try:  # offsets as one JSON list of digits, read by msgspec at a tenth of int()'s cost each
+    from msgspec.json import Decoder as _Decoder
+    _read_numbers: Callable[[str], list[int]] | None = _Decoder(list[int]).decode
+except ImportError:  # int() reads each, as it does the odd ones (leading zeros, which JSON refuses)
+    _read_numbers = None
 
 
 def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, meta: dict[str, Any]) -> bool:
@@ -42,50 +51,100 @@ def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, m
     lined = "\n" + ann
     spans = _T_LINE.findall(lined)
     events = _E_LINE.findall(lined) if "\nE" in lined else []
-    lines = ann.split("\n")
-    if len(spans) + len(events) != len(lines) - lines.count(""):  # another kind of line, or an odd one
+    if len(spans) + len(events) != _lines(ann):  # another kind of line, or an odd one
         return False
+    stored = _stored(text)
+    if not stored or stored.isspace():  # offsets move (None), or no text: said there
+        return False
+    if spans:
+        idents, types, offsets, shown = zip(*spans)
+        numbers = _numbers(offsets)
+        starts, ends = numbers[0::2], numbers[1::2]
+        # Offsets out of order or past the text slice to "" or less: add_plain_document refuses them.
+        if shown != tuple(map(text.__getitem__, map(slice, starts, ends))):
+            return False
+    else:
+        idents = types = ()
+        starts, ends = [], []
+    index = dict(zip(idents, range(len(idents))))
+    if len(index) != len(idents):
+        return False
+    renamed = document.conf.renamed
+    labels = [renamed.get(kind, kind) for kind in types] if renamed else list(types)
+    plain_events = _events(document, writer, events, index, labels) if events else None
+    if plain_events is False:
+        return False
+    return writer.writer.add_plain_document(stored, meta, starts, ends, labels, None, traced=("source_id", idents),
+                                            events=plain_events)
+
+
+def _events(document: _Document, writer: ForeignWriter, events: list[tuple[str, ...]], index: dict[str, int],
+            labels: list[str]) -> PlainEvents | Literal[False]:
+    """The ``_E_LINE`` lines as ``add_plain_document``'s columns, each trigger's label set in
+    ``labels``; False when one names a T id the file lacks, or an id is twice, or an event's
+    attributes are not the plain ones."""
+    idents, kinds, trigger_ids, arguments = zip(*events)
+    triggers = list(map(index.get, trigger_ids))
+    if None in triggers or len(set(idents)) != len(idents):
+        return False
+    # Every argument is " role:T…": one space before it, a colon after its role (and maybe more
+    # in its target, which then is no T id of the file).
+    written = "".join(arguments)
+    counts = list(map(str.count, arguments, repeat(" ")))
+    if written.count(":") != sum(counts):
+        return False
+    parts = written.replace(" ", ":").split(":")  # "", role, target, role, target…
+    spans = list(map(index.get, parts[2::2]))
+    if None in spans:
+        return False
+    known = document.role_names  # each brat type and role read once a document reader
+    roles = list(map(known.get, parts[1::2]))
+    if None in roles:
+        roles = [known.get(role) or document.role(role) for role in parts[1::2]]
+    found = document.label_types
+    typed = list(map(found.get, kinds))
+    if None in typed:
+        typed = [found.get(kind) or document.label_and_type(kind) for kind in kinds]
+    for number, (label, _) in zip(triggers, typed):
+        labels[number] = label
+    # An event's attributes are its id alone, unless the folder is our export (defaults it left out).
+    if not document.conf.ours and _free_text(writer.growth.attributes.get("source_id")):
+        attributes = list(map(_SOURCE_ID.format, map(_json_ascii, idents)))
+    else:
+        attributes = list(map(writer.writer.plain_event_attributes, map(document.event_attributes, idents)))
+        if None in attributes:
+            return False
+    return triggers, [kind for _, kind in typed], attributes, counts, roles, spans  # type: ignore[return-value]
+
+
+def _lines(ann: str) -> int:
+    """How many of ``ann``'s lines are not empty, counted without splitting it where none is."""
+    if "\n\n" in ann or ann[:1] == "\n":
+        lines = ann.split("\n")
+        return len(lines) - lines.count("")
+    return ann.count("\n") + (ann[-1:] not in ("\n", ""))
+
+
+def _stored(text: str) -> str | None:
+    """``text`` in stored form when its offsets are the stored text's, else None
+    (``normalised_with_offsets``, answered at once for ASCII text without a CR: nothing to change)."""
+    if text.isascii() and "\r" not in text:  # no BOM, surrogate, CR or line separator to normalise
+        return text
     try:
         stored, mapping = normalised_with_offsets(text)
     except ValueError:
-        return False
-    if mapping is not None or not stored or stored.isspace():  # offsets move, or no text: said there
-        return False
-    idents, types, starts, ends, shown = (list(column) for column in zip(*spans)) if spans else ([],) * 5
-    index = {ident: number for number, ident in enumerate(idents)}
-    if len(index) != len(idents) or len({event[0] for event in events}) != len(events):
-        return False
-    starts, ends = list(map(int, starts)), list(map(int, ends))
-    # Offsets out of order or past the text slice to "" or less: add_plain_document refuses them.
-    if shown != list(map(text.__getitem__, map(slice, starts, ends))):
-        return False
-    renamed = document.conf.renamed
-    labels = [renamed.get(kind, kind) for kind in types] if renamed else types
-    plain_events = []
-    record = writer.writer
-    # An event's attributes are its id alone, unless the folder is our export (defaults it left out).
-    free = not document.conf.ours and _free_text(writer.growth.attributes.get("source_id"))
-    kinds, roles = document.label_types, document.role_names  # each brat type and role read once a document
-    for ident, kind, trigger, arguments in events:
-        label, event_type = kinds.get(kind) or document.label_and_type(kind)
-        number = index.get(trigger)
-        if number is None:
-            return False
-        labels[number] = label
-        pairs = []
-        for argument in arguments.split():
-            role, _, target = argument.partition(":")
-            span = index.get(target)
-            if span is None:
-                return False
-            pairs.append((roles.get(role) or document.role(role), span))
-        encoded = (f'{{"source_id": {_json_ascii(ident)}}}' if free
-                   else record.plain_event_attributes(document.event_attributes(ident)))
-        if encoded is None:
-            return False
-        plain_events.append((number, event_type, encoded, pairs))
-    return record.add_plain_document(stored, meta, starts, ends, labels, None, traced=("source_id", idents),
-                                     events=plain_events)
+        return None
+    return stored if mapping is None else None
+
+
+def _numbers(offsets: tuple[str, ...]) -> list[int]:
+    """Every span's start and end, in turn, from its ``"start end"`` (digits, as the expression took them)."""
+    if _read_numbers is not None:
+        try:
+            return _read_numbers("[" + ",".join(offsets).replace(" ", ",") + "]")
+        except ValueError:  # a leading zero: JSON refuses what int() reads
+            pass
+    return list(map(int, " ".join(offsets).split(" ")))
 
 
 class PlainRound:

@@ -28,10 +28,12 @@ _GETS = {key: methodcaller("get", key) for key in ("text", "annotator", "created
 _USUAL = frozenset((*_REQUIRED, "text", "annotator", "created", "origin"))
 
 
-def plain_ok(length: int, kinds: Collection[str], starts: list[Any], ends: list[Any], labels: list[Any]) -> bool:
-    """Integer offsets within ``0..length``, each start before its end, known labels, no span twice."""
+def plain_ok(length: int, kinds: Collection[str], starts: list[Any], ends: list[Any], labels: list[Any], *,
+             whole: bool = False) -> bool:
+    """Integer offsets within ``0..length``, each start before its end, known labels, no span twice.
+    ``whole``: the caller read the offsets as digits, so they are whole numbers from 0 already."""
     try:
-        return not starts or (set(map(type, starts)) == {int} == set(map(type, ends)) and min(starts) >= 0
+        return not starts or ((whole or set(map(type, starts)) == {int} == set(map(type, ends)) and min(starts) >= 0)
                               and max(ends) <= length and all(map(lt, starts, ends)) and set(labels) <= kinds
                               and len(set(zip(starts, ends, labels))) == len(starts))
     except TypeError:  # a label that is a list or an object

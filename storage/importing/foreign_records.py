@@ -13,9 +13,10 @@ checks these methods call (``_claim``, ``_existing``, ``_receive``, ``_check_spa
 from __future__ import annotations
 
 import json
-from itertools import repeat
-from operator import itemgetter
-from typing import Any
+from collections import Counter
+from itertools import chain, repeat
+from operator import contains, eq, itemgetter
+from typing import Any, Sequence
 
 from storage.importing.columns import attributes_json, plain_ok
 from storage.importing.intake import MAX_ID
@@ -25,9 +26,10 @@ from storage.text import content_hash
 _SPAN_LABEL = itemgetter(4)
 _FIRST = itemgetter(0)
 _json_string = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept: json.dumps(s, ensure_ascii=False)
-# An event of ``add_plain_document``: its trigger's span index, type (None: untyped), attributes as
-# stored JSON, (role, span index) per argument.
-PlainEvent = tuple[int, "str | None", str, list[tuple[str, int]]]
+# A document's events for ``add_plain_document``, as columns: per event its trigger's span index,
+# type (None: untyped), attributes as stored JSON and number of arguments; per argument, event
+# after event, its role and span index.
+PlainEvents = tuple[list[int], "list[str | None]", list[str], list[int], list[str], list[int]]
 
 
 def _plain_text(attribute: SpanAttribute | None) -> bool:
@@ -92,21 +94,22 @@ class ForeignRecords:
             self._queued(line)
         return True
 
-    def add_plain_document(self, text: str, meta: dict[str, Any], starts: list[Any], ends: list[Any],
-                           labels: list[Any], line: int | None, *, traced: tuple[str, list[str]],
-                           events: list[PlainEvent]) -> bool:
+    def add_plain_document(self, text: str, meta: dict[str, Any], starts: list[int], ends: list[int],
+                           labels: list[Any], line: int | None, *, traced: tuple[str, Sequence[str]],
+                           events: PlainEvents | None) -> bool:
         """``add_plain_spans`` for a document whose spans each carry one text attribute (a foreign
-        id: ``traced`` is its name and a value per span) and whose events are plain: the trigger's
-        and each argument's span by index, a known type or None, attributes, (role, span index)
-        pairs. Checked as ``add_document`` would check them, over whole columns where it can:
-        False, with nothing queued, when anything is unusual (a label, role, event type or
-        attribute the scheme lacks or would widen, a repeat, an argument twice…)."""
+        id: ``traced`` is its name and a value per span) and whose events are plain, as columns
+        (``PlainEvents``). The caller read the offsets as digits and the values as non-blank
+        strings (brat's expressions), so they are whole numbers from 0 and strings; everything
+        else is checked as ``add_document`` would check it, over whole columns: False, with
+        nothing queued, when anything is unusual (a label, role, event type or attribute the
+        scheme lacks or would widen, a repeat, an argument twice…)."""
         name, values = traced
         scheme = self._scheme
-        if not (plain_ok(len(text), scheme.kinds.keys(), starts, ends, labels) and len(values) == len(starts)
+        if not (plain_ok(len(text), scheme.kinds.keys(), starts, ends, labels, whole=True)
+                and len(values) == len(starts)
                 and all(_plain_text(scheme.span_attributes[label].get(name)) for label in set(labels))
-                and set(map(type, values)) <= {str} and all(map(str.strip, values))
-                and self._plain_events_ok(labels, events)):
+                and (events is None or self._plain_events_ok(labels, events))):
             return False
         self._line = line
         article_id = self._foreign_article(text, meta)
@@ -122,37 +125,41 @@ class ForeignRecords:
             self.spans_added += len(stored)
             if article_id in self._receiving:
                 self.spans_received += len(stored)
-            if events:
-                fresh = self._claim("events", [None] * len(events))
-                self._rows["events"].extend(
-                    (event_id, article_id, stored[trigger], kind, encoded, self._layer, self._stamp, None, None)
-                    for event_id, (trigger, kind, encoded, _) in zip(fresh, events))
-                self._rows["arguments"].extend((event_id, role, stored[span]) for event_id, (_, _, _, arguments)
-                                               in zip(fresh, events) for role, span in arguments)
-                self.events_added += len(events)
+            if events is not None:
+                triggers, kinds, attributes, counts, roles, spans = events
+                fresh = self._claim("events", [None] * len(triggers))
+                span_id = stored.__getitem__
+                self._rows["events"].extend(zip(fresh, repeat(article_id), map(span_id, triggers), kinds, attributes,
+                                                repeat(self._layer), repeat(self._stamp), repeat(None), repeat(None)))
+                self._rows["arguments"].extend(zip(chain.from_iterable(map(repeat, fresh, counts)), roles,
+                                                   map(span_id, spans)))
+                self.events_added += len(triggers)
             self._queued(line)
         return True
 
-    def _plain_events_ok(self, labels: list[str], events: list[PlainEvent]) -> bool:
-        """Each event as ``_read_events`` would take it without adding to the scheme or failing:
-        a trigger of a trigger label, a known type, attributes JSON the scheme's attributes allow
-        (checked by ``attributes_json`` before it is made), roles that take their spans' labels,
-        within their maximum, no argument the trigger or twice."""
+    def _plain_events_ok(self, labels: list[str], events: PlainEvents) -> bool:
+        """The events as ``_read_events`` would take them without adding to the scheme or failing:
+        triggers of trigger labels, known types, roles that take their spans' labels, within
+        their maximum, no argument the trigger or twice in its event (attributes were checked by
+        ``plain_event_attributes`` as they were made). Over whole columns: the labels are known
+        (``plain_ok`` saw them)."""
         scheme = self._scheme
-        kinds, types, role_labels, role_max = scheme.kinds, scheme.types, scheme.role_labels, scheme.role_max
-        for trigger, kind, _, arguments in events:
-            if kinds[labels[trigger]] != "trigger" or (kind is not None and kind not in types):
-                return False
-            counts: dict[str, int] = {}
-            for role, span in arguments:
-                takes = role_labels.get(role)
-                if takes is None or labels[span] not in takes or span == trigger:
-                    return False
-                counts[role] = counts.get(role, 0) + 1
-            if len(set(arguments)) != len(arguments) or any(
-                    role_max[role] is not None and count > role_max[role] for role, count in counts.items()):
-                return False
-        return True
+        triggers, kinds, _, counts, roles, spans = events
+        role_labels = scheme.role_labels
+        if (set(map(scheme.kinds.__getitem__, map(labels.__getitem__, triggers))) != {"trigger"}
+                or not set(kinds) - {None} <= scheme.types or not set(roles) <= role_labels.keys()
+                or not all(map(contains, map(role_labels.__getitem__, roles), map(labels.__getitem__, spans)))
+                or any(map(eq, spans, chain.from_iterable(map(repeat, triggers, counts))))):
+            return False
+        # Each (event, role, span) once; each (event, role) once is within any maximum (at least 1).
+        owners = list(chain.from_iterable(map(repeat, range(len(counts)), counts)))
+        if len(set(zip(owners, roles, spans))) != len(roles):
+            return False
+        if len(set(zip(owners, roles))) == len(roles):
+            return True
+        role_max = scheme.role_max
+        return all(role_max[role] is None or count <= role_max[role]
+                   for (_, role), count in Counter(zip(owners, roles)).items())
 
     def plain_event_attributes(self, attributes: dict[str, Any]) -> str | None:
         """An event's attributes as ``_read_events`` stores them, or None when one is an attribute

@@ -63,13 +63,28 @@ CASES: dict[str, dict[str, str]] = {
     "two spaces in the offsets": {"a": "T1\tACTOR 0  12\tRebel forces\n"},
     "a type with a colon": {"a": USUAL + "E3\tA:B:T5 source:T4\n"},
     "a trailing space on an event": {"a": USUAL.replace("location:T6\n", "location:T6 \n")},
+    "offsets with leading zeros": {"a": USUAL.replace("ACTOR 0 12", "ACTOR 000 012").replace("48 52", "048 52")},
+    "a huge offset": {"a": USUAL + "T7\tACTOR 0 123456789012345678901234567890\tRebel forces\n"},
+    "a colon in an argument's id": {"a": USUAL.replace("source:T1", "source:T1:x")},
+    "an event without arguments": {"a": USUAL + "E3\tCONSULT:T5\n"},
+    "two events of one trigger": {"a": USUAL + "E3\tRETREAT:T5 source:T1\n"},
+    "a role twice in one event": {"a": USUAL.replace("source:T1", "source:T1 source:T4")},
+    "an unknown role, numbered": {"a": USUAL.replace("location:T6", "place2:T6")},
     "ids JSON escapes or leaves as they are": {"a": USUAL.replace("T1", "T\"1").replace("T2", "T\\2").replace(
         "T3", "T\x013").replace("T4", "Té4").replace("T5", "T\U0001F6005").replace("E1", "E\x7f1")},
 }
 TEXTS = {"a text with CRLF": "Rebel forces\r\nrejected talks.\r\n",
-         "a text outside the BMP": "\U0001F600 Rebel forces rejected talks in Hama.\n"}
+         "a text outside the BMP": "\U0001F600 Rebel forces rejected talks in Hama.\n",
+         "a text with a BOM": "\ufeffRebel forces rejected talks in Hama.\n",
+         "a text with two BOMs": "\ufeff\ufeffRebel forces rejected talks in Hama.\n",
+         "a text not in NFC": "Rebel forces rejected talks in Hame\u0301.\n",
+         "a text with a line separator": "Rebel forces\u2028rejected talks in Hama.\n"}
 CASES["a text with CRLF"] = {"a": "T1\tACTOR 0 12\tRebel forces\nT2\tEVENT 14 22\trejected\nE1\tREJECT:T2 source:T1\n"}
 CASES["a text outside the BMP"] = {"a": "T1\tACTOR 2 14\tRebel forces\nT2\tLOCATION 33 37\tHama\n"}
+CASES["a text with a BOM"] = {"a": "T1\tACTOR 0 12\tRebel forces\nT2\tLOCATION 31 35\tHama\n"}  # decoding drops it
+CASES["a text with two BOMs"] = {"a": "T1\tACTOR 1 13\tRebel forces\nT2\tLOCATION 32 36\tHama\n"}  # one is left
+CASES["a text not in NFC"] = {"a": "T1\tACTOR 0 12\tRebel forces\nT2\tLOCATION 31 36\tHame\u0301\n"}
+CASES["a text with a line separator"] = {"a": "T1\tACTOR 0 12\tRebel forces\nT2\tEVENT 13 21\trejected\n"}
 
 
 def write(folder, files: dict[str, str], text: str, *, crlf: bool) -> None:

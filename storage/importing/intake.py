@@ -68,32 +68,41 @@ def read_bytes(path: str, *, limit: int | None = None) -> bytes:
                            "import it again once it is saved")
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_LEASES = fcntl is not None and hasattr(fcntl, "F_SETLEASE")  # Linux
+
+
 def _read_once(path: str, limit: int | None) -> tuple[bytes, bool]:
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             raise InputError(path, not_regular(path) or "not a regular file: skipped")
-        leased = _take_read_lease(fd)
+        leased = _take_read_lease(fd) if _LEASES else None
         if leased is False:
             return b"", False  # open for writing elsewhere right now
-        chunks, size = [], 0
+        chunks, size, end = [], 0, before.st_size
         while limit is None or size < limit:
-            chunk = os.read(fd, _CHUNK if limit is None else min(_CHUNK, limit - size))
+            # Whole: what is left of the file as it stood and a byte more, so a read that comes
+            # back short has met its end (a regular file's only short read but a signal's, which
+            # the size check below catches) and a small file takes one read, not two.
+            want = (end - size + 1 if size <= end else _CHUNK) if limit is None else min(_CHUNK, limit - size)
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
+            if limit is None and size == end and len(chunk) < want:
+                break
         after = os.fstat(fd)
     except OSError as exc:
         raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
     finally:
         os.close(fd)  # also ends the lease
-    data = b"".join(chunks)
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     steady = (_signature(before) == _signature(after)
               and (limit is not None or len(data) == after.st_size))
     return data, steady
@@ -103,8 +112,6 @@ def _take_read_lease(fd: int) -> bool | None:
     """True when this process now holds a read lease on ``fd``; False when another program has
     the file open for writing; None when leases are not to be had (not Linux, not our file, a
     file system without them)."""
-    if fcntl is None or not hasattr(fcntl, "F_SETLEASE"):
-        return None
     try:
         # A lease break is announced by a signal, SIGIO unless told otherwise, and SIGIO's default
         # is to end the process: SIGURG's default is to ignore it. The breaker waits for close.
@@ -155,6 +162,15 @@ def read_text(path: str, *, encoding: str | None, allow_empty: bool = False) -> 
     An empty (or all-whitespace) file is refused unless ``allow_empty``: a brat ``.ann`` with
     no annotations yet is a document, not a mistake."""
     data = read_bytes(path)
+    if encoding is None:
+        # The usual file, UTF-8 with text in it, as ``decode`` would read it (no UTF-16 or UTF-32
+        # mark is UTF-8): a folder of small files reads two a document. Anything else it words.
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = ""
+        if text and "\x00" not in text and not text.isspace():
+            return text, data
     if allow_empty and not data.strip():
         return "", data
     return decode(data, path=path, encoding=encoding), data

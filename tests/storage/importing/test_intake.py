@@ -162,3 +162,43 @@ def test_values_sharing_one_line_are_not_each_tried_whole(content, monkeypatch):
     for size in (1, 13, 4096):  # in pieces, where the line's newline is found anew after each refill
         pieces = iter([content[i:i + size] for i in range(0, len(content), size)])
         assert list(_json_from_chunks(pieces, "f", piece=size)) == [(1, r) for r in RECORDS]
+
+
+CONTENTS = {
+    "utf-8": "Rebels took Aleppo.\n".encode(), "utf-8 with a mark": b"\xef\xbb\xbfRebels took Aleppo.",
+    "a mark and U+FEFF": "\ufeff\ufeffRebels".encode(), "non-ASCII": "Hamé 😊\r\n".encode(),
+    "utf-16": "Rebels took Aleppo.".encode("utf-16"), "utf-16 big-endian": b"\xfe\xff" + "Rebels".encode("utf-16-be"),
+    "utf-32": "Rebels".encode("utf-32"), "utf-32 big-endian": b"\x00\x00\xfe\xff" + "Rebels".encode("utf-32-be"),
+    "a NUL": b"Rebels\x00took", "cp1252": "Hamé".encode("cp1252"), "empty": b"", "a mark alone": b"\xef\xbb\xbf",
+    "spaces": b" \r\n\t ", "Unicode spaces": "\u2003\u2028 ".encode(), "a lone surrogate's bytes": b"a\xed\xa0\x80",
+}
+
+
+@pytest.mark.parametrize("allow_empty", [False, True])
+@pytest.mark.parametrize("name", CONTENTS)
+def test_read_text_gives_what_decode_gives(tmp_path, name, allow_empty):
+    """The usual UTF-8 file is read without ``decode``'s detection (read_text's first try): the
+    same text, or the same refusal, for every kind of file."""
+    from storage.text import decode
+    path = tmp_path / "file.txt"
+    path.write_bytes(CONTENTS[name])
+    try:
+        expected: object = ("", CONTENTS[name]) if allow_empty and not CONTENTS[name].strip() else (
+            decode(CONTENTS[name], path=str(path)), CONTENTS[name])
+    except InputError as error:
+        expected = str(error)
+    try:
+        got: object = intake.read_text(str(path), encoding=None, allow_empty=allow_empty)
+    except InputError as error:
+        got = str(error)
+    assert got == expected
+
+
+@pytest.mark.parametrize("size", [0, 1, intake._CHUNK - 1, intake._CHUNK, intake._CHUNK + 1, 3 * intake._CHUNK + 7])
+def test_read_bytes_reads_a_file_of_any_size_whole_or_its_head(tmp_path, size):
+    """A file is read in one call when it is small (its size and a byte more asked), in pieces otherwise."""
+    content = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / "file.bin"
+    path.write_bytes(content)
+    assert intake.read_bytes(str(path)) == content
+    assert intake.read_bytes(str(path), limit=1000) == content[:1000]

@@ -51,7 +51,7 @@ def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, m
     lined = "\n" + ann
     spans = _T_LINE.findall(lined)
     events = _E_LINE.findall(lined) if "\nE" in lined else []
-    if len(spans) + len(events) != _lines(ann):  # another kind of line, or an odd one
+    if not _every_line(ann, len(spans) + len(events)):  # another kind of line, or an odd one
         return False
     stored = _stored(text)
     if not stored or stored.isspace():  # offsets move (None), or no text: said there
@@ -117,12 +117,13 @@ def _events(document: _Document, writer: ForeignWriter, events: list[tuple[str, 
     return triggers, [kind for _, kind in typed], attributes, counts, roles, spans  # type: ignore[return-value]
 
 
-def _lines(ann: str) -> int:
-    """How many of ``ann``'s lines are not empty, counted without splitting it where none is."""
-    if "\n\n" in ann or ann[:1] == "\n":
-        lines = ann.split("\n")
-        return len(lines) - lines.count("")
-    return ann.count("\n") + (ann[-1:] not in ("\n", ""))
+def _every_line(ann: str, read: int) -> bool:
+    """Whether the ``read`` lines are every line of ``ann`` but empty ones: its line breaks
+    counted (a file without blank lines, at once) or, where that fails, its lines."""
+    if read == ann.count("\n") + (ann[-1:] != "\n"):
+        return True
+    lines = ann.split("\n")
+    return read == len(lines) - lines.count("")
 
 
 def _stored(text: str) -> str | None:

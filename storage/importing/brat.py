@@ -162,6 +162,31 @@ def _attribute_line(conf: Conf, line: str) -> None:
 def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch | None = None) -> Outcome:
     """Import one ``.ann`` and its ``.txt`` (the caller holds the transaction; with ``batch``,
     the rows wait there for the caller to write them with other files')."""
+    read = batch.shared.pop("brat read", None) if batch is not None else None
+    ann, text, conf, meta = read[1] if read is not None and read[0] == job.path else _read(job, options, batch)
+    writer = ForeignWriter(project, job.path, "brat", layer=options.annotator, batch=batch)
+    document = _Document(job.path, text, conf, writer, project, options)
+    # The usual document at C speed where it can (in a round, run_usual tried it already).
+    if batch is not None or not add_plain(document, writer, ann, text, meta):
+        document.parse(ann)
+        spans, events = document.build()
+        writer.add(text, spans, line=None, events=events, check_text=False, meta=meta)
+    return writer.finish()
+
+
+def run_usual(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch) -> Outcome | None:
+    """A round's file (``registry.Format.usual``), imported when it is the usual one, which writes
+    nothing to the project (its rows queue in ``batch``; no scheme change): it needs no savepoint
+    of its own. None when ``run`` must read it, in one: what was read is kept for it."""
+    ann, text, conf, meta = read = _read(job, options, batch)
+    outcome = _plain_round(project, batch, conf, options).add(job.path, ann, text, meta)
+    if outcome is None:
+        batch.shared["brat read"] = (job.path, read)
+    return outcome
+
+
+def _read(job: Job, options: ImportOptions, batch: RowBatch | None) -> tuple[str, str, Conf, dict[str, Any]]:
+    """The ``.ann``, its ``.txt``, the ``annotation.conf`` that applies and the article's meta."""
     stem, extension = os.path.splitext(job.path)
     if extension.lower() != ".ann":  # --format brat forced onto another file: it is not half a pair
         raise InputError(job.path, "not a brat .ann file: brat standoff comes in pairs, NAME.ann with NAME.txt "
@@ -178,19 +203,9 @@ def run(project: Project, job: Job, options: ImportOptions, *, batch: RowBatch |
     root = job.path[:len(job.path) - len(job.source)] if job.source and job.path.endswith(job.source) else ""
     conf = _conf(job.path, root, options.encoding, batch)
     ann, _ = read_text(job.path, encoding=options.encoding, allow_empty=True)
-    meta = {"source": os.path.splitext(job.source or os.path.basename(job.path))[0] + ".txt"}
-    if batch is not None:  # a round of small files: its usual ones share one reader (brat_columns)
-        outcome = _plain_round(project, batch, conf, options).add(job.path, ann, text, meta)
-        if outcome is not None:
-            return outcome
-    writer = ForeignWriter(project, job.path, "brat", layer=options.annotator, batch=batch)
-    document = _Document(job.path, text, conf, writer, project, options)
-    # Without a round, the usual document at C speed where it can (with one, it was tried above).
-    if batch is not None or not add_plain(document, writer, ann, text, meta):
-        document.parse(ann)
-        spans, events = document.build()
-        writer.add(text, spans, line=None, events=events, check_text=False, meta=meta)
-    return writer.finish()
+    source = job.source or os.path.basename(job.path)
+    name = source[:-len(extension)] if source.endswith(extension) else os.path.splitext(source)[0]
+    return ann, text, conf, {"source": name + ".txt"}
 
 
 def _plain_round(project: Project, batch: RowBatch, conf: Conf, options: ImportOptions) -> PlainRound:

@@ -39,9 +39,16 @@ class Format:
     shared_round: bool = False
     head_sniff: Callable[[str], bool] | None = None  # given the file's first characters, for .txt/.tsv
     companion: str | None = None  # brat: "<name>.txt" beside "<name>.ann" is its text, not an article
+    # "module:function" a round tries first, with no savepoint: it imports the usual file with
+    # nothing written to the project (its rows only queue in the batch), giving an Outcome, or
+    # gives None (nothing queued) for the runner to import the file in a savepoint of its own.
+    usual: str | None = None
 
     def load(self) -> Callable[..., Any]:
         return _runner(self.runner)
+
+    def load_usual(self) -> Callable[..., Any] | None:
+        return _runner(self.usual) if self.usual is not None else None
 
 
 @functools.cache
@@ -143,7 +150,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            sniff=lambda record: _load("label_studio", "looks_like")(record)),
     Format("docbin", "spaCy DocBin (needs spaCy)", (".spacy",), "storage.importing.docbin:run"),
     Format("brat", "brat standoff, a .txt beside each", (".ann",), "storage.importing.brat:run", companion=".txt",
-           shared_round=True),
+           shared_round=True, usual="storage.importing.brat:run_usual"),
     Format("webanno", "WebAnno / INCEpTION TSV v3", (".tsv",), "storage.importing.webanno:run",
            head_sniff=lambda head: _load("webanno", "looks_like")(head), shared_round=True),
     Format("plover", "PLOVER event records", (".jsonl", ".json", ".txt"), "storage.importing.plover:run",

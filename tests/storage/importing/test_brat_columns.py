@@ -220,3 +220,30 @@ def test_a_file_refused_after_adding_a_label_leaves_the_scheme_as_it_was(tmp_pat
         assert "CITY" not in [label.name for label in project.scheme.labels]
         assert project.db.execute("SELECT count(*) FROM labels WHERE name = 'CITY'").fetchone()[0] == 0
         assert report.spans_added == 6 and report.articles_added == 1
+
+
+def test_a_rounds_usual_file_writes_nothing_before_the_rounds_rows(tmp_path):
+    """What lets a round try the usual file without a savepoint (registry.Format.usual): its rows
+    only queue in the batch, the project is unchanged until the round writes them; an unusual
+    file is left to ``run``, what was read kept for it."""
+    from storage.importing import brat
+    from storage.importing.batch import RowBatch
+    from storage.importing.registry import FORMATS, Job
+
+    write(tmp_path / "primer", {"primer": PRIMER}, "Syrian soldier in Daraa.\n", crlf=False)
+    write(tmp_path / "lf", {"a": USUAL, "b": USUAL + "X1\twhat\n"}, TEXT, crlf=False)
+    with Project.open(tmp_path / "p.sqlite") as project:
+        assert import_paths(project, [tmp_path / "primer"], options=ImportOptions(format="brat")).ok
+        options = ImportOptions(format="brat")
+        conn = project.db.conn
+        with project.transaction():
+            batch = RowBatch(conn)
+            before = conn.total_changes
+            usual = brat.run_usual(project, Job(str(tmp_path / "lf" / "a.ann"), "a.ann", FORMATS["brat"]), options,
+                                   batch=batch)
+            unusual = brat.run_usual(project, Job(str(tmp_path / "lf" / "b.ann"), "b.ann", FORMATS["brat"]), options,
+                                     batch=batch)
+            assert conn.total_changes == before
+            assert usual is not None and (usual.articles_added, usual.spans_added, usual.events_added) == (1, 6, 2)
+            assert unusual is None and batch.shared["brat read"][0] == str(tmp_path / "lf" / "b.ann")
+            assert batch.lines == [None]  # a's article only

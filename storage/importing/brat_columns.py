@@ -17,7 +17,7 @@ import re
 import time
 from json.encoder import encode_basestring_ascii as _json_ascii
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping
 
 from storage.importing.foreign import normalised_with_offsets
 from storage.importing.report import Outcome
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 # lets the search skip to it, which halves the time of reading a file.
 _T_LINE = re.compile(r"\n(T[^\t\n]*)\t([^ \t\n]+) ([0-9]+ [0-9]+)\t([^\n]*)")
 _E_LINE = re.compile(r"\n(E[^\t\n]*)\t([^ \t\n:]+):(T[^ \t\n]*)((?: [^ \t\n:]+:T[^ \t\n]*)*)(?![^\n])")
-_SOURCE_ID = '{{"source_id": {}}}'  # an event's attributes when they are its brat id alone
 try:  # offsets as one JSON list of digits, read by msgspec at a tenth of int()'s cost each
     from msgspec.json import Decoder as _Decoder
     _read_numbers: Callable[[str], list[int]] | None = _Decoder(list[int]).decode
@@ -50,7 +49,8 @@ def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, m
         return False
     lined = "\n" + ann
     spans = _T_LINE.findall(lined)
-    events = _E_LINE.findall(lined) if "\nE" in lined else []
+    first = lined.find("\nE")  # the E lines' expression steps through every character from there
+    events = _E_LINE.findall(lined, first) if first >= 0 else []
     if not _every_line(ann, len(spans) + len(events)):  # another kind of line, or an odd one
         return False
     stored = _stored(text)
@@ -66,8 +66,8 @@ def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, m
     else:
         idents = types = ()
         starts, ends = [], []
-    index = dict(zip(idents, range(len(idents))))
-    if len(index) != len(idents):
+    index = _index(idents)
+    if index is None:
         return False
     renamed = document.conf.renamed
     labels = [renamed.get(kind, kind) for kind in types] if renamed else list(types)
@@ -78,14 +78,14 @@ def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, m
                                             events=plain_events)
 
 
-def _events(document: _Document, writer: ForeignWriter, events: list[tuple[str, ...]], index: dict[str, int],
+def _events(document: _Document, writer: ForeignWriter, events: list[tuple[str, ...]], index: Mapping[str, int],
             labels: list[str]) -> PlainEvents | Literal[False]:
     """The ``_E_LINE`` lines as ``add_plain_document``'s columns, each trigger's label set in
     ``labels``; False when one names a T id the file lacks, or an id is twice, or an event's
     attributes are not the plain ones."""
     idents, kinds, trigger_ids, arguments = zip(*events)
     triggers = list(map(index.get, trigger_ids))
-    if None in triggers or len(set(idents)) != len(idents):
+    if None in triggers or max(triggers) >= len(labels) or len(set(idents)) != len(idents):
         return False
     # Every argument is " role:T…": one space before it, a colon after its role (and maybe more
     # in its target, which then is no T id of the file).
@@ -95,7 +95,7 @@ def _events(document: _Document, writer: ForeignWriter, events: list[tuple[str, 
         return False
     parts = written.replace(" ", ":").split(":")  # "", role, target, role, target…
     spans = list(map(index.get, parts[2::2]))
-    if None in spans:
+    if None in spans or spans and max(spans) >= len(labels):
         return False
     known = document.role_names  # each brat type and role read once a document reader
     roles = list(map(known.get, parts[1::2]))
@@ -109,12 +109,31 @@ def _events(document: _Document, writer: ForeignWriter, events: list[tuple[str, 
         labels[number] = label
     # An event's attributes are its id alone, unless the folder is our export (defaults it left out).
     if not document.conf.ours and _free_text(writer.growth.attributes.get("source_id")):
-        attributes = list(map(_SOURCE_ID.format, map(_json_ascii, idents)))
+        attributes = [f'{{"source_id": {_json_ascii(ident)}}}' for ident in idents]
     else:
         attributes = list(map(writer.writer.plain_event_attributes, map(document.event_attributes, idents)))
         if None in attributes:
             return False
     return triggers, [kind for _, kind in typed], attributes, counts, roles, spans  # type: ignore[return-value]
+
+
+_NAMES: tuple[str, ...] = ()  # "T1", "T2"…, as far as a file has needed them
+_NUMBERS: dict[str, int] = {}  # "T1": 0, "T2": 1…, the same
+
+
+def _index(idents: tuple[str, ...]) -> Mapping[str, int] | None:
+    """Each span's position by its id (an id at or past ``len(idents)`` is not one of them),
+    or None when an id is twice. Ids T1, T2… in order, as brat numbers them, are looked up in one
+    mapping kept for every file, instead of a new one made and checked for repeats per file."""
+    global _NAMES
+    count = len(idents)
+    if len(_NAMES) < count:
+        _NAMES = tuple(f"T{number}" for number in range(1, 2 * count + 1))
+        _NUMBERS.update(zip(_NAMES, range(len(_NAMES))))
+    if idents == _NAMES[:count]:
+        return _NUMBERS
+    index = dict(zip(idents, range(count)))
+    return index if len(index) == count else None
 
 
 def _every_line(ann: str, read: int) -> bool:

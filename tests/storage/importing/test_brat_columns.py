@@ -70,6 +70,10 @@ CASES: dict[str, dict[str, str]] = {
     "two events of one trigger": {"a": USUAL + "E3\tRETREAT:T5 source:T1\n"},
     "a role twice in one event": {"a": USUAL.replace("source:T1", "source:T1 source:T4")},
     "an unknown role, numbered": {"a": USUAL.replace("location:T6", "place2:T6")},
+    "ids out of order": {"a": USUAL.replace("T1\t", "T0\t").replace(":T1", ":T0")},
+    "ids with a gap, an event naming the one left out": {"a": USUAL.replace("T4\t", "T8\t").replace("source:T4", "source:T8")
+                                                          + "E3\tCONSULT:T5 source:T4\n"},
+    "an event naming the id after the last": {"a": USUAL + "E3\tCONSULT:T7 source:T1\n"},
     "ids JSON escapes or leaves as they are": {"a": USUAL.replace("T1", "T\"1").replace("T2", "T\\2").replace(
         "T3", "T\x013").replace("T4", "Té4").replace("T5", "T\U0001F6005").replace("E1", "E\x7f1")},
 }

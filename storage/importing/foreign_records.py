@@ -146,20 +146,22 @@ class ForeignRecords:
         scheme = self._scheme
         triggers, kinds, _, counts, roles, spans = events
         role_labels = scheme.role_labels
-        if (set(map(scheme.kinds.__getitem__, map(labels.__getitem__, triggers))) != {"trigger"}
+        owners = list(chain.from_iterable(map(repeat, triggers, counts)))  # each argument's trigger
+        if ({scheme.kinds[label] for label in set(map(labels.__getitem__, triggers))} != {"trigger"}
                 or not set(kinds) - {None} <= scheme.types or not set(roles) <= role_labels.keys()
                 or not all(map(contains, map(role_labels.__getitem__, roles), map(labels.__getitem__, spans)))
-                or any(map(eq, spans, chain.from_iterable(map(repeat, triggers, counts))))):
+                or any(map(eq, spans, owners))):
             return False
-        # Each (event, role, span) once; each (event, role) once is within any maximum (at least 1).
-        owners = list(chain.from_iterable(map(repeat, range(len(counts)), counts)))
-        if len(set(zip(owners, roles, spans))) != len(roles):
-            return False
+        # No trigger with a role twice: no event with a role twice, nor an argument twice, and
+        # any maximum (at least 1) is kept. Otherwise each event is told apart by its number.
         if len(set(zip(owners, roles))) == len(roles):
             return True
+        numbers = list(chain.from_iterable(map(repeat, range(len(counts)), counts)))
+        if len(set(zip(numbers, roles, spans))) != len(roles):
+            return False
         role_max = scheme.role_max
         return all(role_max[role] is None or count <= role_max[role]
-                   for (_, role), count in Counter(zip(owners, roles)).items())
+                   for (_, role), count in Counter(zip(numbers, roles)).items())
 
     def plain_event_attributes(self, attributes: dict[str, Any]) -> str | None:
         """An event's attributes as ``_read_events`` stores them, or None when one is an attribute

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from itertools import chain, repeat
-from operator import contains, eq, itemgetter
+from operator import contains, eq, itemgetter, methodcaller
 from typing import Any, Sequence
 
 from storage.importing.columns import attributes_json, plain_ok
@@ -108,7 +108,8 @@ class ForeignRecords:
         scheme = self._scheme
         if not (plain_ok(len(text), scheme.kinds.keys(), starts, ends, labels, whole=True)
                 and len(values) == len(starts)
-                and all(_plain_text(scheme.span_attributes[label].get(name)) for label in set(labels))
+                and all(map(_plain_text, map(methodcaller("get", name), map(scheme.span_attributes.__getitem__,
+                                                                             set(labels)))))
                 and (events is None or self._plain_events_ok(labels, events))):
             return False
         self._line = line

@@ -8,6 +8,9 @@ column after the token is a tag layer (GermEval's outer and inner, i.e. nested, 
 text is rebuilt by joining tokens with single spaces and sentences with ``\\n`` (what doccano's
 CoNLL export splits on), so offsets count that text. ``#`` starts a comment only in files with an
 index column (GermEval declares its ``#`` lines so); elsewhere ``#`` is a token like any other.
+Every token line has as many columns as the file's first (``-DOCSTART-`` lines aside): a line
+with more or fewer is refused, naming it, since its token or its tag is not where the file says
+(a space inside a token, lines run together), and reading it anyway would import a wrong token.
 
 Tags are read leniently, as every reader of IOB1 must: an entity starts at ``B-``/``S-``/``U-``,
 or at an ``I-``/``E-``/``L-`` whose type differs from the entity before or that follows ``O``
@@ -47,6 +50,10 @@ _OUTSIDE = frozenset(("O", "_", "-", ""))  # tags of tokens outside every entity
 _STARTS = frozenset("BSUW")
 _ENDS = frozenset("ESLUW")
 _PREFIXES = "BIESLUMW"  # IOB, BIOES, BILOU, BMES/BMEWO
+# No token-per-line format comes near this many columns (CoNLL-U has 10, CoNLL-2009/2012 a dozen
+# and one per predicate): a wider line is text whose line breaks were lost, and its first and last
+# fields are no token and tag. Lines are split at most this far, so such a line costs no memory.
+MAX_COLUMNS = 1000
 
 
 class UnparseableTag(ValueError):
@@ -153,7 +160,8 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
             writer.add_plain(text, spans, line=document.line, meta={"source": f"{job.source}#{count}"})
         document = _Document()
 
-    width = None
+    width = None  # tag columns
+    width_of_file: int | None = None  # columns of every token line
     simple = False  # one tag column, no index column: the usual line takes the short path below
     number = 0
     for lines in line_batches(job.path, encoding=options.encoding):
@@ -166,7 +174,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
                     end = lines.index("", at)
                 except ValueError:
                     end = size
-                read = _usual_rows(lines, at, end)
+                read = _usual_rows(lines, at, end, width_of_file)
                 if read is not None:
                     if not tokens and not document.sentences:
                         document.line = number + 1
@@ -179,11 +187,15 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
             raw = lines[at]
             at += 1
             number += 1
-            fields = raw.split()
-            if simple and len(fields) >= 2:
+            if simple:
                 # The usual line (millions of them): "token tag", or CoNLL-2003's "token POS chunk
                 # tag", one space or tab between fields and nothing around (lengths prove it): what
-                # the general path below would read, in a few operations.
+                # the general path below would read, in a few operations. Split no further than the
+                # file's width: a longer line is the general path's to refuse.
+                fields = raw.split(None, width_of_file)
+                if len(fields) != width_of_file:
+                    fields = None
+            if simple and fields:
                 token, tag = fields[0], fields[-1]
                 if (len(fields) == 2 and len(token) + len(tag) + 1 == len(raw) and raw[len(token)] in " \t"
                         or len(fields) > 2 and tag not in ("+", "-")
@@ -201,7 +213,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
                 if not has_docstart:
                     end_document()
                 continue
-            fields = _FIELDS.split(line.strip())
+            fields = _FIELDS.split(line.strip(), maxsplit=width_of_file or MAX_COLUMNS)
             if fields[0] == "-DOCSTART-":
                 end_document()
                 continue
@@ -209,6 +221,10 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
                 continue
             if len(fields) < (3 if indexed else 2):
                 raise InputError(job.path, f"expected a token and a tag, found {line!r}", line=number)
+            if width_of_file is None and len(fields) <= MAX_COLUMNS:
+                width_of_file = len(fields)
+            elif len(fields) != width_of_file:
+                raise InputError(job.path, _odd_width(line, width_of_file), line=number)
             if indexed:
                 token, tags = fields[1], fields[2:]
             else:
@@ -218,12 +234,9 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
             for tag in tags:
                 if len(tag) > 1 and tag.endswith("-"):
                     raise InputError(job.path, UNPARSEABLE.format(tag), line=number)
-            if width is None:
+            if width is None:  # every line has the same columns, so the same tag columns
                 width = len(tags)
                 simple = width == 1 and not indexed
-            elif len(tags) != width:
-                raise InputError(job.path, f"this line has {len(tags)} tag column(s), the file before it {width}",
-                                 line=number)
             if not document.sentences and not tokens:
                 document.line = number
             if not tokens:
@@ -237,18 +250,19 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     return writer.finish()
 
 
-def _usual_rows(lines: list[str], start: int, end: int) -> tuple[list[str], list[str]] | None:
+def _usual_rows(lines: list[str], start: int, end: int, width: int) -> tuple[list[str], list[str]] | None:
     """Tokens and tags of ``lines[start:end]`` when every one is a usual line (what the short
-    path of ``run`` reads: fields apart by one space, or one tab, the same number on each line,
-    the tag last and not a space-after flag, no -DOCSTART-, no tag ending in a dash), split at C
-    speed all together; None otherwise."""
+    path of ``run`` reads: ``width`` fields apart by one space, or one tab, the tag last and not
+    a space-after flag, no -DOCSTART-, no tag ending in a dash), split at C speed all together;
+    None otherwise."""
     if end - start < 2:
         return None
     first = lines[start]
     separator, other = (" ", "\t") if " " in first else ("\t", " ")
-    width = first.count(separator) + 1
     block = "\n".join(lines[start:end])
-    if width < 2 or other in block or "\r" in block:
+    if first.count(separator) + 1 != width or block.count(separator) != (end - start) * (width - 1):
+        return None  # a line of other width (counted before anything is split: it may be huge)
+    if other in block or "\r" in block:
         return None  # tabs and spaces, or carriage returns
     if any(space in block for space in _ODD_SPACES) if block.isascii() else _EDGE_SPACE.search(block):
         return None  # whitespace str.split() splits at, or strip() would take off a line
@@ -265,6 +279,21 @@ def _usual_rows(lines: list[str], start: int, end: int) -> tuple[list[str], list
     if ends.count("-\n") != ends.count("\n-\n"):
         return None  # a tag ending in a dash: run names its line
     return tokens, tags
+
+
+def _odd_width(line: str, width: int | None) -> str:
+    """Why a line of too many or too few columns is refused; a huge line's fields are counted,
+    never split (``width`` None: the file's first token line, wider than any format)."""
+    line = line.strip()
+    if "  " in line or "\t\t" in line or " \t" in line or "\t " in line:
+        columns = sum(1 for _ in _FIELDS.finditer(line)) + 1
+    else:  # one space or tab between fields (nearly always): counted at C speed
+        columns = line.count(" ") + line.count("\t") + 1
+    if width is None:
+        return (f"this line has {columns:,} columns, more than any token file has ({MAX_COLUMNS:,}): "
+                "were its line breaks lost?")
+    return (f"this line has {columns:,} columns where the file's lines before it have {width} "
+            "(a space inside a token, or lines run together?)")
 
 
 UNPARSEABLE = "unparseable tag {!r} (expected O, a bare type, or B-/I-/E-/S-/L-/U-/M-/W- and a type)"

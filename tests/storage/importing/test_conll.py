@@ -233,7 +233,7 @@ def test_lines_the_short_path_must_leave_to_the_general_reader(project, tmp_path
                     "The DT B-NP O\nU.N. NNP I-NP B-ORG\nsent VBD B-VP O\n10\u00a0000 CD B-NP O\n"
                     "troops\tNNS I-NP O\nto TO B-PP O \nHoms NNP B-NP B-LOC\r\n"
                     "today NN B-NP O\n. . O O\n\n"
-                    "-DOCSTART- -X- -X- O\n\nNo DT O\nfurther JJ O -\nword NN O +\n", encoding="utf-8")
+                    "-DOCSTART- -X- -X- O\n\nNo DT B-NP O\nfurther JJ O -\nword NN O +\n", encoding="utf-8")
     report = import_paths(project, [path])
     assert report.ok, report.summary_lines()
     docs = [(t, [(t[s.start:s.end], s.label) for s in ss]) for t, ss, _ in documents(project)]
@@ -252,7 +252,6 @@ _USUAL = ["Rebels B-ACTOR", "from O", "the O", "north O", "took B-EVENT", "Alepp
     ("Homs O ", "Homs"),  # a space at the end
     ("Homs O\r", "Homs"),  # a carriage return
     ("\x0cHoms O", "Homs"),  # another ASCII space, at the start: stripped
-    ("Homs NNP O", "Homs"),  # a line of three fields among lines of two
 ])
 def test_a_sentence_read_whole_reads_as_line_by_line(project, tmp_path, odd, token):
     """A sentence of usual lines is split all at once; one odd line anywhere in it sends the
@@ -271,13 +270,49 @@ def test_a_sentence_read_whole_reads_as_line_by_line(project, tmp_path, odd, tok
 
 def test_a_line_too_short_in_a_sentence_of_usual_lines_is_named(project, tmp_path):
     """One line with a field too many and one with a field too few: the counts of a sentence
-    read whole would balance, its line breaks would not; the line reader names the short line."""
+    read whole would balance, its line breaks would not; the line reader names the first of them."""
     path = tmp_path / "short.conll"
     lines = _USUAL[:2] + ["the DT O", "north"] + _USUAL[4:]
     path.write_text("\n".join(_USUAL) + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
     report = import_paths(project, [path])
-    assert str(report.errors[0]) == f"{path}:13: expected a token and a tag, found 'north'"
+    assert str(report.errors[0]) == (f"{path}:12: this line has 3 columns where the file's lines before it "
+                                     "have 2 (a space inside a token, or lines run together?)")
     assert project.article_count() == 0
+    path.write_text("\n".join(_USUAL) + "\n\n" + "north\n", encoding="utf-8")
+    report = import_paths(project, [path])
+    assert str(report.errors[0]) == f"{path}:10: expected a token and a tag, found 'north'"
+
+
+def test_a_line_of_other_width_is_refused_naming_it(project, tmp_path):
+    """Its token or its tag is not where the file's other lines have them ("New York B-LOC" among
+    two-column lines would import "New" and lose "York"): refused, on the short path and off it."""
+    path = tmp_path / "wide.conll"
+    for odd, number in (("New York B-LOCATION", 12), ("New\u00a0York NNP B-LOCATION", 12)):
+        path.write_text("\n".join(_USUAL) + "\n\n" + "\n".join(_USUAL[:2] + [odd] + _USUAL[3:]) + "\n",
+                        encoding="utf-8")
+        report = import_paths(project, [path])
+        assert [str(e) for e in report.errors] == [
+            f"{path}:{number}: this line has 3 columns where the file's lines before it have 2 "
+            "(a space inside a token, or lines run together?)"]
+    assert project.article_count() == 0
+
+
+def test_a_line_of_200000_fields_is_refused_not_read_as_one_token(project, tmp_path):
+    """A file whose line breaks were lost is one line of a field per token and tag: its first and
+    last field are no token and tag. Alone it is wider than any token format; after usual lines,
+    wider than they are. Either way refused, naming the line, the project unchanged."""
+    wide = " ".join(f"w{i % 1000}" for i in range(199_999)) + " O"
+    path = tmp_path / "lost.conll"
+    path.write_text(wide + "\n", encoding="utf-8")
+    report = import_paths(project, [path], format="conll")
+    assert [str(e) for e in report.errors] == [
+        f"{path}:1: this line has 200,000 columns, more than any token file has (1,000): were its line breaks lost?"]
+    path.write_text("-DOCSTART- -X- -X- O\n\n" + "\n".join(_USUAL) + "\n" + wide + "\n", encoding="utf-8")
+    report = import_paths(project, [path])
+    assert [str(e) for e in report.errors] == [
+        f"{path}:11: this line has 200,000 columns where the file's lines before it have 2 "
+        "(a space inside a token, or lines run together?)"]
+    assert project.article_count() == 0 and report.articles_added == 0
 
 
 @pytest.mark.parametrize("tokens, tags, message", [

@@ -3,10 +3,17 @@
 ``AnnotationListModel`` follows the document's signals row by row (one insert, remove or
 dataChanged per edit), so tagging in an article with 10,000 spans does not rebuild 10,000
 rows. Selecting a row makes that span current in the document; the window scrolls the view.
+
+Who made each span shows where it tells spans apart: an Annotator column (and "by …" in the
+span's tooltips, here and in the text) once the article holds spans of two named annotators (a
+doccano multi-user export, a Label Studio task annotated by two users), and the Layer column
+while a master shows all its layers (``gui.layer_view``). Names go through ``layer_name``, which
+the layer view sets, so a blind curator reads "Annotator n" (``storage.team.curation``).
 """
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -47,7 +54,8 @@ TINT = 0.35  # same idea as the view: the label colour blended into the base col
 class AnnotationListModel(ColumnsTableModel):
     """Rows of (text, label, "start–end", layer) for the document's spans, sorted by position.
 
-    The Layer column is hidden unless a master shows all its layers at once (``gui.layer_view``).
+    The Layer column is hidden unless a master shows all its layers at once (``gui.layer_view``)
+    or the spans are more than one annotator's (``annotators_differ``: headed "Annotator" then).
     """
 
     COLUMNS = ("Text", "Label", "Position", "Layer")
@@ -59,6 +67,8 @@ class AnnotationListModel(ColumnsTableModel):
         self.document = document
         self._spans: list[Span] = []
         self._keys: list[tuple[int, int, int]] = []
+        self._annotators: Counter[str | None] = Counter()  # spans per annotator, kept row by row
+        self.layer_header = "Layer"
         self._backgrounds: dict[str, QColor] = {}
         self._foregrounds: dict[str, QColor] = {}
         # How the Layer column names a layer (gui.layer_view: "Annotator n" while names are hidden).
@@ -82,6 +92,7 @@ class AnnotationListModel(ColumnsTableModel):
         self.beginResetModel()
         self._spans = self.document.sorted_spans()
         self._keys = [span_order(s) for s in self._spans]
+        self._annotators = Counter(s.annotator for s in self._spans)
         self.endResetModel()
 
     def _insert(self, span: Span) -> None:
@@ -90,6 +101,7 @@ class AnnotationListModel(ColumnsTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._spans.insert(row, span)
         self._keys.insert(row, key)
+        self._annotators[span.annotator] += 1
         self.endInsertRows()
 
     def _remove(self, span: Span) -> None:
@@ -99,6 +111,9 @@ class AnnotationListModel(ColumnsTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._spans[row]
         del self._keys[row]
+        self._annotators[span.annotator] -= 1
+        if not self._annotators[span.annotator]:
+            del self._annotators[span.annotator]
         self.endRemoveRows()
 
     def _change(self, span: Span) -> None:
@@ -107,6 +122,17 @@ class AnnotationListModel(ColumnsTableModel):
             return
         self._spans[row] = span
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    def annotators_differ(self) -> bool:
+        """The article's spans are two named annotators' or more: which is whose must show (a
+        span nobody is named for, an import's or an old project's, is no second annotator)."""
+        return sum(1 for name in self._annotators if name) >= 2
+
+    def span_tip(self, span: Span) -> str:
+        """A span's label for a tooltip, with its annotator where annotators differ: "ACTOR (by user 2)"."""
+        if not self.annotators_differ():
+            return span.label
+        return f"{span.label} (by {self.layer_name(span.annotator)})"
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -149,7 +175,7 @@ class AnnotationListModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TEXT:
             # Qt takes a tooltip as rich text if its first line has a tag; that line holds the
             # label name, which is user text ("<b>" is a valid name): escape it then.
-            tip = f"{span.label} {span.start}–{span.end}\n{self.document.span_text(span)}"
+            tip = f"{self.span_tip(span)} {span.start}–{span.end}\n{self.document.span_text(span)}"
             return plain_tooltip(tip)
         if role == Qt.ItemDataRole.BackgroundRole and column == self.LABEL:
             return self._backgrounds.get(span.label)
@@ -158,6 +184,12 @@ class AnnotationListModel(ColumnsTableModel):
         if role == self.SpanIdRole:
             return span.id
         return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if section == self.LAYER and orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.layer_header
+        return super().headerData(section, orientation, role)
 
     def setData(self, index: AnyIndex, value: Any,  # noqa: N802 - Qt override
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -237,7 +269,10 @@ class AnnotationList(QWidget):
         self.document = document
         self.model = AnnotationListModel(document, self)
         self._syncing = False
+        self._all_layers = False  # a master shows every layer (gui.layer_view)
         self.table = self._create_table()
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._show_layer_column)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.table)
@@ -255,8 +290,8 @@ class AnnotationList(QWidget):
         header.resizeSection(AnnotationListModel.LABEL, width("LOCATION") + 16)
         # Room for a typical article's offsets; the text column gets the rest of the dock.
         header.resizeSection(AnnotationListModel.POSITION, width("00000–00000") + 12)
-        header.resizeSection(AnnotationListModel.LAYER, width("(unnamed)") + 12)
-        table.setColumnHidden(AnnotationListModel.LAYER, True)  # shown with all of a master's layers
+        header.resizeSection(AnnotationListModel.LAYER, width("Annotator 00") + 12)  # a blind curator's names
+        table.setColumnHidden(AnnotationListModel.LAYER, True)  # shown by _show_layer_column
         # Layer beside Label: a narrow dock cuts the last column, and Position matters least.
         header.moveSection(AnnotationListModel.LAYER, AnnotationListModel.POSITION)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -264,6 +299,24 @@ class AnnotationList(QWidget):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
         return table
+
+    def show_all_layers(self, on: bool) -> None:
+        """A master shows all its layers at once (``gui.layer_view``): the Layer column says whose each span is."""
+        self._all_layers = on
+        self._show_layer_column()
+        self.table.viewport().update()  # names shown or hidden again (H in the curation view)
+
+    def _show_layer_column(self, *_args: object) -> None:
+        """The Layer column with all of a master's layers; the Annotator column where the article's
+        spans are several annotators' (identical spans of two users would read as one twice)."""
+        header = "Layer" if self._all_layers else "Annotator"
+        if header != self.model.layer_header:
+            self.model.layer_header = header
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, AnnotationListModel.LAYER,
+                                              AnnotationListModel.LAYER)
+        shown = self._all_layers or self.model.annotators_differ()
+        if shown == self.table.isColumnHidden(AnnotationListModel.LAYER):
+            self.table.setColumnHidden(AnnotationListModel.LAYER, not shown)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and not self._syncing:

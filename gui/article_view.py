@@ -124,6 +124,7 @@ class ArticleView(QPlainTextEdit):
         self._highlighter.set_colours({}, self.palette().color(QPalette.ColorRole.Base))
         # Painters other capabilities add, called after the spans: (painter, visible blocks).
         self.overlays: list[Callable[[QPainter, list[tuple[QTextBlock, QRectF]]], None]] = []
+        self.span_tip: Callable[[SpanLike], str] = lambda span: span.label  # the window's adds "(by …)"
         self.selectionChanged.connect(self._emit_selection_range)
         steady_vertical_bar(self).valueChanged.connect(self._repaint_connectors)  # gui.steady_scroll_bar: why
 
@@ -363,16 +364,15 @@ class ArticleView(QPlainTextEdit):
 
     def tooltip_text(self, cp: int) -> str:
         """Labels of the spans under ``cp`` (innermost first), then names of the marks under it."""
-        lines = [span.label for span in self.spans_at(cp)]
-        lines += [name for start, end, _, name in self._marks if start <= cp < end]
-        return "\n".join(lines)
+        lines = [self.span_tip(span) for span in self.spans_at(cp)]
+        return "\n".join(lines + [name for start, end, _, name in self._marks if start <= cp < end])
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         # Tooltip events over the text go to the viewport, so they arrive here rather than in event().
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             chip, cp = self.chip_at(event.pos()), self.code_point_at(event.pos())
             span = self._index.get(chip) if chip is not None else None
-            text = span.label if span is not None else self.tooltip_text(cp) if cp is not None else ""
+            text = self.span_tip(span) if span is not None else self.tooltip_text(cp) if cp is not None else ""
             if text:  # a label like "<b>" shows as typed
                 QToolTip.showText(event.globalPos(), plain_tooltip(text), self.viewport())
             else:

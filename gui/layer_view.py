@@ -28,7 +28,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from gui.annotation_list import AnnotationListModel
 from gui.document import STORE_ERRORS, AnnotationDocument
 from gui.event_list_model import EventListModel
 from gui.article_list import STATUS_NAMES
@@ -306,7 +305,7 @@ class LayerView(QObject):
         self.menu.menuAction().setVisible(self.layered)
         window.show_title()
         shown_all = self.layered and self.shown_layer() is None
-        window.annotation_list.table.setColumnHidden(AnnotationListModel.LAYER, not shown_all)
+        window.annotation_list.show_all_layers(shown_all)
         panel = getattr(window, "event_panel", None)  # installed after the first article opened
         if panel is not None:
             panel.events_model.layer_name = self.name

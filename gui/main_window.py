@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
         self.article_dock.setWidget(self.article_list)
         self.annotation_list = AnnotationList(self.document, self)
         self.annotation_dock.setWidget(self.annotation_list)
+        self.view.span_tip = self.annotation_list.model.span_tip  # "(by user 2)" where annotators differ
         doc = self.document
         doc.articleOpened.connect(self._article_opened)
         doc.spanAdded.connect(self._span_added)

@@ -10,8 +10,13 @@ it) adds its accepted spans to that article: Prodigy's own ``data-to-spacy`` mer
 on one input the same way. ``relations`` (``rel.manual``) follow
 ``ForeignWriter.relation_events``; the other annotators' ``versions`` of ``review`` output are
 counted, the reviewed spans imported. The annotator is ``_annotator_id``, else ``_session_id``.
-The task's free-form ``meta`` (``source``, ``section``, ``score``…) has no place in an article: each
-key is counted, so the summary says what was left behind.
+The task's free-form ``meta``: what an article has a place for is kept as native ``meta`` keeps
+it, ``source`` (a string: where the text came from, "The New York Times", a BioNLP file name; it
+takes the place of the file#``_input_hash`` otherwise recorded, a hash Prodigy computes from the
+text, which the article holds anyway), ``title`` (a string) and ``date`` (YYYY-MM-DD). The rest
+(``section``, a suggestion's ``score``, a ``pattern``…) is counted, so the summary says what was
+left behind: an article's attributes are the scheme's declared ones (PLOVER contexts), coded by
+the annotator, and free keys added to the scheme would show in every event frame.
 
 ``TRAIN_DATA``: ``[[text, {"entities": [[start, end, label], ...]}], ...]``.
 """
@@ -24,11 +29,15 @@ from storage.importing.foreign import ForeignWriter
 from storage.importing.intake import stream_json
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
+from storage.model import is_iso_date
 from storage.project import Project
 from storage.team.gc_pause import paused_gc
 
 PRODIGY_KEYS = ("_input_hash", "_task_hash", "answer", "_view_id", "_annotator_id", "_session_id", "tokens")
 STATUS = {"accept": "done", "reject": "skipped", "ignore": "skipped"}
+# Task meta keys an article has a place for, each with the test its value must pass to be kept.
+ARTICLE_META = {"source": lambda v: isinstance(v, str) and bool(v.strip()),
+                "title": lambda v: isinstance(v, str) and bool(v.strip()), "date": is_iso_date}
 
 
 def looks_like(record: Any) -> bool:
@@ -51,6 +60,8 @@ class _Pending:
         self.spans: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.meta: dict[str, Any] = {}
+        self.from_task: set[str] = set()  # keys of ``meta`` a task's own meta gave (ARTICLE_META)
+        self.kept: set[str] = set()  # the keys that went into an article
         # While every task on the text gave plain spans: their starts, ends and labels (_plain_spans).
         self.plain: list[list[Any]] | None = [[], [], []]
         # hash() of every text flushed so far (8 bytes each, not the texts): one met again goes
@@ -85,12 +96,12 @@ def _read_tasks(writer: ForeignWriter, job: Job, options: ImportOptions) -> None
             pending.text, pending.line = text, line
             pending.meta = {"source": f"{job.source}#{record.get('_input_hash', line)}",
                             "status": STATUS[answer] if "answer" in record else "new"}
+            pending.from_task = set()
         elif answer == "accept" and "answer" in record:  # --answers all: one accepted task makes the text done
             pending.meta["status"] = "done"
         meta = record.get("meta")
-        if isinstance(meta, dict):  # Prodigy's free-form task meta: an article has no place for it
-            for key in meta:
-                writer.dropped[f"task meta {key!r} (not kept)"] += 1
+        if isinstance(meta, dict):
+            _keep_meta(writer, pending, meta)
         plain = _plain_spans(record)
         if plain is not None and pending.plain is not None:
             for column, more in zip(pending.plain, plain):
@@ -106,6 +117,22 @@ def _read_tasks(writer: ForeignWriter, job: Job, options: ImportOptions) -> None
         if record.get("versions"):
             writer.dropped["review version (another annotator's spans, not imported)"] += len(record["versions"])
     _flush(writer, pending)
+    for key in sorted(pending.kept):
+        writer.remarks.append(f"task meta {key!r} kept as the article's {key}")
+
+
+def _keep_meta(writer: ForeignWriter, pending: _Pending, meta: dict[str, Any]) -> None:
+    """Prodigy's free-form task meta: ``ARTICLE_META`` keys into the article's meta (a later task on
+    the same text agreeing with it adds nothing), every other key or value counted as not kept."""
+    for key, value in meta.items():
+        fits = ARTICLE_META.get(key)
+        if fits is None or not fits(value):
+            writer.dropped[f"task meta {key!r} (not kept)"] += 1
+        elif key not in pending.from_task:
+            pending.meta[key] = value
+            pending.from_task.add(key)
+        elif pending.meta[key] != value:  # another task on the same text says otherwise: the first stays
+            writer.dropped[f"task meta {key!r} differing from an earlier task's on the same text (not kept)"] += 1
 
 
 def _flush(writer: ForeignWriter, pending: _Pending) -> None:
@@ -119,6 +146,7 @@ def _flush(writer: ForeignWriter, pending: _Pending) -> None:
                    more=True)
     else:
         pending.seen.add(key)
+        pending.kept |= pending.from_task  # (a text met again keeps the meta it was first given)
         if pending.plain is not None:
             writer.add_plain_columns(pending.text, *pending.plain, line=pending.line, meta=pending.meta)
         else:

@@ -127,9 +127,10 @@ def _index(idents: tuple[str, ...]) -> Mapping[str, int] | None:
     mapping kept for every file, instead of a new one made and checked for repeats per file."""
     global _NAMES
     count = len(idents)
-    if len(_NAMES) < count:
-        _NAMES = tuple(f"T{number}" for number in range(1, 2 * count + 1))
-        _NUMBERS.update(zip(_NAMES, range(len(_NAMES))))
+    if len(_NAMES) < count:  # the numbers first: a file read meanwhile finds every name it sees
+        names = tuple(f"T{number}" for number in range(1, 2 * count + 1))
+        _NUMBERS.update(zip(names, range(len(names))))
+        _NAMES = names
     if idents == _NAMES[:count]:
         return _NUMBERS
     index = dict(zip(idents, range(count)))

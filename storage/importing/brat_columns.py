@@ -17,6 +17,7 @@ import re
 import time
 from json.encoder import encode_basestring_ascii as _json_ascii
 from itertools import repeat
+from operator import sub
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping
 
 from storage.importing.foreign import normalised_with_offsets
@@ -60,8 +61,9 @@ def add_plain(document: _Document, writer: ForeignWriter, ann: str, text: str, m
         idents, types, offsets, shown = zip(*spans)
         numbers = _numbers(offsets)
         starts, ends = numbers[0::2], numbers[1::2]
-        # Offsets out of order or past the text slice to "" or less: add_plain_document refuses them.
-        if shown != tuple(map(text.__getitem__, map(slice, starts, ends))):
+        # Each text where its span starts, as long as the span (no slice made): offsets out of order
+        # or past the text are refused by add_plain_document.
+        if not all(map(text.startswith, shown, starts)) or list(map(len, shown)) != list(map(sub, ends, starts)):
             return False
     else:
         idents = types = ()

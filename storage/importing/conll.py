@@ -35,8 +35,8 @@ from itertools import accumulate
 from typing import Any, Iterator
 
 from storage.importing.foreign import ForeignWriter
-from storage.importing.intake import (head_text, line_batches, numbered_lines, read_text, stream_json,
-                                      stream_lines)
+from storage.importing.intake import (LongLine, head_text, line_batches, numbered_lines, read_text,
+                                      stream_json, stream_lines)
 from storage.importing.registry import ImportOptions, Job
 from storage.importing.report import Outcome
 from storage.model import InputError
@@ -54,6 +54,9 @@ _PREFIXES = "BIESLUMW"  # IOB, BIOES, BILOU, BMES/BMEWO
 # and one per predicate): a wider line is text whose line breaks were lost, and its first and last
 # fields are no token and tag. Lines are split at most this far, so such a line costs no memory.
 MAX_COLUMNS = 1000
+# Nor near this many characters: a longer line is refused for its length, and a streamed file's
+# is never held whole (``line_batches``' ``longest``), so a lost line break costs no memory.
+MAX_LINE = 1 << 20
 
 
 class UnparseableTag(ValueError):
@@ -164,7 +167,7 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
     width_of_file: int | None = None  # columns of every token line
     simple = False  # one tag column, no index column: the usual line takes the short path below
     number = 0
-    for lines in line_batches(job.path, encoding=options.encoding):
+    for lines in line_batches(job.path, encoding=options.encoding, longest=MAX_LINE):
         at, size, by_line = 0, len(lines), 0  # by_line: lines before it are read one by one
         while at < size:
             if simple and at >= by_line:
@@ -187,6 +190,10 @@ def run(project: Project, job: Job, options: ImportOptions) -> Outcome:
             raw = lines[at]
             at += 1
             number += 1
+            if len(raw) >= MAX_LINE:
+                length = raw.length if isinstance(raw, LongLine) else len(raw)
+                raise InputError(job.path, f"this line is {length:,} characters long, longer than any line of a "
+                                           "token file (were its line breaks lost?)", line=number)
             if simple:
                 # The usual line (millions of them): "token tag", or CoNLL-2003's "token POS chunk
                 # tag", one space or tab between fields and nothing around (lengths prove it): what
@@ -260,6 +267,8 @@ def _usual_rows(lines: list[str], start: int, end: int, width: int) -> tuple[lis
     first = lines[start]
     separator, other = (" ", "\t") if " " in first else ("\t", " ")
     block = "\n".join(lines[start:end])
+    if len(block) >= MAX_LINE and max(map(len, lines[start:end])) >= MAX_LINE:
+        return None  # a line too long to read (a LongLine's start may look usual): run refuses it
     if first.count(separator) + 1 != width or block.count(separator) != (end - start) * (width - 1):
         return None  # a line of other width (counted before anything is split: it may be huge)
     if other in block or "\r" in block:

@@ -245,23 +245,52 @@ def stream_long_lines(path: str, *, encoding: str | None) -> Iterator[tuple[int,
     yield number, rest
 
 
-def line_batches(path: str, *, encoding: str | None) -> Iterator[list[str]]:
+class LongLine(str):
+    """The start of a line ``line_batches`` found longer than its ``longest`` characters (the rest
+    was read and dropped, never held); ``length``: how long the whole line was."""
+
+    length: int
+
+
+def line_batches(path: str, *, encoding: str | None, longest: int | None = None) -> Iterator[list[str]]:
     """The lines of ``stream_lines``, unnumbered, a list per piece read: for a reader whose
     per-line work is so small that a generator step per line would be most of it (token files).
     A line longer than a piece is kept as its pieces until its end comes, then joined once: adding
-    each piece to it would copy it again per piece (a 100 MB line: 4 s and three times its size)."""
-    pieces: list[str] = []  # the line not ended yet
+    each piece to it would copy it again per piece (a 100 MB line: 4 s and three times its size).
+    ``longest``: a line of a streamed file found longer than that is kept only as a ``LongLine``
+    of its first ``longest`` characters, so a file whose line breaks were lost (a line of 100 MB)
+    costs no more memory than an ordinary one; the reader refuses it."""
+    pieces: list[str] = []  # the line not ended yet (at most its first ``longest`` characters)
+    held = 0  # its length
     for chunk in text_chunks(path, encoding=encoding):
-        pieces.append(chunk)
-        if "\n" not in chunk:
-            continue
-        text = "".join(pieces)
-        pieces.clear()
-        lines = text.split("\n")
-        del text
-        pieces.append(lines.pop())
+        first = chunk.find("\n")
+        if longest is not None and held + (len(chunk) if first < 0 else first) > longest:
+            tail = chunk if first < 0 else chunk[:first]
+            if held < longest:
+                pieces.append(tail[:longest - held])
+            held += len(tail)
+            if first < 0:
+                continue
+            lines: list[str] = [_long_line(pieces, held), *chunk[first + 1:].split("\n")]
+        else:
+            pieces.append(chunk)
+            held += len(chunk)
+            if first < 0:
+                continue
+            text = "".join(pieces)
+            pieces.clear()
+            lines = text.split("\n")
+            del text
+        pieces[:] = [lines.pop()]
+        held = len(pieces[0])
         yield lines
-    yield ["".join(pieces)]
+    yield [_long_line(pieces, held) if longest is not None and held > longest else "".join(pieces)]
+
+
+def _long_line(pieces: list[str], length: int) -> LongLine:
+    line = LongLine("".join(pieces))
+    line.length = length
+    return line
 
 
 STREAM_ABOVE = 16 * 1024 * 1024  # bytes: a bigger file is decoded in pieces, so memory stays flat

@@ -9,6 +9,7 @@ import pytest
 from storage.importing import ImportOptions, import_paths
 from storage.importing.conll import UNPARSEABLE
 from storage.importing.conll import decode_tags
+from storage.importing.intake import STREAM_ABOVE
 from storage.project import Project
 from tests.storage.importing.helpers import INTEROP, documents
 
@@ -313,6 +314,27 @@ def test_a_line_of_200000_fields_is_refused_not_read_as_one_token(project, tmp_p
         f"{path}:11: this line has 200,000 columns where the file's lines before it have 2 "
         "(a space inside a token, or lines run together?)"]
     assert project.article_count() == 0 and report.articles_added == 0
+
+
+def test_a_line_longer_than_any_token_line_is_refused_by_its_length(project, tmp_path):
+    """A megabyte and more on one line: refused for its length, read whole (a small file) or in
+    pieces (a file above 16 MB, whose line is never held whole: 98 MB of it peaked at 51 MB)."""
+    path = tmp_path / "lost.conll"
+    long = "w O " * 300_000 + "end O"  # 1,200,005 characters
+    path.write_text("Rebels B-ACTOR\ntook O\n" + long + "\n", encoding="utf-8")
+    report = import_paths(project, [path])
+    assert [str(e) for e in report.errors] == [
+        f"{path}:3: this line is 1,200,005 characters long, longer than any line of a token file "
+        "(were its line breaks lost?)"]
+    streamed = tmp_path / "big.conll"
+    body = "Rebels B-ACTOR\ntook O\nHoms B-LOCATION\n\n" * 400_000  # 16 MB of usual lines
+    streamed.write_text("Rebels B-ACTOR\ntook O\n" + "w O " * 1_000_000 + "\n" + body, encoding="utf-8")
+    assert streamed.stat().st_size > STREAM_ABOVE  # read a piece at a time
+    report = import_paths(project, [streamed])
+    assert [str(e) for e in report.errors] == [
+        f"{streamed}:3: this line is 4,000,000 characters long, longer than any line of a token file "
+        "(were its line breaks lost?)"]
+    assert project.article_count() == 0
 
 
 @pytest.mark.parametrize("tokens, tags, message", [

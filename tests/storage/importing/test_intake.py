@@ -73,6 +73,22 @@ def test_stream_long_lines_gives_the_lines_stream_lines_gives(tmp_path, monkeypa
         assert lines(stream_lines) == list(enumerate(content.split("\n"), 1))
 
 
+@pytest.mark.parametrize("content", ["", "short\n" + "x" * 40 + "\nend", "x" * 9 + "\n" + "y" * 8,
+                                     "a b\n" + "w " * 30 + "O\n\nlast " * 3, "z" * 25])
+@pytest.mark.parametrize("piece", [1, 3, 7, 8])
+def test_line_batches_keeps_of_a_line_too_long_only_its_start_and_length(tmp_path, monkeypatch, content, piece):
+    """A streamed file read a piece at a time: every line as split gives it, but one longer than
+    ``longest``, which is its first ``longest`` characters and the whole line's length."""
+    monkeypatch.setattr(intake, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(intake, "_CHUNK", piece)
+    path = tmp_path / "a.conll"
+    path.write_text(content, encoding="utf-8", newline="")
+    read = [line for lines in intake.line_batches(str(path), encoding=None, longest=8) for line in lines]
+    assert [(str(line), getattr(line, "length", None)) for line in read] == [
+        (line[:8], len(line)) if len(line) > 8 else (line, None) for line in content.split("\n")]
+    assert all(isinstance(line, intake.LongLine) == (len(whole) > 8) for line, whole in zip(read, content.split("\n")))
+
+
 @pytest.mark.parametrize("bad, message", [("\x00", "looks like a binary file"), ("\udcff", "not valid utf-8 text")])
 def test_a_file_read_in_pieces_names_the_line_of_a_nul_or_of_the_piece_that_does_not_decode(
         tmp_path, monkeypatch, bad, message):

@@ -10,7 +10,8 @@ CoNLL export splits on), so offsets count that text. ``#`` starts a comment only
 index column (GermEval declares its ``#`` lines so); elsewhere ``#`` is a token like any other.
 Every token line has as many columns as the file's first (``-DOCSTART-`` lines aside): a line
 with more or fewer is refused, naming it, since its token or its tag is not where the file says
-(a space inside a token, lines run together), and reading it anyway would import a wrong token.
+(a space inside a token, lines run together), and reading it anyway would import a wrong token;
+so is a line wider than any token format (``MAX_COLUMNS``) or a megabyte long (``MAX_LINE``).
 
 Tags are read leniently, as every reader of IOB1 must: an entity starts at ``B-``/``S-``/``U-``,
 or at an ``I-``/``E-``/``L-`` whose type differs from the entity before or that follows ``O``

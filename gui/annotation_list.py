@@ -42,7 +42,7 @@ from gui.colours import readable_text_colour, tint
 from gui.document import AnnotationDocument
 from gui.plain import menu_text, plain_tooltip, quote
 from gui.spans import span_order
-from gui.table_model import ColumnsTableModel
+from gui.table_model import ColumnsTableModel, show_whose_column
 from storage.team.article_layers import layer_title
 from storage.model import Article, Span
 
@@ -68,7 +68,6 @@ class AnnotationListModel(ColumnsTableModel):
         self._spans: list[Span] = []
         self._keys: list[tuple[int, int, int]] = []
         self._annotators: Counter[str | None] = Counter()  # spans per annotator, kept row by row
-        self.layer_header = "Layer"
         self._backgrounds: dict[str, QColor] = {}
         self._foregrounds: dict[str, QColor] = {}
         # How the Layer column names a layer (gui.layer_view: "Annotator n" while names are hidden).
@@ -123,9 +122,12 @@ class AnnotationListModel(ColumnsTableModel):
         self._spans[row] = span
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
+    def annotators(self) -> list[str | None]:
+        """Whose the rows are, each annotator once."""
+        return list(self._annotators)
+
     def annotators_differ(self) -> bool:
-        """The article's spans are two named annotators' or more: which is whose must show (a
-        span nobody is named for, an import's or an old project's, is no second annotator)."""
+        """The article's spans are two named annotators' or more: which is whose must show."""
         return sum(1 for name in self._annotators if name) >= 2
 
     def span_tip(self, span: Span) -> str:
@@ -184,12 +186,6 @@ class AnnotationListModel(ColumnsTableModel):
         if role == self.SpanIdRole:
             return span.id
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if section == self.LAYER and orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.layer_header
-        return super().headerData(section, orientation, role)
 
     def setData(self, index: AnyIndex, value: Any,  # noqa: N802 - Qt override
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -307,16 +303,8 @@ class AnnotationList(QWidget):
         self.table.viewport().update()  # names shown or hidden again (H in the curation view)
 
     def _show_layer_column(self, *_args: object) -> None:
-        """The Layer column with all of a master's layers; the Annotator column where the article's
-        spans are several annotators' (identical spans of two users would read as one twice)."""
-        header = "Layer" if self._all_layers else "Annotator"
-        if header != self.model.layer_header:
-            self.model.layer_header = header
-            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, AnnotationListModel.LAYER,
-                                              AnnotationListModel.LAYER)
-        shown = self._all_layers or self.model.annotators_differ()
-        if shown == self.table.isColumnHidden(AnnotationListModel.LAYER):
-            self.table.setColumnHidden(AnnotationListModel.LAYER, not shown)
+        show_whose_column(self.table, AnnotationListModel.LAYER, all_layers=self._all_layers,
+                          annotators=self.model.annotators())
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and not self._syncing:

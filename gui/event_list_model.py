@@ -25,7 +25,8 @@ _Index = QModelIndex | QPersistentModelIndex
 class EventListModel(ColumnsTableModel):
     """One row per event of the article, in trigger text order."""
 
-    # Layer: hidden unless a master shows all its layers at once (gui.layer_view).
+    # Layer: hidden unless a master shows all its layers at once (gui.layer_view) or the events
+    # are several annotators' (gui.table_model.show_whose_column).
     WARNING_COLUMN, TYPE_COLUMN, TRIGGER_COLUMN, ARGUMENTS_COLUMN, LAYER_COLUMN = range(5)
     COLUMNS = ("", "Type", "Trigger", "Arguments", "Layer")
     EventIdRole = Qt.ItemDataRole.UserRole + 1
@@ -59,6 +60,10 @@ class EventListModel(ColumnsTableModel):
         self.reload()
 
     # -- reading ---------------------------------------------------------------------------
+
+    def annotators(self) -> list[str | None]:
+        """Whose the rows are (``gui.table_model.show_whose_column``)."""
+        return [event.annotator for event in self._events]
 
     def event_at(self, row: int) -> Event:
         return self._events[row]

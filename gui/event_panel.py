@@ -53,6 +53,7 @@ from gui.event_marks import event_marks
 from gui.frame_editor import FrameEditor
 from gui.plain import menu_text, quote
 from gui.role_slot import plain_label
+from gui.table_model import show_whose_column
 from storage.frames import frame_problems
 from storage.model import Event, Span
 
@@ -86,6 +87,7 @@ class EventPanel(QWidget):
         self.dock: QDockWidget | None = None  # set by install_event_panel; shown when a frame opens
         self.open_on_tag_action: QAction | None = None
         self.events_model = EventListModel(document, self)
+        self._all_layers = False  # a master shows every layer (gui.layer_view)
         self._create_pages()
         self._create_shortcuts()
         self._connect(document)
@@ -193,7 +195,8 @@ class EventPanel(QWidget):
                        EventListModel.TRIGGER_COLUMN, EventListModel.LAYER_COLUMN):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(EventListModel.ARGUMENTS_COLUMN, QHeaderView.ResizeMode.Stretch)
-        table.setColumnHidden(EventListModel.LAYER_COLUMN, True)  # shown with all of a master's layers
+        table.setColumnHidden(EventListModel.LAYER_COLUMN, True)  # shown by _show_layer_column
+        self.events_model.modelReset.connect(self._show_layer_column)
         table.activated.connect(self.go_to_event)
         table.clicked.connect(self.go_to_event)
         return table
@@ -214,6 +217,16 @@ class EventPanel(QWidget):
             self.frame = FrameEditor(self.document, self)
             self.frame.leaveRequested.connect(self.leave)
             self.frame_scroll.setWidget(self.frame)  # deletes the old editor
+
+    def show_all_layers(self, on: bool) -> None:
+        """A master shows all its layers at once (``gui.layer_view``): the Layer column says whose each event is."""
+        self._all_layers = on
+        self._show_layer_column()
+        self.events_table.viewport().update()  # names shown or hidden again (H in the curation view)
+
+    def _show_layer_column(self) -> None:
+        show_whose_column(self.events_table, EventListModel.LAYER_COLUMN, all_layers=self._all_layers,
+                          annotators=self.events_model.annotators())
 
     def refresh(self, *_: Any) -> None:
         """Show the current event's frame, or what can be done without one; mark it in the article."""

@@ -29,7 +29,6 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from gui.document import STORE_ERRORS, AnnotationDocument
-from gui.event_list_model import EventListModel
 from gui.article_list import STATUS_NAMES
 from gui.plain import menu_text
 from storage.model import Span
@@ -309,7 +308,7 @@ class LayerView(QObject):
         panel = getattr(window, "event_panel", None)  # installed after the first article opened
         if panel is not None:
             panel.events_model.layer_name = self.name
-            panel.events_table.setColumnHidden(EventListModel.LAYER_COLUMN, not shown_all)
+            panel.show_all_layers(shown_all)
         if not self.layered:
             self.names = []
             return

@@ -96,3 +96,28 @@ def test_blind_curation_numbers_the_annotators(qtbot, tmp_path):
     tips = [model.index(r, model.TEXT).data(Qt.ItemDataRole.ToolTipRole) for r in range(model.rowCount())]
     tips += [window.view.tooltip_text(model.span_at(r).start) for r in range(model.rowCount())]
     assert all("(by Annotator " in tip for tip in tips) and not [t for t in tips if "user" in t]
+
+
+def test_two_annotators_events_show_whose_each_is(qtbot, tmp_path):
+    """The same frame made by two annotators (each on their own trigger span): the Events list
+    gets the Annotator column too; an article with one annotator's events does not."""
+    path = tmp_path / "events.sqlite"
+    text = "Rebels attacked Homs on Sunday.\n"
+    with Project.open(path) as project:
+        both = project.add_article(text=text, title="both").id
+        one = project.add_article(text=text.replace("Sunday", "Monday"), title="one").id
+        start = text.index("attacked")
+        for article, annotators in ((both, ("ana", "ben")), (one, ("ana",))):
+            for name in annotators:
+                trigger = project.add_span(article, start, start + len("attacked"), "EVENT", annotator=name)
+                project.add_event(trigger.id, type="ASSAULT", annotator=name)
+    window = open_window(qtbot, path, tmp_path)
+    window.open_article(both)
+    panel = window.event_panel
+    table, model = panel.events_table, panel.events_model
+    assert not table.isColumnHidden(model.LAYER_COLUMN)
+    assert model.headerData(model.LAYER_COLUMN, Qt.Orientation.Horizontal) == "Annotator"
+    assert sorted(model.index(r, model.LAYER_COLUMN).data() for r in range(model.rowCount())) == ["ana", "ben"]
+    assert column_shown(window)  # their trigger spans, in the Annotations list
+    window.open_article(one)
+    assert table.isColumnHidden(model.LAYER_COLUMN) and not column_shown(window)

@@ -573,3 +573,10 @@ def _span_attribute_runs(db: Database) -> None:
         ) WITHOUT ROWID;
         {span_attribute_runs.DELETE_TRIGGER}
         """)
+
+
+@migrations(name="0106_runs_left_whole")
+def _runs_left_whole(db: Database) -> None:
+    """A deleted span turns its article's runs into rows once (``span_attribute_runs.DELETE_TRIGGER``)
+    instead of rewriting its run's array per deleted span (quadratic in a big document)."""
+    _run_script(db, f"DROP TRIGGER IF EXISTS spans_leave_their_runs; {span_attribute_runs.DELETE_TRIGGER}")

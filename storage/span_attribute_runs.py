@@ -16,9 +16,10 @@ reader goes through this module or ``storage.span_attributes``:
 * a write to a span's attributes, or to the declarations they hang on, first turns the runs
   involved into ordinary rows (:func:`explode_articles`, :func:`explode_name`), so the rows stay
   the only form anything edits and a span never has a value in both;
-* deleting a span punches its hole in its run (the trigger ``spans_leave_their_runs``, schema
-  0105): a later span given the same id (SQLite reuses the highest ids; a native import may ask
-  for them) never inherits a value.
+* deleting a span turns its article's runs into rows without that span's values (the trigger
+  ``spans_leave_their_runs``, schema 0106), the spans deleted after it lose theirs by cascade:
+  a later span given the same id (SQLite reuses the highest ids; a native import may ask for
+  them) never inherits a value.
 """
 from __future__ import annotations
 
@@ -28,14 +29,22 @@ from typing import Any, Iterable
 RUNS_TABLE = "span_attribute_runs"
 _CHUNK = 500  # ids per IN (...), under SQLite's default variable limit
 
-# The trigger of schema 0105 (storage.schema): a deleted span's value in its run becomes null.
+# The trigger of schema 0106 (storage.schema; 0105's punched a null into the run per deleted span,
+# rewriting the document's whole array each time: k deletions of an n-span run cost k x n). The
+# first deletion touching a run turns every run of its article into ordinary rows, the deleted
+# span's values left out, as explode_articles does; the spans deleted after it, in the same
+# statement or later, lose their rows by ON DELETE CASCADE: O(n) once. A later span reusing the
+# id inherits nothing (its values were never written as rows). Spans are deleted with foreign
+# keys on (every path that turns them off only inserts: tests/storage/test_span_attribute_runs.py).
 DELETE_TRIGGER = f"""
     CREATE TRIGGER spans_leave_their_runs AFTER DELETE ON spans
     WHEN EXISTS (SELECT 1 FROM {RUNS_TABLE} WHERE article_id = OLD.article_id
                  AND OLD.id BETWEEN first_id AND last_id)
     BEGIN
-        UPDATE {RUNS_TABLE} SET "values" = json_replace("values", '$[' || (OLD.id - first_id) || ']', NULL)
-        WHERE article_id = OLD.article_id AND OLD.id BETWEEN first_id AND last_id;
+        INSERT INTO span_attributes (span_id, name, value)
+        SELECT r.first_id + j.key, r.name, json_quote(j.value) FROM {RUNS_TABLE} r, json_each(r."values") j
+        WHERE r.article_id = OLD.article_id AND j.type = 'text' AND r.first_id + j.key <> OLD.id;
+        DELETE FROM {RUNS_TABLE} WHERE article_id = OLD.article_id;
     END;
     """
 

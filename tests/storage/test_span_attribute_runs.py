@@ -72,15 +72,57 @@ def test_a_deleted_span_leaves_no_value_for_a_later_span_of_its_id_and_undo_brin
     last = project.spans(4)[-1]  # the highest span id: SQLite gives it to the next new span
     removed = project.remove_span(last.id)
     assert source_ids(project, 4) == ["T1", "T2", "T3", "T4", "T5"]
-    (hole,) = project.db.execute("SELECT json_extract(\"values\", '$[5]') FROM span_attribute_runs "
-                                 "WHERE article_id = 4").fetchone()
-    assert hole is None
+    # the article's run is rows now, without the deleted span's value (the other articles keep theirs)
+    assert project.db.execute("SELECT article_id FROM span_attribute_runs ORDER BY 1").fetchall() == [(2,), (3,)]
+    assert project.db.execute("SELECT count(*) FROM span_attributes WHERE span_id = ?", [last.id]).fetchone() == (0,)
     again = project.add_span(4, last.start, last.end, last.label)
     assert again.id == last.id and again.attributes == {}
     project.remove_span(again.id)
     restored = project.restore_span(removed)
     assert restored.id == last.id and restored.attributes == {"source_id": "T6"}
     assert source_ids(project, 4) == ["T1", "T2", "T3", "T4", "T5", "T6"]
+
+
+def test_the_first_deleted_span_turns_its_articles_runs_into_rows_and_the_rest_go_by_cascade(project):
+    """Deleting k spans of a run is O(n) once, not k rewrites of its array: the first deletion
+    leaves no run behind for the ones after it; every value left reads as before, no row orphaned."""
+    third = project.spans(3)[2]
+    project.remove_span(third.id)
+    assert stored_as(project) == (2, 6 + 5)  # article 3: its run gone, its five other values rows
+    assert source_ids(project, 3) == ["T1", "T2", "T4", "T5", "T6"]
+    with project.transaction():  # one statement deleting spans of every run (LOCATION: T3 and T6)
+        assert project.delete_label("LOCATION", cascade=True) == 7
+    assert stored_as(project) == (0, 4 * 4)
+    assert project.db.execute("SELECT count(*) FROM span_attributes WHERE span_id NOT IN "
+                              "(SELECT id FROM spans)").fetchone() == (0,)
+    for article_id in range(1, 5):
+        assert source_ids(project, article_id) == ["T1", "T2", "T4", "T5"]
+
+
+# The trigger as schema 0105 created it: a file made then still has it until 0106 replaces it.
+_TRIGGER_0105 = """
+    CREATE TRIGGER spans_leave_their_runs AFTER DELETE ON spans
+    WHEN EXISTS (SELECT 1 FROM span_attribute_runs WHERE article_id = OLD.article_id
+                 AND OLD.id BETWEEN first_id AND last_id)
+    BEGIN
+        UPDATE span_attribute_runs SET "values" = json_replace("values", '$[' || (OLD.id - first_id) || ']', NULL)
+        WHERE article_id = OLD.article_id AND OLD.id BETWEEN first_id AND last_id;
+    END"""
+
+
+def test_a_file_made_with_schema_0105_gets_the_new_trigger_when_opened(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with imported(path, brat_folder(tmp_path / "corpus")) as project:
+        with project.transaction():
+            project.db.execute("DROP TRIGGER spans_leave_their_runs")
+            project.db.execute(_TRIGGER_0105)
+            project.db.execute("DELETE FROM _sqlite_migrations WHERE name = '0106_runs_left_whole'")
+    with Project.open(path) as project:
+        (sql,) = project.db.execute("SELECT sql FROM sqlite_master WHERE name = 'spans_leave_their_runs'").fetchone()
+        assert "json_replace" not in sql and "INSERT INTO span_attributes" in sql
+        project.remove_span(project.spans(2)[0].id)
+        assert stored_as(project) == (2, 6 + 5)
+        assert source_ids(project, 2) == ["T2", "T3", "T4", "T5", "T6"]
 
 
 def test_an_edit_turns_the_articles_run_into_rows_first(project):

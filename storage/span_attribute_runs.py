@@ -24,7 +24,9 @@ reader goes through this module or ``storage.span_attributes``:
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+import sqlite3
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 RUNS_TABLE = "span_attribute_runs"
 _CHUNK = 500  # ids per IN (...), under SQLite's default variable limit
@@ -96,6 +98,37 @@ def add_values(target: dict[int, dict[str, Any]], runs: Iterable[tuple[str, int,
                     values[name] = value
                     if len(values) > 1:
                         target[span_id] = dict(sorted(values.items()))
+
+
+def values_at(conn: Any, span_ids: list[int]) -> list[tuple[int, str, str]]:
+    """``(span id, name, value)`` of the runs' values of these few spans, each read from its run by
+    SQLite (``json_extract`` of one entry) instead of every value of the run parsed into Python:
+    500 reads of single spans of a 16,000-span document were 0.43 s CPU that way, 0.011 s as rows.
+    Each entry still costs SQLite a parse of its run's text: for a few ids only (``values_of``)."""
+    marks = ",".join("?" * len(span_ids))
+    return conn.execute(
+        f"SELECT s.id, r.name, json_extract(r.\"values\", '$[' || (s.id - r.first_id) || ']') AS value "
+        f"FROM spans s JOIN {RUNS_TABLE} r ON r.article_id = s.article_id "
+        f"AND s.id BETWEEN r.first_id AND r.last_id WHERE s.id IN ({marks}) AND value IS NOT NULL",
+        span_ids).fetchall()
+
+
+@contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read everything in one transaction: a window saving edits meanwhile cannot tear the read
+    (an export; a span's rows and runs, which another connection may turn into rows between two
+    statements read each in autocommit, so that neither shows them).
+
+    In WAL mode a read transaction sees one consistent state of the file and blocks no writer.
+    """
+    if conn.in_transaction:
+        yield  # the caller's transaction already pins one state
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")  # nothing was written: this only ends the read
 
 
 def runs_in_articles(conn: Any, article_ids: list[int]) -> list[tuple[int, str, int, str]]:

@@ -24,6 +24,9 @@ from storage import span_attribute_runs as runs
 from storage.model import SchemeError, SpanAttribute
 
 _CHUNK = 500  # SQLite's default limit on bound parameters is far above this
+# values_of reads at most this many spans' run entries one by one (json_extract, a parse of the
+# run each); more, and each run of their articles is parsed once in Python.
+_FEW = 4
 
 
 class AttributeInUseError(SchemeError):
@@ -265,21 +268,34 @@ def set_values(db: Database, span_id: int, values: Mapping[str, Any]) -> None:
 
 
 def values_of(db: Database, span_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """span id -> {name: value} for the spans that have any attribute."""
+    """span id -> {name: value} for the spans that have any attribute.
+
+    Rows and runs are read in one read transaction: another connection may turn runs into rows
+    (an edit) between two statements, and read apart neither would show those values.
+    """
     ids = list(span_ids)
     result: dict[int, dict[str, Any]] = {}
     articles: set[int] = set()
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for span_id, name, value in db.execute(
-                f"SELECT span_id, name, value FROM span_attributes WHERE span_id IN ({marks}) "
-                "ORDER BY span_id, name", chunk):
-            result.setdefault(span_id, {})[name] = json.loads(value)
-        articles.update(row[0] for row in db.execute(f"SELECT DISTINCT article_id FROM spans WHERE id IN ({marks})",
-                                                     chunk))
-    if articles:  # the runs are found by their article
-        runs.add_values(result, (run[1:] for run in runs.runs_in_articles(db, sorted(articles))), only=set(ids))
+    with runs.read_snapshot(db.conn):
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for span_id, name, value in db.execute(
+                    f"SELECT span_id, name, value FROM span_attributes WHERE span_id IN ({marks}) "
+                    "ORDER BY span_id, name", chunk):
+                result.setdefault(span_id, {})[name] = json.loads(value)
+            if len(ids) <= _FEW:  # a span or two (project.span): their entries only, not whole runs
+                for span_id, name, value in runs.values_at(db, chunk):
+                    values = result.setdefault(span_id, {})
+                    values[name] = value
+                    if len(values) > 1:
+                        result[span_id] = dict(sorted(values.items()))
+                continue
+            articles.update(row[0] for row in db.execute(
+                f"SELECT DISTINCT article_id FROM spans WHERE id IN ({marks})", chunk))
+        if articles:  # the runs are found by their article
+            runs.add_values(result, (run[1:] for run in runs.runs_in_articles(db, sorted(articles))),
+                            only=set(ids))
     return result
 
 
@@ -287,14 +303,16 @@ def values_in_articles(conn: Any, article_ids: list[int]) -> dict[int, dict[str,
     """span id -> {name: value} for every span of these articles that has an attribute.
 
     Takes a plain ``sqlite3`` connection or a ``Database``: exports read through the connection.
+    Rows and runs in one read transaction (see :func:`values_of`).
     """
     result: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(article_ids), _CHUNK):
-        chunk = article_ids[start:start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for span_id, name, value in conn.execute(
-                "SELECT span_id, name, value FROM span_attributes JOIN spans ON spans.id = span_id "
-                f"WHERE spans.article_id IN ({marks}) ORDER BY span_id, name", chunk):
-            result.setdefault(span_id, {})[name] = json.loads(value)
-    runs.add_values(result, (run[1:] for run in runs.runs_in_articles(conn, article_ids)))
+    with runs.read_snapshot(getattr(conn, "conn", conn)):
+        for start in range(0, len(article_ids), _CHUNK):
+            chunk = article_ids[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for span_id, name, value in conn.execute(
+                    "SELECT span_id, name, value FROM span_attributes JOIN spans ON spans.id = span_id "
+                    f"WHERE spans.article_id IN ({marks}) ORDER BY span_id, name", chunk):
+                result.setdefault(span_id, {})[name] = json.loads(value)
+        runs.add_values(result, (run[1:] for run in runs.runs_in_articles(conn, article_ids)))
     return result

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from itertools import chain, groupby, repeat
@@ -23,6 +22,7 @@ from operator import ge, itemgetter
 from typing import Any, Callable, Iterable, NamedTuple, Iterator, TextIO
 
 from storage import span_attribute_runs as runs
+from storage.span_attribute_runs import read_snapshot  # noqa: F401 (storage.exporting's, as before)
 from storage.model import AnnotatorError, Scheme
 from storage.schema import has_layer_tables
 from storage.uids import has_ranges, uid_sql
@@ -225,22 +225,6 @@ def as_line(text: str) -> str:
     if "\u2028" in text or "\u2029" in text or "\x85" in text:
         text = _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text + "\n"
-
-
-@contextmanager
-def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
-    """Read everything in one transaction, so a window saving edits meanwhile cannot tear the export.
-
-    In WAL mode a read transaction sees one consistent state of the file and blocks no writer.
-    """
-    if conn.in_transaction:
-        yield  # the caller's transaction already pins one state
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        conn.execute("COMMIT")  # nothing was written: this only ends the read
 
 
 def count_articles(conn: sqlite3.Connection, status: str | None, *, status_sql: str = "status") -> int:

@@ -4,6 +4,8 @@ as with a row per span (the same project with its runs turned into rows: the old
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from storage.importing import ImportOptions, import_paths
 from storage.model import SpanAttribute
 from storage.project import Project
 
+REPO = Path(__file__).resolve().parents[2]
 TEXT = "Rebel forces rejected talks in Hama, and troops left Homs. Officials met in Aleppo.\n"
 ANN = ("T1\tACTOR 0 12\tRebel forces\nT2\tEVENT 13 21\trejected\nT3\tLOCATION 31 35\tHama\n"
        "T4\tACTOR 41 47\ttroops\nT5\tEVENT 48 52\tleft\nT6\tLOCATION 53 57\tHoms\n"
@@ -123,6 +126,53 @@ def test_a_file_made_with_schema_0105_gets_the_new_trigger_when_opened(tmp_path)
         project.remove_span(project.spans(2)[0].id)
         assert stored_as(project) == (2, 6 + 5)
         assert source_ids(project, 2) == ["T2", "T3", "T4", "T5", "T6"]
+
+
+# Another program's edit of a span's source_id (the same value): its article's runs become rows.
+_EDIT_IN_ANOTHER_PROCESS = """
+import sys
+from storage.project import Project
+with Project.open(sys.argv[1]) as project:
+    project.set_span_attribute(int(sys.argv[2]), "source_id", "T2")
+"""
+
+
+@pytest.mark.parametrize("read", ["one span", "its article"])
+def test_a_read_sees_the_values_though_another_process_turns_the_runs_into_rows_meanwhile(tmp_path, read):
+    """Rows and runs are two statements: another process committing between them (here, at the
+    moment the reader starts reading the runs, once its rows were read) must not hide the values."""
+    path = tmp_path / "p.sqlite"
+    with imported(path, brat_folder(tmp_path / "corpus")) as project:
+        second = project.spans(3)[1]
+        edits: list[subprocess.CompletedProcess] = []
+
+        def between(statement: str) -> None:
+            if "span_attribute_runs" in statement and not edits:
+                edits.append(subprocess.run([sys.executable, "-c", _EDIT_IN_ANOTHER_PROCESS, str(path),
+                                             str(second.id)], cwd=REPO, capture_output=True, text=True, timeout=120))
+        project.db.conn.set_trace_callback(between)
+        try:
+            seen = ([project.span(second.id).attributes.get("source_id")] if read == "one span"
+                    else source_ids(project, 3))
+        finally:
+            project.db.conn.set_trace_callback(None)
+        assert len(edits) == 1 and edits[0].returncode == 0, edits and edits[0].stderr
+        assert stored_as(project) == (2, 6 + 6)  # the edit landed: article 3's run is rows now
+        assert seen == (["T2"] if read == "one span" else ["T1", "T2", "T3", "T4", "T5", "T6"])
+
+
+def test_a_single_span_is_read_from_its_runs_entry_alone(project):
+    """project.span() reads the entries it needs (json_extract), not the whole run into Python;
+    many spans at once get each run parsed once: the same values either way."""
+    project.declare_span_attribute("ACTOR", SpanAttribute("code", kind="choice", choices=("REB", "MIL")))
+    spans = project.spans(4)
+    assert [project.span(s.id).attributes for s in spans] == [{"source_id": f"T{n}"} for n in range(1, 7)]
+    assert span_attributes.values_of(project.db, [spans[0].id, spans[5].id, 9999]) == {
+        spans[0].id: {"source_id": "T1"}, spans[5].id: {"source_id": "T6"}}
+    assert span_attributes.values_of(project.db, [s.id for s in spans]) == {  # many: the runs parsed once
+        s.id: {"source_id": f"T{n}"} for n, s in enumerate(spans, 1)}
+    project.add_span(4, 82, 83, "LOCATION")  # after the run: no entry
+    assert project.spans(4)[-1].attributes == {}
 
 
 def test_an_edit_turns_the_articles_run_into_rows_first(project):

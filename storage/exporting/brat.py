@@ -9,7 +9,7 @@
     T3	LOCATION 19 27;28 35	Damascus Airport    a span across a line break, in fragments
     E1	FIGHT:T2 source:T1 location:T3          an event frame: type:trigger role:filler…
     A1	polarity E1 negative                    an attribute that differs from its default
-    #1	AnnotatorNotes E1	date=2024-12-08     free-text attributes (the event date)
+    #1	AnnotatorNotes E1	date=2024-12-08     free-text attributes (the event date); "modality=": none
     A2	code T1 SYR                             a span attribute with a list of values
     N1	Reference T1 Wikidata:Q1234	Insurgents  a span's Wikidata id (a pattern attribute Q…)
     #2	AnnotatorNotes T1	alias=the rebels    a span's free-text attributes
@@ -29,7 +29,9 @@ rest of our exports and in brat itself. Decisions, each forced by a rule of brat
 - **Repeated roles are numbered** the brat way: ``source:T1 source2:T4 source3:T6``.
 - **Attributes**: an attribute with choices (polarity, modality) is an ``A`` line when the value
   differs from the scheme's default, which ``annotation.conf`` records; free-text attributes (the
-  event date) go to one ``AnnotatorNotes`` line per event as ``name=value; name=value``.
+  event date) go to one ``AnnotatorNotes`` line per event as ``name=value; name=value``. An event
+  holding no value of an attribute that has a default (one imported from another tool) gets
+  ``name=`` among its notes: our import fills in the defaults left out, and must not there.
 - **Span attributes** (declared per label): a choice is an ``A`` line on the span's first ``T``
   (a multi-valued one, one ``A`` line per value; brat's configuration cannot say "several", so
   ``annotation.conf`` notes it); a pattern attribute whose pattern is a Wikidata id (``Q[1-9][0-9]*``)
@@ -227,8 +229,8 @@ def _attribute_conf(attribute: Attribute, names: Names) -> str:
     if attribute.multi:
         line = f"# {name} may hold several values: one A line per value\n{line}"
     if attribute.default is not None:
-        line = (f"# {name} is written only when it is not {names.value(attribute.name, attribute.default)}"
-                f"\n{line}")
+        line = (f"# {name} is written only when it is not {names.value(attribute.name, attribute.default)};"
+                f" an event without it has \"{name}=\" in its AnnotatorNotes\n{line}")
     return line
 
 
@@ -289,10 +291,14 @@ def article_ann(article: ArticleData, scheme: Scheme, names: Names, report: Expo
         # Scheme order, then any attribute the scheme no longer has (as a note: brat lacks its type).
         for name in [*attributes, *sorted(set(event.attributes) - set(attributes))]:
             value = event.attributes.get(name)
-            if value is None or value == "":
-                continue
             attribute = attributes.get(name)
             brat_name = names.attributes.get(name) or storage_form(name)
+            if value is None or value == "" or value == []:
+                if attribute is not None and attribute.choices and attribute.default:
+                    # holds none (an event imported from elsewhere): said, or our import of this
+                    # folder would give it the default a left-out line stands for
+                    notes.append(f"{brat_name}=")
+                continue
             if isinstance(value, list) and attribute is not None and attribute.choices is not None:
                 for one in value:  # several values (PLOVER contexts): one A line each, as for spans
                     counters["A"] += 1

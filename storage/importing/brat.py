@@ -511,7 +511,11 @@ class _Document:
         for note in self.notes.get(ident, ()):
             pairs = self._pairs(note) if self.conf.ours else None
             if pairs is not None:
-                values.update((name, _typed(scheme.get(name), value)) for name, value in pairs)
+                for name, value in pairs:  # "name=": the event holds none (not the default left out)
+                    if value:
+                        values[name] = _typed(scheme.get(name), value)
+                    else:
+                        values.pop(name, None)
             elif note:
                 values["note"] = note if "note" not in values else f"{values['note']}; {note}"
         return values

@@ -334,6 +334,25 @@ def test_our_brat_export_round_trips(project, tmp_path):
         assert _content(again) == _content(project)
 
 
+def test_a_foreign_folder_round_trips_through_our_brat_export_without_gaining_default_attributes(project, tmp_path):
+    """brat-news's events hold no polarity or modality (the scheme's defaults: positive, asserted).
+    Our export leaves a default out and our import fills it in, so the export says "modality="
+    for an event holding none: imported again, every event has the attributes it had."""
+    from storage.exporting import export_to_path
+    assert import_paths(project, [NEWS]).ok
+    defaults = {a.name for a in project.scheme.attributes if a.choices and a.default}
+    events = [e for article_id in project.article_ids() for e in project.events(article_id)]
+    assert len(events) == 23 and defaults == {"polarity", "modality"}
+    assert not any(defaults & set(e.attributes) for e in events)
+    export_to_path(project, "brat", tmp_path / "out")
+    with Project.open(tmp_path / "again.sqlite") as again:
+        report = import_paths(again, [tmp_path / "out"])
+        assert report.ok, report.summary_lines()
+        assert sorted(_content(again), key=repr) == sorted(_content(project), key=repr)  # files in another order
+    first = (tmp_path / "out" / "1.ann").read_text(encoding="utf-8")
+    assert "\tAnnotatorNotes E1\tpolarity=; modality=; source_id=E1\n" in first
+
+
 def test_a_plover_2_project_round_trips_with_its_multi_valued_and_integer_attributes(tmp_path):
     """The default scheme: contexts and auxiliaries are A lines (one per value), modes and counts
     notes (``mode=firearms,aerial``, ``dead=3``), sectors A lines, Wikidata ids N lines, a

@@ -239,14 +239,19 @@ def test_exports_of_runs_and_of_rows_are_the_same(tmp_path, fmt):
 
 def test_brat_export_then_import_then_native_equals_the_original(tmp_path, project):
     """The issue's round trip, from a project whose T ids are runs: the spans, their source_id
-    included. (Events are left out here: after other tests in this process a re-import fills in
-    their default attributes, which this module does not touch.)"""
+    included, and the events (without the default attributes they did not hold: test_brat.py)."""
     export_to_path(project, "brat", tmp_path / "out")
     export_to_path(project, "native", tmp_path / "first.jsonl")
     with imported(tmp_path / "again.sqlite", tmp_path / "out") as again:
         export_to_path(again, "native", tmp_path / "again.jsonl")
-    spans = lambda path: [record.get("spans") for record in _comparable(path)]  # noqa: E731
-    assert spans(tmp_path / "again.jsonl") == spans(tmp_path / "first.jsonl")
+
+    def content(path: Path) -> list[tuple[list, list]]:  # each record's spans and events, the ids aside
+        return [(record.get("spans"), [event | {"attributes": {k: v for k, v in event["attributes"].items()
+                                                               if k != "source_id"}}
+                                       for event in record.get("events", [])]) for record in _comparable(path)]
+
+    assert content(tmp_path / "again.jsonl") == content(tmp_path / "first.jsonl")
+    assert sum(len(events) for _spans, events in content(tmp_path / "first.jsonl")) == 8
 
 
 def test_a_packets_runs_merge_into_the_master_and_merging_again_changes_nothing(tmp_path, project):

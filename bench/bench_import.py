@@ -319,7 +319,9 @@ def bare_export(db_path: Path, out_path: Path) -> None:
     next_span, next_event = next(spans, None), next(events, None)
     with open(out_path, "w", encoding="utf-8", newline="\n") as out:
         for article_id, text, title, date, source, status, created, updated in conn.execute(
-                "SELECT id, text, title, date, source, status, created, updated FROM articles ORDER BY id"):
+                "SELECT id, text, title, date, source, coalesce(s.status, 'new'), created, "
+                "coalesce(s.updated, articles.updated) FROM articles LEFT JOIN article_status s "
+                "ON s.article_id = articles.id ORDER BY id"):
             span_records = []
             while next_span is not None and next_span[0] == article_id:
                 _, sid, start, end, label, annotator, screated, origin = next_span

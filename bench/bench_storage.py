@@ -124,15 +124,16 @@ def bare_import(jsonl: Path, db_path: Path) -> None:
     ``db_path`` is a fresh project (see ``fresh``), so only the work an import does is timed.
     """
     conn = sqlite3.connect(db_path, isolation_level=None)
-    articles, spans, events, arguments = [], [], [], []
+    articles, statuses, spans, events, arguments = [], [], [], [], []
     with open(jsonl, encoding="utf-8") as lines:
         next(lines)  # the scheme line: the fresh project already holds the same scheme
         for line in lines:
             record = json.loads(line)
             meta, text = record["meta"], record["text"]
             articles.append((record["id"], text, len(text), meta["title"], meta["date"], meta["source"],
-                             meta["status"], hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                             meta["created"], meta["updated"]))
+                             hashlib.sha256(text.encode("utf-8")).hexdigest(), meta["created"], meta["updated"]))
+            if meta["status"] != "new":  # the schema's: no row is new (storage.article_status)
+                statuses.append((record["id"], meta["status"], meta["updated"]))
             spans += [(s["id"], record["id"], s["start"], s["end"], s["label"], s["annotator"],
                        s["created"]) for s in record["spans"]]
             for e in record["events"]:
@@ -140,8 +141,9 @@ def bare_import(jsonl: Path, db_path: Path) -> None:
                                json.dumps(e["attributes"], sort_keys=True), e["annotator"], e["created"]))
                 arguments += [(e["id"], a["role"], a["span"]) for a in e["arguments"]]
     conn.execute("BEGIN")
-    conn.executemany("INSERT INTO articles (id, text, length, title, date, source, status, "
-                     "content_hash, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?)", articles)
+    conn.executemany("INSERT INTO articles (id, text, length, title, date, source, "
+                     "content_hash, created, updated) VALUES (?,?,?,?,?,?,?,?,?)", articles)
+    conn.executemany("INSERT INTO article_status (article_id, status, updated) VALUES (?,?,?)", statuses)
     conn.executemany('INSERT INTO spans (id, article_id, start, "end", label, annotator, created) '
                      "VALUES (?,?,?,?,?,?,?)", spans)
     conn.executemany("INSERT INTO events (id, article_id, trigger_id, type, attributes, annotator, "
@@ -166,12 +168,12 @@ def bare_text_import(folder: Path, db_path: Path) -> None:
         for name in sorted(files):
             with open(os.path.join(directory, name), "rb") as file:
                 text = file.read().decode("utf-8")
-            rows.append((text, len(text), text.partition("\n")[0], None, name, "new",
+            rows.append((text, len(text), text.partition("\n")[0], None, name,
                          hashlib.sha256(text.encode("utf-8")).hexdigest(), STAMP, STAMP))
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("BEGIN")
-    conn.executemany("INSERT INTO articles (text, length, title, date, source, status, content_hash, "
-                     "created, updated) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO articles (text, length, title, date, source, content_hash, "
+                     "created, updated) VALUES (?,?,?,?,?,?,?,?)", rows)  # new: no article_status row
     conn.execute("COMMIT")
     conn.close()
 
@@ -200,7 +202,9 @@ def bare_export(db_path: Path, out_path: Path) -> None:
     with open(out_path, "w", encoding="utf-8", newline="\n") as out:
         out.write(encode({"scheme": scheme}) + "\n")
         for article_id, text, title, date, source, status, created, updated in conn.execute(
-                "SELECT id, text, title, date, source, status, created, updated FROM articles ORDER BY id"):
+                "SELECT id, text, title, date, source, coalesce(s.status, 'new'), created, "
+                "coalesce(s.updated, articles.updated) FROM articles LEFT JOIN article_status s "
+                "ON s.article_id = articles.id ORDER BY id"):
             spans = []
             while next_span is not None and next_span[0] == article_id:
                 _, span_id, start, end, label, annotator, span_created, origin = next_span

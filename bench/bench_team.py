@@ -66,11 +66,11 @@ def fill_articles(path: Path, count: int, *, words: int, seed: int = 1) -> None:
         rows = []
         for n in range(count):
             text = article_text(n, rng, words)
-            rows.append((len(text), f"Report {n}", "new", f"h{n}-{seed}", STAMP, STAMP, text))
-        with project.transaction():
+            rows.append((len(text), f"Report {n}", f"h{n}-{seed}", STAMP, STAMP, text))
+        with project.transaction():  # new articles: no article_status row (storage.article_status)
             project.db.conn.executemany(
-                "INSERT INTO articles (length, title, status, content_hash, created, updated, text) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                "INSERT INTO articles (length, title, content_hash, created, updated, text) "
+                "VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 def word_bounds(text: str) -> list[tuple[int, int]]:

@@ -82,8 +82,8 @@ def fill_many_articles(path: Path, count: int) -> None:
     stamp = now()
     with Project.open(path) as project, project.transaction() as db:
         db.conn.executemany(
-            "INSERT INTO articles (text, length, title, date, status, content_hash, created, updated) "
-            "VALUES (?, ?, ?, ?, 'new', ?, ?, ?)",
+            "INSERT INTO articles (text, length, title, date, content_hash, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             ((t, len(t), f"Headline {i}", "2024-12-08", f"h{i}", stamp, stamp)
              for i in range(count) for t in [f"Article {i}: troops entered Damascus on Sunday."]))
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.table_model import ColumnsTableModel
+from storage.article_status import OWN_STATUS
 from storage.model import STATUSES, ArticleSummary
 from storage.project import Project
 
@@ -84,9 +85,9 @@ class ArticleListModel(ColumnsTableModel):
         self.project = project
         self.status: str | None = None
         self.search: str | None = None
-        # Where each article's status is read (Project.article_summaries): its own column, or in a
+        # Where each article's status is read (Project.article_summaries): its own, or in a
         # master the shown layer's (storage.team.layer_status.status_sql, set by gui.layer_view).
-        self.status_sql = "status"
+        self.status_sql = OWN_STATUS
         self._rows: list[ArticleSummary] = []
         self._row_of: dict[int, int] = {}
         self._total = 0

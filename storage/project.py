@@ -18,6 +18,7 @@ from types import EllipsisType
 from typing import Any, Mapping
 
 from storage.assist.origin import MANUAL, check_origin
+from storage import article_status
 from storage import scheme as scheme_store
 from storage import span_attributes, uids
 from storage.attribute_methods import AttributeMethods
@@ -42,7 +43,9 @@ from storage.model import (
 from storage.project_file import BUSY_TIMEOUT_MS, ProjectFile, RideAlong  # noqa: F401 - BUSY_TIMEOUT_MS re-exported
 from storage.text import content_hash
 
-_ARTICLE_COLUMNS = "id, text, title, date, source, status, content_hash, created, updated"
+_ARTICLE_COLUMNS = (f"id, text, title, date, source, {article_status.OWN_STATUS}, content_hash, created, "
+                    f"{article_status.OWN_UPDATED}")
+OWN_STATUS = article_status.OWN_STATUS
 _SPAN_COLUMNS = 'id, article_id, start, "end", label, annotator, created, origin'
 
 
@@ -126,10 +129,12 @@ class Project(ProjectFile, AttributeMethods):
             if existing is not None:
                 raise DuplicateArticleError(existing)
             cursor = self.db.execute(
-                "INSERT INTO articles (text, length, title, date, source, status, content_hash, "
-                "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [text, len(text), title, date, source, status, digest, stamp, stamp],
+                "INSERT INTO articles (text, length, title, date, source, content_hash, "
+                "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [text, len(text), title, date, source, digest, stamp, stamp],
             )
+            if status != article_status.NEW:
+                article_status.set_status(self.db.conn, cursor.lastrowid, status, stamp=stamp)
         return self.article(cursor.lastrowid)
 
     def article_id_by_hash(self, digest: str) -> int | None:
@@ -151,26 +156,25 @@ class Project(ProjectFile, AttributeMethods):
         return replace(article, status=found[0] if found else "new")
 
     def _article_filter(self, status: str | None, search: str | None,
-                        status_sql: str = "status") -> tuple[str, list[Any]]:
+                        status_sql: str = OWN_STATUS) -> tuple[str, list[Any]]:
         clauses, params = [], []
         if status:
-            clauses.append(f"{status_sql} = ?")
-            params.append(status)
+            clauses.append(article_status.has_status(status_sql, [status]))
         if search:
             clauses.append("(instr(lower(title), lower(?)) > 0 OR instr(lower(text), lower(?)) > 0)")
             params += [search, search]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     # ``status_sql``: where each article's status is read, an SQL expression over ``articles``: its
-    # own column, or an annotator layer's status (``storage.team.layer_status.status_sql``).
+    # own (``storage.article_status``), or an annotator layer's (``storage.team.layer_status.status_sql``).
 
     def article_count(self, *, status: str | None = None, search: str | None = None,
-                      status_sql: str = "status") -> int:
+                      status_sql: str = OWN_STATUS) -> int:
         where, params = self._article_filter(status, search, status_sql)
         return self.db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0]
 
     def article_summaries(self, *, status: str | None = None, search: str | None = None,
-                          offset: int = 0, limit: int = -1, status_sql: str = "status") -> list[ArticleSummary]:
+                          offset: int = 0, limit: int = -1, status_sql: str = OWN_STATUS) -> list[ArticleSummary]:
         """A page of the article list, in id order, without loading texts."""
         where, params = self._article_filter(status, search, status_sql)
         rows = self.db.execute(
@@ -198,22 +202,19 @@ class Project(ProjectFile, AttributeMethods):
         if status not in STATUSES:
             raise ValueError(f"status {status!r} must be one of {STATUSES}")
         with self.transaction():
-            if layer is not None:
-                if self.db.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is None:
-                    raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
+            if self.db.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is None:
+                raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
+            if layer is None:  # one small row, never the article's (its text) again
+                article_status.set_status(self.db.conn, article_id, status, stamp=now())
+            else:
                 self.db.execute("INSERT OR REPLACE INTO layer_status (article_id, layer, status, updated) "
                                 "VALUES (?, ?, ?, ?)", [article_id, layer, status, now()])
-                return
-            cursor = self.db.execute("UPDATE articles SET status = ?, updated = ? WHERE id = ?",
-                                     [status, now(), article_id])
-            if cursor.rowcount == 0:
-                raise MissingError(f"there is no article {article_id} (deleted, perhaps in another window)")
 
     def starting(self, article_id: int, *, layer: str | None = None) -> AbstractContextManager[RideAlong]:
         """Within the block, the next write also moves the article from ``new`` to ``in_progress``
         (``layer``'s status, as ``set_status``), in its transaction: one commit, the status never
         without the edit. ``.result``: the ``Article`` fields as written (status, and the own
-        column's ``updated``), or None where the article was not ``new`` and is left as it is."""
+        status's ``updated``), or None where the article was not ``new`` and is left as it is."""
         from storage.team import layer_status  # storage.team imports this module
 
         def start(db: Any) -> dict[str, str] | None:
@@ -224,9 +225,10 @@ class Project(ProjectFile, AttributeMethods):
 
         return self.also_in_next_commit(start)
 
-    def next_unfinished(self, after_id: int | None = None, *, status_sql: str = "status") -> int | None:
+    def next_unfinished(self, after_id: int | None = None, *, status_sql: str = OWN_STATUS) -> int | None:
         """The next article (by id, wrapping round) that is new or in progress."""
-        query = f"SELECT id FROM articles WHERE {status_sql} IN ('new', 'in_progress') AND id > ? ORDER BY id LIMIT 1"
+        unfinished = article_status.has_status(status_sql, ("new", "in_progress"))
+        query = f"SELECT id FROM articles WHERE {unfinished} AND id > ? ORDER BY id LIMIT 1"
         row = self.db.execute(query, [after_id if after_id is not None else -1]).fetchone()
         if row is None and after_id is not None:
             row = self.db.execute(query, [-1]).fetchone()

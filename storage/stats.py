@@ -32,10 +32,12 @@ def project_stats(project: Project) -> dict[str, Any]:
             # export --layer and agreement know it too, and say the same (storage.team.coverage).
             if not (entry["spans"] or entry["events"] or done):
                 entry["nothing_back"] = True
+    articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     by_status = {status: 0 for status in STATUSES}
-    by_status.update(counts("SELECT status, count(*) FROM articles GROUP BY status"))
+    by_status.update(counts("SELECT status, count(*) FROM article_status GROUP BY status"))
+    by_status["new"] = articles - sum(by_status.values()) + by_status["new"]  # no row is new
     return {
-        "articles": db.execute("SELECT count(*) FROM articles").fetchone()[0],
+        "articles": articles,
         "articles_by_status": by_status,
         "spans": db.execute("SELECT count(*) FROM spans").fetchone()[0],
         "spans_by_label": counts("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label"),
@@ -58,7 +60,7 @@ def _curation(db: Any) -> dict[str, int]:
     (awaiting,) = db.execute(  # what the default export leaves out (storage.exporting.layers)
         f"SELECT count(*) FROM (SELECT article_id FROM ({version_pairs(team)}) GROUP BY article_id "
         f"HAVING count(*) >= 2 AND sum(layer = '{GOLD}') = 0)").fetchone()
-    (curated,) = db.execute("SELECT count(*) FROM articles WHERE status = 'curated'").fetchone()
+    (curated,) = db.execute("SELECT count(*) FROM article_status WHERE status = 'curated'").fetchone()
     (gold,) = db.execute("SELECT count(*) FROM spans WHERE annotator = 'gold'").fetchone()
     return {"articles_with_several_layers": layered, "awaiting_curation": awaiting, "curated": curated,
             "gold_spans": gold}

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 from gui.candidates import Candidate
 from gui.commands import StoreCommand
 from gui.plain import menu_text, quote
-from storage.assist.roles import (Filler, RoleHistory, RoleSuggestion, likely_fillers, rank, reject_filler,
-                                  rejected_fillers, role_history, unreject_filler)
+from storage.assist.roles import (Filler, RoleHistory, RoleSuggestion, done_articles, likely_fillers, rank,
+                                  reject_filler, rejected_fillers, role_history, unreject_filler)
 from storage.assist.settings import AssistSettings
 from storage.model import Event
 
@@ -43,7 +43,7 @@ class RoleAssist:
         changed, or a frame of the open article changed while it is done (the frames of unfinished
         articles, where editing happens, do not count, so filling a role never rereads them all)."""
         project, article = self.document.project, self.document.article
-        (done,) = project.db.execute("SELECT count(*) FROM articles WHERE status IN ('done', 'curated')").fetchone()
+        done = done_articles(project)
         editing_done = article is not None and article.status in ("done", "curated")
         key = (done, article.id if editing_done else None,
                tuple(sorted((e.id, e.type, e.arguments) for e in self.document.events.values())) if editing_done else ())

@@ -22,6 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from storage.article_status import OWN_STATUS, has_status
 from storage.assist.settings import AssistSettings
 from storage.assist.suggestions import MODEL, Suggestion, store_suggestions
 from storage.model import AnnotatorError
@@ -151,9 +152,8 @@ def new_pipeline(language: str, labels: list[str]) -> Any:
 
 
 def _training_articles(project: Project) -> list[tuple[int, str, list[tuple[int, int, str]]]]:
-    marks = ",".join("?" * len(TRAINING_STATUSES))
     ids = [row[0] for row in project.db.execute(
-        f"SELECT id FROM articles WHERE status IN ({marks}) ORDER BY id", TRAINING_STATUSES)]
+        f"SELECT id FROM articles WHERE {has_status(OWN_STATUS, TRAINING_STATUSES)} ORDER BY id")]
     return [(i, project.article(i).text, [(s.start, s.end, s.label) for s in project.spans(i)]) for i in ids]
 
 
@@ -259,9 +259,8 @@ def suggest_texts(nlp: Any, articles: list[tuple[int, str]]) -> list[Suggestion]
 def save_model(project: Project, nlp: Any, report: TrainingReport, *, progress: Progress | None = None) -> TrainingReport:
     """Keep the model in the project and replace its stored suggestions for unfinished articles;
     one transaction, so the window sees the old model or the new one, never half."""
-    marks = ",".join("?" * len(SUGGEST_STATUSES))
     ids = [row[0] for row in project.db.execute(
-        f"SELECT id FROM articles WHERE status IN ({marks}) ORDER BY id", SUGGEST_STATUSES)]
+        f"SELECT id FROM articles WHERE {has_status(OWN_STATUS, SUGGEST_STATUSES)} ORDER BY id")]
     suggestions: list[Suggestion] = []
     for start in range(0, len(ids), 50):
         chunk = [(i, project.article(i).text) for i in ids[start:start + 50]]
@@ -293,12 +292,11 @@ def model_version(project: Project) -> str | None:
 def needs_suggestions(project: Project, article_id: int) -> bool:
     """True for an unfinished article the stored model has not suggested for (imported after
     training, or suggested by an older model): the window then asks ``suggest_process``."""
-    marks = ",".join("?" * len(SUGGEST_STATUSES))
     row = project.db.execute(
         "SELECT 1 FROM assist_models AS m JOIN articles AS a ON a.id = ? "
-        f"WHERE m.name = ? AND a.status IN ({marks}) AND NOT EXISTS (SELECT 1 FROM assist_suggested AS s "
-        "WHERE s.article_id = a.id AND s.recommender = m.name AND s.version = m.trained)",
-        [article_id, MODEL, *SUGGEST_STATUSES]).fetchone()
+        f"WHERE m.name = ? AND {has_status(OWN_STATUS, SUGGEST_STATUSES, articles='a')} AND NOT EXISTS "
+        "(SELECT 1 FROM assist_suggested AS s WHERE s.article_id = a.id AND s.recommender = m.name "
+        "AND s.version = m.trained)", [article_id, MODEL]).fetchone()
     return row is not None
 
 
@@ -332,7 +330,7 @@ def load_model(project: Project) -> Any | None:
 
 def newly_done(project: Project) -> int:
     """Done articles gained since the stored model was trained (all of them if there is none)."""
-    marks = ",".join("?" * len(TRAINING_STATUSES))
-    done = project.db.execute(f"SELECT count(*) FROM articles WHERE status IN ({marks})", TRAINING_STATUSES).fetchone()[0]
+    done = project.db.execute(f"SELECT count(*) FROM articles WHERE {has_status(OWN_STATUS, TRAINING_STATUSES)}"
+                              ).fetchone()[0]
     row = project.db.execute("SELECT articles FROM assist_models WHERE name = ?", [MODEL]).fetchone()
     return done - (row[0] if row else 0)

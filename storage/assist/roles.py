@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
+from storage.article_status import OWN_STATUS, has_status
 from storage.project import Project, now
 
 T = TypeVar("T")
@@ -63,16 +64,21 @@ class RoleHistory:
         return frames >= MIN_FRAMES and self.filled[(event_type, role)] / frames < MIN_FILL_RATE
 
 
+def done_articles(project: Project) -> int:
+    """How many articles are done or curated: the done frames change when this does."""
+    return project.db.execute(f"SELECT count(*) FROM articles WHERE {has_status(OWN_STATUS, DONE)}").fetchone()[0]
+
+
 def role_history(project: Project) -> RoleHistory:
     history = RoleHistory()
-    marks = ",".join("?" * len(DONE))
+    done = has_status(OWN_STATUS, DONE)
     for event_type, role, text, label, before, n in project.db.execute(
             'SELECT events.type, arguments.role, substr(articles.text, spans.start + 1, spans."end" - spans.start), '
             "spans.label, spans.start < triggers.start, count(*) "
             "FROM arguments JOIN events ON events.id = arguments.event_id "
             "JOIN spans ON spans.id = arguments.span_id JOIN spans AS triggers ON triggers.id = events.trigger_id "
             "JOIN articles ON articles.id = spans.article_id "
-            f"WHERE articles.status IN ({marks}) GROUP BY 1, 2, 3, 4, 5", DONE):
+            f"WHERE {done} GROUP BY 1, 2, 3, 4, 5"):
         key = _key(text)
         history.by_type[(event_type, role, key)] += n
         history.by_role[(role, key)] += n
@@ -83,11 +89,11 @@ def role_history(project: Project) -> RoleHistory:
     for event_type, role, frames in project.db.execute(
             "SELECT events.type, arguments.role, count(DISTINCT events.id) FROM arguments "
             "JOIN events ON events.id = arguments.event_id JOIN articles ON articles.id = events.article_id "
-            f"WHERE articles.status IN ({marks}) GROUP BY 1, 2", DONE):
+            f"WHERE {done} GROUP BY 1, 2"):
         history.filled[(event_type, role)] = frames
     for event_type, frames in project.db.execute(
             "SELECT events.type, count(*) FROM events JOIN articles ON articles.id = events.article_id "
-            f"WHERE articles.status IN ({marks}) GROUP BY 1", DONE):
+            f"WHERE {done} GROUP BY 1"):
         history.frames[event_type] = frames
     return history
 

@@ -23,6 +23,8 @@ from typing import Any, Callable, Iterable, NamedTuple, Iterator, TextIO
 
 from storage import span_attribute_runs as runs
 from storage.span_attribute_runs import read_snapshot  # noqa: F401 (storage.exporting's, as before)
+from storage import article_status as own
+from storage.article_status import OWN_STATUS, has_status
 from storage.model import AnnotatorError, Scheme
 from storage.schema import has_layer_tables
 from storage.uids import has_ranges, uid_sql
@@ -227,14 +229,14 @@ def as_line(text: str) -> str:
     return text + "\n"
 
 
-def count_articles(conn: sqlite3.Connection, status: str | None, *, status_sql: str = "status") -> int:
+def count_articles(conn: sqlite3.Connection, status: str | None, *, status_sql: str = OWN_STATUS) -> int:
     if status is None:
         return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    return conn.execute(f"SELECT count(*) FROM articles WHERE {status_sql} = ?", [status]).fetchone()[0]
+    return conn.execute(f"SELECT count(*) FROM articles WHERE {has_status(status_sql, [status])}").fetchone()[0]
 
 
 def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_size: int = BATCH_SIZE,
-                 named: bool = True, status_sql: str = "status") -> Iterator[list[ArticleData]]:
+                 named: bool = True, status_sql: str = OWN_STATUS) -> Iterator[list[ArticleData]]:
     """Lists of checked articles in id order, ``batch_size`` at a time, each with its spans and events.
 
     ``named`` False leaves each article's spans plain tuples in ``SpanRow``'s field order until
@@ -247,7 +249,7 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_s
     ``status_sql`` reads each article's status for ``status`` (the exported layer's in a master:
     ``storage.team.layer_status.export_status_sql``).
     """
-    status_clause = f" AND {status_sql} = ?" if status is not None else ""
+    status_clause = f" AND {has_status(status_sql, [status])}" if status is not None else ""
     team = has_layer_tables(conn)
     # uids ride along only where layers were merged or imported: there they are what a later
     # merge matches by; an ordinary project's export stays as it was.
@@ -260,16 +262,19 @@ def iter_batches(conn: sqlite3.Connection, *, status: str | None = None, batch_s
                        and conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0])
     last_id = -1
     while True:
-        params: list[Any] = [last_id] + ([status] if status is not None else []) + [batch_size]
         batch = [
             ArticleData(*row)
             for row in conn.execute(
-                "SELECT id, text, title, date, source, status, created, updated, content_hash "
-                f"FROM articles WHERE id > ?{status_clause} ORDER BY id LIMIT ?", params)
+                f"SELECT id, text, title, date, source, {own.STATUS}, created, {own.UPDATED}, content_hash "
+                f"FROM articles {own.JOIN} WHERE id > ?{status_clause} ORDER BY id LIMIT ?", [last_id, batch_size])
         ]
         if not batch:
             return
-        _fill(conn, {article.id: article for article in batch}, team=team, uids=uids, filled=filled)
+        try:
+            _fill(conn, {article.id: article for article in batch}, team=team, uids=uids, filled=filled)
+        except KeyError as exc:  # a row's article id is none its index found it by: only damage does that
+            raise ExportError(f"a row of article {batch[0].id}-{batch[-1].id} names article {exc.args[0]!r}; "
+                              "the project file is damaged (restore it from a backup)") from None
         for article in batch:
             check_article(article)
             if named:

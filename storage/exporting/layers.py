@@ -19,7 +19,7 @@ round-trip.
 
 Every article status belongs to a layer (``storage.team.layer_status``): ``--status`` and the
 status an export writes are those of the layer written there (gold's and the project's own: the
-article's own column); with every layer written, the article's own.
+article's own status); with every layer written, the article's own.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from operator import attrgetter, itemgetter
 
 from typing import Any, Callable, NamedTuple
 
+from storage.article_status import has_status
 from storage.exporting.batches import ArticleData, ExportError, ExportReport, SpanRow
 from storage.importing.report import plural
 from storage.schema import has_layer_tables
@@ -92,7 +93,8 @@ def export_counts(conn: sqlite3.Connection, layer: str | None, *, status: str | 
     would refuse is refused the same way (``ExportError``). ``name``: how a layer is named in the words."""
     check_layer(conn, layer, name=name)
     team = has_layer_tables(conn)
-    where, params = (f" WHERE {export_status_sql(conn, layer)} = ?", [status]) if status is not None else ("", [])
+    where = f" WHERE {has_status(export_status_sql(conn, layer), [status])}" if status is not None else ""
+    params: list[str] = []
     (total,) = conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
     if layer == ALL:
         return ExportCounts(total, total, [])
@@ -109,8 +111,9 @@ def export_counts(conn: sqlite3.Connection, layer: str | None, *, status: str | 
             f"SELECT count(DISTINCT article_id) FROM layer_status s WHERE article_id IN ({articles}) AND NOT EXISTS "
             "(SELECT 1 FROM spans WHERE spans.article_id = s.article_id) AND NOT EXISTS (SELECT 1 FROM events "
             "WHERE events.article_id = s.article_id) AND NOT EXISTS (SELECT 1 FROM layer_status f WHERE "
-            f"f.article_id = s.article_id AND f.status IN {FINISHED}) AND (SELECT status FROM articles "
-            "WHERE id = s.article_id) != 'curated'", params).fetchone()[0] if team else 0
+            f"f.article_id = s.article_id AND f.status IN {FINISHED}) AND NOT EXISTS (SELECT 1 FROM "
+            "article_status c WHERE c.article_id = s.article_id AND c.status = 'curated')",
+            params).fetchone()[0] if team else 0
         reasons = [_not_back(not_back)] * bool(not_back) + [_several(several)] * bool(several)
         return ExportCounts(total - several - not_back, total, reasons, mixed)
     (written,) = conn.execute(f"SELECT count(*) FROM ({covered_pairs(team)}) WHERE layer = ? AND article_id IN "

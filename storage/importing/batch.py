@@ -13,8 +13,8 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Sequence
 
+from storage import article_status, uids
 from storage import span_attribute_runs as runs
-from storage import uids
 from storage.importing import layers
 from storage.importing.intake import MAX_ID
 from storage.model import InputError, SchemeError
@@ -25,8 +25,9 @@ _SQL_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limi
 # "span_attribute_runs": one text attribute of a document's consecutive spans, (first span id, name,
 # [value per span], article id): a foreign id on every span of a file, written as one row of
 # span_attribute_runs (storage.span_attribute_runs) instead of a span_attributes row per span.
-TABLES = ("articles", "spans", "span_blocks", "events", "arguments", "span_attributes", "span_attribute_runs",
-          "article_attributes", "layer_status", "curation_decisions")
+# "article_status": (article id, status, updated) of the articles whose own status is not new.
+TABLES = ("articles", "article_status", "spans", "span_blocks", "events", "arguments", "span_attributes",
+          "span_attribute_runs", "article_attributes", "layer_status", "curation_decisions")
 _RUN_COLUMNS = f'INSERT OR FAIL INTO {runs.RUNS_TABLE} (article_id, name, first_id, last_id, "values")'
 
 
@@ -93,7 +94,7 @@ SpanBlock = tuple[list[int], int, list[int], list[int], list[str], "str | None |
                   "str | list[str]", "str | list[str]"]
 
 
-_ARTICLE_COLUMNS = ("id", "text", "length", "title", "date", "source", "status", "content_hash", "created", "updated")
+_ARTICLE_COLUMNS = ("id", "text", "length", "title", "date", "source", "content_hash", "created", "updated")
 _SPAN_COLUMNS = ("id", "article_id", "start", '"end"', "label", "annotator", "created", "origin", "taken_from", "uid")
 _EVENT_COLUMNS = ("id", "article_id", "trigger_id", "type", "attributes", "annotator", "created", "taken_from", "uid")
 _FIRST = itemgetter(0)
@@ -378,6 +379,8 @@ class RowBatch:
             conn.execute("PRAGMA ignore_check_constraints = ON")
         try:
             _insert(conn, "articles", _ARTICLE_COLUMNS, rows["articles"])
+            if rows["article_status"]:  # no row is new (storage.article_status): most imports write none
+                article_status.write_new(conn, rows["article_status"])
             if self.uid_prefix is not None:
                 spans = self._free_uids(rows["spans"], "spans")
                 _insert(conn, "spans", _SPAN_COLUMNS, spans, uid=self._uid_sql("spans", spans))

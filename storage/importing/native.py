@@ -22,6 +22,7 @@ import json
 from operator import itemgetter
 from typing import Any, Iterator, NoReturn
 
+from storage.article_status import NEW
 from storage.assist.origin import check_origin, import_origin
 from storage.importing import layers
 from storage.importing.batch import RowBatch
@@ -241,7 +242,11 @@ class RecordWriter(ForeignRecords):
             self._fail(f"the text holds a NUL character (\\u0000) at offset {text.index(chr(0))}, "
                        "which a stored text cannot hold")
         (article_id,) = self._claim("articles", [file_id])
-        self._rows["articles"].append(self._article_row(article_id, text, digest, meta))
+        row = self._article_row(article_id, text, digest, meta)
+        self._rows["articles"].append(row)
+        status = self._status(meta)
+        if status != NEW:  # no row is new (storage.article_status): a corpus of new articles writes none
+            self._rows["article_status"].append((article_id, status, row[-1]))
         self.articles_added += 1
         self._hashes[digest] = article_id
         return article_id
@@ -322,7 +327,7 @@ class RecordWriter(ForeignRecords):
             self._fail(f"meta date {date!r} must be a real date written YYYY-MM-DD")
         created = self._optional_str(meta.get("created"), "meta created") or self._stamp
         return (article_id, text, len(text), parse_article(text).title if title is None else title, date,
-                self._optional_str(meta.get("source"), "meta source"), self._status(meta), digest, created,
+                self._optional_str(meta.get("source"), "meta source"), digest, created,
                 self._optional_str(meta.get("updated"), "meta updated") or created)
 
     def _read_spans(self, article_id: int, text: str, spans: list[Any],

@@ -34,8 +34,8 @@ def import_text(project: Project, path: str, source: str, content: str, *, bom: 
         raise InputError(path, "there is no article text after the date line")
     stamp, digest = now(), content_hash(article.text)
     cursor = project.db.execute(
-        "INSERT INTO articles (text, length, title, date, source, status, content_hash, created, "
-        "updated) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?) ON CONFLICT (content_hash) DO NOTHING",
+        "INSERT INTO articles (text, length, title, date, source, content_hash, created, "
+        "updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO NOTHING",
         [article.text, len(article.text), article.title, article.date, source, digest, stamp, stamp])
     if cursor.rowcount == 0:
         existing = project.article_id_by_hash(digest)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import sqlite3
 from typing import NamedTuple
 
+from storage.article_status import OWN_STATUS, has_status
 from storage.importing.report import plural
 from storage.schema import has_layer_tables
 
@@ -48,10 +49,10 @@ def layer_coverage(conn: sqlite3.Connection, *, status: str | None = None) -> di
     name (annotations nobody signed: :data:`UNNAMED`), with the articles it covers: those whose
     own status is ``status`` when given, as ``export --status`` filters."""
     team = has_layer_tables(conn)
-    where, params = ("WHERE a.status = ?", [status]) if status is not None else ("", [])
+    where = f"WHERE {has_status(OWN_STATUS, [status], articles='a')}" if status is not None else ""
     covered = dict(conn.execute(
         f"SELECT layer, count(*) FROM ({covered_pairs(team)}) c JOIN articles a ON a.id = c.article_id "
-        f"{where} GROUP BY layer", params).fetchall())
+        f"{where} GROUP BY layer").fetchall())
     handed: dict[str, int] = {}
     if team:
         handed = dict(conn.execute("SELECT layer, count(*) FROM layer_status GROUP BY layer").fetchall())
@@ -69,7 +70,7 @@ def covers_any(conn: sqlite3.Connection, layer: str) -> bool:
     if has_layer_tables(conn):
         sql += f" UNION ALL SELECT 1 FROM layer_status WHERE layer = ?1 AND status IN {FINISHED}"
     if layer == GOLD:
-        sql += " UNION ALL SELECT 1 FROM articles WHERE status = 'curated'"
+        sql += " UNION ALL SELECT 1 FROM article_status WHERE status = 'curated'"
     return conn.execute(f"{sql} LIMIT 1", [layer] if layer != UNNAMED else []).fetchone() is not None
 
 
@@ -81,7 +82,7 @@ def covered_pairs(team: bool) -> str:
              "(SELECT DISTINCT article_id, coalesce(annotator, '') AS a FROM spans)")
     finished = ", ".join(f"'{status}'" for status in FINISHED)
     return (f"{spans} UNION SELECT article_id, coalesce(annotator, '{UNNAMED}') FROM events "
-            f"UNION SELECT id, '{GOLD}' FROM articles WHERE status = 'curated'"
+            f"UNION SELECT article_id, '{GOLD}' FROM article_status WHERE status = 'curated'"
             + (f" UNION SELECT article_id, layer FROM layer_status WHERE status IN ({finished})" if team else ""))
 
 

@@ -6,7 +6,7 @@ annotated by nobody there). Everything else reads and writes the article's own `
 column: gold (the curator's progress, up to ``curated``), the project's own working copy (its
 annotations nobody signed and whatever users edit in the master's window under their names, one
 version as ``storage.team.coverage`` counts it), and every article of a project without team
-layers, exactly as before layers existed.
+layers, exactly as before layers existed: the article's own status (``storage.article_status``).
 
 The main window (``gui/layer_view.py``) and ``export`` ask the same questions here: whose status is
 it (:func:`status_home`), and, for a list of articles, which expression reads it
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import sqlite3
 
+from storage import article_status
+from storage.article_status import OWN_STATUS
 from storage.schema import has_layer_tables
 from storage.team.coverage import FINISHED, GOLD
-
-OWN_STATUS = "status"  # the article's own column, as Project's article queries name it
 
 
 def _literal(text: str) -> str:
@@ -34,7 +34,7 @@ def recorded(conn: sqlite3.Connection, layer: str) -> bool:
 
 
 def status_home(conn: sqlite3.Connection, layer: str | None) -> str | None:
-    """The layer whose ``layer_status`` holds ``layer``'s status, or None: the article's own column
+    """The layer whose ``layer_status`` holds ``layer``'s status, or None: the article's own
     (no layer, gold, or a layer not recorded: the project's own)."""
     if layer is None or layer == GOLD or not recorded(conn, layer):
         return None
@@ -44,7 +44,7 @@ def status_home(conn: sqlite3.Connection, layer: str | None) -> str | None:
 def _status_of(layer_sql: str) -> str:
     """SQL: the status of the layer ``layer_sql`` names (an expression), on ``articles``' row."""
     return (f"CASE WHEN {layer_sql} IS NULL OR {layer_sql} = '{GOLD}' OR {layer_sql} NOT IN (SELECT name FROM layers) "
-            "THEN articles.status ELSE coalesce((SELECT s.status FROM layer_status s WHERE "
+            f"THEN {OWN_STATUS} ELSE coalesce((SELECT s.status FROM layer_status s WHERE "
             f"s.article_id = articles.id AND s.layer = {layer_sql}), 'new') END")
 
 
@@ -63,7 +63,7 @@ def _chosen_layer_sql(*, otherwise: str, unnamed: str, curated_gold: bool) -> st
     present = (f"SELECT CASE WHEN layer = '' THEN {_literal(unnamed)} ELSE layer END AS layer FROM ({ends}) "
                f"WHERE layer IS NOT NULL UNION SELECT layer FROM layer_status WHERE article_id = articles.id "
                f"AND status IN ({finished}) UNION SELECT '{GOLD}' WHERE {gold}"
-               + (" OR articles.status = 'curated'" if curated_gold else ""))
+               + (f" OR {article_status.has_status(OWN_STATUS, ['curated'])}" if curated_gold else ""))
     return (f"(SELECT CASE WHEN sum(layer = '{GOLD}') > 0 THEN '{GOLD}' WHEN count(*) = 1 THEN max(layer) "
             f"ELSE {otherwise} END FROM ({present}))")
 
@@ -84,7 +84,7 @@ def export_status_sql(conn: sqlite3.Connection, layer: str | None) -> str:
     """SQL over ``articles`` for ``export --status``: the status of the layer an export of ``layer``
     writes (``storage.exporting.layers``). None: gold where it covers the article, else the only
     layer covering it, else (none, or several: left out) the article's own; a name: that layer's;
-    ``all`` and a project without team layers: the article's own column, as before layers."""
+    ``all`` and a project without team layers: the article's own status, as before layers."""
     if layer is not None:
         return OWN_STATUS if layer == "all" else status_sql(conn, layer)
     if not _team(conn):
@@ -100,7 +100,7 @@ def _team(conn: sqlite3.Connection) -> bool:
 def status_sql(conn: sqlite3.Connection, layer: str | None, *, own: str | None = None) -> str:
     """SQL over ``articles`` reading each article's status as the window shows it: ``layer``'s
     (:func:`status_home`), or with ``own`` given and ``layer`` None the automatically shown layer's
-    (:func:`automatic_layer_sql`). A project without team layers reads its own column."""
+    (:func:`automatic_layer_sql`). A project without team layers reads the article's own status."""
     if not _team(conn):
         return OWN_STATUS
     if layer is None:
@@ -118,12 +118,11 @@ def status_in(article_status: str, layer_status: dict[str, dict[str, str]], laye
 
 
 def start(conn: sqlite3.Connection, article_id: int, *, layer: str | None, stamp: str) -> bool:
-    """The first edit's status change: ``layer``'s status on the article (None: its own column, as
+    """The first edit's status change: ``layer``'s status on the article (None: its own, as
     ``status_home`` says) from ``new`` to ``in_progress``; True if it was ``new``. Checked in the
     write itself, so a status another window set meanwhile (done, say) stays."""
-    if layer is None:
-        return conn.execute("UPDATE articles SET status = 'in_progress', updated = ? WHERE id = ? AND status = 'new'",
-                            [stamp, article_id]).rowcount > 0
+    if layer is None:  # a small row of its own: the article's row (its text) is left alone
+        return article_status.start(conn, article_id, stamp=stamp)
     return conn.execute(
         "INSERT INTO layer_status (article_id, layer, status, updated) VALUES (?, ?, 'in_progress', ?) "
         "ON CONFLICT (article_id, layer) DO UPDATE SET status = excluded.status, updated = excluded.updated "
@@ -133,8 +132,7 @@ def start(conn: sqlite3.Connection, article_id: int, *, layer: str | None, stamp
 def layer_statuses(conn: sqlite3.Connection, article_id: int) -> dict[str, str]:
     """Every recorded layer's status on the article, and gold's (the article's own), by name:
     what a window showing all layers at once says."""
-    (own,) = conn.execute("SELECT status FROM articles WHERE id = ?", [article_id]).fetchone() or ("new",)
-    statuses = {GOLD: own}
+    statuses = {GOLD: article_status.status_of(conn, article_id)}
     if has_layer_tables(conn):
         statuses.update(conn.execute(
             "SELECT s.layer, s.status FROM layer_status s JOIN layers l ON l.name = s.layer "

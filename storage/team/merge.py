@@ -32,6 +32,11 @@ from storage.team.packets import (
     readonly_uri,
 )
 
+# Each packet article's status (the annotator's, their layer's in the master) with its master id,
+# and the packet's article_status row (s) for its time: no row is ``new`` (storage.article_status).
+_PACKET_ARTICLES = ("FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id "
+                    "LEFT JOIN pk.article_status s ON s.article_id = p.id")
+_PACKET_STATUS = f"coalesce(s.status, 'new') {_PACKET_ARTICLES}"
 
 @dataclass
 class MergeOutcome:
@@ -229,7 +234,7 @@ def _differences(db: Database, name: str) -> Counter:
     theirs_attrs = (f"SELECT {_uid('spans', 's', 'pk')}, v.name, v.value FROM {runs.values_sql(db, 'pk')} v "
                     "JOIN pk.spans s ON s.id = v.span_id JOIN temp.pk_map m ON m.pid = s.article_id")
     ours_status = "SELECT article_id, status FROM main.layer_status JOIN temp.pk_map m ON m.mid = article_id WHERE layer = ?"
-    theirs_status = "SELECT m.mid, p.status FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id"
+    theirs_status = f"SELECT m.mid, {_PACKET_STATUS}"
     changes: Counter = Counter()
     for what, ours, theirs in (("spans", ours_spans, theirs_spans), ("events", ours_events, theirs_events)):
         table = "spans" if what == "spans" else "events"
@@ -260,7 +265,7 @@ def _first_time(db: Database, name: str) -> Counter:
     changes["arguments added"] = count("SELECT count(*) FROM pk.arguments")  # nothing there to change yet
     changes["span attributes added"] = count(f"SELECT count(*) FROM {runs.values_sql(db, 'pk')}")
     changes["statuses changed"] = _count(
-        db, "SELECT m.mid, p.status FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id EXCEPT "
+        db, f"SELECT m.mid, {_PACKET_STATUS} EXCEPT "
             "SELECT article_id, status FROM main.layer_status WHERE layer = ?", [name])
     return changes
 
@@ -295,4 +300,5 @@ def _replace_layer(db: Database, name: str) -> None:
             raise TeamError(f"{name}'s packet clashes with annotations already in the master (a copy of "
                             f"another packet?): {len(clash)} {table} with a uid the master has (first: {min(clash)})")
     db.execute("INSERT OR REPLACE INTO main.layer_status (article_id, layer, status, updated) "
-               "SELECT m.mid, ?, p.status, p.updated FROM pk.articles p JOIN temp.pk_map m ON m.pid = p.id", [name])
+               f"SELECT m.mid, ?, coalesce(s.status, 'new'), coalesce(s.updated, p.updated) {_PACKET_ARTICLES}",
+               [name])

@@ -177,9 +177,10 @@ def _copy_into(db, master_name: str, name: str, article_ids: list[int], *, team_
     db.execute("CREATE TEMP TABLE handed (id INTEGER PRIMARY KEY)")
     db.conn.executemany("INSERT INTO temp.handed VALUES (?)", [(i,) for i in article_ids])
     stamp = now()
-    # Same ids as in the master (merge matches by text all the same); every article starts new.
-    db.execute("INSERT INTO main.articles (id, length, title, date, source, status, content_hash, created, "
-               "updated, text) SELECT id, length, title, date, source, 'new', content_hash, created, ?, text "
+    # Same ids as in the master (merge matches by text all the same); every article starts new
+    # (no row in article_status).
+    db.execute("INSERT INTO main.articles (id, length, title, date, source, content_hash, created, "
+               "updated, text) SELECT id, length, title, date, source, content_hash, created, ?, text "
                "FROM master.articles WHERE id IN (SELECT id FROM temp.handed)", [stamp])
     if with_gold:
         _copy_gold(db, name)

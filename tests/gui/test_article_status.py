@@ -7,6 +7,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from gui.main_window import MainWindow
+from storage.article_status import OWN_STATUS
 from storage.project import Project
 
 TEXT = "Rebels entered Velmora on Friday. The army left Dorvan."
@@ -14,7 +15,7 @@ TEXT = "Rebels entered Velmora on Friday. The army left Dorvan."
 
 def stored_status(path, article_id: int) -> str:
     with sqlite3.connect(path) as db:
-        return db.execute("SELECT status FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        return db.execute(f"SELECT {OWN_STATUS} FROM articles WHERE id = ?", [article_id]).fetchone()[0]
 
 
 def open_window(qtbot, tmp_path) -> tuple[MainWindow, object, int]:
@@ -66,7 +67,7 @@ def test_the_first_edit_and_its_status_are_one_commit(qtbot, tmp_path):
     once it is allowed, one key press leaves both in the file, read by a connection of its own."""
     window, path, article_id = open_window(qtbot, tmp_path)
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TRIGGER status_frozen BEFORE UPDATE OF status ON articles "
+        db.execute("CREATE TRIGGER status_frozen BEFORE INSERT ON article_status "
                    "BEGIN SELECT RAISE(ABORT, 'statuses are frozen'); END")
     start = TEXT.index("Velmora")
     window.view.select_range(start, start + len("Velmora"))
@@ -87,3 +88,25 @@ def test_the_first_edit_and_its_status_are_one_commit(qtbot, tmp_path):
     assert stored_status(path, article_id) == "in_progress" and window.document.article.status == "in_progress"
     assert window.article_list.model.summary(0).status == "in_progress" and "In progress" in window.meta.text()
     assert window.document.undo_stack.count() == 1  # the status is no undo step in the main window
+
+
+def test_the_first_key_press_and_marking_done_never_write_the_articles_row(qtbot, tmp_path):
+    """The statuses live in a small table of their own: neither the first edit's in_progress nor
+    Ctrl+Enter's done writes the article's row again (with a long article, its whole text). A
+    trigger left in the file notes any UPDATE of an article row, by whichever connection."""
+    window, path, article_id = open_window(qtbot, tmp_path)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE rewritten (article_id INTEGER)")
+        db.execute("CREATE TRIGGER note_rewrite AFTER UPDATE ON articles BEGIN INSERT INTO rewritten VALUES (NEW.id); END")
+    start = TEXT.index("Velmora")
+    window.view.select_range(start, start + len("Velmora"))
+    with qtbot.waitSignal(window.document.statusChanged):
+        qtbot.keyClick(window.view, Qt.Key.Key_2)
+    window.confirm_done = lambda: True
+    with qtbot.waitSignal(window.document.statusChanged):
+        qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert stored_status(path, article_id) == "done" and window.article_list.model.summary(0).status == "done"
+    assert window.done_label.text() == "1 done"
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT label FROM spans WHERE start = ?", [start]).fetchall() == [("LOCATION",)]
+        assert db.execute("SELECT count(*) FROM rewritten").fetchone() == (0,)

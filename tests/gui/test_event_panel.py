@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QToolButton
 from gui.event_list_model import EventListModel
 from gui.event_panel import OPEN_FRAME_ON_TAG, EventPanel
 from gui.main_window import MainWindow
+from storage.article_status import OWN_STATUS
 from storage.model import Role
 from storage.project import Project
 from tests.gui.event_helpers import (
@@ -210,12 +211,12 @@ def test_confirm_done_names_incomplete_frames(qtbot, opened):
     assert asked == [("Incomplete event frames", "1 event frame is incomplete:\n"
                       "• ‘entered’ (no type): no event type; missing source\n\n"
                       "Mark the article done anyway?")]
-    assert rows(window.project, f"SELECT status FROM articles WHERE id = {article_id}") == [("in_progress",)]
+    assert rows(window.project, f"SELECT {OWN_STATUS} FROM articles WHERE id = {article_id}") == [("in_progress",)]
     window.document.set_event_type(event_id, "FIGHT")
     window.document.add_argument(event_id, "source", actor)
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert len(asked) == 1  # complete frames: no question
-    assert rows(window.project, f"SELECT status FROM articles WHERE id = {article_id}") == [("done",)]
+    assert rows(window.project, f"SELECT {OWN_STATUS} FROM articles WHERE id = {article_id}") == [("done",)]
 
 
 def test_a_span_fills_roles_in_two_events_and_the_table_selects_each(qtbot, opened):

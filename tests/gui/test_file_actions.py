@@ -12,6 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 
 from gui.app import create_main_window
+from storage.article_status import OWN_STATUS
 from storage.project import Project
 from tests.storage.two_writers import LockHolder
 
@@ -109,7 +110,7 @@ def test_import_opens_the_first_imported_article_and_leaves_it_new(window, qtbot
     article = window.document.article
     assert article.title == "Ministry condemns attack" and article.id != first
     assert window.article_list.current_article_id() == article.id
-    statuses = [row[0] for row in window.project.db.execute("SELECT status FROM articles ORDER BY id")]
+    statuses = [row[0] for row in window.project.db.execute(f"SELECT {OWN_STATUS} FROM articles ORDER BY id")]
     assert statuses == ["new", "new", "new"]  # opened, not started
     # Importing it again adds nothing: the article it duplicates is shown.
     window.open_article(first)

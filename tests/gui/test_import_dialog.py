@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from gui.app import create_main_window
 from gui.import_dialog import DETECT_FORMAT, ImportDialog
+from storage.article_status import OWN_STATUS
 from storage.importing.registry import FORMATS
 
 
@@ -170,7 +171,7 @@ def test_per_format_options_reach_the_importer_and_the_report_names_them(window,
     fa.exec_dialog = drive(qtbot, all_answers)
     with qtbot.waitSignal(fa.jobFinished, timeout=10000):
         fa.import_action.trigger()
-    rows = window.project.db.execute("SELECT text, status FROM articles ORDER BY id").fetchall()
+    rows = window.project.db.execute(f"SELECT text, {OWN_STATUS} FROM articles ORDER BY id").fetchall()
     assert rows == [("Rebels entered Velmora.", "done"), ("Troops left Dorvan.", "skipped")]  # accepted: done
 
 

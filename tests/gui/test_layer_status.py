@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 
 from gui.layer_view import ALL, AUTOMATIC, NEXT_LAYER_KEY
 from gui.main_window import MainWindow
+from storage.article_status import OWN_STATUS
 from storage.project import Project
 from tests.gui.test_layer_view import choose_in_combo, make_master, make_window, tag
 
@@ -21,7 +22,7 @@ from tests.gui.test_layer_view import choose_in_combo, make_master, make_window,
 def statuses(path: Path, article_id: int) -> tuple[str, dict[str, str]]:
     """The article's own status and every layer's status there, straight from the file."""
     with closing(sqlite3.connect(path)) as db:
-        (own,) = db.execute("SELECT status FROM articles WHERE id = ?", [article_id]).fetchone()
+        (own,) = db.execute(f"SELECT {OWN_STATUS} FROM articles WHERE id = ?", [article_id]).fetchone()
         layers = dict(db.execute("SELECT layer, status FROM layer_status WHERE article_id = ?", [article_id]))
     return own, layers
 

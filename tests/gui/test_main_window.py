@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QMenu, QTableWid
 from gui.app import add_sample_article
 from gui.file_actions import FileActions
 from gui.main_window import MainWindow, read_recent_projects
+from storage.article_status import OWN_STATUS
 from storage.model import Label
 from storage.project import Project
 
@@ -29,7 +30,7 @@ def stored_spans(path: Path) -> list[tuple[int, int, int, str]]:
 
 def stored_status(path: Path, article_id: int) -> str:
     with sqlite3.connect(path) as db:
-        return db.execute("SELECT status FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        return db.execute(f"SELECT {OWN_STATUS} FROM articles WHERE id = ?", [article_id]).fetchone()[0]
 
 
 def make_window(qtbot, path: Path, settings_path: Path) -> MainWindow:

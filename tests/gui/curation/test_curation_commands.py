@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from tests.gui.curation.test_curation_frames_view import ALT, CTRL, SHIFT, open_view, row_of
 from tests.storage.team.frame_layers import build
+from storage.article_status import OWN_STATUS
 
 
 def snapshot(path):
@@ -30,7 +31,7 @@ def snapshot(path):
 
 def status(path):
     with closing(sqlite3.connect(path)) as db:
-        return db.execute("SELECT status FROM articles").fetchone()[0]
+        return db.execute(f"SELECT {OWN_STATUS} FROM articles").fetchone()[0]
 
 
 def test_each_action_is_one_step_on_disk_at_once(qtbot, tmp_path):

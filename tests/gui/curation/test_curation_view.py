@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 import main
 from gui.main_window import MainWindow
+from storage.article_status import OWN_STATUS
 from storage.project import Project
 
 TEXT = "Rebels entered Velmora after fighting the army."
@@ -57,7 +58,7 @@ def test_curation_by_keys(qtbot, tmp_path):
     assert "took Annotator 1" in view.list.line(2)
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     with closing(sqlite3.connect(path)) as db:
-        assert db.execute("SELECT status FROM articles").fetchone() == ("curated",)
+        assert db.execute(f"SELECT {OWN_STATUS} FROM articles").fetchone() == ("curated",)
     view.close()
     assert any(s.annotator == "gold" for s in window.document.spans.values())  # the window shows gold
 

@@ -10,6 +10,7 @@ from contextlib import closing
 from PySide6.QtCore import Qt
 
 import main
+from storage.article_status import OWN_STATUS
 from storage.project import Project
 from storage.team.curation_frames import FrameUnit
 from tests.gui.curation.test_curation_frames_view import CTRL, on_disk, open_curation, open_view
@@ -163,7 +164,7 @@ def test_a_taken_frame_retyped_in_gold_is_the_curators(qtbot, tmp_path):
 
 def status(path):
     with closing(sqlite3.connect(path)) as db:
-        return db.execute("SELECT status FROM articles").fetchone()[0]
+        return db.execute(f"SELECT {OWN_STATUS} FROM articles").fetchone()[0]
 
 
 def test_a_direct_gold_edit_and_its_status_are_one_undo_step(qtbot, tmp_path):

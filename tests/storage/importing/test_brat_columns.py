@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from storage import span_attribute_runs as runs
+from storage.article_status import OWN_STATUS
 from storage.importing import ImportOptions, import_paths
 from storage.importing import brat_columns
 from storage.project import Project
@@ -103,7 +104,7 @@ def contents(project: Project) -> dict[str, list[tuple]]:
     """Every table an import writes, without what differs between two imports (times, uid prefixes)."""
     db = project.db
     queries = {
-        "articles": "SELECT id, text, title, source, status FROM articles ORDER BY id",
+        "articles": f"SELECT id, text, title, source, {OWN_STATUS} FROM articles ORDER BY id",
         "spans": 'SELECT id, article_id, start, "end", label, annotator, origin, taken_from FROM spans ORDER BY id',
         # Rows and runs alike (storage.span_attribute_runs): the column path writes a file's T ids as a run.
         "span_attributes": f"SELECT span_id, name, value FROM {runs.values_sql(db)} ORDER BY span_id, name",

@@ -6,6 +6,7 @@ import json
 import pytest
 
 import main
+from storage.article_status import OWN_STATUS
 from storage.exporting import export_to_path
 from storage.importing import import_paths
 from storage.exporting.batches import ExportError
@@ -138,7 +139,7 @@ def test_a_master_project_round_trips_through_native_with_its_layers_and_provena
                                      "JOIN articles a ON a.id = e.article_id ORDER BY 1, 2, 3").fetchall(),
                 "status": db.execute("SELECT a.content_hash, l.layer, l.status, l.updated FROM layer_status l "
                                      "JOIN articles a ON a.id = l.article_id ORDER BY 1, 2").fetchall(),
-                "articles": db.execute("SELECT content_hash, status FROM articles ORDER BY 1").fetchall(),
+                "articles": db.execute(f"SELECT content_hash, {OWN_STATUS} FROM articles ORDER BY 1").fetchall(),
                 "layers": db.execute("SELECT * FROM layers ORDER BY name").fetchall(),
                 "decisions": db.execute('SELECT a.content_hash, d.start, d."end", d.decision, d.created '
                                         "FROM curation_decisions d JOIN articles a ON a.id = d.article_id "

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import main
+from storage.article_status import OWN_STATUS
 from storage.exporting.layers import export_counts
 from storage.model import SchemeError
 from storage.project import Project
@@ -113,7 +114,7 @@ def test_a_project_without_layers_reads_and_filters_its_own_status(tmp_path):
         project.add_article(text=TEXT + " Again.", title="two")
         tag(project, first, "army", "ACTOR", annotator="someone")
         project.set_status(first, "done")
-        assert status_sql(project.db.conn, "someone") == status_sql(project.db.conn, None, own="x") == "status"
+        assert status_sql(project.db.conn, "someone") == status_sql(project.db.conn, None, own="x") == OWN_STATUS
     assert exported(path, tmp_path, "--status", "done") == [("one", "done")]
 
 
@@ -160,6 +161,6 @@ def test_the_first_edit_starts_the_layer_it_was_made_in_by_the_same_commit(maste
         assert started.result["status"] == "in_progress" and project.article(3).updated == started.result["updated"]
         tag(project, 3, "Velmora", "LOCATION", annotator="gold")  # outside the block: nothing rides along
     with closing(sqlite3.connect(master)) as db:
-        assert db.execute("SELECT status FROM articles WHERE id = 3").fetchone() == ("in_progress",)
+        assert db.execute(f"SELECT {OWN_STATUS} FROM articles WHERE id = 3").fetchone() == ("in_progress",)
         assert db.execute("SELECT status FROM layer_status WHERE article_id = 1 AND layer = 'ben'").fetchone() \
             == ("in_progress",)

@@ -90,4 +90,4 @@ def test_curated_is_a_status(tmp_path):
         project.set_status(article.id, "curated")
         assert project.article(article.id).status == "curated"
         with pytest.raises(sqlite3.IntegrityError):
-            project.db.execute("UPDATE articles SET status = 'adjudicated'")
+            project.db.execute("UPDATE article_status SET status = 'adjudicated'")

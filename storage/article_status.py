@@ -53,10 +53,13 @@ def status_of(conn: sqlite3.Connection, article_id: int) -> str:
     return row[0] if row else NEW
 
 
-def set_status(conn: sqlite3.Connection, article_id: int, status: str, *, stamp: str) -> None:
-    """Write the article's own status (the caller holds the transaction and checked the article)."""
+def set_status(conn: sqlite3.Connection, article_id: int, status: str, *, stamp: str,
+               unless_already: bool = False) -> None:
+    """Write the article's own status (the caller holds the transaction and checked the article);
+    ``unless_already``: an article with that status already keeps its time too."""
     conn.execute("INSERT INTO article_status (article_id, status, updated) VALUES (?, ?, ?) "
-                 "ON CONFLICT (article_id) DO UPDATE SET status = excluded.status, updated = excluded.updated",
+                 "ON CONFLICT (article_id) DO UPDATE SET status = excluded.status, updated = excluded.updated"
+                 + (" WHERE article_status.status != excluded.status" if unless_already else ""),
                  [article_id, status, stamp])
 
 

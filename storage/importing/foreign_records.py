@@ -18,6 +18,7 @@ from itertools import chain, repeat
 from operator import contains, eq, itemgetter, methodcaller
 from typing import Any, Sequence
 
+from storage import article_status
 from storage.importing.columns import attributes_json, plain_ok
 from storage.importing.intake import MAX_ID
 from storage.model import SchemeError, SpanAttribute
@@ -208,8 +209,7 @@ class ForeignRecords:
         except SchemeError as exc:
             self._fail(str(exc))  # type: ignore[attr-defined]
         if meta.get("status") == "done" and self._layer is None:
-            self._conn.execute("UPDATE articles SET status = 'done', updated = ? WHERE id = ? AND status != 'done'",
-                               [self._stamp, article_id])
+            article_status.set_status(self._conn, article_id, "done", stamp=self._stamp, unless_already=True)
         self._queued(line)  # type: ignore[attr-defined]
 
     def _foreign_article(self, text: str, meta: dict[str, Any]) -> int | None:

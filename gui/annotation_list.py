@@ -288,6 +288,10 @@ class AnnotationList(QWidget):
         header.resizeSection(AnnotationListModel.POSITION, width("00000–00000") + 12)
         header.resizeSection(AnnotationListModel.LAYER, width("Annotator 00") + 12)  # a blind curator's names
         table.setColumnHidden(AnnotationListModel.LAYER, True)  # shown by _show_layer_column
+        # Always there (as the article view's): shown as needed, it came and went between a long
+        # article's list and a short one's, each time laying the list out and painting it again
+        # after the article's own paint, in the first key press after opening (~1 ms).
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         # Layer beside Label: a narrow dock cuts the last column, and Position matters least.
         header.moveSection(AnnotationListModel.LAYER, AnnotationListModel.POSITION)
         table.selectionModel().currentRowChanged.connect(self._row_changed)

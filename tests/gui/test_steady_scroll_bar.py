@@ -51,15 +51,40 @@ def test_a_range_step_that_leaves_the_handle_in_place_repaints_nothing(qtbot):
 
 
 def test_the_bar_is_painted_again_for_each_new_text(qtbot):
-    """Replacing the text passes through no range at all: a text that fits hides the bar, and the
-    long one after it shows the bar again, painted with its handle at the top."""
+    """Replacing the text passes through no range at all: a text that fits leaves the bar there,
+    without a range, and the long one after it is painted with its handle at the top."""
     view, bar, paints = shown_view(qtbot, LONG)
     bar.setValue(bar.maximum())
     qtbot.waitUntil(lambda: paints.count > 0)
     at_end = bar._look()
     view.set_article("A short article.", [], {})
-    qtbot.waitUntil(lambda: not bar.isVisible())
+    qtbot.waitUntil(lambda: bar._painted == bar._look() and bar.maximum() == 0)
     painted = paints.count
     view.set_article(LONG, [], {})
     qtbot.waitUntil(lambda: paints.count > painted)
     assert bar.value() == 0 and bar._painted == bar._look() != at_end
+
+
+class Layouts(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_switching_between_short_and_long_articles_keeps_the_bar_and_the_texts_width(qtbot):
+    """The bar is always there (disabled where the text fits), so no article lays the text out at
+    another width, and switching never leaves a layout of the view for the next key press."""
+    view, bar, _ = shown_view(qtbot, LONG)
+    width, layouts = view.viewport().width(), Layouts()
+    view.installEventFilter(layouts)
+    for text in ("A short article.", LONG, "Another short one.", LONG):
+        view.set_article(text, [], {})
+        view.viewport().repaint()
+        QApplication.processEvents()
+        assert bar.isVisible() and view.viewport().width() == width and (bar.maximum() > 0) == (text == LONG)
+    assert layouts.count == 0

@@ -3,7 +3,7 @@ Events frame scrolls, long titles elide in the middle with the whole title in a 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from gui.app import add_sample_article
@@ -102,3 +102,31 @@ def test_long_titles_elide_in_the_middle_with_the_whole_title_in_a_tooltip(qtbot
     resize(qtbot, window, 1400, 900)
     assert window.headline.shown_text() == LONG.format(n=34)
     assert not table.horizontalHeader().isSectionHidden(ArticleListModel.STATUS)
+
+
+class Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_opening_an_article_leaves_the_annotation_list_nothing_to_paint_again(window):
+    """The annotation list's scroll bar stays when the article changes (disabled where the rows fit):
+    the paint that shows an article draws the list once, and whatever comes next (the first key
+    press after opening) paints it no more, where the bar's coming and going laid it out again."""
+    first, other = window.project.article_ids()[:2]
+    for start in range(0, 400, 4):  # more rows than the list shows: its scroll bar comes and goes
+        window.project.add_span(first, start, start + 3, "ACTOR")
+    table, paints = window.annotation_list.table, Paints()
+    table.viewport().installEventFilter(paints)
+    for article_id in (other, first, other):
+        window.open_article(article_id)
+        window.repaint()
+        painted = paints.count
+        QApplication.processEvents()
+        assert painted > 0 and paints.count == painted, article_id
+        paints.count = 0

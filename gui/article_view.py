@@ -127,11 +127,6 @@ class ArticleView(QPlainTextEdit):
         self.span_tip: Callable[[SpanLike], str] = lambda span: span.label  # the window's adds "(by …)"
         self.selectionChanged.connect(self._emit_selection_range)
         steady_vertical_bar(self).valueChanged.connect(self._repaint_connectors)  # gui.steady_scroll_bar: why
-        # Always there, disabled where the text fits: shown as needed, the bar was hidden for a short
-        # article and shown again for a long one, and each time the text was laid out at another
-        # width and the view laid out and painted again after the article's own paint, in whatever
-        # came next (the first key press after opening: the bar, the view's frame, ~1.5 ms).
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
 
     # -- content ---------------------------------------------------------------------------
 

@@ -577,22 +577,15 @@ def _span_attribute_runs(db: Database) -> None:
 
 @migrations(name="0106_runs_left_whole")
 def _runs_left_whole(db: Database) -> None:
-    """A deleted span turns its article's runs into rows once (``span_attribute_runs.DELETE_TRIGGER``)
-    instead of rewriting its run's array per deleted span (quadratic in a big document)."""
+    """A deleted span turns its article's runs into rows once, not its run's array per span (quadratic)."""
     _run_script(db, f"DROP TRIGGER IF EXISTS spans_leave_their_runs; {span_attribute_runs.DELETE_TRIGGER}")
 
 
 @migrations(name="0107_article_status")
 def _article_status(db: Database) -> None:
-    """An article's own status moves off its row into ``article_status`` (storage.article_status).
-
-    SQLite rewrites a whole row on any UPDATE, overflow pages and all: setting the status of a
-    1 MB article copied its text (5-13 ms of CPU, ~250 pages through the WAL), and the first
-    edit of a new article does that inside the key press that made it. A status is now one small
-    row; no row is ``new``, so an import of new articles writes none. Existing statuses other
-    than ``new`` (and a ``new`` set again later, whose ``updated`` says when) come along with
-    their ``updated``; the column and its index go (DROP COLUMN copies the table once).
-    """
+    """An article's status off its row into ``article_status``: an UPDATE rewrites a whole row, and
+    a 1 MB article's status copied its text (5-13 ms, in the first key press). No row is ``new``;
+    statuses other than ``new`` (or set again later) keep their ``updated``; the column goes."""
     _run_script(db, f"""
         CREATE TABLE article_status (
             article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,

@@ -131,6 +131,11 @@ class SpanAttributePanel(QWidget):
         self.article_form.setContentsMargins(0, 0, 0, 0)
         self.title = plain_label("", self)
         self.title.setWordWrap(True)
+        # Room for two lines from the start: the dock takes the panel's height once, when the window
+        # first shows (one line, "Select a span…"), and a title that wraps later ("EVENT declares no
+        # attributes…", a long span's text) was cut in half at 1024×700.
+        self.title.setMinimumHeight(2 * self.title.fontMetrics().lineSpacing())
+        self.title.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
         self.error = plain_label("", self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #B00020")

@@ -130,3 +130,21 @@ def test_opening_an_article_leaves_the_annotation_list_nothing_to_paint_again(wi
         QApplication.processEvents()
         assert painted > 0 and paints.count == painted, article_id
         paints.count = 0
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1024, 700)])
+def test_the_attributes_title_shows_whole_when_it_wraps(qtbot, window, size):
+    """The Attributes dock takes its height when the window first shows ("Select a span…", one
+    line); the title for an EVENT span ("EVENT declares no attributes (Project ▸ Labels… adds
+    them).") wraps to two lines in the right column and must not be cut."""
+    resize(qtbot, window, *size)
+    doc = window.document
+    start = doc.text.index("reached")
+    window.view.setFocus()
+    window.view.select_range(start, start + len("reached"))
+    qtbot.keyClick(window.view, Qt.Key.Key_3)  # tags EVENT: the current span, whose label declares none
+    title = window.span_attribute_panel.title
+    qtbot.waitUntil(lambda: title.text().startswith("EVENT declares no attributes"))
+    qtbot.waitUntil(lambda: title.height() >= title.heightForWidth(title.width()))
+    lines = title.heightForWidth(title.width()) // title.fontMetrics().lineSpacing()
+    assert lines >= 2, "the title fits one line here: the test shows nothing"

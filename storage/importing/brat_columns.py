@@ -121,6 +121,9 @@ def _events(document: _Document, writer: ForeignWriter, events: list[tuple[str, 
 
 _NAMES: tuple[str, ...] = ()  # "T1", "T2"…, as far as a file has needed them
 _NUMBERS: dict[str, int] = {}  # "T1": 0, "T2": 1…, the same
+# A file of more spans than this gets a mapping of its own: the shared one lives as long as the
+# process (a window), ~100 bytes a name, and a million-span file would have kept ~200 MB.
+SHARED_NAMES_UP_TO = 20_000
 
 
 def _index(idents: tuple[str, ...]) -> Mapping[str, int] | None:
@@ -129,7 +132,7 @@ def _index(idents: tuple[str, ...]) -> Mapping[str, int] | None:
     mapping kept for every file, instead of a new one made and checked for repeats per file."""
     global _NAMES
     count = len(idents)
-    if len(_NAMES) < count:  # the numbers first: a file read meanwhile finds every name it sees
+    if len(_NAMES) < count <= SHARED_NAMES_UP_TO:  # numbers first: a file read meanwhile finds every name
         names = tuple(f"T{number}" for number in range(1, 2 * count + 1))
         _NUMBERS.update(zip(names, range(len(names))))
         _NAMES = names

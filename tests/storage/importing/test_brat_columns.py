@@ -252,3 +252,17 @@ def test_a_rounds_usual_file_writes_nothing_before_the_rounds_rows(tmp_path):
             assert usual is not None and (usual.articles_added, usual.spans_added, usual.events_added) == (1, 6, 2)
             assert unusual is None and batch.shared["brat read"][0] == str(tmp_path / "lf" / "b.ann")
             assert batch.lines == [None]  # a's article only
+
+
+def test_a_file_of_more_spans_than_the_shared_names_keeps_every_id_and_the_shared_names_bounded(tmp_path):
+    """T1…Tn in order are looked up in one mapping kept for the process (a window lives long): a
+    file of more spans than ``SHARED_NAMES_UP_TO`` gets a mapping of its own, every id still right."""
+    count = brat_columns.SHARED_NAMES_UP_TO + 1
+    text = "w " * count
+    ann = "".join(f"T{n}\tACTOR {2 * n - 2} {2 * n - 1}\tw\n" for n in range(1, count + 1))
+    write(tmp_path / "big", {"big": ann}, text, crlf=False)
+    tables, lines = imported(tmp_path, "big", "big")
+    ids = [(span_id, value) for span_id, name, value in tables["span_attributes"] if name == "source_id"]
+    assert len(ids) == 3 + count, lines  # the primer's three and every span of the big file
+    assert [value for _, value in ids[3:]] == [f'"T{n}"' for n in range(1, count + 1)]
+    assert len(brat_columns._NAMES) <= 2 * brat_columns.SHARED_NAMES_UP_TO

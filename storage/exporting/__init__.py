@@ -35,9 +35,9 @@ from storage.exporting.batches import (
     count_articles,
     iter_batches,
     name_spans,
-    read_snapshot,
 )
 from storage.frames import frame_problems, problem_kind
+from storage.span_attribute_runs import read_snapshot
 from storage.team.coverage import recorded_layers
 from storage.team.gc_pause import paused_gc
 from storage.team.layer_status import export_status_sql

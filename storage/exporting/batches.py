@@ -22,7 +22,6 @@ from operator import ge, itemgetter
 from typing import Any, Callable, Iterable, NamedTuple, Iterator, TextIO
 
 from storage import span_attribute_runs as runs
-from storage.span_attribute_runs import read_snapshot  # noqa: F401 (storage.exporting's, as before)
 from storage import article_status as own
 from storage.article_status import OWN_STATUS, has_status
 from storage.model import AnnotatorError, Scheme
